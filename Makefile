@@ -1,0 +1,52 @@
+# Two commands: `make run` (the stack on embedded defaults) and `make test` (every suite).
+SHELL := /bin/bash
+PY ?= python3
+BOT := .venv/bot/bin
+BE := .venv/backend/bin
+RASA_ARGS := --config bot/config.yml --domain bot/domain.yml
+
+.PHONY: run test setup train browser validate test-backend test-actions test-conversations test-e2e clean
+
+run:
+	$(PY) scripts/stack.py run
+
+setup:
+	$(PY) scripts/stack.py setup
+
+train:
+	$(PY) scripts/stack.py train
+
+# Debian's Chromium for the end-to-end tests; never a browser downloaded by a test tool.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "==> Installing Debian's chromium and chromium-driver"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+validate:
+	$(BOT)/rasa data validate --data bot/data nlu-data $(RASA_ARGS)
+
+test-backend:
+	$(BE)/pytest tests/backend -q
+
+test-actions:
+	$(BOT)/pytest tests/actions -q -p no:cacheprovider
+
+test-conversations:
+	$(BOT)/rasa test core --stories tests/conversations --model models/ --endpoints bot/endpoints.yml \
+	  --fail-on-prediction-errors --out var/results/core
+
+test-e2e:
+	$(BE)/pytest tests/e2e -q
+
+# Order: fast and narrow first; the last command is pytest, so the run ends in its summary line.
+test: browser
+	$(PY) scripts/stack.py train
+	$(BOT)/pytest tests/actions -q -p no:cacheprovider
+	$(MAKE) --no-print-directory validate
+	$(PY) scripts/stack.py env >/dev/null && set -a && source <($(PY) scripts/stack.py env) && set +a && $(MAKE) --no-print-directory test-conversations
+	$(BE)/pytest tests/backend tests/e2e tests/test_repository.py
+
+clean:
+	rm -rf var models .rasa

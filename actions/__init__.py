@@ -1,0 +1,1 @@
+"""Custom actions for the Jiuzhu assistant. Thin clients of the backend: no rules live here."""

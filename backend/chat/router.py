@@ -1,0 +1,86 @@
+"""The web chat channel: the page people open, and the relay from that page to Rasa's REST channel.
+
+The page talks only to this backend (one origin, no CORS, Rasa's port never exposed to browsers).
+"""
+
+import logging
+import re
+import time
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field, field_validator
+
+from backend.core.errors import ErrorResponse, Unavailable
+from backend.core.settings import Settings, get_settings
+from backend.core.templates import html_env
+
+log = logging.getLogger(__name__)
+page_router = APIRouter(include_in_schema=False)
+router = APIRouter(prefix="/chat", tags=["聊天 chat"])
+
+_SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class ChatIn(BaseModel):
+    sender: str = Field(description="浏览器生成并保存的会话标识", examples=["web-4f1c2a9b7d"])
+    message: str = Field(min_length=1, max_length=1000, examples=["重庆低保标准是多少"])
+
+    @field_validator("sender")
+    @classmethod
+    def _sender_shape(cls, v: str) -> str:
+        if not _SENDER_RE.match(v):
+            raise ValueError("sender must be 8-64 letters, digits, '-' or '_'")
+        return v
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class BotMessage(BaseModel):
+    text: str | None = None
+    buttons: list[Button] = Field(default_factory=list)
+    link: str | None = None
+
+
+class ChatOut(BaseModel):
+    messages: list[BotMessage]
+
+
+@page_router.get("/", response_class=HTMLResponse)
+@page_router.get("/chat", response_class=HTMLResponse)
+def chat_page() -> HTMLResponse:
+    return HTMLResponse(html_env().get_template("chat/chat.html").render())
+
+
+@router.post(
+    "/messages",
+    response_model=ChatOut,
+    summary="网页聊天：发送一句话，返回助手的回复",
+    responses={503: {"model": ErrorResponse, "description": "对话服务暂时不可用"}},
+)
+async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_settings)]) -> ChatOut:
+    started = time.perf_counter()
+    try:
+        async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as client:
+            resp = await client.post(
+                f"{settings.rasa_url}/webhooks/rest/webhook",
+                json={"sender": f"web-{body.sender}", "message": body.message},
+            )
+            resp.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("rasa relay failed: %s", type(exc).__name__)
+        raise Unavailable(
+            "助手暂时没有回应，请稍后再试。着急的话请直接拨打街道（乡镇）社会救助窗口电话。", code="assistant_unavailable"
+        ) from exc
+    messages = []
+    for item in resp.json():
+        buttons = [Button(title=b.get("title", ""), payload=b.get("payload", "")) for b in item.get("buttons") or []]
+        custom = item.get("custom") or {}
+        messages.append(BotMessage(text=item.get("text"), buttons=buttons, link=custom.get("link")))
+    log.info("chat turn", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+    return ChatOut(messages=messages)

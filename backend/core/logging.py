@@ -1,0 +1,60 @@
+"""Structured logs that never carry an ID number or a mobile number in clear.
+
+The redaction sits in a filter on every handler, so messages from uvicorn, SQLAlchemy and our own
+code are all masked, including values passed as `%s` arguments.
+"""
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+
+# 18-character resident ID (17 digits + digit or X), not part of a longer digit run.
+_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+# Mainland mobile numbers, optionally with +86 / 86.
+_PHONE_RE = re.compile(r"(?<![0-9])((?:\+?86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+
+
+def redact(text: str) -> str:
+    """Mask ID numbers (keep region code and last four) and phone numbers (keep first three, last four)."""
+    text = _ID_RE.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+    return _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key in ("request_id", "method", "path", "status", "duration_ms"):
+            if hasattr(record, key):
+                value = getattr(record, key)
+                payload[key] = redact(value) if isinstance(value, str) else value
+        if record.exc_info:
+            payload["exc"] = redact(self.formatException(record.exc_info))
+        return json.dumps(payload, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # uvicorn installs its own handlers; route everything through ours so nothing escapes redaction.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        lg = logging.getLogger(name)
+        lg.handlers[:] = []
+        lg.propagate = True

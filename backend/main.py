@@ -1,0 +1,61 @@
+"""The FastAPI application: routers, error handling, request logs."""
+
+import logging
+import time
+import uuid
+
+from fastapi import APIRouter, FastAPI, Request
+
+from backend.chat.router import page_router as chat_page_router
+from backend.chat.router import router as chat_router
+from backend.core.errors import install_error_handlers
+from backend.core.logging import configure_logging
+from backend.core.settings import get_settings
+from backend.policy.router import router as policy_router
+from backend.system.router import router as system_router
+
+log = logging.getLogger("backend.access")
+
+DESCRIPTION = """
+救助（Jiuzhu）后端：政策问答、救助申请、电子授权、生存认证、进度查询与到账通知。
+
+所有错误都以统一格式返回：`{"error": {"code": ..., "message": 中文提示, "details": ...}}`。
+"""
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    app = FastAPI(title="救助 Jiuzhu API", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
+    install_error_handlers(app)
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(system_router)
+    api.include_router(policy_router)
+    api.include_router(chat_router)
+    app.include_router(api)
+    app.include_router(chat_page_router)
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next):  # noqa: ANN001, ANN202
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        # The query string is left out on purpose: it may hold a phone or ID number.
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+    return app

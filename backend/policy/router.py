@@ -1,0 +1,61 @@
+"""Public policy information: standards by region and date, and ready-made answers for the assistant."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from backend.core.clock import today
+from backend.core.errors import ErrorResponse, NotFound
+from backend.policy import service
+from backend.policy.schemas import PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut
+from backend.policy.standards import get_catalogue
+
+router = APIRouter(prefix="/policy", tags=["政策 policy"])
+
+AssistanceType = Literal["低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"]
+Aspect = Literal["条件", "标准", "材料", "流程", "时限"]
+
+
+@router.get("/regions", response_model=list[RegionOut], summary="有标准数据的地区")
+def regions() -> list[RegionOut]:
+    return [RegionOut(key=r.key, full_name=r.full_name, areas=list(r.areas)) for r in get_catalogue().regions]
+
+
+@router.get(
+    "/standards",
+    response_model=StandardOut,
+    summary="某地某日执行的低保、特困标准",
+    responses={404: {"model": ErrorResponse, "description": "地区未知或当日无标准"}},
+)
+def standard(
+    region: Annotated[str, Query(description="地区名，可以是市或区县", examples=["重庆", "渝中区"])],
+    on: Annotated[date | None, Query(description="查询日期，默认今天（北京时间）", examples=["2025-07-01"])] = None,
+) -> StandardOut:
+    catalogue = get_catalogue()
+    found = catalogue.resolve(region)
+    if found is None:
+        raise NotFound(f"暂时没有“{region}”的标准数据。", code="unknown_region")
+    std = catalogue.in_force(found, on or today())
+    if std is None:
+        raise NotFound(f"{found.full_name}在这一天还没有可用的标准数据。", code="no_standard")
+    return StandardOut(
+        region=found.key,
+        region_full_name=found.full_name,
+        effective_from=std.effective_from,
+        source=std.source,
+        dibao=UrbanRuralOut(urban=std.dibao.urban, rural=std.dibao.rural),
+        tekun=UrbanRuralOut(urban=std.tekun.urban, rural=std.tekun.rural) if std.tekun else None,
+    )
+
+
+@router.get("/answer", response_model=PolicyAnswer, summary="政策问答：类型 × 方面 × 地区")
+def policy_answer(
+    assistance_type: Annotated[AssistanceType, Query(examples=["低保"])] = "低保",
+    aspect: Annotated[Aspect, Query(examples=["标准"])] = "标准",
+    region: Annotated[str | None, Query(examples=["重庆"])] = None,
+    on: Annotated[date | None, Query(examples=["2026-11-23"])] = None,
+) -> PolicyAnswer:
+    return service.answer(
+        get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or today()
+    )

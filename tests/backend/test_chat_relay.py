@@ -1,0 +1,73 @@
+"""The chat page and its relay to Rasa's REST channel, against a local fake Rasa over real HTTP."""
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.core.settings import get_settings
+
+
+class FakeRasa(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeRasa.received.append({"path": self.path, **body})
+        reply = [
+            {"recipient_id": body["sender"], "text": f"收到：{body['message']}"},
+            {"recipient_id": body["sender"], "text": "您在哪个地方？", "buttons": [{"title": "重庆", "payload": "/inform"}]},
+        ]
+        data = json.dumps(reply, ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_rasa(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setattr(get_settings(), "rasa_url", url)
+    FakeRasa.received = []
+    yield url
+    server.shutdown()
+
+
+def test_page_is_served_with_large_touch_targets_and_a_way_to_a_person(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "救助助手" in html and "找工作人员" in html
+    assert "min-height: 48px" in html
+
+
+def test_message_is_relayed_to_rasa_rest_channel(client: TestClient, fake_rasa: str) -> None:
+    resp = client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "你好"})
+    assert resp.status_code == 200
+    assert FakeRasa.received == [{"path": "/webhooks/rest/webhook", "sender": "web-abcdef123456", "message": "你好"}]
+    messages = resp.json()["messages"]
+    assert messages[0]["text"] == "收到：你好"
+    assert messages[1]["buttons"] == [{"title": "重庆", "payload": "/inform"}]
+
+
+def test_rasa_down_gives_a_chinese_message_with_a_way_forward(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "rasa_url", "http://127.0.0.1:9")
+    resp = client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "你好"})
+    assert resp.status_code == 503
+    err = resp.json()["error"]
+    assert err["code"] == "assistant_unavailable" and "社会救助窗口" in err["message"]
+
+
+@pytest.mark.parametrize("sender", ["short", "has spaces in it", "../../etc/passwd"])
+def test_malformed_sender_ids_are_refused(client: TestClient, sender: str) -> None:
+    resp = client.post("/api/v1/chat/messages", json={"sender": sender, "message": "你好"})
+    assert resp.status_code == 422

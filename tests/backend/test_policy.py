@@ -1,0 +1,69 @@
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.policy.standards import StandardsCatalogue, get_catalogue
+
+
+@pytest.mark.parametrize(
+    ("on", "urban", "rural", "tekun"),
+    [
+        ("2025-06-30", 750, 610, 975),  # the day before the change: the previous standard
+        ("2025-07-01", 770, 630, 1001),  # 渝民规〔2025〕6号 in force
+        ("2026-11-23", 770, 630, 1001),
+    ],
+)
+def test_chongqing_standard_is_looked_up_by_date(client: TestClient, on: str, urban: int, rural: int, tekun: int) -> None:
+    body = client.get("/api/v1/policy/standards", params={"region": "重庆", "on": on}).json()
+    assert (body["dibao"]["urban"], body["dibao"]["rural"], body["tekun"]["urban"]) == (urban, rural, tekun)
+
+
+@pytest.mark.parametrize("name", ["重庆", "重庆市", "渝中区", "我在重庆綦江区", "渝"])
+def test_names_people_use_resolve_to_the_region(name: str) -> None:
+    region = get_catalogue().resolve(name)
+    assert region is not None and region.key == "重庆"
+
+
+def test_a_region_with_no_standard_before_its_first_version() -> None:
+    wuhan = get_catalogue().resolve("武汉")
+    assert get_catalogue().in_force(wuhan, date(2022, 3, 31)) is None
+    assert get_catalogue().in_force(wuhan, date(2022, 4, 1)).dibao.urban == 910
+
+
+def test_answer_states_both_standards_with_effective_date_and_source(client: TestClient) -> None:
+    body = client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "标准", "region": "重庆"}).json()
+    assert body["region"] == "重庆" and body["needs_region"] is False
+    for fragment in ("城市每人每月770元", "农村每人每月630元", "2025年7月1日起执行", "渝民规〔2025〕6号", "1001元"):
+        assert fragment in body["answer"]
+
+
+def test_answer_asks_for_the_region_when_it_matters(client: TestClient) -> None:
+    body = client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "标准"}).json()
+    assert body["needs_region"] is True and body["answer"] is None
+    assert body["known_regions"] == ["重庆", "武汉", "常州"]
+
+
+def test_edge_family_line_is_one_and_a_half_times_the_standard(client: TestClient) -> None:
+    body = client.get("/api/v1/policy/answer", params={"assistance_type": "低保边缘", "region": "重庆"}).json()
+    assert "城市每人每月1155元" in body["answer"] and "农村每人每月945元" in body["answer"]
+
+
+def test_unknown_region_is_a_clear_chinese_404(client: TestClient) -> None:
+    resp = client.get("/api/v1/policy/standards", params={"region": "火星"})
+    assert resp.status_code == 404
+    assert resp.json()["error"] == {"code": "unknown_region", "message": "暂时没有“火星”的标准数据。", "details": None}
+
+
+def test_changing_the_data_file_changes_the_answer(tmp_path) -> None:
+    data = tmp_path / "standards.yaml"
+    data.write_text(
+        "regions:\n  重庆:\n    full_name: 重庆市\n    versions:\n"
+        "      - {effective_from: 2027-01-01, source: 新文件, dibao: {urban: 800, rural: 660}, tekun: null}\n"
+        "      - {effective_from: null, source: 旧, dibao: {urban: 770, rural: 630}, tekun: null}\n",
+        encoding="utf-8",
+    )
+    catalogue = StandardsCatalogue.from_file(data)
+    region = catalogue.resolve("重庆")
+    assert catalogue.in_force(region, date(2026, 12, 31)).dibao.urban == 770
+    assert catalogue.in_force(region, date(2027, 1, 1)).dibao.urban == 800

@@ -1,0 +1,88 @@
+"""End-to-end fixtures: the stack exactly as `make run` starts it, and Debian's headless Chromium.
+
+The stack runs on its own ports and its own data folder, so it never touches a developer's running
+stack or database. A missing Chromium is a failure, not a skip: `make test` installs it.
+"""
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+START_TIMEOUT_S = float(os.environ.get("E2E_START_TIMEOUT", "600"))
+
+
+class Stack:
+    def __init__(self, proc: subprocess.Popen, base_url: str, env: dict[str, str], lines: list[str]):
+        self.proc = proc
+        self.base_url = base_url
+        self.env = env
+        self.lines = lines
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    var = tmp_path_factory.mktemp("stack-var")
+    ports = {"BACKEND_PORT": "18000", "ACTIONS_PORT": "15055", "RASA_PORT": "15005"}
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_STORE_URL", "ENVIRONMENT")}
+    env.update(ports, JIUZHU_VAR_DIR=str(var))
+    for key in ("BACKEND_URL", "RASA_URL", "ACTION_SERVER_URL"):
+        env.pop(key, None)
+    proc = subprocess.Popen(
+        [sys.executable if sys.version_info >= (3, 11) else "python3", str(ROOT / "scripts" / "stack.py"), "run"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    lines: list[str] = []
+    ready: queue.Queue[bool] = queue.Queue()
+
+    def pump() -> None:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if "JIUZHU STACK READY" in line:
+                ready.put(True)
+        ready.put(False)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        ok = ready.get(timeout=START_TIMEOUT_S)
+    except queue.Empty:
+        ok = False
+    if not ok:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(30)
+        pytest.fail("the stack did not start:\n" + "".join(lines[-60:]))
+    stack = Stack(proc, f"http://127.0.0.1:{ports['BACKEND_PORT']}", env, lines)
+    yield stack
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(60)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian packages chromium and chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    yield pg
+    context.close()
