@@ -34,7 +34,7 @@ test-actions:
 	$(BOT)/pytest tests/actions -q -p no:cacheprovider
 
 test-conversations:
-	$(BOT)/rasa test core --stories tests/conversations --model models/ --endpoints bot/endpoints.yml \
+	$(BOT)/rasa test core --stories tests/conversations --model models/ \
 	  --fail-on-prediction-errors --out var/results/core
 
 test-e2e:
@@ -45,7 +45,7 @@ test: browser
 	$(PY) scripts/stack.py train
 	$(BOT)/pytest tests/actions -q -p no:cacheprovider
 	$(MAKE) --no-print-directory validate
-	$(PY) scripts/stack.py env >/dev/null && set -a && source <($(PY) scripts/stack.py env) && set +a && $(MAKE) --no-print-directory test-conversations
+	$(MAKE) --no-print-directory test-conversations
 	$(BE)/pytest tests/backend tests/e2e tests/test_repository.py
 
 clean:
