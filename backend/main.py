@@ -6,11 +6,17 @@ import uuid
 
 from fastapi import APIRouter, FastAPI, Request
 
+from backend.applications.router import router as applications_router
+from backend.applications.router import supervision_router
+from backend.auth.router import router as auth_router
 from backend.chat.router import page_router as chat_page_router
 from backend.chat.router import router as chat_router
 from backend.core.errors import install_error_handlers
 from backend.core.logging import configure_logging
 from backend.core.settings import get_settings
+from backend.delegations.router import router as delegations_router
+from backend.eligibility.router import router as eligibility_router
+from backend.people.router import router as people_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 
@@ -33,6 +39,12 @@ def create_app() -> FastAPI:
     api.include_router(system_router)
     api.include_router(policy_router)
     api.include_router(chat_router)
+    api.include_router(auth_router)
+    api.include_router(applications_router)
+    api.include_router(supervision_router)
+    api.include_router(delegations_router)
+    api.include_router(eligibility_router)
+    api.include_router(people_router)
     app.include_router(api)
     app.include_router(chat_page_router)
 

@@ -1,6 +1,18 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
+from backend.applications.models import Application, ApplicationEvent, Decision, Payment
+from backend.audit.models import AuditEntry, AuditHead
+from backend.auth.models import OneTimeCode
 from backend.core.db import Base
+from backend.delegations.models import Delegation
+from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
+from backend.monitoring.models import MonitoredPerson
+from backend.people.models import Person
 from backend.regions.models import Area
+from backend.staff.models import StaffRelation, StaffUser
 
-__all__ = ["Base", "Area"]
+__all__ = [
+    "Application", "ApplicationEvent", "Area", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
+    "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
+    "Payment", "Person", "StaffRelation", "StaffUser",
+]

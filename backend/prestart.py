@@ -4,6 +4,7 @@ Run as `python -m backend.prestart`. Safe to run any number of times.
 """
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import text
 
 from backend.core.db import get_engine, get_sessionmaker
 from backend.core.settings import get_settings
+from backend.demo import demo_password, seed_demo
 from backend.regions.seed import load_areas
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
@@ -49,6 +51,13 @@ def main() -> None:
     with get_sessionmaker()() as session, session.begin():
         areas = load_areas(session)
     print(f"database ready: migrated to head, {areas} areas loaded", file=sys.stderr)
+    if settings.environment == "development" and os.environ.get("DEMO_DATA", "1") != "0":
+        password = demo_password()
+        with get_sessionmaker()() as session, session.begin():
+            accounts = seed_demo(session, password)
+        print("demo staff accounts (password from DEMO_STAFF_PASSWORD in .env):", file=sys.stderr)
+        for username, name, role in accounts:
+            print(f"  {username:<22} {role:<11} {name}   password: {password}", file=sys.stderr)
 
 
 if __name__ == "__main__":

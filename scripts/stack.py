@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BOT = ROOT / ".venv" / "bot"
 VENV_BACKEND = ROOT / ".venv" / "backend"
 MODELS = ROOT / "models"
-SECRETS = ("RASA_TOKEN", "SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN")
+SECRETS = ("RASA_TOKEN", "SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN", "DEMO_STAFF_PASSWORD")
 # What the Rasa model is trained from; any change here means a new model.
 MODEL_INPUTS = ("bot/config.yml", "bot/domain.yml", "bot/data", "nlu-data", "bot/requirements.txt")
 

@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from backend.core.errors import AppError
 from backend.core.settings import get_settings
 
 NAMING_CONVENTION = {
@@ -59,6 +60,9 @@ def get_session() -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except AppError as exc:
+        session.commit() if exc.keep_changes else session.rollback()
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -32,6 +32,8 @@ class AppError(Exception):
     status_code = 400
     code = "bad_request"
     message = "请求有误，请检查后再试。"
+    # True when what the request wrote before failing must still be committed (e.g. a counted attempt).
+    keep_changes = False
 
     def __init__(self, message: str | None = None, *, details: Any | None = None, code: str | None = None):
         self.message = message or self.message

@@ -1,0 +1,180 @@
+"""Applications API: submit, read, move through the workflow, progress, supervision, audit trail."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy import select
+
+from backend.applications import service, supervision
+from backend.applications.access import view_basis
+from backend.applications.assessment import assess_application
+from backend.applications.models import Application
+from backend.applications.schemas import (
+    ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut,
+    ProgressOut, StepIn, TimelineEntry,
+)
+from backend.applications.workflow import get_catalog
+from backend.audit.models import AuditEntry
+from backend.audit.service import record as audit
+from backend.auth.actor import ActorDep, require_staff
+from backend.core.clock import today
+from backend.core.db import SessionDep
+from backend.core.errors import ErrorResponse, Forbidden
+from backend.eligibility.schemas import AssessmentOut, assessment_out
+
+router = APIRouter(prefix="/applications", tags=["申请 applications"])
+supervision_router = APIRouter(prefix="/supervision", tags=["督办 supervision"])
+
+ERRORS = {
+    401: {"model": ErrorResponse, "description": "未验证身份"},
+    403: {"model": ErrorResponse, "description": "无权办理（例如没有授权委托、非本辖区）"},
+    404: {"model": ErrorResponse, "description": "申请不存在"},
+    409: {"model": ErrorResponse, "description": "当前状态不能办理这一步"},
+}
+
+
+def _summary(app: Application) -> ApplicationSummary:
+    status = get_catalog().for_application(app).statuses[app.status]
+    return ApplicationSummary(
+        number=app.number, assistance_type=app.assistance_type, subtype=app.subtype, status=app.status,
+        status_label=status.label, applicant_name=app.applicant.name, area_code=app.area_code,
+        district_code=app.district_code, submitted_on=app.submitted_on, step_due_date=app.step_due_date,
+        case_due_date=app.case_due_date, conflict_of_interest=app.conflict_of_interest,
+        spot_check_required=app.spot_check_required,
+    )
+
+
+def _detail(session, actor, app: Application) -> ApplicationDetail:  # noqa: ANN001
+    members = [
+        MemberOut(name=m.person.name, relation=m.relation, id_masked=m.person.id_masked, sex=m.person.sex,
+                  birth_date=m.person.birth_date)
+        for m in app.household.members
+    ]
+    return ApplicationDetail(
+        **_summary(app).model_dump(), channel=app.channel, filed_by=app.filed_by.split(" ")[0].split(":")[0],
+        reason=app.reason, members=members, progress=app.progress,
+        available_actions=service.available_actions(session, actor, app),
+    )
+
+
+@router.post(
+    "",
+    response_model=ApplicationDetail,
+    status_code=201,
+    summary="提交救助申请（本人、帮办人或窗口代录）",
+    description="必须带 `Idempotency-Key`：同一个键重复提交只会生成一份申请（返回200和原申请）。",
+    responses={**ERRORS, 422: {"model": ErrorResponse, "description": "身份证号码校验位不对等"}},
+)
+def submit_application(
+    body: ApplicationIn,
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    idempotency_key: Annotated[str, Header(min_length=8, max_length=80, examples=["chat-7f3a9c2e-1"])],
+) -> ApplicationDetail:
+    app, created = service.submit(session, actor, body, idempotency_key)
+    if not created:
+        response.status_code = 200
+    return _detail(session, actor, app)
+
+
+@router.get("", response_model=list[ApplicationSummary], summary="本辖区的申请（工作人员）", responses=ERRORS)
+def list_applications(
+    session: SessionDep,
+    actor: ActorDep,
+    status: Annotated[str | None, Query(examples=["submitted"])] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ApplicationSummary]:
+    require_staff(actor)
+    query = select(Application).order_by(Application.id.desc()).limit(limit).offset(offset)
+    if actor.role != "admin":
+        query = query.where(Application.district_code == actor.district_code)
+    if status:
+        query = query.where(Application.status == status)
+    return [_summary(a) for a in session.scalars(query)]
+
+
+@router.get("/{number}", response_model=ApplicationDetail, summary="申请详情", responses=ERRORS)
+def get_application(number: str, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
+    app = service.get_by_number(session, number)
+    basis = view_basis(session, actor, app)
+    audit(session, actor=actor.label, channel=actor.channel, action="application.read", entity_type="application",
+          entity_id=app.number, detail={"basis": basis})
+    return _detail(session, actor, app)
+
+
+@router.post("/{number}/actions/{action}", response_model=ApplicationDetail, summary="办理一步（受理、调查、公示、审核……）",
+             responses=ERRORS)
+def take_action(number: str, action: str, body: StepIn, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
+    app = service.get_by_number(session, number)
+    service.act(session, actor, app, action, body)
+    session.refresh(app)
+    return _detail(session, actor, app)
+
+
+@router.get("/{number}/progress", response_model=ProgressOut, summary="进度查询（申请人、帮办人、工作人员）", responses=ERRORS)
+def get_progress(number: str, session: SessionDep, actor: ActorDep) -> ProgressOut:
+    app = service.get_by_number(session, number)
+    basis = view_basis(session, actor, app)
+    audit(session, actor=actor.label, channel=actor.channel, action="application.progress", entity_type="application",
+          entity_id=app.number, detail={"basis": basis})
+    return service.progress(app)
+
+
+@router.get("/{number}/timeline", response_model=list[TimelineEntry], summary="办理记录", responses=ERRORS)
+def get_timeline(number: str, session: SessionDep, actor: ActorDep) -> list[TimelineEntry]:
+    app = service.get_by_number(session, number)
+    view_basis(session, actor, app)
+    return service.timeline(app)
+
+
+@router.get("/{number}/assessment", response_model=AssessmentOut, summary="按申报信息测算（工作人员）", responses=ERRORS)
+def get_assessment(number: str, session: SessionDep, actor: ActorDep) -> AssessmentOut:
+    require_staff(actor)
+    app = service.get_by_number(session, number)
+    view_basis(session, actor, app)
+    return assessment_out(assess_application(session, app, today()))
+
+
+@router.get("/{number}/audit", response_model=list[AuditRow], summary="审计记录（管理员）", responses=ERRORS)
+def get_audit_trail(number: str, session: SessionDep, actor: ActorDep) -> list[AuditRow]:
+    require_staff(actor, "admin")
+    app = service.get_by_number(session, number)
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "application", AuditEntry.entity_id == app.number)
+        .order_by(AuditEntry.seq)
+    ).all()
+    audit(session, actor=actor.label, channel=actor.channel, action="audit.read", entity_type="application",
+          entity_id=app.number, detail={})
+    return [AuditRow(seq=r.seq, at=r.at.isoformat(), actor=r.actor, channel=r.channel, action=r.action, detail=r.detail)
+            for r in rows]
+
+
+@supervision_router.get("/overdue", response_model=OverdueOut, summary="超时督办：逾期未办的申请", responses=ERRORS)
+def get_overdue(
+    session: SessionDep,
+    actor: ActorDep,
+    district_code: Annotated[str | None, Query(examples=["500103"])] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> OverdueOut:
+    require_staff(actor)
+    if actor.role != "admin":
+        if district_code and district_code != actor.district_code:
+            raise Forbidden("只能查看本辖区。", code="other_district")
+        district_code = actor.district_code
+    return supervision.overdue(session, today=today(), district_code=district_code, limit=limit, offset=offset)
+
+
+@supervision_router.get("/completion", response_model=list[CompletionRow], summary="平均办结时长（工作日），按区县",
+                        responses=ERRORS)
+def get_completion(
+    session: SessionDep,
+    actor: ActorDep,
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
+) -> list[CompletionRow]:
+    require_staff(actor)
+    district = None if actor.role == "admin" else actor.district_code
+    return supervision.completion(session, month=month, district_code=district)
+

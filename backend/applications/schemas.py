@@ -1,0 +1,181 @@
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AssistanceType = Literal["低保", "特困", "临时救助"]
+Subtype = Literal["急难型", "支出型"]
+IncomeCategory = Literal["工资性", "经营净", "财产净", "转移净"]
+
+
+class IncomeIn(BaseModel):
+    category: IncomeCategory
+    kind: str = Field(max_length=32, examples=["工资"])
+    monthly_amount: Decimal = Field(ge=0, examples=[300])
+
+
+class DeductionIn(BaseModel):
+    kind: str = Field(max_length=32, examples=["重病刚性支出"])
+    monthly_amount: Decimal = Field(ge=0, examples=[200])
+
+
+class MemberIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64, examples=["张秀英"])
+    id_number: str = Field(examples=["11010519491231002X"])
+    relation: str = Field(max_length=16, examples=["本人"])
+    phone: str | None = Field(default=None, examples=["13812345678"])
+    labour_ability: Literal["full", "partial", "none"] = "full"
+    disability_grade: int | None = Field(default=None, ge=1, le=4)
+    disability_kind: Literal["肢体", "视力", "听力", "言语", "智力", "精神", "多重"] | None = None
+    serious_illness: bool = False
+    self_care_lost: int = Field(default=0, ge=0, le=6)
+    counted: bool = True
+    excluded_reason: str | None = None
+    incomes: list[IncomeIn] = Field(default_factory=list)
+    deductions: list[DeductionIn] = Field(default_factory=list)
+
+
+class AssetIn(BaseModel):
+    kind: Literal["存款", "证券", "房产", "车辆", "其他"]
+    value: Decimal = Field(ge=0, examples=[5000])
+    note: str | None = None
+
+
+class ObligorIn(BaseModel):
+    name: str = Field(examples=["张建国"])
+    id_number: str = Field(examples=["440524188001010014"])
+    relation: str = Field(examples=["子女"])
+    phone: str | None = None
+    able_to_support: bool | None = None
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assistance_type": "低保",
+        "area_code": "500103001",
+        "channel": "chat",
+        "is_rural": False,
+        "address": "渝中区七星岗街道某某路12号",
+        "reason": "老伴生病，家里没有收入来源",
+        "members": [
+            {"name": "张秀英", "id_number": "11010519491231002X", "relation": "本人", "phone": "13812345678",
+             "incomes": [{"category": "转移净", "kind": "城乡居民基础养老金", "monthly_amount": 180}]},
+        ],
+        "assets": [{"kind": "存款", "value": 3000}],
+    }]})
+
+    assistance_type: AssistanceType
+    subtype: Subtype | None = None
+    area_code: str = Field(description="街道（乡镇）代码", examples=["500103001"])
+    channel: Literal["web", "chat", "sms", "counter", "miniapp"] = "web"
+    is_rural: bool = False
+    address: str | None = Field(default=None, max_length=255)
+    reason: str | None = Field(default=None, max_length=2000)
+    members: list[MemberIn] = Field(min_length=1, description="第一位是申请人本人")
+    assets: list[AssetIn] = Field(default_factory=list)
+    obligors: list[ObligorIn] = Field(default_factory=list)
+
+
+class ApplicationSummary(BaseModel):
+    number: str = Field(examples=["JZ20261123000001"])
+    assistance_type: str = Field(examples=["低保"])
+    subtype: str | None = None
+    status: str = Field(examples=["submitted"])
+    status_label: str = Field(examples=["已提交，等待受理"])
+    applicant_name: str = Field(examples=["张秀英"])
+    area_code: str
+    district_code: str
+    submitted_on: date
+    step_due_date: date | None
+    case_due_date: date | None
+    conflict_of_interest: bool
+    spot_check_required: bool
+
+
+class MemberOut(BaseModel):
+    name: str
+    relation: str
+    id_masked: str | None = Field(examples=["110105********002X"])
+    sex: str | None
+    birth_date: date | None
+
+
+class ApplicationDetail(ApplicationSummary):
+    channel: str
+    filed_by: str
+    reason: str | None
+    members: list[MemberOut]
+    progress: dict[str, Any]
+    available_actions: list[str] = Field(examples=[["accept", "return", "withdraw"]])
+
+
+class StepIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"note": None, "data": {"investigators": ["王芳", "李强"], "visited_on": "2026-11-24"}},
+        {"note": "缺少材料", "data": {"missing": ["户口簿复印件", "近6个月工资流水"]}},
+        {"note": "家庭收入不低于当地低保标准", "data": {}},
+    ]})
+
+    note: str | None = Field(default=None, max_length=2000, description="说明或理由（驳回、终止时必填）")
+    data: dict[str, Any] = Field(default_factory=dict, description="这一步需要的数据，例如调查人员、补正材料清单、金额")
+
+
+class TimelineEntry(BaseModel):
+    on_date: date
+    action: str
+    action_label: str
+    from_status: str | None
+    to_status: str
+    status_label: str
+    actor: str
+    note: str | None
+
+
+class NextStep(BaseModel):
+    label: str = Field(examples=["已受理，等待入户调查"])
+    who: str = Field(examples=["街道（乡镇）"])
+    due_date: date | None
+
+
+class ProgressOut(BaseModel):
+    number: str
+    assistance_type: str
+    status: str
+    status_label: str
+    steps: list[TimelineEntry]
+    next_step: NextStep | None
+    case_due_date: date | None
+    summary: str = Field(examples=["您的低保申请（JZ20261123000001）已受理，正在安排入户调查，这一步预计2026年11月26日前办完。"])
+
+
+class OverdueItem(BaseModel):
+    number: str
+    assistance_type: str
+    status_label: str
+    district_code: str
+    step_due_date: date | None
+    case_due_date: date | None
+    overdue_workdays: int
+
+
+class OverdueOut(BaseModel):
+    as_of: date
+    total: int
+    items: list[OverdueItem]
+
+
+class CompletionRow(BaseModel):
+    district_code: str
+    district_name: str
+    closed: int
+    average_workdays: float = Field(examples=[12.5])
+
+
+class AuditRow(BaseModel):
+    seq: int
+    at: str
+    actor: str
+    channel: str
+    action: str
+    detail: dict[str, Any]

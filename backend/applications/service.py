@@ -1,0 +1,197 @@
+"""Submitting applications (idempotent, all or nothing), moving them through the workflow, progress."""
+
+import hashlib
+import json
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.applications.access import active_delegation, workflow_roles
+from backend.applications.models import Application, ApplicationEvent
+from backend.applications.schemas import ApplicationIn, NextStep, ProgressOut, StepIn, TimelineEntry
+from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
+from backend.auth.actor import Actor
+from backend.core.errors import AppError, Conflict, Forbidden, NotFound
+from backend.core.templates import render_text
+from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
+from backend.people.service import upsert_person
+from backend.regions.models import Area
+from backend.staff.models import StaffRelation, StaffUser
+
+
+class BadArea(AppError):
+    status_code = 422
+    code = "unknown_area"
+    message = "没有找到这个街道（乡镇），请重新选择。"
+
+
+def _request_hash(body: ApplicationIn) -> str:
+    return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+def _scoped_key(actor: Actor, key: str) -> str:
+    # Keys are per caller: two people choosing the same key never see each other's application.
+    return hashlib.sha256(f"{actor.label}\0{key}".encode()).hexdigest()
+
+
+def get_by_number(session: Session, number: str) -> Application:
+    app = session.scalars(select(Application).where(Application.number == number)).first()
+    if app is None:
+        raise NotFound(f"没有找到编号为{number}的申请，请核对编号。", code="application_not_found")
+    return app
+
+
+def submit(session: Session, actor: Actor, body: ApplicationIn, idempotency_key: str, *, today: date | None = None) -> tuple[Application, bool]:
+    """Returns (application, created). The same key with the same content returns the first application."""
+    key = _scoped_key(actor, idempotency_key)
+    request_hash = _request_hash(body)
+    existing = session.scalars(select(Application).where(Application.idempotency_key == key)).first()
+    if existing is not None:
+        return _same_or_conflict(existing, request_hash), False
+    try:
+        with session.begin_nested():
+            app = _create(session, actor, body, key, request_hash, today)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race.
+        existing = session.scalars(select(Application).where(Application.idempotency_key == key)).first()
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, request_hash), False
+    return app, True
+
+
+def _same_or_conflict(existing: Application, request_hash: str) -> Application:
+    if existing.request_hash != request_hash:
+        raise Conflict("这个提交编号已经用于另一份申请，内容不一样。请刷新后重新提交。", code="idempotency_key_reused")
+    return existing
+
+
+def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, request_hash: str, today: date | None) -> Application:
+    engine = WorkflowEngine(session, today=today)
+    engine.catalog.get(body.assistance_type, body.subtype)  # refuses types not offered online
+    if body.assistance_type == "临时救助" and body.subtype is None:
+        raise AppError("临时救助请选择急难型还是支出型。", code="subtype_required")
+    area = session.get(Area, body.area_code)
+    if area is None or area.level != "street" or area.parent_code is None:
+        raise BadArea()
+
+    persons = []
+    for i, m in enumerate(body.members):
+        who = "申请人" if i == 0 else f"第{i + 1}位家庭成员（{m.name}）"
+        persons.append(upsert_person(session, name=m.name, id_number=m.id_number, phone=m.phone, who=f"{who}的"))
+    applicant = persons[0]
+
+    filed_by, delegation_id = _filer(session, actor, applicant.id, applicant.phone_hash, area.parent_code)
+
+    household = Household(area_code=area.code, address=body.address, is_rural=body.is_rural)
+    session.add(household)
+    session.flush()
+    for i, (m, person) in enumerate(zip(body.members, persons, strict=True)):
+        member = HouseholdMember(
+            household_id=household.id, person_id=person.id, relation=m.relation, is_applicant=i == 0,
+            labour_ability=m.labour_ability, disability_grade=m.disability_grade, disability_kind=m.disability_kind,
+            serious_illness=m.serious_illness, self_care_lost=m.self_care_lost, counted=m.counted,
+            excluded_reason=m.excluded_reason,
+        )
+        session.add(member)
+        session.flush()
+        session.add_all(IncomeItem(member_id=member.id, category=x.category, kind=x.kind, monthly_amount=x.monthly_amount) for x in m.incomes)
+        session.add_all(Deduction(member_id=member.id, kind=x.kind, monthly_amount=x.monthly_amount) for x in m.deductions)
+    session.add_all(Asset(household_id=household.id, kind=a.kind, value=a.value, note=a.note) for a in body.assets)
+    for o in body.obligors:
+        person = upsert_person(session, name=o.name, id_number=o.id_number, phone=o.phone, who=f"义务人（{o.name}）的")
+        session.add(Obligor(household_id=household.id, person_id=person.id, relation=o.relation, able_to_support=o.able_to_support))
+
+    conflict = session.scalar(
+        select(StaffRelation.id)
+        .join(StaffUser, StaffUser.id == StaffRelation.staff_id)
+        .where(StaffRelation.person_id.in_([p.id for p in persons]), StaffUser.district_code == area.parent_code)
+        .limit(1)
+    ) is not None
+
+    app = Application(
+        assistance_type=body.assistance_type, subtype=body.subtype, household_id=household.id,
+        applicant_person_id=applicant.id, area_code=area.code, district_code=area.parent_code,
+        region=area.standards_region, channel=body.channel if actor.kind != "staff" else "counter",
+        filed_by=filed_by, delegation_id=delegation_id, reason=body.reason, status="submitted",
+        submitted_on=engine.today, conflict_of_interest=conflict, idempotency_key=key, request_hash=request_hash,
+        progress={},
+    )
+    session.add(app)
+    session.flush()
+    app.number = f"JZ{engine.today:%Y%m%d}{app.id:06d}"
+    engine.submit(app, actor_label=actor.label, channel=app.channel)
+    return app
+
+
+def _filer(session: Session, actor: Actor, applicant_id: int, applicant_phone_hash: str | None, district: str) -> tuple[str, int | None]:
+    if actor.kind == "staff":
+        if actor.role != "caseworker" or actor.district_code != district:
+            raise Forbidden("只能由本辖区的街道（乡镇）工作人员代为录入申请。", code="other_district")
+        return actor.label, None
+    if actor.kind == "citizen":
+        if applicant_phone_hash and applicant_phone_hash == actor.phone_hash:
+            return actor.label, None
+        delegation = active_delegation(session, principal_person_id=applicant_id,
+                                       helper_phone_hash=actor.phone_hash or "", scope="apply")
+        if delegation is None:
+            raise Forbidden(
+                "替别人申请需要先取得本人授权（授权委托书）。可以让本人收一条验证码来授权，或到社区办理书面授权。",
+                code="no_delegation",
+            )
+        return f"{actor.label} 代 {applicant_id}", delegation.id
+    raise Forbidden("请先用手机验证码验证身份。", code="citizen_required")
+
+
+def act(session: Session, actor: Actor, app: Application, action: str, step: StepIn, *, today: date | None = None) -> ApplicationEvent:
+    roles = workflow_roles(session, actor, app)
+    engine = WorkflowEngine(session, today=today)
+    return engine.apply(app, action, roles=roles, actor_label=actor.label, channel=actor.channel,
+                        step=StepInput(note=step.note, data=step.data))
+
+
+def available_actions(session: Session, actor: Actor, app: Application) -> list[str]:
+    try:
+        roles = workflow_roles(session, actor, app)
+    except Forbidden:
+        return []
+    return WorkflowEngine(session).available_actions(app, roles)
+
+
+def timeline(app: Application) -> list[TimelineEntry]:
+    catalog = get_catalog()
+    wf = catalog.for_application(app)
+    return [
+        TimelineEntry(
+            on_date=e.on_date, action=e.action, action_label=catalog.action_labels.get(e.action, e.action),
+            from_status=e.from_status, to_status=e.to_status, status_label=wf.statuses[e.to_status].label,
+            actor=e.actor.split(":")[0], note=e.note,
+        )
+        for e in app.events
+    ]
+
+
+def progress(app: Application) -> ProgressOut:
+    catalog = get_catalog()
+    wf = catalog.for_application(app)
+    status = wf.statuses[app.status]
+    type_name = app.assistance_type + (f"（{app.subtype}）" if app.subtype else "")
+    next_step = None
+    if status.open:
+        next_step = NextStep(label=status.label, who=catalog.owner_labels.get(status.owner or "", "工作人员"),
+                             due_date=app.step_due_date)
+    decision = app.decision
+    summary = render_text(
+        "applications/progress_summary.txt.j2",
+        status=app.status, type_name=type_name, number=app.number, label=status.label,
+        due=app.step_due_date if status.open else None, who=next_step.who if next_step else "",
+        missing=app.progress.get("missing", []),
+        amount=(f"{decision.monthly_amount:.2f}".rstrip("0").rstrip(".") if decision and decision.monthly_amount else None),
+        reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
+    )
+    return ProgressOut(
+        number=app.number, assistance_type=type_name, status=app.status, status_label=status.label,
+        steps=timeline(app), next_step=next_step, case_due_date=app.case_due_date, summary=summary,
+    )

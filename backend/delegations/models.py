@@ -1,0 +1,42 @@
+"""授权委托书: a helper may act for a person only under an active delegation.
+
+Who (the helper), for whom (the principal), what for (scope), how the principal consented (a one-time
+code on their phone, or a paper form a caseworker verified), until when, and whether it was revoked.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.db import Base
+from backend.core.types import Timestamp
+from backend.people.models import Person
+
+HELPER_KINDS = ("relative", "grid_worker", "volunteer", "community_police", "staff")
+SCOPES = ("apply", "query", "sign", "certify", "notices")
+
+
+class Delegation(Base):
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    helper_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    helper_kind: Mapped[str] = mapped_column(String(24))
+    helper_relation: Mapped[str | None] = mapped_column(String(16))  # e.g. 女儿, 网格员
+    scope: Mapped[list[str]] = mapped_column(JSON)
+    consent_method: Mapped[str] = mapped_column(String(16))  # otp | paper
+    consent_evidence: Mapped[str] = mapped_column(String(255))
+    verified_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[Timestamp]
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(128))
+
+    principal: Mapped[Person] = relationship(foreign_keys=[principal_person_id])
+    helper: Mapped[Person] = relationship(foreign_keys=[helper_person_id])
+
+    def active_at(self, when: datetime) -> bool:
+        expires = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(tzinfo=when.tzinfo)
+        return self.revoked_at is None and expires > when

@@ -1,0 +1,77 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HelperKind = Literal["relative", "grid_worker", "volunteer", "community_police", "staff"]
+Scope = Literal["apply", "query", "sign", "certify", "notices"]
+
+HELPER_KIND_LABELS = {
+    "relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员",
+}
+
+
+class PrincipalIn(BaseModel):
+    name: str = Field(examples=["张秀英"])
+    id_number: str = Field(examples=["11010519491231002X"])
+    phone: str | None = Field(default=None, description="本人手机（用于接收授权验证码）", examples=["13812345678"])
+
+
+class HelperIn(BaseModel):
+    name: str = Field(examples=["李红"])
+    phone: str = Field(examples=["13987654321"])
+    kind: HelperKind = Field(examples=["relative"])
+    relation: str | None = Field(default=None, max_length=16, examples=["女儿"])
+
+
+class ConsentCodeIn(BaseModel):
+    principal: PrincipalIn
+    helper: HelperIn
+
+
+class DelegationIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "principal": {"name": "张秀英", "id_number": "11010519491231002X", "phone": "13812345678"},
+        "helper": {"name": "李红", "phone": "13987654321", "kind": "relative", "relation": "女儿"},
+        "scope": ["apply", "query", "notices"],
+        "consent": {"method": "otp", "code": "123456"},
+        "valid_days": 365,
+    }]})
+
+    principal: PrincipalIn
+    helper: HelperIn
+    scope: list[Scope] = Field(default_factory=lambda: ["apply", "query", "sign", "certify", "notices"], min_length=1)
+    consent: "OtpConsent | PaperConsent"
+    valid_days: int = Field(default=365, ge=1, le=1095)
+
+
+class OtpConsent(BaseModel):
+    method: Literal["otp"]
+    code: str = Field(examples=["123456"])
+
+
+class PaperConsent(BaseModel):
+    method: Literal["paper"]
+    form_reference: str = Field(description="书面授权委托书的编号或存档位置", examples=["渝中七星岗-2026-0031"])
+
+
+DelegationIn.model_rebuild()
+
+
+class DelegationOut(BaseModel):
+    id: int
+    principal_name: str
+    helper_name: str
+    helper_kind: str
+    helper_kind_label: str = Field(examples=["亲属"])
+    helper_relation: str | None
+    scope: list[str]
+    consent_method: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    active: bool
+
+
+class RevokeIn(BaseModel):
+    reason: str = Field(default="本人撤销", max_length=128)

@@ -1,0 +1,60 @@
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.eligibility.service import Assessment
+
+
+class TypeResultOut(BaseModel):
+    assistance_type: str = Field(examples=["低保"])
+    eligible: bool
+    reason: str = Field(examples=["家庭2人，月人均收入500元，低于重庆市城市低保标准770元；按差额每人270元，全家每月540元。"])
+    monthly_amount: Decimal | None = Field(examples=[540])
+
+
+class AssessmentOut(BaseModel):
+    on: date
+    household_size: int
+    monthly_income: Decimal
+    per_capita_income: Decimal
+    standard: Decimal | None
+    standard_source: str | None
+    results: list[TypeResultOut]
+
+
+def assessment_out(a: Assessment) -> AssessmentOut:
+    return AssessmentOut(
+        on=a.on, household_size=a.household_size, monthly_income=a.monthly_income, per_capita_income=a.per_capita_income,
+        standard=a.standard, standard_source=a.standard_source,
+        results=[TypeResultOut(assistance_type=r.assistance_type, eligible=r.eligible, reason=r.reason,
+                               monthly_amount=r.monthly_amount) for r in a.results],
+    )
+
+
+class PrecheckMember(BaseModel):
+    name: str = Field(default="家庭成员", examples=["张秀英"])
+    relation: str = Field(default="本人", examples=["本人"])
+    age: int | None = Field(default=None, ge=0, le=130, examples=[72])
+    labour_ability: str = "full"
+    disability_grade: int | None = Field(default=None, ge=1, le=4)
+    disability_kind: str | None = None
+    serious_illness: bool = False
+    monthly_income: Decimal = Field(default=Decimal(0), ge=0, examples=[300])
+    excluded_income: Decimal = Field(default=Decimal(0), ge=0, description="不计入收入的部分，如优抚金、基础养老金")
+    deductible_expense: Decimal = Field(default=Decimal(0), ge=0, description="可扣减的重病、康复刚性支出（每月）")
+
+
+class PrecheckIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "region": "渝中区", "is_rural": False, "savings": 3000, "homes": 1, "obligors_able_to_support": 0,
+        "members": [{"name": "张秀英", "age": 72, "monthly_income": 300}],
+    }]})
+
+    region: str = Field(examples=["重庆"])
+    is_rural: bool = False
+    members: list[PrecheckMember] = Field(min_length=1)
+    savings: Decimal = Field(default=Decimal(0), ge=0)
+    homes: int = Field(default=1, ge=0)
+    obligors_able_to_support: int = Field(default=0, ge=0)
+    on: date | None = None

@@ -1,0 +1,190 @@
+"""Eligibility and amount: per-capita income against the standard in force, with reasons in Chinese.
+
+Used by the county decision (amount = gap to the standard) and by the assistant's pre-check. Every
+result carries a sentence a caseworker could read to the applicant.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from backend.core.idnumber import age_on
+from backend.policy.standards import StandardsCatalogue, StandardVersion, get_catalogue
+
+RULES_FILE = Path(__file__).with_name("data") / "rules.yaml"
+CENT = Decimal("0.01")
+
+
+@dataclass
+class IncomeLine:
+    kind: str
+    monthly_amount: Decimal
+
+
+@dataclass
+class MemberFacts:
+    name: str
+    relation: str
+    birth_date: date | None = None
+    labour_ability: str = "full"  # full | partial | none
+    disability_grade: int | None = None
+    disability_kind: str | None = None
+    serious_illness: bool = False
+    counted: bool = True
+    is_applicant: bool = False
+    incomes: list[IncomeLine] = field(default_factory=list)
+    deductions: list[IncomeLine] = field(default_factory=list)
+
+
+@dataclass
+class HouseholdFacts:
+    region: str
+    is_rural: bool
+    members: list[MemberFacts]
+    assets: list[tuple[str, Decimal]] = field(default_factory=list)  # (kind, value)
+    obligors_able_to_support: int = 0
+
+
+@dataclass
+class TypeResult:
+    assistance_type: str
+    eligible: bool
+    reason: str
+    monthly_amount: Decimal | None = None
+
+
+@dataclass
+class Assessment:
+    on: date
+    household_size: int
+    monthly_income: Decimal
+    per_capita_income: Decimal
+    standard: Decimal | None
+    standard_source: str | None
+    results: list[TypeResult]
+
+    def result(self, assistance_type: str) -> TypeResult | None:
+        return next((r for r in self.results if r.assistance_type == assistance_type), None)
+
+
+def _yuan(v: Decimal) -> str:
+    v = v.quantize(CENT, ROUND_HALF_UP)
+    return f"{int(v)}元" if v == v.to_integral() else f"{v}元"
+
+
+class EligibilityRules:
+    def __init__(self, raw: dict, catalogue: StandardsCatalogue):
+        self.raw = raw
+        self.catalogue = catalogue
+        self.excluded = set(raw["income"]["excluded_kinds"])
+        self.deductible = set(raw["income"]["deductible_kinds"])
+
+    @classmethod
+    def from_file(cls, path: Path = RULES_FILE, catalogue: StandardsCatalogue | None = None) -> "EligibilityRules":
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")), catalogue or get_catalogue())
+
+    def setting(self, region: str, key: str):  # noqa: ANN201
+        return (self.raw["regions"].get(region) or {}).get(key, self.raw["defaults"][key])
+
+    def member_income(self, m: MemberFacts) -> Decimal:
+        counted = sum((i.monthly_amount for i in m.incomes if i.kind not in self.excluded), Decimal(0))
+        deducted = sum((d.monthly_amount for d in m.deductions if d.kind in self.deductible), Decimal(0))
+        return counted - deducted
+
+    def lacks_labour_ability(self, m: MemberFacts, on: date) -> str | None:
+        sh = self.raw["special_hardship"]
+        if m.birth_date is not None:
+            age = age_on(m.birth_date, on)
+            if age >= sh["age_at_least"]:
+                return f"{age}岁，已满{sh['age_at_least']}周岁"
+            if age < sh["age_below"]:
+                return f"{age}岁，未满{sh['age_below']}周岁"
+        worst = sh["disability"].get(m.disability_kind or "")
+        if m.disability_grade is not None and worst is not None and m.disability_grade <= worst:
+            return f"{m.disability_kind}残疾{m.disability_grade}级"
+        if m.labour_ability == "none":
+            return "经认定无劳动能力"
+        return None
+
+    def assess(self, h: HouseholdFacts, on: date) -> Assessment:
+        members = [m for m in h.members if m.counted]
+        size = max(len(members), 1)
+        income = max(sum((self.member_income(m) for m in members), Decimal(0)), Decimal(0))
+        per_capita = (income / size).quantize(CENT, ROUND_HALF_UP)
+        region = self.catalogue.resolve(h.region)
+        std: StandardVersion | None = self.catalogue.in_force(region, on) if region else None
+        if std is None:
+            msg = f"暂时没有{h.region}在{on:%Y年%m月%d日}执行的标准数据，无法测算，请咨询街道（乡镇）社会救助窗口。"
+            return Assessment(on, size, income, per_capita, None, None, [TypeResult("低保", False, msg)])
+
+        area = "农村" if h.is_rural else "城市"
+        standard = Decimal(str(std.dibao.rural if h.is_rural else std.dibao.urban))
+        results: list[TypeResult] = []
+
+        financial = sum((v for k, v in h.assets if k in ("存款", "证券")), Decimal(0))
+        homes = sum(1 for k, _ in h.assets if k == "房产")
+        asset_limit = standard * self.setting(h.region, "financial_assets_months") * size
+        asset_problem = None
+        if financial > asset_limit:
+            asset_problem = f"家庭存款和证券共{_yuan(financial)}，超过了{_yuan(asset_limit)}的限额"
+        elif homes > self.setting(h.region, "max_homes"):
+            asset_problem = f"家庭有{homes}套住房，超过了规定"
+
+        head = f"家庭{size}人，月人均收入{_yuan(per_capita)}"
+        if per_capita < standard and asset_problem is None:
+            gap = (standard - per_capita).quantize(CENT, ROUND_HALF_UP)
+            amount = (gap * size).quantize(CENT, ROUND_HALF_UP)
+            results.append(TypeResult(
+                "低保", True,
+                f"{head}，低于{region.full_name}{area}低保标准{_yuan(standard)}；按差额每人{_yuan(gap)}，全家每月{_yuan(amount)}。",
+                amount,
+            ))
+        else:
+            why = asset_problem or f"不低于{region.full_name}{area}低保标准{_yuan(standard)}"
+            results.append(TypeResult("低保", False, f"{head}，{why}，不符合低保条件。"))
+
+        factor = Decimal(str(self.setting(h.region, "edge_factor")))
+        edge_line = (standard * factor).quantize(CENT, ROUND_HALF_UP)
+        if not results[0].eligible and asset_problem is None and per_capita < edge_line:
+            results.append(TypeResult(
+                "低保边缘", True,
+                f"{head}，低于低保边缘收入线{_yuan(edge_line)}（低保标准的{factor}倍），可以享受医疗、教育等专项救助。",
+            ))
+        else:
+            why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{_yuan(edge_line)}")
+            results.append(TypeResult("低保边缘", False, f"{why}，不按低保边缘认定。"))
+
+        results.append(self._special_hardship(h, members, std, region.full_name, on))
+        return Assessment(on, size, income, per_capita, standard, std.source, results)
+
+    def _special_hardship(self, h: HouseholdFacts, members: list[MemberFacts], std: StandardVersion, place: str, on: date) -> TypeResult:
+        applicant = next((m for m in members if m.is_applicant), members[0] if members else None)
+        if applicant is None or std.tekun is None:
+            return TypeResult("特困", False, f"暂时没有{place}的特困供养标准数据，请咨询街道（乡镇）社会救助窗口。")
+        basic = Decimal(str(std.tekun.rural if h.is_rural else std.tekun.urban))
+        no_ability = self.lacks_labour_ability(applicant, on)
+        own_income = self.member_income(applicant)
+        if no_ability is None:
+            return TypeResult("特困", False, f"{applicant.name}有劳动能力，不符合特困人员条件。")
+        if own_income >= basic:
+            return TypeResult("特困", False, f"{applicant.name}每月收入{_yuan(own_income)}，不低于特困供养标准{_yuan(basic)}。")
+        supporters = [
+            m for m in members
+            if m is not applicant and (self.lacks_labour_ability(m, on) is None or self.member_income(m) >= basic)
+        ]
+        if h.obligors_able_to_support > 0 or supporters:
+            return TypeResult("特困", False, f"{applicant.name}有具备赡养（抚养、扶养）能力的义务人，不符合特困人员条件。")
+        return TypeResult(
+            "特困", True,
+            f"{applicant.name}{no_ability}，无劳动能力、无生活来源、无有能力的义务人，可按特困供养标准每月{_yuan(basic)}。",
+            basic,
+        )
+
+
+@lru_cache
+def get_rules() -> EligibilityRules:
+    return EligibilityRules.from_file()

@@ -1,0 +1,25 @@
+"""Adding people to the monitoring database (the monitoring issue builds warnings on it)."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.monitoring.models import MonitoredPerson
+
+
+def add_monitored(session: Session, *, person_id: int, household_id: int | None, category: str,
+                  source_application_id: int | None, since: date, note: str | None = None) -> MonitoredPerson:
+    existing = session.scalars(
+        select(MonitoredPerson).where(
+            MonitoredPerson.person_id == person_id, MonitoredPerson.category == category, MonitoredPerson.active.is_(True)
+        )
+    ).first()
+    if existing:
+        existing.source_application_id = source_application_id or existing.source_application_id
+        return existing
+    entry = MonitoredPerson(person_id=person_id, household_id=household_id, category=category,
+                            source_application_id=source_application_id, since=since, note=note)
+    session.add(entry)
+    session.flush()
+    return entry

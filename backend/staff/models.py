@@ -1,0 +1,32 @@
+"""Staff users: caseworkers of a street (乡镇/街道), reviewers of a county (县级), administrators."""
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.db import Base
+from backend.core.types import Timestamp
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # caseworker | reviewer | admin
+    # The district (区县) this person works in: they see only its applications.
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Timestamp]
+
+
+class StaffRelation(Base):
+    """A declared close relationship between a staff member and a person (conflict of interest)."""
+
+    __tablename__ = "staff_relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
