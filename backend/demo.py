@@ -14,7 +14,7 @@ from backend.applications import service
 from backend.applications.schemas import ApplicationIn, StepIn
 from backend.auth.actor import Actor
 from backend.auth.security import hash_password
-from backend.core.clock import today
+from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.idnumber import check_char
 from backend.staff.models import StaffUser
@@ -102,7 +102,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
                        ("propose", {"amount": 940})):
         step(app, "yuzhong_caseworker", action, **kw)
     # 5. 特困, decided last month and being paid (dates in the past so the 公示 has run its course).
-    start = today() - timedelta(days=45)
+    start = clock.today() - timedelta(days=45)
     app = file("13800000005", "demo-5", {
         "assistance_type": "特困", "area_code": "500106001", "channel": "counter", "reason": "无儿无女，年老体弱",
         "members": [_member("赵淑芬", "本人", "500106", date(1941, 2, 14), 52, "13800000005", labour_ability="none")],
@@ -120,7 +120,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
     ):
         step(app, who, action, note, on=start + timedelta(days=days), **kw)
     # 6. Rejected, and now in the monitoring database.
-    start = today() - timedelta(days=30)
+    start = clock.today() - timedelta(days=30)
     app = file("13800000006", "demo-6", {
         "assistance_type": "低保", "area_code": "500103002", "channel": "web", "reason": "收入不稳定",
         "members": [_member("孙强", "本人", "500103", date(1980, 6, 30), 71, "13800000006",

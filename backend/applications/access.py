@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.applications.models import Application
 from backend.auth.actor import Actor
-from backend.core.clock import now
+from backend.core import clock
 from backend.core.errors import Forbidden
 from backend.delegations.models import Delegation
 from backend.people.models import Person
@@ -26,7 +26,7 @@ def active_delegation(session: Session, *, principal_person_id: int, helper_phon
         )
         .order_by(Delegation.id.desc())
     ).all()
-    moment = now()
+    moment = clock.now()
     return next((d for d in candidates if scope in d.scope and d.active_at(moment)), None)
 
 

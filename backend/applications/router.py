@@ -17,7 +17,7 @@ from backend.applications.workflow import get_catalog
 from backend.audit.models import AuditEntry
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
-from backend.core.clock import today
+from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden
 from backend.eligibility.schemas import AssessmentOut, assessment_out
@@ -134,7 +134,7 @@ def get_assessment(number: str, session: SessionDep, actor: ActorDep) -> Assessm
     require_staff(actor)
     app = service.get_by_number(session, number)
     view_basis(session, actor, app)
-    return assessment_out(assess_application(session, app, today()))
+    return assessment_out(assess_application(session, app, clock.today()))
 
 
 @router.get("/{number}/audit", response_model=list[AuditRow], summary="审计记录（管理员）", responses=ERRORS)
@@ -164,7 +164,7 @@ def get_overdue(
         if district_code and district_code != actor.district_code:
             raise Forbidden("只能查看本辖区。", code="other_district")
         district_code = actor.district_code
-    return supervision.overdue(session, today=today(), district_code=district_code, limit=limit, offset=offset)
+    return supervision.overdue(session, today=clock.today(), district_code=district_code, limit=limit, offset=offset)
 
 
 @supervision_router.get("/completion", response_model=list[CompletionRow], summary="平均办结时长（工作日），按区县",

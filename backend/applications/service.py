@@ -70,9 +70,9 @@ def _same_or_conflict(existing: Application, request_hash: str) -> Application:
 
 def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, request_hash: str, today: date | None) -> Application:
     engine = WorkflowEngine(session, today=today)
-    engine.catalog.get(body.assistance_type, body.subtype)  # refuses types not offered online
     if body.assistance_type == "临时救助" and body.subtype is None:
         raise AppError("临时救助请选择急难型还是支出型。", code="subtype_required")
+    engine.catalog.get(body.assistance_type, body.subtype)  # refuses types not offered online
     area = session.get(Area, body.area_code)
     if area is None or area.level != "street" or area.parent_code is None:
         raise BadArea()

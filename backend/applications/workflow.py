@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
 from backend.audit.service import record as audit
-from backend.core.clock import now
+from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden
 from backend.core.workdays import WorkCalendar, get_calendar
 
@@ -172,7 +172,7 @@ class WorkflowEngine:
         self.session = session
         self.catalog = catalog or get_catalog()
         self.calendar = calendar or get_calendar()
-        self.today = today or now().date()
+        self.today = today or clock.now().date()
 
     def effective_roles(self, app: Application, transition: Transition) -> tuple[str, ...]:
         """Conflict-of-interest cases: the county (reviewer) takes every caseworker step."""
@@ -245,7 +245,7 @@ class WorkflowEngine:
     def _event(self, app: Application, action: str, before: str | None, after: str, actor_label: str,
                channel: str, note: str | None, data: dict[str, Any]) -> ApplicationEvent:
         event = ApplicationEvent(
-            application_id=app.id, at=now(), on_date=self.today, action=action, from_status=before,
+            application_id=app.id, at=clock.now(), on_date=self.today, action=action, from_status=before,
             to_status=after, actor=actor_label, channel=channel, note=note, data=data,
         )
         self.session.add(event)

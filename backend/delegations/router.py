@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep
 from backend.auth.otp import check_code, send_code
-from backend.core.clock import now
+from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
@@ -34,7 +34,7 @@ def _out(d: Delegation) -> DelegationOut:
         id=d.id, principal_name=d.principal.name, helper_name=d.helper.name, helper_kind=d.helper_kind,
         helper_kind_label=HELPER_KIND_LABELS[d.helper_kind], helper_relation=d.helper_relation, scope=d.scope,
         consent_method=d.consent_method, created_at=d.created_at, expires_at=d.expires_at, revoked_at=d.revoked_at,
-        active=d.active_at(now()),
+        active=d.active_at(clock.now()),
     )
 
 
@@ -86,8 +86,8 @@ def create_delegation(body: DelegationIn, session: SessionDep, actor: ActorDep) 
     delegation = Delegation(
         principal_person_id=principal.id, helper_person_id=helper.id, helper_kind=body.helper.kind,
         helper_relation=body.helper.relation, scope=sorted(set(body.scope)), consent_method=body.consent.method,
-        consent_evidence=evidence, verified_by_staff_id=verified_by, created_at=now(),
-        expires_at=now() + timedelta(days=body.valid_days),
+        consent_evidence=evidence, verified_by_staff_id=verified_by, created_at=clock.now(),
+        expires_at=clock.now() + timedelta(days=body.valid_days),
     )
     session.add(delegation)
     session.flush()
@@ -117,7 +117,7 @@ def revoke(delegation_id: int, body: RevokeIn, session: SessionDep, actor: Actor
     if not is_principal and actor.kind != "staff":
         raise Forbidden("只有本人或工作人员可以撤销授权。", code="not_principal")
     if d.revoked_at is None:
-        d.revoked_at = now()
+        d.revoked_at = clock.now()
         d.revoked_reason = body.reason
         audit(session, actor=actor.label, channel=actor.channel, action="delegation.revoke", entity_type="delegation",
               entity_id=d.id, detail={"reason": body.reason})

@@ -4,7 +4,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from backend.core.clock import today
+from backend.core import clock
 from backend.eligibility.schemas import AssessmentOut, PrecheckIn, assessment_out
 from backend.eligibility.service import HouseholdFacts, IncomeLine, MemberFacts, get_rules
 
@@ -22,7 +22,7 @@ def _birth_for_age(age: int | None, on: date) -> date | None:
 
 @router.post("/precheck", response_model=AssessmentOut, summary="预先测算可能符合的救助（不保存任何信息）")
 def precheck(body: PrecheckIn) -> AssessmentOut:
-    on = body.on or today()
+    on = body.on or clock.today()
     members = [
         MemberFacts(
             name=m.name, relation=m.relation, birth_date=_birth_for_age(m.age, on), labour_ability=m.labour_ability,

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from backend.core.clock import today
+from backend.core import clock
 from backend.core.errors import ErrorResponse, NotFound
 from backend.policy import service
 from backend.policy.schemas import PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut
@@ -36,7 +36,7 @@ def standard(
     found = catalogue.resolve(region)
     if found is None:
         raise NotFound(f"暂时没有“{region}”的标准数据。", code="unknown_region")
-    std = catalogue.in_force(found, on or today())
+    std = catalogue.in_force(found, on or clock.today())
     if std is None:
         raise NotFound(f"{found.full_name}在这一天还没有可用的标准数据。", code="no_standard")
     return StandardOut(
@@ -57,5 +57,5 @@ def policy_answer(
     on: Annotated[date | None, Query(examples=["2026-11-23"])] = None,
 ) -> PolicyAnswer:
     return service.answer(
-        get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or today()
+        get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today()
     )

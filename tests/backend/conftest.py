@@ -24,6 +24,7 @@ for _key in ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN"):
 from backend.core.db import get_session, make_engine  # noqa: E402
 from backend.main import create_app  # noqa: E402
 from backend.prestart import alembic_config  # noqa: E402
+from backend.regions.seed import load_areas  # noqa: E402
 
 CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
@@ -82,6 +83,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 def engine(database_url: str) -> Iterator[Engine]:
     command.upgrade(alembic_config(database_url), "head")
     eng = make_engine(database_url)
+    with Session(eng) as s, s.begin():
+        load_areas(s)
     yield eng
     eng.dispose()
 
@@ -116,3 +119,35 @@ def client(session: Session) -> Iterator[TestClient]:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def world(client: TestClient, session: Session) -> "World":
+    from tests.backend.world import (
+        APPLICANT_PHONE, HELPER_PHONE, STRANGER_PHONE, World, citizen_headers, staff_headers,
+    )
+
+    return World(
+        client=client, session=session,
+        caseworker=staff_headers(session, "cw_yuzhong", "caseworker", "500103"),
+        reviewer=staff_headers(session, "rv_yuzhong", "reviewer", "500103"),
+        other_caseworker=staff_headers(session, "cw_qijiang", "caseworker", "500110"),
+        other_reviewer=staff_headers(session, "rv_qijiang", "reviewer", "500110"),
+        admin=staff_headers(session, "admin_all", "admin", None),
+        applicant=citizen_headers(APPLICANT_PHONE),
+        helper=citizen_headers(HELPER_PHONE),
+        stranger=citizen_headers(STRANGER_PHONE),
+    )
+
+
+@pytest.fixture
+def set_today(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Move 'today' (China time) for everything that asks backend.core.clock."""
+    from backend.core import clock
+    from tests.backend.world import at
+
+    def _set(day):  # noqa: ANN001, ANN202
+        monkeypatch.setattr(clock, "today", lambda: day)
+        monkeypatch.setattr(clock, "now", lambda: at(day))
+
+    return _set

@@ -1,0 +1,87 @@
+"""Test helpers: staff and citizens with real tokens, application bodies, a movable 'today'."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date, datetime, time
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from backend.auth.security import hash_password, issue_token
+from backend.core.clock import CHINA
+from backend.core.crypto import get_vault
+from backend.demo import demo_id
+from backend.staff.models import StaffUser
+
+APPLICANT_PHONE = "13800001111"
+HELPER_PHONE = "13900002222"
+STRANGER_PHONE = "13700003333"
+
+
+@lru_cache
+def _password_hash() -> str:
+    return hash_password(STAFF_PASSWORD)
+
+
+STAFF_PASSWORD = "pw-for-tests-123"
+
+
+def staff_headers(session: Session, username: str, role: str, district: str | None) -> dict[str, str]:
+    user = StaffUser(username=username, display_name=username, password_hash=_password_hash(),
+                     role=role, district_code=district)
+    session.add(user)
+    session.flush()
+    token, _ = issue_token({"sub": str(user.id), "kind": "staff"}, 30)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def citizen_headers(phone: str) -> dict[str, str]:
+    token, _ = issue_token({"sub": get_vault().lookup_hash(phone), "kind": "citizen"}, 60)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def member(name: str, relation: str = "本人", *, born: date = date(1950, 5, 1), seq: int = 1, area: str = "500103",
+           phone: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "relation": relation, "id_number": demo_id(area, born, seq), "phone": phone, **extra}
+
+
+def application_body(assistance_type: str = "低保", *, subtype: str | None = None, area_code: str = "500103001",
+                     members: list[dict] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "assistance_type": assistance_type, "subtype": subtype, "area_code": area_code, "channel": "chat",
+        "reason": "生活困难",
+        "members": members or [member("张秀英", phone=APPLICANT_PHONE,
+                                      incomes=[{"category": "工资性", "kind": "零工", "monthly_amount": 300}])],
+        **extra,
+    }
+
+
+@dataclass
+class World:
+    client: TestClient
+    session: Session
+    caseworker: dict[str, str]
+    reviewer: dict[str, str]
+    other_caseworker: dict[str, str]
+    other_reviewer: dict[str, str]
+    admin: dict[str, str]
+    applicant: dict[str, str]
+    helper: dict[str, str]
+    stranger: dict[str, str]
+
+    def submit(self, body: dict | None = None, *, headers: dict | None = None, key: str = "key-00000001") -> dict:
+        resp = self.client.post("/api/v1/applications", json=body or application_body(),
+                                headers={**(headers or self.applicant), "Idempotency-Key": key})
+        assert resp.status_code in (200, 201), resp.text
+        return resp.json()
+
+    def act(self, number: str, action: str, who: dict, note: str | None = None, expect: int = 200, **data: Any) -> dict:
+        resp = self.client.post(f"/api/v1/applications/{number}/actions/{action}", json={"note": note, "data": data},
+                                headers=who)
+        assert resp.status_code == expect, f"{action}: {resp.status_code} {resp.text}"
+        return resp.json()
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=CHINA)
