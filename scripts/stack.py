@@ -243,7 +243,7 @@ def serve(env: dict[str, str], model: Path) -> int:
     procs: dict[str, subprocess.Popen] = {}
 
     def stop_all(*_: object) -> None:
-        for name, proc in procs.items():
+        for proc in procs.values():
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + 15

@@ -1,7 +1,6 @@
 """Submitting applications (idempotent, all or nothing), moving them through the workflow, progress."""
 
 import hashlib
-import json
 from datetime import date
 
 from sqlalchemy import select

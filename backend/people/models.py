@@ -3,7 +3,7 @@
 The ID number and the phone number are stored encrypted; a keyed hash of each finds the person.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column

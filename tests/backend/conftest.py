@@ -122,7 +122,7 @@ def repo_root() -> Path:
 
 
 @pytest.fixture
-def world(client: TestClient, session: Session) -> "World":
+def world(client: TestClient, session: Session):  # noqa: ANN201
     from tests.backend.world import (
         APPLICANT_PHONE, HELPER_PHONE, STRANGER_PHONE, World, citizen_headers, staff_headers,
     )

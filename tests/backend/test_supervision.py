@@ -1,0 +1,43 @@
+"""超时督办 and 平均办结时长, counted in working days."""
+
+from datetime import date
+
+from tests.backend.world import application_body, member
+
+
+def test_overdue_list_shows_late_cases_of_the_district_only(world, set_today) -> None:
+    set_today(date(2026, 9, 28))
+    late = world.submit(key="late-case-01")["number"]
+    on_time_body = application_body(members=[member("李四", seq=5, phone="13800001111")])
+    set_today(date(2026, 10, 9))
+    on_time = world.submit(on_time_body, key="fresh-case-01")["number"]
+    set_today(date(2026, 10, 12))
+    body = world.client.get("/api/v1/supervision/overdue", headers=world.caseworker).json()
+    assert body["total"] == 1
+    item = body["items"][0]
+    # Submitted 28 Sep: 3 working days are 29 Sep, 30 Sep and (after the holiday) 8 Oct.
+    # Late by 9, 10 (a make-up Saturday) and 12 Oct: 3 working days.
+    assert (item["number"], item["step_due_date"], item["overdue_workdays"]) == (late, "2026-10-08", 3)
+    assert on_time not in [i["number"] for i in body["items"]]
+    assert world.client.get("/api/v1/supervision/overdue", headers=world.other_caseworker).json()["total"] == 0
+    assert world.client.get("/api/v1/supervision/overdue", headers=world.admin).json()["total"] == 1
+    assert world.client.get("/api/v1/supervision/overdue", params={"district_code": "500110"},
+                            headers=world.caseworker).status_code == 403
+
+
+def test_average_completion_time_per_district(world, set_today) -> None:
+    visit = {"investigators": ["王芳", "刘洋"]}
+    check = {"results": {"银行存款": "无"}}
+    for i, (start, decide) in enumerate(((date(2026, 11, 2), date(2026, 11, 16)), (date(2026, 11, 4), date(2026, 11, 13)))):
+        set_today(start)
+        n = world.submit(application_body(members=[member(f"申请人{i}", seq=20 + i, phone="13800001111")]), key=f"done-{i:05d}")["number"]
+        for action, data in (("accept", {}), ("start_investigation", {}), ("record_home_visit", visit),
+                             ("attach_economic_check", check), ("propose", {})):
+            world.act(n, action, world.caseworker, **data)
+        set_today(decide)
+        world.act(n, "close_publicity", world.caseworker)
+        world.act(n, "reject" if i else "approve", world.reviewer, "收入超标" if i else None)
+    rows = world.client.get("/api/v1/supervision/completion", params={"month": "2026-11"}, headers=world.reviewer).json()
+    # 2 → 16 Nov: 10 working days; 4 → 13 Nov: 7 working days.
+    assert rows == [{"district_code": "500103", "district_name": "渝中区", "closed": 2, "average_workdays": 8.5}]
+    assert world.client.get("/api/v1/supervision/completion", params={"month": "2026-13"}, headers=world.reviewer).status_code == 422
