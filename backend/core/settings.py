@@ -39,12 +39,12 @@ class Settings(BaseSettings):
         weak = [
             name
             for name in ("secret_key", "data_encryption_key", "service_token")
-            if getattr(self, name) == DEFAULT_SECRET or len(getattr(self, name)) < 16
+            if getattr(self, name) == DEFAULT_SECRET or len(getattr(self, name)) < 32
         ]
         if weak:
             raise ValueError(
                 f"{', '.join(n.upper() for n in weak)} must be set to a strong secret "
-                f"(at least 16 characters) when ENVIRONMENT={self.environment}"
+                f"(at least 32 characters) when ENVIRONMENT={self.environment}"
             )
         return self
 

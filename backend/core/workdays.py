@@ -7,7 +7,7 @@ the Saturdays worked in exchange do.
 
 import logging
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -47,6 +47,7 @@ class WorkCalendar:
                 log.warning("no official calendar for %s: counting weekends only (provisional)", day.year)
             return day.weekday() < 5
 
+    @cache  # noqa: B019 - one calendar per process; the arguments are small and repeat constantly
     def add_workdays(self, start: date, n: int) -> date:
         """The date `n` working days after `start` (the start day itself is not counted)."""
         day = start
@@ -57,6 +58,7 @@ class WorkCalendar:
                 remaining -= 1
         return day
 
+    @cache  # noqa: B019
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
         count = 0

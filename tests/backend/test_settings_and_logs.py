@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from backend.core.logging import JsonFormatter, RedactingFilter, redact
 from backend.core.settings import DEFAULT_SECRET, Settings
 
-STRONG = "s3cret-value-long-enough-0123"
+STRONG = "s3cret-value-long-enough-0123456789abcdef"
 
 
 def test_development_runs_with_default_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
