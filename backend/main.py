@@ -16,6 +16,7 @@ from backend.core.logging import configure_logging
 from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
 from backend.eligibility.router import router as eligibility_router
+from backend.notifications.router import router as sms_router
 from backend.people.router import router as people_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
     api.include_router(delegations_router)
     api.include_router(eligibility_router)
     api.include_router(people_router)
+    api.include_router(sms_router)
     app.include_router(api)
     app.include_router(chat_page_router)
 

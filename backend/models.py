@@ -7,6 +7,7 @@ from backend.core.db import Base
 from backend.delegations.models import Delegation
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.monitoring.models import MonitoredPerson
+from backend.notifications.models import Notice, SmsOptOut
 from backend.people.models import Person
 from backend.regions.models import Area
 from backend.staff.models import StaffRelation, StaffUser
@@ -14,5 +15,5 @@ from backend.staff.models import StaffRelation, StaffUser
 __all__ = [
     "Application", "ApplicationEvent", "Area", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
     "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
-    "Payment", "Person", "StaffRelation", "StaffUser",
+    "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser",
 ]

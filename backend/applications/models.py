@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import Base
@@ -44,8 +45,10 @@ class Application(Base):
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     conflict_of_interest: Mapped[bool] = mapped_column(Boolean, default=False)
     spot_check_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    payments_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     # Working state of the current procedure: home visit, economic check, 公示 dates, objections, returns.
-    progress: Mapped[dict] = mapped_column(JSON, default=dict)
+    # MutableDict: effects set keys in place, and must be saved even after an autoflush in between.
+    progress: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSON), default=dict)
 
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     request_hash: Mapped[str | None] = mapped_column(String(64))

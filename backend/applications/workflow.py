@@ -79,6 +79,7 @@ class WorkflowCatalog:
         self.case_limits = raw["case_limits"]
         self.action_labels: dict[str, str] = raw.get("action_labels", {})
         self.owner_labels: dict[str, str] = raw.get("owner_labels", {})
+        self.notices: dict[str, str | None] = raw.get("notices", {})
         self.workflows: dict[str, Workflow] = {}
         for key, spec in raw["types"].items():
             statuses = {
@@ -194,7 +195,8 @@ class WorkflowEngine:
         app.submitted_on = self.today
         app.progress = {"returns": 0}
         self._set_step_due(app, wf, None)
-        self._event(app, "submit", None, "submitted", actor_label, channel, None, {})
+        event = self._event(app, "submit", None, "submitted", actor_label, channel, None, {})
+        self._notify(app, wf, event, changed=True)
 
     def apply(self, app: Application, action: str, *, roles: set[str], actor_label: str, channel: str,
               step: StepInput) -> ApplicationEvent:
@@ -214,8 +216,8 @@ class WorkflowEngine:
             )
         ctx = StepContext(self.session, app, wf, self.catalog.region(app.region), step, actor_label,
                           self.today, self.calendar, self.catalog)
-        # A fresh dict so the JSON column sees the change.
-        app.progress = dict(app.progress or {})
+        if app.progress is None:
+            app.progress = {}
         for guard in transition.guards:
             GUARDS[guard](ctx)
         for effect in transition.effects:
@@ -228,8 +230,21 @@ class WorkflowEngine:
             if not target.open and app.closed_on is None:
                 app.closed_on = self.today
             self._set_step_due(app, wf, ctx)
-        return self._event(app, action, before, app.status, actor_label, channel, step.note,
-                           {k: v for k, v in step.data.items() if k not in SENSITIVE_KEYS})
+        event = self._event(app, action, before, app.status, actor_label, channel, step.note,
+                            {k: v for k, v in step.data.items() if k not in SENSITIVE_KEYS})
+        self._notify(app, wf, event, changed=before != app.status)
+        return event
+
+    def _notify(self, app: Application, wf: Workflow, event: ApplicationEvent, *, changed: bool) -> None:
+        from backend.notifications.events import notify_step
+
+        default = "step_changed" if changed else None
+        template = self.catalog.notices.get(event.action, default)
+        if template:
+            self.session.flush()
+            self.session.refresh(app, ["decision", "applicant"])
+            notify_step(self.session, app, event, template=template, status_label=wf.statuses[app.status].label,
+                        action_label=self.catalog.action_labels.get(event.action, event.action), today=self.today)
 
     def _set_step_due(self, app: Application, wf: Workflow, ctx: StepContext | None) -> None:
         status = wf.statuses[app.status]
@@ -353,7 +368,17 @@ def g_amount(ctx: StepContext) -> None:
         _refuse("请填写救助金额（amount）。", "amount_required")
 
 
+def g_phase_out_months(ctx: StepContext) -> None:
+    months = ctx.step.data.get("months")
+    if not isinstance(months, int) or not 1 <= months <= 6:
+        _refuse("渐退期最长6个月，请填写1到6之间的月数（months）。", "phase_out_months")
+    amounts = ctx.step.data.get("amounts")
+    if amounts is not None and (not isinstance(amounts, list) or len(amounts) != months):
+        _refuse("每月金额（amounts）的个数要和月数一致。", "phase_out_amounts")
+
+
 GUARDS: dict[str, Callable[[StepContext], None]] = {
+    "phase_out_months": g_phase_out_months,
     "first_return": g_first_return,
     "missing_items": g_missing_items,
     "two_investigators": g_two_investigators,
@@ -510,9 +535,8 @@ def _next_month(day: date) -> str:
 
 def e_schedule_first_payment(ctx: StepContext) -> None:
     decision = ctx.session.scalars(select(Decision).where(Decision.application_id == ctx.app.id)).one()
-    # Paid monthly, starting the month after the decision.
-    ctx.session.add(Payment(application_id=ctx.app.id, month=_next_month(decision.decided_on), kind="monthly",
-                            amount=decision.monthly_amount))
+    # Paid monthly by the payment run, starting the month after the decision.
+    ctx.progress["first_payment_month"] = _next_month(decision.decided_on)
 
 
 def e_record_advance_payment(ctx: StepContext) -> None:
@@ -531,7 +555,26 @@ def e_record_one_off_payment(ctx: StepContext) -> None:
                             amount=decision.monthly_amount, status="paid", paid_on=ctx.today))
 
 
+def e_suspend_payments(ctx: StepContext) -> None:
+    ctx.app.payments_suspended = True
+
+
+def e_resume_payments(ctx: StepContext) -> None:
+    ctx.app.payments_suspended = False
+
+
+def e_start_phase_out(ctx: StepContext) -> None:
+    """渐退期: benefits continue for at most 6 months after income rose, then stop."""
+    decision = ctx.session.scalars(select(Decision).where(Decision.application_id == ctx.app.id)).one()
+    months = ctx.step.data["months"]
+    amounts = ctx.step.data.get("amounts") or [str(decision.monthly_amount)] * months
+    ctx.progress["phase_out"] = {"from_month": _next_month(ctx.today), "amounts": [str(Decimal(str(a))) for a in amounts]}
+
+
 EFFECTS: dict[str, Callable[[StepContext], None]] = {
+    "suspend_payments": e_suspend_payments,
+    "resume_payments": e_resume_payments,
+    "start_phase_out": e_start_phase_out,
     "start_case_clock": e_start_case_clock,
     "extend_case_clock": e_extend_case_clock,
     "count_return": e_count_return,

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from backend.auth.models import OneTimeCode
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError
-from backend.core.templates import render_text
-from backend.notifications.sender import get_sms_sender
+from backend.notifications.service import notify_phone
 
 CODE_MINUTES = 5
 MAX_ATTEMPTS = 5
@@ -39,7 +38,7 @@ def _utc(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def send_code(session: Session, phone: str, purpose: str, template: str, **context: object) -> None:
+def send_code(session: Session, phone: str, purpose: str, event: str, **context: object) -> None:
     vault = get_vault()
     phone_hash = vault.lookup_hash(phone)
     now = datetime.now(UTC)
@@ -51,12 +50,14 @@ def send_code(session: Session, phone: str, purpose: str, template: str, **conte
     if recent >= MAX_CODES_PER_HOUR:
         raise TooManyCodes()
     code = f"{secrets.randbelow(1_000_000):06d}"
-    session.add(OneTimeCode(
+    otp = OneTimeCode(
         phone_hash=phone_hash, purpose=purpose, code_hash=_code_hash(phone, code),
         created_at=now, expires_at=now + timedelta(minutes=CODE_MINUTES),
-    ))
+    )
+    session.add(otp)
     session.flush()
-    get_sms_sender().send(phone, render_text(template, code=code, minutes=CODE_MINUTES, **context))
+    notify_phone(session, event=event, phone=phone, text_context={"code": code, "minutes": CODE_MINUTES, **context},
+                 key=f"otp:{otp.id}")
 
 
 def check_code(session: Session, phone: str, purpose: str, code: str) -> None:

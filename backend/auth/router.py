@@ -58,7 +58,7 @@ def staff_login(
              responses={422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
 def request_code(body: PhoneIn, session: SessionDep) -> SentOut:
     phone = checked_phone(body.phone)
-    send_code(session, phone, "login", "sms/otp_login.txt.j2")
+    send_code(session, phone, "login", "otp_login")
     return SentOut(message=f"验证码已发送到{phone[:3]}****{phone[-4:]}，5分钟内有效。")
 
 

@@ -29,11 +29,22 @@ class Settings(BaseSettings):
     # Where the web chat page forwards messages (Rasa's REST channel).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 30.0
+    # SMS: "console" prints messages (embedded default); "twilio" sends through Twilio's API.
+    sms_provider: Literal["console", "twilio"] = "console"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    # Only for tests and benchmarks against a local fake Twilio server.
+    twilio_api_base: str | None = None
+    # The address Twilio reaches this backend at: status callbacks and signature checks use it.
+    public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     log_json: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
+        if self.sms_provider == "twilio" and not (self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number):
+            raise ValueError("SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER")
         if self.environment == "development":
             return self
         weak = [

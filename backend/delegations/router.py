@@ -59,7 +59,7 @@ def send_consent_code(body: ConsentCodeIn, session: SessionDep, actor: ActorDep)
     principal = upsert_person(session, name=body.principal.name, id_number=body.principal.id_number,
                               phone=body.principal.phone, who="被帮办人的")
     phone = _principal_phone(principal)
-    send_code(session, phone, "consent", "sms/otp_consent.txt.j2", helper_name=body.helper.name,
+    send_code(session, phone, "consent", "otp_consent", helper_name=body.helper.name,
               helper_kind=HELPER_KIND_LABELS[body.helper.kind])
     return {"message": f"已给{principal.name}的手机{phone[:3]}****{phone[-4:]}发了授权验证码，请本人把验证码告诉您。"}
 

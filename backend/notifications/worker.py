@@ -1,0 +1,13 @@
+"""`python -m backend.notifications.worker`: the SMS dispatcher as its own process."""
+
+from backend.core.logging import configure_logging
+from backend.core.settings import get_settings
+from backend.notifications.dispatcher import run_forever
+
+if __name__ == "__main__":
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        run_forever()
+    except KeyboardInterrupt:
+        pass
