@@ -168,7 +168,13 @@ def stack_env() -> dict[str, str]:
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_LOCK_DB": "1",
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": "",
+        "TWILIO_FROM_NUMBER": "",
+        "PUBLIC_RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "PYTHONUNBUFFERED": "1",
+        # Rasa imports the SMS channel (bot.channels) from the repository.
+        "PYTHONPATH": str(ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     }
@@ -228,6 +234,7 @@ def serve(env: dict[str, str], model: Path) -> int:
     b, a, r = env["BACKEND_PORT"], env["ACTIONS_PORT"], env["RASA_PORT"]
     commands = {
         "backend": [str(VENV_BACKEND / "bin/uvicorn"), "backend.app:app", "--host", host, "--port", b, "--no-access-log"],
+        "worker": [str(VENV_BACKEND / "bin/python"), "-m", "backend.notifications.worker"],
         "actions": [str(VENV_BOT / "bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", a],
         "rasa": [
             str(VENV_BOT / "bin/rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", env["RASA_TOKEN"],
@@ -236,6 +243,7 @@ def serve(env: dict[str, str], model: Path) -> int:
         ],
     }
     checks = {
+        "worker": None,  # no port: up when it is still running once the others are
         "backend": f"http://127.0.0.1:{b}/api/v1/health",
         "actions": f"http://127.0.0.1:{a}/health",
         "rasa": f"http://127.0.0.1:{r}/status?token={env['RASA_TOKEN']}",
@@ -264,7 +272,9 @@ def serve(env: dict[str, str], model: Path) -> int:
             for name in list(pending):
                 if procs[name].poll() is not None:
                     fail(f"{name} exited with code {procs[name].returncode} during start-up (see its output above)")
-                if _get(pending[name]) == 200:
+                url = pending[name]
+                ready = len(pending) == 1 if url is None else _get(url) == 200
+                if ready:
                     say(f"{name} is up ({time.monotonic() - started:.0f}s)")
                     del pending[name]
             time.sleep(0.5)
@@ -272,6 +282,7 @@ def serve(env: dict[str, str], model: Path) -> int:
             "\n"
             f"  救助助手 web chat:  http://127.0.0.1:{b}/\n"
             f"  Backend API docs:   http://127.0.0.1:{b}/docs\n"
+            "  SMS:                printed here by the worker (SMS_PROVIDER=console)\n"
             f"  Action server:      http://127.0.0.1:{a}/health\n"
             f"  Rasa (token in .env): http://127.0.0.1:{r}/status\n"
             "\n  Press Ctrl-C to stop everything.\n",

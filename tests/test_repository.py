@@ -15,7 +15,7 @@ def _compose() -> dict:
 
 def test_compose_parses_and_names_the_production_services() -> None:
     services = _compose()["services"]
-    assert {"postgres", "redis", "backend", "actions", "rasa"} <= set(services)
+    assert {"postgres", "redis", "backend", "worker", "actions", "rasa"} <= set(services)
     for name, svc in services.items():
         if "build" in svc:
             assert (ROOT / svc["build"]["dockerfile"]).is_file(), f"{name}: missing Dockerfile"
@@ -32,7 +32,9 @@ def test_compose_wires_postgres_tracker_and_redis_lock_store() -> None:
 
 
 def test_every_endpoint_variable_is_set_by_compose_and_by_the_launcher() -> None:
-    wanted = set(re.findall(r"\$\{(\w+)\}", (ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8")))
+    wanted = set()
+    for name in ("endpoints.yml", "credentials.yml"):
+        wanted |= set(re.findall(r"\$\{(\w+)\}", (ROOT / "bot" / name).read_text(encoding="utf-8")))
     assert wanted, "endpoints.yml should take its settings from the environment"
     rasa_env = set(_compose()["services"]["rasa"]["environment"])
     assert wanted <= rasa_env, f"compose misses {wanted - rasa_env}"

@@ -11,7 +11,7 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -80,7 +80,7 @@ class FakeTwilio:
                     if failure:
                         status, code = failure
                         return self._reply(status, {"code": code or 20500, "message": "fake failure", "status": status})
-                    now = datetime.now(UTC)
+                    now = datetime.now(timezone.utc)
                     message = {
                         "sid": "SM" + secrets.token_hex(16), "account_sid": fake.account_sid, "to": form.get("To"),
                         "from": form.get("From"), "body": form.get("Body"), "status": "queued",
