@@ -118,3 +118,12 @@ class FakeTwilio:
         if self.server:
             self.server.shutdown()
             self.server.server_close()
+
+
+if __name__ == "__main__":  # a standalone fake, e.g. for benchmarks: prints its URL, serves until killed
+    import time
+
+    fake = FakeTwilio().start()
+    print(fake.url, flush=True)
+    while True:
+        time.sleep(3600)
