@@ -18,6 +18,7 @@ from backend.delegations.router import router as delegations_router
 from backend.eligibility.router import router as eligibility_router
 from backend.notifications.router import router as sms_router
 from backend.people.router import router as people_router
+from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 
@@ -47,6 +48,7 @@ def create_app() -> FastAPI:
     api.include_router(eligibility_router)
     api.include_router(people_router)
     api.include_router(sms_router)
+    api.include_router(service_desk_router)
     app.include_router(api)
     app.include_router(chat_page_router)
 

@@ -10,10 +10,11 @@ from backend.monitoring.models import MonitoredPerson
 from backend.notifications.models import Notice, SmsOptOut
 from backend.people.models import Person
 from backend.regions.models import Area
+from backend.service_desk.models import CallbackRequest, Complaint
 from backend.staff.models import StaffRelation, StaffUser
 
 __all__ = [
-    "Application", "ApplicationEvent", "Area", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
+    "Application", "ApplicationEvent", "Area", "CallbackRequest", "Complaint", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
     "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
     "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser",
 ]

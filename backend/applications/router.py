@@ -8,15 +8,15 @@ from sqlalchemy import select
 from backend.applications import service, supervision
 from backend.applications.access import view_basis
 from backend.applications.assessment import assess_application
-from backend.applications.models import Application
+from backend.applications.models import Application, Payment
 from backend.applications.schemas import (
-    ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut,
+    ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut, PaymentOut,
     ProgressOut, StepIn, TimelineEntry,
 )
 from backend.applications.workflow import get_catalog
 from backend.audit.models import AuditEntry
 from backend.audit.service import record as audit
-from backend.auth.actor import ActorDep, require_staff
+from backend.auth.actor import ActorDep, require_citizen, require_staff
 from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden
@@ -93,6 +93,20 @@ def list_applications(
     if status:
         query = query.where(Application.status == status)
     return [_summary(a) for a in session.scalars(query)]
+
+
+@router.get("/mine", response_model=list[ApplicationSummary], summary="我的申请和我帮办的申请（群众）", responses=ERRORS)
+def my_applications(session: SessionDep, actor: ActorDep) -> list[ApplicationSummary]:
+    require_citizen(actor)
+    return [_summary(a) for a in service.visible_to_citizen(session, actor)]
+
+
+@router.get("/{number}/payments", response_model=list[PaymentOut], summary="发放记录", responses=ERRORS)
+def get_payments(number: str, session: SessionDep, actor: ActorDep) -> list[PaymentOut]:
+    app = service.get_by_number(session, number)
+    view_basis(session, actor, app)
+    rows = session.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.month.desc(), Payment.id.desc()))
+    return [PaymentOut(month=p.month, kind=p.kind, amount=p.amount, status=p.status, paid_on=p.paid_on) for p in rows]
 
 
 @router.get("/{number}", response_model=ApplicationDetail, summary="申请详情", responses=ERRORS)

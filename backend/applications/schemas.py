@@ -179,3 +179,11 @@ class AuditRow(BaseModel):
     channel: str
     action: str
     detail: dict[str, Any]
+
+
+class PaymentOut(BaseModel):
+    month: str = Field(examples=["2026-12"])
+    kind: str = Field(examples=["monthly"])
+    amount: Decimal = Field(examples=[470])
+    status: str = Field(examples=["paid"])
+    paid_on: date | None

@@ -12,8 +12,10 @@ from backend.applications.models import Application, ApplicationEvent
 from backend.applications.schemas import ApplicationIn, NextStep, ProgressOut, StepIn, TimelineEntry
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
+from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
+from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.people.service import upsert_person
 from backend.regions.models import Area
@@ -122,6 +124,10 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     session.flush()
     app.number = f"JZ{engine.today:%Y%m%d}{app.id:06d}"
     engine.submit(app, actor_label=actor.label, channel=app.channel)
+    if app.subtype == "急难型" and area.alert_phone:
+        # 急难: the street office's duty phone hears about it at once, not at the next list check.
+        notify_phone(session, event="emergency_alert", phone=area.alert_phone, key=f"emergency:{app.id}",
+                     text_context={"number": app.number, "street": area.name, "reason": (body.reason or "")[:30]})
     return app
 
 
@@ -142,6 +148,20 @@ def _filer(session: Session, actor: Actor, applicant_id: int, applicant_phone_ha
             )
         return f"{actor.label} 代 {applicant_id}", delegation.id
     raise Forbidden("请先用手机验证码验证身份。", code="citizen_required")
+
+
+def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
+    """The caller's own applications and those of people who delegated "query" to them."""
+    from backend.delegations.models import Delegation
+    from backend.people.models import Person
+
+    own = select(Person.id).where(Person.phone_hash == actor.phone_hash)
+    principals = [d.principal_person_id for d in session.scalars(select(Delegation).where(Delegation.helper_person_id.in_(own)))
+                  if "query" in d.scope and d.active_at(clock.now())]
+    return list(session.scalars(
+        select(Application).where(Application.applicant_person_id.in_(own) | Application.applicant_person_id.in_(principals))
+        .order_by(Application.id.desc()).limit(20)
+    ))
 
 
 def act(session: Session, actor: Actor, app: Application, action: str, step: StepIn, *, today: date | None = None) -> ApplicationEvent:

@@ -21,7 +21,7 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    engine = make_engine(_url())
+    engine = make_engine(_url(), foreign_keys=False)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -22,3 +22,5 @@ class Area(Base):
     office_name: Mapped[str | None] = mapped_column(String(128))
     office_phone: Mapped[str | None] = mapped_column(String(32))
     office_hours: Mapped[str | None] = mapped_column(String(128))
+    # The duty mobile that gets an SMS at once for 急难 reports.
+    alert_phone: Mapped[str | None] = mapped_column(String(20))

@@ -21,6 +21,7 @@ def load_areas(session: Session, path: Path = DATA_FILE) -> int:
         area.office_name = row.get("office_name")
         area.office_phone = row.get("office_phone")
         area.office_hours = row.get("office_hours")
+        area.alert_phone = row.get("alert_phone")
         session.add(area)
         session.flush()
     return len(rows)
