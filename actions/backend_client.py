@@ -43,9 +43,13 @@ class BackendClient:
             float(os.environ.get("BACKEND_TIMEOUT_SECONDS", "5")),
         )
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, *, citizen_token: str | None = None, channel: str = "chat",
+                       **kwargs: Any) -> Any:
+        headers = {"X-Channel": channel, **kwargs.pop("headers", {})}
+        if citizen_token:
+            headers["X-Citizen-Token"] = citizen_token
         try:
-            resp = await self._client.request(method, f"/api/v1{path}", **kwargs)
+            resp = await self._client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             log.warning("backend %s %s failed: %s", method, path, type(exc).__name__)
             raise BackendUnavailable(str(exc)) from exc
@@ -64,6 +68,46 @@ class BackendClient:
         if region:
             params["region"] = region
         return await self._request("GET", "/policy/answer", params=params)
+
+    async def check_id(self, id_number: str) -> dict[str, Any]:
+        return await self._request("POST", "/persons/check-id", json={"id_number": id_number})
+
+    async def search_areas(self, text: str) -> list[dict[str, Any]]:
+        return await self._request("GET", "/areas/search", params={"q": text[:64]})
+
+    async def request_code(self, phone: str) -> dict[str, Any]:
+        return await self._request("POST", "/auth/otp/request", json={"phone": phone})
+
+    async def verify_code(self, phone: str, code: str) -> str:
+        return (await self._request("POST", "/auth/otp/verify", json={"phone": phone, "code": code}))["access_token"]
+
+    async def precheck(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._request("POST", "/eligibility/precheck", json=body)
+
+    async def send_consent_code(self, token: str, principal: dict, helper: dict) -> dict[str, Any]:
+        return await self._request("POST", "/delegations/consent-code", citizen_token=token,
+                                   json={"principal": principal, "helper": helper})
+
+    async def create_delegation(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._request("POST", "/delegations", citizen_token=token, json=body)
+
+    async def submit_application(self, token: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._request("POST", "/applications", citizen_token=token, json=body, headers={"Idempotency-Key": key})
+
+    async def my_applications(self, token: str) -> list[dict[str, Any]]:
+        return await self._request("GET", "/applications/mine", citizen_token=token)
+
+    async def progress(self, token: str, number: str) -> dict[str, Any]:
+        return await self._request("GET", f"/applications/{number}/progress", citizen_token=token)
+
+    async def payments(self, token: str, number: str) -> list[dict[str, Any]]:
+        return await self._request("GET", f"/applications/{number}/payments", citizen_token=token)
+
+    async def request_callback(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._request("POST", "/callbacks", citizen_token=token, json=body)
+
+    async def file_complaint(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._request("POST", "/complaints", citizen_token=token, json=body)
 
     async def aclose(self) -> None:
         await self._client.aclose()

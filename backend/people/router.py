@@ -8,6 +8,7 @@ from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
 from backend.core.crypto import get_vault
+from backend.core.idnumber import InvalidIdNumber, parse
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden, NotFound
 from backend.households.models import HouseholdMember
@@ -42,3 +43,24 @@ def read_identity(person_id: int, reason: str, session: SessionDep, actor: Actor
           entity_id=person_id, detail={"reason": reason})
     return IdentityOut(person_id=person.id, name=person.name, id_number=vault.decrypt(person.id_cipher),
                        phone=vault.decrypt(person.phone_cipher) if person.phone_cipher else None)
+
+
+class IdCheckIn(BaseModel):
+    id_number: str = Field(examples=["11010519491231002X"])
+
+
+class IdCheckOut(BaseModel):
+    valid: bool
+    message: str | None = Field(examples=["身份证号码的最后一位（校验位）对不上，可能有一位输错了，请再核对一下。"])
+    masked: str | None = Field(examples=["110105********002X"])
+    birth_date: str | None = None
+    sex: str | None = None
+
+
+@router.post("/check-id", response_model=IdCheckOut, summary="检查身份证号码（校验位、出生日期），不保存")
+def check_id(body: IdCheckIn) -> IdCheckOut:
+    try:
+        parsed = parse(body.id_number)
+    except InvalidIdNumber as exc:
+        return IdCheckOut(valid=False, message=str(exc), masked=None)
+    return IdCheckOut(valid=True, message=None, masked=parsed.masked, birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)

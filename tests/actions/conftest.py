@@ -23,11 +23,68 @@ class FakeBackend:
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
-        self.handler: Callable[[httpx.Request], httpx.Response] = self.policy
+        self.handler: Callable[[httpx.Request], httpx.Response] = self.route
+        self.submitted: dict[str, dict] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         return self.handler(request)
+
+    def paths(self) -> list[str]:
+        return [f"{r.method} {r.url.path}" for r in self.requests]
+
+    def body(self, index: int = -1) -> dict:
+        return json.loads(self.requests[index].content)
+
+    def route(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1")
+        if path == "/policy/answer":
+            return self.policy(request)
+        if path == "/persons/check-id":
+            number = json.loads(request.content)["id_number"]
+            if number == "11010519491231002X":
+                return httpx.Response(200, json={"valid": True, "message": None, "masked": "110105********002X"})
+            return httpx.Response(200, json={"valid": False, "message": "身份证号码的最后一位（校验位）对不上，可能有一位输错了，请再核对一下。", "masked": None})
+        if path == "/areas/search":
+            q = request.url.params["q"]
+            streets = [{"code": "500103001", "name": "七星岗街道", "level": "street", "district": "渝中区", "office_name": "七星岗街道社会救助窗口",
+                        "office_phone": "023-00103001", "office_hours": "工作日 9:00-17:30"},
+                       {"code": "500103002", "name": "解放碑街道", "level": "street", "district": "渝中区", "office_name": "解放碑街道社会救助窗口",
+                        "office_phone": "023-00103002", "office_hours": "工作日 9:00-17:30"}]
+            found = [a for a in streets if a["name"][:3] in q] or (streets if "渝中" in q else [])
+            return httpx.Response(200, json=found)
+        if path == "/auth/otp/request":
+            return httpx.Response(200, json={"sent": True, "message": "验证码已发送"})
+        if path == "/auth/otp/verify":
+            ok = json.loads(request.content)["code"] == "123456"
+            return httpx.Response(200, json={"access_token": "citizen-token", "expires_in": 7200}) if ok else httpx.Response(
+                400, json={"error": {"code": "wrong_code", "message": "验证码不对或已过期，请重新获取。", "details": None}})
+        if path == "/delegations/consent-code":
+            return httpx.Response(200, json={"message": "已发送"})
+        if path == "/delegations":
+            return httpx.Response(201, json={"id": 7, "active": True})
+        if path == "/applications" and request.method == "POST":
+            key = request.headers["Idempotency-Key"]
+            first = key not in self.submitted
+            self.submitted.setdefault(key, json.loads(request.content))
+            return httpx.Response(201 if first else 200, json={"number": "JZ20261124000009", "status_label": "已提交，等待受理",
+                                                               "step_due_date": "2026-11-27"})
+        if path == "/applications/mine":
+            return httpx.Response(200, json=[{"number": "JZ20261124000009"}])
+        if path.endswith("/progress"):
+            return httpx.Response(200, json={"summary": "您的低保申请（JZ20261124000009）现在是“已提交，等待受理”。"})
+        if path.endswith("/payments"):
+            return httpx.Response(200, json=[{"month": "2026-12", "kind": "monthly", "amount": "470", "status": "paid", "paid_on": "2026-12-10"}])
+        if path == "/callbacks":
+            return httpx.Response(201, json={"id": 1, "office_name": "七星岗街道社会救助窗口", "office_phone": "023-00103001",
+                                             "office_hours": "工作日 9:00-17:30"})
+        if path == "/complaints":
+            return httpx.Response(201, json={"id": 12, "reference": "TS000012"})
+        if path == "/eligibility/precheck":
+            return httpx.Response(200, json={"results": [
+                {"assistance_type": "低保", "eligible": True, "reason": "家庭1人，月人均收入300元，低于重庆市城市低保标准770元。", "monthly_amount": "470"},
+                {"assistance_type": "低保边缘", "eligible": False, "reason": "已符合低保条件。", "monthly_amount": None}]})
+        return httpx.Response(404, json={"error": {"code": "not_found", "message": "没有找到。", "details": None}})
 
     @staticmethod
     def policy(request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,251 @@
+"""The journeys after the forms: pre-check, application, queries, 急难, complaints, a person to call."""
+
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import get_client
+from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, _backend
+
+APPLICATION_SLOTS = (
+    "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
+    "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
+    "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "id_attempts",
+)
+
+
+def _yuan(value: Any) -> str:
+    v = float(value or 0)
+    return f"{int(v)}" if v == int(v) else f"{v:.2f}"
+
+
+def _mask_id(number: str | None) -> str:
+    return f"{number[:6]}********{number[-4:]}" if number and len(number) == 18 else "未填"
+
+
+def _mask_phone(phone: str | None) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) == 11 else "未填"
+
+
+def _reset(slots: tuple[str, ...]) -> list[EventType]:
+    return [SlotSet(s, None) for s in slots]
+
+
+class ActionPrecheck(Action):
+    def name(self) -> str:
+        return "action_precheck"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        size = int(tracker.get_slot("household_size") or 1)
+        income = float(tracker.get_slot("monthly_income") or 0)
+        ill = bool(tracker.get_slot("illness_or_disability"))
+        members = [{"name": "申请人", "age": int(tracker.get_slot("applicant_age") or 40), "monthly_income": income,
+                    "labour_ability": "none" if ill else "full"}]
+        members += [{"name": f"家人{i}", "relation": "其他"} for i in range(1, size)]
+        body = {"region": tracker.get_slot("region") or "重庆", "members": members, "savings": tracker.get_slot("savings") or 0}
+        result = await _backend(dispatcher, get_client().precheck(body))
+        events: list[EventType] = _reset(("household_size", "monthly_income", "savings", "applicant_age", "illness_or_disability"))
+        if result is None:
+            return events
+        eligible = [r for r in result["results"] if r["eligible"]]
+        if not eligible:
+            dispatcher.utter_message(response="utter_precheck_none")
+            return events
+        for r in eligible:
+            dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
+        dispatcher.utter_message(response="utter_offer_apply")
+        # Offer the first matching type the assistant can file online.
+        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in ("低保", "特困")), None)
+        return events + ([SlotSet("assistance_type", first)] if first else [])
+
+
+class ActionStartApplication(Action):
+    """Start, or resume, the application form; a type named in this message replaces an older one."""
+
+    def name(self) -> str:
+        return "action_start_application"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        events: list[EventType] = []
+        named = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"), None)
+        if named:
+            events.append(SlotSet("assistance_type", named))
+        started = [s for s in ("applicant_name", "applicant_id", "street", "filing_for") if tracker.get_slot(s)]
+        if started:
+            dispatcher.utter_message(response="utter_resume_application")
+        text = tracker.latest_message.get("text") or ""
+        if not tracker.get_slot("filing_for") and any(w in text for w in ("帮", "替", "代")):
+            events.append(SlotSet("filing_for", "other"))
+        if not tracker.get_slot("submission_key"):
+            events.append(SlotSet("submission_key", f"{tracker.sender_id}-{uuid.uuid4().hex[:12]}"))
+        return events + [FollowupAction("application_form")]
+
+
+class ActionAskConfirmed(Action):
+    """Read the whole application back before asking to submit it."""
+
+    def name(self) -> str:
+        return "action_ask_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        s = tracker.get_slot
+        members = s("members") or []
+        others = "、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无"
+        helper = f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）代办" if s("filing_for") == "other" else "本人申请"
+        dispatcher.utter_message(
+            response="utter_application_summary", assistance_type=s("assistance_type"), applicant_name=s("applicant_name"),
+            id_masked=_mask_id(s("applicant_id")), phone_masked=_mask_phone(s("applicant_phone")), street=s("street"),
+            members=others, income=_yuan(s("monthly_income")), savings=_yuan(s("savings")), reason=s("reason"), helper=helper,
+        )
+        dispatcher.utter_message(response="utter_ask_confirmed")
+        return []
+
+
+class ActionSubmitApplication(Action):
+    def name(self) -> str:
+        return "action_submit_application"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        s = tracker.get_slot
+        if s("confirmed") is False:
+            dispatcher.utter_message(response="utter_not_submitted")
+            return _reset(APPLICATION_SLOTS)
+        applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
+                     "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": s("monthly_income") or 0}]}
+        others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],
+                   "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
+                  for m in s("members") or []]
+        kind = s("assistance_type") or "低保"
+        body = {"assistance_type": kind, "subtype": "支出型" if kind == "临时救助" else None, "area_code": s("area_code"),
+                "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": s("reason"),
+                "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}]}
+        key = s("submission_key") or f"{tracker.sender_id}-{uuid.uuid4().hex[:12]}"
+        created = await _backend(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        if created is None:
+            # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
+            return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
+        dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
+                                 due=created.get("step_due_date") or "近几个工作日")
+        return _reset(APPLICATION_SLOTS) + [SlotSet("application_no", created["number"])]
+
+
+class ActionCancel(Action):
+    """算了: leave the form; what was filled in stays for next time."""
+
+    def name(self) -> str:
+        return "action_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if tracker.active_loop_name:
+            dispatcher.utter_message(response="utter_stopped")
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        dispatcher.utter_message(response="utter_nothing_to_stop")
+        return []
+
+
+class ActionStartVerifiedQuery(Action):
+    """Progress and payment need to know who is asking: verify the phone first if not done yet."""
+
+    def name(self) -> str:
+        return "action_start_verified_query"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        mode = "payment" if intent == "query_payment" else "progress"
+        events: list[EventType] = [SlotSet("after_verify", mode)]
+        if tracker.get_slot("citizen_token"):
+            return events + [FollowupAction("action_query_progress")]
+        return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None), FollowupAction("verify_form")]
+
+
+class ActionQueryProgress(Action):
+    def name(self) -> str:
+        return "action_query_progress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        token = tracker.get_slot("citizen_token")
+        number = tracker.get_slot("application_no")
+        mine = await _backend(dispatcher, get_client().my_applications(token))
+        if mine is None:
+            return [SlotSet("citizen_token", None)]
+        numbers = [a["number"] for a in mine]
+        if number not in numbers:
+            number = numbers[0] if numbers else None
+        if number is None:
+            dispatcher.utter_message(response="utter_no_applications")
+            return []
+        if tracker.get_slot("after_verify") == "payment":
+            payments = await _backend(dispatcher, get_client().payments(token, number))
+            if payments is not None:
+                paid = [p for p in payments if p["status"] == "paid"]
+                if paid:
+                    p = paid[0]
+                    dispatcher.utter_message(response="utter_last_payment", number=number, month=p["month"],
+                                             amount=_yuan(p["amount"]), paid_on=p["paid_on"])
+                else:
+                    dispatcher.utter_message(response="utter_no_payment_yet", number=number)
+        else:
+            progress = await _backend(dispatcher, get_client().progress(token, number))
+            if progress is not None:
+                dispatcher.utter_message(text=progress["summary"])
+        if len(numbers) > 1:
+            dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
+        return [SlotSet("application_no", number)]
+
+
+class ActionSubmitEmergency(Action):
+    """急难: filed at once as 临时救助（急难型）, and the street office's duty phone gets an SMS."""
+
+    def name(self) -> str:
+        return "action_submit_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        s = tracker.get_slot
+        body = {"assistance_type": "临时救助", "subtype": "急难型", "area_code": s("area_code"), "channel": "chat",
+                "reason": s("emergency_what"),
+                "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
+        key = s("submission_key") or f"{tracker.sender_id}-emergency-{uuid.uuid4().hex[:8]}"
+        created = await _backend(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        if created is None:
+            return [SlotSet("submission_key", key)]
+        areas = await _backend(dispatcher, get_client().search_areas(s("street") or ""))
+        office = next((a for a in areas or [] if a["code"] == s("area_code")), {})
+        dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
+                                 office_phone=office.get("office_phone") or "12345")
+        return _reset(("emergency_what", "submission_key")) + [SlotSet("application_no", created["number"])]
+
+
+class ActionFileComplaint(Action):
+    def name(self) -> str:
+        return "action_file_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        body = {"text": tracker.get_slot("complaint_text"), "application_number": tracker.get_slot("application_no"),
+                "area_code": tracker.get_slot("area_code")}
+        filed = await _backend(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
+        if filed is not None:
+            dispatcher.utter_message(response="utter_complaint_filed", reference=filed["reference"])
+        return [SlotSet("complaint_text", None)]
+
+
+class ActionRequestCallback(Action):
+    """A person, always: a call-back request for the street office, with its phone and hours."""
+
+    def name(self) -> str:
+        return "action_request_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        body = {"phone": tracker.get_slot("verified_phone") or tracker.get_slot("applicant_phone"),
+                "area_code": tracker.get_slot("area_code"), "topic": (tracker.latest_message.get("text") or "")[:200]}
+        created = await _backend(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
+        if created is None:
+            return []
+        if created.get("office_phone"):
+            dispatcher.utter_message(response="utter_callback_office", office_name=created["office_name"],
+                                     office_phone=created["office_phone"], office_hours=created["office_hours"])
+        else:
+            dispatcher.utter_message(response="utter_callback_general")
+        return []

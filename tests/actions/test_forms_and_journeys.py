@@ -1,0 +1,186 @@
+"""Form validation and journeys, each against the fake backend with tracker snapshots built in code."""
+
+import httpx
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+
+from actions import parsing
+from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
+from actions.journeys import (
+    ActionCancel, ActionPrecheck, ActionQueryProgress, ActionRequestCallback, ActionStartApplication,
+    ActionStartVerifiedQuery, ActionSubmitApplication,
+)
+
+VALID_ID = "11010519491231002X"
+
+
+def tracker(slots: dict | None = None, text: str = "", intent: str = "inform", entities: list | None = None,
+            active_loop: str | None = None, sender: str = "web-test-1") -> Tracker:
+    return Tracker(sender, slots or {}, {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
+                   [], False, None, {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def responses(dispatcher) -> list:  # noqa: ANN001
+    return [m.get("response") or m.get("text") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(("text", "value"), [("三口人", 3), ("就我一个", 1), ("我家4个人", 4)])
+def test_household_size_is_read_from_plain_words(dispatcher, text, value) -> None:  # noqa: ANN001
+    assert ValidateEligibilityForm().validate_household_size(text, dispatcher, tracker(), {}) == {"household_size": value}
+
+
+@pytest.mark.parametrize(("text", "value"), [("一千二", 1200), ("每个月八百块", 800), ("莫得", 0), ("1.2万", 12000)])
+def test_amounts(text, value) -> None:  # noqa: ANN001
+    assert parsing.parse_amount(text) == value
+
+
+@pytest.mark.asyncio
+async def test_a_wrong_id_twice_explains_where_to_find_it(fake_backend, dispatcher) -> None:
+    form = ValidateApplicationForm()
+    first = await form.validate_applicant_id("110105194912310021", dispatcher, tracker({"id_attempts": 0}), {})
+    assert first == {"applicant_id": None, "id_attempts": 1}
+    assert "校验位" in dispatcher.messages[0]["text"]
+    second = await form.validate_applicant_id("110105194912310022", dispatcher, tracker({"id_attempts": 1}), {})
+    assert second["id_attempts"] == 2
+    assert responses(dispatcher)[-1] == "utter_id_help"
+    ok = await form.validate_applicant_id("11010519491231002x", dispatcher, tracker({"id_attempts": 2}), {})
+    assert ok == {"applicant_id": VALID_ID, "id_attempts": 0}
+
+
+@pytest.mark.asyncio
+async def test_street_resolution_asks_when_ambiguous(fake_backend, dispatcher) -> None:
+    form = ValidateApplicationForm()
+    assert await form.validate_street("渝中区七星岗街道", dispatcher, tracker(), {}) == {"street": "渝中区七星岗街道", "area_code": "500103001"}
+    assert await form.validate_street("渝中区", dispatcher, tracker(), {}) == {"street": None}
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["渝中区七星岗街道", "渝中区解放碑街道"]
+    assert await form.validate_street("火星", dispatcher, tracker(), {}) == {"street": None}
+    assert responses(dispatcher)[-1] == "utter_street_unknown"
+
+
+@pytest.mark.asyncio
+async def test_required_slots_follow_who_is_filing(dispatcher) -> None:
+    form = ValidateApplicationForm()
+    own = await form.required_slots([], dispatcher, tracker({"filing_for": "self"}), {})
+    assert "helper_name" not in own and "verify_code" in own and "consent_code" not in own
+    helper = await form.required_slots([], dispatcher, tracker({"filing_for": "other"}), {})
+    assert helper[:6] == ["assistance_type", "filing_for", "helper_kind", "helper_name", "verify_phone", "verify_code"]
+    assert "consent_code" in helper
+    delegated = await form.required_slots([], dispatcher, tracker({"filing_for": "other", "citizen_token": "t", "delegation_id": 7.0}), {})
+    assert "consent_code" not in delegated and "verify_code" not in delegated
+    adding = await form.required_slots([], dispatcher, tracker({"filing_for": "self", "citizen_token": "t", "more_members": True}), {})
+    assert adding[-6:] == ["member_name", "member_relation", "member_id", "member_income", "reason", "confirmed"]
+
+
+@pytest.mark.asyncio
+async def test_a_helper_gets_the_consent_code_sent_and_a_delegation_created(fake_backend, dispatcher) -> None:
+    form = ValidateApplicationForm()
+    slots = {"filing_for": "other", "citizen_token": "helper-token", "verified_phone": "13987654321", "helper_name": "李红",
+             "helper_kind": "relative", "helper_relation": "女儿", "applicant_name": "张秀英", "applicant_id": VALID_ID}
+    assert (await form.validate_applicant_phone("13812345678", dispatcher, tracker(slots), {}))["applicant_phone"] == "13812345678"
+    sent = fake_backend.requests[-1]
+    assert sent.url.path == "/api/v1/delegations/consent-code" and sent.headers["X-Citizen-Token"] == "helper-token"
+    result = await form.validate_consent_code("验证码是123456", dispatcher, tracker({**slots, "applicant_phone": "13812345678"}), {})
+    assert result == {"consent_code": "ok", "delegation_id": 7.0}
+    body = fake_backend.body()
+    assert body["consent"] == {"method": "otp", "code": "123456"} and body["helper"]["kind"] == "relative"
+
+
+@pytest.mark.asyncio
+async def test_own_phone_gets_a_code_and_a_wrong_code_is_said_plainly(fake_backend, dispatcher) -> None:
+    form = ValidateApplicationForm()
+    got = await form.validate_applicant_phone("138 1234 5678", dispatcher, tracker({"filing_for": "self"}), {})
+    assert got == {"applicant_phone": "13812345678", "verify_phone": "13812345678", "verify_code": None, "citizen_token": None}
+    wrong = await form.validate_verify_code("654321", dispatcher, tracker({"verify_phone": "13812345678"}), {})
+    assert wrong == {"verify_code": None} and "验证码不对" in dispatcher.messages[-1]["text"]
+    right = await form.validate_verify_code("123456", dispatcher, tracker({"verify_phone": "13812345678"}), {})
+    assert right == {"verify_code": "ok", "citizen_token": "citizen-token", "verified_phone": "13812345678"}
+
+
+def test_members_are_collected_one_by_one(dispatcher) -> None:
+    form = ValidateApplicationForm()
+    slots = {"members": [{"name": "王五", "relation": "配偶", "id_number": VALID_ID, "income": 0}], "member_name": "王小",
+             "member_relation": "子女", "member_id": VALID_ID}
+    result = form.validate_member_income("八百", dispatcher, tracker(slots), {})
+    assert [m["name"] for m in result["members"]] == ["王五", "王小"] and result["members"][1]["income"] == 800
+    assert result["more_members"] is None and result["member_name"] is None
+
+
+SUBMIT_SLOTS = {"assistance_type": "低保", "filing_for": "self", "citizen_token": "citizen-token", "applicant_name": "张秀英",
+                "applicant_id": VALID_ID, "applicant_phone": "13812345678", "street": "渝中区七星岗街道", "area_code": "500103001",
+                "monthly_income": 300.0, "savings": 2000.0, "members": [], "reason": "老伴去世", "confirmed": True,
+                "submission_key": "web-test-1-abc"}
+
+
+@pytest.mark.asyncio
+async def test_submission_uses_the_idempotency_key_and_gives_the_number(fake_backend, dispatcher) -> None:
+    events = await ActionSubmitApplication().run(dispatcher, tracker(SUBMIT_SLOTS), {})
+    request = fake_backend.requests[-1]
+    assert request.headers["Idempotency-Key"] == "web-test-1-abc" and request.headers["X-Citizen-Token"] == "citizen-token"
+    body = fake_backend.body()
+    assert body["members"][0]["id_number"] == VALID_ID and body["area_code"] == "500103001"
+    assert dispatcher.messages[0]["response"] == "utter_submitted" and dispatcher.messages[0]["number"] == "JZ20261124000009"
+    assert SlotSet("application_no", "JZ20261124000009") in events and SlotSet("applicant_id", None) in events
+
+
+@pytest.mark.asyncio
+async def test_backend_down_at_submission_keeps_everything(fake_backend, dispatcher) -> None:
+    fake_backend.handler = lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow", request=r))
+    events = await ActionSubmitApplication().run(dispatcher, tracker(SUBMIT_SLOTS), {})
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
+    assert events == [SlotSet("confirmed", None), SlotSet("submission_key", "web-test-1-abc")]
+
+
+@pytest.mark.asyncio
+async def test_resume_keeps_what_was_filled(dispatcher) -> None:
+    t = tracker({"applicant_name": "张秀英", "submission_key": "k"}, text="我要申请低保", intent="apply_assistance",
+                entities=[{"entity": "assistance_type", "value": "低保"}])
+    events = await ActionStartApplication().run(dispatcher, t, {})
+    assert responses(dispatcher) == ["utter_resume_application"]
+    assert events == [SlotSet("assistance_type", "低保"), FollowupAction("application_form")]
+
+
+@pytest.mark.asyncio
+async def test_filing_for_someone_else_is_noticed(dispatcher) -> None:
+    events = await ActionStartApplication().run(dispatcher, tracker(text="帮我妈申请低保", intent="apply_assistance"), {})
+    assert SlotSet("filing_for", "other") in events
+
+
+@pytest.mark.asyncio
+async def test_cancel_leaves_the_form_and_keeps_answers(dispatcher) -> None:
+    events = await ActionCancel().run(dispatcher, tracker({"applicant_name": "张秀英"}, active_loop="application_form"), {})
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert responses(dispatcher) == ["utter_stopped"]
+
+
+@pytest.mark.asyncio
+async def test_progress_needs_a_verified_phone_first(dispatcher) -> None:
+    events = await ActionStartVerifiedQuery().run(dispatcher, tracker(intent="query_progress"), {})
+    assert FollowupAction("verify_form") in events and SlotSet("after_verify", "progress") in events
+    events = await ActionStartVerifiedQuery().run(dispatcher, tracker({"citizen_token": "t"}, intent="query_payment"), {})
+    assert events == [SlotSet("after_verify", "payment"), FollowupAction("action_query_progress")]
+
+
+@pytest.mark.asyncio
+async def test_progress_and_payment_answers(fake_backend, dispatcher) -> None:
+    await ActionQueryProgress().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "progress"}), {})
+    assert "已提交，等待受理" in dispatcher.messages[-1]["text"]
+    await ActionQueryProgress().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "payment"}), {})
+    assert dispatcher.messages[-1]["response"] == "utter_last_payment" and dispatcher.messages[-1]["amount"] == "470"
+
+
+@pytest.mark.asyncio
+async def test_request_human_gives_the_street_office(fake_backend, dispatcher) -> None:
+    await ActionRequestCallback().run(dispatcher, tracker({"area_code": "500103001", "verified_phone": "13812345678"}, text="转人工"), {})
+    assert fake_backend.body()["area_code"] == "500103001"
+    assert dispatcher.messages[-1]["response"] == "utter_callback_office" and dispatcher.messages[-1]["office_phone"] == "023-00103001"
+
+
+@pytest.mark.asyncio
+async def test_precheck_lists_what_may_apply_and_offers_to_apply(fake_backend, dispatcher) -> None:
+    slots = {"household_size": 1.0, "monthly_income": 300.0, "savings": 0.0, "applicant_age": 72.0, "illness_or_disability": False,
+             "region": "重庆"}
+    events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
+    assert responses(dispatcher) == ["utter_precheck_result", "utter_offer_apply"]
+    assert fake_backend.body()["members"][0]["age"] == 72
+    assert SlotSet("assistance_type", "低保") in events
