@@ -57,7 +57,7 @@ class SharedValidators:
         token = await _backend(dispatcher, get_client().verify_code(phone, code))
         if token is None:
             return {"verify_code": None}
-        return {"verify_code": "ok", "citizen_token": token, "verified_phone": phone}
+        return {"verify_code": "ok", "citizen_token": token, "verified_phone": phone, "phone_verified": True}
 
     def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         name = parsing.parse_name(_text(value))
@@ -200,7 +200,8 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
         # Filing for oneself: this phone must be the person's own, so it gets a code.
         if await _backend(dispatcher, get_client().request_code(phone)) is None:
             return {"applicant_phone": None}
-        return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None}
+        return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,
+                "phone_verified": False}
 
     async def validate_consent_code(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         code = parsing.parse_code(_text(value))

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import get_client
@@ -81,7 +81,7 @@ class ActionStartApplication(Action):
             events.append(SlotSet("filing_for", "other"))
         if not tracker.get_slot("submission_key"):
             events.append(SlotSet("submission_key", f"{tracker.sender_id}-{uuid.uuid4().hex[:12]}"))
-        return events + [FollowupAction("application_form")]
+        return events
 
 
 class ActionAskConfirmed(Action):
@@ -147,18 +147,17 @@ class ActionCancel(Action):
 
 
 class ActionStartVerifiedQuery(Action):
-    """Progress and payment need to know who is asking: verify the phone first if not done yet."""
+    """Progress and payment need to know who is asking; the rules verify the phone first if needed."""
 
     def name(self) -> str:
         return "action_start_verified_query"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        mode = "payment" if intent == "query_payment" else "progress"
-        events: list[EventType] = [SlotSet("after_verify", mode)]
-        if tracker.get_slot("citizen_token"):
-            return events + [FollowupAction("action_query_progress")]
-        return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None), FollowupAction("verify_form")]
+        events: list[EventType] = [SlotSet("after_verify", "payment" if intent == "query_payment" else "progress")]
+        if not tracker.get_slot("phone_verified"):
+            events += [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+        return events
 
 
 class ActionQueryProgress(Action):
@@ -170,7 +169,7 @@ class ActionQueryProgress(Action):
         number = tracker.get_slot("application_no")
         mine = await _backend(dispatcher, get_client().my_applications(token))
         if mine is None:
-            return [SlotSet("citizen_token", None)]
+            return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
         numbers = [a["number"] for a in mine]
         if number not in numbers:
             number = numbers[0] if numbers else None

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions import parsing
 from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
@@ -90,11 +90,12 @@ async def test_a_helper_gets_the_consent_code_sent_and_a_delegation_created(fake
 async def test_own_phone_gets_a_code_and_a_wrong_code_is_said_plainly(fake_backend, dispatcher) -> None:
     form = ValidateApplicationForm()
     got = await form.validate_applicant_phone("138 1234 5678", dispatcher, tracker({"filing_for": "self"}), {})
-    assert got == {"applicant_phone": "13812345678", "verify_phone": "13812345678", "verify_code": None, "citizen_token": None}
+    assert got == {"applicant_phone": "13812345678", "verify_phone": "13812345678", "verify_code": None, "citizen_token": None,
+                   "phone_verified": False}
     wrong = await form.validate_verify_code("654321", dispatcher, tracker({"verify_phone": "13812345678"}), {})
     assert wrong == {"verify_code": None} and "验证码不对" in dispatcher.messages[-1]["text"]
     right = await form.validate_verify_code("123456", dispatcher, tracker({"verify_phone": "13812345678"}), {})
-    assert right == {"verify_code": "ok", "citizen_token": "citizen-token", "verified_phone": "13812345678"}
+    assert right == {"verify_code": "ok", "citizen_token": "citizen-token", "verified_phone": "13812345678", "phone_verified": True}
 
 
 def test_members_are_collected_one_by_one(dispatcher) -> None:
@@ -137,7 +138,7 @@ async def test_resume_keeps_what_was_filled(dispatcher) -> None:
                 entities=[{"entity": "assistance_type", "value": "低保"}])
     events = await ActionStartApplication().run(dispatcher, t, {})
     assert responses(dispatcher) == ["utter_resume_application"]
-    assert events == [SlotSet("assistance_type", "低保"), FollowupAction("application_form")]
+    assert events == [SlotSet("assistance_type", "低保")]
 
 
 @pytest.mark.asyncio
@@ -156,9 +157,9 @@ async def test_cancel_leaves_the_form_and_keeps_answers(dispatcher) -> None:
 @pytest.mark.asyncio
 async def test_progress_needs_a_verified_phone_first(dispatcher) -> None:
     events = await ActionStartVerifiedQuery().run(dispatcher, tracker(intent="query_progress"), {})
-    assert FollowupAction("verify_form") in events and SlotSet("after_verify", "progress") in events
-    events = await ActionStartVerifiedQuery().run(dispatcher, tracker({"citizen_token": "t"}, intent="query_payment"), {})
-    assert events == [SlotSet("after_verify", "payment"), FollowupAction("action_query_progress")]
+    assert events == [SlotSet("after_verify", "progress"), SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+    events = await ActionStartVerifiedQuery().run(dispatcher, tracker({"phone_verified": True}, intent="query_payment"), {})
+    assert events == [SlotSet("after_verify", "payment")]
 
 
 @pytest.mark.asyncio
