@@ -104,7 +104,7 @@ def _hash_paths(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def _ensure_venv(venv: Path, want: tuple[int, int], requirements: list[Path], install: list[str], label: str) -> None:
+def _ensure_venv(venv: Path, want: tuple[int, int], requirements: list[Path], install: list[list[str]], label: str) -> None:
     stamp = venv / ".jiuzhu-installed"
     digest = _hash_paths(requirements)
     if stamp.exists() and stamp.read_text() == digest and (venv / "bin" / "python").exists():
@@ -115,13 +115,20 @@ def _ensure_venv(venv: Path, want: tuple[int, int], requirements: list[Path], in
         subprocess.run([*cmd, "-m", "venv", str(venv)], check=True, env=env)
         subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--upgrade", "pip<25"], check=True)
     say(f"Installing the {label} packages (first time takes a few minutes; pip shows progress)")
-    subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", *install], check=True, cwd=ROOT)
+    for args in install:
+        subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", *args], check=True, cwd=ROOT)
     stamp.write_text(digest)
 
 
 def ensure_envs() -> None:
-    _ensure_venv(VENV_BACKEND, (3, 11), [ROOT / "pyproject.toml"], ["-e", ".[dev]"], "backend")
-    _ensure_venv(VENV_BOT, (3, 10), [ROOT / "bot/requirements.txt"], ["-r", "bot/requirements.txt"], "bot and action server")
+    # The face packages go in without their declared dependencies: face-recognition asks for "dlib",
+    # which would compile for minutes; dlib-bin is the same library prebuilt (see requirements-face.txt).
+    _ensure_venv(
+        VENV_BACKEND, (3, 11), [ROOT / "pyproject.toml", ROOT / "backend/requirements-face.txt"],
+        [["-e", ".[dev]"], ["dlib-bin", "numpy", "Pillow", "setuptools<82"], ["--no-deps", "-r", "backend/requirements-face.txt"]],
+        "backend",
+    )
+    _ensure_venv(VENV_BOT, (3, 10), [ROOT / "bot/requirements.txt"], [["-r", "bot/requirements.txt"]], "bot and action server")
 
 
 def ensure_dotenv() -> None:
