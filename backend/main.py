@@ -16,6 +16,8 @@ from backend.core.logging import configure_logging
 from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
 from backend.eligibility.router import router as eligibility_router
+from backend.liveness.router import page_router as face_page_router
+from backend.liveness.router import router as liveness_router
 from backend.notifications.router import router as sms_router
 from backend.people.router import router as people_router
 from backend.service_desk.router import router as service_desk_router
@@ -49,8 +51,10 @@ def create_app() -> FastAPI:
     api.include_router(people_router)
     api.include_router(sms_router)
     api.include_router(service_desk_router)
+    api.include_router(liveness_router)
     app.include_router(api)
     app.include_router(chat_page_router)
+    app.include_router(face_page_router)
 
     @app.middleware("http")
     async def access_log(request: Request, call_next):  # noqa: ANN001, ANN202

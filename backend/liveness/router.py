@@ -1,0 +1,149 @@
+"""Face checks over HTTP: the one-time link page, consent, frames, reference photos, signatures."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from backend.applications.access import active_delegation, view_basis
+from backend.applications.service import get_by_number
+from backend.auth.actor import ActorDep, require_staff
+from backend.core.db import SessionDep
+from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
+from backend.core.settings import get_settings
+from backend.core.templates import html_env
+from backend.liveness import service
+from backend.liveness.engine import ACTION_PROMPTS, FaceEngine, FaceImageError
+from backend.notifications.service import notify
+from backend.people.models import Person
+
+router = APIRouter(prefix="/liveness", tags=["刷脸 liveness"])
+page_router = APIRouter(include_in_schema=False)
+ERRORS = {403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
+          410: {"model": ErrorResponse, "description": "链接已失效"}}
+EngineDep = Annotated[FaceEngine, Depends(service.get_face_engine)]
+
+
+class SessionIn(BaseModel):
+    purpose: Literal["authorization", "certification"] = Field(examples=["authorization"])
+    application_number: str = Field(examples=["JZ20261123000001"])
+    person_id: int | None = Field(default=None, description="签字的家庭成员或义务人；不填就是申请人本人")
+
+
+class SessionOut(BaseModel):
+    link: str = Field(examples=["http://127.0.0.1:8000/face/Xk3..."])
+    expires_at: str
+    prompts: list[str] = Field(examples=[["请眨眨眼", "请把头慢慢转向左边", "请把头慢慢转向右边"]])
+    guardian_mode: bool
+
+
+class SessionInfo(BaseModel):
+    purpose: str
+    person_name: str
+    needs_consent: bool
+    consent_text_version: str
+    prompts: list[str]
+    guardian_mode: bool
+
+
+class ConsentIn(BaseModel):
+    agree: bool
+
+
+class ResultOut(BaseModel):
+    passed: bool
+    reasons: list[str] = Field(examples=[["wrong_order"]])
+    message: str
+    retry_prompts: list[str] | None = None
+    attempts_left: int = 0
+
+
+@router.post("/sessions", response_model=SessionOut, status_code=201, summary="生成刷脸链接（核对授权或生存认证）",
+             responses=ERRORS)
+def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> SessionOut:
+    app = get_by_number(session, body.application_number)
+    basis = view_basis(session, actor, app)
+    person = service.person_for(session, app, body.person_id)
+    helper_id = delegation_id = None
+    if basis == "helper":
+        delegation = active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=actor.phone_hash or "",
+                                       scope="sign" if body.purpose == "authorization" else "certify")
+        if delegation is None:
+            raise Forbidden("您的授权里不包括代为刷脸，需要申请人另外授权。", code="no_delegation")
+        helper_id, delegation_id = delegation.helper_person_id, delegation.id
+    token, row = service.create_session(session, person=person, purpose=body.purpose, created_by=actor.label, application=app,
+                                        helper_person_id=helper_id, delegation_id=delegation_id)
+    link = f"{get_settings().public_base_url}/face/{token}"
+    if body.purpose == "authorization" and person.phone_cipher:
+        notify(session, event="authorization_requested", person=person, include_helpers=False, key=f"authz:{row.id}",
+               application_id=app.id, context={"applicant_name": app.applicant.name, "type_name": app.assistance_type,
+                                                "link": link, "hours": service.LINK_HOURS})
+    return SessionOut(link=link, expires_at=row.expires_at.isoformat(), prompts=[ACTION_PROMPTS[a] for a in row.challenge],
+                      guardian_mode=helper_id is not None)
+
+
+@router.get("/sessions/{token}", response_model=SessionInfo, summary="刷脸页面需要的信息", responses=ERRORS)
+def session_info(token: str, session: SessionDep) -> SessionInfo:
+    row = service.by_token(session, token)
+    person = session.get(Person, row.person_id)
+    return SessionInfo(purpose=row.purpose, person_name=person.name, needs_consent=not service.consented(session, row),
+                       consent_text_version=service.CONSENT_TEXT_VERSION, prompts=[ACTION_PROMPTS[a] for a in row.challenge],
+                       guardian_mode=row.helper_person_id is not None)
+
+
+@router.post("/sessions/{token}/consent", summary="人脸识别单独同意（或不同意）", responses=ERRORS)
+def consent(token: str, body: ConsentIn, session: SessionDep) -> dict[str, str]:
+    row = service.by_token(session, token)
+    service.record_consent(session, row, body.agree, "web")
+    if body.agree:
+        return {"next": "camera", "message": "谢谢。接下来请按提示动一动。"}
+    return {"next": "staff", "message": "好的，不刷脸也可以办。请联系社区或街道工作人员，上门或到窗口帮您办理。"}
+
+
+@router.post("/sessions/{token}/frames", response_model=ResultOut, summary="上传按提示拍下的照片，核验是否本人、是否活体",
+             responses={**ERRORS, 422: {"model": ErrorResponse}})
+async def submit_frames(token: str, session: SessionDep, engine: EngineDep,
+                        frames: Annotated[list[UploadFile], File(description="按顺序拍下的2到20张照片")],
+                        mirrored: Annotated[bool, Form()] = False) -> ResultOut:
+    row = service.by_token(session, token)
+    data = [await f.read() for f in frames]
+    reference, challenge, seen = service.prepare(session, row, data)
+    try:
+        # dlib works for ~0.1 s a frame: never on the event loop.
+        result = await run_in_threadpool(service.run_verification, engine, reference, challenge, data, seen, mirrored=mirrored)
+    except FaceImageError as exc:
+        raise AppError("照片打不开，请重新拍一次。", code=str(exc.code)) from exc
+    return ResultOut(**service.record_result(session, row, result, "web"))
+
+
+@router.post("/references/{person_id}", status_code=201, summary="登记参考照片（身份证照片或工作人员核实的自拍；照片不保存）",
+             responses=ERRORS)
+async def upload_reference(person_id: int, session: SessionDep, actor: ActorDep, engine: EngineDep,
+                           image: Annotated[UploadFile, File()],
+                           source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:
+    require_staff(actor, "caseworker", "reviewer")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("没有找到这个人。")
+    raw = await image.read()
+    try:
+        encoding = await run_in_threadpool(engine.reference_encoding, raw)
+    except FaceImageError as exc:
+        raise AppError("这张照片里找不到一张清楚的人脸，请换一张。", code=str(exc.code)) from exc
+    ref = service.set_reference(session, person=person, encoding=encoding, source=source, staff_id=actor.staff_id)
+    return {"reference_id": ref.id}
+
+
+@router.get("/applications/{number}/signatures", summary="核对授权书：谁需要签、谁已经签了", responses=ERRORS)
+def signatures(number: str, session: SessionDep, actor: ActorDep) -> dict:
+    app = get_by_number(session, number)
+    view_basis(session, actor, app)
+    status = service.signature_status(session, app)
+    return {"document": service.AUTHORIZATION_DOCUMENT, "signers": status, "all_signed": all(s["signed"] for s in status)}
+
+
+@page_router.get("/face/{token}", response_class=HTMLResponse)
+def face_page(token: str) -> HTMLResponse:
+    return HTMLResponse(html_env().get_template("liveness/face.html").render(token=token))

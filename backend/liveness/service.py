@@ -1,0 +1,194 @@
+"""Face checks for people: consent first, one-time links, verification, signatures and certifications."""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.applications.models import Application
+from backend.audit.service import record as audit
+from backend.core.crypto import get_vault
+from backend.core.errors import AppError, NotFound
+from backend.households.models import HouseholdMember, Obligor
+from backend.liveness.engine import (
+    FaceEngine, FaceRecognitionEngine, LivenessChallenge, LivenessResult, encoding_from_bytes, encoding_to_bytes,
+    frame_hash, sequence_hash, verify_challenge,
+)
+from backend.liveness.models import (
+    AcceptedFrameKey, AuthorizationSignature, BiometricConsent, FaceReference, LivenessSession,
+)
+from backend.people.models import Person
+
+CONSENT_TEXT_VERSION = "人脸识别单独同意书 v1 (2026-11)"
+AUTHORIZATION_DOCUMENT = "家庭经济状况核对授权书 v1 (2026-11)"
+LINK_HOURS = 24
+CHALLENGE_SECONDS = 120
+MAX_ATTEMPTS = 3
+
+
+class LinkInvalid(AppError):
+    status_code = 410
+    code = "link_invalid"
+    message = "这个链接已经失效了。请在聊天里再要一个新链接，或者找社区工作人员帮忙。"
+
+
+class NeedsConsent(AppError):
+    status_code = 409
+    code = "consent_required"
+    message = "刷脸之前需要您先同意使用人脸信息。不同意也没关系，可以请工作人员上门办理。"
+
+
+class NoReference(AppError):
+    status_code = 409
+    code = "no_reference_face"
+    message = "还没有登记您的照片，暂时不能刷脸。请找社区或街道工作人员帮您登记，或者上门办理。"
+
+
+@lru_cache
+def get_face_engine() -> FaceEngine:
+    return FaceRecognitionEngine()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signers(session: Session, app: Application) -> list[Person]:
+    """Everyone who must sign the 核对授权书: each household member, and each obligor living elsewhere."""
+    members = session.scalars(select(Person).join(HouseholdMember, HouseholdMember.person_id == Person.id)
+                              .where(HouseholdMember.household_id == app.household_id).order_by(HouseholdMember.id))
+    obligors = session.scalars(select(Person).join(Obligor, Obligor.person_id == Person.id)
+                               .where(Obligor.household_id == app.household_id).order_by(Obligor.id))
+    return [*members, *obligors]
+
+
+def create_session(session: Session, *, person: Person, purpose: str, created_by: str, application: Application | None,
+                   helper_person_id: int | None = None, delegation_id: int | None = None) -> tuple[str, LivenessSession]:
+    token = secrets.token_urlsafe(24)
+    challenge = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(hours=LINK_HOURS))
+    row = LivenessSession(
+        token_hash=_hash(token), person_id=person.id, purpose=purpose, application_id=application.id if application else None,
+        challenge=list(challenge.actions), nonce=challenge.nonce, expires_at=challenge.expires_at, created_by=created_by,
+        helper_person_id=helper_person_id, delegation_id=delegation_id, result={"attempts": 0},
+    )
+    session.add(row)
+    session.flush()
+    audit(session, actor=created_by, channel="api", action=f"liveness.session_{purpose}", entity_type="person",
+          entity_id=person.id, detail={"session": row.id, "helper": helper_person_id})
+    return token, row
+
+
+def by_token(session: Session, token: str) -> LivenessSession:
+    row = session.scalars(select(LivenessSession).where(LivenessSession.token_hash == _hash(token))).first()
+    if row is None:
+        raise LinkInvalid()
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    if row.used_at is not None or expires <= datetime.now(UTC):
+        raise LinkInvalid()
+    return row
+
+
+def consented(session: Session, row: LivenessSession) -> bool:
+    latest = session.scalars(select(BiometricConsent).where(BiometricConsent.person_id == row.person_id)
+                             .order_by(BiometricConsent.id.desc()).limit(1)).first()
+    return bool(latest and latest.agreed)
+
+
+def record_consent(session: Session, row: LivenessSession, agreed: bool, channel: str) -> None:
+    session.add(BiometricConsent(person_id=row.person_id, text_version=CONSENT_TEXT_VERSION, agreed=agreed, channel=channel,
+                                 session_id=row.id))
+    session.flush()
+    audit(session, actor=f"person:{row.person_id}", channel=channel, action="liveness.consent", entity_type="person",
+          entity_id=row.person_id, detail={"agreed": agreed, "version": CONSENT_TEXT_VERSION})
+
+
+def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None) -> FaceReference:  # noqa: ANN001
+    for old in session.scalars(select(FaceReference).where(FaceReference.person_id == person.id, FaceReference.active.is_(True))):
+        old.active = False
+    ref = FaceReference(person_id=person.id, encoding_cipher=get_vault().encrypt_bytes(encoding_to_bytes(encoding)),
+                        source=source, verified_by_staff_id=staff_id)
+    session.add(ref)
+    session.flush()
+    return ref
+
+
+def reference_of(session: Session, person_id: int):  # noqa: ANN201
+    ref = session.scalars(select(FaceReference).where(FaceReference.person_id == person_id, FaceReference.active.is_(True))
+                          .order_by(FaceReference.id.desc()).limit(1)).first()
+    if ref is None:
+        raise NoReference()
+    audit(session, actor="system", channel="api", action="face.read_reference", entity_type="person", entity_id=person_id,
+          detail={"reference": ref.id})
+    return encoding_from_bytes(get_vault().decrypt_bytes(ref.encoding_cipher))
+
+
+def prepare(session: Session, row: LivenessSession, frames: list[bytes]):  # noqa: ANN201
+    """Everything the verification needs from the database, read before it runs off the event loop."""
+    if not consented(session, row):
+        raise NeedsConsent()
+    reference = reference_of(session, row.person_id)
+    hashes = [frame_hash(f) for f in frames]
+    keys = [sequence_hash(hashes), *hashes]
+    seen = set(session.scalars(select(AcceptedFrameKey.key).where(AcceptedFrameKey.key.in_(keys))))
+    challenge = LivenessChallenge(nonce=row.nonce, actions=tuple(row.challenge),
+                                  issued_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
+                                  expires_at=row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC))
+    return reference, challenge, frozenset(seen)
+
+
+def run_verification(engine: FaceEngine, reference, challenge: LivenessChallenge, frames: list[bytes], seen: frozenset,  # noqa: ANN001
+                     *, mirrored: bool) -> LivenessResult:
+    return verify_challenge(engine, reference, challenge, frames, now=datetime.now(UTC), seen_replay_keys=seen, mirrored=mirrored)
+
+
+def record_result(session: Session, row: LivenessSession, result: LivenessResult, channel: str) -> dict:
+    attempts = int((row.result or {}).get("attempts", 0)) + 1
+    scores = result.to_dict()
+    outcome = {"attempts": attempts, "last": {k: scores[k] for k in ("passed", "reasons", "observed", "match_distance",
+                                                                     "ear_baseline", "ear_min", "total_ms")}}
+    row.result = outcome
+    retry = None
+    if result.passed:
+        row.passed, row.used_at = True, datetime.now(UTC)
+        for key in result.replay_keys:
+            if session.get(AcceptedFrameKey, key) is None:
+                session.add(AcceptedFrameKey(key=key, session_id=row.id))
+        if row.purpose == "authorization" and row.application_id:
+            session.add(AuthorizationSignature(application_id=row.application_id, person_id=row.person_id,
+                                               document_version=AUTHORIZATION_DOCUMENT, channel=channel,
+                                               liveness_session_id=row.id, method="face"))
+    elif attempts < MAX_ATTEMPTS and "expired" not in result.reasons:
+        # Another go with a fresh challenge: bad light or a slow turn should not send people away.
+        fresh = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(seconds=CHALLENGE_SECONDS))
+        row.challenge, row.nonce = list(fresh.actions), fresh.nonce
+        retry = fresh.prompts
+    else:
+        row.passed, row.used_at = False, datetime.now(UTC)
+    session.flush()
+    audit(session, actor=f"person:{row.person_id}", channel=channel, action=f"liveness.{row.purpose}", entity_type="person",
+          entity_id=row.person_id, detail={"session": row.id, "passed": result.passed, "reasons": list(result.reasons),
+                                           "helper": row.helper_person_id})
+    return {"passed": result.passed, "reasons": list(result.reasons), "message": result.message, "retry_prompts": retry,
+            "attempts_left": 0 if result.passed or retry is None else MAX_ATTEMPTS - attempts}
+
+
+def signature_status(session: Session, app: Application) -> list[dict]:
+    signed = {s.person_id: s for s in session.scalars(select(AuthorizationSignature)
+                                                      .where(AuthorizationSignature.application_id == app.id))}
+    return [{"person_id": p.id, "name": p.name, "signed": p.id in signed,
+             "signed_at": signed[p.id].signed_at.isoformat() if p.id in signed else None,
+             "method": signed[p.id].method if p.id in signed else None} for p in signers(session, app)]
+
+
+def person_for(session: Session, app: Application, person_id: int | None) -> Person:
+    if person_id is None:
+        return app.applicant
+    person = next((p for p in signers(session, app) if p.id == person_id), None)
+    if person is None:
+        raise NotFound("这个人不在这件申请的家庭成员或义务人里。")
+    return person
+
+

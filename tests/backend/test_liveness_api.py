@@ -1,0 +1,157 @@
+"""Face checks over the API: consent first, a reference face, one-time links, verification and signatures.
+
+Most tests use the engine's FakeFaceEngine (frames that say what they show); one uses the real
+face_recognition engine with photographs fetched at test time.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from backend.liveness.engine import FaceRecognitionEngine, FakeFaceEngine
+from backend.liveness.models import AuthorizationSignature, BiometricConsent, FaceReference, LivenessSession
+from backend.liveness.service import get_face_engine
+from backend.notifications.models import Notice
+from tests.backend.world import application_body, member
+
+
+@pytest.fixture
+def fake_engine(world):  # noqa: ANN001, ANN201
+    world.client.app.dependency_overrides[get_face_engine] = FakeFaceEngine
+    return FakeFaceEngine
+
+
+def _session(world, purpose: str = "authorization", who: dict | None = None, **extra) -> tuple[str, str]:  # noqa: ANN003
+    number = world.submit(application_body(members=[member("王秀兰", phone="13800001111"), member("王强", "子女", seq=2)]))["number"]
+    resp = world.client.post("/api/v1/liveness/sessions", json={"purpose": purpose, "application_number": number, **extra},
+                             headers=who or world.caseworker)
+    assert resp.status_code == 201, resp.text
+    return resp.json()["link"].rsplit("/", 1)[1], number
+
+
+def _actions(world, token: str) -> list[str]:
+    from backend.liveness.service import _hash
+
+    world.session.expire_all()
+    return world.session.scalars(select(LivenessSession.challenge).where(LivenessSession.token_hash == _hash(token))).one()
+
+
+def _enrol(world, person_name: str = "wang") -> None:
+    from backend.people.models import Person
+
+    person = world.session.scalars(select(Person).where(Person.name == "王秀兰")).one()
+    resp = world.client.post(f"/api/v1/liveness/references/{person.id}", files={"image": ("ref.jpg", FakeFaceEngine.frame(person_name))},
+                             data={"source": "staff_selfie"}, headers=world.caseworker)
+    assert resp.status_code == 201, resp.text
+
+
+def _upload(world, token: str, frames: list[bytes]):  # noqa: ANN202
+    return world.client.post(f"/api/v1/liveness/sessions/{token}/frames",
+                             files=[("frames", (f"f{i}.jpg", f, "image/jpeg")) for i, f in enumerate(frames)])
+
+
+def test_the_link_page_and_the_sms(world, fake_engine) -> None:
+    token, number = _session(world)
+    page = world.client.get(f"/face/{token}")
+    assert page.status_code == 200 and "不同意，请工作人员帮我办" in page.text and "min-height: 60px" in page.text
+    info = world.client.get(f"/api/v1/liveness/sessions/{token}").json()
+    assert info["needs_consent"] and info["person_name"] == "王秀兰" and len(info["prompts"]) == 3
+    (sms,) = world.session.scalars(select(Notice).where(Notice.event == "authorization_requested")).all()
+    assert token in sms.text and "王秀兰申请低保" in sms.text
+
+
+def test_consent_comes_before_any_face_and_refusing_is_not_a_dead_end(world, fake_engine) -> None:
+    token, _ = _session(world)
+    _enrol(world)
+    early = _upload(world, token, FakeFaceEngine.performing("wang", _actions(world, token)))
+    assert early.status_code == 409 and early.json()["error"]["code"] == "consent_required"
+    refused = world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": False}).json()
+    assert refused["next"] == "staff" and "工作人员" in refused["message"]
+    consents = world.session.scalars(select(BiometricConsent)).all()
+    assert [(c.agreed, c.text_version.startswith("人脸识别单独同意书")) for c in consents] == [(False, True)]
+
+
+def test_a_genuine_check_signs_the_authorization_and_closes_the_link(world, fake_engine) -> None:
+    token, number = _session(world)
+    world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": True})
+    assert _upload(world, token, [FakeFaceEngine.frame("wang")] * 2).json()["error"]["code"] == "no_reference_face"
+    _enrol(world)
+    result = _upload(world, token, FakeFaceEngine.performing("wang", _actions(world, token))).json()
+    assert result["passed"] is True, result
+    sig = world.session.scalars(select(AuthorizationSignature)).one()
+    assert (sig.method, sig.channel) == ("face", "web") and sig.document_version.startswith("家庭经济状况核对授权书")
+    status = world.client.get(f"/api/v1/liveness/applications/{number}/signatures", headers=world.applicant).json()
+    assert [(s["name"], s["signed"]) for s in status["signers"]] == [("王秀兰", True), ("王强", False)]
+    assert status["all_signed"] is False
+    again = _upload(world, token, FakeFaceEngine.performing("wang", _actions(world, token)))
+    assert again.status_code == 410  # a one-time link
+    stored = world.session.scalars(select(FaceReference)).one()
+    assert b"wang" not in stored.encoding_cipher and len(stored.encoding_cipher) > 1024  # encrypted, no image kept
+
+
+def test_a_replayed_recording_is_refused(world, fake_engine) -> None:
+    token, number = _session(world)
+    world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": True})
+    _enrol(world)
+    frames = FakeFaceEngine.performing("wang", _actions(world, token))
+    assert _upload(world, token, frames).json()["passed"]
+    resp = world.client.post("/api/v1/liveness/sessions", json={"purpose": "certification", "application_number": number},
+                             headers=world.caseworker)
+    second = resp.json()["link"].rsplit("/", 1)[1]
+    world.session.execute(update(LivenessSession).where(LivenessSession.token_hash != "").values(challenge=_actions(world, token)))
+    replay = _upload(world, second, frames).json()
+    assert replay["passed"] is False and "replayed" in replay["reasons"]
+
+
+@pytest.mark.parametrize(("who", "reason"), [("someone_else", "not_the_person"), ("wrong_order", "wrong_order")])
+def test_failures_say_why_and_offer_another_try_then_a_person(world, fake_engine, who, reason) -> None:
+    token, _ = _session(world)
+    world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": True})
+    _enrol(world)
+    for attempt in range(3):
+        actions = _actions(world, token)
+        frames = (FakeFaceEngine.performing("li", actions) if who == "someone_else"
+                  else FakeFaceEngine.performing("wang", list(reversed(actions))))
+        result = _upload(world, token, frames).json()
+        assert result["passed"] is False and reason in result["reasons"]
+        assert result["attempts_left"] == (2 - attempt if attempt < 2 else 0)
+    assert _upload(world, token, frames).status_code == 410  # then the way is a person, not a fourth try
+    row = world.session.scalars(select(LivenessSession)).one()
+    assert row.result["last"]["reasons"][0] == reason  # kept for the caseworker
+
+
+def test_an_expired_link_is_refused(world, fake_engine) -> None:
+    token, _ = _session(world)
+    world.session.execute(update(LivenessSession).values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+    world.session.expire_all()
+    resp = world.client.get(f"/api/v1/liveness/sessions/{token}")
+    assert resp.status_code == 410 and "失效" in resp.json()["error"]["message"]
+    assert world.client.get("/api/v1/liveness/sessions/not-a-token").status_code == 410
+
+
+def test_only_people_with_a_right_to_the_case_can_make_links(world, fake_engine) -> None:
+    number = world.submit()["number"]
+    body = {"purpose": "certification", "application_number": number}
+    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.stranger).status_code == 403
+    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.other_caseworker).status_code == 403
+    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.applicant).status_code == 201
+
+
+def test_with_the_real_engine_and_real_photographs(world) -> None:
+    from tests.backend import face_fixtures as ff
+
+    world.client.app.dependency_overrides[get_face_engine] = FaceRecognitionEngine
+    token, _ = _session(world)
+    world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": True})
+    from backend.people.models import Person
+
+    person = world.session.scalars(select(Person).where(Person.name == "王秀兰")).one()
+    enrol = world.client.post(f"/api/v1/liveness/references/{person.id}", files={"image": ("ref.jpg", ff.photo_bytes("obama2"))},
+                              headers=world.caseworker)
+    assert enrol.status_code == 201, enrol.text
+    maker = ff.FrameMaker("obama", seed=11)
+    still = _upload(world, token, maker.still(5)).json()
+    assert still["passed"] is False and "challenge_not_done" in still["reasons"]
+    genuine = _upload(world, token, maker.performing(_actions(world, token))).json()
+    assert genuine["passed"] is True, genuine
