@@ -179,6 +179,7 @@ def stack_env() -> dict[str, str]:
         "TWILIO_AUTH_TOKEN": "",
         "TWILIO_FROM_NUMBER": "",
         "PUBLIC_RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['BACKEND_PORT']}",
         "PYTHONUNBUFFERED": "1",
         # Rasa imports the SMS channel (bot.channels) from the repository.
         "PYTHONPATH": str(ROOT),
