@@ -15,6 +15,7 @@ from backend.core.errors import install_error_handlers
 from backend.core.logging import configure_logging
 from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
+from backend.economic_check.router import router as economic_check_router
 from backend.eligibility.router import router as eligibility_router
 from backend.liveness.router import page_router as face_page_router
 from backend.liveness.router import router as liveness_router
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
     api.include_router(sms_router)
     api.include_router(service_desk_router)
     api.include_router(liveness_router)
+    api.include_router(economic_check_router)
     app.include_router(api)
     app.include_router(chat_page_router)
     app.include_router(face_page_router)

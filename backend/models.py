@@ -6,7 +6,9 @@ from backend.auth.models import OneTimeCode
 from backend.core.db import Base
 from backend.delegations.models import Delegation
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
-from backend.liveness.models import AcceptedFrameKey, AuthorizationSignature, BiometricConsent, FaceReference, LivenessSession
+from backend.liveness.models import (
+    AcceptedFrameKey, AuthorizationSignature, BiometricConsent, CertificationSchedule, FaceReference, LivenessSession,
+)
 from backend.monitoring.models import MonitoredPerson
 from backend.notifications.models import Notice, SmsOptOut
 from backend.people.models import Person
@@ -15,7 +17,7 @@ from backend.service_desk.models import CallbackRequest, Complaint
 from backend.staff.models import StaffRelation, StaffUser
 
 __all__ = [
-    "AcceptedFrameKey", "AuthorizationSignature", "BiometricConsent", "FaceReference", "LivenessSession",
+    "AcceptedFrameKey", "AuthorizationSignature", "BiometricConsent", "CertificationSchedule", "FaceReference", "LivenessSession",
     "Application", "ApplicationEvent", "Area", "CallbackRequest", "Complaint", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
     "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
     "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser",

@@ -1,8 +1,8 @@
 """Biometric consent, reference faces, liveness sessions (one-time links), signatures of the 核对授权书."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
@@ -82,3 +82,19 @@ class AuthorizationSignature(Base):
     liveness_session_id: Mapped[int | None] = mapped_column(ForeignKey("liveness_sessions.id"))
     method: Mapped[str] = mapped_column(String(16))  # face | staff_assisted
     signed_at: Mapped[Timestamp]
+
+
+class CertificationSchedule(Base):
+    """待遇资格认证 for one recipient: when it is due, and where it stands."""
+
+    __tablename__ = "certification_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    interval_months: Mapped[int] = mapped_column()
+    next_due: Mapped[date] = mapped_column(Date)
+    # ok | reminded | overdue | suspension_proposed
+    state: Mapped[str] = mapped_column(String(24), default="ok")
+    last_certified_on: Mapped[date | None] = mapped_column(Date)
+    last_method: Mapped[str | None] = mapped_column(String(16))  # face | staff_assisted

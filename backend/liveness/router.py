@@ -147,3 +147,33 @@ def signatures(number: str, session: SessionDep, actor: ActorDep) -> dict:
 @page_router.get("/face/{token}", response_class=HTMLResponse)
 def face_page(token: str) -> HTMLResponse:
     return HTMLResponse(html_env().get_template("liveness/face.html").render(token=token))
+
+
+class AssistedIn(BaseModel):
+    person_id: int
+    note: str = Field(min_length=2, max_length=200, examples=["老人卧床，入户核实本人签字"])
+
+
+@router.post("/applications/{number}/signatures/staff-assisted", status_code=201, summary="工作人员协助签署（不刷脸的办法）",
+             responses=ERRORS)
+def staff_assisted_signature(number: str, body: AssistedIn, session: SessionDep, actor: ActorDep) -> dict:
+    require_staff(actor, "caseworker", "reviewer")
+    app = get_by_number(session, number)
+    view_basis(session, actor, app)
+    person = service.person_for(session, app, body.person_id)
+    service.sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
+    return {"signed": person.name, "method": "staff_assisted"}
+
+
+@router.post("/applications/{number}/certifications/staff-assisted", status_code=201,
+             summary="工作人员协助的待遇资格认证（上门或窗口核实）", responses=ERRORS)
+def staff_assisted_certification(number: str, body: AssistedIn, session: SessionDep, actor: ActorDep) -> dict:
+    from backend.core import clock
+    from backend.liveness.certification import certified, schedule_for
+
+    require_staff(actor, "caseworker", "reviewer")
+    app = get_by_number(session, number)
+    view_basis(session, actor, app)
+    schedule = schedule_for(session, app, clock.today())
+    certified(session, schedule, clock.today(), "staff_assisted")
+    return {"next_due": schedule.next_due.isoformat(), "method": "staff_assisted"}

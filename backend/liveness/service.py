@@ -157,9 +157,12 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
             if session.get(AcceptedFrameKey, key) is None:
                 session.add(AcceptedFrameKey(key=key, session_id=row.id))
         if row.purpose == "authorization" and row.application_id:
-            session.add(AuthorizationSignature(application_id=row.application_id, person_id=row.person_id,
-                                               document_version=AUTHORIZATION_DOCUMENT, channel=channel,
-                                               liveness_session_id=row.id, method="face"))
+            sign(session, row.application_id, row.person_id, channel=channel, session_id=row.id, method="face")
+        elif row.purpose == "certification" and row.application_id:
+            from backend.liveness.certification import certified, schedule_for
+
+            app = session.get(Application, row.application_id)
+            certified(session, schedule_for(session, app, datetime.now(UTC).date()), datetime.now(UTC).date(), "face")
     elif attempts < MAX_ATTEMPTS and "expired" not in result.reasons:
         # Another go with a fresh challenge: bad light or a slow turn should not send people away.
         fresh = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(seconds=CHALLENGE_SECONDS))
@@ -173,6 +176,18 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
                                            "helper": row.helper_person_id})
     return {"passed": result.passed, "reasons": list(result.reasons), "message": result.message, "retry_prompts": retry,
             "attempts_left": 0 if result.passed or retry is None else MAX_ATTEMPTS - attempts}
+
+
+def sign(session: Session, application_id: int, person_id: int, *, channel: str, session_id: int | None, method: str) -> None:
+    """Record a signature; when the last signer has signed, the economic check starts."""
+    from backend.economic_check.service import run_check
+
+    session.add(AuthorizationSignature(application_id=application_id, person_id=person_id, document_version=AUTHORIZATION_DOCUMENT,
+                                       channel=channel, liveness_session_id=session_id, method=method))
+    session.flush()
+    app = session.get(Application, application_id)
+    if all(s["signed"] for s in signature_status(session, app)):
+        run_check(session, app)
 
 
 def signature_status(session: Session, app: Application) -> list[dict]:

@@ -1,0 +1,122 @@
+"""待遇资格认证: schedules, reminders, grace, overdue warnings and suspension proposals.
+
+    python -m backend.liveness.certification [--today 2026-12-01]
+
+Run daily. A recipient is reminded before the due date (with a one-time face link), warned after it,
+and after the grace period a suspension is proposed on the case for a caseworker to confirm or not
+(the workflow's suspend_payments). Payments never stop by themselves.
+"""
+
+import argparse
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.applications.models import Application
+from backend.audit.service import record as audit
+from backend.core import clock
+from backend.core.settings import get_settings
+from backend.liveness.models import CertificationSchedule
+from backend.liveness.service import create_session
+from backend.notifications.service import notify
+
+DATA = Path(__file__).with_name("data") / "certification.yaml"
+
+
+@lru_cache
+def rules() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+def rule(region: str, key: str) -> int:
+    return (rules()["regions"].get(region) or {}).get(key, rules()["defaults"][key])
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError
+
+
+def schedule_for(session: Session, app: Application, start: date) -> CertificationSchedule:
+    found = session.scalars(select(CertificationSchedule).where(CertificationSchedule.application_id == app.id)).first()
+    if found:
+        return found
+    interval = rule(app.region, "interval_months")
+    row = CertificationSchedule(application_id=app.id, person_id=app.applicant_person_id, interval_months=interval,
+                                next_due=add_months(start, interval))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def certified(session: Session, schedule: CertificationSchedule, on: date, method: str) -> None:
+    schedule.last_certified_on, schedule.last_method = on, method
+    schedule.next_due = add_months(on, schedule.interval_months)
+    schedule.state = "ok"
+    session.flush()
+
+
+@dataclass
+class RunSummary:
+    scheduled: int = 0
+    reminded: int = 0
+    warned: int = 0
+    proposed: int = 0
+
+
+def run(session: Session, today: date) -> RunSummary:
+    summary = RunSummary()
+    for app in session.scalars(select(Application).where(Application.status == "paying")):
+        if session.scalars(select(CertificationSchedule.id).where(CertificationSchedule.application_id == app.id)).first() is None:
+            schedule_for(session, app, app.closed_on or today)
+            summary.scheduled += 1
+    base = get_settings().public_base_url
+    for s in session.scalars(select(CertificationSchedule).order_by(CertificationSchedule.id)):
+        app = session.get(Application, s.application_id)
+        if app.status != "paying":
+            continue
+        remind_from = s.next_due - timedelta(days=rule(app.region, "remind_days_before"))
+        grace_end = s.next_due + timedelta(days=rule(app.region, "grace_days"))
+        if s.state == "ok" and today >= remind_from:
+            token, _ = create_session(session, person=app.applicant, purpose="certification", created_by="system", application=app)
+            notify(session, event="certification_due", person=app.applicant, key=f"cert-due:{s.id}:{s.next_due}",
+                   application_id=app.id, context={"due": s.next_due, "link": f"{base}/face/{token}"})
+            s.state, summary.reminded = "reminded", summary.reminded + 1
+        elif s.state == "reminded" and today > s.next_due:
+            token, _ = create_session(session, person=app.applicant, purpose="certification", created_by="system", application=app)
+            notify(session, event="certification_overdue", person=app.applicant, key=f"cert-overdue:{s.id}:{s.next_due}",
+                   application_id=app.id, context={"link": f"{base}/face/{token}"})
+            s.state, summary.warned = "overdue", summary.warned + 1
+        elif s.state == "overdue" and today > grace_end:
+            app.progress["suspension_proposed"] = {"on": today.isoformat(), "reason": "待遇资格认证逾期", "due": s.next_due.isoformat()}
+            audit(session, actor="system", channel="system", action="certification.propose_suspension",
+                  entity_type="application", entity_id=app.number, detail={"due": s.next_due.isoformat()})
+            s.state, summary.proposed = "suspension_proposed", summary.proposed + 1
+    session.flush()
+    return summary
+
+
+def main() -> None:
+    from backend.core.db import get_sessionmaker
+
+    parser = argparse.ArgumentParser(description="待遇资格认证：提醒、逾期与暂停建议")
+    parser.add_argument("--today", type=date.fromisoformat, default=None)
+    args = parser.parse_args()
+    with get_sessionmaker()() as session, session.begin():
+        s = run(session, args.today or clock.today())
+    print(f"新建认证计划 {s.scheduled}，提醒 {s.reminded}，逾期提醒 {s.warned}，建议暂停发放 {s.proposed}（需工作人员确认）")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""核对授权 → economic check, and 待遇资格认证 with reminders, grace and a proposal a person confirms."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from backend.applications.models import Application
+from backend.economic_check.adapters import SOURCES, PersonRef, SimulatedSource
+from backend.liveness.certification import add_months, run as certification_run
+from backend.liveness.engine import FakeFaceEngine
+from backend.liveness.models import CertificationSchedule
+from backend.liveness.service import get_face_engine
+from backend.notifications.models import Notice
+from tests.backend.world import application_body, member
+
+
+def test_every_source_answers_with_stable_simulated_values() -> None:
+    person = PersonRef(1, "张秀英", "ab" * 32)
+    for name in SOURCES:
+        first, second = SimulatedSource(name).query(person), SimulatedSource(name).query(person)
+        assert first.findings and first.findings == second.findings
+
+
+def test_all_signatures_start_the_economic_check_with_differences_highlighted(world) -> None:
+    income = [{"category": "工资性", "kind": "零工", "monthly_amount": 300}]
+    n = world.submit(application_body(members=[member("王秀兰", phone="13800001111", incomes=income),
+                                               member("王强", "子女", seq=2)]))["number"]
+    people = world.client.get(f"/api/v1/liveness/applications/{n}/signatures", headers=world.caseworker).json()["signers"]
+    pending = world.client.get(f"/api/v1/applications/{n}/economic-check", headers=world.caseworker).json()
+    assert pending["pending"] is True
+    for p in people:  # the non-face path: a caseworker witnesses each signature
+        resp = world.client.post(f"/api/v1/liveness/applications/{n}/signatures/staff-assisted",
+                                 json={"person_id": p["person_id"], "note": "入户核实本人签字"}, headers=world.caseworker)
+        assert resp.status_code == 201
+    report = world.client.get(f"/api/v1/applications/{n}/economic-check", headers=world.caseworker).json()
+    assert report["sources"] == list(SOURCES)
+    assert [p["name"] for p in report["people"]] == ["王秀兰", "王强"]
+    items = {c["item"]: c for c in report["comparison"]}
+    assert items["月收入（元）"]["declared"] == 300.0
+    assert all(c["differs"] == (c["found"] > c["declared"] * (1.1 if "元" in c["item"] else 1) + (1 if "元" in c["item"] else 0))
+               for c in report["comparison"])
+    assert world.client.get(f"/api/v1/applications/{n}/economic-check", headers=world.applicant).status_code == 403
+
+
+def _paying(world, set_today) -> Application:  # noqa: ANN001
+    set_today(date(2026, 10, 12))
+    n = world.submit()["number"]
+    for action, data in (("accept", {}), ("start_investigation", {}), ("record_home_visit", {"investigators": ["甲", "乙"]}),
+                         ("attach_economic_check", {"results": {"存款": "无"}}), ("propose", {})):
+        world.act(n, action, world.caseworker, **data)
+    set_today(date(2026, 10, 20))
+    for who, action in (("caseworker", "close_publicity"), ("reviewer", "approve"), ("caseworker", "start_payment")):
+        world.act(n, action, getattr(world, who))
+    world.session.expire_all()
+    return world.session.scalars(select(Application).where(Application.number == n)).one()
+
+
+def test_certification_reminds_warns_and_only_proposes_a_suspension(world, set_today) -> None:
+    app = _paying(world, set_today)
+    s = certification_run(world.session, date(2026, 10, 21))
+    schedule = world.session.scalars(select(CertificationSchedule)).one()
+    assert s.scheduled == 1 and schedule.next_due == date(2027, 1, 20)  # 重庆: every 3 months
+    assert certification_run(world.session, date(2027, 1, 9)).reminded == 0
+    assert certification_run(world.session, date(2027, 1, 10)).reminded == 1  # 10 days before
+    due = world.session.scalars(select(Notice).where(Notice.event == "certification_due")).one()
+    assert "/face/" in due.text and "2027年1月20日" in due.text
+    assert certification_run(world.session, date(2027, 1, 21)).warned == 1
+    assert certification_run(world.session, date(2027, 2, 4)).proposed == 0  # within the 15 days' grace
+    assert certification_run(world.session, date(2027, 2, 5)).proposed == 1
+    world.session.refresh(app)
+    assert app.progress["suspension_proposed"]["reason"] == "待遇资格认证逾期"
+    assert app.payments_suspended is False and app.status == "paying"  # a person decides, never the schedule
+
+
+def test_certifying_by_face_or_with_staff_moves_the_next_date(world, set_today) -> None:
+    world.client.app.dependency_overrides[get_face_engine] = FakeFaceEngine
+    app = _paying(world, set_today)
+    set_today(date(2026, 11, 2))
+    resp = world.client.post(f"/api/v1/liveness/applications/{app.number}/certifications/staff-assisted",
+                             json={"person_id": app.applicant_person_id, "note": "上门核实，本人健在"}, headers=world.caseworker)
+    assert resp.status_code == 201 and resp.json() == {"next_due": "2027-02-02", "method": "staff_assisted"}
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_caseworker"])
+def test_strangers_cannot_sign_for_others(world, who) -> None:  # noqa: ANN001
+    n = world.submit()["number"]
+    resp = world.client.post(f"/api/v1/liveness/applications/{n}/signatures/staff-assisted",
+                             json={"person_id": 1, "note": "代签"}, headers=getattr(world, who))
+    assert resp.status_code == 403
