@@ -103,6 +103,10 @@ class BackendClient:
     async def payments(self, token: str, number: str) -> list[dict[str, Any]]:
         return await self._request("GET", f"/applications/{number}/payments", citizen_token=token)
 
+    async def face_link(self, token: str, number: str, purpose: str) -> dict[str, Any]:
+        return await self._request("POST", "/liveness/sessions", citizen_token=token,
+                                   json={"purpose": purpose, "application_number": number})
+
     async def request_callback(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/callbacks", citizen_token=token, json=body)
 

@@ -154,15 +154,18 @@ class ActionStartVerifiedQuery(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        events: list[EventType] = [SlotSet("after_verify", "payment" if intent == "query_payment" else "progress")]
+        mode = {"query_payment": "payment", "sign_authorization": "authorization", "certify_liveness": "certification"}.get(intent, "progress")
+        events: list[EventType] = [SlotSet("after_verify", mode)]
         if not tracker.get_slot("phone_verified"):
             events += [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
         return events
 
 
-class ActionQueryProgress(Action):
+class ActionAfterVerify(Action):
+    """What the person asked for once we know who they are: progress, payments, or a face-check link."""
+
     def name(self) -> str:
-        return "action_query_progress"
+        return "action_after_verify"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         token = tracker.get_slot("citizen_token")
@@ -176,7 +179,13 @@ class ActionQueryProgress(Action):
         if number is None:
             dispatcher.utter_message(response="utter_no_applications")
             return []
-        if tracker.get_slot("after_verify") == "payment":
+        mode = tracker.get_slot("after_verify")
+        if mode in ("authorization", "certification"):
+            link = await _backend(dispatcher, get_client().face_link(token, number, mode))
+            if link is not None:
+                dispatcher.utter_message(response=f"utter_face_link_{mode}", link=link["link"], json_message={"link": link["link"]})
+            return [SlotSet("application_no", number)]
+        if mode == "payment":
             payments = await _backend(dispatcher, get_client().payments(token, number))
             if payments is not None:
                 paid = [p for p in payments if p["status"] == "paid"]

@@ -8,7 +8,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from actions import parsing
 from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
 from actions.journeys import (
-    ActionCancel, ActionPrecheck, ActionQueryProgress, ActionRequestCallback, ActionStartApplication,
+    ActionAfterVerify, ActionCancel, ActionPrecheck, ActionRequestCallback, ActionStartApplication,
     ActionStartVerifiedQuery, ActionSubmitApplication,
 )
 
@@ -164,9 +164,9 @@ async def test_progress_needs_a_verified_phone_first(dispatcher) -> None:
 
 @pytest.mark.asyncio
 async def test_progress_and_payment_answers(fake_backend, dispatcher) -> None:
-    await ActionQueryProgress().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "progress"}), {})
+    await ActionAfterVerify().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "progress"}), {})
     assert "已提交，等待受理" in dispatcher.messages[-1]["text"]
-    await ActionQueryProgress().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "payment"}), {})
+    await ActionAfterVerify().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "payment"}), {})
     assert dispatcher.messages[-1]["response"] == "utter_last_payment" and dispatcher.messages[-1]["amount"] == "470"
 
 
@@ -185,3 +185,14 @@ async def test_precheck_lists_what_may_apply_and_offers_to_apply(fake_backend, d
     assert responses(dispatcher) == ["utter_precheck_result", "utter_offer_apply"]
     assert fake_backend.body()["members"][0]["age"] == 72
     assert SlotSet("assistance_type", "低保") in events
+
+
+@pytest.mark.asyncio
+async def test_face_links_are_made_for_the_verified_person(fake_backend, dispatcher) -> None:
+    fake_backend.handler = lambda r: (httpx.Response(201, json={"link": "http://127.0.0.1:8000/face/tok", "prompts": []})
+                                      if r.url.path.endswith("/liveness/sessions") else fake_backend.route(r))
+    events = await ActionAfterVerify().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "certification"}), {})
+    assert dispatcher.messages[-1]["response"] == "utter_face_link_certification"
+    assert dispatcher.messages[-1]["custom"] == {"link": "http://127.0.0.1:8000/face/tok"}
+    assert fake_backend.body() == {"purpose": "certification", "application_number": "JZ20261124000009"}
+    assert events == [SlotSet("application_no", "JZ20261124000009")]
