@@ -46,6 +46,8 @@ class SharedValidators:
     async def validate_verify_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         phone = tracker.get_slot("verify_phone")
         text = _text(value)
+        if text == "ok" and tracker.get_slot("citizen_token"):
+            return {"verify_code": "ok"}  # already verified (the form re-checks filled slots when it resumes)
         if "重发" in text or "没收到" in text:
             if phone and await _backend(dispatcher, get_client().request_code(phone)) is not None:
                 dispatcher.utter_message(response="utter_code_resent")
@@ -167,11 +169,13 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
         return {"assistance_type": kind}
 
     def validate_filing_for(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        who = parsing.parse_filing_for(_text(value))
+        who = value if value in ("self", "other") else parsing.parse_filing_for(_text(value))
         return {"filing_for": who}
 
     def validate_helper_kind(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
+        if text in HELPER_KIND_NAMES:
+            return {"helper_kind": text}
         kind = parsing.parse_helper_kind(text)
         slots: Slots = {"helper_kind": kind}
         if kind == "relative" and text not in ("亲属", "家人", "亲戚"):
@@ -204,6 +208,8 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
                 "phone_verified": False}
 
     async def validate_consent_code(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if value == "ok" and tracker.get_slot("delegation_id"):
+            return {"consent_code": "ok"}
         code = parsing.parse_code(_text(value))
         if code is None:
             dispatcher.utter_message(response="utter_code_wrong")

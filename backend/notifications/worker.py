@@ -1,5 +1,6 @@
 """`python -m backend.notifications.worker`: the SMS dispatcher as its own process."""
 
+import backend.models  # noqa: F401  (every table known, so the ORM can resolve the outbox's references)
 from backend.core.logging import configure_logging
 from backend.core.settings import get_settings
 from backend.notifications.dispatcher import run_forever

@@ -196,3 +196,14 @@ async def test_face_links_are_made_for_the_verified_person(fake_backend, dispatc
     assert dispatcher.messages[-1]["custom"] == {"link": "http://127.0.0.1:8000/face/tok"}
     assert fake_backend.body() == {"purpose": "certification", "application_number": "JZ20261124000009"}
     assert events == [SlotSet("application_no", "JZ20261124000009")]
+
+
+@pytest.mark.asyncio
+async def test_filled_slots_stay_valid_when_the_form_resumes(fake_backend, dispatcher) -> None:
+    form = ValidateApplicationForm()
+    assert form.validate_filing_for("other", dispatcher, tracker(), {}) == {"filing_for": "other"}
+    assert form.validate_helper_kind("grid_worker", dispatcher, tracker(), {}) == {"helper_kind": "grid_worker"}
+    assert await form.validate_verify_code("ok", dispatcher, tracker({"citizen_token": "t"}), {}) == {"verify_code": "ok"}
+    assert await form.validate_consent_code("ok", dispatcher, tracker({"delegation_id": 7.0}), {}) == {"consent_code": "ok"}
+    assert form.validate_monthly_income(800.0, dispatcher, tracker(), {}) == {"monthly_income": 800.0}
+    assert dispatcher.messages == []

@@ -72,7 +72,7 @@ def test_a_grid_worker_files_for_an_old_lady(stack) -> None:
     step("没有", "其他人")
     step("没有了", "为什么申请")
     summary = step("老人一个人住，没有收入", "请核对")
-    assert "王秀兰" in summary and "李红（网格员）代办" in summary and "110105********" in summary
+    assert "王秀兰" in summary and "李红（网格员）代办" in summary and "500103********0887" in summary
     done = step("对，提交", "申请已经提交")
     number = re.search(r"JZ\d{14}", done).group(0)
 
