@@ -1,15 +1,30 @@
 """Policy answers: type × aspect × region, always computed from the data files, never hard-coded."""
 
+import re
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from backend.core.errors import NotFound
-from backend.core.templates import cn_date, render_text
+from backend.core.templates import cn_date, render_text, text_env
 from backend.policy.schemas import PolicyAnswer
 from backend.policy.standards import StandardsCatalogue
 
+CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
 # 低保边缘 income line as a multiple of the 低保 standard (some cities use 2).
 EDGE_FACTOR = 1.5
-REGION_DEPENDENT_ASPECTS = {"标准"}
+
+
+def _tidy(text: str) -> str:
+    """Folded YAML leaves a space at each line break; Chinese does not want one after punctuation."""
+    return re.sub(r"(?<=[，。；：、）])\s+", "", text.strip())
+
+
+@lru_cache
+def policy_texts() -> dict:
+    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
 
 
 def answer(
@@ -17,9 +32,12 @@ def answer(
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
-    if aspect not in REGION_DEPENDENT_ASPECTS or assistance_type not in {"低保", "特困", "低保边缘"}:
+    entry = (policy_texts().get(assistance_type) or {}).get(aspect)
+    if entry is None:
         text = render_text("policy/not_yet.txt.j2", assistance_type=assistance_type, aspect=aspect)
         return PolicyAnswer(answer=text, **base)
+    if not entry.get("needs_region"):
+        return PolicyAnswer(answer=_tidy(text_env().from_string(entry["text"]).render()), **base)
     region = catalogue.resolve(region_name)
     if region is None:
         return PolicyAnswer(answer=None, needs_region=True, **base)
@@ -27,8 +45,11 @@ def answer(
     if std is None:
         raise NotFound(f"{region.full_name}在{cn_date(on)}还没有可用的标准数据。", code="no_standard")
     effective = std.effective_label or (cn_date(std.effective_from) if std.effective_from else None)
+    if "text" in entry:
+        text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std))
+        return PolicyAnswer(answer=text, region=region.key, **base)
     text = render_text(
-        "policy/standard.txt.j2",
+        entry["template"],
         assistance_type=assistance_type,
         region=region,
         std=std,

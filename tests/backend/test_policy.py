@@ -67,3 +67,27 @@ def test_changing_the_data_file_changes_the_answer(tmp_path) -> None:
     region = catalogue.resolve("重庆")
     assert catalogue.in_force(region, date(2026, 12, 31)).dibao.urban == 770
     assert catalogue.in_force(region, date(2027, 1, 1)).dibao.urban == 800
+
+
+@pytest.mark.parametrize(
+    ("assistance_type", "aspect", "region", "fragment"),
+    [
+        ("低保", "条件", "渝中区", "低于当地低保标准（城市770元、农村630元）；二是"),
+        ("特困", "条件", "武汉", "武汉市特困人员基本生活标准每人每月1820元（农村1500元）"),
+        ("低保", "流程", None, "公示7天"),
+        ("低保", "时限", None, "30个工作日"),
+        ("特困", "流程", None, "至少抽查30%"),
+        ("临时救助", "流程", None, "先行救助"),
+        ("低保边缘", "条件", "重庆", "城市1155元、农村945元"),
+    ],
+)
+def test_catalogue_answers_every_type_and_aspect_from_data(client: TestClient, assistance_type, aspect, region, fragment) -> None:
+    params = {"assistance_type": assistance_type, "aspect": aspect, **({"region": region} if region else {})}
+    body = client.get("/api/v1/policy/answer", params=params).json()
+    assert fragment in body["answer"] and body["needs_region"] is False
+
+
+def test_conditions_of_dibao_need_the_region_and_unknown_topics_offer_a_person(client: TestClient) -> None:
+    assert client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "条件"}).json()["needs_region"]
+    other = client.get("/api/v1/policy/answer", params={"assistance_type": "医疗救助", "aspect": "条件"}).json()
+    assert "转人工" in other["answer"]
