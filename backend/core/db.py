@@ -48,7 +48,10 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE: take the write lock at the start. A deferred transaction that has read and then
+            # writes after another connection (the SMS worker, say) committed fails at once with
+            # "database is locked" instead of waiting; this way it waits its turn (busy_timeout).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
