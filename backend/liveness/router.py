@@ -86,10 +86,12 @@ def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> Ses
 
 @router.get("/sessions/{token}", response_model=SessionInfo, summary="刷脸页面需要的信息", responses=ERRORS)
 def session_info(token: str, session: SessionDep) -> SessionInfo:
+    """Opening the page issues the challenge the person is about to answer (two minutes)."""
     row = service.by_token(session, token)
     person = session.get(Person, row.person_id)
+    prompts = service.issue_challenge(row)
     return SessionInfo(purpose=row.purpose, person_name=person.name, needs_consent=not service.consented(session, row),
-                       consent_text_version=service.CONSENT_TEXT_VERSION, prompts=[ACTION_PROMPTS[a] for a in row.challenge],
+                       consent_text_version=service.CONSENT_TEXT_VERSION, prompts=prompts,
                        guardian_mode=row.helper_person_id is not None)
 
 

@@ -68,17 +68,26 @@ def signers(session: Session, app: Application) -> list[Person]:
 def create_session(session: Session, *, person: Person, purpose: str, created_by: str, application: Application | None,
                    helper_person_id: int | None = None, delegation_id: int | None = None) -> tuple[str, LivenessSession]:
     token = secrets.token_urlsafe(24)
-    challenge = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(hours=LINK_HOURS))
     row = LivenessSession(
         token_hash=_hash(token), person_id=person.id, purpose=purpose, application_id=application.id if application else None,
-        challenge=list(challenge.actions), nonce=challenge.nonce, expires_at=challenge.expires_at, created_by=created_by,
-        helper_person_id=helper_person_id, delegation_id=delegation_id, result={"attempts": 0},
+        challenge=[], nonce=secrets.token_urlsafe(16), expires_at=datetime.now(UTC) + timedelta(hours=LINK_HOURS),
+        created_by=created_by, helper_person_id=helper_person_id, delegation_id=delegation_id, result={"attempts": 0},
     )
+    issue_challenge(row)
     session.add(row)
     session.flush()
     audit(session, actor=created_by, channel="api", action=f"liveness.session_{purpose}", entity_type="person",
           entity_id=person.id, detail={"session": row.id, "helper": helper_person_id})
     return token, row
+
+
+def issue_challenge(row: LivenessSession) -> list[str]:
+    """A fresh random order and nonce, valid for two minutes: the link lasts a day, an answer does not."""
+    fresh = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(seconds=CHALLENGE_SECONDS))
+    row.challenge, row.nonce = list(fresh.actions), fresh.nonce
+    row.result = {**(row.result or {}), "challenge_issued_at": fresh.issued_at.isoformat(),
+                  "challenge_expires_at": fresh.expires_at.isoformat()}
+    return fresh.prompts
 
 
 def by_token(session: Session, token: str) -> LivenessSession:
@@ -134,8 +143,8 @@ def prepare(session: Session, row: LivenessSession, frames: list[bytes]):  # noq
     keys = [sequence_hash(hashes), *hashes]
     seen = set(session.scalars(select(AcceptedFrameKey.key).where(AcceptedFrameKey.key.in_(keys))))
     challenge = LivenessChallenge(nonce=row.nonce, actions=tuple(row.challenge),
-                                  issued_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
-                                  expires_at=row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC))
+                                  issued_at=datetime.fromisoformat(row.result["challenge_issued_at"]),
+                                  expires_at=datetime.fromisoformat(row.result["challenge_expires_at"]))
     return reference, challenge, frozenset(seen)
 
 
@@ -147,9 +156,9 @@ def run_verification(engine: FaceEngine, reference, challenge: LivenessChallenge
 def record_result(session: Session, row: LivenessSession, result: LivenessResult, channel: str) -> dict:
     attempts = int((row.result or {}).get("attempts", 0)) + 1
     scores = result.to_dict()
-    outcome = {"attempts": attempts, "last": {k: scores[k] for k in ("passed", "reasons", "observed", "match_distance",
-                                                                     "ear_baseline", "ear_min", "total_ms")}}
-    row.result = outcome
+    row.result = {**(row.result or {}), "attempts": attempts,
+                  "last": {k: scores[k] for k in ("passed", "reasons", "observed", "match_distance", "ear_baseline", "ear_min",
+                                                  "total_ms")}}
     retry = None
     if result.passed:
         row.passed, row.used_at = True, datetime.now(UTC)
@@ -163,11 +172,9 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
 
             app = session.get(Application, row.application_id)
             certified(session, schedule_for(session, app, datetime.now(UTC).date()), datetime.now(UTC).date(), "face")
-    elif attempts < MAX_ATTEMPTS and "expired" not in result.reasons:
-        # Another go with a fresh challenge: bad light or a slow turn should not send people away.
-        fresh = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(seconds=CHALLENGE_SECONDS))
-        row.challenge, row.nonce = list(fresh.actions), fresh.nonce
-        retry = fresh.prompts
+    elif attempts < MAX_ATTEMPTS:
+        # Another go with a fresh challenge: bad light, a slow turn or a late answer should not send people away.
+        retry = issue_challenge(row)
     else:
         row.passed, row.used_at = False, datetime.now(UTC)
     session.flush()

@@ -130,6 +130,22 @@ def test_an_expired_link_is_refused(world, fake_engine) -> None:
     assert world.client.get("/api/v1/liveness/sessions/not-a-token").status_code == 410
 
 
+def test_a_late_answer_to_the_challenge_is_refused_and_a_new_one_issued(world, fake_engine) -> None:
+    token, _ = _session(world)
+    world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": True})
+    _enrol(world)
+    row = world.session.scalars(select(LivenessSession)).one()
+    old_nonce = row.nonce
+    # The link lasts a day; the challenge only two minutes.
+    row.result = {**row.result, "challenge_expires_at": (datetime.now(UTC) - timedelta(seconds=1)).isoformat()}
+    world.session.flush()
+    late = _upload(world, token, FakeFaceEngine.performing("wang", _actions(world, token))).json()
+    assert late["passed"] is False and "expired" in late["reasons"] and late["retry_prompts"]
+    world.session.expire_all()
+    assert world.session.scalars(select(LivenessSession)).one().nonce != old_nonce
+    assert _upload(world, token, FakeFaceEngine.performing("wang", _actions(world, token))).json()["passed"] is True
+
+
 def test_only_people_with_a_right_to_the_case_can_make_links(world, fake_engine) -> None:
     number = world.submit()["number"]
     body = {"purpose": "certification", "application_number": number}
