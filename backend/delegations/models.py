@@ -29,6 +29,8 @@ class Delegation(Base):
     consent_method: Mapped[str] = mapped_column(String(16))  # otp | paper
     consent_evidence: Mapped[str] = mapped_column(String(255))
     verified_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Paper forms: the district (区县) whose caseworker verified the form; it alone may revoke it.
+    district_code: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[Timestamp]
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

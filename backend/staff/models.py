@@ -1,6 +1,8 @@
 """Staff users: caseworkers of a street (乡镇/街道), reviewers of a county (县级), administrators."""
 
-from sqlalchemy import Boolean, ForeignKey, String
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
@@ -19,6 +21,9 @@ class StaffUser(Base):
     district_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Timestamp]
+    # Consecutive wrong passwords; at the limit the account is locked until `locked_until`.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class StaffRelation(Base):
