@@ -198,6 +198,9 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
             helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
                       "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
             sent = await _backend(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper))
+            if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
+                # A recorded person's code goes to the phone on record, not the one typed here: say where.
+                dispatcher.utter_message(text=sent["message"])
             return {"applicant_phone": phone if sent is not None else None, "consent_code": None}
         if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone") == phone:
             return {"applicant_phone": phone}

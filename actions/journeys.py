@@ -30,6 +30,13 @@ def _mask_phone(phone: str | None) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) == 11 else "未填"
 
 
+def _submission_key(kind: str = "chat") -> str:
+    """A fresh idempotency key for one filing. Not built from the conversation id: an SMS conversation
+    is the phone number (`sms:+86…`), which has no place in a header, and the backend scopes keys per
+    caller anyway. At most 42 characters, well inside the backend's 80."""
+    return f"{kind}-{uuid.uuid4().hex}"
+
+
 def _reset(slots: tuple[str, ...]) -> list[EventType]:
     return [SlotSet(s, None) for s in slots]
 
@@ -80,7 +87,7 @@ class ActionStartApplication(Action):
         if not tracker.get_slot("filing_for") and any(w in text for w in ("帮", "替", "代")):
             events.append(SlotSet("filing_for", "other"))
         if not tracker.get_slot("submission_key"):
-            events.append(SlotSet("submission_key", f"{tracker.sender_id}-{uuid.uuid4().hex[:12]}"))
+            events.append(SlotSet("submission_key", _submission_key()))
         return events
 
 
@@ -122,7 +129,7 @@ class ActionSubmitApplication(Action):
         body = {"assistance_type": kind, "subtype": "支出型" if kind == "临时救助" else None, "area_code": s("area_code"),
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": s("reason"),
                 "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}]}
-        key = s("submission_key") or f"{tracker.sender_id}-{uuid.uuid4().hex[:12]}"
+        key = s("submission_key") or _submission_key()
         created = await _backend(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
         if created is None:
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
@@ -215,7 +222,7 @@ class ActionSubmitEmergency(Action):
         body = {"assistance_type": "临时救助", "subtype": "急难型", "area_code": s("area_code"), "channel": "chat",
                 "reason": s("emergency_what"),
                 "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
-        key = s("submission_key") or f"{tracker.sender_id}-emergency-{uuid.uuid4().hex[:8]}"
+        key = s("submission_key") or _submission_key("emergency")
         created = await _backend(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
         if created is None:
             return [SlotSet("submission_key", key)]

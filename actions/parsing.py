@@ -83,6 +83,11 @@ def parse_phone(text: str) -> str | None:
     return digits if re.fullmatch(r"1[3-9]\d{9}", digits) else None
 
 
+def mask_phone(phone: str) -> str:
+    """The backend's masking (first three, last four), to compare with the number it names."""
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
 def parse_id_number(text: str) -> str:
     t = text.translate(FULLWIDTH).upper().replace("Ｘ", "X")
     m = re.search(r"\d{17}[\dX]", t.replace(" ", ""))

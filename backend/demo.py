@@ -17,6 +17,7 @@ from backend.auth.security import hash_password
 from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.idnumber import check_char
+from backend.liveness.service import sign, signers
 from backend.staff.models import StaffUser
 
 STAFF = [
@@ -60,6 +61,11 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
     def step(app, who: str, action: str, note: str | None = None, on: date | None = None, **data) -> None:  # noqa: ANN001, ANN003
         service.act(session, staff[who], app, action, StepIn(note=note, data=data), today=on)
 
+    def sign_all(app) -> None:  # noqa: ANN001
+        # Every member signs the 核对授权书 at the counter: no economic check without it.
+        for person in signers(session, app):
+            sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
+
     # 1. Submitted, waiting for acceptance.
     file("13800000001", "demo-1", {
         "assistance_type": "低保", "area_code": "500103001", "channel": "chat", "reason": "老伴去世，自己一个人没有收入",
@@ -96,6 +102,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
             _member("陈思雨", "子女", "500103", date(2012, 9, 1), 42),
         ],
     })
+    sign_all(app)
     for action, kw in (("accept", {}), ("start_investigation", {}),
                        ("record_home_visit", {"investigators": ["王芳", "刘洋"]}),
                        ("attach_economic_check", {"results": {"不动产": "无", "车辆": "无", "银行存款": "2100元"}}),
@@ -107,6 +114,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
         "assistance_type": "特困", "area_code": "500106001", "channel": "counter", "reason": "无儿无女，年老体弱",
         "members": [_member("赵淑芬", "本人", "500106", date(1941, 2, 14), 52, "13800000005", labour_ability="none")],
     }, on=start)
+    sign_all(app)
     for days, who, action, note, kw in (
         (1, "shapingba_caseworker", "accept", None, {}),
         (2, "shapingba_caseworker", "start_investigation", None, {}),
@@ -126,6 +134,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
         "members": [_member("孙强", "本人", "500103", date(1980, 6, 30), 71, "13800000006",
                             incomes=[{"category": "工资性", "kind": "工资", "monthly_amount": 2600}])],
     }, on=start)
+    sign_all(app)
     for days, who, action, note, kw in (
         (1, "yuzhong_caseworker", "accept", None, {}),
         (2, "yuzhong_caseworker", "start_investigation", None, {}),

@@ -11,8 +11,10 @@ from backend.applications.router import supervision_router
 from backend.auth.router import router as auth_router
 from backend.chat.router import page_router as chat_page_router
 from backend.chat.router import router as chat_router
+from backend.core.body_limit import BodySizeLimit
 from backend.core.errors import install_error_handlers
-from backend.core.logging import configure_logging
+from backend.core.openapi import install_openapi
+from backend.core.logging import configure_logging, mask_path
 from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
 from backend.economic_check.router import router as economic_check_router
@@ -39,6 +41,7 @@ def create_app() -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="救助 Jiuzhu API", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
     install_error_handlers(app)
+    install_openapi(app)
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(system_router)
@@ -58,6 +61,9 @@ def create_app() -> FastAPI:
     app.include_router(chat_page_router)
     app.include_router(face_page_router)
 
+    # Inside the access log, so refused bodies are logged too.
+    app.add_middleware(BodySizeLimit)
+
     @app.middleware("http")
     async def access_log(request: Request, call_next):  # noqa: ANN001, ANN202
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
@@ -65,15 +71,16 @@ def create_app() -> FastAPI:
         response = await call_next(request)
         response.headers["x-request-id"] = request_id
         # The query string is left out on purpose: it may hold a phone or ID number.
+        path = mask_path(request.url.path)
         log.info(
             "%s %s %s",
             request.method,
-            request.url.path,
+            path,
             response.status_code,
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.url.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             },

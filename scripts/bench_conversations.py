@@ -26,7 +26,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def person(client: httpx.AsyncClient, url: str, turns: int, plain: list[float], action: list[float]) -> None:
-    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    sender = f"web:bench-{uuid.uuid4().hex[:12]}"  # the REST channel takes web conversations only
     for i in range(turns):
         text, bucket, expect = (PLAIN, plain, "救助助手") if i % 2 == 0 else (ACTION, action, "770")
         started = time.perf_counter()

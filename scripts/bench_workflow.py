@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("ENVIRONMENT", "test")
-for key in ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN"):
+for key in ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN", "AUDIT_KEY"):
     os.environ.setdefault(key, f"bench-{key.lower()}-0123456789abcdef0123")
 
 

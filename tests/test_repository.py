@@ -49,3 +49,55 @@ def test_secrets_databases_and_models_are_not_tracked() -> None:
     assert not [f for f in tracked if f.endswith((".db", ".tar.gz", ".jpg", ".png"))]
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert {".env", "var/", "models/", ".venv/"} <= set(ignored)
+
+
+def test_uvicorn_access_log_is_off_wherever_the_backend_starts() -> None:
+    """Uvicorn's access line holds the raw path and query string (face tokens, phone numbers); the
+    backend's own request log leaves them out. The e2e tests start the stack through scripts/stack.py."""
+    backend = " ".join(_compose()["services"]["backend"]["command"])
+    assert "uvicorn" in backend and "--no-access-log" in backend
+    dockerfile = (ROOT / "backend" / "Dockerfile").read_text(encoding="utf-8")
+    cmd = [line for line in dockerfile.splitlines() if line.startswith("CMD")]
+    assert cmd and "uvicorn" in cmd[-1] and "--no-access-log" in cmd[-1]
+    launcher = (ROOT / "scripts" / "stack.py").read_text(encoding="utf-8")
+    uvicorn_lines = [line for line in launcher.splitlines() if 'bin/uvicorn"' in line]
+    assert uvicorn_lines and all("--no-access-log" in line for line in uvicorn_lines)
+    assert "scripts\" / \"stack.py" in (ROOT / "tests" / "e2e" / "conftest.py").read_text(encoding="utf-8")
+
+
+def test_compose_gives_the_backend_and_worker_the_audit_key() -> None:
+    services = _compose()["services"]
+    for name in ("backend", "worker"):
+        assert "AUDIT_KEY" in services[name]["environment"], name
+
+
+# A clock read outside backend/core/clock.py is a date tests cannot pin, and too often the UTC date
+# where the China date was meant (a certification at 07:00 in Chongqing is yesterday in UTC).
+CLOCK_READ = re.compile(r"\b(?:datetime\.(?:now|today|utcnow)|date\.today|time\.(?:time|localtime|gmtime))\(")
+# What reads a clock legitimately, and why: not a calendar date, and not one this code base chooses.
+CLOCK_ALLOWED = {
+    "backend/core/clock.py": "the one place that reads the clock",
+    "backend/auth/throttle.py": "the rate-limit library counts on time.time; the wait is measured on the same clock",
+}
+
+
+def test_every_clock_read_in_the_backend_goes_through_core_clock() -> None:
+    found = []
+    for path in sorted((ROOT / "backend").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in CLOCK_ALLOWED:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if CLOCK_READ.search(line.split("#", 1)[0]):
+                found.append(f"{rel}:{n}: {line.strip()}")
+    assert not found, "use backend.core.clock (now(), now_utc(), today()) instead:\n" + "\n".join(found)
+
+
+def test_rasa_is_reachable_only_by_the_backend() -> None:
+    services = _compose()["services"]
+    assert "ports" not in services["rasa"], "Rasa's REST channel must not be published"
+    assert services["backend"]["environment"]["RASA_URL"] == "http://rasa:5005"
+    launcher = (ROOT / "scripts" / "stack.py").read_text(encoding="utf-8")
+    assert '"--interface", "127.0.0.1"' in launcher
+    credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8"))
+    assert "rest" not in credentials and "bot.channels.web_relay.WebRelayInput" in credentials

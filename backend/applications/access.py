@@ -1,17 +1,20 @@
 """Who may see and act on an application.
 
 Staff: only their own district (admins: read-only everywhere). Citizens: the applicant (same verified
-phone) or a helper under an active delegation with the needed scope. Anyone else: 403.
+phone) or a helper under an active delegation with the needed scope. Anyone else gets the same 404 as
+for a number that does not exist, so guessing numbers tells nothing.
 """
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.applications.models import Application
+from backend.audit.service import record as audit
 from backend.auth.actor import Actor
 from backend.core import clock
-from backend.core.errors import Forbidden
+from backend.core.errors import Forbidden, NotFound
 from backend.delegations.models import Delegation
+from backend.households.models import HouseholdMember, Obligor
 from backend.people.models import Person
 
 
@@ -30,6 +33,22 @@ def active_delegation(session: Session, *, principal_person_id: int, helper_phon
     return next((d for d in candidates if scope in d.scope and d.active_at(moment)), None)
 
 
+def not_found(number: str | None) -> NotFound:
+    return NotFound(f"没有找到编号为{number}的申请，请核对编号。", code="application_not_found")
+
+
+def person_districts(session: Session, person_id: int) -> set[str]:
+    """The districts (区县) that know this person: where an application names them (applicant, member or
+    obligor), or where a caseworker verified a paper delegation they gave. Staff act on a person only there."""
+    as_member = select(Application.district_code).join(
+        HouseholdMember, HouseholdMember.household_id == Application.household_id).where(HouseholdMember.person_id == person_id)
+    as_obligor = select(Application.district_code).join(
+        Obligor, Obligor.household_id == Application.household_id).where(Obligor.person_id == person_id)
+    by_paper = select(Delegation.district_code).where(
+        Delegation.principal_person_id == person_id, Delegation.district_code.is_not(None))
+    return set(session.scalars(as_member.union(as_obligor, by_paper)))
+
+
 def view_basis(session: Session, actor: Actor, app: Application) -> str:
     """Why this actor may read the application: staff, admin, applicant or helper. Raises 403 otherwise."""
     if actor.kind == "staff":
@@ -37,15 +56,24 @@ def view_basis(session: Session, actor: Actor, app: Application) -> str:
             return "admin"
         if actor.district_code == app.district_code:
             return "staff"
-        raise Forbidden("只能查看本辖区的申请。", code="other_district")
+        raise not_found(app.number)
     if actor.kind == "citizen":
         if app.applicant.phone_hash and app.applicant.phone_hash == actor.phone_hash:
             return "applicant"
         if active_delegation(session, principal_person_id=app.applicant_person_id,
                              helper_phone_hash=actor.phone_hash or "", scope="query"):
             return "helper"
-        raise Forbidden("您没有查看这件申请的授权。需要申请人授权后才能代查。", code="no_delegation")
+        raise not_found(app.number)
     raise Forbidden("请先验证身份。", code="citizen_required")
+
+
+def audited_view(session: Session, actor: Actor, app: Application, action: str) -> str:
+    """Check the caller may read this case (404 otherwise) and record that they did: every read of a
+    case's personal data leaves a row in the audit chain."""
+    basis = view_basis(session, actor, app)
+    audit(session, actor=actor.label, channel=actor.channel, action=action, entity_type="application",
+          entity_id=app.number, detail={"basis": basis})
+    return basis
 
 
 def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]:
@@ -54,7 +82,7 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
         if actor.role == "admin":
             return set()
         if actor.district_code != app.district_code:
-            raise Forbidden("只能办理本辖区的申请。", code="other_district")
+            raise not_found(app.number)
         return {actor.role} if actor.role else set()
     if actor.kind == "citizen":
         if app.applicant.phone_hash and app.applicant.phone_hash == actor.phone_hash:
@@ -62,5 +90,6 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
         if active_delegation(session, principal_person_id=app.applicant_person_id,
                              helper_phone_hash=actor.phone_hash or "", scope="apply"):
             return {"applicant"}
-        raise Forbidden("您没有代办这件申请的授权。", code="no_delegation")
+        view_basis(session, actor, app)  # 404 for strangers; a helper who may only look gets the 403 below
+        raise Forbidden("您的授权只能查询，不能代办这一步。需要申请人另外授权。", code="no_delegation")
     raise Forbidden("请先验证身份。", code="citizen_required")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import select
 
 from backend.applications import service, supervision
-from backend.applications.access import view_basis
+from backend.applications.access import audited_view, view_basis
 from backend.applications.assessment import assess_application
 from backend.applications.models import Application, Payment
 from backend.applications.schemas import (
@@ -20,6 +20,7 @@ from backend.auth.actor import ActorDep, require_citizen, require_staff
 from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden
+from backend.core.fields import ApplicationNumber, AreaCode, DbOffset, Month, ShortText
 from backend.eligibility.schemas import AssessmentOut, assessment_out
 
 router = APIRouter(prefix="/applications", tags=["申请 applications"])
@@ -70,7 +71,7 @@ def submit_application(
     session: SessionDep,
     actor: ActorDep,
     response: Response,
-    idempotency_key: Annotated[str, Header(min_length=8, max_length=80, examples=["chat-7f3a9c2e-1"])],
+    idempotency_key: Annotated[ShortText(80, min_length=8), Header(examples=["chat-7f3a9c2e-1"])],
 ) -> ApplicationDetail:
     app, created = service.submit(session, actor, body, idempotency_key)
     if not created:
@@ -82,9 +83,9 @@ def submit_application(
 def list_applications(
     session: SessionDep,
     actor: ActorDep,
-    status: Annotated[str | None, Query(examples=["submitted"])] = None,
+    status: Annotated[ShortText(24) | None, Query(examples=["submitted"])] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[DbOffset, Query()] = 0,
 ) -> list[ApplicationSummary]:
     require_staff(actor)
     query = select(Application).order_by(Application.id.desc()).limit(limit).offset(offset)
@@ -92,35 +93,45 @@ def list_applications(
         query = query.where(Application.district_code == actor.district_code)
     if status:
         query = query.where(Application.status == status)
-    return [_summary(a) for a in session.scalars(query)]
+    rows = [_summary(a) for a in session.scalars(query)]
+    _audit_list(session, actor, "application.list", rows)
+    return rows
 
 
 @router.get("/mine", response_model=list[ApplicationSummary], summary="我的申请和我帮办的申请（群众）", responses=ERRORS)
 def my_applications(session: SessionDep, actor: ActorDep) -> list[ApplicationSummary]:
     require_citizen(actor)
-    return [_summary(a) for a in service.visible_to_citizen(session, actor)]
+    rows = [_summary(a) for a in service.visible_to_citizen(session, actor)]
+    _audit_list(session, actor, "application.list_mine", rows)
+    return rows
+
+
+def _audit_list(session, actor, action: str, rows: list[ApplicationSummary]) -> None:  # noqa: ANN001
+    # A list shows applicants' names: it is a read of personal data like any other.
+    audit(session, actor=actor.label, channel=actor.channel, action=action, entity_type="application_list",
+          entity_id=actor.district_code or "-", detail={"numbers": [r.number for r in rows]})
 
 
 @router.get("/{number}/payments", response_model=list[PaymentOut], summary="发放记录", responses=ERRORS)
-def get_payments(number: str, session: SessionDep, actor: ActorDep) -> list[PaymentOut]:
+def get_payments(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> list[PaymentOut]:
     app = service.get_by_number(session, number)
-    view_basis(session, actor, app)
+    audited_view(session, actor, app, "application.read_payments")
     rows = session.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.month.desc(), Payment.id.desc()))
     return [PaymentOut(month=p.month, kind=p.kind, amount=p.amount, status=p.status, paid_on=p.paid_on) for p in rows]
 
 
 @router.get("/{number}", response_model=ApplicationDetail, summary="申请详情", responses=ERRORS)
-def get_application(number: str, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
+def get_application(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
     app = service.get_by_number(session, number)
-    basis = view_basis(session, actor, app)
-    audit(session, actor=actor.label, channel=actor.channel, action="application.read", entity_type="application",
-          entity_id=app.number, detail={"basis": basis})
+    audited_view(session, actor, app, "application.read")
     return _detail(session, actor, app)
+
 
 
 @router.post("/{number}/actions/{action}", response_model=ApplicationDetail, summary="办理一步（受理、调查、公示、审核……）",
              responses=ERRORS)
-def take_action(number: str, action: str, body: StepIn, session: SessionDep, actor: ActorDep) -> ApplicationDetail:
+def take_action(number: ApplicationNumber, action: ShortText(32), body: StepIn, session: SessionDep,
+                actor: ActorDep) -> ApplicationDetail:
     app = service.get_by_number(session, number)
     service.act(session, actor, app, action, body)
     session.refresh(app)
@@ -128,31 +139,29 @@ def take_action(number: str, action: str, body: StepIn, session: SessionDep, act
 
 
 @router.get("/{number}/progress", response_model=ProgressOut, summary="进度查询（申请人、帮办人、工作人员）", responses=ERRORS)
-def get_progress(number: str, session: SessionDep, actor: ActorDep) -> ProgressOut:
+def get_progress(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> ProgressOut:
     app = service.get_by_number(session, number)
-    basis = view_basis(session, actor, app)
-    audit(session, actor=actor.label, channel=actor.channel, action="application.progress", entity_type="application",
-          entity_id=app.number, detail={"basis": basis})
+    audited_view(session, actor, app, "application.progress")
     return service.progress(app)
 
 
 @router.get("/{number}/timeline", response_model=list[TimelineEntry], summary="办理记录", responses=ERRORS)
-def get_timeline(number: str, session: SessionDep, actor: ActorDep) -> list[TimelineEntry]:
+def get_timeline(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> list[TimelineEntry]:
     app = service.get_by_number(session, number)
-    view_basis(session, actor, app)
+    audited_view(session, actor, app, "application.read_timeline")
     return service.timeline(app)
 
 
 @router.get("/{number}/assessment", response_model=AssessmentOut, summary="按申报信息测算（工作人员）", responses=ERRORS)
-def get_assessment(number: str, session: SessionDep, actor: ActorDep) -> AssessmentOut:
+def get_assessment(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> AssessmentOut:
     require_staff(actor)
     app = service.get_by_number(session, number)
-    view_basis(session, actor, app)
+    audited_view(session, actor, app, "application.read_assessment")
     return assessment_out(assess_application(session, app, clock.today()))
 
 
 @router.get("/{number}/audit", response_model=list[AuditRow], summary="审计记录（管理员）", responses=ERRORS)
-def get_audit_trail(number: str, session: SessionDep, actor: ActorDep) -> list[AuditRow]:
+def get_audit_trail(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> list[AuditRow]:
     require_staff(actor, "admin")
     app = service.get_by_number(session, number)
     rows = session.scalars(
@@ -169,9 +178,9 @@ def get_audit_trail(number: str, session: SessionDep, actor: ActorDep) -> list[A
 def get_overdue(
     session: SessionDep,
     actor: ActorDep,
-    district_code: Annotated[str | None, Query(examples=["500103"])] = None,
+    district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[DbOffset, Query()] = 0,
 ) -> OverdueOut:
     require_staff(actor)
     if actor.role != "admin":
@@ -186,7 +195,8 @@ def get_overdue(
 def get_completion(
     session: SessionDep,
     actor: ActorDep,
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
+    # Years 1900-2099 only: "0000-01" passed the old pattern and date(0, 1, 1) was a 500.
+    month: Annotated[Month, Query(examples=["2026-11"])],
 ) -> list[CompletionRow]:
     require_staff(actor)
     district = None if actor.role == "admin" else actor.district_code

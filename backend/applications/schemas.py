@@ -1,8 +1,14 @@
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from backend.core.fields import (
+    MAX_ASSETS, MAX_LINES_PER_MEMBER, MAX_MEMBERS, MAX_OBLIGORS, AreaCode, AssetValue, DeclaredMoney, IdNumberText,
+    Money, PersonName, PhoneText, Relation, SaneDate, ShortText, Text, check_json_value, json_checked,
+)
 
 AssistanceType = Literal["低保", "特困", "临时救助"]
 Subtype = Literal["急难型", "支出型"]
@@ -11,42 +17,42 @@ IncomeCategory = Literal["工资性", "经营净", "财产净", "转移净"]
 
 class IncomeIn(BaseModel):
     category: IncomeCategory
-    kind: str = Field(max_length=32, examples=["工资"])
-    monthly_amount: Decimal = Field(ge=0, examples=[300])
+    kind: ShortText(32) = Field(examples=["工资"])
+    monthly_amount: DeclaredMoney = Field(examples=[300])
 
 
 class DeductionIn(BaseModel):
-    kind: str = Field(max_length=32, examples=["重病刚性支出"])
-    monthly_amount: Decimal = Field(ge=0, examples=[200])
+    kind: ShortText(32) = Field(examples=["重病刚性支出"])
+    monthly_amount: DeclaredMoney = Field(examples=[200])
 
 
 class MemberIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64, examples=["张秀英"])
-    id_number: str = Field(examples=["11010519491231002X"])
-    relation: str = Field(max_length=16, examples=["本人"])
-    phone: str | None = Field(default=None, examples=["13812345678"])
+    name: PersonName = Field(examples=["张秀英"])
+    id_number: IdNumberText = Field(examples=["11010519491231002X"])
+    relation: Relation = Field(examples=["本人"])
+    phone: PhoneText | None = Field(default=None, examples=["13812345678"])
     labour_ability: Literal["full", "partial", "none"] = "full"
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     disability_kind: Literal["肢体", "视力", "听力", "言语", "智力", "精神", "多重"] | None = None
     serious_illness: bool = False
     self_care_lost: int = Field(default=0, ge=0, le=6)
     counted: bool = True
-    excluded_reason: str | None = None
-    incomes: list[IncomeIn] = Field(default_factory=list)
-    deductions: list[DeductionIn] = Field(default_factory=list)
+    excluded_reason: ShortText(64) | None = None
+    incomes: list[IncomeIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER)
+    deductions: list[DeductionIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER)
 
 
 class AssetIn(BaseModel):
     kind: Literal["存款", "证券", "房产", "车辆", "其他"]
-    value: Decimal = Field(ge=0, examples=[5000])
-    note: str | None = None
+    value: AssetValue = Field(examples=[5000])
+    note: ShortText(128) | None = None
 
 
 class ObligorIn(BaseModel):
-    name: str = Field(examples=["张建国"])
-    id_number: str = Field(examples=["440524188001010014"])
-    relation: str = Field(examples=["子女"])
-    phone: str | None = None
+    name: PersonName = Field(examples=["张建国"])
+    id_number: IdNumberText = Field(examples=["440524188001010014"])
+    relation: Relation = Field(examples=["子女"])
+    phone: PhoneText | None = None
     able_to_support: bool | None = None
 
 
@@ -67,14 +73,14 @@ class ApplicationIn(BaseModel):
 
     assistance_type: AssistanceType
     subtype: Subtype | None = None
-    area_code: str = Field(description="街道（乡镇）代码", examples=["500103001"])
+    area_code: AreaCode = Field(description="街道（乡镇）代码", examples=["500103001"])
     channel: Literal["web", "chat", "sms", "counter", "miniapp"] = "web"
     is_rural: bool = False
-    address: str | None = Field(default=None, max_length=255)
-    reason: str | None = Field(default=None, max_length=2000)
-    members: list[MemberIn] = Field(min_length=1, description="第一位是申请人本人")
-    assets: list[AssetIn] = Field(default_factory=list)
-    obligors: list[ObligorIn] = Field(default_factory=list)
+    address: ShortText(255) | None = None
+    reason: Text(2000) | None = None
+    members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="第一位是申请人本人")
+    assets: list[AssetIn] = Field(default_factory=list, max_length=MAX_ASSETS)
+    obligors: list[ObligorIn] = Field(default_factory=list, max_length=MAX_OBLIGORS)
 
 
 class ApplicationSummary(BaseModel):
@@ -110,6 +116,37 @@ class ApplicationDetail(ApplicationSummary):
     available_actions: list[str] = Field(examples=[["accept", "return", "withdraw"]])
 
 
+# Most keys any one step uses; the typed ones below are all a step reads today.
+MAX_STEP_KEYS = 20
+
+
+class StepData(BaseModel):
+    """What a step carries. Every key the workflow engine reads is typed here, amounts under the one
+    money rule (an approval, an advance, a 渐退期 schedule of −5000 and NaN used to be paid and texted);
+    any other key is kept as given, as bounded plain JSON."""
+
+    model_config = ConfigDict(extra="allow")
+
+    amount: Money | None = Field(default=None, description="金额（元）：批准金额、先行救助金额或公示的拟发金额", examples=[470])
+    months: int | None = Field(default=None, ge=1, le=6, description="渐退期月数，1到6", examples=[3])
+    amounts: list[Money] | None = Field(default=None, max_length=6, description="渐退期每月金额，个数与月数一致",
+                                        examples=[["300", "200", "100"]])
+    missing: list[ShortText(128)] | None = Field(default=None, max_length=30, description="一次性告知需要补正的全部材料")
+    investigators: list[ShortText(64)] | None = Field(default=None, max_length=10, description="入户调查人员（至少2名）")
+    visited_on: SaneDate | None = Field(default=None, description="入户调查日期")
+    video: bool | None = Field(default=None, description="入户调查是否录像")
+    results: Annotated[dict[str, Any], AfterValidator(json_checked("results"))] | None = Field(
+        default=None, description="信息核对结果", examples=[{"存款": "无", "车辆": "无"}])
+
+    @model_validator(mode="after")
+    def _other_keys_are_plain_json(self) -> "StepData":
+        extra = self.model_extra or {}
+        if len(self.model_fields_set) > MAX_STEP_KEYS:
+            raise PydanticCustomError("too_many_keys", "这一步的数据项太多了（最多{n}项）。", {"n": MAX_STEP_KEYS})
+        check_json_value(extra, where="data")
+        return self
+
+
 class StepIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"note": None, "data": {"investigators": ["王芳", "李强"], "visited_on": "2026-11-24"}},
@@ -117,8 +154,15 @@ class StepIn(BaseModel):
         {"note": "家庭收入不低于当地低保标准", "data": {}},
     ]})
 
-    note: str | None = Field(default=None, max_length=2000, description="说明或理由（驳回、终止时必填）")
-    data: dict[str, Any] = Field(default_factory=dict, description="这一步需要的数据，例如调查人员、补正材料清单、金额")
+    note: Text(2000) | None = Field(default=None, description="说明或理由（驳回、终止时必填）")
+    data: StepData = Field(default_factory=StepData, description="这一步需要的数据，例如调查人员、补正材料清单、金额")
+
+    @field_validator("data")
+    @classmethod
+    def _as_plain_json(cls, value: StepData) -> dict[str, Any]:
+        # The engine reads `data` as a dict and stores it in the timeline as JSON: hand it the checked
+        # values in plain JSON form (amounts as strings like "470.5", dates as "2026-11-24").
+        return value.model_dump(mode="json", exclude_unset=True)
 
 
 class TimelineEntry(BaseModel):

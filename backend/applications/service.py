@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.applications.access import active_delegation, workflow_roles
 from backend.applications.models import Application, ApplicationEvent
+from backend.delegations.models import Delegation
 from backend.applications.schemas import ApplicationIn, NextStep, ProgressOut, StepIn, TimelineEntry
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
@@ -17,7 +18,9 @@ from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
 from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
-from backend.people.service import upsert_person
+from backend.core.crypto import get_vault
+from backend.people.models import Person
+from backend.people.service import bind_phone, checked_phone, find_or_register, holds_phone
 from backend.regions.models import Area
 from backend.staff.models import StaffRelation, StaffUser
 
@@ -81,10 +84,14 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     persons = []
     for i, m in enumerate(body.members):
         who = "申请人" if i == 0 else f"第{i + 1}位家庭成员（{m.name}）"
-        persons.append(upsert_person(session, name=m.name, id_number=m.id_number, phone=m.phone, who=f"{who}的"))
+        persons.append(find_or_register(session, name=m.name, id_number=m.id_number, who=f"{who}的"))
     applicant = persons[0]
+    if len({p.id for p in persons}) < len(persons):
+        raise AppError("同一个身份证号在家庭成员里填了两次，请核对每个人的号码。", code="duplicate_member")
 
-    filed_by, delegation_id = _filer(session, actor, applicant.id, applicant.phone_hash, area.parent_code)
+    filed_by, delegation_id = _filer(session, actor, applicant, body.members[0].phone, area.parent_code)
+    if body.subtype == "急难型":
+        _one_open_emergency(session, applicant)
 
     household = Household(area_code=area.code, address=body.address, is_rural=body.is_rural)
     session.add(household)
@@ -102,7 +109,7 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
         session.add_all(Deduction(member_id=member.id, kind=x.kind, monthly_amount=x.monthly_amount) for x in m.deductions)
     session.add_all(Asset(household_id=household.id, kind=a.kind, value=a.value, note=a.note) for a in body.assets)
     for o in body.obligors:
-        person = upsert_person(session, name=o.name, id_number=o.id_number, phone=o.phone, who=f"义务人（{o.name}）的")
+        person = find_or_register(session, name=o.name, id_number=o.id_number, who=f"义务人（{o.name}）的")
         session.add(Obligor(household_id=household.id, person_id=person.id, relation=o.relation, able_to_support=o.able_to_support))
 
     conflict = session.scalar(
@@ -131,30 +138,64 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     return app
 
 
-def _filer(session: Session, actor: Actor, applicant_id: int, applicant_phone_hash: str | None, district: str) -> tuple[str, int | None]:
+class PhoneOnRecordDiffers(AppError):
+    status_code = 409
+    code = "phone_on_record_differs"
+
+
+def _filer(session: Session, actor: Actor, applicant: Person, applicant_phone: str | None, district: str) -> tuple[str, int | None]:
+    """Who files, and under which delegation. A phone becomes the applicant's only by proof: the signed-in
+    phone for a person with none on record, or a caseworker at the counter who saw the person."""
     if actor.kind == "staff":
         if actor.role != "caseworker" or actor.district_code != district:
             raise Forbidden("只能由本辖区的街道（乡镇）工作人员代为录入申请。", code="other_district")
+        if applicant.phone_hash is None and applicant_phone:
+            bind_phone(applicant, applicant_phone)
         return actor.label, None
-    if actor.kind == "citizen":
-        if applicant_phone_hash and applicant_phone_hash == actor.phone_hash:
-            return actor.label, None
-        delegation = active_delegation(session, principal_person_id=applicant_id,
-                                       helper_phone_hash=actor.phone_hash or "", scope="apply")
-        if delegation is None:
-            raise Forbidden(
-                "替别人申请需要先取得本人授权（授权委托书）。可以让本人收一条验证码来授权，或到社区办理书面授权。",
-                code="no_delegation",
+    if actor.kind != "citizen":
+        raise Forbidden("请先用手机验证码验证身份。", code="citizen_required")
+    if holds_phone(applicant, actor.phone_hash):
+        return actor.label, None
+    delegation = active_delegation(session, principal_person_id=applicant.id, helper_phone_hash=actor.phone_hash or "",
+                                   scope="apply")
+    if delegation is not None:
+        return f"{actor.label} 代 {applicant.id}", delegation.id
+    claims_self = bool(applicant_phone) and get_vault().lookup_hash(checked_phone(applicant_phone)) == actor.phone_hash
+    if claims_self and applicant.phone_hash is None:
+        bind_phone(applicant, applicant_phone)
+        return actor.label, None
+    if claims_self:
+        raise PhoneOnRecordDiffers(
+            render_text("applications/phone_on_record_differs.txt.j2", masked=applicant.phone_masked),
+            details={"phone_masked": applicant.phone_masked,
+                     "options": ["code_to_phone_on_record", "change_phone", "helper", "street_office"]},
+        )
+    raise Forbidden(
+        "替别人申请需要先取得本人授权（授权委托书）。可以让本人收一条验证码来授权，或到社区办理书面授权。",
+        code="no_delegation",
+    )
+
+
+class EmergencyAlreadyOpen(AppError):
+    status_code = 409
+    code = "emergency_already_open"
+
+
+def _one_open_emergency(session: Session, applicant: Person) -> None:
+    """One open 急难 case per person: 先行救助 pays first, so a second open case would pay twice."""
+    catalog = get_catalog()
+    for app in session.scalars(select(Application).where(Application.applicant_person_id == applicant.id,
+                                                          Application.subtype == "急难型")):
+        if catalog.for_application(app).statuses[app.status].open:
+            raise EmergencyAlreadyOpen(
+                f"您已经有一件急难救助正在办理（编号{app.number}），工作人员会尽快联系您。"
+                "情况更急了，请直接打街道（乡镇）值班电话或拨打110、120。",
+                details={"number": app.number},
             )
-        return f"{actor.label} 代 {applicant_id}", delegation.id
-    raise Forbidden("请先用手机验证码验证身份。", code="citizen_required")
 
 
 def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
     """The caller's own applications and those of people who delegated "query" to them."""
-    from backend.delegations.models import Delegation
-    from backend.people.models import Person
-
     own = select(Person.id).where(Person.phone_hash == actor.phone_hash)
     principals = [d.principal_person_id for d in session.scalars(select(Delegation).where(Delegation.helper_person_id.in_(own)))
                   if "query" in d.scope and d.active_at(clock.now())]
@@ -174,7 +215,7 @@ def act(session: Session, actor: Actor, app: Application, action: str, step: Ste
 def available_actions(session: Session, actor: Actor, app: Application) -> list[str]:
     try:
         roles = workflow_roles(session, actor, app)
-    except Forbidden:
+    except (Forbidden, NotFound):
         return []
     return WorkflowEngine(session).available_actions(app, roles)
 

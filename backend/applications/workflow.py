@@ -24,6 +24,7 @@ from backend.audit.service import record as audit
 from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden
 from backend.core.workdays import WorkCalendar, get_calendar
+from backend.liveness.service import require_all_signed
 
 DATA_FILE = Path(__file__).with_name("data") / "workflows.yaml"
 
@@ -319,6 +320,10 @@ def g_home_visit_recorded(ctx: StepContext) -> None:
         _refuse("还没有入户调查记录。", "home_visit_missing")
 
 
+def g_authorization_signed(ctx: StepContext) -> None:
+    require_all_signed(ctx.session, ctx.app)
+
+
 def g_economic_check_recorded(ctx: StepContext) -> None:
     if not ctx.progress.get("economic_check"):
         _refuse("还没有家庭经济状况核对结果。", "economic_check_missing")
@@ -385,6 +390,7 @@ GUARDS: dict[str, Callable[[StepContext], None]] = {
     "check_results": g_check_results,
     "home_visit_recorded": g_home_visit_recorded,
     "economic_check_recorded": g_economic_check_recorded,
+    "authorization_signed": g_authorization_signed,
     "note": g_note,
     "reasons": g_reasons,
     "objection_is_open": g_objection_is_open,

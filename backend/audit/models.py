@@ -1,23 +1,25 @@
 """The append-only, hash-chained audit log.
 
-Each entry's hash covers its content and the previous entry's hash, so editing or deleting any row
-breaks the chain from that row on. `audit_head` holds the last sequence number and hash; updating it
-first in every append serialises writers, so the chain never forks.
+Each entry's hash (an HMAC keyed with `AUDIT_KEY`, see `backend.audit.service`) covers its content
+and the previous entry's hash, so editing or deleting any row breaks the chain from that row on.
+`audit_head` holds the last sequence number and hash; updating it first in every append serialises
+writers, so the chain never forks.
 """
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
+from backend.core.types import UtcDateTime
 
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(64))  # staff:3, citizen:12, service:actions, system
     channel: Mapped[str] = mapped_column(String(16))  # api, chat, sms, counter, system
     action: Mapped[str] = mapped_column(String(48))  # e.g. application.accept, person.read_identity

@@ -4,12 +4,13 @@ The action server authenticates with SERVICE_TOKEN. When it speaks for a person 
 also passes that person's citizen token (obtained through a one-time code), and then acts as them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Header
 
 from backend.auth.security import is_service_token, read_token
+from backend.auth.throttle import Client, ClientDep
 from backend.core.db import SessionDep
 from backend.core.errors import Forbidden, Unauthorized
 from backend.staff.models import StaffUser
@@ -26,6 +27,8 @@ class Actor:
     district_code: str | None = None
     phone_hash: str | None = None
     via_service: bool = False
+    # Where the call comes from, for throttling (an address, or the conversation behind the action server).
+    client: Client | None = None
 
     @property
     def label(self) -> str:
@@ -68,6 +71,7 @@ def resolve_actor(session, authorization: str | None, citizen_token: str | None,
 
 def current_actor(
     session: SessionDep,
+    client: ClientDep,
     authorization: Annotated[str | None, Header(description="Bearer 令牌：工作人员、群众或服务凭证")] = None,
     x_citizen_token: Annotated[str | None, Header(description="服务凭证代表群众操作时，群众的验证令牌")] = None,
     x_channel: Annotated[str | None, Header(description="渠道：chat, sms, web, counter")] = None,
@@ -75,7 +79,7 @@ def current_actor(
     actor = resolve_actor(session, authorization, x_citizen_token, x_channel)
     if actor is None:
         raise Unauthorized()
-    return actor
+    return replace(actor, client=client)
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
-from backend.core.types import Timestamp
+from backend.core.types import Timestamp, UtcDateTime
 
 
 class OneTimeCode(Base):
@@ -17,6 +17,6 @@ class OneTimeCode(Base):
     purpose: Mapped[str] = mapped_column(String(16))  # login | consent
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[Timestamp]
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

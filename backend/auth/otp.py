@@ -2,19 +2,23 @@
 
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from backend.auth import throttle
 from backend.auth.models import OneTimeCode
+from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError
 from backend.notifications.service import notify_phone
 
 CODE_MINUTES = 5
 MAX_ATTEMPTS = 5
-MAX_CODES_PER_HOUR = 5
+MAX_CODES_PER_HOUR = throttle.CODES_PER_PHONE_PER_HOUR
+# Namespace of this module's PostgreSQL advisory locks (the first key of pg_advisory_xact_lock(int, int)).
+_ADVISORY_NAMESPACE = 0x4F5450  # "OTP"
 
 
 class TooManyCodes(AppError):
@@ -34,14 +38,25 @@ def _code_hash(phone: str, code: str) -> str:
     return get_vault().lookup_hash(f"otp:{phone}:{code}")
 
 
-def _utc(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+def _serialise_per_phone(session: Session, phone_hash: str) -> None:
+    """Hold this phone's lock until the transaction ends, so the hourly count below sees every code a
+    parallel request for the same phone has sent. Done in the database, not by the rate limiter: the
+    limiter's memory storage is per process and it lets requests through when Redis is down, while
+    this count must hold with several backend processes and no Redis at all.
+
+    PostgreSQL: a transaction-scoped advisory lock on the phone (READ COMMITTED re-reads the count once
+    the lock is ours). SQLite: every write transaction already starts with BEGIN IMMEDIATE (core/db.py),
+    which holds the database's single write lock from the first statement, so the count is exact."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+                        {"ns": _ADVISORY_NAMESPACE, "key": int(phone_hash[:8], 16) - 2**31})
 
 
 def send_code(session: Session, phone: str, purpose: str, event: str, **context: object) -> None:
     vault = get_vault()
     phone_hash = vault.lookup_hash(phone)
-    now = datetime.now(UTC)
+    _serialise_per_phone(session, phone_hash)
+    now = clock.now_utc()
     recent = session.scalar(
         select(func.count()).select_from(OneTimeCode).where(
             OneTimeCode.phone_hash == phone_hash, OneTimeCode.created_at > now - timedelta(hours=1)
@@ -60,20 +75,39 @@ def send_code(session: Session, phone: str, purpose: str, event: str, **context:
                  key=f"otp:{otp.id}")
 
 
-def check_code(session: Session, phone: str, purpose: str, code: str) -> None:
-    """Consume the newest live code for this phone and purpose, or raise WrongCode."""
+def check_code(session: Session, phone: str, purpose: str, code: str, *,
+               client: throttle.Client | None = None) -> None:
+    """Consume the newest live code for this phone and purpose, or raise WrongCode.
+
+    Safe under parallel requests: the attempt is counted by one conditional UPDATE before the code is
+    compared, so however many guesses arrive at once, at most MAX_ATTEMPTS are ever compared (the row
+    lock makes the others wait and then find the limit reached), and a right code is consumed once.
+    The counted attempt stays although the request fails (WrongCode.keep_changes)."""
+    throttle.code_check(client, phone)
     phone_hash = get_vault().lookup_hash(phone)
-    now = datetime.now(UTC)
-    otp = session.scalars(
-        select(OneTimeCode).where(
+    now = clock.now_utc()
+    otp_id = session.scalar(
+        select(OneTimeCode.id).where(
             OneTimeCode.phone_hash == phone_hash, OneTimeCode.purpose == purpose, OneTimeCode.used_at.is_(None)
         ).order_by(OneTimeCode.id.desc()).limit(1)
+    )
+    if otp_id is None:
+        raise WrongCode()
+    # synchronize_session=False: the statement's own conditions decide; a copy of the row this session
+    # may hold (the request that sent the code, in tests) must not be consulted or refreshed.
+    counted = session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.id == otp_id, OneTimeCode.attempts < MAX_ATTEMPTS, OneTimeCode.used_at.is_(None),
+               OneTimeCode.expires_at > now)
+        .values(attempts=OneTimeCode.attempts + 1)
+        .returning(OneTimeCode.code_hash)
+        .execution_options(synchronize_session=False)
     ).first()
-    if otp is None or _utc(otp.expires_at) < now or otp.attempts >= MAX_ATTEMPTS:
+    if counted is None or not hmac.compare_digest(counted.code_hash, _code_hash(phone, code.strip())):
         raise WrongCode()
-    otp.attempts += 1
-    if not hmac.compare_digest(otp.code_hash, _code_hash(phone, code.strip())):
-        session.flush()
+    used = session.execute(
+        update(OneTimeCode).where(OneTimeCode.id == otp_id, OneTimeCode.used_at.is_(None)).values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
         raise WrongCode()
-    otp.used_at = now
-    session.flush()

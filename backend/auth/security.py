@@ -1,7 +1,7 @@
 """Passwords (argon2), signed short-lived tokens, and the service credential check."""
 
 import hmac
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -9,6 +9,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from backend.core import clock
 from backend.core.settings import get_settings
 
 STAFF_TOKEN_MINUTES = 30
@@ -39,16 +40,19 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 
 def issue_token(claims: dict[str, Any], minutes: int) -> tuple[str, datetime]:
-    expires = datetime.now(UTC) + timedelta(minutes=minutes)
+    expires = clock.now_utc() + timedelta(minutes=minutes)
     token = jwt.encode({**claims, "exp": expires}, get_settings().secret_key, algorithm=ALGORITHM)
     return token, expires
 
 
 def read_token(token: str) -> dict[str, Any] | None:
     try:
-        return jwt.decode(token, get_settings().secret_key, algorithms=[ALGORITHM])
+        # Expiry is checked on backend.core.clock, the clock that set it, not on PyJWT's own.
+        claims = jwt.decode(token, get_settings().secret_key, algorithms=[ALGORITHM],
+                            options={"require": ["exp"], "verify_exp": False})
     except jwt.PyJWTError:
         return None
+    return claims if claims["exp"] > clock.now_utc().timestamp() else None
 
 
 def is_service_token(token: str) -> bool:

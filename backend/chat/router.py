@@ -1,6 +1,8 @@
 """The web chat channel: the page people open, and the relay from that page to Rasa's REST channel.
 
 The page talks only to this backend (one origin, no CORS, Rasa's port never exposed to browsers).
+Conversation ids are namespaced per channel: the relay sends `web:<browser id>`, SMS conversations are
+`sms:<phone>`. The browser's id may not contain ':', so it can never choose another channel's prefix.
 """
 
 import logging
@@ -14,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, field_validator
 
 from backend.core.errors import ErrorResponse, Unavailable
+from backend.core.fields import Text
 from backend.core.settings import Settings, get_settings
 from backend.core.templates import html_env
 
@@ -22,11 +25,13 @@ page_router = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/chat", tags=["聊天 chat"])
 
 _SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Added here, never by the browser; Rasa's REST channel takes only this prefix (bot/channels/web_relay.py).
+WEB_PREFIX = "web:"
 
 
 class ChatIn(BaseModel):
     sender: str = Field(description="浏览器生成并保存的会话标识", examples=["web-4f1c2a9b7d"])
-    message: str = Field(min_length=1, max_length=1000, examples=["重庆低保标准是多少"])
+    message: Text(1000, min_length=1) = Field(examples=["重庆低保标准是多少"])
 
     @field_validator("sender")
     @classmethod
@@ -69,7 +74,7 @@ async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_s
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as client:
             resp = await client.post(
                 f"{settings.rasa_url}/webhooks/rest/webhook",
-                json={"sender": f"web-{body.sender}", "message": body.message},
+                json={"sender": f"{WEB_PREFIX}{body.sender}", "message": body.message},
             )
             resp.raise_for_status()
     except httpx.HTTPError as exc:

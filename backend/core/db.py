@@ -1,7 +1,8 @@
 """Database engine and sessions.
 
 The engine is built lazily from settings (no I/O at import time). A request gets one session; the
-dependency commits when the handler returns and rolls back when it raises, so services never commit.
+dependency commits when the handler returns (before the response leaves) and rolls back when it
+raises, so services never commit.
 """
 
 from collections.abc import Iterator
@@ -31,9 +32,11 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     """`foreign_keys=False` only for migrations: SQLite rebuilds a table to alter it, which the
-    references from other tables would otherwise refuse."""
+    references from other tables would otherwise refuse. `hide_parameters`: a failed statement's
+    error (logged, or shown in a trace) must not carry the bound values — names, phones, ID numbers."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _):  # noqa: ANN001
@@ -54,7 +57,7 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 @lru_cache
@@ -67,8 +70,10 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
-    session = get_sessionmaker()()
+def transaction(session: Session) -> Iterator[Session]:
+    """The one rule for a unit of work: commit when the body returns, roll back when it raises
+    (unless the error says what it wrote must stay, like a counted wrong code). Production and the
+    tests' session override both go through here, so a test sees exactly what production commits."""
     try:
         yield session
         session.commit()
@@ -78,8 +83,24 @@ def get_session() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def release(session: Session) -> None:
+    """Commit what the request has done so far before slow work that needs no database (a face check).
+    SQLite has one write lock for the whole file: holding it through 0.6 s of dlib would stall every
+    other request. The request's dependency still commits or rolls back what comes after."""
+    session.commit()
+
+
+def get_session() -> Iterator[Session]:
+    session = get_sessionmaker()()
+    try:
+        yield from transaction(session)
     finally:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the dependency's exit (the commit) runs when the handler returns, *before* the
+# response is sent. With the default request scope FastAPI sends the response first, so a client could
+# act on a 200 whose row was never committed (or whose commit then failed).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -34,6 +34,8 @@ class AppError(Exception):
     message = "请求有误，请检查后再试。"
     # True when what the request wrote before failing must still be committed (e.g. a counted attempt).
     keep_changes = False
+    # Extra response headers, e.g. Retry-After on a 429.
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str | None = None, *, details: Any | None = None, code: str | None = None):
         self.message = message or self.message
@@ -80,22 +82,30 @@ _HTTP_MESSAGES = {
     404: "没有找到相关信息。",
     405: "不支持这种请求方式。",
     409: "这项操作与当前状态冲突。",
+    413: "提交的内容太大了，请精简后再试。",
     422: "填写的信息有误，请检查后再试。",
     429: "请求太频繁，请稍后再试。",
 }
 
 
-def _body(status: int, code: str, message: str, details: Any | None = None) -> JSONResponse:
+def _body(status: int, code: str, message: str, details: Any | None = None,
+          headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         status_code=status,
         content=ErrorResponse(error=ErrorBody(code=code, message=message, details=details)).model_dump(),
+        headers=headers,
     )
+
+
+def error_response(status: int, code: str, message: str, details: Any | None = None) -> JSONResponse:
+    """The error model as a response, for code that answers before any handler runs (middleware)."""
+    return _body(status, code, message, details)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return _body(exc.status_code, exc.code, exc.message, exc.details)
+        return _body(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from backend.core import clock
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _SHAPE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
@@ -49,7 +51,7 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise InvalidIdNumber("身份证号码里的出生日期不对，请再核对一下。") from None
-    if born.year < 1800 or born > (today or date.today()):
+    if born.year < 1800 or born > (today or clock.today()):
         raise InvalidIdNumber("身份证号码里的出生日期不对，请再核对一下。")
     if check_char(value[:17]) != value[17]:
         raise InvalidIdNumber("身份证号码的最后一位（校验位）对不上，可能有一位输错了，请再核对一下。")

@@ -16,6 +16,16 @@ _ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A
 _PHONE_RE = re.compile(r"(?<![0-9])((?:\+?86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 
 
+# A face link's token is the whole credential for that face check: only its first three characters
+# may reach a log.
+_TOKEN_PATH_RE = re.compile(r"^(/face/|/api/v1/liveness/sessions/)([^/]{3})[^/]+")
+
+
+def mask_path(path: str) -> str:
+    """A request path as it may be logged: face-link tokens cut to three characters, numbers redacted."""
+    return redact(_TOKEN_PATH_RE.sub(r"\1\2…", path))
+
+
 def redact(text: str) -> str:
     """Mask ID numbers (keep region code and last four) and phone numbers (keep first three, last four)."""
     text = _ID_RE.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
@@ -40,6 +50,8 @@ class JsonFormatter(logging.Formatter):
         for key in ("request_id", "method", "path", "status", "duration_ms"):
             if hasattr(record, key):
                 value = getattr(record, key)
+                if key == "path" and isinstance(value, str):
+                    value = mask_path(value)
                 payload[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
             payload["exc"] = redact(self.formatException(record.exc_info))
@@ -58,3 +70,6 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
         lg = logging.getLogger(name)
         lg.handlers[:] = []
         lg.propagate = True
+    # Uvicorn's access line carries the raw path and query string (tokens, numbers); our middleware
+    # logs every request without them. Off here too, whatever the launcher's flags.
+    logging.getLogger("uvicorn.access").disabled = True

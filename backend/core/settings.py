@@ -1,9 +1,10 @@
 """Settings, read from the environment (and an optional `.env` file at the repository root).
 
 Outside development the secrets must be set: a default secret in production is a refused start-up,
-not a warning in a log nobody reads.
+not a warning in a log nobody reads. ENVIRONMENT left unset counts as production.
 """
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -18,7 +19,9 @@ DEFAULT_SECRET = "changethis"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=REPO_ROOT / ".env", extra="ignore", env_file_encoding="utf-8")
 
-    environment: Literal["development", "test", "production"] = "development"
+    # Unset means production: a server started without ENVIRONMENT must not accept the default
+    # secrets. `make run` writes ENVIRONMENT=development into .env; the tests set "test".
+    environment: Literal["development", "test", "production"] = "production"
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'jiuzhu.db'}"
     # Signs staff tokens and one-time links.
     secret_key: str = DEFAULT_SECRET
@@ -26,6 +29,9 @@ class Settings(BaseSettings):
     data_encryption_key: str = DEFAULT_SECRET
     # The action server's credential for calling this backend.
     service_token: str = DEFAULT_SECRET
+    # Keys the audit chain's HMACs. Kept outside the database, so whoever can write the tables still
+    # cannot rebuild a chain that verifies.
+    audit_key: str = DEFAULT_SECRET
     # Where the web chat page forwards messages (Rasa's REST channel).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 30.0
@@ -38,8 +44,18 @@ class Settings(BaseSettings):
     twilio_api_base: str | None = None
     # The address Twilio reaches this backend at: status callbacks and signature checks use it.
     public_base_url: str = "http://127.0.0.1:8000"
+    # Where the sign-in rate limiter keeps its counts: "memory://" (embedded, one process) or Redis
+    # ("redis://host:6379/2") so that every backend process shares them.
+    rate_limit_storage_url: str = "memory://"
     log_level: str = "INFO"
     log_json: bool = True
+    # Upper bounds for money in requests (yuan); every request schema reads them through backend.core.fields.
+    # One amount: an income, a deduction, a decided or paid amount, a month of a 渐退期 schedule. 低保 and
+    # 特困 pay hundreds a month and a 临时救助 rarely tens of thousands; above 100,000 is a typing error.
+    max_amount_yuan: Decimal = Decimal(100_000)
+    # One asset (savings, securities, a home, a car). Higher than for amounts: a family's only flat in a
+    # big city is honestly worth one to several million and must be declarable as it is.
+    max_asset_yuan: Decimal = Decimal(10_000_000)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
@@ -49,7 +65,7 @@ class Settings(BaseSettings):
             return self
         weak = [
             name
-            for name in ("secret_key", "data_encryption_key", "service_token")
+            for name in ("secret_key", "data_encryption_key", "service_token", "audit_key")
             if getattr(self, name) == DEFAULT_SECRET or len(getattr(self, name)) < 32
         ]
         if weak:

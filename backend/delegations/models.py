@@ -6,11 +6,11 @@ code on their phone, or a paper form a caseworker verified), until when, and whe
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import Base
-from backend.core.types import Timestamp
+from backend.core.types import Timestamp, UtcDateTime
 from backend.people.models import Person
 
 HELPER_KINDS = ("relative", "grid_worker", "volunteer", "community_police", "staff")
@@ -32,8 +32,8 @@ class Delegation(Base):
     # Paper forms: the district (区县) whose caseworker verified the form; it alone may revoke it.
     district_code: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[Timestamp]
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_reason: Mapped[str | None] = mapped_column(String(128))
 
     principal: Mapped[Person] = relationship(foreign_keys=[principal_person_id])

@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backend.core.fields import AreaCode, IdNumberText, PersonName, PhoneText, Relation, ShortText
+
 HelperKind = Literal["relative", "grid_worker", "volunteer", "community_police", "staff"]
 Scope = Literal["apply", "query", "sign", "certify", "notices"]
 
@@ -12,16 +14,16 @@ HELPER_KIND_LABELS = {
 
 
 class PrincipalIn(BaseModel):
-    name: str = Field(examples=["张秀英"])
-    id_number: str = Field(examples=["11010519491231002X"])
-    phone: str | None = Field(default=None, description="本人手机（用于接收授权验证码）", examples=["13812345678"])
+    name: PersonName = Field(examples=["张秀英"])
+    id_number: IdNumberText = Field(examples=["11010519491231002X"])
+    phone: PhoneText | None = Field(default=None, description="本人手机（用于接收授权验证码）", examples=["13812345678"])
 
 
 class HelperIn(BaseModel):
-    name: str = Field(examples=["李红"])
-    phone: str = Field(examples=["13987654321"])
+    name: PersonName = Field(examples=["李红"])
+    phone: PhoneText = Field(examples=["13987654321"])
     kind: HelperKind = Field(examples=["relative"])
-    relation: str | None = Field(default=None, max_length=16, examples=["女儿"])
+    relation: Relation | None = Field(default=None, examples=["女儿"])
 
 
 class ConsentCodeIn(BaseModel):
@@ -40,19 +42,23 @@ class DelegationIn(BaseModel):
 
     principal: PrincipalIn
     helper: HelperIn
-    scope: list[Scope] = Field(default_factory=lambda: ["apply", "query", "sign", "certify", "notices"], min_length=1)
+    scope: list[Scope] = Field(default_factory=lambda: ["apply", "query", "sign", "certify", "notices"], min_length=1,
+                               max_length=5)
     consent: "OtpConsent | PaperConsent"
     valid_days: int = Field(default=365, ge=1, le=1095)
 
 
 class OtpConsent(BaseModel):
     method: Literal["otp"]
-    code: str = Field(examples=["123456"])
+    code: ShortText(8) = Field(examples=["123456"])
 
 
 class PaperConsent(BaseModel):
     method: Literal["paper"]
-    form_reference: str = Field(description="书面授权委托书的编号或存档位置", examples=["渝中七星岗-2026-0031"])
+    # Stored after "书面授权委托书 " in delegations.consent_evidence (255).
+    form_reference: ShortText(128, min_length=1) = Field(description="书面授权委托书的编号或存档位置", examples=["渝中七星岗-2026-0031"])
+    area_code: AreaCode | None = Field(default=None, description="本人居住的街道（乡镇）代码；系统里还没有本人的申请时必填",
+                                       examples=["500103001"])
 
 
 DelegationIn.model_rebuild()
@@ -74,4 +80,4 @@ class DelegationOut(BaseModel):
 
 
 class RevokeIn(BaseModel):
-    reason: str = Field(default="本人撤销", max_length=128)
+    reason: ShortText(128) = Field(default="本人撤销")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.economic_check.adapters import DataSource, PersonRef, build_sources
-from backend.liveness.service import signers
+from backend.liveness.service import require_all_signed, signers
 
 
 def declared(app: Application) -> dict[str, float]:
@@ -19,6 +19,7 @@ def declared(app: Application) -> dict[str, float]:
 
 
 def run_check(session: Session, app: Application, sources: list[DataSource] | None = None) -> dict:
+    require_all_signed(session, app)  # the 核对授权书 is what allows querying these sources at all
     sources = sources or build_sources()
     found = {"monthly_income": 0.0, "financial_assets": 0.0, "homes": 0, "vehicles": 0}
     people = []

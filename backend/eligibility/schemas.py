@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backend.core.fields import MAX_MEMBERS, AssetValue, DeclaredMoney, SaneDate, ShortText
 from backend.eligibility.service import Assessment
 
 
@@ -33,16 +34,17 @@ def assessment_out(a: Assessment) -> AssessmentOut:
 
 
 class PrecheckMember(BaseModel):
-    name: str = Field(default="家庭成员", examples=["张秀英"])
-    relation: str = Field(default="本人", examples=["本人"])
+    name: ShortText(64) = Field(default="家庭成员", examples=["张秀英"])
+    relation: ShortText(16) = Field(default="本人", examples=["本人"])
     age: int | None = Field(default=None, ge=0, le=130, examples=[72])
-    labour_ability: str = "full"
+    labour_ability: ShortText(16) = "full"
     disability_grade: int | None = Field(default=None, ge=1, le=4)
-    disability_kind: str | None = None
+    disability_kind: ShortText(8) | None = None
     serious_illness: bool = False
-    monthly_income: Decimal = Field(default=Decimal(0), ge=0, examples=[300])
-    excluded_income: Decimal = Field(default=Decimal(0), ge=0, description="不计入收入的部分，如优抚金、基础养老金")
-    deductible_expense: Decimal = Field(default=Decimal(0), ge=0, description="可扣减的重病、康复刚性支出（每月）")
+    # Zero is the honest "none" for each of these (and the default).
+    monthly_income: DeclaredMoney = Field(default=Decimal(0), examples=[300])
+    excluded_income: DeclaredMoney = Field(default=Decimal(0), description="不计入收入的部分，如优抚金、基础养老金")
+    deductible_expense: DeclaredMoney = Field(default=Decimal(0), description="可扣减的重病、康复刚性支出（每月）")
 
 
 class PrecheckIn(BaseModel):
@@ -51,10 +53,11 @@ class PrecheckIn(BaseModel):
         "members": [{"name": "张秀英", "age": 72, "monthly_income": 300}],
     }]})
 
-    region: str = Field(examples=["重庆"])
+    region: ShortText(32) = Field(examples=["重庆"])
     is_rural: bool = False
-    members: list[PrecheckMember] = Field(min_length=1)
-    savings: Decimal = Field(default=Decimal(0), ge=0)
-    homes: int = Field(default=1, ge=0)
-    obligors_able_to_support: int = Field(default=0, ge=0)
-    on: date | None = None
+    members: list[PrecheckMember] = Field(min_length=1, max_length=MAX_MEMBERS)
+    # Zero on purpose: "no savings" is the common answer, and the chat pre-check sends it as 0.
+    savings: AssetValue = Field(default=Decimal(0))
+    homes: int = Field(default=1, ge=0, le=20)
+    obligors_able_to_support: int = Field(default=0, ge=0, le=20)
+    on: SaneDate | None = None

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
-from backend.core.types import Timestamp
+from backend.core.types import Timestamp, UtcDateTime
 
 
 class BiometricConsent(Base):
@@ -49,8 +49,8 @@ class LivenessSession(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     challenge: Mapped[list[str]] = mapped_column(JSON)
     nonce: Mapped[str] = mapped_column(String(32), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Guardian mode: a helper holds the phone; the person's face is still the one verified.
     helper_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id"))

@@ -3,15 +3,16 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from backend.applications.access import active_delegation, view_basis
+from backend.applications.access import active_delegation, audited_view, person_districts, view_basis
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep, require_staff
-from backend.core.db import SessionDep
-from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
+from backend.audit.service import record as audit
+from backend.core.db import SessionDep, release
+from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden, NotFound
+from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText, Text
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
 from backend.liveness import service
@@ -24,12 +25,14 @@ page_router = APIRouter(include_in_schema=False)
 ERRORS = {403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
           410: {"model": ErrorResponse, "description": "链接已失效"}}
 EngineDep = Annotated[FaceEngine, Depends(service.get_face_engine)]
+# The one-time link's token (43 characters today); bounded so a path cannot carry a megabyte.
+FaceToken = ShortText(128)
 
 
 class SessionIn(BaseModel):
     purpose: Literal["authorization", "certification"] = Field(examples=["authorization"])
-    application_number: str = Field(examples=["JZ20261123000001"])
-    person_id: int | None = Field(default=None, description="签字的家庭成员或义务人；不填就是申请人本人")
+    application_number: ApplicationNumber = Field(examples=["JZ20261123000001"])
+    person_id: DbId | None = Field(default=None, description="签字的家庭成员或义务人；不填就是申请人本人")
 
 
 class SessionOut(BaseModel):
@@ -85,7 +88,7 @@ def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> Ses
 
 
 @router.get("/sessions/{token}", response_model=SessionInfo, summary="刷脸页面需要的信息", responses=ERRORS)
-def session_info(token: str, session: SessionDep) -> SessionInfo:
+def session_info(token: FaceToken, session: SessionDep) -> SessionInfo:
     """Opening the page issues the challenge the person is about to answer (two minutes)."""
     row = service.by_token(session, token)
     person = session.get(Person, row.person_id)
@@ -96,7 +99,7 @@ def session_info(token: str, session: SessionDep) -> SessionInfo:
 
 
 @router.post("/sessions/{token}/consent", summary="人脸识别单独同意（或不同意）", responses=ERRORS)
-def consent(token: str, body: ConsentIn, session: SessionDep) -> dict[str, str]:
+def consent(token: FaceToken, body: ConsentIn, session: SessionDep) -> dict[str, str]:
     row = service.by_token(session, token)
     service.record_consent(session, row, body.agree, "web")
     if body.agree:
@@ -106,42 +109,52 @@ def consent(token: str, body: ConsentIn, session: SessionDep) -> dict[str, str]:
 
 @router.post("/sessions/{token}/frames", response_model=ResultOut, summary="上传按提示拍下的照片，核验是否本人、是否活体",
              responses={**ERRORS, 422: {"model": ErrorResponse}})
-async def submit_frames(token: str, session: SessionDep, engine: EngineDep,
-                        frames: Annotated[list[UploadFile], File(description="按顺序拍下的2到20张照片")],
-                        mirrored: Annotated[bool, Form()] = False) -> ResultOut:
+def submit_frames(token: FaceToken, session: SessionDep, engine: EngineDep,
+                  frames: Annotated[list[UploadFile],
+                                    File(description="按顺序拍下的2到20张照片", max_length=MAX_FRAMES)],
+                  mirrored: Annotated[bool, Form()] = False) -> ResultOut:
+    # A plain `def`: FastAPI runs it in its thread pool, so neither the database (SQLite waits up to 30 s
+    # for its lock) nor dlib (~0.1 s a frame) ever blocks the event loop that serves everyone else.
+    data = [f.file.read() for f in frames]
     row = service.by_token(session, token)
-    data = [await f.read() for f in frames]
     reference, challenge, seen = service.prepare(session, row, data)
+    release(session)
     try:
-        # dlib works for ~0.1 s a frame: never on the event loop.
-        result = await run_in_threadpool(service.run_verification, engine, reference, challenge, data, seen, mirrored=mirrored)
+        result = service.run_verification(engine, reference, challenge, data, seen, mirrored=mirrored)
     except FaceImageError as exc:
         raise AppError("照片打不开，请重新拍一次。", code=str(exc.code)) from exc
+    # Read the link again, locked: a parallel submission may have answered this challenge meanwhile.
+    row = service.by_token(session, token, for_update=True)
+    if row.nonce != challenge.nonce:
+        raise Conflict("这一组动作已经交过了，请按页面上新的提示再做一次。", code="challenge_answered")
     return ResultOut(**service.record_result(session, row, result, "web"))
 
 
 @router.post("/references/{person_id}", status_code=201, summary="登记参考照片（身份证照片或工作人员核实的自拍；照片不保存）",
              responses=ERRORS)
-async def upload_reference(person_id: int, session: SessionDep, actor: ActorDep, engine: EngineDep,
-                           image: Annotated[UploadFile, File()],
-                           source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:
+def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engine: EngineDep,
+                     image: Annotated[UploadFile, File()],
+                     source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:
     require_staff(actor, "caseworker", "reviewer")
     person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("没有找到这个人。")
-    raw = await image.read()
+    if person is None or actor.district_code not in person_districts(session, person.id):
+        raise NotFound("没有找到这个人。本辖区申请里的家庭成员和义务人才能登记照片。", code="person_not_found")
+    raw = image.file.read()
+    release(session)
     try:
-        encoding = await run_in_threadpool(engine.reference_encoding, raw)
+        encoding = engine.reference_encoding(raw)
     except FaceImageError as exc:
         raise AppError("这张照片里找不到一张清楚的人脸，请换一张。", code=str(exc.code)) from exc
     ref = service.set_reference(session, person=person, encoding=encoding, source=source, staff_id=actor.staff_id)
+    audit(session, actor=actor.label, channel=actor.channel, action="face.set_reference", entity_type="person",
+          entity_id=person.id, detail={"reference": ref.id, "source": source})
     return {"reference_id": ref.id}
 
 
 @router.get("/applications/{number}/signatures", summary="核对授权书：谁需要签、谁已经签了", responses=ERRORS)
-def signatures(number: str, session: SessionDep, actor: ActorDep) -> dict:
+def signatures(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> dict:
     app = get_by_number(session, number)
-    view_basis(session, actor, app)
+    audited_view(session, actor, app, "application.read_signatures")
     status = service.signature_status(session, app)
     return {"document": service.AUTHORIZATION_DOCUMENT, "signers": status, "all_signed": all(s["signed"] for s in status)}
 
@@ -152,24 +165,28 @@ def face_page(token: str) -> HTMLResponse:
 
 
 class AssistedIn(BaseModel):
-    person_id: int
-    note: str = Field(min_length=2, max_length=200, examples=["老人卧床，入户核实本人签字"])
+    person_id: DbId
+    note: Text(200, min_length=2) = Field(examples=["老人卧床，入户核实本人签字"])
 
 
 @router.post("/applications/{number}/signatures/staff-assisted", status_code=201, summary="工作人员协助签署（不刷脸的办法）",
              responses=ERRORS)
-def staff_assisted_signature(number: str, body: AssistedIn, session: SessionDep, actor: ActorDep) -> dict:
+def staff_assisted_signature(number: ApplicationNumber, body: AssistedIn, session: SessionDep,
+                             actor: ActorDep) -> dict:
     require_staff(actor, "caseworker", "reviewer")
     app = get_by_number(session, number)
     view_basis(session, actor, app)
     person = service.person_for(session, app, body.person_id)
     service.sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
+    audit(session, actor=actor.label, channel=actor.channel, action="authorization.staff_assisted_sign",
+          entity_type="application", entity_id=app.number, detail={"person": person.id, "note": body.note})
     return {"signed": person.name, "method": "staff_assisted"}
 
 
 @router.post("/applications/{number}/certifications/staff-assisted", status_code=201,
              summary="工作人员协助的待遇资格认证（上门或窗口核实）", responses=ERRORS)
-def staff_assisted_certification(number: str, body: AssistedIn, session: SessionDep, actor: ActorDep) -> dict:
+def staff_assisted_certification(number: ApplicationNumber, body: AssistedIn, session: SessionDep,
+                                 actor: ActorDep) -> dict:
     from backend.core import clock
     from backend.liveness.certification import certified, schedule_for
 
@@ -177,5 +194,9 @@ def staff_assisted_certification(number: str, body: AssistedIn, session: Session
     app = get_by_number(session, number)
     view_basis(session, actor, app)
     schedule = schedule_for(session, app, clock.today())
+    if body.person_id != schedule.person_id:
+        raise NotFound("这个人不是这件救助的认证对象。", code="person_not_found")
     certified(session, schedule, clock.today(), "staff_assisted")
+    audit(session, actor=actor.label, channel=actor.channel, action="certification.staff_assisted",
+          entity_type="application", entity_id=app.number, detail={"person": body.person_id, "note": body.note})
     return {"next_due": schedule.next_due.isoformat(), "method": "staff_assisted"}

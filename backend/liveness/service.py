@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.applications.models import Application
 from backend.audit.service import record as audit
+from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, NotFound
 from backend.households.models import HouseholdMember, Obligor
@@ -41,6 +42,11 @@ class NeedsConsent(AppError):
     message = "刷脸之前需要您先同意使用人脸信息。不同意也没关系，可以请工作人员上门办理。"
 
 
+class NotAllSigned(AppError):
+    status_code = 409
+    code = "authorization_unsigned"
+
+
 class NoReference(AppError):
     status_code = 409
     code = "no_reference_face"
@@ -70,7 +76,7 @@ def create_session(session: Session, *, person: Person, purpose: str, created_by
     token = secrets.token_urlsafe(24)
     row = LivenessSession(
         token_hash=_hash(token), person_id=person.id, purpose=purpose, application_id=application.id if application else None,
-        challenge=[], nonce=secrets.token_urlsafe(16), expires_at=datetime.now(UTC) + timedelta(hours=LINK_HOURS),
+        challenge=[], nonce=secrets.token_urlsafe(16), expires_at=clock.now_utc() + timedelta(hours=LINK_HOURS),
         created_by=created_by, helper_person_id=helper_person_id, delegation_id=delegation_id, result={"attempts": 0},
     )
     issue_challenge(row)
@@ -83,19 +89,22 @@ def create_session(session: Session, *, person: Person, purpose: str, created_by
 
 def issue_challenge(row: LivenessSession) -> list[str]:
     """A fresh random order and nonce, valid for two minutes: the link lasts a day, an answer does not."""
-    fresh = LivenessChallenge.new(now=datetime.now(UTC), ttl=timedelta(seconds=CHALLENGE_SECONDS))
+    fresh = LivenessChallenge.new(now=clock.now(), ttl=timedelta(seconds=CHALLENGE_SECONDS))
     row.challenge, row.nonce = list(fresh.actions), fresh.nonce
     row.result = {**(row.result or {}), "challenge_issued_at": fresh.issued_at.isoformat(),
                   "challenge_expires_at": fresh.expires_at.isoformat()}
     return fresh.prompts
 
 
-def by_token(session: Session, token: str) -> LivenessSession:
-    row = session.scalars(select(LivenessSession).where(LivenessSession.token_hash == _hash(token))).first()
+def by_token(session: Session, token: str, *, for_update: bool = False) -> LivenessSession:
+    query = select(LivenessSession).where(LivenessSession.token_hash == _hash(token))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = session.scalars(query).first()
     if row is None:
         raise LinkInvalid()
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    if row.used_at is not None or expires <= datetime.now(UTC):
+    if row.used_at is not None or expires <= clock.now():
         raise LinkInvalid()
     return row
 
@@ -150,7 +159,7 @@ def prepare(session: Session, row: LivenessSession, frames: list[bytes]):  # noq
 
 def run_verification(engine: FaceEngine, reference, challenge: LivenessChallenge, frames: list[bytes], seen: frozenset,  # noqa: ANN001
                      *, mirrored: bool) -> LivenessResult:
-    return verify_challenge(engine, reference, challenge, frames, now=datetime.now(UTC), seen_replay_keys=seen, mirrored=mirrored)
+    return verify_challenge(engine, reference, challenge, frames, now=clock.now(), seen_replay_keys=seen, mirrored=mirrored)
 
 
 def record_result(session: Session, row: LivenessSession, result: LivenessResult, channel: str) -> dict:
@@ -161,7 +170,7 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
                                                   "total_ms")}}
     retry = None
     if result.passed:
-        row.passed, row.used_at = True, datetime.now(UTC)
+        row.passed, row.used_at = True, clock.now_utc()
         for key in result.replay_keys:
             if session.get(AcceptedFrameKey, key) is None:
                 session.add(AcceptedFrameKey(key=key, session_id=row.id))
@@ -171,12 +180,13 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
             from backend.liveness.certification import certified, schedule_for
 
             app = session.get(Application, row.application_id)
-            certified(session, schedule_for(session, app, datetime.now(UTC).date()), datetime.now(UTC).date(), "face")
+            # The China date: a check at 07:00 in Chongqing is still yesterday in UTC.
+            certified(session, schedule_for(session, app, clock.today()), clock.today(), "face")
     elif attempts < MAX_ATTEMPTS:
         # Another go with a fresh challenge: bad light, a slow turn or a late answer should not send people away.
         retry = issue_challenge(row)
     else:
-        row.passed, row.used_at = False, datetime.now(UTC)
+        row.passed, row.used_at = False, clock.now_utc()
     session.flush()
     audit(session, actor=f"person:{row.person_id}", channel=channel, action=f"liveness.{row.purpose}", entity_type="person",
           entity_id=row.person_id, detail={"session": row.id, "passed": result.passed, "reasons": list(result.reasons),
@@ -195,6 +205,16 @@ def sign(session: Session, application_id: int, person_id: int, *, channel: str,
     app = session.get(Application, application_id)
     if all(s["signed"] for s in signature_status(session, app)):
         run_check(session, app)
+
+
+def require_all_signed(session: Session, app: Application) -> None:
+    """The economic check needs everyone's signature (by face, or staff-assisted) on the 核对授权书:
+    every way of starting it or recording its results asks here first."""
+    missing = [s for s in signature_status(session, app) if not s["signed"]]
+    if missing:
+        names = "、".join(s["name"] for s in missing)
+        raise NotAllSigned(f"还差{names}没有签核对授权书。签齐了（刷脸或工作人员协助签署）才能开始家庭经济状况核对。",
+                           details={"unsigned": [{"person_id": s["person_id"], "name": s["name"]} for s in missing]})
 
 
 def signature_status(session: Session, app: Application) -> list[dict]:

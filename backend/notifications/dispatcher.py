@@ -8,6 +8,10 @@
 A crash between 2 and 3 leaves notices in `sending`. After a lease expires, a dispatcher takes them
 back, but first asks the provider whether that exact text already went to that number since the claim;
 only if not is it sent again. So a notice whose send result is unknown is never resent blindly.
+
+A dispatcher that was only slow (its lease expired while it waited on the provider) records nothing
+once another has taken the notice back: results are written only where the notice is still `sending`
+under this dispatcher's own claim time, so a late "retry" cannot undo the newer claim's `sent`.
 """
 
 import logging
@@ -19,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.notifications.models import Notice
 from backend.notifications.providers import ProviderError, SendResult, SmsProvider
@@ -43,6 +48,8 @@ class DispatchStats:
     recovered: int = 0
     retried: int = 0
     failed: int = 0
+    # Results not recorded because the lease had expired and another dispatcher re-claimed the notice.
+    lost_lease: int = 0
 
 
 @dataclass
@@ -71,7 +78,7 @@ class Dispatcher:
         self._pool.shutdown(wait=True)
 
     def run_once(self, session: Session, now: datetime | None = None) -> DispatchStats:
-        now = now or datetime.now(UTC)
+        now = now or clock.now_utc()
         stats = DispatchStats()
         claimed = self._claim(session, now)
         stats.claimed = len(claimed)
@@ -126,21 +133,36 @@ class Dispatcher:
         except ProviderError as exc:
             return _Outcome(notice_id, error=exc)
 
-    def _record(self, session: Session, outcomes: list[_Outcome], now: datetime, stats: DispatchStats) -> None:
-        notices = {n.id: n for n in session.scalars(select(Notice).where(Notice.id.in_([o.notice_id for o in outcomes])))}
+    def _record(self, session: Session, outcomes: list[_Outcome], claimed_at: datetime, stats: DispatchStats) -> None:
+        """Write each result only while this dispatcher still holds the notice: `claimed_at` is the claim
+        time it set, and a re-claim by another dispatcher replaces it."""
+        attempts = dict(session.execute(select(Notice.id, Notice.attempts)
+                                        .where(Notice.id.in_([o.notice_id for o in outcomes]))).all())
         for o in outcomes:
-            notice = notices[o.notice_id]
+            tries = attempts.get(o.notice_id, 0)
             if o.result is not None:
-                notice.status, notice.provider_sid, notice.sent_at, notice.last_error = "sent", o.result.sid, now, None
+                values = {"status": "sent", "provider_sid": o.result.sid, "sent_at": claimed_at, "last_error": None}
+            elif o.error.permanent or tries >= MAX_ATTEMPTS:
+                values = {"status": "failed", "last_error": str(o.error)[:255]}
+            else:
+                values = {"status": "pending", "last_error": str(o.error)[:255],
+                          "next_attempt_at": claimed_at + backoff(tries)}
+            held = session.execute(
+                update(Notice)
+                .where(Notice.id == o.notice_id, Notice.status == "sending", Notice.claimed_at == claimed_at)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not held:
+                stats.lost_lease += 1
+                log.warning("notice %s: lease lost to another dispatcher, result not recorded", o.notice_id)
+            elif o.result is not None:
                 stats.sent += 1
                 stats.recovered += o.recovered
-            elif o.error.permanent or notice.attempts >= MAX_ATTEMPTS:
-                notice.status, notice.last_error = "failed", str(o.error)[:255]
+            elif values["status"] == "failed":
                 stats.failed += 1
-                log.warning("notice %s failed for good: %s", notice.id, o.error)
+                log.warning("notice %s failed for good: %s", o.notice_id, o.error)
             else:
-                notice.status, notice.last_error = "pending", str(o.error)[:255]
-                notice.next_attempt_at = now + backoff(notice.attempts)
                 stats.retried += 1
         session.commit()
 

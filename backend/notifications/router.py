@@ -9,6 +9,7 @@ from sqlalchemy import select
 from backend.auth.actor import ActorDep
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden
+from backend.core.fields import PhoneText
 from backend.core.settings import get_settings
 from backend.core.templates import render_text
 from backend.notifications import service
@@ -54,7 +55,7 @@ async def status_callback(
 
 
 class OptIn(BaseModel):
-    phone: str = Field(examples=["13812345678"])
+    phone: PhoneText = Field(examples=["13812345678"])
     action: Literal["stop", "start"] = Field(examples=["stop"])
 
 

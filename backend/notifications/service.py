@@ -6,7 +6,6 @@ staff can see it was not sent.
 """
 
 import hashlib
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +20,7 @@ from backend.notifications.segments import segments
 from backend.people.models import Person
 
 # Sent even to phones that opted out: codes people asked for, and notices about their rights and money.
-ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "rejected", "certification_overdue", "authorization_requested", "emergency_alert"}
+ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "otp_phone_change", "rejected", "certification_overdue", "authorization_requested", "emergency_alert"}
 
 
 def notice_key(*parts: object) -> str:
@@ -76,7 +75,7 @@ def _queue(session: Session, *, event: str, recipient: Person, role: str, text: 
         key=key, event=event, application_id=application_id,
         person_id=person_id, recipient=role,
         phone_hash=recipient.phone_hash, phone_cipher=recipient.phone_cipher, text=text, segments=segments(text),
-        essential=essential, status=status, next_attempt_at=datetime.now(UTC),
+        essential=essential, status=status, next_attempt_at=clock.now_utc(),
     )
     try:
         with session.begin_nested():

@@ -12,13 +12,14 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, insert, select
 from sqlalchemy.orm import Session
 
 from backend.applications.models import Application, Decision, Payment
+from backend.core import clock
 from backend.core.templates import text_env
 from backend.delegations.models import Delegation
 from backend.notifications.events import month_label
@@ -99,7 +100,7 @@ def run(session: Session, month: str, paid_on: date, *, show_progress: bool = Fa
     label = month_label(month)
     opted_out = set(session.scalars(select(SmsOptOut.phone_hash)))
     started = time.perf_counter()
-    now = datetime.now(UTC)
+    now = clock.now()
     for start in range(0, len(due), CHUNK):
         chunk = due[start:start + CHUNK]
         person_ids = {p for _, _, p, _ in chunk}

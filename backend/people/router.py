@@ -1,18 +1,22 @@
-"""Reading a person's full ID number: staff only, own district, and every read is audited."""
+"""A person's identity: reading the full ID number (staff of their district, audited), checking an ID
+number, and the phone on record — proven by a code on it, changed only through the old phone or by a
+caseworker who saw the person (audited, with a reason)."""
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from backend.applications.models import Application
+from backend.applications.access import person_districts
 from backend.audit.service import record as audit
-from backend.auth.actor import ActorDep, require_staff
+from backend.auth.actor import ActorDep, require_citizen, require_staff
+from backend.auth.otp import check_code, send_code
+from backend.auth.security import CITIZEN_TOKEN_MINUTES, issue_token
 from backend.core.crypto import get_vault
-from backend.core.idnumber import InvalidIdNumber, parse
+from backend.core.idnumber import InvalidIdNumber, mask_phone, parse
 from backend.core.db import SessionDep
-from backend.core.errors import ErrorResponse, Forbidden, NotFound
-from backend.households.models import HouseholdMember
+from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
+from backend.core.fields import DbId, IdNumberText, ShortText
 from backend.people.models import Person
+from backend.people.service import bind_phone, checked_phone, find_named, recorded_phone
 
 router = APIRouter(prefix="/persons", tags=["个人信息 persons"])
 
@@ -26,17 +30,13 @@ class IdentityOut(BaseModel):
 
 @router.get("/{person_id}/identity", response_model=IdentityOut, summary="查看完整身份证号和手机号（留痕）",
             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
-def read_identity(person_id: int, reason: str, session: SessionDep, actor: ActorDep) -> IdentityOut:
+def read_identity(person_id: DbId, reason: ShortText(200, min_length=2), session: SessionDep,
+                  actor: ActorDep) -> IdentityOut:
     require_staff(actor, "caseworker", "reviewer")
     person = session.get(Person, person_id)
     if person is None or person.id_cipher is None:
         raise NotFound("没有找到这个人的身份信息。")
-    districts = set(session.scalars(
-        select(Application.district_code)
-        .join(HouseholdMember, HouseholdMember.household_id == Application.household_id)
-        .where(HouseholdMember.person_id == person_id)
-    ))
-    if actor.district_code not in districts:
+    if actor.district_code not in person_districts(session, person_id):
         raise Forbidden("只能查看本辖区申请人的信息。", code="other_district")
     vault = get_vault()
     audit(session, actor=actor.label, channel=actor.channel, action="person.read_identity", entity_type="person",
@@ -46,7 +46,7 @@ def read_identity(person_id: int, reason: str, session: SessionDep, actor: Actor
 
 
 class IdCheckIn(BaseModel):
-    id_number: str = Field(examples=["11010519491231002X"])
+    id_number: IdNumberText = Field(examples=["11010519491231002X"])
 
 
 class IdCheckOut(BaseModel):
@@ -64,3 +64,118 @@ def check_id(body: IdCheckIn) -> IdCheckOut:
     except InvalidIdNumber as exc:
         return IdCheckOut(valid=False, message=str(exc), masked=None)
     return IdCheckOut(valid=True, message=None, masked=parsed.masked, birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)
+
+
+# --- A person's phone: proven by a code on it, changed only through the old phone or a caseworker. ---
+
+class PersonIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64, examples=["张秀英"])
+    id_number: str = Field(min_length=15, max_length=24, examples=["11010519491231002X"])
+
+
+class CodeSentOut(BaseModel):
+    phone_masked: str = Field(examples=["138****1111"])
+    message: str
+
+
+class RecordCodeIn(PersonIn):
+    code: str = Field(min_length=4, max_length=8, examples=["123456"])
+
+
+class CitizenTokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    phone_masked: str
+
+
+class PhoneChangeCodeIn(PersonIn):
+    new_phone: str = Field(max_length=20, description="新手机号：必须是调用者已验证的号码", examples=["13900002222"])
+
+
+class PhoneChangeIn(PhoneChangeCodeIn):
+    code: str = Field(min_length=4, max_length=8, description="旧手机收到的验证码", examples=["123456"])
+
+
+class StaffPhoneIn(BaseModel):
+    phone: str = Field(max_length=20, examples=["13900002222"])
+    reason: str = Field(min_length=4, max_length=200, examples=["本人持身份证到窗口，原号码已停用"])
+
+
+class NoPhoneOnRecord(AppError):
+    status_code = 409
+    code = "no_phone_on_record"
+    message = "这个身份证号还没有登记手机号。用您自己的手机验证后就可以直接办理。"
+
+
+def _recorded(session, body: PersonIn) -> tuple[Person, str]:  # noqa: ANN001
+    person = find_named(session, name=body.name, id_number=body.id_number)
+    phone = recorded_phone(person) if person else None
+    if person is None or phone is None:
+        raise NoPhoneOnRecord()
+    return person, phone
+
+
+@router.post("/record-phone/code", response_model=CodeSentOut, summary="往身份证号登记的手机发验证码（本人换了设备、不记得号码时）",
+             responses={409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
+def code_to_recorded_phone(body: PersonIn, session: SessionDep) -> CodeSentOut:
+    """The code goes only to the phone already on record: whoever answers it holds that phone."""
+    _, phone = _recorded(session, body)
+    send_code(session, phone, "login", "otp_login")
+    return CodeSentOut(phone_masked=mask_phone(phone),
+                       message=f"验证码已发到登记的手机{mask_phone(phone)}，5分钟内有效。")
+
+
+@router.post("/record-phone/verify", response_model=CitizenTokenOut, summary="用登记手机收到的验证码验证身份",
+             responses={400: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def verify_recorded_phone(body: RecordCodeIn, session: SessionDep) -> CitizenTokenOut:
+    person, phone = _recorded(session, body)
+    check_code(session, phone, "login", body.code)
+    token, _ = issue_token({"sub": person.phone_hash, "kind": "citizen"}, CITIZEN_TOKEN_MINUTES)
+    audit(session, actor=f"citizen:{person.phone_hash[:12]}", channel="api", action="citizen.verify_recorded_phone",
+          entity_type="person", entity_id=person.id, detail={})
+    return CitizenTokenOut(access_token=token, expires_in=CITIZEN_TOKEN_MINUTES * 60, phone_masked=mask_phone(phone))
+
+
+def _new_phone_is_callers(actor, new_phone: str) -> str:  # noqa: ANN001
+    require_citizen(actor)
+    phone = checked_phone(new_phone)
+    if get_vault().lookup_hash(phone) != actor.phone_hash:
+        raise Forbidden("新手机号要先用验证码验证过，请用新手机号登录后再改。", code="new_phone_unverified")
+    return phone
+
+
+@router.post("/phone-change/code", response_model=CodeSentOut, summary="改手机号：往原来登记的手机发验证码",
+             responses={403: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
+def phone_change_code(body: PhoneChangeCodeIn, session: SessionDep, actor: ActorDep) -> CodeSentOut:
+    new_phone = _new_phone_is_callers(actor, body.new_phone)
+    _, old_phone = _recorded(session, body)
+    send_code(session, old_phone, "phone_change", "otp_phone_change", new_masked=mask_phone(new_phone))
+    return CodeSentOut(phone_masked=mask_phone(old_phone),
+                       message=f"验证码已发到原来登记的手机{mask_phone(old_phone)}。原号码已经不用了的，请带身份证到街道（乡镇）窗口改。")
+
+
+@router.post("/phone-change", response_model=CodeSentOut, summary="改手机号：用原手机收到的验证码确认",
+             responses={400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+def phone_change(body: PhoneChangeIn, session: SessionDep, actor: ActorDep) -> CodeSentOut:
+    new_phone = _new_phone_is_callers(actor, body.new_phone)
+    person, old_phone = _recorded(session, body)
+    check_code(session, old_phone, "phone_change", body.code)
+    bind_phone(person, new_phone)
+    audit(session, actor=actor.label, channel=actor.channel, action="person.change_phone", entity_type="person",
+          entity_id=person.id, detail={"how": "code_on_old_phone", "from": mask_phone(old_phone), "to": mask_phone(new_phone)})
+    return CodeSentOut(phone_masked=mask_phone(new_phone), message=f"手机号已改成{mask_phone(new_phone)}。")
+
+
+@router.post("/{person_id}/phone", response_model=CodeSentOut, summary="工作人员核实本人后改手机号（必须写明理由，留痕）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def staff_change_phone(person_id: DbId, body: StaffPhoneIn, session: SessionDep, actor: ActorDep) -> CodeSentOut:
+    require_staff(actor, "caseworker")
+    person = session.get(Person, person_id)
+    if person is None or actor.district_code not in person_districts(session, person_id):
+        raise NotFound("没有找到这个人。只能改本辖区申请里的人的手机号。", code="person_not_found")
+    old = person.phone_masked
+    bind_phone(person, body.phone)
+    audit(session, actor=actor.label, channel=actor.channel, action="person.change_phone", entity_type="person",
+          entity_id=person.id, detail={"how": "staff_saw_person", "reason": body.reason, "from": old, "to": person.phone_masked})
+    return CodeSentOut(phone_masked=person.phone_masked or "", message=f"手机号已改成{person.phone_masked}，已留痕。")

@@ -34,8 +34,25 @@ def find_by_id_number(session: Session, id_number: str) -> Person | None:
     return session.scalars(select(Person).where(Person.id_hash == get_vault().lookup_hash(parsed.value))).first()
 
 
-def upsert_person(session: Session, *, name: str, id_number: str, phone: str | None = None, who: str = "") -> Person:
-    """The person with this ID number, created if new; name and phone updated to what was given."""
+class NameMismatch(AppError):
+    status_code = 422
+    code = "name_mismatch"
+
+
+def find_named(session: Session, *, name: str, id_number: str, who: str = "") -> Person | None:
+    """The recorded person with this ID number (None if unknown); refuses a name that is not theirs."""
+    person = find_by_id_number(session, id_number)
+    if person is not None and _same_name(person.name) != _same_name(name):
+        raise NameMismatch(f"{who}姓名和身份证号对不上，请核对姓名（要和身份证上一样）和号码。")
+    return person
+
+
+def find_or_register(session: Session, *, name: str, id_number: str, who: str = "") -> Person:
+    """The person with this ID number, registered (name only, no phone) if new.
+
+    Nothing a request says changes who a recorded person is: the name on record stays, and a phone is
+    bound only by `bind_phone`, where the caller has proved the phone (a code answered on it, or a
+    caseworker who saw the person)."""
     try:
         parsed = parse(id_number)
     except InvalidIdNumber as exc:
@@ -46,14 +63,18 @@ def upsert_person(session: Session, *, name: str, id_number: str, phone: str | N
     if person is None:
         person = Person(
             id_hash=id_hash, id_cipher=vault.encrypt(parsed.value), id_masked=parsed.masked,
-            birth_date=parsed.birth_date, sex=parsed.sex, name=name,
+            birth_date=parsed.birth_date, sex=parsed.sex, name=name.strip(),
         )
         session.add(person)
-    person.name = name.strip()
-    if phone:
-        set_phone(person, checked_phone(phone))
-    session.flush()
+        session.flush()
+    elif _same_name(person.name) != _same_name(name):
+        raise NameMismatch(f"{who}姓名和身份证号对不上，请核对姓名（要和身份证上一样）和号码。")
     return person
+
+
+def _same_name(name: str) -> str:
+    # 张 秀英 / 张秀英 / 张·秀英 are one name; people type the middle dot and spaces differently.
+    return "".join(ch for ch in name if not ch.isspace() and ch not in "·•．.").casefold()
 
 
 def set_phone(person: Person, phone: str) -> None:
@@ -61,6 +82,20 @@ def set_phone(person: Person, phone: str) -> None:
     person.phone_hash = vault.lookup_hash(phone)
     person.phone_cipher = vault.encrypt(phone)
     person.phone_masked = mask_phone(phone)
+
+
+def bind_phone(person: Person, phone: str) -> None:
+    """Record the phone this person proved to hold. Callers: self-registration with a verified phone, a
+    principal's consent code, a caseworker who saw the person, a change confirmed on the old phone."""
+    set_phone(person, checked_phone(phone))
+
+
+def holds_phone(person: Person, phone_hash: str | None) -> bool:
+    return bool(phone_hash and person.phone_hash and person.phone_hash == phone_hash)
+
+
+def recorded_phone(person: Person) -> str | None:
+    return get_vault().decrypt(person.phone_cipher) if person.phone_cipher else None
 
 
 def upsert_phone_holder(session: Session, *, name: str, phone: str) -> Person:

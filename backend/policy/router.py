@@ -1,12 +1,12 @@
 """Public policy information: standards by region and date, and ready-made answers for the assistant."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from backend.core import clock
 from backend.core.errors import ErrorResponse, NotFound
+from backend.core.fields import SaneDate, ShortText
 from backend.policy import service
 from backend.policy.schemas import PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut
 from backend.policy.standards import get_catalogue
@@ -29,8 +29,8 @@ def regions() -> list[RegionOut]:
     responses={404: {"model": ErrorResponse, "description": "地区未知或当日无标准"}},
 )
 def standard(
-    region: Annotated[str, Query(description="地区名，可以是市或区县", examples=["重庆", "渝中区"])],
-    on: Annotated[date | None, Query(description="查询日期，默认今天（北京时间）", examples=["2025-07-01"])] = None,
+    region: Annotated[ShortText(32, min_length=1), Query(description="地区名，可以是市或区县", examples=["重庆", "渝中区"])],
+    on: Annotated[SaneDate | None, Query(description="查询日期，默认今天（北京时间）", examples=["2025-07-01"])] = None,
 ) -> StandardOut:
     catalogue = get_catalogue()
     found = catalogue.resolve(region)
@@ -53,8 +53,8 @@ def standard(
 def policy_answer(
     assistance_type: Annotated[AssistanceType, Query(examples=["低保"])] = "低保",
     aspect: Annotated[Aspect, Query(examples=["标准"])] = "标准",
-    region: Annotated[str | None, Query(examples=["重庆"])] = None,
-    on: Annotated[date | None, Query(examples=["2026-11-23"])] = None,
+    region: Annotated[ShortText(32) | None, Query(examples=["重庆"])] = None,
+    on: Annotated[SaneDate | None, Query(examples=["2026-11-23"])] = None,
 ) -> PolicyAnswer:
     return service.answer(
         get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today()

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
-from backend.core.types import Timestamp
+from backend.core.types import Timestamp, UtcDateTime
 
 
 class CallbackRequest(Base):
@@ -20,7 +20,7 @@ class CallbackRequest(Base):
     channel: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
     created_at: Mapped[Timestamp]
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Complaint(Base):

@@ -11,6 +11,7 @@ from backend.auth.actor import ActorDep, require_staff
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden
+from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
 from backend.people.service import checked_phone
 from backend.regions.models import Area
 from backend.service_desk.models import CallbackRequest, Complaint
@@ -35,7 +36,7 @@ def _area_out(session, area: Area) -> AreaOut:  # noqa: ANN001
 
 
 @router.get("/areas/search", response_model=list[AreaOut], summary="按名称找街道（乡镇）和区县")
-def search_areas(session: SessionDep, q: Annotated[str, Query(min_length=1, max_length=64, examples=["七星岗"])]) -> list[AreaOut]:
+def search_areas(session: SessionDep, q: Annotated[ShortText(64, min_length=1), Query(examples=["七星岗"])]) -> list[AreaOut]:
     text = q.strip()
     areas = session.scalars(select(Area).where(Area.level.in_(("street", "district")))).all()
     # "渝中区七星岗街道", "七星岗", "七星岗街道那边": a known name, or its stem, inside what was said.
@@ -47,9 +48,9 @@ def search_areas(session: SessionDep, q: Annotated[str, Query(min_length=1, max_
 
 
 class CallbackIn(BaseModel):
-    phone: str | None = Field(default=None, examples=["13812345678"])
-    area_code: str | None = Field(default=None, examples=["500103001"])
-    topic: str | None = Field(default=None, max_length=255, examples=["想问低保怎么申请"])
+    phone: PhoneText | None = Field(default=None, examples=["13812345678"])
+    area_code: AreaCode | None = Field(default=None, examples=["500103001"])
+    topic: ShortText(255) | None = Field(default=None, examples=["想问低保怎么申请"])
 
 
 class CallbackOut(BaseModel):
@@ -89,10 +90,10 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
 
 
 class ComplaintIn(BaseModel):
-    text: str = Field(min_length=2, max_length=2000, examples=["申请交上去一个月了没有人来调查"])
-    application_number: str | None = Field(default=None, examples=["JZ20261123000001"])
-    area_code: str | None = None
-    phone: str | None = None
+    text: Text(2000, min_length=2) = Field(examples=["申请交上去一个月了没有人来调查"])
+    application_number: ApplicationNumber | None = Field(default=None, examples=["JZ20261123000001"])
+    area_code: AreaCode | None = None
+    phone: PhoneText | None = None
 
 
 class ComplaintOut(BaseModel):

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
-from backend.core.types import Timestamp
+from backend.core.types import Timestamp, UtcDateTime
 
 
 class StaffUser(Base):
@@ -23,7 +23,7 @@ class StaffUser(Base):
     created_at: Mapped[Timestamp]
     # Consecutive wrong passwords; at the limit the account is locked until `locked_until`.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class StaffRelation(Base):

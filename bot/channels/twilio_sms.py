@@ -3,8 +3,10 @@
 Unlike Rasa's built-in Twilio channel, every inbound request must carry a valid `X-Twilio-Signature`
 for this deployment's public URL; anything else is refused with 403, so nobody can post a message
 "from" someone else's phone and read their case. The sender's phone number is the conversation's
-identity. STOP/退订 and START/订阅 are handled here and passed to the backend, which honours them for
-every notice; the reply text comes from the backend's templates.
+identity, namespaced as `sms:<phone>` (web conversations are `web:<id>`, and the REST channel takes
+only those, bot/channels/web_relay.py), so no other channel can address an SMS conversation.
+STOP/退订 and START/订阅 are handled here and passed to the backend, which honours them for every
+notice; the reply text comes from the backend's templates.
 
 Registered in bot/credentials.yml as `bot.channels.twilio_sms.TwilioSmsInput`; it serves
 `/webhooks/twilio/webhook`, the conventional path.
@@ -28,6 +30,17 @@ log = logging.getLogger(__name__)
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "TD", "退订", "取消订阅"}
 START_WORDS = {"START", "UNSTOP", "订阅", "恢复订阅"}
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+SMS_PREFIX = "sms:"
+
+
+def conversation_id(phone: str) -> str:
+    """The conversation of a phone number: `sms:+8613800001111`."""
+    return f"{SMS_PREFIX}{phone}"
+
+
+def phone_of_conversation(conversation: str) -> Optional[str]:
+    """The phone number an SMS conversation replies to; None for any other channel's conversation."""
+    return conversation[len(SMS_PREFIX):] if conversation.startswith(SMS_PREFIX) else None
 
 
 def _phone_of(sender: str) -> str:
@@ -47,8 +60,13 @@ class TwilioSmsOutput(OutputChannel):
         self.from_number = from_number
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        to = phone_of_conversation(recipient_id)
+        if to is None:
+            # Only an SMS conversation is answered by SMS; anything else is a mistake, not a number.
+            log.warning("refused to text a conversation that is not an SMS one")
+            return
         for part in [p for p in text.split("\n\n") if p.strip()] or [text]:
-            await asyncio.to_thread(self.client.messages.create, to=recipient_id, from_=self.from_number, body=part)
+            await asyncio.to_thread(self.client.messages.create, to=to, from_=self.from_number, body=part)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         choices = "\n".join(f"{i}. {b['title']}" for i, b in enumerate(buttons, start=1))
@@ -129,12 +147,13 @@ class TwilioSmsInput(InputChannel):
                 return response.text(EMPTY_TWIML, content_type="text/xml")
             out = self.get_output_channel()
             word = text.upper()
+            conversation = conversation_id(sender)
             if word in STOP_WORDS or word in START_WORDS:
                 reply = await self._subscription(_phone_of(sender), "stop" if word in STOP_WORDS else "start")
                 if reply:
-                    await out.send_text_message(sender, reply)
+                    await out.send_text_message(conversation, reply)
                 return response.text(EMPTY_TWIML, content_type="text/xml")
-            await on_new_message(UserMessage(text, out, sender, input_channel=self.name(),
+            await on_new_message(UserMessage(text, out, conversation, input_channel=self.name(),
                                              metadata={"channel": "sms"}))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 

@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+
+RECORDED_ID = "11010519491231002X"  # an ID the fake backend knows, with a phone on record
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -60,7 +62,11 @@ class FakeBackend:
             return httpx.Response(200, json={"access_token": "citizen-token", "expires_in": 7200}) if ok else httpx.Response(
                 400, json={"error": {"code": "wrong_code", "message": "验证码不对或已过期，请重新获取。", "details": None}})
         if path == "/delegations/consent-code":
-            return httpx.Response(200, json={"message": "已发送"})
+            principal = json.loads(request.content)["principal"]
+            # A recorded person (this ID) has another phone on record: the code goes there.
+            recorded = "138****0000" if principal["id_number"] == RECORDED_ID else f"{principal['phone'][:3]}****{principal['phone'][-4:]}"
+            return httpx.Response(200, json={"message": f"已给{principal['name']}的手机{recorded}发了授权验证码，请本人把验证码告诉您。",
+                                             "phone_masked": recorded})
         if path == "/delegations":
             return httpx.Response(201, json={"id": 7, "active": True})
         if path == "/applications" and request.method == "POST":

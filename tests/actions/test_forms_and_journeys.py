@@ -87,6 +87,17 @@ async def test_a_helper_gets_the_consent_code_sent_and_a_delegation_created(fake
 
 
 @pytest.mark.asyncio
+async def test_a_helper_is_told_the_code_went_to_the_phone_on_record(fake_backend, dispatcher) -> None:
+    from tests.actions.conftest import RECORDED_ID
+
+    form = ValidateApplicationForm()
+    slots = {"filing_for": "other", "citizen_token": "helper-token", "verified_phone": "13987654321", "helper_name": "李红",
+             "helper_kind": "relative", "applicant_name": "张秀英", "applicant_id": RECORDED_ID}
+    await form.validate_applicant_phone("13987654321", dispatcher, tracker(slots), {})
+    assert any("138****0000" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+@pytest.mark.asyncio
 async def test_own_phone_gets_a_code_and_a_wrong_code_is_said_plainly(fake_backend, dispatcher) -> None:
     form = ValidateApplicationForm()
     got = await form.validate_applicant_phone("138 1234 5678", dispatcher, tracker({"filing_for": "self"}), {})

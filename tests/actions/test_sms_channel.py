@@ -1,6 +1,7 @@
-"""The SMS channel refuses forged requests, uses the phone as the conversation, and honours STOP/退订.
+"""The SMS channel refuses forged requests, uses the phone as the conversation, and honours STOP/退订;
+the REST channel (the web relay's) cannot reach an SMS conversation.
 
-Runs the channel's real Sanic blueprint; replies go through the real Twilio client to the local fake
+Runs the channels' real Sanic blueprints; replies go through the real Twilio client to the local fake
 Twilio server; opt-outs go over HTTP to a small fake backend.
 """
 
@@ -12,7 +13,8 @@ import pytest
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from bot.channels.twilio_sms import TwilioSmsInput
+from bot.channels.twilio_sms import TwilioSmsInput, TwilioSmsOutput
+from bot.channels.web_relay import WebRelayInput
 from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
 
 PUBLIC = "https://bot.jiuzhu.example.cn"
@@ -99,7 +101,7 @@ def test_a_signed_message_reaches_the_bot_with_the_phone_as_identity(app, twilio
     resp = _post(app, MESSAGE, _sign(MESSAGE))
     assert resp.status == 200 and "<Response>" in resp.text
     (message,) = app.ctx.received
-    assert (message.sender_id, message.text, message.input_channel) == ("+8613812345678", "重庆低保标准是多少", "twilio")
+    assert (message.sender_id, message.text, message.input_channel) == ("sms:+8613812345678", "重庆低保标准是多少", "twilio")
     (reply,) = twilio.messages
     assert reply["to"] == "+8613812345678" and reply["from"] == FROM_NUMBER
     assert reply["body"] == "您在哪个地方？\n1. 重庆\n2. 武汉\n（回复前面的数字或直接打字）"
@@ -123,3 +125,48 @@ def test_without_a_configured_token_everything_is_refused(twilio) -> None:  # no
 
     sanic.blueprint(channel.blueprint(never), url_prefix="/webhooks/twilio")
     assert _post(sanic, MESSAGE, _sign(MESSAGE, token="")).status == 403
+
+
+def test_sms_replies_go_only_to_sms_conversations(twilio) -> None:  # noqa: ANN001
+    import asyncio
+
+    from twilio.rest import Client
+
+    client = Client(ACCOUNT_SID, AUTH_TOKEN)
+    client.api.base_url = twilio.url
+    out = TwilioSmsOutput(client, FROM_NUMBER)
+    asyncio.run(out.send_text_message("web:abcdef123456", "不该发出"))
+    asyncio.run(out.send_text_message("+8613812345678", "没有前缀的号码也不发"))
+    assert twilio.messages == []
+    asyncio.run(out.send_text_message("sms:+8613812345678", "您好"))
+    assert [(m["to"], m["body"]) for m in twilio.messages] == [("+8613812345678", "您好")]
+
+
+@pytest.fixture
+def rest():  # noqa: ANN201
+    received = []
+
+    async def on_new_message(message) -> None:  # noqa: ANN001
+        received.append(message)
+
+    sanic = Sanic(f"rest_test_{id(received)}")
+    sanic.blueprint(WebRelayInput.from_credentials(None).blueprint(on_new_message), url_prefix="/webhooks/rest")
+    sanic.ctx.received = received
+    return sanic
+
+
+def test_the_rest_channel_takes_web_conversations(rest) -> None:  # noqa: ANN001
+    body = {"sender": "web:abcdef123456", "message": "你好", "input_channel": "twilio", "metadata": {"channel": "sms"}}
+    _, resp = rest.test_client.post("/webhooks/rest/webhook", json=body)
+    assert resp.status == 200
+    (message,) = rest.ctx.received
+    # The caller cannot pass itself off as another channel either.
+    assert (message.sender_id, message.input_channel, message.metadata) == ("web:abcdef123456", "rest", None)
+
+
+@pytest.mark.parametrize("sender", ["sms:+8613812345678", "+8613812345678", "web-abcdef123456", "web:sms:+8613812345678",
+                                    "web:../../x", None])
+def test_the_rest_channel_cannot_address_an_sms_conversation(rest, sender) -> None:  # noqa: ANN001
+    _, resp = rest.test_client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "我的申请到哪一步了"})
+    assert resp.status == 403
+    assert rest.ctx.received == []

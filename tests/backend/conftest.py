@@ -18,10 +18,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 os.environ.setdefault("ENVIRONMENT", "test")
-for _key in ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN"):
-    os.environ.setdefault(_key, f"test-{_key.lower()}-0123456789abcdef")
+for _key in ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN", "AUDIT_KEY"):
+    os.environ.setdefault(_key, f"test-{_key.lower()}-0123456789abcdef0123")
 
-from backend.core.db import get_session, make_engine  # noqa: E402
+from backend.auth import throttle  # noqa: E402
+from backend.core.db import get_session, make_engine, transaction  # noqa: E402
 from backend.main import create_app  # noqa: E402
 from backend.prestart import alembic_config  # noqa: E402
 from backend.regions.seed import load_areas  # noqa: E402
@@ -89,6 +90,12 @@ def engine(database_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Each test starts with no sign-in counts: the limiter's memory storage outlives a test."""
+    throttle.reset()
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside an outer transaction that is rolled back after the test, commits included."""
@@ -108,8 +115,9 @@ def client(session: Session) -> Iterator[TestClient]:
     app = create_app()
 
     def _session() -> Iterator[Session]:
-        yield session
-        session.flush()
+        # Exactly production's commit/rollback (savepoints inside the test's outer transaction), so a
+        # change that production would roll back is rolled back here too.
+        yield from transaction(session)
 
     app.dependency_overrides[get_session] = _session
     with TestClient(app) as c:
@@ -127,7 +135,7 @@ def world(client: TestClient, session: Session):  # noqa: ANN201
         APPLICANT_PHONE, HELPER_PHONE, STRANGER_PHONE, World, citizen_headers, staff_headers,
     )
 
-    return World(
+    world = World(
         client=client, session=session,
         caseworker=staff_headers(session, "cw_yuzhong", "caseworker", "500103"),
         reviewer=staff_headers(session, "rv_yuzhong", "reviewer", "500103"),
@@ -138,6 +146,9 @@ def world(client: TestClient, session: Session):  # noqa: ANN201
         helper=citizen_headers(HELPER_PHONE),
         stranger=citizen_headers(STRANGER_PHONE),
     )
+    # The staff accounts must survive a request that fails and rolls back, as committed rows would.
+    session.commit()
+    return world
 
 
 @pytest.fixture

@@ -69,8 +69,9 @@ def test_helper_files_and_follows_under_an_otp_delegation(world, sms) -> None:
     assert progress.status_code == 200
     # The applicant sees the same case; a stranger does not.
     assert world.client.get(f"/api/v1/applications/{app['number']}/progress", headers=world.applicant).status_code == 200
+    # "Not yours" is the same answer as "no such number": guessing numbers tells nothing.
     stranger = world.client.get(f"/api/v1/applications/{app['number']}/progress", headers=world.stranger)
-    assert stranger.status_code == 403 and stranger.json()["error"]["code"] == "no_delegation"
+    assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "application_not_found"
 
 
 def test_query_only_delegation_cannot_file(world, sms) -> None:
@@ -85,7 +86,7 @@ def test_a_revoked_delegation_stops_working(world, sms) -> None:
     number = world.submit(headers=world.helper, key="before-revoke")["number"]
     resp = world.client.post(f"/api/v1/delegations/{delegation['id']}/revoke", json={"reason": "不再需要"}, headers=world.applicant)
     assert resp.status_code == 200 and resp.json()["active"] is False
-    assert world.client.get(f"/api/v1/applications/{number}/progress", headers=world.helper).status_code == 403
+    assert world.client.get(f"/api/v1/applications/{number}/progress", headers=world.helper).status_code == 404
 
 
 def test_only_the_principal_or_staff_may_revoke(world, sms) -> None:
@@ -112,7 +113,7 @@ def test_helper_must_use_the_phone_they_verified(world, sms) -> None:
 
 def test_paper_delegation_is_verified_by_staff(world) -> None:
     body = {"principal": {**PRINCIPAL, "phone": None}, "helper": {**HELPER, "kind": "grid_worker", "relation": "网格员"},
-            "consent": {"method": "paper", "form_reference": "七星岗-2026-0031"}}
+            "consent": {"method": "paper", "form_reference": "七星岗-2026-0031", "area_code": "500103001"}}
     assert world.client.post("/api/v1/delegations", json=body, headers=world.helper).status_code == 403
     resp = world.client.post("/api/v1/delegations", json=body, headers=world.caseworker)
     assert resp.status_code == 201 and resp.json()["consent_method"] == "paper"
@@ -123,7 +124,7 @@ def test_staff_of_another_district_see_nothing(world) -> None:
     number = world.submit()["number"]
     for headers in (world.other_caseworker, world.other_reviewer):
         resp = world.client.get(f"/api/v1/applications/{number}", headers=headers)
-        assert resp.status_code == 403 and resp.json()["error"]["code"] == "other_district"
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "application_not_found"
     assert world.client.get("/api/v1/applications", headers=world.other_caseworker).json() == []
     assert [a["number"] for a in world.client.get("/api/v1/applications", headers=world.caseworker).json()] == [number]
 

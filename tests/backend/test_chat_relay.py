@@ -53,7 +53,7 @@ def test_page_is_served_with_large_touch_targets_and_a_way_to_a_person(client: T
 def test_message_is_relayed_to_rasa_rest_channel(client: TestClient, fake_rasa: str) -> None:
     resp = client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "你好"})
     assert resp.status_code == 200
-    assert FakeRasa.received == [{"path": "/webhooks/rest/webhook", "sender": "web-abcdef123456", "message": "你好"}]
+    assert FakeRasa.received == [{"path": "/webhooks/rest/webhook", "sender": "web:abcdef123456", "message": "你好"}]
     messages = resp.json()["messages"]
     assert messages[0]["text"] == "收到：你好"
     assert messages[1]["buttons"] == [{"title": "重庆", "payload": "/inform"}]
@@ -71,3 +71,17 @@ def test_rasa_down_gives_a_chinese_message_with_a_way_forward(client: TestClient
 def test_malformed_sender_ids_are_refused(client: TestClient, sender: str) -> None:
     resp = client.post("/api/v1/chat/messages", json={"sender": sender, "message": "你好"})
     assert resp.status_code == 422
+
+
+@pytest.mark.parametrize("sender", ["sms:+8613800001111", "sms:13800001111", "web:abcdef123456", "+8613800001111"])
+def test_a_browser_cannot_choose_another_channels_conversation(client: TestClient, fake_rasa: str, sender: str) -> None:
+    resp = client.post("/api/v1/chat/messages", json={"sender": sender, "message": "我的申请到哪一步了"})
+    assert resp.status_code == 422
+    assert FakeRasa.received == []
+
+
+def test_a_web_id_that_looks_like_a_phone_stays_a_web_conversation(client: TestClient, fake_rasa: str) -> None:
+    for sender in ("sms-8613800001111", "8613800001111"):
+        assert client.post("/api/v1/chat/messages", json={"sender": sender, "message": "你好"}).status_code == 200
+    # The prefix is the backend's: these can never be the SMS conversation "sms:+8613800001111".
+    assert [r["sender"] for r in FakeRasa.received] == ["web:sms-8613800001111", "web:8613800001111"]

@@ -149,8 +149,8 @@ def test_a_late_answer_to_the_challenge_is_refused_and_a_new_one_issued(world, f
 def test_only_people_with_a_right_to_the_case_can_make_links(world, fake_engine) -> None:
     number = world.submit()["number"]
     body = {"purpose": "certification", "application_number": number}
-    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.stranger).status_code == 403
-    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.other_caseworker).status_code == 403
+    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.stranger).status_code == 404
+    assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.other_caseworker).status_code == 404
     assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.applicant).status_code == 201
 
 

@@ -1,5 +1,7 @@
+import importlib.util
 import json
 import logging
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,14 +30,57 @@ def test_default_secrets_are_refused_outside_development(environment: str) -> No
         )
 
 
+def test_an_unset_environment_refuses_default_secrets_like_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("ENVIRONMENT", "SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN", "AUDIT_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(ValidationError, match="must be set.*ENVIRONMENT=production"):
+        Settings(_env_file=None)
+
+
+def _stack_module(monkeypatch: pytest.MonkeyPatch, root: Path):  # noqa: ANN202
+    spec = importlib.util.spec_from_file_location("stack_under_test", Path(__file__).parents[2] / "scripts" / "stack.py")
+    stack = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stack)
+    monkeypatch.setattr(stack, "ROOT", root)
+    monkeypatch.setattr(stack, "say", lambda msg: None)
+    return stack
+
+
+def test_make_run_says_development_in_dotenv_even_in_an_old_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    old = "SECRET_KEY=kept-as-it-was\nDEMO_STAFF_PASSWORD=mine"  # an earlier version's .env, no final newline
+    (tmp_path / ".env").write_text(old, encoding="utf-8")
+    stack = _stack_module(monkeypatch, tmp_path)
+    stack.ensure_dotenv()
+    values = stack.read_dotenv()
+    assert values["ENVIRONMENT"] == "development" and values["SECRET_KEY"] == "kept-as-it-was"
+    assert values["DEMO_STAFF_PASSWORD"] == "mine"
+    stack.ensure_dotenv()  # a second run adds nothing
+    assert (tmp_path / ".env").read_text(encoding="utf-8").count("ENVIRONMENT=") == 1
+
+
+def test_make_run_never_overwrites_a_chosen_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ENVIRONMENT=production\n", encoding="utf-8")
+    stack = _stack_module(monkeypatch, tmp_path)
+    stack.ensure_dotenv()
+    assert stack.read_dotenv()["ENVIRONMENT"] == "production"
+
+
 def test_short_secrets_are_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="SERVICE_TOKEN"):
         Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG, service_token="abc")
 
 
 def test_strong_secrets_are_accepted_in_production() -> None:
-    s = Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG, service_token=STRONG)
+    s = Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG,
+                 service_token=STRONG, audit_key=STRONG)
     assert s.environment == "production"
+
+
+@pytest.mark.parametrize("audit_key", [DEFAULT_SECRET, "short"])
+def test_a_default_or_short_audit_key_is_refused_in_production(audit_key: str) -> None:
+    with pytest.raises(ValidationError, match="AUDIT_KEY"):
+        Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG,
+                 service_token=STRONG, audit_key=audit_key)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +122,56 @@ def test_request_logs_leave_numbers_out(session, capsys: pytest.CaptureFixture[s
     assert access, "the access log should record the request"
     assert access[0]["path"] == "/api/v1/policy/standards/138****5678"
     assert "13812345678" not in err
+
+
+FACE_TOKEN = "Xk3vQ9fZ2mLr8TnWpA4sYc6dHj0bEuKi"
+
+
+def test_face_link_tokens_are_masked_in_request_logs(session, capsys: pytest.CaptureFixture[str]) -> None:
+    from backend.core.db import get_session
+    from backend.main import create_app
+
+    app = create_app()  # installs the JSON, redacting handler on the (captured) stderr
+    app.dependency_overrides[get_session] = lambda: (yield session)
+    client = TestClient(app)
+    client.get(f"/face/{FACE_TOKEN}")
+    client.get(f"/api/v1/liveness/sessions/{FACE_TOKEN}")
+    client.post(f"/api/v1/liveness/sessions/{FACE_TOKEN}/consent", json={})
+    # The test client's own httpx lines name the URL it called; they are not the server's logs.
+    lines = [line for line in capsys.readouterr().err.splitlines() if '"logger": "httpx"' not in line]
+    paths = [json.loads(line)["path"] for line in lines if '"backend.access"' in line]
+    assert paths == ["/face/Xk3…", "/api/v1/liveness/sessions/Xk3…", "/api/v1/liveness/sessions/Xk3…/consent"]
+    assert not [line for line in lines if FACE_TOKEN[3:12] in line]
+
+
+def test_the_log_formatter_masks_a_face_token_in_any_logged_path() -> None:
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "opened", None, None)
+    record.path = f"/face/{FACE_TOKEN}"
+    assert _format(record)["path"] == "/face/Xk3…"
+
+
+def test_uvicorn_access_log_is_off_once_logging_is_configured() -> None:
+    from backend.core.logging import configure_logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure_logging()
+        assert logging.getLogger("uvicorn.access").disabled
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+def test_failed_sql_does_not_show_its_parameters(session) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    phone = "13812345678"
+    insert = text("INSERT INTO audit_head (id, seq, last_hash) VALUES (:id, 0, :last_hash)")
+    with pytest.raises(IntegrityError) as caught:
+        with session.begin_nested():
+            session.execute(insert, {"id": 990001, "last_hash": phone})
+            session.execute(insert, {"id": 990001, "last_hash": phone})
+    assert phone not in str(caught.value)
+    assert session.connection().engine.hide_parameters

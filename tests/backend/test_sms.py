@@ -13,7 +13,7 @@ from backend.core.settings import get_settings
 from backend.core.templates import render_text
 from backend.notifications.dispatcher import Dispatcher
 from backend.notifications.models import Notice
-from backend.notifications.providers import TwilioProvider
+from backend.notifications.providers import ProviderError, TwilioProvider
 from backend.notifications.segments import segments
 from backend.payments.run import run as payment_run
 from tests.backend.world import APPLICANT_PHONE, application_body, member
@@ -147,6 +147,41 @@ def test_exactly_one_send_when_the_dispatcher_dies_between_send_and_record(world
     assert _notices(world.session, event="application_received")[0].status == "sent"
 
 
+def test_a_dispatcher_that_lost_its_lease_records_nothing(world, provider, twilio) -> None:
+    world.submit()
+    t0 = datetime.now(UTC)
+    b = Dispatcher(provider, workers=1)
+
+    class StuckPastTheLease:
+        """Dispatcher A's request hangs past its lease; meanwhile dispatcher B takes the notice back,
+        finds it was never sent, sends it and records it. Then A's request fails after all."""
+
+        def send(self, to, body, *, status_callback=None):  # noqa: ANN001, ANN201
+            assert b.run_once(world.session, now=t0 + timedelta(minutes=6)).sent == 1
+            raise ProviderError("timed out", permanent=False)
+
+        def find_sent(self, to, body, since):  # noqa: ANN001, ANN201
+            return provider.find_sent(to, body, since)
+
+    a = Dispatcher(StuckPastTheLease(), workers=1)
+    try:
+        stats = a.run_once(world.session, now=t0)
+    finally:
+        a.close()
+        b.close()
+    assert (stats.lost_lease, stats.retried, stats.failed, stats.sent) == (1, 0, 0, 0)
+    (notice,) = _notices(world.session, event="application_received")
+    (sent,) = twilio.messages
+    # A's late "retry later" did not undo B's send: no second SMS is queued.
+    assert (notice.status, notice.provider_sid, notice.last_error) == ("sent", sent["sid"], None)
+    assert notice.claimed_at.replace(tzinfo=UTC) == t0 + timedelta(minutes=6)
+    later = Dispatcher(provider, workers=1)
+    try:
+        assert later.run_once(world.session, now=t0 + timedelta(hours=2)).claimed == 0
+    finally:
+        later.close()
+
+
 def test_provider_errors_are_retried_with_exponential_backoff(world, dispatcher, twilio) -> None:
     world.submit()
     twilio.fail_next(500, times=1)
@@ -244,6 +279,7 @@ def _paying(world, set_today, name: str, seq: int, income: int) -> str:
     body = application_body(members=[member(name, seq=seq, phone=APPLICANT_PHONE,
                                             incomes=[{"category": "工资性", "kind": "零工", "monthly_amount": income}])])
     n = world.submit(body, key=f"paying-{seq:05d}")["number"]
+    world.sign_all(n)
     for action, data in (("accept", {}), ("start_investigation", {}), ("record_home_visit", {"investigators": ["甲", "乙"]}),
                          ("attach_economic_check", {"results": {"存款": "无"}}), ("propose", {})):
         world.act(n, action, world.caseworker, **data)

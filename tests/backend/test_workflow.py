@@ -38,6 +38,7 @@ def test_dibao_from_submission_to_payment_across_mid_autumn_and_national_day(wor
     # 25–27 September is the Mid-Autumn holiday: three working days after the 24th is the 30th.
     assert app["status"] == "submitted" and app["step_due_date"] == "2026-09-30"
     n = app["number"]
+    world.sign_all(n)
     walk(world, set_today, n, [
         (date(2026, 9, 28), "caseworker", "accept", None, {}, "accepted"),
         (date(2026, 9, 29), "caseworker", "start_investigation", None, {}, "investigating"),
@@ -90,6 +91,7 @@ def test_return_without_a_list_is_refused(world, set_today) -> None:
 
 
 def _to_publicity(world, set_today, n: str, start: date = date(2026, 11, 2)) -> None:
+    world.sign_all(n)
     walk(world, set_today, n, [
         (start, "caseworker", "accept", None, {}, "accepted"),
         (start, "caseworker", "start_investigation", None, {}, "investigating"),
@@ -197,9 +199,9 @@ def test_roles_own_their_steps(world, set_today) -> None:
     set_today(date(2026, 11, 2))
     n = world.submit()["number"]
     assert world.act(n, "accept", world.applicant, expect=403)["error"]["code"] == "wrong_role"
-    assert world.act(n, "withdraw", world.stranger, expect=403)["error"]["code"] == "no_delegation"
+    assert world.act(n, "withdraw", world.stranger, expect=404)["error"]["code"] == "application_not_found"
     assert world.act(n, "accept", world.reviewer, expect=403)["error"]["code"] == "wrong_role"
-    assert world.act(n, "accept", world.other_caseworker, expect=403)["error"]["code"] == "other_district"
+    assert world.act(n, "accept", world.other_caseworker, expect=404)["error"]["code"] == "application_not_found"
     assert world.act(n, "accept", world.admin, expect=403)["error"]["code"] == "wrong_role"
     assert world.act(n, "fly_to_the_moon", world.caseworker, expect=409)["error"]["code"] == "unknown_action"
 
@@ -225,6 +227,7 @@ def test_tekun_investigation_has_15_working_days_and_the_county_spot_checks(worl
     world.act(n, "accept", world.caseworker)
     body = world.act(n, "start_investigation", world.caseworker)
     assert body["step_due_date"] == CAL.add_workdays(date(2026, 11, 2), 15).isoformat()
+    world.sign_all(n)
     for action, data in (("record_home_visit", VISIT), ("attach_economic_check", CHECK), ("propose", {})):
         world.act(n, action, world.caseworker, **data)
     set_today(date(2026, 11, 9))
@@ -242,6 +245,7 @@ def test_at_least_30_percent_of_tekun_cases_are_spot_checked(world, set_today) -
     for i in range(10):
         set_today(date(2026, 11, 2))
         n = world.submit(_tekun_body(i), key=f"tekun-case-{i:04d}")["number"]
+        world.sign_all(n)
         for action, data in (("accept", {}), ("start_investigation", {}), ("record_home_visit", VISIT),
                              ("attach_economic_check", CHECK), ("propose", {})):
             world.act(n, action, world.caseworker, **data)
@@ -291,9 +295,9 @@ def test_conflict_of_interest_goes_to_the_county(world, set_today) -> None:
     set_today(date(2026, 11, 2))
     body = application_body()
     staff = world.session.scalars(select(StaffUser).where(StaffUser.username == "cw_yuzhong")).one()
-    from backend.people.service import upsert_person
+    from backend.people.service import find_or_register
 
-    person = upsert_person(world.session, name="张秀英", id_number=body["members"][0]["id_number"])
+    person = find_or_register(world.session, name="张秀英", id_number=body["members"][0]["id_number"])
     world.session.add(StaffRelation(staff_id=staff.id, person_id=person.id, relation="母亲"))
     world.session.flush()
     app = world.submit(body)
@@ -318,6 +322,7 @@ def test_xuzhou_variant_is_region_configuration(world, set_today) -> None:
     set_today(date(2026, 11, 2))
     n = world.submit(application_body(area_code="320302001", members=[
         member("徐州人", area="320302", phone="13800001111")]))["number"]
+    world.sign_all(n, cw)
     for action, data in (("accept", {}), ("start_investigation", {}), ("record_home_visit", VISIT),
                          ("attach_economic_check", CHECK), ("propose", {})):
         world.act(n, action, cw, **data)

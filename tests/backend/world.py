@@ -82,6 +82,15 @@ class World:
         assert resp.status_code == expect, f"{action}: {resp.status_code} {resp.text}"
         return resp.json()
 
+    def sign_all(self, number: str, who: dict | None = None) -> None:
+        """Every member and obligor signs the 核对授权书, witnessed by staff (no economic check before)."""
+        who = who or self.caseworker
+        signers = self.client.get(f"/api/v1/liveness/applications/{number}/signatures", headers=who).json()["signers"]
+        for s in signers:
+            resp = self.client.post(f"/api/v1/liveness/applications/{number}/signatures/staff-assisted",
+                                    json={"person_id": s["person_id"], "note": "窗口核实本人签字"}, headers=who)
+            assert resp.status_code == 201, resp.text
+
 
 def at(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=CHINA)

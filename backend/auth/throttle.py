@@ -1,0 +1,165 @@
+"""Request throttling for signing in: how often a phone, a network address, a chat conversation or a
+staff account may ask for a code, try a code, or try a password.
+
+The limiter slows guessing and SMS flooding down before they reach the database. It is not the last
+line: the attempts on each code and the codes per phone and hour (backend/auth/otp.py) and the staff
+lock-out (backend/auth/staff_login.py) are counted in the database and hold even when the limiter's
+storage is lost or unreachable.
+
+Storage: RATE_LIMIT_STORAGE_URL, `memory://` (embedded default: counts live in this process) or
+`redis://host:6379/2` so that every backend process shares the same counts.
+
+Calls from the action server (Bearer SERVICE_TOKEN) all come from its one address, for every chat
+user at once; throttling them by address would lock everybody out because of one person. They are
+counted per phone and per conversation (`X-Conversation-Id`), never by address.
+"""
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, Request
+from limits import RateLimitItem, parse
+from limits.errors import StorageError
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from backend.auth.security import is_service_token
+from backend.core.crypto import get_vault
+from backend.core.errors import AppError
+from backend.core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+CONVERSATION_HEADER = "X-Conversation-Id"
+
+# The database enforces this one too (otp.send_code), so it holds with any limiter storage.
+CODES_PER_PHONE_PER_HOUR = 5
+
+# Every number in one place. Moving windows: a slot frees exactly one window after it was used.
+LIMITS: dict[str, RateLimitItem] = {
+    # SMS codes cost money and land on someone's phone.
+    "code_request:phone": parse(f"{CODES_PER_PHONE_PER_HOUR}/hour"),
+    # Higher: a family, a community office or a mobile carrier's NAT share one address.
+    "code_request:ip": parse("30/hour"),
+    "code_request:conversation": parse("10/hour"),
+    # Guessing a six-digit code: each code also allows only otp.MAX_ATTEMPTS tries.
+    "code_check:phone": parse("10/15 minutes"),
+    "code_check:ip": parse("50/15 minutes"),
+    "code_check:conversation": parse("10/15 minutes"),
+    # Passwords: the lock-out stops guessing at one account; the address limit stops trying one
+    # password on many accounts. A street office signs in from one address, hence the room.
+    "staff_login:account": parse("10/15 minutes"),
+    "staff_login:ip": parse("60/15 minutes"),
+}
+
+_SEE_A_PERSON = "着急的话，可以到街道（乡镇）社会救助窗口，请工作人员当面帮您办理。"
+MESSAGES = {
+    "code_request": "验证码发送太频繁了，请{when}再试。" + _SEE_A_PERSON,
+    "code_check": "验证码试的次数太多了，为了保护您的信息，请{when}再试。" + _SEE_A_PERSON,
+    "staff_login": "登录尝试太频繁了，请{when}再试，或联系管理员。",
+}
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "too_many_requests"
+    message = "请求太频繁了，请稍后再试。" + _SEE_A_PERSON
+
+    def __init__(self, action: str, retry_after: int):
+        super().__init__(MESSAGES[action].format(when=_when(retry_after)),
+                         details={"retry_after_seconds": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+def _when(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 60:
+        return f"{minutes}分钟后"
+    hours = math.ceil(minutes / 60)
+    return "一小时后" if hours == 1 else f"{hours}小时后"
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a request comes from, as far as throttling is concerned: an address, or for calls through
+    the action server the conversation (or neither: then only the per-phone and per-account limits apply)."""
+
+    ip: str | None = None
+    conversation: str | None = None
+
+
+def client_of(request: Request) -> Client:
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer " and is_service_token(authorization[7:].strip()):
+        conversation_id = request.headers.get(CONVERSATION_HEADER)
+        # Hashed: for the SMS channel the conversation id is the sender's phone number.
+        conversation = get_vault().lookup_hash(f"conversation:{conversation_id[:200]}") if conversation_id else None
+        return Client(conversation=conversation)
+    return Client(ip=request.client.host if request.client else None)
+
+
+ClientDep = Annotated[Client, Depends(client_of)]
+
+
+@lru_cache
+def _limiter_for(url: str) -> MovingWindowRateLimiter:
+    # Short timeouts: a slow Redis must not hold up signing in (see _enforce for what happens then).
+    options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if url.startswith("redis") else {}
+    return MovingWindowRateLimiter(storage_from_string(url, wrap_exceptions=True, **options))
+
+
+def _limiter() -> MovingWindowRateLimiter:
+    return _limiter_for(get_settings().rate_limit_storage_url)
+
+
+def _enforce(action: str, keys: list[tuple[str, str | None]]) -> None:
+    """Take one slot from each named limit in order; refuse at the first one that is full. Rejected
+    requests use no slot of that limit or the ones after it: address and conversation go first, so a
+    flood from one address does not also use up the phone's own allowance."""
+    limiter = _limiter()
+    for name, key in keys:
+        if not key:
+            continue
+        item = LIMITS[f"{action}:{name}"]
+        try:
+            if limiter.hit(item, action, name, key):
+                continue
+            # The library counts on its own clock (time.time), so the wait is measured on it too.
+            reset = limiter.get_window_stats(item, action, name, key).reset_time
+        except StorageError as exc:
+            # Fail open: an unreachable Redis must not stop people from reaching help. The database
+            # counts (attempts per code, codes per hour, staff lock-out) still hold.
+            log.warning("rate limit storage unavailable, not throttling: %s", type(exc.storage_error).__name__)
+            return
+        raise TooManyRequests(action, max(1, math.ceil(reset - time.time())))
+
+
+def _phone_key(phone: str) -> str:
+    # Never a phone number in clear in the limiter's storage.
+    return get_vault().lookup_hash(phone)[:32]
+
+
+def code_request(client: Client | None, phone: str) -> None:
+    """Before sending a one-time code to `phone` (login or a principal's consent)."""
+    client = client or Client()
+    _enforce("code_request", [("ip", client.ip), ("conversation", client.conversation), ("phone", _phone_key(phone))])
+
+
+def code_check(client: Client | None, phone: str) -> None:
+    """Before checking a code for `phone`; `client` is None where the caller has no request at hand."""
+    client = client or Client()
+    _enforce("code_check", [("ip", client.ip), ("conversation", client.conversation), ("phone", _phone_key(phone))])
+
+
+def staff_login(client: Client | None, username: str) -> None:
+    client = client or Client()
+    _enforce("staff_login", [("ip", client.ip), ("account", username.strip().lower()[:64])])
+
+
+def reset() -> None:
+    """Forget every count (tests: the memory storage outlives a test)."""
+    _limiter().storage.reset()

@@ -1,0 +1,40 @@
+"""Rasa's REST channel, as the backend's web chat relay uses it — and nothing more.
+
+Conversation ids are namespaced per channel: `web:<browser id>` here, `sms:<phone>` for Twilio
+(bot/channels/twilio_sms.py). The REST channel believes whatever sender id it is given, so this one
+accepts only web ids: even a caller that reaches Rasa directly cannot continue someone's SMS
+conversation, and cannot claim to be another channel through `input_channel` or `metadata`. Rasa's
+port is reachable only from the backend (loopback in scripts/stack.py, unpublished in compose).
+
+Registered in bot/credentials.yml as `bot.channels.web_relay.WebRelayInput`; it keeps the name
+`rest`, so it serves `/webhooks/rest/webhook` as before.
+"""
+
+import re
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.channels.rest import RestInput
+from sanic.exceptions import Forbidden
+from sanic.request import Request
+
+WEB_PREFIX = "web:"
+# The backend validates the browser's part ([A-Za-z0-9_-]{8,64}) and adds the prefix itself.
+WEB_SENDER_RE = re.compile(r"^web:[A-Za-z0-9_-]{8,64}$")
+
+
+class WebRelayInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = (req.json or {}).get("sender")
+        if not isinstance(sender, str) or not WEB_SENDER_RE.match(sender):
+            raise Forbidden("this channel serves web conversations only")
+        return sender
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        return None
