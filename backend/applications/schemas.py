@@ -155,7 +155,9 @@ class StepIn(BaseModel):
     ]})
 
     note: Text(2000) | None = Field(default=None, description="说明或理由（驳回、终止时必填）")
-    data: StepData = Field(default_factory=StepData, description="这一步需要的数据，例如调查人员、补正材料清单、金额")
+    # validate_default: an omitted `data` goes through the same conversion to a plain dict.
+    data: StepData = Field(default_factory=dict, validate_default=True,
+                           description="这一步需要的数据，例如调查人员、补正材料清单、金额")
 
     @field_validator("data")
     @classmethod

@@ -46,10 +46,10 @@ def _claim_attempt(session: Session, staff_id: int, now: datetime) -> int | None
     """Count one attempt unless the account is locked; the new count, or None when locked. An expired
     lock starts a fresh count."""
     expired = and_(StaffUser.locked_until.is_not(None), StaffUser.locked_until <= now)
+    free = and_(StaffUser.locked_until.is_(None), StaffUser.failed_logins < MAX_FAILED_LOGINS)
     return session.scalar(
         update(StaffUser)
-        .where(StaffUser.id == staff_id,
-               or_(and_(StaffUser.locked_until.is_(None), StaffUser.failed_logins < MAX_FAILED_LOGINS), expired))
+        .where(StaffUser.id == staff_id, or_(free, expired))
         .values(failed_logins=case((expired, 1), else_=StaffUser.failed_logins + 1),
                 locked_until=case((expired, None), else_=StaffUser.locked_until))
         .returning(StaffUser.failed_logins)
@@ -71,20 +71,19 @@ def authenticate_staff(session: Session, username: str, password: str) -> StaffU
     if staff is None:
         verify_password(password, None)  # the same work as for a real account: no telling who exists
         raise BadCredentials()
-    locked = session.scalar(select(StaffUser.locked_until).where(StaffUser.id == staff.id))
-    if locked is not None and locked > now:
+    count = _claim_attempt(session, staff.id, now)
+    if count is None:
         raise AccountLocked(_seconds_left(session, staff.id, now))
     if not verify_password(password, staff.password_hash) or not staff.active:
-        count = session.scalar(update(StaffUser).where(StaffUser.id == staff.id)
-                               .values(failed_logins=StaffUser.failed_logins + 1).returning(StaffUser.failed_logins))
         if count >= MAX_FAILED_LOGINS:
             session.execute(update(StaffUser).where(StaffUser.id == staff.id)
                             .values(locked_until=now + timedelta(minutes=LOCK_MINUTES))
                             .execution_options(synchronize_session=False))
-            audit(session, actor=f"staff:{staff.id}", channel="api", action="staff.locked", entity_type="staff",
-                  entity_id=staff.id, detail={"failed_logins": count, "minutes": LOCK_MINUTES})
+            audit(session, actor=f"staff:{staff.id}", channel="api", action="staff.locked",
+                  entity_type="staff", entity_id=staff.id,
+                  detail={"failed_logins": count, "minutes": LOCK_MINUTES})
             raise AccountLocked(LOCK_MINUTES * 60)
         raise BadCredentials()
-    session.execute(update(StaffUser).where(StaffUser.id == staff.id).values(failed_logins=0, locked_until=None)
-                    .execution_options(synchronize_session=False))
+    session.execute(update(StaffUser).where(StaffUser.id == staff.id)
+                    .values(failed_logins=0, locked_until=None).execution_options(synchronize_session=False))
     return staff

@@ -96,9 +96,10 @@ def client_of(request: Request) -> Client:
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer " and is_service_token(authorization[7:].strip()):
         conversation_id = request.headers.get(CONVERSATION_HEADER)
+        if not conversation_id:
+            return Client()
         # Hashed: for the SMS channel the conversation id is the sender's phone number.
-        conversation = get_vault().lookup_hash(f"conversation:{conversation_id[:200]}") if conversation_id else None
-        return Client(conversation=conversation)
+        return Client(conversation=get_vault().lookup_hash(f"conversation:{conversation_id[:200]}")[:32])
     return Client(ip=request.client.host if request.client else None)
 
 
@@ -133,9 +134,15 @@ def _enforce(action: str, keys: list[tuple[str, str | None]]) -> None:
         except StorageError as exc:
             # Fail open: an unreachable Redis must not stop people from reaching help. The database
             # counts (attempts per code, codes per hour, staff lock-out) still hold.
-            log.warning("rate limit storage unavailable, not throttling: %s", type(exc.storage_error).__name__)
+            log.warning("rate limit storage unavailable, not throttling: %s",
+                        type(exc.storage_error).__name__)
             return
         raise TooManyRequests(action, max(1, math.ceil(reset - time.time())))
+
+
+def _origin(client: Client | None) -> list[tuple[str, str | None]]:
+    client = client or Client()
+    return [("ip", client.ip), ("conversation", client.conversation)]
 
 
 def _phone_key(phone: str) -> str:
@@ -145,19 +152,17 @@ def _phone_key(phone: str) -> str:
 
 def code_request(client: Client | None, phone: str) -> None:
     """Before sending a one-time code to `phone` (login or a principal's consent)."""
-    client = client or Client()
-    _enforce("code_request", [("ip", client.ip), ("conversation", client.conversation), ("phone", _phone_key(phone))])
+    _enforce("code_request", _origin(client) + [("phone", _phone_key(phone))])
 
 
 def code_check(client: Client | None, phone: str) -> None:
     """Before checking a code for `phone`; `client` is None where the caller has no request at hand."""
-    client = client or Client()
-    _enforce("code_check", [("ip", client.ip), ("conversation", client.conversation), ("phone", _phone_key(phone))])
+    _enforce("code_check", _origin(client) + [("phone", _phone_key(phone))])
 
 
 def staff_login(client: Client | None, username: str) -> None:
-    client = client or Client()
-    _enforce("staff_login", [("ip", client.ip), ("account", username.strip().lower()[:64])])
+    # Staff sign in from their own browsers, never through the action server: the address is the origin.
+    _enforce("staff_login", [("ip", (client or Client()).ip), ("account", username.strip().lower()[:64])])
 
 
 def reset() -> None:

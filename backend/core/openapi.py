@@ -6,6 +6,8 @@ a kind can give are added here, in the one error model, so the document is true 
 - 422 for a route with parameters or a body (FastAPI would document its own `{"detail": …}` shape,
   which this API never sends: backend.core.errors renders validation errors in the error model);
 - 401 for a route that identifies its caller (the Authorization header of backend.auth.actor);
+- 400 for a route that takes a body: one that cannot even be decoded (bytes that are not UTF-8, a
+  broken multipart stream) is refused before validation;
 - 413 for a route that takes a body (backend.core.body_limit).
 """
 
@@ -19,6 +21,7 @@ _SHARED = {
     "422": "填写的信息有误（details 逐项说明）",
     "401": "未验证身份，或令牌已过期",
     "413": "提交的内容太大",
+    "400": "请求体无法解析（不是有效的 JSON 或表单）",
 }
 _REF = "#/components/schemas/ErrorResponse"
 _METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
@@ -52,7 +55,7 @@ def add_shared_errors(schema: dict[str, Any]) -> dict[str, Any]:
             if _identifies_caller(operation):
                 codes.append("401")
             if operation.get("requestBody"):
-                codes.append("413")
+                codes += ["400", "413"]
             for code in codes:
                 declared = responses.get(code)
                 if declared is None or "HTTPValidationError" in str(declared):

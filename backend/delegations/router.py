@@ -165,7 +165,8 @@ def _may_revoke(session: Session, actor: Actor, d: Delegation) -> bool:
     return False
 
 
-@router.post("/{delegation_id}/revoke", response_model=DelegationOut, summary="撤销授权（本人或工作人员）", responses=ERRORS)
+@router.post("/{delegation_id}/revoke", response_model=DelegationOut, summary="撤销授权（本人或工作人员）",
+             responses={**ERRORS, 404: {"model": ErrorResponse, "description": "没有这份授权"}})
 def revoke(delegation_id: DbId, body: RevokeIn, session: SessionDep, actor: ActorDep) -> DelegationOut:
     d = session.get(Delegation, delegation_id)
     if d is None:

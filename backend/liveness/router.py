@@ -24,6 +24,7 @@ router = APIRouter(prefix="/liveness", tags=["刷脸 liveness"])
 page_router = APIRouter(include_in_schema=False)
 ERRORS = {403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
           410: {"model": ErrorResponse, "description": "链接已失效"}}
+BAD_IMAGE = {400: {"model": ErrorResponse, "description": "照片打不开，或找不到一张清楚的人脸"}}
 EngineDep = Annotated[FaceEngine, Depends(service.get_face_engine)]
 # The one-time link's token (43 characters today); bounded so a path cannot carry a megabyte.
 FaceToken = ShortText(128)
@@ -108,7 +109,7 @@ def consent(token: FaceToken, body: ConsentIn, session: SessionDep) -> dict[str,
 
 
 @router.post("/sessions/{token}/frames", response_model=ResultOut, summary="上传按提示拍下的照片，核验是否本人、是否活体",
-             responses={**ERRORS, 422: {"model": ErrorResponse}})
+             responses={**ERRORS, **BAD_IMAGE, 422: {"model": ErrorResponse}})
 def submit_frames(token: FaceToken, session: SessionDep, engine: EngineDep,
                   frames: Annotated[list[UploadFile],
                                     File(description="按顺序拍下的2到20张照片", max_length=MAX_FRAMES)],
@@ -131,7 +132,7 @@ def submit_frames(token: FaceToken, session: SessionDep, engine: EngineDep,
 
 
 @router.post("/references/{person_id}", status_code=201, summary="登记参考照片（身份证照片或工作人员核实的自拍；照片不保存）",
-             responses=ERRORS)
+             responses={**ERRORS, **BAD_IMAGE})
 def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engine: EngineDep,
                      image: Annotated[UploadFile, File()],
                      source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:

@@ -196,9 +196,14 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
 
 
 def sign(session: Session, application_id: int, person_id: int, *, channel: str, session_id: int | None, method: str) -> None:
-    """Record a signature; when the last signer has signed, the economic check starts."""
+    """Record a signature; when the last signer has signed, the economic check starts (once: a second
+    signature by the same person is a no-op, so it cannot re-run the check)."""
     from backend.economic_check.service import run_check
 
+    already = session.scalar(select(AuthorizationSignature.id).where(
+        AuthorizationSignature.application_id == application_id, AuthorizationSignature.person_id == person_id).limit(1))
+    if already is not None:
+        return
     session.add(AuthorizationSignature(application_id=application_id, person_id=person_id, document_version=AUTHORIZATION_DOCUMENT,
                                        channel=channel, liveness_session_id=session_id, method=method))
     session.flush()

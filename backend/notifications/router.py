@@ -2,9 +2,11 @@
 
 from typing import Annotated, Literal
 
+from fastapi.concurrency import run_in_threadpool
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from backend.auth.actor import ActorDep
 from backend.core.db import SessionDep
@@ -45,13 +47,19 @@ async def status_callback(
         url += f"?{request.url.query}"
     if not valid_twilio_signature(url, form, x_twilio_signature):
         raise Forbidden("签名校验失败。", code="bad_signature")
+    # The form is read on the event loop; the database work goes to the thread pool, where waiting for
+    # SQLite's lock stalls nobody else.
+    await run_in_threadpool(_apply_status, session, form)
+    return Response(status_code=204)
+
+
+def _apply_status(session: Session, form: dict[str, str]) -> None:
     notice = session.scalars(select(Notice).where(Notice.provider_sid == form.get("MessageSid"))).first()
     new = STATUS_MAP.get(form.get("MessageStatus", ""))
     if notice is not None and new and notice.status not in FINAL:
         notice.status = new
         if new in ("undelivered", "failed"):
             notice.last_error = f"twilio {form.get('ErrorCode') or new}"
-    return Response(status_code=204)
 
 
 class OptIn(BaseModel):

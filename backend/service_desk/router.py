@@ -10,7 +10,7 @@ from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
-from backend.core.errors import ErrorResponse, Forbidden
+from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
 from backend.people.service import checked_phone
 from backend.regions.models import Area
@@ -96,6 +96,12 @@ class ComplaintIn(BaseModel):
     phone: PhoneText | None = None
 
 
+class UnknownArea(AppError):
+    status_code = 422
+    code = "unknown_area"
+    message = "没有找到这个街道（乡镇），请重新选择，或者不填。"
+
+
 class ComplaintOut(BaseModel):
     id: int
     reference: str = Field(examples=["TS000012"])
@@ -105,6 +111,9 @@ class ComplaintOut(BaseModel):
              responses={403: {"model": ErrorResponse}})
 def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
     _caller(actor)
+    # The column references areas: an unknown code used to fail the insert with a 500.
+    if body.area_code and session.get(Area, body.area_code) is None:
+        raise UnknownArea()
     vault = get_vault()
     phone = checked_phone(body.phone) if body.phone else None
     row = Complaint(area_code=body.area_code, application_number=body.application_number, text=body.text, channel=actor.channel,

@@ -218,3 +218,12 @@ async def test_filled_slots_stay_valid_when_the_form_resumes(fake_backend, dispa
     assert await form.validate_consent_code("ok", dispatcher, tracker({"delegation_id": 7.0}), {}) == {"consent_code": "ok"}
     assert form.validate_monthly_income(800.0, dispatcher, tracker(), {}) == {"monthly_income": 800.0}
     assert dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("sender", ["sms:+8613812345678", "web:" + "a" * 64])
+async def test_a_submission_key_never_carries_the_conversation_id(dispatcher, sender) -> None:  # noqa: ANN001
+    # An SMS conversation is the phone number; a web id may be 64 characters: neither belongs in the key.
+    events = await ActionStartApplication().run(dispatcher, tracker(text="我要申请低保", intent="apply_assistance", sender=sender), {})
+    (key,) = [e["value"] for e in events if e["name"] == "submission_key"]
+    assert "13812345678" not in key and sender not in key and 8 <= len(key) <= 80

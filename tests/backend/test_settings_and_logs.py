@@ -65,6 +65,20 @@ def test_make_run_never_overwrites_a_chosen_environment(monkeypatch: pytest.Monk
     assert stack.read_dotenv()["ENVIRONMENT"] == "production"
 
 
+def test_tokens_expire_on_the_backend_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timedelta
+
+    from backend.auth.security import issue_token, read_token
+    from backend.core import clock
+
+    start = datetime(2026, 11, 3, 9, 0, tzinfo=clock.CHINA)
+    monkeypatch.setattr(clock, "now", lambda: start)
+    token, expires = issue_token({"sub": "x", "kind": "staff"}, 30)
+    assert expires == start + timedelta(minutes=30) and read_token(token)["sub"] == "x"
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=30))
+    assert read_token(token) is None
+
+
 def test_short_secrets_are_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="SERVICE_TOKEN"):
         Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG, service_token="abc")

@@ -254,3 +254,15 @@ def test_a_reference_photo_only_for_people_of_the_district(world) -> None:  # no
                              data={"source": "staff_selfie"}, headers=world.other_caseworker)
     assert resp.status_code == 404
 
+
+
+def test_signing_twice_records_one_signature_and_one_check(world) -> None:  # noqa: ANN001
+    from backend.liveness.models import AuthorizationSignature
+
+    number = _her_case(world)
+    her = world.session.scalars(select(Person).where(Person.name == "张秀英")).one()
+    for _ in range(2):
+        resp = world.client.post(f"/api/v1/liveness/applications/{number}/signatures/staff-assisted",
+                                 json={"person_id": her.id, "note": "老人卧床，入户核实"}, headers=world.caseworker)
+        assert resp.status_code == 201
+    assert len(world.session.scalars(select(AuthorizationSignature)).all()) == 1
