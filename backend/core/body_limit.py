@@ -7,10 +7,12 @@ byte over the limit.
 
 The limits:
 
-- JSON and form bodies: 256 KiB. The largest real request is an application at its schema limits
+- JSON and form bodies: 512 KiB. The largest valid request is an application at its schema limits
   (20 members with 20 income and 20 deduction lines each, 50 assets, 20 obligors, every text at its
-  longest column): about 170 KiB as UTF-8 (tests/backend/test_input_bounds.py builds it and checks
-  that it fits). Typical requests are under 2 KiB.
+  longest): 170 KiB as UTF-8, 290 KiB when every Chinese character is escaped to six ASCII bytes (what
+  Python's json.dumps, and so the action server's httpx, sends), 325 KiB pretty-printed.
+  tests/backend/test_input_bounds.py builds it and checks that it fits. Typical requests are
+  under 2 KiB.
 - multipart bodies (face frames, reference photos): 12 MiB. A face check sends up to 20 JPEG frames
   from the phone's camera at quality 0.9 (100-500 KB each for 640×480 to 1280×720), a reference
   photo of an ID card is a few MB; 12 MiB holds either with room, and still bounds what one request
@@ -23,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.core.errors import error_response
 
-JSON_LIMIT = 256 * 1024
+JSON_LIMIT = 512 * 1024
 MULTIPART_LIMIT = 12 * 1024 * 1024
 
 

@@ -94,7 +94,7 @@ def create_delegation(body: DelegationIn, session: SessionDep, actor: ActorDep) 
             raise Forbidden("验证码授权由帮办人本人提交。", code="citizen_required")
         helper_phone = _helper_is_caller(actor, body.helper)
         principal, principal_phone = _consent_phone(session, actor, body.principal)
-        check_code(session, principal_phone, "consent", body.consent.code)
+        check_code(session, principal_phone, "consent", body.consent.code, client=actor.client)
         if principal is None:
             # The code was answered on this phone: it is the new principal's, proven.
             principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,

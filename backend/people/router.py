@@ -8,13 +8,15 @@ from pydantic import BaseModel, Field
 from backend.applications.access import person_districts
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_citizen, require_staff
+from backend.auth import throttle
 from backend.auth.otp import check_code, send_code
+from backend.auth.throttle import ClientDep
 from backend.auth.security import CITIZEN_TOKEN_MINUTES, issue_token
 from backend.core.crypto import get_vault
 from backend.core.idnumber import InvalidIdNumber, mask_phone, parse
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
-from backend.core.fields import DbId, IdNumberText, ShortText
+from backend.core.fields import DbId, IdNumberText, PersonName, PhoneText, ShortText
 from backend.people.models import Person
 from backend.people.service import bind_phone, checked_phone, find_named, recorded_phone
 
@@ -69,8 +71,8 @@ def check_id(body: IdCheckIn) -> IdCheckOut:
 # --- A person's phone: proven by a code on it, changed only through the old phone or a caseworker. ---
 
 class PersonIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64, examples=["张秀英"])
-    id_number: str = Field(min_length=15, max_length=24, examples=["11010519491231002X"])
+    name: PersonName = Field(examples=["张秀英"])
+    id_number: ShortText(24, min_length=15) = Field(examples=["11010519491231002X"])
 
 
 class CodeSentOut(BaseModel):
@@ -79,7 +81,7 @@ class CodeSentOut(BaseModel):
 
 
 class RecordCodeIn(PersonIn):
-    code: str = Field(min_length=4, max_length=8, examples=["123456"])
+    code: ShortText(8, min_length=4) = Field(examples=["123456"])
 
 
 class CitizenTokenOut(BaseModel):
@@ -90,16 +92,16 @@ class CitizenTokenOut(BaseModel):
 
 
 class PhoneChangeCodeIn(PersonIn):
-    new_phone: str = Field(max_length=20, description="新手机号：必须是调用者已验证的号码", examples=["13900002222"])
+    new_phone: PhoneText = Field(description="新手机号：必须是调用者已验证的号码", examples=["13900002222"])
 
 
 class PhoneChangeIn(PhoneChangeCodeIn):
-    code: str = Field(min_length=4, max_length=8, description="旧手机收到的验证码", examples=["123456"])
+    code: ShortText(8, min_length=4) = Field(description="旧手机收到的验证码", examples=["123456"])
 
 
 class StaffPhoneIn(BaseModel):
-    phone: str = Field(max_length=20, examples=["13900002222"])
-    reason: str = Field(min_length=4, max_length=200, examples=["本人持身份证到窗口，原号码已停用"])
+    phone: PhoneText = Field(examples=["13900002222"])
+    reason: ShortText(200, min_length=4) = Field(examples=["本人持身份证到窗口，原号码已停用"])
 
 
 class NoPhoneOnRecord(AppError):
@@ -118,9 +120,10 @@ def _recorded(session, body: PersonIn) -> tuple[Person, str]:  # noqa: ANN001
 
 @router.post("/record-phone/code", response_model=CodeSentOut, summary="往身份证号登记的手机发验证码（本人换了设备、不记得号码时）",
              responses={409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
-def code_to_recorded_phone(body: PersonIn, session: SessionDep) -> CodeSentOut:
+def code_to_recorded_phone(body: PersonIn, session: SessionDep, client: ClientDep) -> CodeSentOut:
     """The code goes only to the phone already on record: whoever answers it holds that phone."""
     _, phone = _recorded(session, body)
+    throttle.code_request(client, phone)
     send_code(session, phone, "login", "otp_login")
     return CodeSentOut(phone_masked=mask_phone(phone),
                        message=f"验证码已发到登记的手机{mask_phone(phone)}，5分钟内有效。")
@@ -128,9 +131,9 @@ def code_to_recorded_phone(body: PersonIn, session: SessionDep) -> CodeSentOut:
 
 @router.post("/record-phone/verify", response_model=CitizenTokenOut, summary="用登记手机收到的验证码验证身份",
              responses={400: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
-def verify_recorded_phone(body: RecordCodeIn, session: SessionDep) -> CitizenTokenOut:
+def verify_recorded_phone(body: RecordCodeIn, session: SessionDep, client: ClientDep) -> CitizenTokenOut:
     person, phone = _recorded(session, body)
-    check_code(session, phone, "login", body.code)
+    check_code(session, phone, "login", body.code, client=client)
     token, _ = issue_token({"sub": person.phone_hash, "kind": "citizen"}, CITIZEN_TOKEN_MINUTES)
     audit(session, actor=f"citizen:{person.phone_hash[:12]}", channel="api", action="citizen.verify_recorded_phone",
           entity_type="person", entity_id=person.id, detail={})
@@ -150,6 +153,7 @@ def _new_phone_is_callers(actor, new_phone: str) -> str:  # noqa: ANN001
 def phone_change_code(body: PhoneChangeCodeIn, session: SessionDep, actor: ActorDep) -> CodeSentOut:
     new_phone = _new_phone_is_callers(actor, body.new_phone)
     _, old_phone = _recorded(session, body)
+    throttle.code_request(actor.client, old_phone)
     send_code(session, old_phone, "phone_change", "otp_phone_change", new_masked=mask_phone(new_phone))
     return CodeSentOut(phone_masked=mask_phone(old_phone),
                        message=f"验证码已发到原来登记的手机{mask_phone(old_phone)}。原号码已经不用了的，请带身份证到街道（乡镇）窗口改。")
@@ -160,7 +164,7 @@ def phone_change_code(body: PhoneChangeCodeIn, session: SessionDep, actor: Actor
 def phone_change(body: PhoneChangeIn, session: SessionDep, actor: ActorDep) -> CodeSentOut:
     new_phone = _new_phone_is_callers(actor, body.new_phone)
     person, old_phone = _recorded(session, body)
-    check_code(session, old_phone, "phone_change", body.code)
+    check_code(session, old_phone, "phone_change", body.code, client=actor.client)
     bind_phone(person, new_phone)
     audit(session, actor=actor.label, channel=actor.channel, action="person.change_phone", entity_type="person",
           entity_id=person.id, detail={"how": "code_on_old_phone", "from": mask_phone(old_phone), "to": mask_phone(new_phone)})

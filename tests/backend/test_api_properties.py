@@ -8,7 +8,8 @@ caller and each operation: the documented examples, valid requests (positive) an
 
 - not be a 5xx (`not_a_server_error`),
 - have a status code the operation documents (`status_code_conformance`),
-- match the documented schema for that status (`response_schema_conformance`).
+- match the documented schema for that status (`response_schema_conformance`) and its media type
+  (`content_type_conformance`).
 
 Paths with numbers are exercised with real values as well as generated ones: a 低保 application
 just submitted, one that is being paid (so 渐退期, suspension and payments have something to act on),
@@ -47,7 +48,7 @@ from backend.applications.models import Application
 from backend.applications.workflow import get_catalog
 from backend.auth import throttle
 from backend.chat import router as chat_router
-from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, application_body, member
+from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, advance, application_body, member
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 # Per operation and generation mode. Small on purpose: 3 callers × ~45 operations × 2 modes run twice
@@ -67,19 +68,7 @@ def _seed(world, set_today) -> dict[str, list]:  # noqa: ANN001
     submitted = world.submit()["number"]
     paying = world.submit(application_body(members=[member("李桂兰", seq=2, phone=APPLICANT_PHONE, incomes=[
         {"category": "工资性", "kind": "零工", "monthly_amount": 300}])]), key="fuzz-paying-1")["number"]
-    world.sign_all(paying)
-    for day, who, action, data in [
-        (date(2026, 9, 28), world.caseworker, "accept", {}),
-        (date(2026, 9, 29), world.caseworker, "start_investigation", {}),
-        (date(2026, 9, 29), world.caseworker, "record_home_visit", {"investigators": ["王芳", "李强"]}),
-        (date(2026, 9, 30), world.caseworker, "attach_economic_check", {"results": {"存款": "无"}}),
-        (date(2026, 10, 8), world.caseworker, "propose", {}),
-        (date(2026, 10, 15), world.caseworker, "close_publicity", {}),
-        (date(2026, 10, 20), world.reviewer, "approve", {}),
-        (date(2026, 10, 21), world.caseworker, "start_payment", {}),
-    ]:
-        set_today(day)
-        world.act(paying, action, who, **data)
+    advance(world, set_today, paying, until="start_payment")
     set_today(TODAY)
     emergency = world.submit(application_body("临时救助", subtype="急难型", members=[
         member("赵建华", seq=3, phone=APPLICANT_PHONE)]), key="fuzz-emergency-1")["number"]
@@ -180,7 +169,8 @@ def test_every_answer_is_documented_and_no_5xx(caller: str, world, set_today, fa
         budget = MAX_EXAMPLES_STEPS if operation.path.endswith("/actions/{action}") else MAX_EXAMPLES
         examples = operation.get_strategies_from_examples()
         runs = [("examples", st.one_of(*examples), 2 * len(examples))] if examples else []
-        runs += [(m.value, _strategy(operation, m, known), budget) for m in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+        runs += [(mode.value, _strategy(operation, mode, known), budget)
+                 for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
         for label, strategy, n in runs:
             try:
                 problem = _run(strategy, n, send)

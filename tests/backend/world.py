@@ -94,3 +94,29 @@ class World:
 
 def at(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=CHINA)
+
+
+# The 低保 procedure for an application submitted on 2026-09-24, with the days each step may be taken
+# (the 公示 runs seven days): who acts, the action, its data.
+DIBAO_STEPS = [
+    (date(2026, 9, 28), "caseworker", "accept", {}),
+    (date(2026, 9, 29), "caseworker", "start_investigation", {}),
+    (date(2026, 9, 29), "caseworker", "record_home_visit", {"investigators": ["王芳", "李强"]}),
+    (date(2026, 9, 30), "caseworker", "attach_economic_check", {"results": {"存款": "无"}}),
+    (date(2026, 10, 8), "caseworker", "propose", {}),
+    (date(2026, 10, 15), "caseworker", "close_publicity", {}),
+    (date(2026, 10, 20), "reviewer", "approve", {}),
+    (date(2026, 10, 21), "caseworker", "start_payment", {}),
+]
+
+
+def advance(world: World, set_today, number: str, *, until: str) -> None:  # noqa: ANN001
+    """Sign the 核对授权书 and take a 低保 application submitted on 2026-09-24 through its steps, up to and
+    including the action `until` ("close_publicity": reviewing; "start_payment": paying)."""
+    world.sign_all(number)
+    for day, who, action, data in DIBAO_STEPS:
+        set_today(day)
+        world.act(number, action, getattr(world, who), **data)
+        if action == until:
+            return
+    raise ValueError(f"no step {until!r}")
