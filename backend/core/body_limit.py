@@ -9,8 +9,8 @@ The limits:
 
 - JSON and form bodies: 512 KiB. The largest valid request is an application at its schema limits
   (20 members with 20 income and 20 deduction lines each, 50 assets, 20 obligors, every text at its
-  longest): 170 KiB as UTF-8, 290 KiB when every Chinese character is escaped to six ASCII bytes (what
-  Python's json.dumps, and so the action server's httpx, sends), 325 KiB pretty-printed.
+  longest): 170 KiB as UTF-8, 290 KiB with every Chinese character escaped to six ASCII bytes
+  (what Python's json.dumps, and so the action server's httpx, sends), 325 KiB pretty-printed.
   tests/backend/test_input_bounds.py builds it and checks that it fits. Typical requests are
   under 2 KiB.
 - multipart bodies (face frames, reference photos): 12 MiB. A face check sends up to 20 JPEG frames
@@ -42,7 +42,8 @@ def _human(size: int) -> str:
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, *, json_limit: int = JSON_LIMIT, multipart_limit: int = MULTIPART_LIMIT) -> None:
+    def __init__(self, app: ASGIApp, *, json_limit: int = JSON_LIMIT,
+                 multipart_limit: int = MULTIPART_LIMIT) -> None:
         self.app = app
         self.json_limit = json_limit
         self.multipart_limit = multipart_limit

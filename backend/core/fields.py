@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from annotated_types import Ge, Le
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from backend.core.settings import get_settings
 
@@ -55,7 +55,6 @@ class _Money:
         return getattr(get_settings(), self.cap_setting)
 
     def _check(self, value: Decimal) -> Decimal:
-        # The decimal schema below already refused NaN and ±Infinity (allow_inf_nan=False).
         if value == 0:
             value = abs(value)  # -0 and 0.00 are the same nothing; store it without a sign
         if value < 0 or (value == 0 and not self.zero_allowed):
@@ -67,21 +66,21 @@ class _Money:
             raise PydanticCustomError("money_decimals", "金额最多两位小数（精确到分）。")
         return value
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._check, core_schema.decimal_schema(allow_inf_nan=False))
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # allow_inf_nan=False: NaN and ±Infinity (as JSON literals or strings) never get this far.
+        decimal = core_schema.decimal_schema(allow_inf_nan=False)
+        return core_schema.no_info_after_validator_function(self._check, decimal)
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         cap = self.cap()
-        number: dict[str, Any] = {"type": "number", "maximum": int(cap) if cap == cap.to_integral() else float(cap)}
+        maximum = int(cap) if cap == cap.to_integral() else float(cap)
+        number: dict[str, Any] = {"type": "number", "maximum": maximum}
         number["minimum" if self.zero_allowed else "exclusiveMinimum"] = 0
         lowest = "0" if self.zero_allowed else "0.01"
         return {
             "anyOf": [number, {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"}],
             "description": f"金额（元），{lowest}到{cap:,}，最多两位小数；也可以写成字符串",
         }
-
-    def __hash__(self) -> int:
-        return hash((self.cap_setting, self.zero_allowed))
 
 
 # An amount decided, paid or scheduled: a decision, an advance (先行救助), a month of 渐退期.
@@ -118,24 +117,23 @@ class _Text:
                 "内容里有不能识别的控制字符，请删掉后再试。" if self.multiline else "内容里有换行或不能识别的控制字符，请删掉后再试。",
             )
         if len(value) > self.max_length:
-            raise PydanticCustomError("text_too_long", "内容太长了，最多{max_length}个字。", {"max_length": self.max_length})
+            raise PydanticCustomError("text_too_long", "内容太长了，最多{max_length}个字。",
+                                      {"max_length": self.max_length})
         if len(value) < self.min_length:
-            raise PydanticCustomError("text_too_short", "请填写这一项（至少{min_length}个字）。", {"min_length": self.min_length})
+            raise PydanticCustomError("text_too_short", "请填写这一项（至少{min_length}个字）。",
+                                      {"min_length": self.min_length})
         return value
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_after_validator_function(self._check, core_schema.str_schema())
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         # Escapes, not the characters themselves, so the document stays printable.
         pattern = r"^[^\x00-\x09\x0b-\x1f\x7f-\x9f]*$" if self.multiline else r"^[^\x00-\x1f\x7f-\x9f]*$"
         out: dict[str, Any] = {"type": "string", "maxLength": self.max_length, "pattern": pattern}
         if self.min_length:
             out["minLength"] = self.min_length
         return out
-
-    def __hash__(self) -> int:
-        return hash((self.max_length, self.min_length, self.multiline))
 
 
 def ShortText(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
@@ -180,10 +178,10 @@ def _check_month(value: str) -> str:
 
 
 class _Month:
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_after_validator_function(_check_month, core_schema.str_schema())
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"type": "string", "pattern": _MONTH.pattern}
 
 
@@ -230,7 +228,8 @@ def check_json_value(value: Any, *, depth: int = 0, where: str = "data") -> None
         if len(value) > MAX_JSON_ITEMS:
             fail(f"最多{MAX_JSON_ITEMS}项")
         for key, item in value.items():
-            if not isinstance(key, str) or len(key) > 64 or any(_bad_character(ch, newline_ok=False) for ch in key):
+            printable = isinstance(key, str) and not any(_bad_character(ch, newline_ok=False) for ch in key)
+            if not printable or len(key) > 64:
                 fail("名称太长或有控制字符")
             check_json_value(item, depth=depth + 1, where=f"{where}.{key}")
     else:

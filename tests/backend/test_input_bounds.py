@@ -282,8 +282,12 @@ def test_dates_and_months_out_of_range_are_refused(world, path: str, params, bod
 # ----------------------------------------------------------------------------------------- lists
 
 
-@pytest.mark.parametrize("what", ["members", "incomes", "assets", "obligors", "scope"])
+@pytest.mark.parametrize("what", ["members", "incomes", "assets", "obligors", "scope", "frames"])
 def test_list_sizes_are_bounded(world, what: str) -> None:  # noqa: ANN001
+    if what == "frames":
+        frames = [("frames", (f"{i}.jpg", b"\xff\xd8", "image/jpeg")) for i in range(21)]
+        refused(world.client.post("/api/v1/liveness/sessions/no-such-link/frames", files=frames))
+        return
     if what == "scope":
         resp = world.client.post("/api/v1/delegations", headers=world.caseworker, json={
             "principal": {"name": "张秀英", "id_number": application_body()["members"][0]["id_number"]},
