@@ -9,12 +9,13 @@ from backend.audit.service import record as audit
 from backend.auth import throttle
 from backend.auth.otp import check_code, send_code
 from backend.auth.security import CITIZEN_TOKEN_MINUTES, STAFF_TOKEN_MINUTES, issue_token
-from backend.auth.staff_login import LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate_staff
+from backend.auth.actor import ActorDep, require_staff
+from backend.auth.staff_login import LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate_staff, unlock_staff
 from backend.auth.throttle import ClientDep
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
-from backend.core.fields import PhoneText, ShortText
+from backend.core.fields import DbId, PhoneText, ShortText
 from backend.people.service import checked_phone
 
 router = APIRouter(prefix="/auth", tags=["登录 auth"])
@@ -83,3 +84,20 @@ def verify_code(body: CodeIn, session: SessionDep, client: ClientDep) -> TokenOu
     audit(session, actor=f"citizen:{phone_hash[:12]}", channel="api", action="citizen.verify_phone",
           entity_type="phone", entity_id=phone_hash[:12], detail={})
     return TokenOut(access_token=token, expires_in=CITIZEN_TOKEN_MINUTES * 60)
+
+
+class UnlockIn(BaseModel):
+    reason: ShortText(200, min_length=2) = Field(examples=["本人来电，已核实身份"])
+
+
+class UnlockOut(BaseModel):
+    username: str
+    unlocked: bool = True
+
+
+@router.post("/staff/{staff_id}/unlock", response_model=UnlockOut, summary="解除工作人员账号锁定（管理员，留痕）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def unlock(staff_id: DbId, body: UnlockIn, session: SessionDep, actor: ActorDep) -> UnlockOut:
+    require_staff(actor, "admin")
+    staff = unlock_staff(session, staff_id=staff_id, by=actor.label, reason=body.reason)
+    return UnlockOut(username=staff.username)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from backend.audit.service import record as audit
 from backend.auth.security import verify_password
 from backend.core import clock
-from backend.core.errors import AppError, Unauthorized
+from backend.core.errors import AppError, NotFound, Unauthorized
 from backend.staff.models import StaffUser
 
 MAX_FAILED_LOGINS = 5
@@ -86,4 +86,15 @@ def authenticate_staff(session: Session, username: str, password: str) -> StaffU
         raise BadCredentials()
     session.execute(update(StaffUser).where(StaffUser.id == staff.id)
                     .values(failed_logins=0, locked_until=None).execution_options(synchronize_session=False))
+    return staff
+
+
+def unlock_staff(session: Session, *, staff_id: int, by: str, reason: str) -> StaffUser:
+    """An administrator lifts a lock-out before its time (the person phoned, their identity checked)."""
+    staff = session.get(StaffUser, staff_id)
+    if staff is None:
+        raise NotFound("没有这个工作人员账号。", code="staff_not_found")
+    staff.failed_logins, staff.locked_until = 0, None
+    audit(session, actor=by, channel="api", action="staff.unlock", entity_type="staff", entity_id=staff.id,
+          detail={"reason": reason})
     return staff

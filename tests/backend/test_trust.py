@@ -266,3 +266,20 @@ def test_signing_twice_records_one_signature_and_one_check(world) -> None:  # no
                                  json={"person_id": her.id, "note": "老人卧床，入户核实"}, headers=world.caseworker)
         assert resp.status_code == 201
     assert len(world.session.scalars(select(AuthorizationSignature)).all()) == 1
+
+
+def test_an_administrator_unlocks_a_locked_staff_account_with_a_reason(world) -> None:  # noqa: ANN001
+    from backend.staff.models import StaffUser
+    from tests.backend.world import STAFF_PASSWORD
+
+    for _ in range(5):
+        world.client.post("/api/v1/auth/staff/login", data={"username": "cw_yuzhong", "password": "wrong"})
+    assert world.client.post("/api/v1/auth/staff/login",
+                             data={"username": "cw_yuzhong", "password": STAFF_PASSWORD}).status_code == 423
+    staff = world.session.scalars(select(StaffUser).where(StaffUser.username == "cw_yuzhong")).one()
+    body = {"reason": "本人来电，已核实身份"}
+    assert world.client.post(f"/api/v1/auth/staff/{staff.id}/unlock", json=body, headers=world.caseworker).status_code == 403
+    assert world.client.post(f"/api/v1/auth/staff/{staff.id}/unlock", json=body, headers=world.admin).status_code == 200
+    assert world.client.post("/api/v1/auth/staff/login",
+                             data={"username": "cw_yuzhong", "password": STAFF_PASSWORD}).status_code == 200
+    assert _audited(world, "staff.unlock")[0].detail == body
