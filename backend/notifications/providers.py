@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from backend.core.idnumber import mask_phone
-from backend.core.settings import Settings
+from backend.core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,6 @@ def build_provider(settings: Settings) -> SmsProvider:
 def get_provider() -> SmsProvider:
     global _provider
     if _provider is None:
-        from backend.core.settings import get_settings
-
         _provider = build_provider(get_settings())
     return _provider
 
