@@ -27,7 +27,7 @@ from backend.core.errors import AppError, Conflict, Forbidden
 from backend.core.workdays import WorkCalendar, get_calendar
 from backend.authorizations.service import require_all_signed
 from backend.monitoring.service import add_monitored
-from backend.notifications.events import notify_step
+from backend.applications.notices import notify_step
 
 DATA_FILE = Path(__file__).with_name("data") / "workflows.yaml"
 

@@ -23,7 +23,7 @@ from backend.core import clock
 from backend.core.db import get_sessionmaker
 from backend.core.templates import text_env
 from backend.delegations.models import Delegation
-from backend.notifications.events import month_label
+from backend.applications.notices import month_label
 from backend.notifications.models import Notice, SmsOptOut
 from backend.notifications.segments import segments
 from backend.notifications.service import notice_key
