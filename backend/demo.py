@@ -17,7 +17,7 @@ from backend.auth.security import hash_password
 from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.idnumber import check_char
-from backend.liveness.service import sign, signers
+from backend.authorizations.service import sign, signers
 from backend.staff.models import StaffUser
 
 STAFF = [

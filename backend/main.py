@@ -9,6 +9,8 @@ from fastapi import APIRouter, FastAPI, Request
 from backend.applications.router import router as applications_router
 from backend.applications.router import supervision_router
 from backend.auth.router import router as auth_router
+from backend.authorizations.router import router as authorizations_router
+from backend.certification.router import router as certification_router
 from backend.chat.router import page_router as chat_page_router
 from backend.chat.router import router as chat_router
 from backend.core.body_limit import BodySizeLimit
@@ -19,13 +21,14 @@ from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
 from backend.economic_check.router import router as economic_check_router
 from backend.eligibility.router import router as eligibility_router
-from backend.liveness.router import page_router as face_page_router
-from backend.liveness.router import router as liveness_router
+from backend.facecheck.router import page_router as face_page_router
+from backend.facecheck.router import router as facecheck_router
 from backend.notifications.router import router as sms_router
 from backend.people.router import router as people_router
 from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
+from backend.wiring import register_all
 
 log = logging.getLogger("backend.access")
 
@@ -38,6 +41,7 @@ DESCRIPTION = """
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    register_all()
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="救助 Jiuzhu API", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
     install_error_handlers(app)
@@ -55,7 +59,9 @@ def create_app() -> FastAPI:
     api.include_router(people_router)
     api.include_router(sms_router)
     api.include_router(service_desk_router)
-    api.include_router(liveness_router)
+    api.include_router(facecheck_router)
+    api.include_router(authorizations_router)
+    api.include_router(certification_router)
     api.include_router(economic_check_router)
     app.include_router(api)
     app.include_router(chat_page_router)

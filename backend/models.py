@@ -3,12 +3,12 @@
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
 from backend.audit.models import AuditEntry, AuditHead
 from backend.auth.models import OneTimeCode
+from backend.authorizations.models import AuthorizationSignature
+from backend.certification.models import CertificationSchedule
 from backend.core.db import Base
 from backend.delegations.models import Delegation
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
-from backend.liveness.models import (
-    AcceptedFrameKey, AuthorizationSignature, BiometricConsent, CertificationSchedule, FaceReference, LivenessSession,
-)
+from backend.facecheck.models import AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession
 from backend.monitoring.models import MonitoredPerson
 from backend.notifications.models import Notice, SmsOptOut
 from backend.people.models import Person

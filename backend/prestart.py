@@ -17,6 +17,7 @@ from backend.core.db import get_engine, get_sessionmaker
 from backend.core.settings import get_settings
 from backend.demo import demo_password, seed_demo
 from backend.regions.seed import load_areas
+from backend.wiring import register_all
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 log = logging.getLogger("backend.prestart")
@@ -43,6 +44,7 @@ def wait_for_database(timeout_s: float = 60) -> None:
 
 
 def main() -> None:
+    register_all()  # the demo's signatures start economic checks
     settings = get_settings()
     if settings.is_sqlite:
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

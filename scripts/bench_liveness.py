@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from backend.core import clock
-    from backend.liveness import FaceRecognitionEngine, LivenessChallenge, verify_challenge
+    from backend.facecheck import FaceRecognitionEngine, LivenessChallenge, verify_challenge
     from tests.backend import face_fixtures as ff
 
     started = time.perf_counter()

@@ -19,12 +19,15 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.applications.assessment import assess_application
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
 from backend.audit.service import record as audit
 from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden
 from backend.core.workdays import WorkCalendar, get_calendar
-from backend.liveness.service import require_all_signed
+from backend.authorizations.service import require_all_signed
+from backend.monitoring.service import add_monitored
+from backend.applications.notices import notify_step
 
 DATA_FILE = Path(__file__).with_name("data") / "workflows.yaml"
 
@@ -237,8 +240,6 @@ class WorkflowEngine:
         return event
 
     def _notify(self, app: Application, wf: Workflow, event: ApplicationEvent, *, changed: bool) -> None:
-        from backend.notifications.events import notify_step
-
         default = "step_changed" if changed else None
         template = self.catalog.notices.get(event.action, default)
         if template:
@@ -505,8 +506,6 @@ def _decide(ctx: StepContext, outcome: str, amount: Decimal | None, reasons: str
 
 
 def e_decide_approved(ctx: StepContext) -> None:
-    from backend.applications.assessment import assess_application
-
     assessment = assess_application(ctx.session, ctx.app, ctx.today)
     result = assessment.result(ctx.app.assistance_type)
     override = _amount(ctx)
@@ -529,8 +528,6 @@ def e_decide_rejected(ctx: StepContext) -> None:
 
 
 def e_monitor_rejected(ctx: StepContext) -> None:
-    from backend.monitoring.service import add_monitored
-
     add_monitored(ctx.session, person_id=ctx.app.applicant_person_id, household_id=ctx.app.household_id,
                   category="申请未通过", source_application_id=ctx.app.id, since=ctx.today, note=ctx.step.note)
 

@@ -1,4 +1,6 @@
-"""Run every source for every signer, and set the findings next to what the household declared."""
+"""Run every source for every signer, and set the findings next to what the household declared.
+
+It starts by itself when the 核对授权书 is complete (AuthorizationCompleted), or when a caseworker asks."""
 
 from decimal import Decimal
 
@@ -7,7 +9,8 @@ from sqlalchemy.orm import Session
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.economic_check.adapters import DataSource, PersonRef, build_sources
-from backend.liveness.service import require_all_signed, signers
+from backend.authorizations.events import AuthorizationCompleted
+from backend.authorizations.service import require_all_signed, signers
 
 
 def declared(app: Application) -> dict[str, float]:
@@ -46,3 +49,7 @@ def run_check(session: Session, app: Application, sources: list[DataSource] | No
           entity_id=app.number, detail={"sources": len(sources), "people": len(people),
                                         "differences": [c["item"] for c in comparison if c["differs"]]})
     return report
+
+
+def on_authorization_completed(session: Session, event: AuthorizationCompleted) -> None:
+    run_check(session, session.get(Application, event.application_id))

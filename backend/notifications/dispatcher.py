@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 
 from backend.core import clock
 from backend.core.crypto import get_vault
+from backend.core.db import get_sessionmaker
+from backend.core.settings import get_settings
 from backend.notifications.models import Notice
-from backend.notifications.providers import ProviderError, SendResult, SmsProvider
+from backend.notifications.providers import ProviderError, SendResult, SmsProvider, get_provider
 
 log = logging.getLogger(__name__)
 
@@ -168,10 +170,6 @@ class Dispatcher:
 
 
 def run_forever(poll_seconds: float = 1.0) -> None:  # pragma: no cover - the worker process loop
-    from backend.core.db import get_sessionmaker
-    from backend.core.settings import get_settings
-    from backend.notifications.providers import get_provider
-
     settings = get_settings()
     dispatcher = Dispatcher(get_provider(), status_callback=f"{settings.public_base_url}/api/v1/sms/status"
                             if settings.sms_provider == "twilio" else None)

@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
 from backend.core.idnumber import mask_phone
-from backend.core.settings import Settings
+from backend.core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +59,12 @@ PERMANENT_TWILIO_CODES = {21211, 21408, 21610, 21612, 21614, 30003, 30004, 30005
 
 class TwilioProvider:
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base: str | None = None):
-        from twilio.http.http_client import TwilioHttpClient
-        from twilio.rest import Client
-
         self._client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=10))
         if api_base:
             self._client.api.base_url = api_base.rstrip("/")
         self._from = from_number
 
     def send(self, to: str, body: str, *, status_callback: str | None = None) -> SendResult:
-        from twilio.base.exceptions import TwilioException, TwilioRestException
-
         kwargs = {"to": to, "from_": self._from, "body": body}
         if status_callback:
             kwargs["status_callback"] = status_callback
@@ -103,8 +102,6 @@ def build_provider(settings: Settings) -> SmsProvider:
 def get_provider() -> SmsProvider:
     global _provider
     if _provider is None:
-        from backend.core.settings import get_settings
-
         _provider = build_provider(get_settings())
     return _provider
 

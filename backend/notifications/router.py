@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from twilio.request_validator import RequestValidator
 
 from backend.auth.actor import ActorDep
 from backend.core.db import SessionDep
@@ -30,8 +31,6 @@ def valid_twilio_signature(url: str, params: dict[str, str], signature: str | No
     settings = get_settings()
     if not signature or not settings.twilio_auth_token:
         return False
-    from twilio.request_validator import RequestValidator
-
     return RequestValidator(settings.twilio_auth_token).validate(url, params, signature)
 
 

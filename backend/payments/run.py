@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session
 
 from backend.applications.models import Application, Decision, Payment
 from backend.core import clock
+from backend.core.db import get_sessionmaker
 from backend.core.templates import text_env
 from backend.delegations.models import Delegation
-from backend.notifications.events import month_label
+from backend.applications.notices import month_label
 from backend.notifications.models import Notice, SmsOptOut
 from backend.notifications.segments import segments
 from backend.notifications.service import notice_key
 from backend.people.models import Person
+from backend.wiring import register_all
 
 CHUNK = 5000
 
@@ -146,13 +148,11 @@ def run(session: Session, month: str, paid_on: date, *, show_progress: bool = Fa
 
 
 def main() -> None:
-    from backend.core import clock
-    from backend.core.db import get_sessionmaker
-
     parser = argparse.ArgumentParser(description="月度救助金发放")
     parser.add_argument("--month", required=True, help="YYYY-MM")
     parser.add_argument("--paid-on", type=date.fromisoformat, default=None)
     args = parser.parse_args()
+    register_all()
     with get_sessionmaker()() as session:
         summary = run(session, args.month, args.paid_on or clock.today(), show_progress=True)
     print("\n".join(summary.lines()))

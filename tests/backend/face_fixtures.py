@@ -150,7 +150,7 @@ class Selfie:
 
 @cache
 def selfie(name: str) -> Selfie:
-    from backend.liveness.engine import load_face_models
+    from backend.facecheck import load_face_models
 
     fr = load_face_models()
     picture = Image.open(io.BytesIO(photo_bytes(name))).convert("RGB")

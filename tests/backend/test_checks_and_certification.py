@@ -9,10 +9,11 @@ from backend.applications.models import Application
 from backend.core import clock
 from backend.core.clock import CHINA
 from backend.economic_check.adapters import SOURCES, PersonRef, SimulatedSource
-from backend.liveness.certification import add_months, run as certification_run
-from backend.liveness.engine import FakeFaceEngine
-from backend.liveness.models import CertificationSchedule, LivenessSession
-from backend.liveness.service import get_face_engine
+from backend.certification.models import CertificationSchedule
+from backend.certification.service import add_months, run as certification_run
+from backend.facecheck import FakeFaceEngine
+from backend.facecheck.models import LivenessSession
+from backend.facecheck.service import get_face_engine
 from backend.notifications.models import Notice
 from tests.backend.world import application_body, member
 

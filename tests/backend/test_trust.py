@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from backend.audit.models import AuditEntry
-from backend.liveness.engine import FakeFaceEngine
-from backend.liveness.service import get_face_engine
+from backend.authorizations.models import AuthorizationSignature
+from backend.facecheck import FakeFaceEngine
+from backend.facecheck.service import get_face_engine
 from backend.notifications.models import Notice
 from backend.people.models import Person
 from backend.people.service import find_by_id_number
@@ -257,8 +258,6 @@ def test_a_reference_photo_only_for_people_of_the_district(world) -> None:  # no
 
 
 def test_signing_twice_records_one_signature_and_one_check(world) -> None:  # noqa: ANN001
-    from backend.liveness.models import AuthorizationSignature
-
     number = _her_case(world)
     her = world.session.scalars(select(Person).where(Person.name == "张秀英")).one()
     for _ in range(2):

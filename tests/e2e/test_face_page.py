@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from backend.demo import demo_id
-from backend.liveness.engine import ACTION_PROMPTS
+from backend.facecheck import ACTION_PROMPTS
 from tests.backend import face_fixtures as ff
 
 pytestmark = pytest.mark.e2e

@@ -1,4 +1,8 @@
-"""Face checks over HTTP: the one-time link page, consent, frames, reference photos, signatures."""
+"""Face checks over HTTP: one-time links, consent, frames, reference photos, and the /face/{token} page.
+
+The paths stay under /liveness (API clients and the face page use them); the signatures of the 核对授权书
+and staff-assisted certification under the same prefix are served by backend.authorizations and
+backend.certification."""
 
 from typing import Annotated, Literal
 
@@ -6,17 +10,18 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from backend.applications.access import active_delegation, audited_view, person_districts, view_basis
+from backend.applications.access import active_delegation, person_districts, view_basis
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep, require_staff
 from backend.audit.service import record as audit
 from backend.core.db import SessionDep, release
 from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden, NotFound
-from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText, Text
+from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
-from backend.liveness import service
-from backend.liveness.engine import ACTION_PROMPTS, FaceEngine, FaceImageError
+from backend.facecheck import service
+from backend.facecheck.challenge import ACTION_PROMPTS, FaceImageError
+from backend.facecheck.geometry import FaceEngine
 from backend.notifications.service import notify
 from backend.people.models import Person
 
@@ -69,7 +74,7 @@ class ResultOut(BaseModel):
 def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> SessionOut:
     app = get_by_number(session, body.application_number)
     basis = view_basis(session, actor, app)
-    person = service.person_for(session, app, body.person_id)
+    person = service.subject_for(session, app, body.person_id)
     helper_id = delegation_id = None
     if basis == "helper":
         delegation = active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=actor.phone_hash or "",
@@ -152,52 +157,6 @@ def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engi
     return {"reference_id": ref.id}
 
 
-@router.get("/applications/{number}/signatures", summary="核对授权书：谁需要签、谁已经签了", responses=ERRORS)
-def signatures(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> dict:
-    app = get_by_number(session, number)
-    audited_view(session, actor, app, "application.read_signatures")
-    status = service.signature_status(session, app)
-    return {"document": service.AUTHORIZATION_DOCUMENT, "signers": status, "all_signed": all(s["signed"] for s in status)}
-
-
 @page_router.get("/face/{token}", response_class=HTMLResponse)
 def face_page(token: str) -> HTMLResponse:
-    return HTMLResponse(html_env().get_template("liveness/face.html").render(token=token))
-
-
-class AssistedIn(BaseModel):
-    person_id: DbId
-    note: Text(200, min_length=2) = Field(examples=["老人卧床，入户核实本人签字"])
-
-
-@router.post("/applications/{number}/signatures/staff-assisted", status_code=201, summary="工作人员协助签署（不刷脸的办法）",
-             responses=ERRORS)
-def staff_assisted_signature(number: ApplicationNumber, body: AssistedIn, session: SessionDep,
-                             actor: ActorDep) -> dict:
-    require_staff(actor, "caseworker", "reviewer")
-    app = get_by_number(session, number)
-    view_basis(session, actor, app)
-    person = service.person_for(session, app, body.person_id)
-    service.sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
-    audit(session, actor=actor.label, channel=actor.channel, action="authorization.staff_assisted_sign",
-          entity_type="application", entity_id=app.number, detail={"person": person.id, "note": body.note})
-    return {"signed": person.name, "method": "staff_assisted"}
-
-
-@router.post("/applications/{number}/certifications/staff-assisted", status_code=201,
-             summary="工作人员协助的待遇资格认证（上门或窗口核实）", responses=ERRORS)
-def staff_assisted_certification(number: ApplicationNumber, body: AssistedIn, session: SessionDep,
-                                 actor: ActorDep) -> dict:
-    from backend.core import clock
-    from backend.liveness.certification import certified, schedule_for
-
-    require_staff(actor, "caseworker", "reviewer")
-    app = get_by_number(session, number)
-    view_basis(session, actor, app)
-    schedule = schedule_for(session, app, clock.today())
-    if body.person_id != schedule.person_id:
-        raise NotFound("这个人不是这件救助的认证对象。", code="person_not_found")
-    certified(session, schedule, clock.today(), "staff_assisted")
-    audit(session, actor=actor.label, channel=actor.channel, action="certification.staff_assisted",
-          entity_type="application", entity_id=app.number, detail={"person": body.person_id, "note": body.note})
-    return {"next_due": schedule.next_due.isoformat(), "method": "staff_assisted"}
+    return HTMLResponse(html_env().get_template("facecheck/face.html").render(token=token))

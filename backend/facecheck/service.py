@@ -1,4 +1,7 @@
-"""Face checks for people: consent first, one-time links, verification, signatures and certifications."""
+"""Face checks for people: consent first, reference faces, one-time links, verification and its result.
+
+A passed check publishes FaceCheckPassed; what it counts for (a signature, a certification) is decided
+by the packages that subscribe, never here."""
 
 import hashlib
 import secrets
@@ -12,19 +15,18 @@ from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.core import clock
 from backend.core.crypto import get_vault
-from backend.core.errors import AppError, NotFound
-from backend.households.models import HouseholdMember, Obligor
-from backend.liveness.engine import (
-    FaceEngine, FaceRecognitionEngine, LivenessChallenge, LivenessResult, encoding_from_bytes, encoding_to_bytes,
-    frame_hash, sequence_hash, verify_challenge,
-)
-from backend.liveness.models import (
-    AcceptedFrameKey, AuthorizationSignature, BiometricConsent, FaceReference, LivenessSession,
-)
+from backend.core.errors import AppError
+from backend.core.events import publish
+from backend.facecheck.challenge import LivenessChallenge, LivenessResult
+from backend.facecheck.engine import FaceRecognitionEngine
+from backend.facecheck.events import FaceCheckPassed
+from backend.facecheck.geometry import FaceEngine, encoding_from_bytes, encoding_to_bytes
+from backend.facecheck.models import AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession
+from backend.facecheck.verify import frame_hash, sequence_hash, verify_challenge
+from backend.households.service import person_in
 from backend.people.models import Person
 
 CONSENT_TEXT_VERSION = "人脸识别单独同意书 v1 (2026-11)"
-AUTHORIZATION_DOCUMENT = "家庭经济状况核对授权书 v1 (2026-11)"
 LINK_HOURS = 24
 CHALLENGE_SECONDS = 120
 MAX_ATTEMPTS = 3
@@ -42,11 +44,6 @@ class NeedsConsent(AppError):
     message = "刷脸之前需要您先同意使用人脸信息。不同意也没关系，可以请工作人员上门办理。"
 
 
-class NotAllSigned(AppError):
-    status_code = 409
-    code = "authorization_unsigned"
-
-
 class NoReference(AppError):
     status_code = 409
     code = "no_reference_face"
@@ -62,13 +59,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def signers(session: Session, app: Application) -> list[Person]:
-    """Everyone who must sign the 核对授权书: each household member, and each obligor living elsewhere."""
-    members = session.scalars(select(Person).join(HouseholdMember, HouseholdMember.person_id == Person.id)
-                              .where(HouseholdMember.household_id == app.household_id).order_by(HouseholdMember.id))
-    obligors = session.scalars(select(Person).join(Obligor, Obligor.person_id == Person.id)
-                               .where(Obligor.household_id == app.household_id).order_by(Obligor.id))
-    return [*members, *obligors]
+def subject_for(session: Session, app: Application, person_id: int | None) -> Person:
+    """Whose face an application's check is for: the applicant, or a named member or obligor of the household."""
+    if person_id is None:
+        return app.applicant
+    return person_in(session, app.household_id, person_id)
 
 
 def create_session(session: Session, *, person: Person, purpose: str, created_by: str, application: Application | None,
@@ -174,14 +169,8 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
         for key in result.replay_keys:
             if session.get(AcceptedFrameKey, key) is None:
                 session.add(AcceptedFrameKey(key=key, session_id=row.id))
-        if row.purpose == "authorization" and row.application_id:
-            sign(session, row.application_id, row.person_id, channel=channel, session_id=row.id, method="face")
-        elif row.purpose == "certification" and row.application_id:
-            from backend.liveness.certification import certified, schedule_for
-
-            app = session.get(Application, row.application_id)
-            # The China date: a check at 07:00 in Chongqing is still yesterday in UTC.
-            certified(session, schedule_for(session, app, clock.today()), clock.today(), "face")
+        publish(session, FaceCheckPassed(purpose=row.purpose, application_id=row.application_id, person_id=row.person_id,
+                                         session_id=row.id, channel=channel))
     elif attempts < MAX_ATTEMPTS:
         # Another go with a fresh challenge: bad light, a slow turn or a late answer should not send people away.
         retry = issue_challenge(row)
@@ -193,49 +182,3 @@ def record_result(session: Session, row: LivenessSession, result: LivenessResult
                                            "helper": row.helper_person_id})
     return {"passed": result.passed, "reasons": list(result.reasons), "message": result.message, "retry_prompts": retry,
             "attempts_left": 0 if result.passed or retry is None else MAX_ATTEMPTS - attempts}
-
-
-def sign(session: Session, application_id: int, person_id: int, *, channel: str, session_id: int | None, method: str) -> None:
-    """Record a signature; when the last signer has signed, the economic check starts (once: a second
-    signature by the same person is a no-op, so it cannot re-run the check)."""
-    from backend.economic_check.service import run_check
-
-    already = session.scalar(select(AuthorizationSignature.id).where(
-        AuthorizationSignature.application_id == application_id, AuthorizationSignature.person_id == person_id).limit(1))
-    if already is not None:
-        return
-    session.add(AuthorizationSignature(application_id=application_id, person_id=person_id, document_version=AUTHORIZATION_DOCUMENT,
-                                       channel=channel, liveness_session_id=session_id, method=method))
-    session.flush()
-    app = session.get(Application, application_id)
-    if all(s["signed"] for s in signature_status(session, app)):
-        run_check(session, app)
-
-
-def require_all_signed(session: Session, app: Application) -> None:
-    """The economic check needs everyone's signature (by face, or staff-assisted) on the 核对授权书:
-    every way of starting it or recording its results asks here first."""
-    missing = [s for s in signature_status(session, app) if not s["signed"]]
-    if missing:
-        names = "、".join(s["name"] for s in missing)
-        raise NotAllSigned(f"还差{names}没有签核对授权书。签齐了（刷脸或工作人员协助签署）才能开始家庭经济状况核对。",
-                           details={"unsigned": [{"person_id": s["person_id"], "name": s["name"]} for s in missing]})
-
-
-def signature_status(session: Session, app: Application) -> list[dict]:
-    signed = {s.person_id: s for s in session.scalars(select(AuthorizationSignature)
-                                                      .where(AuthorizationSignature.application_id == app.id))}
-    return [{"person_id": p.id, "name": p.name, "signed": p.id in signed,
-             "signed_at": signed[p.id].signed_at.isoformat() if p.id in signed else None,
-             "method": signed[p.id].method if p.id in signed else None} for p in signers(session, app)]
-
-
-def person_for(session: Session, app: Application, person_id: int | None) -> Person:
-    if person_id is None:
-        return app.applicant
-    person = next((p for p in signers(session, app) if p.id == person_id), None)
-    if person is None:
-        raise NotFound("这个人不在这件申请的家庭成员或义务人里。")
-    return person
-
-

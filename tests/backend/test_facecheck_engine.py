@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from backend.core.clock import CHINA
-from backend.liveness import (
+from backend.facecheck import (
     FaceImageError,
     FaceModelsUnavailable,
     FaceRecognitionEngine,
@@ -74,7 +74,7 @@ def test_a_broken_models_package_raises_instead_of_exiting_the_process() -> None
     # Without pkg_resources (setuptools >= 82) face_recognition would print a hint and exit with code 0.
     code = (
         "import sys; sys.modules['pkg_resources'] = None\n"
-        "from backend.liveness import FaceModelsUnavailable, load_face_models\n"
+        "from backend.facecheck import FaceModelsUnavailable, load_face_models\n"
         "try:\n    load_face_models()\n"
         "except FaceModelsUnavailable as exc:\n    print('guarded:', exc); sys.exit(3)\n"
     )

@@ -1,8 +1,8 @@
-"""Biometric consent, reference faces, liveness sessions (one-time links), signatures of the 核对授权书."""
+"""Biometric consent, reference faces, liveness sessions (one-time links) and the replay keys of accepted frames."""
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
@@ -67,34 +67,3 @@ class AcceptedFrameKey(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("liveness_sessions.id"))
-
-
-class AuthorizationSignature(Base):
-    """A household member's or obligor's signature of the 家庭经济状况核对授权书."""
-
-    __tablename__ = "authorization_signatures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    document_version: Mapped[str] = mapped_column(String(32))
-    channel: Mapped[str] = mapped_column(String(16))
-    liveness_session_id: Mapped[int | None] = mapped_column(ForeignKey("liveness_sessions.id"))
-    method: Mapped[str] = mapped_column(String(16))  # face | staff_assisted
-    signed_at: Mapped[Timestamp]
-
-
-class CertificationSchedule(Base):
-    """待遇资格认证 for one recipient: when it is due, and where it stands."""
-
-    __tablename__ = "certification_schedules"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    interval_months: Mapped[int] = mapped_column()
-    next_due: Mapped[date] = mapped_column(Date)
-    # ok | reminded | overdue | suspension_proposed
-    state: Mapped[str] = mapped_column(String(24), default="ok")
-    last_certified_on: Mapped[date | None] = mapped_column(Date)
-    last_method: Mapped[str | None] = mapped_column(String(16))  # face | staff_assisted

@@ -1,13 +1,11 @@
 """待遇资格认证: schedules, reminders, grace, overdue warnings and suspension proposals.
 
-    python -m backend.liveness.certification [--today 2026-12-01]
-
-Run daily. A recipient is reminded before the due date (with a one-time face link), warned after it,
+run() is the daily pass (python -m backend.certification.run). A recipient is reminded before the due date (with a one-time face link), warned after it,
 and after the grace period a suspension is proposed on the case for a caseworker to confirm or not
-(the workflow's suspend_payments). Payments never stop by themselves.
+(the workflow's suspend_payments). Payments never stop by themselves. A passed face check for purpose
+"certification" (FaceCheckPassed) or a caseworker who saw the person certifies.
 """
 
-import argparse
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -21,8 +19,9 @@ from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.core import clock
 from backend.core.settings import get_settings
-from backend.liveness.models import CertificationSchedule
-from backend.liveness.service import create_session
+from backend.certification.models import CertificationSchedule
+from backend.facecheck.events import FaceCheckPassed
+from backend.facecheck.service import create_session
 from backend.notifications.service import notify
 
 DATA = Path(__file__).with_name("data") / "certification.yaml"
@@ -67,6 +66,13 @@ def certified(session: Session, schedule: CertificationSchedule, on: date, metho
     session.flush()
 
 
+def on_face_check_passed(session: Session, event: FaceCheckPassed) -> None:
+    if event.purpose == "certification" and event.application_id:
+        app = session.get(Application, event.application_id)
+        # The China date: a check at 07:00 in Chongqing is still yesterday in UTC.
+        certified(session, schedule_for(session, app, clock.today()), clock.today(), "face")
+
+
 @dataclass
 class RunSummary:
     scheduled: int = 0
@@ -105,18 +111,3 @@ def run(session: Session, today: date) -> RunSummary:
             s.state, summary.proposed = "suspension_proposed", summary.proposed + 1
     session.flush()
     return summary
-
-
-def main() -> None:
-    from backend.core.db import get_sessionmaker
-
-    parser = argparse.ArgumentParser(description="待遇资格认证：提醒、逾期与暂停建议")
-    parser.add_argument("--today", type=date.fromisoformat, default=None)
-    args = parser.parse_args()
-    with get_sessionmaker()() as session, session.begin():
-        s = run(session, args.today or clock.today())
-    print(f"新建认证计划 {s.scheduled}，提醒 {s.reminded}，逾期提醒 {s.warned}，建议暂停发放 {s.proposed}（需工作人员确认）")
-
-
-if __name__ == "__main__":
-    main()

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from backend.liveness.engine import FaceRecognitionEngine, FakeFaceEngine
-from backend.liveness.models import AuthorizationSignature, BiometricConsent, FaceReference, LivenessSession
-from backend.liveness.service import get_face_engine
+from backend.authorizations.models import AuthorizationSignature
+from backend.facecheck import FaceRecognitionEngine, FakeFaceEngine
+from backend.facecheck.models import BiometricConsent, FaceReference, LivenessSession
+from backend.facecheck.service import _hash, get_face_engine
 from backend.notifications.models import Notice
 from tests.backend.world import application_body, member
 
@@ -31,8 +32,6 @@ def _session(world, purpose: str = "authorization", who: dict | None = None, **e
 
 
 def _actions(world, token: str) -> list[str]:
-    from backend.liveness.service import _hash
-
     world.session.expire_all()
     return world.session.scalars(select(LivenessSession.challenge).where(LivenessSession.token_hash == _hash(token))).one()
 

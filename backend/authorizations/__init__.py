@@ -1,0 +1,1 @@
+"""核对授权书: signers and signatures; the last signature starts the economic check (AuthorizationCompleted)."""
