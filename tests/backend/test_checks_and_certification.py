@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from backend.applications.case_state import open_suspension_proposal
 from backend.applications.models import Application
 from backend.core import clock
 from backend.core.clock import CHINA
@@ -111,7 +112,7 @@ def test_certification_reminds_warns_and_only_proposes_a_suspension(world, set_t
     assert certification_run(world.session, date(2027, 2, 4)).proposed == 0  # within the 15 days' grace
     assert certification_run(world.session, date(2027, 2, 5)).proposed == 1
     world.session.refresh(app)
-    assert app.progress["suspension_proposed"]["reason"] == "待遇资格认证逾期"
+    assert open_suspension_proposal(world.session, app).reason == "待遇资格认证逾期"
     assert app.payments_suspended is False and app.status == "paying"  # a person decides, never the schedule
 
 
