@@ -2,8 +2,8 @@
 
     python -m backend.payments.run --month 2026-12 [--paid-on 2026-12-10]
 
-Every application in a paying status (`pays: true` in workflows.yaml) whose first payment month has come gets the month's payment, unless its
-payments are suspended or its 渐退期 is over. The amount is the decision's, or the 渐退期 schedule's.
+Every application in a paying status (`pays: true` in workflows.yaml) whose first payment month has
+come gets the month's payment, unless its payments are suspended or its 渐退期 is over. The amount is the decision's, or the 渐退期 schedule's.
 A second run for the same month creates nothing new (the database refuses a second payment for the
 same application, month and kind), so a run that stopped half-way is simply run again.
 """

@@ -91,6 +91,10 @@ def _money(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _text(value: Decimal) -> str:
+    return format(Decimal(str(value)).normalize(), 'f')  # 470.00 → "470", as the bag held it
+
+
 def _add_month(month: str, n: int) -> str:
     y, m = (int(x) for x in month.split('-'))
     index = y * 12 + m - 1 + n
@@ -227,7 +231,7 @@ def downgrade() -> None:
                                  'note': row['spot_check_note']}
         for key in ('proposed_amount', 'advance_amount'):
             if row[key] is not None:
-                bag[key] = str(row[key])
+                bag[key] = _text(row[key])
         if row['first_payment_month']:
             bag['first_payment_month'] = row['first_payment_month']
         closed = [o for o in rows.get('publicity_objections', []) if not o['is_open']]
@@ -239,7 +243,7 @@ def downgrade() -> None:
         if opened:
             bag['objection'] = opened[-1]['note']
         if months := rows.get('phase_out_months'):
-            bag['phase_out'] = {'from_month': months[0]['month'], 'amounts': [str(m['amount']) for m in months]}
+            bag['phase_out'] = {'from_month': months[0]['month'], 'amounts': [_text(m['amount']) for m in months]}
         if open_proposals := [p for p in rows.get('suspension_proposals', []) if p['decided_on'] is None]:
             p = open_proposals[-1]
             bag['suspension_proposed'] = {'on': p['proposed_on'].isoformat(), 'reason': p['reason'],
@@ -248,7 +252,7 @@ def downgrade() -> None:
             bag['economic_check_report'] = found[-1]['report']
         if app_id in decided:
             outcome, amount = decided[app_id]
-            bag['decision'] = {'outcome': outcome, 'amount': str(amount) if amount is not None else None}
+            bag['decision'] = {'outcome': outcome, 'amount': _text(amount) if amount is not None else None}
         conn.execute(applications.update().where(applications.c.id == app_id).values(progress=bag))
 
     for name in ('economic_check_reports', 'suspension_proposals', 'phase_out_months', 'publicity_objections'):
