@@ -17,7 +17,7 @@ Create Date: 2026-11-24 17:00:00
 """
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -152,9 +152,6 @@ def upgrade() -> None:
     _create_tables()
 
     conn = op.get_bind()
-    now = datetime.now(UTC)
-    if conn.dialect.name == 'sqlite':
-        now = now.replace(tzinfo=None)  # stored as UTC wall-clock digits, as the model's UtcDateTime does
     for app_id, bag in conn.execute(sa.select(applications.c.id, applications.c.progress)).all():
         bag = bag or {}
         unknown = set(bag) - KNOWN_KEYS
@@ -189,10 +186,11 @@ def upgrade() -> None:
             ])
         if proposal := bag.get('suspension_proposed'):
             conn.execute(proposals.insert().values(
-                application_id=app_id, proposed_by='system', proposed_on=_day(proposal.get('on')) or now.date(),
+                application_id=app_id, proposed_by='system', proposed_on=_day(proposal.get('on')) or sa.func.current_date(),
                 reason=proposal.get('reason') or '', due_on=_day(proposal.get('due'))))
         if report := bag.get('economic_check_report'):
-            conn.execute(reports.insert().values(application_id=app_id, ran_at=now, report=report))
+            # When it ran was never kept: the migration's moment (UTC on both databases) stands in.
+            conn.execute(reports.insert().values(application_id=app_id, ran_at=sa.func.current_timestamp(), report=report))
 
     with op.batch_alter_table('applications') as batch:
         batch.drop_column('progress')
