@@ -28,6 +28,7 @@ class Status:
     initial: bool = False    # where a new application starts
     publicity: bool = False  # 公示 runs in it: its step is due when the 公示 ends
     pays: bool = False       # recipients in it are paid monthly and certified (待遇资格认证)
+    summary: str | None = None  # the progress summary's paragraph; None: the label and the next step
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class WorkflowCatalog:
                     key=name, label=s["label"], owner=s.get("owner"), due_workdays=s.get("due_workdays"),
                     final=bool(s.get("final", False)), open=bool(s.get("open", not s.get("final", False))),
                     initial=bool(s.get("initial", False)), publicity=bool(s.get("publicity", False)),
-                    pays=bool(s.get("pays", False)),
+                    pays=bool(s.get("pays", False)), summary=s.get("summary"),
                 )
                 for name, s in spec["statuses"].items()
             }

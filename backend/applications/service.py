@@ -248,7 +248,7 @@ def progress(app: Application) -> ProgressOut:
     decision = app.decision
     summary = render_text(
         "applications/progress_summary.txt.j2",
-        status=app.status, type_name=type_name, number=app.number, label=status.label,
+        summary=status.summary, type_name=type_name, number=app.number, label=status.label,
         due=app.step_due_date if status.open else None, who=next_step.who if next_step else "",
         missing=app.missing_materials or [],
         amount=(f"{decision.monthly_amount:.2f}".rstrip("0").rstrip(".") if decision and decision.monthly_amount else None),

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from backend.applications.catalog import get_catalog
 from backend.applications.models import Application, Payment
 from backend.core.workdays import get_calendar
 from backend.monitoring.models import MonitoredPerson
@@ -329,3 +330,10 @@ def test_xuzhou_variant_is_region_configuration(world, set_today) -> None:
     app = _app(world, n)
     assert app.case_due_date == CAL.add_workdays(date(2026, 11, 2), 7)
     assert app.publicity_until == CAL.add_workdays(date(2026, 11, 2), 5)
+
+
+def test_code_asks_the_catalogue_for_statuses_by_flag() -> None:
+    c = get_catalog()
+    assert c.paying_statuses == {"paying"}
+    assert {wf.initial_status for wf in c.workflows.values()} == {"submitted"}
+    assert {k for wf in c.workflows.values() for k, s in wf.statuses.items() if s.publicity} == {"publicizing"}
