@@ -66,7 +66,7 @@ def main() -> None:
             "number": f"BENCH{i:09d}", "assistance_type": "低保", "household_id": household.id,
             "applicant_person_id": first_person + i, "area_code": "500103001", "district_code": "500103", "region": "重庆",
             "channel": "web", "filed_by": "bench", "status": "paying", "is_open": False, "submitted_on": date(2026, 9, 1),
-            "progress": {"first_payment_month": "2026-11"}, "conflict_of_interest": False, "spot_check_required": False,
+            "first_payment_month": "2026-11", "conflict_of_interest": False, "spot_check_required": False,
             "payments_suspended": i % 50 == 0, "extended": False, "version": 1, "created_at": datetime.now(UTC),
         } for i in range(n)])
         first_app = s.scalar(select(func.min(Application.id)))

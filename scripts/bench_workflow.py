@@ -96,7 +96,7 @@ def main() -> None:
                 "district_code": "500103" if i % 2 else "500110", "region": "重庆", "channel": "web",
                 "filed_by": "bench", "status": "investigating", "is_open": True, "submitted_on": today - timedelta(days=40),
                 "accepted_on": today - timedelta(days=39), "step_due_date": today + timedelta(days=(i % 3) * 5 - 5),
-                "case_due_date": today + timedelta(days=10), "progress": {}, "conflict_of_interest": False,
+                "case_due_date": today + timedelta(days=10), "conflict_of_interest": False,
                 "spot_check_required": False, "extended": False, "version": 1,
             }
             for i in range(args.open)

@@ -1,10 +1,9 @@
-"""Applications, their timeline, decisions and payments."""
+"""Applications, their timeline, decisions and payments, and the typed state of each case's procedure."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import Base
@@ -46,9 +45,24 @@ class Application(Base):
     conflict_of_interest: Mapped[bool] = mapped_column(Boolean, default=False)
     spot_check_required: Mapped[bool] = mapped_column(Boolean, default=False)
     payments_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Working state of the current procedure: home visit, economic check, 公示 dates, objections, returns.
-    # MutableDict: effects set keys in place, and must be saved even after an autoflush in between.
-    progress: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSON), default=dict)
+
+    # The procedure's own facts, written only by the workflow's effects (applications/steps.py).
+    returns_count: Mapped[int] = mapped_column(Integer, default=0)  # materials are returned once at most
+    missing_materials: Mapped[list[str]] = mapped_column(JSON, default=list)  # 一次性告知 list of the last return
+    home_visit_on: Mapped[date | None] = mapped_column(Date)
+    home_visit_investigators: Mapped[list[str] | None] = mapped_column(JSON)
+    home_visit_video: Mapped[bool | None] = mapped_column(Boolean)
+    # What the caseworker attached from the 核对 (source data, as given); the automatic report is a row
+    # of economic_check_reports.
+    economic_check_results: Mapped[dict | None] = mapped_column(JSON)
+    publicity_from: Mapped[date | None] = mapped_column(Date)
+    publicity_until: Mapped[date | None] = mapped_column(Date)
+    proposed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    spot_check_by: Mapped[str | None] = mapped_column(String(64))
+    spot_check_on: Mapped[date | None] = mapped_column(Date)
+    spot_check_note: Mapped[str | None] = mapped_column(Text)
+    first_payment_month: Mapped[str | None] = mapped_column(String(7))  # 2026-11
+    advance_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # 先行救助, paid before the decision
 
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     request_hash: Mapped[str | None] = mapped_column(String(64))
@@ -112,3 +126,53 @@ class Payment(Base):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | paid
     paid_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[Timestamp]
+
+
+class PublicityObjection(Base):
+    """An objection raised during 公示; open until a reinvestigation or a 民主评议 closes it."""
+
+    __tablename__ = "publicity_objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    raised_on: Mapped[date | None] = mapped_column(Date)  # None: carried over from before this table
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    democratic_review: Mapped[str | None] = mapped_column(Text)  # the 民主评议's conclusion, when it closed it
+
+
+class PhaseOutMonth(Base):
+    """One month of a 渐退期 schedule: the amount paid that month; after the last one, payments stop."""
+
+    __tablename__ = "phase_out_months"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-12
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+class SuspensionProposal(Base):
+    """A proposal to suspend payments (e.g. 待遇资格认证 overdue); a caseworker decides, never the system."""
+
+    __tablename__ = "suspension_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)  # the missed date that led to the proposal
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision: Mapped[str | None] = mapped_column(String(16))  # suspended | None while open
+
+
+class EconomicCheckReport(Base):
+    """One automatic 家庭经济状况核对: what each source found next to what the household declared."""
+
+    __tablename__ = "economic_check_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    report: Mapped[dict] = mapped_column(JSON)  # source data as the sources returned it

@@ -28,12 +28,12 @@ def notify_step(session: Session, app: Application, event: ApplicationEvent, *, 
     context = {
         "type_name": type_name, "number": app.number, "next_label": status_label, "status_label": status_label,
         "action_label": action_label, "due": app.step_due_date if app.is_open else None,
-        "missing": app.progress.get("missing", []),
-        "amount": _amount(decision.monthly_amount if decision else app.progress.get("advance_amount")),
+        "missing": app.missing_materials or [],
+        "amount": _amount(decision.monthly_amount if decision else app.advance_amount),
         "reasons": (decision.reasons if decision else event.note) or "",
     }
     if template == "payment_made":
-        paid = app.progress.get("advance_amount") or (decision.monthly_amount if decision else None)
+        paid = app.advance_amount or (decision.monthly_amount if decision else None)
         context.update(amount=_amount(paid), month_label=month_label(today.strftime("%Y-%m")), paid_on=today)
     notify(session, event=template, person=app.applicant, context=context, key=f"app:{app.id}:event:{event.id}",
            application_id=app.id)

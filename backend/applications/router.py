@@ -53,7 +53,7 @@ def _detail(session, actor, app: Application) -> ApplicationDetail:  # noqa: ANN
     ]
     return ApplicationDetail(
         **_summary(app).model_dump(), channel=app.channel, filed_by=app.filed_by.split(" ")[0].split(":")[0],
-        reason=app.reason, members=members, progress=app.progress,
+        reason=app.reason, members=members, progress=service.case_state_out(session, app),
         available_actions=service.available_actions(session, actor, app),
     )
 

@@ -107,12 +107,45 @@ class MemberOut(BaseModel):
     birth_date: date | None
 
 
+class DecisionOut(BaseModel):
+    outcome: str = Field(examples=["approved"])
+    amount: Decimal | None = Field(examples=[470])
+    decided_on: date
+
+
+class SuspensionProposalOut(BaseModel):
+    proposed_on: date
+    reason: str = Field(examples=["待遇资格认证逾期"])
+    due_on: date | None
+
+
+class CaseStateOut(BaseModel):
+    """Where the procedure stands: what each step recorded (the typed state of the case)."""
+
+    returns: int = 0
+    missing: list[str] = Field(default_factory=list, description="一次性告知需要补正的材料")
+    home_visit_on: date | None = None
+    home_visit_investigators: list[str] = Field(default_factory=list)
+    economic_check_recorded: bool = Field(default=False, description="核对结果已附在调查里")
+    economic_check_available: bool = Field(default=False, description="自动核对报告已生成")
+    publicity_from: date | None = None
+    publicity_until: date | None = None
+    proposed_amount: Decimal | None = None
+    objection_open: bool = False
+    spot_check_on: date | None = None
+    decision: DecisionOut | None = None
+    first_payment_month: str | None = Field(default=None, examples=["2026-11"])
+    advance_amount: Decimal | None = None
+    phase_out: dict[str, Decimal] = Field(default_factory=dict, description="渐退期：月份 → 金额")
+    suspension_proposal: SuspensionProposalOut | None = Field(default=None, description="待工作人员确认的暂停发放建议")
+
+
 class ApplicationDetail(ApplicationSummary):
     channel: str
     filed_by: str
     reason: str | None
     members: list[MemberOut]
-    progress: dict[str, Any]
+    progress: CaseStateOut
     available_actions: list[str] = Field(examples=[["accept", "return", "withdraw"]])
 
 

@@ -7,10 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.applications import case_state
 from backend.applications.access import active_delegation, workflow_roles
 from backend.applications.models import Application, ApplicationEvent
 from backend.delegations.models import Delegation
-from backend.applications.schemas import ApplicationIn, NextStep, ProgressOut, StepIn, TimelineEntry
+from backend.applications.schemas import (
+    ApplicationIn, CaseStateOut, DecisionOut, NextStep, ProgressOut, StepIn, SuspensionProposalOut, TimelineEntry,
+)
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
 from backend.core import clock
@@ -123,9 +126,9 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
         assistance_type=body.assistance_type, subtype=body.subtype, household_id=household.id,
         applicant_person_id=applicant.id, area_code=area.code, district_code=area.parent_code,
         region=area.standards_region, channel=body.channel if actor.kind != "staff" else "counter",
-        filed_by=filed_by, delegation_id=delegation_id, reason=body.reason, status="submitted",
+        filed_by=filed_by, delegation_id=delegation_id, reason=body.reason,
+        status=engine.catalog.get(body.assistance_type, body.subtype).initial_status,
         submitted_on=engine.today, conflict_of_interest=conflict, idempotency_key=key, request_hash=request_hash,
-        progress={},
     )
     session.add(app)
     session.flush()
@@ -245,13 +248,32 @@ def progress(app: Application) -> ProgressOut:
     decision = app.decision
     summary = render_text(
         "applications/progress_summary.txt.j2",
-        status=app.status, type_name=type_name, number=app.number, label=status.label,
+        summary=status.summary, type_name=type_name, number=app.number, label=status.label,
         due=app.step_due_date if status.open else None, who=next_step.who if next_step else "",
-        missing=app.progress.get("missing", []),
+        missing=app.missing_materials or [],
         amount=(f"{decision.monthly_amount:.2f}".rstrip("0").rstrip(".") if decision and decision.monthly_amount else None),
         reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
     )
     return ProgressOut(
         number=app.number, assistance_type=type_name, status=app.status, status_label=status.label,
         steps=timeline(app), next_step=next_step, case_due_date=app.case_due_date, summary=summary,
+    )
+
+
+def case_state_out(session: Session, app: Application) -> CaseStateOut:
+    decision = app.decision
+    proposal = case_state.open_suspension_proposal(session, app)
+    return CaseStateOut(
+        returns=app.returns_count or 0, missing=app.missing_materials or [], home_visit_on=app.home_visit_on,
+        home_visit_investigators=app.home_visit_investigators or [],
+        economic_check_recorded=bool(app.economic_check_results),
+        economic_check_available=case_state.has_economic_check_report(session, app),
+        publicity_from=app.publicity_from, publicity_until=app.publicity_until, proposed_amount=app.proposed_amount,
+        objection_open=case_state.open_objection(session, app) is not None, spot_check_on=app.spot_check_on,
+        decision=DecisionOut(outcome=decision.outcome, amount=decision.monthly_amount, decided_on=decision.decided_on)
+        if decision else None,
+        first_payment_month=app.first_payment_month, advance_amount=app.advance_amount,
+        phase_out=case_state.payment_plan(session, app).phase_out,
+        suspension_proposal=SuspensionProposalOut(proposed_on=proposal.proposed_on, reason=proposal.reason,
+                                                  due_on=proposal.due_on) if proposal else None,
     )

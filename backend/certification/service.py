@@ -15,6 +15,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.applications.case_state import propose_suspension
+from backend.applications.catalog import get_catalog
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.core import clock
@@ -83,14 +85,14 @@ class RunSummary:
 
 def run(session: Session, today: date) -> RunSummary:
     summary = RunSummary()
-    for app in session.scalars(select(Application).where(Application.status == "paying")):
+    for app in session.scalars(select(Application).where(Application.status.in_(get_catalog().paying_statuses))):
         if session.scalars(select(CertificationSchedule.id).where(CertificationSchedule.application_id == app.id)).first() is None:
             schedule_for(session, app, app.closed_on or today)
             summary.scheduled += 1
     base = get_settings().public_base_url
     for s in session.scalars(select(CertificationSchedule).order_by(CertificationSchedule.id)):
         app = session.get(Application, s.application_id)
-        if app.status != "paying":
+        if app.status not in get_catalog().paying_statuses:
             continue
         remind_from = s.next_due - timedelta(days=rule(app.region, "remind_days_before"))
         grace_end = s.next_due + timedelta(days=rule(app.region, "grace_days"))
@@ -105,7 +107,7 @@ def run(session: Session, today: date) -> RunSummary:
                    application_id=app.id, context={"link": f"{base}/face/{token}"})
             s.state, summary.warned = "overdue", summary.warned + 1
         elif s.state == "overdue" and today > grace_end:
-            app.progress["suspension_proposed"] = {"on": today.isoformat(), "reason": "待遇资格认证逾期", "due": s.next_due.isoformat()}
+            propose_suspension(session, app, reason="待遇资格认证逾期", on=today, due_on=s.next_due)
             audit(session, actor="system", channel="system", action="certification.propose_suspension",
                   entity_type="application", entity_id=app.number, detail={"due": s.next_due.isoformat()})
             s.state, summary.proposed = "suspension_proposed", summary.proposed + 1

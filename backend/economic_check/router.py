@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from backend.applications.access import audited_view, view_basis
+from backend.applications.case_state import latest_economic_check_report
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep, require_staff
 from backend.core.db import SessionDep
@@ -19,7 +20,7 @@ def economic_check(number: ApplicationNumber, session: SessionDep, actor: ActorD
     require_staff(actor)
     app = get_by_number(session, number)
     audited_view(session, actor, app, "application.read_economic_check")
-    return app.progress.get("economic_check_report") or {"pending": True, "message": "还有家庭成员没有签核对授权书，核对尚未开始。"}
+    return latest_economic_check_report(session, app) or {"pending": True, "message": "还有家庭成员没有签核对授权书，核对尚未开始。"}
 
 
 @router.post("/{number}/economic-check", summary="立即核对（授权书已签，或工作人员协助签署后）",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from backend.applications.case_state import store_economic_check_report
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.economic_check.adapters import DataSource, PersonRef, build_sources
@@ -44,7 +45,7 @@ def run_check(session: Session, app: Application, sources: list[DataSource] | No
         for k in labels
     ]
     report = {"people": people, "comparison": comparison, "sources": [s.name for s in sources]}
-    app.progress["economic_check_report"] = report
+    store_economic_check_report(session, app, report)
     audit(session, actor="system", channel="system", action="economic_check.run", entity_type="application",
           entity_id=app.number, detail={"sources": len(sources), "people": len(people),
                                         "differences": [c["item"] for c in comparison if c["differs"]]})

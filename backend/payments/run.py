@@ -2,8 +2,8 @@
 
     python -m backend.payments.run --month 2026-12 [--paid-on 2026-12-10]
 
-Every application in `paying` whose first payment month has come gets the month's payment, unless its
-payments are suspended or its 渐退期 is over. The amount is the decision's, or the 渐退期 schedule's.
+Every application in a paying status (`pays: true` in workflows.yaml) whose first payment month has
+come gets the month's payment, unless its payments are suspended or its 渐退期 is over. The amount is the decision's, or the 渐退期 schedule's.
 A second run for the same month creates nothing new (the database refuses a second payment for the
 same application, month and kind), so a run that stopped half-way is simply run again.
 """
@@ -18,6 +18,8 @@ from decimal import Decimal
 from sqlalchemy import and_, insert, select
 from sqlalchemy.orm import Session
 
+from backend.applications.case_state import payment_plans
+from backend.applications.catalog import get_catalog
 from backend.applications.models import Application, Decision, Payment
 from backend.core import clock
 from backend.core.db import get_sessionmaker
@@ -60,40 +62,26 @@ def _progress(done: int, total: int, started: float) -> None:
     print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:,.0f}/s", end="", file=sys.stderr, flush=True)
 
 
-def amount_for(month: str, decision_amount: Decimal, progress: dict) -> Decimal | None:
-    """The month's amount, or None when a 渐退期 has run out."""
-    phase = progress.get("phase_out")
-    if not phase:
-        return decision_amount
-    y0, m0 = (int(x) for x in phase["from_month"].split("-"))
-    y, m = (int(x) for x in month.split("-"))
-    index = (y - y0) * 12 + (m - m0)
-    if index < 0:
-        return decision_amount
-    if index >= len(phase["amounts"]):
-        return None
-    return Decimal(phase["amounts"][index])
-
-
 def run(session: Session, month: str, paid_on: date, *, show_progress: bool = False) -> RunSummary:
     summary = RunSummary(month=month)
     rows = session.execute(
-        select(Application.id, Application.assistance_type, Application.applicant_person_id, Application.progress,
+        select(Application.id, Application.assistance_type, Application.applicant_person_id,
                Application.payments_suspended, Decision.monthly_amount, Payment.id.label("paid_id"))
         .join(Decision, Decision.application_id == Application.id)
         .outerjoin(Payment, and_(Payment.application_id == Application.id, Payment.month == month, Payment.kind == "monthly"))
-        .where(Application.status == "paying", Decision.outcome == "approved")
+        .where(Application.status.in_(get_catalog().paying_statuses), Decision.outcome == "approved")
         .order_by(Application.id)
     ).all()
+    plans = payment_plans(session, (r.id for r in rows if r.paid_id is None and not r.payments_suspended))
     due: list[tuple[int, str, int, Decimal]] = []
-    for app_id, atype, person_id, progress, suspended, amount, paid_id in rows:
+    for app_id, atype, person_id, suspended, amount, paid_id in rows:
         if paid_id is not None:
             summary.already_paid += 1
         elif suspended:
             summary.suspended += 1
-        elif (progress or {}).get("first_payment_month", month) > month:
+        elif not plans[app_id].due(month):
             summary.not_yet_due += 1
-        elif (this := amount_for(month, amount, progress or {})) is None:
+        elif (this := plans[app_id].amount_for(month, amount)) is None:
             summary.phase_out_ended += 1
         else:
             due.append((app_id, atype, person_id, this))

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from backend.applications.case_state import open_suspension_proposal
 from backend.applications.models import Application
 from backend.core import clock
 from backend.core.clock import CHINA
@@ -32,6 +33,8 @@ def test_all_signatures_start_the_economic_check_with_differences_highlighted(wo
     people = world.client.get(f"/api/v1/liveness/applications/{n}/signatures", headers=world.caseworker).json()["signers"]
     pending = world.client.get(f"/api/v1/applications/{n}/economic-check", headers=world.caseworker).json()
     assert pending["pending"] is True
+    detail = world.client.get(f"/api/v1/applications/{n}", headers=world.caseworker).json()
+    assert detail["progress"]["economic_check_available"] is False
     for p in people:  # the non-face path: a caseworker witnesses each signature
         resp = world.client.post(f"/api/v1/liveness/applications/{n}/signatures/staff-assisted",
                                  json={"person_id": p["person_id"], "note": "入户核实本人签字"}, headers=world.caseworker)
@@ -39,6 +42,8 @@ def test_all_signatures_start_the_economic_check_with_differences_highlighted(wo
     report = world.client.get(f"/api/v1/applications/{n}/economic-check", headers=world.caseworker).json()
     assert report["sources"] == list(SOURCES)
     assert [p["name"] for p in report["people"]] == ["王秀兰", "王强"]
+    detail = world.client.get(f"/api/v1/applications/{n}", headers=world.caseworker).json()
+    assert detail["progress"]["economic_check_available"] is True
     items = {c["item"]: c for c in report["comparison"]}
     assert items["月收入（元）"]["declared"] == 300.0
     assert all(c["differs"] == (c["found"] > c["declared"] * (1.1 if "元" in c["item"] else 1) + (1 if "元" in c["item"] else 0))
@@ -112,8 +117,13 @@ def test_certification_reminds_warns_and_only_proposes_a_suspension(world, set_t
     assert certification_run(world.session, date(2027, 2, 4)).proposed == 0  # within the 15 days' grace
     assert certification_run(world.session, date(2027, 2, 5)).proposed == 1
     world.session.refresh(app)
-    assert app.progress["suspension_proposed"]["reason"] == "待遇资格认证逾期"
+    assert open_suspension_proposal(world.session, app).reason == "待遇资格认证逾期"
     assert app.payments_suspended is False and app.status == "paying"  # a person decides, never the schedule
+    detail = world.client.get(f"/api/v1/applications/{app.number}", headers=world.caseworker).json()
+    assert detail["progress"]["suspension_proposal"] == {
+        "proposed_on": "2027-02-05", "reason": "待遇资格认证逾期", "due_on": "2027-01-20"}
+    world.act(app.number, "suspend_payments", world.caseworker, "认证逾期，暂停发放")
+    assert open_suspension_proposal(world.session, app) is None  # the caseworker's decision settles it
 
 
 def test_certifying_by_face_or_with_staff_moves_the_next_date(world, set_today) -> None:

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from backend.applications.catalog import get_catalog
 from backend.applications.models import Application, Payment
 from backend.core.workdays import get_calendar
 from backend.monitoring.models import MonitoredPerson
@@ -49,7 +50,7 @@ def test_dibao_from_submission_to_payment_across_mid_autumn_and_national_day(wor
     stored = _app(world, n)
     # 重庆 region limit: 20 working days from acceptance; 1–7 October are holidays, 10 October is worked.
     assert stored.case_due_date == date(2026, 10, 30)
-    assert stored.progress["publicity_until"] == "2026-10-15"
+    assert stored.publicity_until == date(2026, 10, 15)
     set_today(date(2026, 10, 12))
     refused = world.act(n, "close_publicity", world.caseworker, expect=409)
     assert refused["error"]["code"] == "publicity_running"
@@ -61,7 +62,7 @@ def test_dibao_from_submission_to_payment_across_mid_autumn_and_national_day(wor
     stored = _app(world, n)
     assert stored.decision.monthly_amount == 470  # 770 − 300, one person
     assert "低于重庆市城市低保标准770元" in stored.decision.reasons
-    assert stored.progress["first_payment_month"] == "2026-11"  # paid from the month after the decision
+    assert stored.first_payment_month == "2026-11"  # paid from the month after the decision
     progress = world.client.get(f"/api/v1/applications/{n}/progress", headers=world.applicant).json()
     assert [s["action"] for s in progress["steps"]] == [
         "submit", "accept", "start_investigation", "record_home_visit", "attach_economic_check", "propose",
@@ -328,4 +329,11 @@ def test_xuzhou_variant_is_region_configuration(world, set_today) -> None:
         world.act(n, action, cw, **data)
     app = _app(world, n)
     assert app.case_due_date == CAL.add_workdays(date(2026, 11, 2), 7)
-    assert app.progress["publicity_until"] == CAL.add_workdays(date(2026, 11, 2), 5).isoformat()
+    assert app.publicity_until == CAL.add_workdays(date(2026, 11, 2), 5)
+
+
+def test_code_asks_the_catalogue_for_statuses_by_flag() -> None:
+    c = get_catalog()
+    assert c.paying_statuses == {"paying"}
+    assert {wf.initial_status for wf in c.workflows.values()} == {"submitted"}
+    assert {k for wf in c.workflows.values() for k, s in wf.statuses.items() if s.publicity} == {"publicizing"}
