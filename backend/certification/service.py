@@ -1,9 +1,10 @@
 """待遇资格认证: schedules, reminders, grace, overdue warnings and suspension proposals.
 
-run() is the daily pass (python -m backend.certification.run). A recipient is reminded before the due date (with a one-time face link), warned after it,
-and after the grace period a suspension is proposed on the case for a caseworker to confirm or not
-(the workflow's suspend_payments). Payments never stop by themselves. A passed face check for purpose
-"certification" (FaceCheckPassed) or a caseworker who saw the person certifies.
+run() is the daily pass (python -m backend.certification.run). A recipient is reminded before the due
+date (with a one-time face link), warned after it, and after the grace period a suspension is proposed
+on the case for a caseworker to confirm or not (the workflow's suspend_payments). Payments never stop by
+themselves. A passed face check for purpose "certification" (FaceCheckPassed) or a caseworker who saw
+the person certifies.
 """
 
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from backend.applications.case_state import propose_suspension
 from backend.applications.catalog import get_catalog
 from backend.applications.models import Application
 from backend.audit.service import record as audit
+from backend.certification.models import CertificationSchedule
 from backend.core import clock
 from backend.core.settings import get_settings
-from backend.certification.models import CertificationSchedule
 from backend.facecheck.events import FaceCheckPassed
 from backend.facecheck.service import create_session
 from backend.notifications.service import notify
