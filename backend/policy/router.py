@@ -9,7 +9,7 @@ from backend.core.errors import ErrorResponse, NotFound
 from backend.core.fields import SaneDate, ShortText
 from backend.policy import service
 from backend.policy.schemas import PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut
-from backend.policy.standards import get_catalogue
+from backend.eligibility.standards import get_catalogue
 
 router = APIRouter(prefix="/policy", tags=["政策 policy"])
 

@@ -1,4 +1,5 @@
-"""Policy answers: type × aspect × region, always computed from the data files, never hard-coded."""
+"""Policy answers: type × aspect × region. The prose is `data/catalogue.yaml`; every figure in it comes
+from the region's file read by `backend.eligibility.standards`, the same one the pre-check uses."""
 
 import re
 from datetime import date
@@ -10,16 +11,22 @@ import yaml
 from backend.core.errors import NotFound
 from backend.core.templates import cn_date, render_text, text_env
 from backend.policy.schemas import PolicyAnswer
-from backend.policy.standards import StandardsCatalogue
+from backend.eligibility.standards import Region, StandardsCatalogue, StandardVersion
 
 CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
-# 低保边缘 income line as a multiple of the 低保 standard (some cities use 2).
-EDGE_FACTOR = 1.5
 
 
 def _tidy(text: str) -> str:
     """Folded YAML leaves a space at each line break; Chinese does not want one after punctuation."""
     return re.sub(r"(?<=[，。；：、）])\s+", "", text.strip())
+
+
+def _figures(region: Region, std: StandardVersion) -> dict:
+    """What the templates may quote besides `std`: the 低保边缘 factor and lines, computed by eligibility."""
+    return {
+        "edge_factor": region.limits.edge_factor,
+        "edge": {"urban": region.edge_line(std, rural=False), "rural": region.edge_line(std, rural=True)},
+    }
 
 
 @lru_cache
@@ -46,7 +53,7 @@ def answer(
         raise NotFound(f"{region.full_name}在{cn_date(on)}还没有可用的标准数据。", code="no_standard")
     effective = std.effective_label or (cn_date(std.effective_from) if std.effective_from else None)
     if "text" in entry:
-        text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std))
+        text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std, **_figures(region, std)))
         return PolicyAnswer(answer=text, region=region.key, **base)
     text = render_text(
         entry["template"],
@@ -54,6 +61,6 @@ def answer(
         region=region,
         std=std,
         effective=effective,
-        edge_factor=EDGE_FACTOR,
+        **_figures(region, std),
     )
     return PolicyAnswer(answer=text, region=region.key, **base)

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.policy.standards import StandardsCatalogue, get_catalogue
+from backend.eligibility.standards import StandardsCatalogue, get_catalogue
 
 
 @pytest.mark.parametrize(
@@ -56,14 +56,13 @@ def test_unknown_region_is_a_clear_chinese_404(client: TestClient) -> None:
 
 
 def test_changing_the_data_file_changes_the_answer(tmp_path) -> None:
-    data = tmp_path / "standards.yaml"
-    data.write_text(
-        "regions:\n  重庆:\n    full_name: 重庆市\n    versions:\n"
-        "      - {effective_from: 2027-01-01, source: 新文件, dibao: {urban: 800, rural: 660}, tekun: null}\n"
-        "      - {effective_from: null, source: 旧, dibao: {urban: 770, rural: 630}, tekun: null}\n",
+    (tmp_path / "重庆.yaml").write_text(
+        "full_name: 重庆市\nlimits: {edge_factor: 1.5, financial_assets_months: 24, max_homes: 1}\nversions:\n"
+        "  - {effective_from: 2027-01-01, source: 新文件, dibao: {urban: 800, rural: 660}, tekun: null}\n"
+        "  - {effective_from: null, source: 旧, dibao: {urban: 770, rural: 630}, tekun: null}\n",
         encoding="utf-8",
     )
-    catalogue = StandardsCatalogue.from_file(data)
+    catalogue = StandardsCatalogue.from_dir(tmp_path)
     region = catalogue.resolve("重庆")
     assert catalogue.in_force(region, date(2026, 12, 31)).dibao.urban == 770
     assert catalogue.in_force(region, date(2027, 1, 1)).dibao.urban == 800
