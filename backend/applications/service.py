@@ -7,13 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.applications.access import active_delegation, workflow_roles
+from backend.applications.access import workflow_roles
 from backend.applications.models import Application, ApplicationEvent
-from backend.delegations.models import Delegation
+from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import ApplicationIn, NextStep, ProgressOut, StepIn, TimelineEntry
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
-from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
 from backend.notifications.service import notify_phone
@@ -197,8 +196,7 @@ def _one_open_emergency(session: Session, applicant: Person) -> None:
 def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
     """The caller's own applications and those of people who delegated "query" to them."""
     own = select(Person.id).where(Person.phone_hash == actor.phone_hash)
-    principals = [d.principal_person_id for d in session.scalars(select(Delegation).where(Delegation.helper_person_id.in_(own)))
-                  if "query" in d.scope and d.active_at(clock.now())]
+    principals = [d.principal_person_id for d in active_delegations(session, scope="query", helper_phone_hash=actor.phone_hash or "")]
     return list(session.scalars(
         select(Application).where(Application.applicant_person_id.in_(own) | Application.applicant_person_id.in_(principals))
         .order_by(Application.id.desc()).limit(20)
@@ -248,7 +246,7 @@ def progress(app: Application) -> ProgressOut:
         status=app.status, type_name=type_name, number=app.number, label=status.label,
         due=app.step_due_date if status.open else None, who=next_step.who if next_step else "",
         missing=app.progress.get("missing", []),
-        amount=(f"{decision.monthly_amount:.2f}".rstrip("0").rstrip(".") if decision and decision.monthly_amount else None),
+        amount=decision.monthly_amount if decision and decision.monthly_amount else None,
         reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
     )
     return ProgressOut(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from backend.applications.access import active_delegation, audited_view, person_districts, view_basis
+from backend.applications.access import audited_view, person_districts, view_basis
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep, require_staff
 from backend.audit.service import record as audit
@@ -15,6 +15,7 @@ from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden, No
 from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText, Text
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
+from backend.delegations.repository import active_delegation
 from backend.liveness import service
 from backend.liveness.engine import ACTION_PROMPTS, FaceEngine, FaceImageError
 from backend.notifications.service import notify
