@@ -10,7 +10,13 @@ import yaml
 
 from backend.core.errors import NotFound
 from backend.core.templates import cn_date, render_text, text_env
-from backend.policy.schemas import PolicyAnswer
+from typing import get_args
+
+from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
+from backend.applications.workflow import WorkflowCatalog
+from backend.policy.schemas import (
+    DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
+)
 from backend.eligibility.standards import Region, StandardsCatalogue, StandardVersion
 
 CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
@@ -64,3 +70,20 @@ def answer(
         **_figures(region, std),
     )
     return PolicyAnswer(answer=text, region=region.key, **base)
+
+
+def offer(catalogue: StandardsCatalogue, workflows: WorkflowCatalog, *, region_name: str | None) -> OfferOut:
+    """The regions, the types answered and filed online (from workflows.yaml) and every default."""
+    filing: dict[str, list[str]] = {}
+    for key in workflows.workflows:
+        kind, _, subtype = key.partition("/")
+        filing.setdefault(kind, []).extend([subtype] if subtype else [])
+    region = catalogue.resolve(region_name) or catalogue.default
+    return OfferOut(
+        region=region.key, default_region=catalogue.default.key, regions=[r.key for r in catalogue.regions],
+        question_types=list(get_args(AssistanceType)), aspects=list(get_args(Aspect)),
+        default_type=DEFAULT_TYPE, default_aspect=DEFAULT_ASPECT,
+        filing_types=[FilingTypeOut(assistance_type=k, subtypes=v, default_subtype=DEFAULT_SUBTYPES.get(k))
+                      for k, v in filing.items()],
+        emergency=EmergencyOut(assistance_type=EMERGENCY[0], subtype=EMERGENCY[1]),
+    )

@@ -90,3 +90,16 @@ def test_conditions_of_dibao_need_the_region_and_unknown_topics_offer_a_person(c
     assert client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "条件"}).json()["needs_region"]
     other = client.get("/api/v1/policy/answer", params={"assistance_type": "医疗救助", "aspect": "条件"}).json()
     assert "转人工" in other["answer"]
+
+
+def test_the_offer_gives_the_assistant_its_defaults(client: TestClient) -> None:
+    body = client.get("/api/v1/policy/offer").json()
+    assert (body["region"], body["default_region"], body["regions"]) == ("重庆", "重庆", ["重庆", "武汉", "常州"])
+    assert (body["default_type"], body["default_aspect"]) == ("低保", "标准")
+    assert "低保边缘" in body["question_types"] and "时限" in body["aspects"]
+    filing = {t["assistance_type"]: t for t in body["filing_types"]}
+    assert set(filing) == {"低保", "特困", "临时救助"}
+    assert filing["临时救助"]["default_subtype"] == "支出型" and set(filing["临时救助"]["subtypes"]) == {"支出型", "急难型"}
+    assert filing["低保"] == {"assistance_type": "低保", "subtypes": [], "default_subtype": None}
+    assert body["emergency"] == {"assistance_type": "临时救助", "subtype": "急难型"}
+    assert client.get("/api/v1/policy/offer", params={"region": "武昌区"}).json()["region"] == "武汉"
