@@ -30,6 +30,16 @@ def person_districts(session: Session, person_id: int) -> set[str]:
     return set(session.scalars(as_member.union(as_obligor, paper_districts(session, person_id))))
 
 
+def district_scope(actor: Actor, requested: str | None = None) -> str | None:
+    """The district a staff list or report covers: an admin's choice (None: all districts), otherwise the
+    caller's own; asking for another district is refused."""
+    if actor.role == "admin":
+        return requested
+    if requested and requested != actor.district_code:
+        raise Forbidden("只能查看本辖区。", code="other_district")
+    return actor.district_code
+
+
 def view_basis(session: Session, actor: Actor, app: Application) -> str:
     """Why this actor may read the application: staff, admin, applicant or helper. Raises 403 otherwise."""
     if actor.kind == "staff":

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.applications.access import workflow_roles
-from backend.applications.models import Application, ApplicationEvent
+from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import ApplicationIn, NextStep, ProgressOut, StepIn, TimelineEntry
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
@@ -191,6 +191,21 @@ def _one_open_emergency(session: Session, applicant: Person) -> None:
                 "情况更急了，请直接打街道（乡镇）值班电话或拨打110、120。",
                 details={"number": app.number},
             )
+
+
+def in_district(session: Session, *, district_code: str | None, status: str | None, limit: int, offset: int) -> list[Application]:
+    """Applications of one district (None: every district), newest first."""
+    query = select(Application).order_by(Application.id.desc()).limit(limit).offset(offset)
+    if district_code is not None:
+        query = query.where(Application.district_code == district_code)
+    if status:
+        query = query.where(Application.status == status)
+    return list(session.scalars(query))
+
+
+def payments(session: Session, app: Application) -> list[Payment]:
+    return list(session.scalars(
+        select(Payment).where(Payment.application_id == app.id).order_by(Payment.month.desc(), Payment.id.desc())))
 
 
 def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
