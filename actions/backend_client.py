@@ -1,13 +1,19 @@
-"""The one place the action server talks to the backend: HTTP with timeouts and a service credential.
+"""The one place the action server talks to the backend: HTTP with timeouts and a service credential,
+its errors, and `call`, which turns those errors into something said to the person.
 
-Configuration comes from the environment: BACKEND_URL, SERVICE_TOKEN, BACKEND_TIMEOUT_SECONDS.
+Configuration comes from the environment: BACKEND_URL, SERVICE_TOKEN, BACKEND_TIMEOUT_SECONDS,
+OFFER_TTL_SECONDS (how long the backend's offer — regions, types, defaults — is kept).
 """
 
 import logging
 import os
-from typing import Any
+import time
+from collections.abc import Awaitable
+from typing import Any, Protocol, TypeVar
 
 import httpx
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +32,26 @@ class BackendError(Exception):
         self.message = message
 
 
+class Dispatcher(Protocol):
+    def utter_message(self, text: str | None = None, response: str | None = None, **kwargs: Any) -> None: ...
+
+
+async def call(dispatcher: Dispatcher, request: Awaitable[T]) -> T | None:
+    """Run a backend call from an action; say what went wrong in plain words and return None if it failed."""
+    try:
+        return await request
+    except BackendUnavailable:
+        dispatcher.utter_message(response="utter_backend_unavailable")
+    except BackendError as err:
+        dispatcher.utter_message(text=err.message)
+    return None
+
+
 class BackendClient:
-    def __init__(self, base_url: str, token: str, timeout: float = 5.0, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, base_url: str, token: str, timeout: float = 5.0, transport: httpx.AsyncBaseTransport | None = None,
+                 offer_ttl: float = 300.0):
+        self._offer_ttl = offer_ttl
+        self._offer: tuple[float, dict[str, Any]] | None = None
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
@@ -41,6 +65,7 @@ class BackendClient:
             os.environ.get("BACKEND_URL", "http://127.0.0.1:8000"),
             os.environ.get("SERVICE_TOKEN", ""),
             float(os.environ.get("BACKEND_TIMEOUT_SECONDS", "5")),
+            offer_ttl=float(os.environ.get("OFFER_TTL_SECONDS", "300")),
         )
 
     async def _request(self, method: str, path: str, *, citizen_token: str | None = None, channel: str = "chat",
@@ -62,6 +87,15 @@ class BackendClient:
             except (ValueError, KeyError, TypeError):
                 raise BackendError(resp.status_code, "unknown", "请求没有成功。") from None
         return resp.json()
+
+    async def offer(self) -> dict[str, Any]:
+        """The default region, the types answered and filed online with their subtypes, and the defaults.
+        The backend owns them; kept here for OFFER_TTL_SECONDS so a conversation turn does not ask each time."""
+        if self._offer is not None and self._offer[0] > time.monotonic():
+            return self._offer[1]
+        body = await self._request("GET", "/policy/offer")
+        self._offer = (time.monotonic() + self._offer_ttl, body)
+        return body
 
     async def policy_answer(self, *, assistance_type: str, aspect: str, region: str | None) -> dict[str, Any]:
         params = {"assistance_type": assistance_type, "aspect": aspect}

@@ -9,7 +9,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
-from actions.backend_client import BackendError, BackendUnavailable, get_client
+from actions.backend_client import call, get_client
 
 Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
@@ -20,26 +20,22 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-async def _backend(dispatcher: CollectingDispatcher, call) -> Any:  # noqa: ANN001
-    """Run a backend call; say what went wrong in plain words and return None if it failed."""
-    try:
-        return await call
-    except BackendUnavailable:
-        dispatcher.utter_message(response="utter_backend_unavailable")
-    except BackendError as err:
-        dispatcher.utter_message(text=err.message)
-    return None
+def _phone(value: Any, dispatcher: CollectingDispatcher) -> str | None:
+    """The one reading of a typed phone number; says so when it is not one."""
+    phone = parsing.parse_phone(_text(value))
+    if phone is None:
+        dispatcher.utter_message(response="utter_phone_invalid")
+    return phone
 
 
 class SharedValidators:
     """Validators for slots several forms ask: phones and codes, names, ID numbers, streets."""
 
     async def validate_verify_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        phone = parsing.parse_phone(_text(value))
+        phone = _phone(value, dispatcher)
         if phone is None:
-            dispatcher.utter_message(response="utter_phone_invalid")
             return {"verify_phone": None}
-        if await _backend(dispatcher, get_client().request_code(phone)) is None:
+        if await call(dispatcher, get_client().request_code(phone)) is None:
             return {"verify_phone": None}
         return {"verify_phone": phone, "verify_code": None}
 
@@ -49,17 +45,29 @@ class SharedValidators:
         if text == "ok" and tracker.get_slot("citizen_token"):
             return {"verify_code": "ok"}  # already verified (the form re-checks filled slots when it resumes)
         if "重发" in text or "没收到" in text:
-            if phone and await _backend(dispatcher, get_client().request_code(phone)) is not None:
+            if phone and await call(dispatcher, get_client().request_code(phone)) is not None:
                 dispatcher.utter_message(response="utter_code_resent")
             return {"verify_code": None}
         code = parsing.parse_code(text)
         if code is None or not phone:
             dispatcher.utter_message(response="utter_code_wrong")
             return {"verify_code": None}
-        token = await _backend(dispatcher, get_client().verify_code(phone, code))
+        token = await call(dispatcher, get_client().verify_code(phone, code))
         if token is None:
             return {"verify_code": None}
         return {"verify_code": "ok", "citizen_token": token, "verified_phone": phone, "phone_verified": True}
+
+    async def validate_applicant_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        """The applicant's own phone (every form): kept if it is the verified one, otherwise it gets a code."""
+        phone = _phone(value, dispatcher)
+        if phone is None:
+            return {"applicant_phone": None}
+        if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone") == phone:
+            return {"applicant_phone": phone}
+        if await call(dispatcher, get_client().request_code(phone)) is None:
+            return {"applicant_phone": None}
+        return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,
+                "phone_verified": False}
 
     def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         name = parsing.parse_name(_text(value))
@@ -69,7 +77,7 @@ class SharedValidators:
 
     async def _check_id(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
         number = parsing.parse_id_number(_text(value))
-        result = await _backend(dispatcher, get_client().check_id(number))
+        result = await call(dispatcher, get_client().check_id(number))
         if result is None:
             return {slot: None}
         if result["valid"]:
@@ -84,7 +92,7 @@ class SharedValidators:
         return await self._check_id("applicant_id", value, dispatcher, tracker)
 
     async def validate_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        found = await _backend(dispatcher, get_client().search_areas(_text(value)))
+        found = await call(dispatcher, get_client().search_areas(_text(value)))
         if found is None:
             return {"street": None}
         streets = [a for a in found if a["level"] == "street"]
@@ -189,26 +197,19 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
         return {"helper_name": name}
 
     async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        phone = parsing.parse_phone(_text(value))
+        if tracker.get_slot("filing_for") != "other":
+            return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
+        phone = _phone(value, dispatcher)
         if phone is None:
-            dispatcher.utter_message(response="utter_phone_invalid")
             return {"applicant_phone": None}
-        if tracker.get_slot("filing_for") == "other":
-            principal = {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"), "phone": phone}
-            helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
-                      "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
-            sent = await _backend(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper))
-            if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
-                # A recorded person's code goes to the phone on record, not the one typed here: say where.
-                dispatcher.utter_message(text=sent["message"])
-            return {"applicant_phone": phone if sent is not None else None, "consent_code": None}
-        if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone") == phone:
-            return {"applicant_phone": phone}
-        # Filing for oneself: this phone must be the person's own, so it gets a code.
-        if await _backend(dispatcher, get_client().request_code(phone)) is None:
-            return {"applicant_phone": None}
-        return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,
-                "phone_verified": False}
+        principal = {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"), "phone": phone}
+        helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
+                  "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
+        sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper))
+        if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
+            # A recorded person's code goes to the phone on record, not the one typed here: say where.
+            dispatcher.utter_message(text=sent["message"])
+        return {"applicant_phone": phone if sent is not None else None, "consent_code": None}
 
     async def validate_consent_code(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if value == "ok" and tracker.get_slot("delegation_id"):
@@ -225,7 +226,7 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
             "scope": ["apply", "query", "notices"],
             "consent": {"method": "otp", "code": code},
         }
-        created = await _backend(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))
+        created = await call(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))
         if created is None:
             return {"consent_code": None}
         return {"consent_code": "ok", "delegation_id": float(created["id"])}
@@ -291,17 +292,6 @@ class ValidateEmergencyForm(SharedValidators, FormValidationAction):
     def validate_emergency_what(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
         return {"emergency_what": text[:300] if text else None}
-
-    async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        phone = parsing.parse_phone(_text(value))
-        if phone is None:
-            dispatcher.utter_message(response="utter_phone_invalid")
-            return {"applicant_phone": None}
-        if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone") == phone:
-            return {"applicant_phone": phone}
-        if await _backend(dispatcher, get_client().request_code(phone)) is None:
-            return {"applicant_phone": None}
-        return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None}
 
 
 class ValidateComplaintForm(FormValidationAction):

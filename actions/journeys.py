@@ -7,8 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import get_client
-from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, _backend
+from actions.backend_client import call, get_client
+from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
 
 APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
@@ -52,9 +52,13 @@ class ActionPrecheck(Action):
         members = [{"name": "申请人", "age": int(tracker.get_slot("applicant_age") or 40), "monthly_income": income,
                     "labour_ability": "none" if ill else "full"}]
         members += [{"name": f"家人{i}", "relation": "其他"} for i in range(1, size)]
-        body = {"region": tracker.get_slot("region") or "重庆", "members": members, "savings": tracker.get_slot("savings") or 0}
-        result = await _backend(dispatcher, get_client().precheck(body))
         events: list[EventType] = _reset(("household_size", "monthly_income", "savings", "applicant_age", "illness_or_disability"))
+        offer = await call(dispatcher, get_client().offer())
+        if offer is None:
+            return events
+        body = {"region": tracker.get_slot("region") or offer["default_region"], "members": members,
+                "savings": tracker.get_slot("savings") or 0}
+        result = await call(dispatcher, get_client().precheck(body))
         if result is None:
             return events
         eligible = [r for r in result["results"] if r["eligible"]]
@@ -65,7 +69,8 @@ class ActionPrecheck(Action):
             dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
         dispatcher.utter_message(response="utter_offer_apply")
         # Offer the first matching type the assistant can file online.
-        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in ("低保", "特困")), None)
+        online = {t["assistance_type"] for t in offer["filing_types"]}
+        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
         return events + ([SlotSet("assistance_type", first)] if first else [])
 
 
@@ -125,12 +130,16 @@ class ActionSubmitApplication(Action):
         others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
-        kind = s("assistance_type") or "低保"
-        body = {"assistance_type": kind, "subtype": "支出型" if kind == "临时救助" else None, "area_code": s("area_code"),
+        key = s("submission_key") or _submission_key()
+        offer = await call(dispatcher, get_client().offer())
+        if offer is None:
+            return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
+        kind = s("assistance_type") or offer["default_type"]
+        subtype = next((t["default_subtype"] for t in offer["filing_types"] if t["assistance_type"] == kind), None)
+        body = {"assistance_type": kind, "subtype": subtype, "area_code": s("area_code"),
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": s("reason"),
                 "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}]}
-        key = s("submission_key") or _submission_key()
-        created = await _backend(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
         if created is None:
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
@@ -177,7 +186,7 @@ class ActionAfterVerify(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         token = tracker.get_slot("citizen_token")
         number = tracker.get_slot("application_no")
-        mine = await _backend(dispatcher, get_client().my_applications(token))
+        mine = await call(dispatcher, get_client().my_applications(token))
         if mine is None:
             return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
         numbers = [a["number"] for a in mine]
@@ -188,12 +197,12 @@ class ActionAfterVerify(Action):
             return []
         mode = tracker.get_slot("after_verify")
         if mode in ("authorization", "certification"):
-            link = await _backend(dispatcher, get_client().face_link(token, number, mode))
+            link = await call(dispatcher, get_client().face_link(token, number, mode))
             if link is not None:
                 dispatcher.utter_message(response=f"utter_face_link_{mode}", link=link["link"], json_message={"link": link["link"]})
             return [SlotSet("application_no", number)]
         if mode == "payment":
-            payments = await _backend(dispatcher, get_client().payments(token, number))
+            payments = await call(dispatcher, get_client().payments(token, number))
             if payments is not None:
                 paid = [p for p in payments if p["status"] == "paid"]
                 if paid:
@@ -203,7 +212,7 @@ class ActionAfterVerify(Action):
                 else:
                     dispatcher.utter_message(response="utter_no_payment_yet", number=number)
         else:
-            progress = await _backend(dispatcher, get_client().progress(token, number))
+            progress = await call(dispatcher, get_client().progress(token, number))
             if progress is not None:
                 dispatcher.utter_message(text=progress["summary"])
         if len(numbers) > 1:
@@ -219,14 +228,18 @@ class ActionSubmitEmergency(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         s = tracker.get_slot
-        body = {"assistance_type": "临时救助", "subtype": "急难型", "area_code": s("area_code"), "channel": "chat",
+        key = s("submission_key") or _submission_key("emergency")
+        offer = await call(dispatcher, get_client().offer())
+        if offer is None:
+            return [SlotSet("submission_key", key)]
+        emergency = offer["emergency"]
+        body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
                 "reason": s("emergency_what"),
                 "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
-        key = s("submission_key") or _submission_key("emergency")
-        created = await _backend(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
         if created is None:
             return [SlotSet("submission_key", key)]
-        areas = await _backend(dispatcher, get_client().search_areas(s("street") or ""))
+        areas = await call(dispatcher, get_client().search_areas(s("street") or ""))
         office = next((a for a in areas or [] if a["code"] == s("area_code")), {})
         dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
                                  office_phone=office.get("office_phone") or "12345")
@@ -240,7 +253,7 @@ class ActionFileComplaint(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         body = {"text": tracker.get_slot("complaint_text"), "application_number": tracker.get_slot("application_no"),
                 "area_code": tracker.get_slot("area_code")}
-        filed = await _backend(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
+        filed = await call(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
         if filed is not None:
             dispatcher.utter_message(response="utter_complaint_filed", reference=filed["reference"])
         return [SlotSet("complaint_text", None)]
@@ -255,7 +268,7 @@ class ActionRequestCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         body = {"phone": tracker.get_slot("verified_phone") or tracker.get_slot("applicant_phone"),
                 "area_code": tracker.get_slot("area_code"), "topic": (tracker.latest_message.get("text") or "")[:200]}
-        created = await _backend(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
+        created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
         if created is None:
             return []
         if created.get("office_phone"):

@@ -6,10 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backend_client import BackendError, BackendUnavailable, get_client
-
-ASSISTANCE_TYPES = {"低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"}
-ASPECTS = {"条件", "标准", "材料", "流程", "时限"}
+from actions.backend_client import call, get_client
 
 
 class ActionAnswerPolicy(Action):
@@ -21,17 +18,15 @@ class ActionAnswerPolicy(Action):
     ) -> list[dict[str, Any]]:
         assistance_type = tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")
-        try:
-            result = await get_client().policy_answer(
-                assistance_type=assistance_type if assistance_type in ASSISTANCE_TYPES else "低保",
-                aspect=aspect if aspect in ASPECTS else "标准",
-                region=tracker.get_slot("region"),
-            )
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return [SlotSet("policy_pending", False)]
-        except BackendError as err:
-            dispatcher.utter_message(text=err.message)
+        client = get_client()
+        # The types and aspects answered, and what to assume when none was named, are the backend's.
+        offer = await call(dispatcher, client.offer())
+        result = offer and await call(dispatcher, client.policy_answer(
+            assistance_type=assistance_type if assistance_type in offer["question_types"] else offer["default_type"],
+            aspect=aspect if aspect in offer["aspects"] else offer["default_aspect"],
+            region=tracker.get_slot("region"),
+        ))
+        if result is None:
             return [SlotSet("policy_pending", False)]
 
         if result.get("needs_region"):

@@ -11,26 +11,9 @@ from sqlalchemy.orm import Session
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor
-from backend.core import clock
 from backend.core.errors import Forbidden, NotFound
-from backend.delegations.models import Delegation
+from backend.delegations.repository import active_delegation, paper_districts
 from backend.households.models import HouseholdMember, Obligor
-from backend.people.models import Person
-
-
-def active_delegation(session: Session, *, principal_person_id: int, helper_phone_hash: str, scope: str) -> Delegation | None:
-    candidates = session.scalars(
-        select(Delegation)
-        .join(Person, Person.id == Delegation.helper_person_id)
-        .where(
-            Delegation.principal_person_id == principal_person_id,
-            Person.phone_hash == helper_phone_hash,
-            Delegation.revoked_at.is_(None),
-        )
-        .order_by(Delegation.id.desc())
-    ).all()
-    moment = clock.now()
-    return next((d for d in candidates if scope in d.scope and d.active_at(moment)), None)
 
 
 def not_found(number: str | None) -> NotFound:
@@ -44,9 +27,17 @@ def person_districts(session: Session, person_id: int) -> set[str]:
         HouseholdMember, HouseholdMember.household_id == Application.household_id).where(HouseholdMember.person_id == person_id)
     as_obligor = select(Application.district_code).join(
         Obligor, Obligor.household_id == Application.household_id).where(Obligor.person_id == person_id)
-    by_paper = select(Delegation.district_code).where(
-        Delegation.principal_person_id == person_id, Delegation.district_code.is_not(None))
-    return set(session.scalars(as_member.union(as_obligor, by_paper)))
+    return set(session.scalars(as_member.union(as_obligor, paper_districts(session, person_id))))
+
+
+def district_scope(actor: Actor, requested: str | None = None) -> str | None:
+    """The district a staff list or report covers: an admin's choice (None: all districts), otherwise the
+    caller's own; asking for another district is refused."""
+    if actor.role == "admin":
+        return requested
+    if requested and requested != actor.district_code:
+        raise Forbidden("只能查看本辖区。", code="other_district")
+    return actor.district_code
 
 
 def view_basis(session: Session, actor: Actor, app: Application) -> str:

@@ -6,14 +6,13 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from backend.applications.models import Application, ApplicationEvent
+from backend.core.money import to_cents
 from backend.notifications.service import notify
 
 
-def _amount(value) -> str | None:  # noqa: ANN001
-    """770 → "770", 470.50 → "470.5"; values may come from the database or from JSON as text."""
-    if value is None:
-        return None
-    return f"{Decimal(str(value)):.2f}".rstrip("0").rstrip(".")
+def _money(value) -> Decimal | None:  # noqa: ANN001
+    """Amounts come from the database or, for an advance, from JSON as text; the template writes them (|yuan)."""
+    return None if value is None else to_cents(value)
 
 
 def month_label(month: str) -> str:
@@ -29,11 +28,11 @@ def notify_step(session: Session, app: Application, event: ApplicationEvent, *, 
         "type_name": type_name, "number": app.number, "next_label": status_label, "status_label": status_label,
         "action_label": action_label, "due": app.step_due_date if app.is_open else None,
         "missing": app.missing_materials or [],
-        "amount": _amount(decision.monthly_amount if decision else app.advance_amount),
+        "amount": _money(decision.monthly_amount if decision else app.advance_amount),
         "reasons": (decision.reasons if decision else event.note) or "",
     }
     if template == "payment_made":
         paid = app.advance_amount or (decision.monthly_amount if decision else None)
-        context.update(amount=_amount(paid), month_label=month_label(today.strftime("%Y-%m")), paid_on=today)
+        context.update(amount=_money(paid), month_label=month_label(today.strftime("%Y-%m")), paid_on=today)
     notify(session, event=template, person=app.applicant, context=context, key=f"app:{app.id}:event:{event.id}",
            application_id=app.id)

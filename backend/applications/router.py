@@ -3,23 +3,22 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from sqlalchemy import select
 
 from backend.applications import service, supervision
-from backend.applications.access import audited_view, view_basis
+from backend.applications.access import audited_view, district_scope
 from backend.applications.assessment import assess_application
-from backend.applications.models import Application, Payment
+from backend.applications.models import Application
 from backend.applications.schemas import (
     ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut, PaymentOut,
     ProgressOut, StepIn, TimelineEntry,
 )
 from backend.applications.workflow import get_catalog
-from backend.audit.models import AuditEntry
+from backend.audit.service import entries_for
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_citizen, require_staff
 from backend.core import clock
 from backend.core.db import SessionDep
-from backend.core.errors import ErrorResponse, Forbidden
+from backend.core.errors import ErrorResponse
 from backend.core.fields import ApplicationNumber, AreaCode, DbOffset, Month, ShortText
 from backend.eligibility.schemas import AssessmentOut, assessment_out
 
@@ -88,12 +87,8 @@ def list_applications(
     offset: Annotated[DbOffset, Query()] = 0,
 ) -> list[ApplicationSummary]:
     require_staff(actor)
-    query = select(Application).order_by(Application.id.desc()).limit(limit).offset(offset)
-    if actor.role != "admin":
-        query = query.where(Application.district_code == actor.district_code)
-    if status:
-        query = query.where(Application.status == status)
-    rows = [_summary(a) for a in session.scalars(query)]
+    apps = service.in_district(session, district_code=district_scope(actor), status=status, limit=limit, offset=offset)
+    rows = [_summary(a) for a in apps]
     _audit_list(session, actor, "application.list", rows)
     return rows
 
@@ -116,8 +111,8 @@ def _audit_list(session, actor, action: str, rows: list[ApplicationSummary]) -> 
 def get_payments(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> list[PaymentOut]:
     app = service.get_by_number(session, number)
     audited_view(session, actor, app, "application.read_payments")
-    rows = session.scalars(select(Payment).where(Payment.application_id == app.id).order_by(Payment.month.desc(), Payment.id.desc()))
-    return [PaymentOut(month=p.month, kind=p.kind, amount=p.amount, status=p.status, paid_on=p.paid_on) for p in rows]
+    return [PaymentOut(month=p.month, kind=p.kind, amount=p.amount, status=p.status, paid_on=p.paid_on)
+            for p in service.payments(session, app)]
 
 
 @router.get("/{number}", response_model=ApplicationDetail, summary="申请详情", responses=ERRORS)
@@ -164,10 +159,7 @@ def get_assessment(number: ApplicationNumber, session: SessionDep, actor: ActorD
 def get_audit_trail(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> list[AuditRow]:
     require_staff(actor, "admin")
     app = service.get_by_number(session, number)
-    rows = session.scalars(
-        select(AuditEntry).where(AuditEntry.entity_type == "application", AuditEntry.entity_id == app.number)
-        .order_by(AuditEntry.seq)
-    ).all()
+    rows = entries_for(session, entity_type="application", entity_id=app.number)
     audit(session, actor=actor.label, channel=actor.channel, action="audit.read", entity_type="application",
           entity_id=app.number, detail={})
     return [AuditRow(seq=r.seq, at=r.at.isoformat(), actor=r.actor, channel=r.channel, action=r.action, detail=r.detail)
@@ -183,11 +175,8 @@ def get_overdue(
     offset: Annotated[DbOffset, Query()] = 0,
 ) -> OverdueOut:
     require_staff(actor)
-    if actor.role != "admin":
-        if district_code and district_code != actor.district_code:
-            raise Forbidden("只能查看本辖区。", code="other_district")
-        district_code = actor.district_code
-    return supervision.overdue(session, today=clock.today(), district_code=district_code, limit=limit, offset=offset)
+    return supervision.overdue(session, today=clock.today(), district_code=district_scope(actor, district_code),
+                               limit=limit, offset=offset)
 
 
 @supervision_router.get("/completion", response_model=list[CompletionRow], summary="平均办结时长（工作日），按区县",
@@ -199,6 +188,5 @@ def get_completion(
     month: Annotated[Month, Query(examples=["2026-11"])],
 ) -> list[CompletionRow]:
     require_staff(actor)
-    district = None if actor.role == "admin" else actor.district_code
-    return supervision.completion(session, month=month, district_code=district)
+    return supervision.completion(session, month=month, district_code=district_scope(actor))
 

@@ -12,6 +12,10 @@ from backend.core.fields import (
 
 AssistanceType = Literal["低保", "特困", "临时救助"]
 Subtype = Literal["急难型", "支出型"]
+# 临时救助 has two procedures: 急难型 is what the emergency journey files (先行救助); an ordinary
+# application is 支出型. The assistant asks the backend for these (GET /policy/offer), never assumes them.
+EMERGENCY = ("临时救助", "急难型")
+DEFAULT_SUBTYPES: dict[str, Subtype] = {"临时救助": "支出型"}
 IncomeCategory = Literal["工资性", "经营净", "财产净", "转移净"]
 
 

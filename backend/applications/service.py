@@ -8,15 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.applications import case_state
-from backend.applications.access import active_delegation, workflow_roles
-from backend.applications.models import Application, ApplicationEvent
-from backend.delegations.models import Delegation
+from backend.applications.access import workflow_roles
+from backend.applications.models import Application, ApplicationEvent, Payment
+from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import (
     ApplicationIn, CaseStateOut, DecisionOut, NextStep, ProgressOut, StepIn, SuspensionProposalOut, TimelineEntry,
 )
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
-from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
 from backend.notifications.service import notify_phone
@@ -197,11 +196,25 @@ def _one_open_emergency(session: Session, applicant: Person) -> None:
             )
 
 
+def in_district(session: Session, *, district_code: str | None, status: str | None, limit: int, offset: int) -> list[Application]:
+    """Applications of one district (None: every district), newest first."""
+    query = select(Application).order_by(Application.id.desc()).limit(limit).offset(offset)
+    if district_code is not None:
+        query = query.where(Application.district_code == district_code)
+    if status:
+        query = query.where(Application.status == status)
+    return list(session.scalars(query))
+
+
+def payments(session: Session, app: Application) -> list[Payment]:
+    return list(session.scalars(
+        select(Payment).where(Payment.application_id == app.id).order_by(Payment.month.desc(), Payment.id.desc())))
+
+
 def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
     """The caller's own applications and those of people who delegated "query" to them."""
     own = select(Person.id).where(Person.phone_hash == actor.phone_hash)
-    principals = [d.principal_person_id for d in session.scalars(select(Delegation).where(Delegation.helper_person_id.in_(own)))
-                  if "query" in d.scope and d.active_at(clock.now())]
+    principals = [d.principal_person_id for d in active_delegations(session, scope="query", helper_phone_hash=actor.phone_hash or "")]
     return list(session.scalars(
         select(Application).where(Application.applicant_person_id.in_(own) | Application.applicant_person_id.in_(principals))
         .order_by(Application.id.desc()).limit(20)
@@ -251,7 +264,7 @@ def progress(app: Application) -> ProgressOut:
         summary=status.summary, type_name=type_name, number=app.number, label=status.label,
         due=app.step_due_date if status.open else None, who=next_step.who if next_step else "",
         missing=app.missing_materials or [],
-        amount=(f"{decision.monthly_amount:.2f}".rstrip("0").rstrip(".") if decision and decision.monthly_amount else None),
+        amount=decision.monthly_amount if decision and decision.monthly_amount else None,
         reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
     )
     return ProgressOut(

@@ -98,6 +98,14 @@ class VerifyResult:
     head: ChainHead | None = None
 
 
+def entries_for(session: Session, *, entity_type: str, entity_id: str | int) -> list[AuditEntry]:
+    """One entity's audit trail, in chain order."""
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == str(entity_id))
+        .order_by(AuditEntry.seq)
+    ))
+
+
 def verify(session: Session, *, heads: Iterable[ChainHead] = (), key: bytes | None = None,
            batch: int = 5000) -> VerifyResult:
     """Walk the chain: each row's HMAC, each link to the previous row, no gaps, the head row at the end,

@@ -7,6 +7,8 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from backend.core.money import yuan
+
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -19,11 +21,6 @@ def cn_date(value: date | str) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def yuan(value: float | int) -> str:
-    """770 -> 770元 ; 770.5 -> 770.50元"""
-    return f"{int(value)}元" if float(value).is_integer() else f"{value:.2f}元"
 
 
 def _register(env: Environment) -> Environment:

@@ -13,10 +13,11 @@ from pathlib import Path
 import yaml
 
 from backend.core.idnumber import age_on
-from backend.policy.standards import StandardsCatalogue, StandardVersion, get_catalogue
+from backend.core.money import CENT, to_cents
+from backend.core.money import yuan
+from backend.eligibility.standards import StandardsCatalogue, StandardVersion, get_catalogue
 
 RULES_FILE = Path(__file__).with_name("data") / "rules.yaml"
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -71,11 +72,6 @@ class Assessment:
         return next((r for r in self.results if r.assistance_type == assistance_type), None)
 
 
-def _yuan(v: Decimal) -> str:
-    v = v.quantize(CENT, ROUND_HALF_UP)
-    return f"{int(v)}元" if v == v.to_integral() else f"{v}元"
-
-
 class EligibilityRules:
     def __init__(self, raw: dict, catalogue: StandardsCatalogue):
         self.raw = raw
@@ -86,9 +82,6 @@ class EligibilityRules:
     @classmethod
     def from_file(cls, path: Path = RULES_FILE, catalogue: StandardsCatalogue | None = None) -> "EligibilityRules":
         return cls(yaml.safe_load(path.read_text(encoding="utf-8")), catalogue or get_catalogue())
-
-    def setting(self, region: str, key: str):  # noqa: ANN201
-        return (self.raw["regions"].get(region) or {}).get(key, self.raw["defaults"][key])
 
     def member_income(self, m: MemberFacts) -> Decimal:
         counted = sum((i.monthly_amount for i in m.incomes if i.kind not in self.excluded), Decimal(0))
@@ -122,40 +115,40 @@ class EligibilityRules:
             return Assessment(on, size, income, per_capita, None, None, [TypeResult("低保", False, msg)])
 
         area = "农村" if h.is_rural else "城市"
-        standard = Decimal(str(std.dibao.rural if h.is_rural else std.dibao.urban))
+        standard = region.dibao(std, rural=h.is_rural)
+        limits = region.limits
         results: list[TypeResult] = []
 
         financial = sum((v for k, v in h.assets if k in ("存款", "证券")), Decimal(0))
         homes = sum(1 for k, _ in h.assets if k == "房产")
-        asset_limit = standard * self.setting(h.region, "financial_assets_months") * size
+        asset_limit = standard * limits.financial_assets_months * size
         asset_problem = None
         if financial > asset_limit:
-            asset_problem = f"家庭存款和证券共{_yuan(financial)}，超过了{_yuan(asset_limit)}的限额"
-        elif homes > self.setting(h.region, "max_homes"):
+            asset_problem = f"家庭存款和证券共{yuan(financial)}，超过了{yuan(asset_limit)}的限额"
+        elif homes > limits.max_homes:
             asset_problem = f"家庭有{homes}套住房，超过了规定"
 
-        head = f"家庭{size}人，月人均收入{_yuan(per_capita)}"
+        head = f"家庭{size}人，月人均收入{yuan(per_capita)}"
         if per_capita < standard and asset_problem is None:
             gap = (standard - per_capita).quantize(CENT, ROUND_HALF_UP)
             amount = (gap * size).quantize(CENT, ROUND_HALF_UP)
             results.append(TypeResult(
                 "低保", True,
-                f"{head}，低于{region.full_name}{area}低保标准{_yuan(standard)}；按差额每人{_yuan(gap)}，全家每月{_yuan(amount)}。",
+                f"{head}，低于{region.full_name}{area}低保标准{yuan(standard)}；按差额每人{yuan(gap)}，全家每月{yuan(amount)}。",
                 amount,
             ))
         else:
-            why = asset_problem or f"不低于{region.full_name}{area}低保标准{_yuan(standard)}"
+            why = asset_problem or f"不低于{region.full_name}{area}低保标准{yuan(standard)}"
             results.append(TypeResult("低保", False, f"{head}，{why}，不符合低保条件。"))
 
-        factor = Decimal(str(self.setting(h.region, "edge_factor")))
-        edge_line = (standard * factor).quantize(CENT, ROUND_HALF_UP)
+        factor, edge_line = limits.edge_factor, region.edge_line(std, rural=h.is_rural)
         if not results[0].eligible and asset_problem is None and per_capita < edge_line:
             results.append(TypeResult(
                 "低保边缘", True,
-                f"{head}，低于低保边缘收入线{_yuan(edge_line)}（低保标准的{factor}倍），可以享受医疗、教育等专项救助。",
+                f"{head}，低于低保边缘收入线{yuan(edge_line)}（低保标准的{factor}倍），可以享受医疗、教育等专项救助。",
             ))
         else:
-            why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{_yuan(edge_line)}")
+            why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{yuan(edge_line)}")
             results.append(TypeResult("低保边缘", False, f"{why}，不按低保边缘认定。"))
 
         results.append(self._special_hardship(h, members, std, region.full_name, on))
@@ -165,13 +158,13 @@ class EligibilityRules:
         applicant = next((m for m in members if m.is_applicant), members[0] if members else None)
         if applicant is None or std.tekun is None:
             return TypeResult("特困", False, f"暂时没有{place}的特困供养标准数据，请咨询街道（乡镇）社会救助窗口。")
-        basic = Decimal(str(std.tekun.rural if h.is_rural else std.tekun.urban))
+        basic = to_cents(std.tekun.rural if h.is_rural else std.tekun.urban)
         no_ability = self.lacks_labour_ability(applicant, on)
         own_income = self.member_income(applicant)
         if no_ability is None:
             return TypeResult("特困", False, f"{applicant.name}有劳动能力，不符合特困人员条件。")
         if own_income >= basic:
-            return TypeResult("特困", False, f"{applicant.name}每月收入{_yuan(own_income)}，不低于特困供养标准{_yuan(basic)}。")
+            return TypeResult("特困", False, f"{applicant.name}每月收入{yuan(own_income)}，不低于特困供养标准{yuan(basic)}。")
         supporters = [
             m for m in members
             if m is not applicant and (self.lacks_labour_ability(m, on) is None or self.member_income(m) >= basic)
@@ -180,7 +173,7 @@ class EligibilityRules:
             return TypeResult("特困", False, f"{applicant.name}有具备赡养（抚养、扶养）能力的义务人，不符合特困人员条件。")
         return TypeResult(
             "特困", True,
-            f"{applicant.name}{no_ability}，无劳动能力、无生活来源、无有能力的义务人，可按特困供养标准每月{_yuan(basic)}。",
+            f"{applicant.name}{no_ability}，无劳动能力、无生活来源、无有能力的义务人，可按特困供养标准每月{yuan(basic)}。",
             basic,
         )
 

@@ -1,20 +1,23 @@
 """Writing notices into the outbox, in the caller's transaction, for the person and their helpers.
 
-A helper receives a copy when the person's delegation to them includes the scope "notices"; the copy
-names the person. A phone that opted out gets no non-essential notice: the row is kept as opted_out so
-staff can see it was not sent.
+Who gets a notice is decided here only: the person, if they have a phone, and every helper whose active
+delegation includes the scope "notices" (the copy names the person). A phone that opted out gets no
+non-essential notice: the row is kept as opted_out so staff can see it was not sent. `notify` queues one
+event for one person; `notify_many` does the same for thousands at once (the monthly payment run).
 """
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.core import clock
 from backend.core.crypto import get_vault
-from backend.core.templates import render_text
-from backend.delegations.models import Delegation
+from backend.core.templates import render_text, text_env
+from backend.delegations.repository import active_delegations
 from backend.notifications.models import Notice, SmsOptOut
 from backend.notifications.segments import segments
 from backend.people.models import Person
@@ -27,13 +30,17 @@ def notice_key(*parts: object) -> str:
     return hashlib.sha256("\0".join(str(p) for p in parts).encode()).hexdigest()
 
 
-def helpers_for_notices(session: Session, person_id: int) -> list[tuple[Person, Delegation]]:
-    moment = clock.now()
-    rows = session.execute(
-        select(Person, Delegation).join(Delegation, Delegation.helper_person_id == Person.id)
-        .where(Delegation.principal_person_id == person_id, Delegation.revoked_at.is_(None))
-    ).all()
-    return [(p, d) for p, d in rows if "notices" in d.scope and d.active_at(moment) and p.phone_cipher]
+def helpers_for_notices(session: Session, person_ids: Sequence[int]) -> dict[int, list[Person]]:
+    """Per person, the helpers with a phone whose active delegation includes "notices"."""
+    helpers: dict[int, list[Person]] = {}
+    for d in active_delegations(session, scope="notices", principal_ids=person_ids):
+        if d.helper.phone_cipher:
+            helpers.setdefault(d.principal_person_id, []).append(d.helper)
+    return helpers
+
+
+def _recipients(person: Person, helpers: list[Person]) -> list[tuple[Person, str]]:
+    return ([(person, "person")] if person.phone_cipher else []) + [(h, "helper") for h in helpers]
 
 
 def is_opted_out(session: Session, phone_hash: str) -> bool:
@@ -43,18 +50,53 @@ def is_opted_out(session: Session, phone_hash: str) -> bool:
 def notify(session: Session, *, event: str, person: Person, context: dict, key: str,
            application_id: int | None = None, include_helpers: bool = True) -> list[Notice]:
     """Queue `event` for the person (if they have a phone) and each helper with the "notices" scope."""
-    recipients: list[tuple[Person, str]] = []
-    if person.phone_cipher:
-        recipients.append((person, "person"))
-    if include_helpers:
-        recipients.extend((helper, "helper") for helper, _ in helpers_for_notices(session, person.id))
+    helpers = helpers_for_notices(session, [person.id]).get(person.id, []) if include_helpers else []
     created = []
-    for recipient, role in recipients:
+    for recipient, role in _recipients(person, helpers):
         text = render_text(f"sms/{event}.txt.j2", for_helper=role == "helper", principal_name=person.name, **context)
         created.extend(_queue(session, event=event, recipient=recipient, role=role, text=text,
                               key=notice_key(key, recipient.id), application_id=application_id,
                               person_id=recipient.id))
     return created
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """One person's notice in a batch: whom it is about, its idempotency key, its template values."""
+
+    person: Person
+    key: str
+    context: dict
+    application_id: int | None = None
+
+
+def notify_many(session: Session, *, event: str, batch: Sequence[Addressed]) -> int:
+    """`notify` for a whole batch in three queries (helpers, opt-outs, one INSERT), same recipients and
+    texts. For a batch nothing else has queued yet (the payment run's new payments): a key already in the
+    outbox fails the whole INSERT, and with it the caller's transaction."""
+    if not batch:
+        return 0
+    template = text_env().get_template(f"sms/{event}.txt.j2")
+    helpers = helpers_for_notices(session, [a.person.id for a in batch])
+    essential, now = event in ESSENTIAL_EVENTS, clock.now_utc()
+    rows = []
+    for a in batch:
+        for recipient, role in _recipients(a.person, helpers.get(a.person.id, [])):
+            text = template.render(for_helper=role == "helper", principal_name=a.person.name, **a.context).strip()
+            rows.append({
+                "key": notice_key(a.key, recipient.id), "event": event, "application_id": a.application_id,
+                "person_id": recipient.id, "recipient": role, "phone_hash": recipient.phone_hash,
+                "phone_cipher": recipient.phone_cipher, "text": text, "segments": segments(text), "essential": essential,
+                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+            })
+    if not essential:
+        opted_out = set(session.scalars(select(SmsOptOut.phone_hash).where(SmsOptOut.phone_hash.in_({r["phone_hash"] for r in rows}))))
+        for row in rows:
+            if row["phone_hash"] in opted_out:
+                row["status"] = "opted_out"
+    if rows:
+        session.execute(insert(Notice), rows)
+    return len(rows)
 
 
 def notify_phone(session: Session, *, event: str, phone: str, text_context: dict, key: str) -> Notice | None:

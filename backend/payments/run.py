@@ -23,12 +23,8 @@ from backend.applications.catalog import get_catalog
 from backend.applications.models import Application, Decision, Payment
 from backend.core import clock
 from backend.core.db import get_sessionmaker
-from backend.core.templates import text_env
-from backend.delegations.models import Delegation
 from backend.applications.notices import month_label
-from backend.notifications.models import Notice, SmsOptOut
-from backend.notifications.segments import segments
-from backend.notifications.service import notice_key
+from backend.notifications.service import Addressed, notify_many
 from backend.people.models import Person
 from backend.wiring import register_all
 
@@ -86,48 +82,25 @@ def run(session: Session, month: str, paid_on: date, *, show_progress: bool = Fa
         else:
             due.append((app_id, atype, person_id, this))
 
-    template = text_env().get_template("sms/payment_made.txt.j2")
     label = month_label(month)
-    opted_out = set(session.scalars(select(SmsOptOut.phone_hash)))
     started = time.perf_counter()
     now = clock.now()
     for start in range(0, len(due), CHUNK):
         chunk = due[start:start + CHUNK]
-        person_ids = {p for _, _, p, _ in chunk}
-        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-        helpers: dict[int, list[Person]] = {}
-        for helper, d in session.execute(
-            select(Person, Delegation).join(Delegation, Delegation.helper_person_id == Person.id)
-            .where(Delegation.principal_person_id.in_(person_ids), Delegation.revoked_at.is_(None))
-        ).all():
-            if "notices" in d.scope and d.active_at(now) and helper.phone_cipher:
-                helpers.setdefault(d.principal_person_id, []).append(helper)
-        payments, notices = [], []
+        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_({p for _, _, p, _ in chunk})))}
+        payments, batch = [], []
         for app_id, atype, person_id, amount in chunk:
             payments.append({"application_id": app_id, "month": month, "kind": "monthly", "amount": amount,
                              "status": "paid", "paid_on": paid_on, "created_at": now})
             summary.total_amount += amount
-            person = people[person_id]
-            shown = f"{amount:.2f}".rstrip("0").rstrip(".")
-            recipients = ([(person, "person")] if person.phone_cipher else []) + [(h, "helper") for h in helpers.get(person_id, [])]
-            for recipient, role in recipients:
-                text = template.render(for_helper=role == "helper", principal_name=person.name, month_label=label,
-                                       type_name=atype, amount=shown, paid_on=paid_on).strip()
-                notices.append({
-                    "key": notice_key(f"payment:{app_id}:{month}", recipient.id), "event": "payment_made",
-                    "application_id": app_id, "person_id": recipient.id, "recipient": role,
-                    "phone_hash": recipient.phone_hash, "phone_cipher": recipient.phone_cipher, "text": text,
-                    "segments": segments(text), "essential": False,
-                    "status": "opted_out" if recipient.phone_hash in opted_out else "pending",
-                    "attempts": 0, "next_attempt_at": now, "created_at": now,
-                })
+            batch.append(Addressed(person=people[person_id], key=f"payment:{app_id}:{month}", application_id=app_id,
+                                   context={"month_label": label, "type_name": atype, "amount": amount, "paid_on": paid_on}))
         # Payment and notice in one transaction: a notice never exists without its payment, nor the reverse.
         session.execute(insert(Payment), payments)
-        if notices:
-            session.execute(insert(Notice), notices)
+        notices = notify_many(session, event="payment_made", batch=batch)
         session.commit()
         summary.paid += len(chunk)
-        summary.notices += len(notices)
+        summary.notices += notices
         if show_progress:
             _progress(summary.paid, len(due), started)
     if show_progress and due:

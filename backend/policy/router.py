@@ -1,20 +1,21 @@
 """Public policy information: standards by region and date, and ready-made answers for the assistant."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from backend.applications.workflow import get_catalog
 from backend.core import clock
 from backend.core.errors import ErrorResponse, NotFound
 from backend.core.fields import SaneDate, ShortText
+from backend.eligibility.standards import get_catalogue
 from backend.policy import service
-from backend.policy.schemas import PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut
-from backend.policy.standards import get_catalogue
+from backend.policy.schemas import (
+    DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, OfferOut, PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut,
+)
 
 router = APIRouter(prefix="/policy", tags=["政策 policy"])
 
-AssistanceType = Literal["低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"]
-Aspect = Literal["条件", "标准", "材料", "流程", "时限"]
 
 
 @router.get("/regions", response_model=list[RegionOut], summary="有标准数据的地区")
@@ -51,11 +52,18 @@ def standard(
 
 @router.get("/answer", response_model=PolicyAnswer, summary="政策问答：类型 × 方面 × 地区")
 def policy_answer(
-    assistance_type: Annotated[AssistanceType, Query(examples=["低保"])] = "低保",
-    aspect: Annotated[Aspect, Query(examples=["标准"])] = "标准",
+    assistance_type: Annotated[AssistanceType, Query(examples=["低保"])] = DEFAULT_TYPE,
+    aspect: Annotated[Aspect, Query(examples=["标准"])] = DEFAULT_ASPECT,
     region: Annotated[ShortText(32) | None, Query(examples=["重庆"])] = None,
     on: Annotated[SaneDate | None, Query(examples=["2026-11-23"])] = None,
 ) -> PolicyAnswer:
     return service.answer(
         get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today()
     )
+
+
+@router.get("/offer", response_model=OfferOut, summary="可办理的救助类型、地区及默认值（供对话助手使用）")
+def offer(
+    region: Annotated[ShortText(32) | None, Query(description="地区名；不认识或不填时给默认地区", examples=["渝中区"])] = None,
+) -> OfferOut:
+    return service.offer(get_catalogue(), get_catalog(), region_name=region)

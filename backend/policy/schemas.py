@@ -1,6 +1,13 @@
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+# The types and aspects the policy answers cover; the defaults when a question names none.
+AssistanceType = Literal["低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"]
+Aspect = Literal["条件", "标准", "材料", "流程", "时限"]
+DEFAULT_TYPE: AssistanceType = "低保"
+DEFAULT_ASPECT: Aspect = "标准"
 
 
 class UrbanRuralOut(BaseModel):
@@ -34,3 +41,28 @@ class PolicyAnswer(BaseModel):
     assistance_type: str = Field(examples=["低保"])
     aspect: str = Field(examples=["标准"])
     known_regions: list[str] = Field(default_factory=list, examples=[["重庆", "武汉", "常州"]])
+
+
+class FilingTypeOut(BaseModel):
+    assistance_type: str = Field(examples=["临时救助"])
+    subtypes: list[str] = Field(examples=[["支出型", "急难型"]])
+    default_subtype: str | None = Field(examples=["支出型"])
+
+
+class EmergencyOut(BaseModel):
+    assistance_type: str = Field(examples=["临时救助"])
+    subtype: str = Field(examples=["急难型"])
+
+
+class OfferOut(BaseModel):
+    """What the assistant may offer, so that it carries no domain defaults of its own."""
+
+    region: str = Field(examples=["重庆"], description="the region named (resolved), or the default one")
+    default_region: str = Field(examples=["重庆"])
+    regions: list[str] = Field(examples=[["重庆", "武汉", "常州"]])
+    question_types: list[str] = Field(examples=[["低保", "特困", "临时救助"]])
+    aspects: list[str] = Field(examples=[["条件", "标准"]])
+    default_type: str = Field(examples=["低保"])
+    default_aspect: str = Field(examples=["标准"])
+    filing_types: list[FilingTypeOut]
+    emergency: EmergencyOut

@@ -1,4 +1,5 @@
-"""Policy answers: type × aspect × region, always computed from the data files, never hard-coded."""
+"""Policy answers: type × aspect × region. The prose is `data/catalogue.yaml`; every figure in it comes
+from the region's file read by `backend.eligibility.standards`, the same one the pre-check uses."""
 
 import re
 from datetime import date
@@ -9,17 +10,29 @@ import yaml
 
 from backend.core.errors import NotFound
 from backend.core.templates import cn_date, render_text, text_env
-from backend.policy.schemas import PolicyAnswer
-from backend.policy.standards import StandardsCatalogue
+from typing import get_args
+
+from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
+from backend.applications.workflow import WorkflowCatalog
+from backend.policy.schemas import (
+    DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
+)
+from backend.eligibility.standards import Region, StandardsCatalogue, StandardVersion
 
 CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
-# 低保边缘 income line as a multiple of the 低保 standard (some cities use 2).
-EDGE_FACTOR = 1.5
 
 
 def _tidy(text: str) -> str:
     """Folded YAML leaves a space at each line break; Chinese does not want one after punctuation."""
     return re.sub(r"(?<=[，。；：、）])\s+", "", text.strip())
+
+
+def _figures(region: Region, std: StandardVersion) -> dict:
+    """What the templates may quote besides `std`: the 低保边缘 factor and lines, computed by eligibility."""
+    return {
+        "edge_factor": region.limits.edge_factor,
+        "edge": {"urban": region.edge_line(std, rural=False), "rural": region.edge_line(std, rural=True)},
+    }
 
 
 @lru_cache
@@ -46,7 +59,7 @@ def answer(
         raise NotFound(f"{region.full_name}在{cn_date(on)}还没有可用的标准数据。", code="no_standard")
     effective = std.effective_label or (cn_date(std.effective_from) if std.effective_from else None)
     if "text" in entry:
-        text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std))
+        text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std, **_figures(region, std)))
         return PolicyAnswer(answer=text, region=region.key, **base)
     text = render_text(
         entry["template"],
@@ -54,6 +67,23 @@ def answer(
         region=region,
         std=std,
         effective=effective,
-        edge_factor=EDGE_FACTOR,
+        **_figures(region, std),
     )
     return PolicyAnswer(answer=text, region=region.key, **base)
+
+
+def offer(catalogue: StandardsCatalogue, workflows: WorkflowCatalog, *, region_name: str | None) -> OfferOut:
+    """The regions, the types answered and filed online (from workflows.yaml) and every default."""
+    filing: dict[str, list[str]] = {}
+    for key in workflows.workflows:
+        kind, _, subtype = key.partition("/")
+        filing.setdefault(kind, []).extend([subtype] if subtype else [])
+    region = catalogue.resolve(region_name) or catalogue.default
+    return OfferOut(
+        region=region.key, default_region=catalogue.default.key, regions=[r.key for r in catalogue.regions],
+        question_types=list(get_args(AssistanceType)), aspects=list(get_args(Aspect)),
+        default_type=DEFAULT_TYPE, default_aspect=DEFAULT_ASPECT,
+        filing_types=[FilingTypeOut(assistance_type=k, subtypes=v, default_subtype=DEFAULT_SUBTYPES.get(k))
+                      for k, v in filing.items()],
+        emergency=EmergencyOut(assistance_type=EMERGENCY[0], subtype=EMERGENCY[1]),
+    )

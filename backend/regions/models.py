@@ -17,7 +17,7 @@ class Area(Base):
     name: Mapped[str] = mapped_column(String(64))
     level: Mapped[str] = mapped_column(String(16))  # city | district | street
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
-    # Key into policy/data/standards.yaml for the standards that apply here.
+    # Names the file in eligibility/data/regions/ whose standards apply here.
     standards_region: Mapped[str] = mapped_column(String(32))
     office_name: Mapped[str | None] = mapped_column(String(128))
     office_phone: Mapped[str | None] = mapped_column(String(32))

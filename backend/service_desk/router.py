@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
 
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
@@ -13,7 +12,9 @@ from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
 from backend.people.service import checked_phone
+from backend.regions import service as regions
 from backend.regions.models import Area
+from backend.service_desk import service
 from backend.service_desk.models import CallbackRequest, Complaint
 
 router = APIRouter(tags=["服务台 service desk"])
@@ -30,21 +31,14 @@ class AreaOut(BaseModel):
 
 
 def _area_out(session, area: Area) -> AreaOut:  # noqa: ANN001
-    parent = session.get(Area, area.parent_code) if area.parent_code else None
-    return AreaOut(code=area.code, name=area.name, level=area.level, district=parent.name if parent and parent.level == "district" else None,
+    district = regions.district_of(session, area)
+    return AreaOut(code=area.code, name=area.name, level=area.level, district=district.name if district else None,
                    office_name=area.office_name, office_phone=area.office_phone, office_hours=area.office_hours)
 
 
 @router.get("/areas/search", response_model=list[AreaOut], summary="按名称找街道（乡镇）和区县")
 def search_areas(session: SessionDep, q: Annotated[ShortText(64, min_length=1), Query(examples=["七星岗"])]) -> list[AreaOut]:
-    text = q.strip()
-    areas = session.scalars(select(Area).where(Area.level.in_(("street", "district")))).all()
-    # "渝中区七星岗街道", "七星岗", "七星岗街道那边": a known name, or its stem, inside what was said.
-    def matches(a: Area) -> bool:
-        stem = a.name.removesuffix("街道").removesuffix("镇").removesuffix("乡").removesuffix("区").removesuffix("县")
-        return a.name in text or (len(stem) >= 2 and stem in text) or text in a.name
-    found = sorted((a for a in areas if matches(a)), key=lambda a: (a.level != "street", a.code))
-    return [_area_out(session, a) for a in found[:10]]
+    return [_area_out(session, a) for a in regions.search(session, q)]
 
 
 class CallbackIn(BaseModel):
@@ -60,13 +54,6 @@ class CallbackOut(BaseModel):
     office_hours: str | None
 
 
-def _office(session, area_code: str | None) -> Area | None:  # noqa: ANN001
-    area = session.get(Area, area_code) if area_code else None
-    while area is not None and not area.office_phone and area.parent_code:
-        area = session.get(Area, area.parent_code)
-    return area
-
-
 def _caller(actor) -> None:  # noqa: ANN001
     if actor.kind not in ("service", "citizen"):
         raise Forbidden("这个入口给群众和对话渠道使用。", code="citizen_or_service")
@@ -78,7 +65,7 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     _caller(actor)
     vault = get_vault()
     phone = checked_phone(body.phone) if body.phone else None
-    office = _office(session, body.area_code)
+    office = regions.office_for(session, body.area_code)
     row = CallbackRequest(area_code=office.code if office else None, phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
                           phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel)
     session.add(row)
@@ -138,10 +125,7 @@ class DeskItem(BaseModel):
             responses={403: {"model": ErrorResponse}})
 def desk(session: SessionDep, actor: ActorDep) -> list[DeskItem]:
     require_staff(actor)
-    district = actor.district_code
-    streets = select(Area.code).where(or_(Area.parent_code == district, Area.code == district))
-    callbacks = session.scalars(select(CallbackRequest).where(CallbackRequest.status == "open", CallbackRequest.area_code.in_(streets)))
-    complaints = session.scalars(select(Complaint).where(Complaint.status == "open", Complaint.area_code.in_(streets)))
+    callbacks, complaints = service.open_items(session, district_code=actor.district_code)
     return [DeskItem(kind="callback", id=c.id, area_code=c.area_code, topic=c.topic, status=c.status) for c in callbacks] + [
         DeskItem(kind="complaint", id=c.id, area_code=c.area_code, topic=c.text[:60], status=c.status) for c in complaints]
 

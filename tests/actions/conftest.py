@@ -14,6 +14,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import BackendClient, set_client
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
+# What GET /policy/offer answers (tests/backend/test_policy.py checks the backend's side of it).
+OFFER = {
+    "region": "重庆", "default_region": "重庆", "regions": ["重庆", "武汉", "常州"],
+    "question_types": ["低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"],
+    "aspects": ["条件", "标准", "材料", "流程", "时限"], "default_type": "低保", "default_aspect": "标准",
+    "filing_types": [{"assistance_type": "低保", "subtypes": [], "default_subtype": None},
+                     {"assistance_type": "特困", "subtypes": [], "default_subtype": None},
+                     {"assistance_type": "临时救助", "subtypes": ["支出型", "急难型"], "default_subtype": "支出型"}],
+    "emergency": {"assistance_type": "临时救助", "subtype": "急难型"},
+}
 
 
 def load_tracker(name: str) -> Tracker:
@@ -32,6 +42,10 @@ class FakeBackend:
         self.requests.append(request)
         return self.handler(request)
 
+    def answers(self) -> list[httpx.Request]:
+        """The requests other than the offer (fetched once per client, then cached)."""
+        return [r for r in self.requests if r.url.path != "/api/v1/policy/offer"]
+
     def paths(self) -> list[str]:
         return [f"{r.method} {r.url.path}" for r in self.requests]
 
@@ -42,6 +56,8 @@ class FakeBackend:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/policy/answer":
             return self.policy(request)
+        if path == "/policy/offer":
+            return httpx.Response(200, json=OFFER)
         if path == "/persons/check-id":
             number = json.loads(request.content)["id_number"]
             if number == "11010519491231002X":

@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions import parsing
-from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
+from actions.forms import ValidateApplicationForm, ValidateEligibilityForm, ValidateEmergencyForm
 from actions.journeys import (
     ActionAfterVerify, ActionCancel, ActionPrecheck, ActionRequestCallback, ActionStartApplication,
     ActionStartVerifiedQuery, ActionSubmitApplication,
@@ -227,3 +227,25 @@ async def test_a_submission_key_never_carries_the_conversation_id(dispatcher, se
     events = await ActionStartApplication().run(dispatcher, tracker(text="我要申请低保", intent="apply_assistance", sender=sender), {})
     (key,) = [e["value"] for e in events if e["name"] == "submission_key"]
     assert "13812345678" not in key and sender not in key and 8 <= len(key) <= 80
+
+
+@pytest.mark.asyncio
+async def test_domain_defaults_come_from_the_backend_offer_fetched_once(fake_backend, dispatcher) -> None:
+    # No region named: the pre-check uses the backend's default region, not one written in the actions.
+    slots = {"household_size": 1.0, "monthly_income": 300.0, "savings": 0.0, "applicant_age": 72.0, "illness_or_disability": False}
+    await ActionPrecheck().run(dispatcher, tracker(slots), {})
+    assert fake_backend.body()["region"] == "重庆"
+    # 临时救助 filed in the chat: the subtype is the backend's default for it.
+    await ActionSubmitApplication().run(dispatcher, tracker({**SUBMIT_SLOTS, "assistance_type": "临时救助"}), {})
+    assert (fake_backend.body()["assistance_type"], fake_backend.body()["subtype"]) == ("临时救助", "支出型")
+    assert fake_backend.paths().count("GET /api/v1/policy/offer") == 1  # kept for OFFER_TTL_SECONDS
+
+
+@pytest.mark.asyncio
+async def test_the_applicants_phone_is_read_one_way_in_every_form(fake_backend, dispatcher) -> None:
+    for form in (ValidateApplicationForm(), ValidateEmergencyForm()):
+        got = await form.validate_applicant_phone("138 1234 5678", dispatcher, tracker({"filing_for": "self"}), {})
+        assert got["applicant_phone"] == "13812345678" and got["verify_phone"] == "13812345678"
+        assert (await form.validate_applicant_phone("123", dispatcher, tracker({}), {})) == {"applicant_phone": None}
+    assert fake_backend.paths().count("POST /api/v1/auth/otp/request") == 2
+    assert responses(dispatcher).count("utter_phone_invalid") == 2

@@ -11,7 +11,7 @@ async def test_answer_comes_from_the_backend_and_remembers_the_region(fake_backe
     events = await ActionAnswerPolicy().run(dispatcher, load_tracker("ask_policy_chongqing"), domain)
     assert dispatcher.messages[0]["text"] == "重庆市现行低保标准：城市每人每月770元，农村每人每月630元。"
     assert events == [SlotSet("policy_pending", False), SlotSet("region", "重庆")]
-    (request,) = fake_backend.requests
+    (request,) = fake_backend.answers()
     assert request.url.path == "/api/v1/policy/answer"
     assert dict(request.url.params) == {"assistance_type": "低保", "aspect": "标准", "region": "重庆"}
     assert request.headers["Authorization"] == "Bearer service-token-for-tests"
@@ -23,8 +23,8 @@ async def test_asks_for_the_region_when_the_backend_needs_it(fake_backend, dispa
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_region"]
     assert events == [SlotSet("policy_pending", True)]
     # No aspect was named: the standard is what people ask about most.
-    assert fake_backend.requests[0].url.params["aspect"] == "标准"
-    assert fake_backend.requests[0].url.params["assistance_type"] == "特困"
+    assert fake_backend.answers()[0].url.params["aspect"] == "标准"
+    assert fake_backend.answers()[0].url.params["assistance_type"] == "特困"
 
 
 @pytest.mark.asyncio

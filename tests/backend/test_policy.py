@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.policy.standards import StandardsCatalogue, get_catalogue
+from backend.eligibility.standards import StandardsCatalogue, get_catalogue
 
 
 @pytest.mark.parametrize(
@@ -56,14 +56,13 @@ def test_unknown_region_is_a_clear_chinese_404(client: TestClient) -> None:
 
 
 def test_changing_the_data_file_changes_the_answer(tmp_path) -> None:
-    data = tmp_path / "standards.yaml"
-    data.write_text(
-        "regions:\n  重庆:\n    full_name: 重庆市\n    versions:\n"
-        "      - {effective_from: 2027-01-01, source: 新文件, dibao: {urban: 800, rural: 660}, tekun: null}\n"
-        "      - {effective_from: null, source: 旧, dibao: {urban: 770, rural: 630}, tekun: null}\n",
+    (tmp_path / "重庆.yaml").write_text(
+        "full_name: 重庆市\nlimits: {edge_factor: 1.5, financial_assets_months: 24, max_homes: 1}\nversions:\n"
+        "  - {effective_from: 2027-01-01, source: 新文件, dibao: {urban: 800, rural: 660}, tekun: null}\n"
+        "  - {effective_from: null, source: 旧, dibao: {urban: 770, rural: 630}, tekun: null}\n",
         encoding="utf-8",
     )
-    catalogue = StandardsCatalogue.from_file(data)
+    catalogue = StandardsCatalogue.from_dir(tmp_path)
     region = catalogue.resolve("重庆")
     assert catalogue.in_force(region, date(2026, 12, 31)).dibao.urban == 770
     assert catalogue.in_force(region, date(2027, 1, 1)).dibao.urban == 800
@@ -91,3 +90,16 @@ def test_conditions_of_dibao_need_the_region_and_unknown_topics_offer_a_person(c
     assert client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "条件"}).json()["needs_region"]
     other = client.get("/api/v1/policy/answer", params={"assistance_type": "医疗救助", "aspect": "条件"}).json()
     assert "转人工" in other["answer"]
+
+
+def test_the_offer_gives_the_assistant_its_defaults(client: TestClient) -> None:
+    body = client.get("/api/v1/policy/offer").json()
+    assert (body["region"], body["default_region"], body["regions"]) == ("重庆", "重庆", ["重庆", "武汉", "常州"])
+    assert (body["default_type"], body["default_aspect"]) == ("低保", "标准")
+    assert "低保边缘" in body["question_types"] and "时限" in body["aspects"]
+    filing = {t["assistance_type"]: t for t in body["filing_types"]}
+    assert set(filing) == {"低保", "特困", "临时救助"}
+    assert filing["临时救助"]["default_subtype"] == "支出型" and set(filing["临时救助"]["subtypes"]) == {"支出型", "急难型"}
+    assert filing["低保"] == {"assistance_type": "低保", "subtypes": [], "default_subtype": None}
+    assert body["emergency"] == {"assistance_type": "临时救助", "subtype": "急难型"}
+    assert client.get("/api/v1/policy/offer", params={"region": "武昌区"}).json()["region"] == "武汉"

@@ -1,0 +1,56 @@
+"""Every query on delegations. `active_delegations` is the one answer to "who may act for whom, for
+what, right now": access checks, the citizen's case list, notices to helpers and the payment run use it.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from backend.core import clock
+from backend.delegations.models import Delegation
+from backend.people.models import Person
+
+
+def active_delegations(
+    session: Session, *, scope: str, principal_ids: Iterable[int] | None = None,
+    helper_phone_hash: str | None = None, at: datetime | None = None,
+) -> list[Delegation]:
+    """Unrevoked, unexpired delegations including `scope`, newest first, each with its helper loaded.
+
+    Narrowed to some principals and/or to helpers holding one phone (a caller's verified phone)."""
+    query = (
+        select(Delegation).join(Delegation.helper).options(contains_eager(Delegation.helper))
+        .where(Delegation.revoked_at.is_(None)).order_by(Delegation.id.desc())
+    )
+    if principal_ids is not None:
+        query = query.where(Delegation.principal_person_id.in_(list(principal_ids)))
+    if helper_phone_hash is not None:
+        if not helper_phone_hash:
+            return []  # no verified phone: no helper (and never "phone_hash IS NULL")
+        query = query.where(Person.phone_hash == helper_phone_hash)
+    moment = at or clock.now()
+    # The scope is a JSON list: filtered here rather than with each database's JSON operators.
+    return [d for d in session.scalars(query) if scope in d.scope and d.active_at(moment)]
+
+
+def active_delegation(session: Session, *, principal_person_id: int, helper_phone_hash: str, scope: str) -> Delegation | None:
+    """The newest active delegation by this principal to the holder of this phone that includes `scope`."""
+    found = active_delegations(session, scope=scope, principal_ids=[principal_person_id], helper_phone_hash=helper_phone_hash)
+    return found[0] if found else None
+
+
+def involving_phone(session: Session, phone_hash: str | None) -> list[Delegation]:
+    """Every delegation given or received by the holder of this phone, newest first."""
+    persons = select(Person.id).where(Person.phone_hash == phone_hash)
+    return list(session.scalars(
+        select(Delegation).where(or_(Delegation.helper_person_id.in_(persons), Delegation.principal_person_id.in_(persons)))
+        .order_by(Delegation.id.desc())
+    ))
+
+
+def paper_districts(session: Session, person_id: int):  # noqa: ANN201 - a select, to be unioned
+    """The districts whose caseworkers verified a paper delegation this person gave."""
+    return select(Delegation.district_code).where(
+        Delegation.principal_person_id == person_id, Delegation.district_code.is_not(None))

@@ -1,0 +1,71 @@
+"""Rules for delegations: where the principal's consent code goes, which district verifies a paper form,
+who may revoke. The router parses, authorizes and calls these; queries are in `repository`."""
+
+from sqlalchemy.orm import Session
+
+from backend.applications.access import person_districts
+from backend.auth.actor import Actor
+from backend.core.crypto import get_vault
+from backend.core.errors import AppError, Forbidden
+from backend.delegations.models import Delegation
+from backend.delegations.schemas import HelperIn, PaperConsent, PrincipalIn
+from backend.people.models import Person
+from backend.people.service import checked_phone, find_named, holds_phone, recorded_phone
+from backend.regions.models import Area
+
+
+class NoPrincipalPhone(AppError):
+    status_code = 422
+    code = "principal_phone_required"
+    message = "需要本人的手机号来接收授权验证码。本人没有手机的，请到社区办理书面授权委托书。"
+
+
+def helper_is_caller(actor: Actor, helper: HelperIn) -> str:
+    """A helper consenting by code is the caller: their phone is the one the caller verified."""
+    phone = checked_phone(helper.phone)
+    if actor.kind == "citizen" and get_vault().lookup_hash(phone) != actor.phone_hash:
+        raise Forbidden("帮办人的手机号必须是您验证过的这个号码。", code="helper_phone_mismatch")
+    return phone
+
+
+def consent_phone(session: Session, actor: Actor, principal: PrincipalIn) -> tuple[Person | None, str]:
+    """Where the principal's consent code goes: the phone on record, never one the helper names for a
+    recorded person. A new person's code goes to the phone given, which must not be the helper's own."""
+    person = find_named(session, name=principal.name, id_number=principal.id_number, who="被帮办人的")
+    if person is not None:
+        phone = recorded_phone(person)
+        if phone is None:
+            raise NoPrincipalPhone()
+        return person, phone
+    if not principal.phone:
+        raise NoPrincipalPhone()
+    phone = checked_phone(principal.phone)
+    if get_vault().lookup_hash(phone) == actor.phone_hash:
+        raise AppError("授权验证码要发到本人的手机上，不能填您自己的号码。本人没有手机的，请到社区办理书面授权委托书。",
+                       code="principal_phone_is_helper")
+    return None, phone
+
+
+def paper_district(session: Session, actor: Actor, principal: Person, consent: PaperConsent) -> str:
+    """A paper form is verified in the principal's own district: where their applications are, or, for
+    someone not known yet, the street they live in (given on the form)."""
+    known = person_districts(session, principal.id)
+    if known:
+        if actor.district_code not in known:
+            raise Forbidden("书面授权委托书要由本人所在区县的工作人员核验。", code="other_district")
+        return actor.district_code
+    area = session.get(Area, consent.area_code) if consent.area_code else None
+    if area is None or area.level != "street":
+        raise AppError("请填写本人居住的街道（乡镇），书面授权由那里的工作人员核验。", code="area_required")
+    if area.parent_code != actor.district_code:
+        raise Forbidden("书面授权委托书要由本人所在区县的工作人员核验。", code="other_district")
+    return actor.district_code
+
+
+def may_revoke(session: Session, actor: Actor, d: Delegation) -> bool:
+    """The principal, the helper, or a caseworker of a district that knows the principal."""
+    if actor.kind == "citizen":
+        return holds_phone(d.principal, actor.phone_hash) or holds_phone(d.helper, actor.phone_hash)
+    if actor.kind == "staff" and actor.role in ("caseworker", "reviewer"):
+        return actor.district_code in person_districts(session, d.principal_person_id)
+    return False
