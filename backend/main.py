@@ -24,7 +24,7 @@ from backend.eligibility.router import router as eligibility_router
 from backend.facecheck.router import page_router as face_page_router
 from backend.facecheck.router import router as facecheck_router
 from backend.notifications.router import router as sms_router
-from backend.people.router import router as people_router
+from backend.identity.router import router as identity_router
 from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
@@ -56,7 +56,7 @@ def create_app() -> FastAPI:
     api.include_router(supervision_router)
     api.include_router(delegations_router)
     api.include_router(eligibility_router)
-    api.include_router(people_router)
+    api.include_router(identity_router)
     api.include_router(sms_router)
     api.include_router(service_desk_router)
     api.include_router(facecheck_router)

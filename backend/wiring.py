@@ -11,9 +11,11 @@ Order matters only within one event type; none has two subscribers that depend o
 from backend.authorizations import wiring as authorizations
 from backend.certification import wiring as certification
 from backend.economic_check import wiring as economic_check
+from backend.notifications import wiring as notifications
 
 
 def register_all() -> None:
     authorizations.register()
     certification.register()
     economic_check.register()
+    notifications.register()

@@ -5,29 +5,17 @@ phone) or a helper under an active delegation with the needed scope. Anyone else
 for a number that does not exist, so guessing numbers tells nothing.
 """
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor
 from backend.core.errors import Forbidden, NotFound
-from backend.delegations.repository import active_delegation, paper_districts
-from backend.households.models import HouseholdMember, Obligor
+from backend.delegations.repository import active_delegation
 
 
 def not_found(number: str | None) -> NotFound:
     return NotFound(f"没有找到编号为{number}的申请，请核对编号。", code="application_not_found")
-
-
-def person_districts(session: Session, person_id: int) -> set[str]:
-    """The districts (区县) that know this person: where an application names them (applicant, member or
-    obligor), or where a caseworker verified a paper delegation they gave. Staff act on a person only there."""
-    as_member = select(Application.district_code).join(
-        HouseholdMember, HouseholdMember.household_id == Application.household_id).where(HouseholdMember.person_id == person_id)
-    as_obligor = select(Application.district_code).join(
-        Obligor, Obligor.household_id == Application.household_id).where(Obligor.person_id == person_id)
-    return set(session.scalars(as_member.union(as_obligor, paper_districts(session, person_id))))
 
 
 def district_scope(actor: Actor, requested: str | None = None) -> str | None:

@@ -22,7 +22,8 @@ from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.core.crypto import get_vault
 from backend.people.models import Person
-from backend.people.service import bind_phone, checked_phone, find_or_register, holds_phone
+from backend.people.service import bind_phone, find_or_register, holds_phone
+from backend.core.phones import checked_phone
 from backend.regions.models import Area
 from backend.staff.models import StaffRelation, StaffUser
 

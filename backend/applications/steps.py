@@ -22,7 +22,6 @@ from backend.applications.catalog import RegionRules, Workflow, WorkflowCatalog
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
 from backend.core.errors import AppError
 from backend.core.workdays import WorkCalendar
-from backend.authorizations.service import require_all_signed
 from backend.monitoring.service import add_monitored
 
 
@@ -95,9 +94,6 @@ def g_home_visit_recorded(ctx: StepContext) -> None:
         _refuse("还没有入户调查记录。", "home_visit_missing")
 
 
-def g_authorization_signed(ctx: StepContext) -> None:
-    require_all_signed(ctx.session, ctx.app)
-
 
 def g_economic_check_recorded(ctx: StepContext) -> None:
     if not ctx.app.economic_check_results:
@@ -165,7 +161,6 @@ GUARDS: dict[str, Callable[[StepContext], None]] = {
     "check_results": g_check_results,
     "home_visit_recorded": g_home_visit_recorded,
     "economic_check_recorded": g_economic_check_recorded,
-    "authorization_signed": g_authorization_signed,
     "note": g_note,
     "reasons": g_reasons,
     "objection_is_open": g_objection_is_open,
@@ -340,6 +335,12 @@ def e_start_phase_out(ctx: StepContext) -> None:
     amounts = ctx.step.data.get("amounts") or [str(decision.monthly_amount)] * months
     case_state.set_phase_out(ctx.session, ctx.app, from_month=case_state.next_month(ctx.today),
                              amounts=[Decimal(str(a)) for a in amounts])
+
+
+def register_guard(name: str, guard: Callable[[StepContext], None]) -> None:
+    """A guard owned by another package (e.g. authorizations' "everyone has signed"), registered at start-up
+    by backend.wiring so that applications never imports the packages that build on it."""
+    GUARDS[name] = guard
 
 
 EFFECTS: dict[str, Callable[[StepContext], None]] = {

@@ -8,11 +8,12 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from backend.auth import throttle
+from backend.auth.events import CodeIssued
 from backend.auth.models import OneTimeCode
 from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError
-from backend.notifications.service import notify_phone
+from backend.core.events import publish, subscribers
 
 CODE_MINUTES = 5
 MAX_ATTEMPTS = 5
@@ -71,8 +72,10 @@ def send_code(session: Session, phone: str, purpose: str, event: str, **context:
     )
     session.add(otp)
     session.flush()
-    notify_phone(session, event=event, phone=phone, text_context={"code": code, "minutes": CODE_MINUTES, **context},
-                 key=f"otp:{otp.id}")
+    if not subscribers(CodeIssued):  # a code nobody texts would fail silently: wiring missing
+        raise RuntimeError("no subscriber sends one-time codes: call backend.wiring.register_all() at start-up")
+    publish(session, CodeIssued(phone=phone, event=event, code=code, minutes=CODE_MINUTES, key=f"otp:{otp.id}",
+                                context=dict(context)))
 
 
 def check_code(session: Session, phone: str, purpose: str, code: str, *,

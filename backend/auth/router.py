@@ -16,7 +16,7 @@ from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
 from backend.core.fields import DbId, PhoneText, ShortText
-from backend.people.service import checked_phone
+from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/auth", tags=["登录 auth"])
 

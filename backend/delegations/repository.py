@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from backend.core import clock
 from backend.delegations.models import Delegation
+from backend.households import service as households
 from backend.people.models import Person
 
 
@@ -54,3 +55,10 @@ def paper_districts(session: Session, person_id: int):  # noqa: ANN201 - a selec
     """The districts whose caseworkers verified a paper delegation this person gave."""
     return select(Delegation.district_code).where(
         Delegation.principal_person_id == person_id, Delegation.district_code.is_not(None))
+
+
+def person_districts(session: Session, person_id: int) -> set[str]:
+    """The districts (区县) that know this person: where a household names them (member or obligor), or
+    where a caseworker verified a paper delegation they gave. Staff act on a person only there."""
+    return households.person_districts(session, person_id) | {
+        d for d in session.scalars(paper_districts(session, person_id)) if d}

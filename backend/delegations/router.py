@@ -17,7 +17,8 @@ from backend.core.fields import DbId
 from backend.delegations import repository, service
 from backend.delegations.models import Delegation
 from backend.delegations.schemas import HELPER_KIND_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, RevokeIn
-from backend.people.service import bind_phone, checked_phone, find_or_register, holds_phone, upsert_phone_holder
+from backend.people.service import bind_phone, find_or_register, holds_phone, upsert_phone_holder
+from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/delegations", tags=["授权委托 delegations"])
 ERRORS = {403: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}

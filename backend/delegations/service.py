@@ -3,14 +3,15 @@ who may revoke. The router parses, authorizes and calls these; queries are in `r
 
 from sqlalchemy.orm import Session
 
-from backend.applications.access import person_districts
 from backend.auth.actor import Actor
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, Forbidden
 from backend.delegations.models import Delegation
+from backend.delegations import repository
 from backend.delegations.schemas import HelperIn, PaperConsent, PrincipalIn
 from backend.people.models import Person
-from backend.people.service import checked_phone, find_named, holds_phone, recorded_phone
+from backend.people.service import find_named, holds_phone, recorded_phone
+from backend.core.phones import checked_phone
 from backend.regions.models import Area
 
 
@@ -49,7 +50,7 @@ def consent_phone(session: Session, actor: Actor, principal: PrincipalIn) -> tup
 def paper_district(session: Session, actor: Actor, principal: Person, consent: PaperConsent) -> str:
     """A paper form is verified in the principal's own district: where their applications are, or, for
     someone not known yet, the street they live in (given on the form)."""
-    known = person_districts(session, principal.id)
+    known = repository.person_districts(session, principal.id)
     if known:
         if actor.district_code not in known:
             raise Forbidden("书面授权委托书要由本人所在区县的工作人员核验。", code="other_district")
@@ -67,5 +68,5 @@ def may_revoke(session: Session, actor: Actor, d: Delegation) -> bool:
     if actor.kind == "citizen":
         return holds_phone(d.principal, actor.phone_hash) or holds_phone(d.helper, actor.phone_hash)
     if actor.kind == "staff" and actor.role in ("caseworker", "reviewer"):
-        return actor.district_code in person_districts(session, d.principal_person_id)
+        return actor.district_code in repository.person_districts(session, d.principal_person_id)
     return False

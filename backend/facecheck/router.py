@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from backend.applications.access import person_districts, view_basis
+from backend.applications.access import view_basis
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep, require_staff
 from backend.audit.service import record as audit
@@ -19,7 +19,7 @@ from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden, No
 from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
-from backend.delegations.repository import active_delegation
+from backend.delegations.repository import active_delegation, person_districts
 from backend.facecheck import service
 from backend.facecheck.challenge import ACTION_PROMPTS, FaceImageError
 from backend.facecheck.geometry import FaceEngine

@@ -4,8 +4,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.errors import NotFound
-from backend.households.models import HouseholdMember, Obligor
+from backend.households.models import Household, HouseholdMember, Obligor
 from backend.people.models import Person
+from backend.regions.models import Area
 
 
 def people_of(session: Session, household_id: int) -> list[Person]:
@@ -23,3 +24,13 @@ def person_in(session: Session, household_id: int, person_id: int) -> Person:
     if person is None:
         raise NotFound("这个人不在这件申请的家庭成员或义务人里。")
     return person
+
+
+def person_districts(session: Session, person_id: int) -> set[str]:
+    """The districts (区县) whose households name this person (member or obligor). Staff act on a person
+    only there; delegations add the districts where a caseworker verified a paper form."""
+    district = select(Area.parent_code).join(Household, Household.area_code == Area.code)
+    as_member = district.join(HouseholdMember, HouseholdMember.household_id == Household.id).where(
+        HouseholdMember.person_id == person_id)
+    as_obligor = district.join(Obligor, Obligor.household_id == Household.id).where(Obligor.person_id == person_id)
+    return {d for d in session.scalars(as_member.union(as_obligor)) if d}

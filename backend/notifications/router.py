@@ -17,7 +17,7 @@ from backend.core.settings import get_settings
 from backend.core.templates import render_text
 from backend.notifications import service
 from backend.notifications.models import Notice
-from backend.people.service import checked_phone
+from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/sms", tags=["短信 sms"])
 

@@ -5,25 +5,14 @@ from sqlalchemy.orm import Session
 
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError
-from backend.core.idnumber import InvalidIdNumber, mask_phone, normalize_phone, parse
+from backend.core.phones import checked_phone
+from backend.core.idnumber import InvalidIdNumber, mask_phone, parse
 from backend.people.models import Person
 
 
 class BadIdNumber(AppError):
     status_code = 422
     code = "invalid_id_number"
-
-
-class BadPhone(AppError):
-    status_code = 422
-    code = "invalid_phone"
-
-
-def checked_phone(raw: str) -> str:
-    try:
-        return normalize_phone(raw)
-    except ValueError as exc:
-        raise BadPhone(str(exc)) from None
 
 
 def find_by_id_number(session: Session, id_number: str) -> Person | None:

@@ -11,7 +11,7 @@ from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
-from backend.people.service import checked_phone
+from backend.core.phones import checked_phone
 from backend.regions import service as regions
 from backend.regions.models import Area
 from backend.service_desk import service

@@ -19,18 +19,8 @@ ACTIONS = BACKEND.parent / "actions"
 ROOT_PACKAGES = {"migrations"}
 MAX_LINES = 500
 
-# Package edges that still close a cycle, each with why it is here; all outside issue 10's point 1 (the
-# face check split). Remove an entry when its cycle is gone: the test fails on entries that no longer exist.
-KNOWN_CYCLE_EDGES = {
-    ("applications", "authorizations"):
-        "workflow.py's guard authorization_signed calls authorizations.require_all_signed; workflow.py is being "
-        "reworked concurrently (typed progress) - the guard should be registered by authorizations.wiring",
-    ("people", "applications"): "people/router.py checks a person's districts with applications.access.person_districts",
-    ("delegations", "applications"): "delegations/router.py checks districts with applications.access.person_districts",
-    ("auth", "people"): "auth/router.py validates phones with people.service.checked_phone",
-    ("notifications", "auth"): "notifications/router.py identifies staff with auth.actor",
-    ("auth", "notifications"): "auth/otp.py sends codes with notifications.service.notify_phone",
-}
+# Package edges that may close a cycle, each with why (none today: keep it that way).
+KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {}
 # Files over MAX_LINES, with why (remove when split).
 KNOWN_LONG_FILES: dict[str, str] = {}
 

@@ -5,7 +5,7 @@ caseworker who saw the person (audited, with a reason)."""
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from backend.applications.access import person_districts
+from backend.delegations.repository import person_districts
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_citizen, require_staff
 from backend.auth import throttle
@@ -18,7 +18,8 @@ from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
 from backend.core.fields import DbId, IdNumberText, PersonName, PhoneText, ShortText
 from backend.people.models import Person
-from backend.people.service import bind_phone, checked_phone, find_named, recorded_phone
+from backend.people.service import bind_phone, find_named, recorded_phone
+from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/persons", tags=["个人信息 persons"])
 
