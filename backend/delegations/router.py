@@ -1,24 +1,19 @@
 """授权委托: creating, listing and revoking delegations to helpers."""
 
-from datetime import timedelta
-
 from fastapi import APIRouter
 
 from backend.audit.service import record as audit
 from backend.auth import throttle
 from backend.auth.actor import ActorDep
-from backend.auth.otp import check_code, send_code
+from backend.auth.otp import send_code
 from backend.core import clock
-from backend.core.crypto import get_vault
 from backend.core.idnumber import mask_phone
 from backend.core.db import SessionDep
-from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
+from backend.core.errors import ErrorResponse, Forbidden, NotFound
 from backend.core.fields import DbId
 from backend.delegations import repository, service
 from backend.delegations.models import Delegation
 from backend.delegations.schemas import HELPER_KIND_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, RevokeIn
-from backend.people.service import bind_phone, find_or_register, holds_phone, upsert_phone_holder
-from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/delegations", tags=["授权委托 delegations"])
 ERRORS = {403: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
@@ -49,40 +44,14 @@ def send_consent_code(body: ConsentCodeIn, session: SessionDep, actor: ActorDep)
 @router.post("", response_model=DelegationOut, status_code=201, summary="建立授权委托（验证码或书面委托书）",
              responses=ERRORS)
 def create_delegation(body: DelegationIn, session: SessionDep, actor: ActorDep) -> DelegationOut:
-    district = None
     if isinstance(body.consent, OtpConsent):
         if actor.kind != "citizen":
             raise Forbidden("验证码授权由帮办人本人提交。", code="citizen_required")
-        helper_phone = service.helper_is_caller(actor, body.helper)
-        principal, principal_phone = service.consent_phone(session, actor, body.principal)
-        check_code(session, principal_phone, "consent", body.consent.code, client=actor.client)
-        if principal is None:
-            # The code was answered on this phone: it is the new principal's, proven.
-            principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
-                                         who="被帮办人的")
-            bind_phone(principal, principal_phone)
-        evidence, verified_by = "本人手机验证码确认", None
+        delegation = service.create_by_code(session, actor, body)
     else:
         if actor.kind != "staff" or actor.role not in ("caseworker", "reviewer"):
             raise Forbidden("书面授权委托书需要工作人员核验后录入。", code="staff_required")
-        principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
-                                     who="被帮办人的")
-        district = service.paper_district(session, actor, principal, body.consent)
-        if principal.phone_hash is None and body.principal.phone:
-            bind_phone(principal, body.principal.phone)  # the caseworker saw the person and the form
-        helper_phone = checked_phone(body.helper.phone)
-        evidence, verified_by = f"书面授权委托书 {body.consent.form_reference}", actor.staff_id
-    helper = upsert_phone_holder(session, name=body.helper.name, phone=helper_phone)
-    if helper.id == principal.id or holds_phone(principal, get_vault().lookup_hash(helper_phone)):
-        raise AppError("本人办理不需要授权委托。", code="self_delegation")
-    delegation = Delegation(
-        principal_person_id=principal.id, helper_person_id=helper.id, helper_kind=body.helper.kind,
-        helper_relation=body.helper.relation, scope=sorted(set(body.scope)), consent_method=body.consent.method,
-        consent_evidence=evidence, verified_by_staff_id=verified_by, district_code=district, created_at=clock.now(),
-        expires_at=clock.now() + timedelta(days=body.valid_days),
-    )
-    session.add(delegation)
-    session.flush()
+        delegation = service.create_by_paper(session, actor, body)
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.create", entity_type="delegation",
           entity_id=delegation.id, detail={"kind": body.helper.kind, "scope": delegation.scope, "consent": body.consent.method})
     return _out(delegation)

@@ -1,16 +1,23 @@
 """Rules for delegations: where the principal's consent code goes, which district verifies a paper form,
-who may revoke. The router parses, authorizes and calls these; queries are in `repository`."""
+what a new delegation records, who may revoke. The router parses, authorizes and calls these; queries
+are in `repository`."""
+
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
+from backend.auth.otp import check_code
+from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, Forbidden
 from backend.delegations.models import Delegation
 from backend.delegations import repository
-from backend.delegations.schemas import HelperIn, PaperConsent, PrincipalIn
+from backend.delegations.schemas import DelegationIn, HelperIn, PaperConsent, PrincipalIn
 from backend.people.models import Person
-from backend.people.service import find_named, holds_phone, recorded_phone
+from backend.people.service import (
+    bind_phone, find_named, find_or_register, holds_phone, recorded_phone, upsert_phone_holder,
+)
 from backend.core.phones import checked_phone
 from backend.regions.models import Area
 
@@ -70,3 +77,44 @@ def may_revoke(session: Session, actor: Actor, d: Delegation) -> bool:
     if actor.kind == "staff" and actor.role in ("caseworker", "reviewer"):
         return actor.district_code in repository.person_districts(session, d.principal_person_id)
     return False
+
+
+def create_by_code(session: Session, actor: Actor, body: DelegationIn) -> Delegation:
+    """The helper (the caller) and the code the principal received on their phone."""
+    helper_phone = helper_is_caller(actor, body.helper)
+    principal, principal_phone = consent_phone(session, actor, body.principal)
+    check_code(session, principal_phone, "consent", body.consent.code, client=actor.client)
+    if principal is None:
+        # The code was answered on this phone: it is the new principal's, proven.
+        principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
+                                     who="被帮办人的")
+        bind_phone(principal, principal_phone)
+    return _record(session, body, principal=principal, helper_phone=helper_phone, evidence="本人手机验证码确认",
+                   verified_by=None, district=None)
+
+
+def create_by_paper(session: Session, actor: Actor, body: DelegationIn) -> Delegation:
+    """A paper form a caseworker of the principal's district has seen."""
+    principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
+                                 who="被帮办人的")
+    district = paper_district(session, actor, principal, body.consent)
+    if principal.phone_hash is None and body.principal.phone:
+        bind_phone(principal, body.principal.phone)  # the caseworker saw the person and the form
+    return _record(session, body, principal=principal, helper_phone=checked_phone(body.helper.phone),
+                   evidence=f"书面授权委托书 {body.consent.form_reference}", verified_by=actor.staff_id, district=district)
+
+
+def _record(session: Session, body: DelegationIn, *, principal: Person, helper_phone: str, evidence: str,
+            verified_by: int | None, district: str | None) -> Delegation:
+    helper = upsert_phone_holder(session, name=body.helper.name, phone=helper_phone)
+    if helper.id == principal.id or holds_phone(principal, get_vault().lookup_hash(helper_phone)):
+        raise AppError("本人办理不需要授权委托。", code="self_delegation")
+    delegation = Delegation(
+        principal_person_id=principal.id, helper_person_id=helper.id, helper_kind=body.helper.kind,
+        helper_relation=body.helper.relation, scope=sorted(set(body.scope)), consent_method=body.consent.method,
+        consent_evidence=evidence, verified_by_staff_id=verified_by, district_code=district, created_at=clock.now(),
+        expires_at=clock.now() + timedelta(days=body.valid_days),
+    )
+    session.add(delegation)
+    session.flush()
+    return delegation

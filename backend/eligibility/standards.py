@@ -62,6 +62,12 @@ class Region:
         return to_cents(self.dibao(std, rural=rural) * self.limits.edge_factor)
 
 
+def _factor(value: float | int | str) -> Decimal:
+    """YAML's 1.5 is a float: through str() it is exact; 2.0 reads as 2, so every sentence says "2倍"."""
+    d = Decimal(str(value))
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
 def _region(key: str, r: dict) -> Region:
     versions = []
     for v in r["versions"]:
@@ -85,8 +91,7 @@ def _region(key: str, r: dict) -> Region:
         areas=tuple(r.get("areas", [])),
         versions=tuple(versions),
         limits=Limits(
-            # str() first: YAML's 1.5 is a float, the factor is exact.
-            edge_factor=Decimal(str(limits["edge_factor"])).normalize(),
+            edge_factor=_factor(limits["edge_factor"]),
             financial_assets_months=int(limits["financial_assets_months"]),
             max_homes=int(limits["max_homes"]),
         ),

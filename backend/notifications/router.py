@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from fastapi.concurrency import run_in_threadpool
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
@@ -16,7 +15,6 @@ from backend.core.fields import PhoneText
 from backend.core.settings import get_settings
 from backend.core.templates import render_text
 from backend.notifications import service
-from backend.notifications.models import Notice
 from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/sms", tags=["短信 sms"])
@@ -53,7 +51,7 @@ async def status_callback(
 
 
 def _apply_status(session: Session, form: dict[str, str]) -> None:
-    notice = session.scalars(select(Notice).where(Notice.provider_sid == form.get("MessageSid"))).first()
+    notice = service.by_provider_sid(session, form.get("MessageSid"))
     new = STATUS_MAP.get(form.get("MessageStatus", ""))
     if notice is not None and new and notice.status not in FINAL:
         notice.status = new

@@ -43,6 +43,11 @@ def _recipients(person: Person, helpers: list[Person]) -> list[tuple[Person, str
     return ([(person, "person")] if person.phone_cipher else []) + [(h, "helper") for h in helpers]
 
 
+def by_provider_sid(session: Session, sid: str | None) -> Notice | None:
+    """The notice an SMS provider's status report is about."""
+    return session.scalars(select(Notice).where(Notice.provider_sid == sid)).first() if sid else None
+
+
 def is_opted_out(session: Session, phone_hash: str) -> bool:
     return session.get(SmsOptOut, phone_hash) is not None
 
