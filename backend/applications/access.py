@@ -12,6 +12,7 @@ from backend.audit.service import record as audit
 from backend.auth.actor import Actor
 from backend.core.errors import Forbidden, NotFound
 from backend.delegations.repository import active_delegation
+from backend.people.service import holds_phone
 
 
 def not_found(number: str | None) -> NotFound:
@@ -37,7 +38,7 @@ def view_basis(session: Session, actor: Actor, app: Application) -> str:
             return "staff"
         raise not_found(app.number)
     if actor.kind == "citizen":
-        if app.applicant.phone_hash and app.applicant.phone_hash == actor.phone_hash:
+        if holds_phone(app.applicant, actor.phone_hash):
             return "applicant"
         if active_delegation(session, principal_person_id=app.applicant_person_id,
                              helper_phone_hash=actor.phone_hash or "", scope="query"):
@@ -64,7 +65,7 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
             raise not_found(app.number)
         return {actor.role} if actor.role else set()
     if actor.kind == "citizen":
-        if app.applicant.phone_hash and app.applicant.phone_hash == actor.phone_hash:
+        if holds_phone(app.applicant, actor.phone_hash):
             return {"applicant"}
         if active_delegation(session, principal_person_id=app.applicant_person_id,
                              helper_phone_hash=actor.phone_hash or "", scope="apply"):

@@ -20,7 +20,6 @@ from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
 from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
-from backend.core.crypto import get_vault
 from backend.people.models import Person
 from backend.people.service import bind_phone, find_or_register, holds_phone
 from backend.core.phones import checked_phone
@@ -163,7 +162,7 @@ def _filer(session: Session, actor: Actor, applicant: Person, applicant_phone: s
                                    scope="apply")
     if delegation is not None:
         return f"{actor.label} 代 {applicant.id}", delegation.id
-    claims_self = bool(applicant_phone) and get_vault().lookup_hash(checked_phone(applicant_phone)) == actor.phone_hash
+    claims_self = bool(applicant_phone) and actor.holds(checked_phone(applicant_phone))
     if claims_self and applicant.phone_hash is None:
         bind_phone(applicant, applicant_phone)
         return actor.label, None

@@ -11,6 +11,7 @@ from fastapi import Depends, Header
 
 from backend.auth.security import is_service_token, read_token
 from backend.auth.throttle import Client, ClientDep
+from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import Forbidden, Unauthorized
 from backend.staff.models import StaffUser
@@ -37,6 +38,10 @@ class Actor:
         if self.kind == "citizen":
             return f"citizen:{(self.phone_hash or '')[:12]}"
         return "service:actions"
+
+    def holds(self, phone: str) -> bool:
+        """Is this (normalised) phone the one the caller proved with a code? The one place that compares."""
+        return bool(self.phone_hash) and get_vault().lookup_hash(phone) == self.phone_hash
 
 
 def _citizen(claims: dict, channel: str, via_service: bool) -> Actor:

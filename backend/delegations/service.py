@@ -31,7 +31,7 @@ class NoPrincipalPhone(AppError):
 def helper_is_caller(actor: Actor, helper: HelperIn) -> str:
     """A helper consenting by code is the caller: their phone is the one the caller verified."""
     phone = checked_phone(helper.phone)
-    if actor.kind == "citizen" and get_vault().lookup_hash(phone) != actor.phone_hash:
+    if actor.kind == "citizen" and not actor.holds(phone):
         raise Forbidden("帮办人的手机号必须是您验证过的这个号码。", code="helper_phone_mismatch")
     return phone
 
@@ -48,7 +48,7 @@ def consent_phone(session: Session, actor: Actor, principal: PrincipalIn) -> tup
     if not principal.phone:
         raise NoPrincipalPhone()
     phone = checked_phone(principal.phone)
-    if get_vault().lookup_hash(phone) == actor.phone_hash:
+    if actor.holds(phone):
         raise AppError("授权验证码要发到本人的手机上，不能填您自己的号码。本人没有手机的，请到社区办理书面授权委托书。",
                        code="principal_phone_is_helper")
     return None, phone

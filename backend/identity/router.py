@@ -144,7 +144,7 @@ def verify_recorded_phone(body: RecordCodeIn, session: SessionDep, client: Clien
 def _new_phone_is_callers(actor, new_phone: str) -> str:  # noqa: ANN001
     require_citizen(actor)
     phone = checked_phone(new_phone)
-    if get_vault().lookup_hash(phone) != actor.phone_hash:
+    if not actor.holds(phone):
         raise Forbidden("新手机号要先用验证码验证过，请用新手机号登录后再改。", code="new_phone_unverified")
     return phone
 
