@@ -74,7 +74,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
     })
     # 2. Accepted and being investigated.
     app = file("13800000002", "demo-2", {
-        "assistance_type": "低保", "area_code": "500103002", "channel": "web", "reason": "儿子重病，医药费负担重",
+        "assistance_type": "低保", "area_code": "500103003", "channel": "web", "reason": "儿子重病，医药费负担重",
         "members": [
             _member("王德明", "本人", "500103", date(1968, 7, 21), 13, "13800000002",
                     incomes=[{"category": "工资性", "kind": "工资", "monthly_amount": 1200}]),
@@ -88,7 +88,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
     step(app, "yuzhong_caseworker", "record_home_visit", investigators=["王芳", "刘洋"])
     # 3. Emergency help paid first, paperwork pending.
     app = file("13800000003", "demo-3", {
-        "assistance_type": "临时救助", "subtype": "急难型", "area_code": "500110001", "channel": "sms",
+        "assistance_type": "临时救助", "subtype": "急难型", "area_code": "500110003", "channel": "sms",
         "reason": "家里失火，暂时没有住处",
         "members": [_member("刘桂兰", "本人", "500110", date(1975, 11, 2), 24, "13800000003")],
     })
@@ -130,7 +130,7 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
     # 6. Rejected, and now in the monitoring database.
     start = clock.today() - timedelta(days=30)
     app = file("13800000006", "demo-6", {
-        "assistance_type": "低保", "area_code": "500103002", "channel": "web", "reason": "收入不稳定",
+        "assistance_type": "低保", "area_code": "500103003", "channel": "web", "reason": "收入不稳定",
         "members": [_member("孙强", "本人", "500103", date(1980, 6, 30), 71, "13800000006",
                             incomes=[{"category": "工资性", "kind": "工资", "monthly_amount": 2600}])],
     }, on=start)

@@ -23,7 +23,7 @@ from backend.households.models import Asset, Deduction, Household, HouseholdMemb
 from backend.people.models import Person
 from backend.people.service import bind_phone, find_or_register, holds_phone
 from backend.core.phones import checked_phone
-from backend.regions.models import Area
+from backend.regions.service import ensure_area, office_for
 from backend.staff.models import StaffRelation, StaffUser
 
 
@@ -31,6 +31,12 @@ class BadArea(AppError):
     status_code = 422
     code = "unknown_area"
     message = "没有找到这个街道（乡镇），请重新选择。"
+
+
+class AreaNotServed(AppError):
+    status_code = 422
+    code = "area_not_served"
+    message = "这个地方的线上申请还没有开通，请到当地街道（乡镇）窗口申请，或者拨打12345问一问。"
 
 
 def _request_hash(body: ApplicationIn) -> str:
@@ -79,9 +85,11 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     if body.assistance_type == "临时救助" and body.subtype is None:
         raise AppError("临时救助请选择急难型还是支出型。", code="subtype_required")
     engine.catalog.get(body.assistance_type, body.subtype)  # refuses types not offered online
-    area = session.get(Area, body.area_code)
+    area = ensure_area(session, body.area_code)
     if area is None or area.level != "street" or area.parent_code is None:
         raise BadArea()
+    if not area.standards_region:
+        raise AreaNotServed()
 
     persons = []
     for i, m in enumerate(body.members):
@@ -133,9 +141,10 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     session.flush()
     app.number = f"JZ{engine.today:%Y%m%d}{app.id:06d}"
     engine.submit(app, actor_label=actor.label, channel=app.channel)
-    if app.subtype == "急难型" and area.alert_phone:
+    alert_phone = office_for(area.code).alert_phone if app.subtype == "急难型" else None
+    if alert_phone:
         # 急难: the street office's duty phone hears about it at once, not at the next list check.
-        notify_phone(session, event="emergency_alert", phone=area.alert_phone, key=f"emergency:{app.id}",
+        notify_phone(session, event="emergency_alert", phone=alert_phone, key=f"emergency:{app.id}",
                      text_context={"number": app.number, "street": area.name, "reason": (body.reason or "")[:30]})
     return app
 

@@ -19,7 +19,7 @@ from backend.people.service import (
     bind_phone, find_named, find_or_register, holds_phone, recorded_phone, upsert_phone_holder,
 )
 from backend.core.phones import checked_phone
-from backend.regions.models import Area
+from backend.regions.service import ensure_area
 
 
 class NoPrincipalPhone(AppError):
@@ -62,7 +62,7 @@ def paper_district(session: Session, actor: Actor, principal: Person, consent: P
         if actor.district_code not in known:
             raise Forbidden("书面授权委托书要由本人所在区县的工作人员核验。", code="other_district")
         return actor.district_code
-    area = session.get(Area, consent.area_code) if consent.area_code else None
+    area = ensure_area(session, consent.area_code)
     if area is None or area.level != "street":
         raise AppError("请填写本人居住的街道（乡镇），书面授权由那里的工作人员核验。", code="area_required")
     if area.parent_code != actor.district_code:

@@ -1,7 +1,8 @@
-"""Administrative areas: city → district (区县) → street/town (街道/乡镇), with each office's contact.
+"""Administrative areas that something refers to: the database's copy of their gazetteer entry.
 
-Staff belong to a district; applications belong to a street; a person who asks for a human is
-called back by their street office, whose phone and hours live here.
+The gazetteer (`backend/regions/gazetteer.py`, data/gazetteer.csv.gz) owns every code and name; a row
+exists here once an application, household, call-back, complaint, delegation or staff account refers to
+the place (`regions.service.ensure_area`), so foreign keys hold. Office contacts live in data/offices.yaml.
 """
 
 from sqlalchemy import ForeignKey, String
@@ -15,12 +16,8 @@ class Area(Base):
 
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    level: Mapped[str] = mapped_column(String(16))  # city | district | street
+    level: Mapped[str] = mapped_column(String(16))  # province | city | district | street
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
-    # Names the file in eligibility/data/regions/ whose standards apply here.
-    standards_region: Mapped[str] = mapped_column(String(32))
-    office_name: Mapped[str | None] = mapped_column(String(128))
-    office_phone: Mapped[str | None] = mapped_column(String(32))
-    office_hours: Mapped[str | None] = mapped_column(String(128))
-    # The duty mobile that gets an SMS at once for 急难 reports.
-    alert_phone: Mapped[str | None] = mapped_column(String(20))
+    # Names the region whose rules apply here (eligibility/data/regions/, workflow variants), from the
+    # `standards` map of data/offices.yaml; empty where we hold no standards.
+    standards_region: Mapped[str | None] = mapped_column(String(32))

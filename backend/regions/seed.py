@@ -1,27 +1,20 @@
-"""Load the served areas from `data/areas.yaml` (idempotent: existing rows are updated)."""
+"""At start: the `areas` rows of every place data/offices.yaml names (its offices and the regions whose
+standards we hold), and every existing row brought in line with the gazetteer. Idempotent.
 
-from pathlib import Path
+Any other street gets its row when something first refers to it (`regions.service.ensure_area`): loading
+all 42,000 places into the database at every start (and every test database) would buy nothing.
+"""
 
-import yaml
 from sqlalchemy.orm import Session
 
-from backend.regions.models import Area
+from backend.regions.offices import get_offices
+from backend.regions.service import ensure_area, refresh_areas
 
-DATA_FILE = Path(__file__).with_name("data") / "areas.yaml"
 
-
-def load_areas(session: Session, path: Path = DATA_FILE) -> int:
-    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for row in rows:
-        area = session.get(Area, row["code"]) or Area(code=row["code"])
-        area.name = row["name"]
-        area.level = row["level"]
-        area.parent_code = row.get("parent")
-        area.standards_region = row["standards_region"]
-        area.office_name = row.get("office_name")
-        area.office_phone = row.get("office_phone")
-        area.office_hours = row.get("office_hours")
-        area.alert_phone = row.get("alert_phone")
-        session.add(area)
-        session.flush()
-    return len(rows)
+def load_areas(session: Session) -> int:
+    """Returns how many `areas` rows exist afterwards."""
+    book = get_offices()
+    for code in [*book.standards, *book.offices]:
+        if ensure_area(session, code) is None:
+            raise ValueError(f"data/offices.yaml names {code}, which the gazetteer does not know")
+    return refresh_areas(session)

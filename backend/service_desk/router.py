@@ -1,6 +1,6 @@
 """Areas people can name, call-back requests and complaints: always a way to a person."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -12,8 +12,8 @@ from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
 from backend.core.phones import checked_phone
+from backend.regions import matching
 from backend.regions import service as regions
-from backend.regions.models import Area
 from backend.service_desk import service
 from backend.service_desk.models import CallbackRequest, Complaint
 
@@ -21,24 +21,55 @@ router = APIRouter(tags=["服务台 service desk"])
 
 
 class AreaOut(BaseModel):
-    code: str = Field(examples=["500103001"])
-    name: str = Field(examples=["七星岗街道"])
-    level: str = Field(examples=["street"])
-    district: str | None = Field(examples=["渝中区"])
-    office_name: str | None = Field(examples=["七星岗街道社会救助窗口"])
-    office_phone: str | None
+    """One place a person may have meant, with who answers for it."""
+    code: str = Field(examples=["500103004"], description="6 digits for 省/市/区县, 9 for 乡镇/街道")
+    name: str = Field(examples=["两路口街道"])
+    level: str = Field(examples=["street"], description="province | city | district | street")
+    full_name: str = Field(examples=["重庆市渝中区两路口街道"])
+    district: str | None = Field(examples=["渝中区"], description="the street's 区县; null for other levels")
+    city: str | None = Field(examples=["重庆市"], description="the 地级市, or the 直辖市 itself")
+    province: str | None = Field(examples=["重庆市"])
+    match: Literal["exact", "close"] = Field(
+        examples=["exact"], description="exact: the name (or its stem, or one of its 社区) as said; close: a typo or "
+                                        "homophone away — confirm it with the person before using it")
+    community: str | None = Field(default=None, examples=["中山二路社区"], description="the 社区/村 that matched, if any")
+    standards_region: str | None = Field(examples=["重庆"], description="the region whose standards apply; null: "
+                                                                          "applications are not taken online here yet")
+    office_name: str = Field(examples=["渝中区民政局社会救助科"])
+    office_phone: str = Field(examples=["023-00000103"])
     office_hours: str | None = Field(examples=["工作日 9:00-12:00 14:00-17:30"])
+    office_configured: bool = Field(description="false: the area has no office of its own on file; the office "
+                                                "above is the nearest one that has (district, city) or the 12345 hotline")
 
 
-def _area_out(session, area: Area) -> AreaOut:  # noqa: ANN001
-    district = regions.district_of(session, area)
-    return AreaOut(code=area.code, name=area.name, level=area.level, district=district.name if district else None,
-                   office_name=area.office_name, office_phone=area.office_phone, office_hours=area.office_hours)
+def _area_out(f: regions.Found) -> AreaOut:
+    return AreaOut(code=f.place.code, name=f.place.name, level=f.place.level, full_name=f.full_name, district=f.district,
+                   city=f.city, province=f.province, match=f.match, community=f.community,
+                   standards_region=f.standards_region, office_name=f.office.office_name,
+                   office_phone=f.office.office_phone, office_hours=f.office.office_hours,
+                   office_configured=f.office.configured)
 
 
-@router.get("/areas/search", response_model=list[AreaOut], summary="按名称找街道（乡镇）和区县")
-def search_areas(session: SessionDep, q: Annotated[ShortText(64, min_length=1), Query(examples=["七星岗"])]) -> list[AreaOut]:
-    return [_area_out(session, a) for a in regions.search(session, q)]
+class UnknownArea(AppError):
+    status_code = 422
+    code = "unknown_area"
+    message = "没有找到这个街道（乡镇），请重新选择，或者不填。"
+
+
+@router.get("/areas/search", response_model=list[AreaOut], summary="按说法找街道（乡镇）：容错、可按已知地区排序",
+            responses={422: {"model": ErrorResponse}})
+def search_areas(
+    q: Annotated[ShortText(64, min_length=1), Query(examples=["我住渝中区两路口那边"])],
+    within: Annotated[AreaCode | None, Query(description="the area the conversation already knows (e.g. 500000 for 重庆): "
+                                                         "streets of the same name inside it come first",
+                                             examples=["500000"])] = None,
+    limit: Annotated[int, Query(ge=1, le=matching.LIMIT)] = matching.LIMIT,
+) -> list[AreaOut]:
+    """Streets for what a person said, best first: `match` says how sure. When only a 省/市/区县 is named
+    ("渝中区"), that area itself (level district/city/province). An empty list: nothing close enough."""
+    if within and regions.known(within) is None:
+        raise UnknownArea()
+    return [_area_out(f) for f in regions.search(q, within=within, limit=limit)]
 
 
 class CallbackIn(BaseModel):
@@ -49,9 +80,10 @@ class CallbackIn(BaseModel):
 
 class CallbackOut(BaseModel):
     id: int
-    office_name: str | None
-    office_phone: str | None
+    office_name: str
+    office_phone: str
     office_hours: str | None
+    office_configured: bool = Field(description="false: the street has no office of its own on file (see /areas/search)")
 
 
 def _caller(actor) -> None:  # noqa: ANN001
@@ -65,15 +97,17 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     _caller(actor)
     vault = get_vault()
     phone = checked_phone(body.phone) if body.phone else None
-    office = regions.office_for(session, body.area_code)
-    row = CallbackRequest(area_code=office.code if office else None, phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
+    # An unknown code is no reason to refuse a person: the call-back goes to the hotline's desk then.
+    area = regions.ensure_area(session, body.area_code)
+    office = regions.office_for(body.area_code)
+    row = CallbackRequest(area_code=area.code if area else None, phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
                           phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel)
     session.add(row)
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="callback.request", entity_type="callback",
           entity_id=row.id, detail={"area": row.area_code})
-    return CallbackOut(id=row.id, office_name=office.office_name if office else None,
-                       office_phone=office.office_phone if office else None, office_hours=office.office_hours if office else None)
+    return CallbackOut(id=row.id, office_name=office.office_name, office_phone=office.office_phone,
+                       office_hours=office.office_hours, office_configured=office.configured)
 
 
 class ComplaintIn(BaseModel):
@@ -83,23 +117,17 @@ class ComplaintIn(BaseModel):
     phone: PhoneText | None = None
 
 
-class UnknownArea(AppError):
-    status_code = 422
-    code = "unknown_area"
-    message = "没有找到这个街道（乡镇），请重新选择，或者不填。"
-
-
 class ComplaintOut(BaseModel):
     id: int
     reference: str = Field(examples=["TS000012"])
 
 
 @router.post("/complaints", response_model=ComplaintOut, status_code=201, summary="投诉或意见（工作人员处理）",
-             responses={403: {"model": ErrorResponse}})
+             responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> ComplaintOut:
     _caller(actor)
     # The column references areas: an unknown code used to fail the insert with a 500.
-    if body.area_code and session.get(Area, body.area_code) is None:
+    if body.area_code and regions.ensure_area(session, body.area_code) is None:
         raise UnknownArea()
     vault = get_vault()
     phone = checked_phone(body.phone) if body.phone else None

@@ -40,5 +40,5 @@ def test_prestart_seed_is_idempotent(session) -> None:
     first = load_areas(session)
     second = load_areas(session)
     assert first == second == session.query(Area).count()
-    street = session.get(Area, "500110001")
-    assert street.name == "古南街道" and street.office_phone and street.office_hours
+    street = session.get(Area, "500110003")  # the official code of 古南街道 (500110001 is 万盛街道)
+    assert street.name == "古南街道" and street.parent_code == "500110" and street.standards_region == "重庆"

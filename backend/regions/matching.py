@@ -1,0 +1,154 @@
+"""Finding the place a person names, the way they say it.
+
+"两路口", "渝中两路口街道", "重庆市渝中区两路口街道", "我住两路口那边", a 社区 of 重庆 ("中山二路社区"), a
+typo ("两路囗", "俩路口") or a homophone ("七星刚"). Steps: drop what is not a name (我住在…那边), read the
+省/市/区县 named at the start to narrow, then score streets: the name or its stem said as it is (exact), a
+社区 of the street (exact, with the 社区 named), else character and pinyin edit distance (close). A region
+the conversation already knows (`within`) decides between streets of the same name elsewhere.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+
+from backend.regions.gazetteer import SUFFIXES, Gazetteer, Place, stem
+
+LEADING = ("我家住在", "我家就在", "我们住在", "我住在", "我家在", "我就在", "我们在", "我住", "住在", "家住", "我在",
+           "我是", "是在", "在", "是")
+TRAILING = ("那一片", "那一带", "那一块", "那边", "那里", "那儿", "这边", "这里", "这儿", "附近", "一带", "旁边", "片区",
+            "的", "啊", "呀", "吧", "呢", "哦", "嘛", "了", "哈")
+NOT_NAME = re.compile(r"[\s\d,，.。!！?？、;；:：\"'“”‘’()（）\[\]【】<>《》~\-—_/]+")
+CLOSE_ENOUGH = 0.6  # one wrong character in three
+LIMIT = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    place: Place
+    match: str  # exact | close
+    score: float
+    community: str | None = None
+
+
+def clean(text: str) -> str:
+    """What is left of the text once punctuation and the words around a name are gone."""
+    text = NOT_NAME.sub("", text)
+    changed = True
+    while changed and text:
+        changed = False
+        for w in LEADING:
+            if text.startswith(w) and len(text) > len(w):
+                text, changed = text[len(w):], True
+        for w in TRAILING:
+            if text.endswith(w) and len(text) > len(w):
+                text, changed = text[: -len(w)], True
+    return text
+
+
+def named_areas(g: Gazetteer, text: str) -> tuple[set[str], str]:
+    """The 省/市/区县 named at the start of the text, each inside the one before ("重庆市渝中区…"), and the rest."""
+    scope: set[str] = set()
+    while len(text) >= 2:
+        for size in range(min(len(text), 12), 1, -1):
+            codes = g.admin_names.get(text[:size])
+            if not codes:
+                continue
+            inside = [c for c in codes if not scope or g.lineage(c) & scope]
+            if inside:
+                scope, text = set(inside), text[size:]
+                break
+        else:
+            break
+    return scope, text
+
+
+def _distance(a: list[str] | str, b: list[str] | str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def similarity(said: str, said_pinyin: list[str], place: Place) -> float:
+    """1 for the same stem (in characters or in toneless pinyin), less by each edit."""
+    target = place.stem
+    n = max(len(said), len(target))
+    chars = 1 - _distance(said, target) / n
+    sounds = 1 - _distance(said_pinyin, list(place.pinyin[: len(target)])) / n
+    return max(chars, sounds * 0.98)  # a homophone ranks just below the same characters
+
+
+def _exact(g: Gazetteer, text: str) -> list[Candidate]:
+    """Streets whose name or stem is said, and streets with a 社区 of that name; the longest name wins."""
+    found: dict[str, Candidate] = {}
+    for size in range(len(text), 1, -1):
+        for i in range(len(text) - size + 1):
+            key = text[i:i + size]
+            if size < 3 and key != text:
+                continue  # two characters inside a longer text are too often part of something else
+            for code in g.street_names.get(key, ()):
+                found.setdefault(code, Candidate(g.places[code], "exact", float(size)))
+            for code in g.communities.get(key, ()):
+                found.setdefault(code, Candidate(g.places[code], "exact", size - 0.5, community=key))
+        if found:
+            break
+    return list(found.values())
+
+
+def _close(g: Gazetteer, text: str) -> list[Candidate]:
+    said = stem(text)
+    if len(said) < 2:
+        return []
+    sounds = lazy_pinyin(said)
+    hits: Counter[str] = Counter()
+    for ch, syl in zip(said, sounds, strict=False):
+        hits.update(g.by_char.get(ch, set()) | g.by_syllable.get(syl, set()))
+    need = max(1, len(said) - 1)
+    out = []
+    for code, n in hits.items():
+        if n >= need:
+            score = similarity(said, sounds, g.places[code])
+            if score >= CLOSE_ENOUGH:
+                out.append(Candidate(g.places[code], "close", score))
+    return out
+
+
+def find(g: Gazetteer, text: str, *, within: str | None = None, limit: int = LIMIT) -> list[Candidate]:
+    """Streets (or, when only a 省/市/区县 is named, that area) ranked by how sure we are, best first."""
+    text = clean(text)
+    scope, rest = named_areas(g, text)
+    if rest in SUFFIXES:
+        rest = ""  # "渝中区街道": only areas were named
+    if rest:
+        # The start may have been part of a street's own name ("七星刚" starts like 七星区): try the whole text too.
+        tries = [(rest, scope, True), (text, set(), True)] if rest != text else [(text, scope, True)]
+    else:
+        tries = [(text, set(), False)]  # "沙坪坝街道" names a district unless a street has that very name
+    candidates: list[Candidate] = []
+    for said, named, fuzzy in tries:
+        candidates = _exact(g, said)
+        if not fuzzy:
+            candidates = [c for c in candidates if c.place.name == said]  # "重庆" is the city, not 重庆街道
+        if fuzzy and (not candidates or (within and not _inside(g, candidates, {within}))):
+            candidates += _close(g, said)
+        if candidates:
+            scope = named
+            break
+    if not candidates:
+        return [Candidate(g.places[c], "exact", 0.0) for c in sorted(scope)][:limit] if not rest else []
+    for narrow in (scope, {within} if within else set()):
+        candidates = _inside(g, candidates, narrow) or candidates
+    best = max(c.score for c in candidates)
+    keep = 0.1 if best <= 1 else 0  # close matches: those nearly as close; exact ones: the longest name said
+    candidates = [c for c in candidates if c.score >= best - keep]
+    candidates.sort(key=lambda c: (-c.score, c.place.code))
+    return candidates[:limit]
+
+
+def _inside(g: Gazetteer, candidates: list[Candidate], narrow: set[str]) -> list[Candidate]:
+    return [c for c in candidates if narrow and g.lineage(c.place.code) & narrow]
