@@ -105,10 +105,11 @@ def _close(g: Gazetteer, text: str) -> list[Candidate]:
     if len(said) < 2:
         return []
     sounds = lazy_pinyin(said)
+    # Within CLOSE_ENOUGH, at most 40 % of what was said may differ: the rest must be found in the name.
+    need = max(1, len(said) - int(len(said) * (1 - CLOSE_ENOUGH)))
     hits: Counter[str] = Counter()
     for ch, syl in zip(said, sounds, strict=False):
         hits.update(g.by_char.get(ch, set()) | g.by_syllable.get(syl, set()))
-    need = max(1, len(said) - 1)
     out = []
     for code, n in hits.items():
         if n >= need:

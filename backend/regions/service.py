@@ -50,6 +50,13 @@ def search(text: str, *, within: str | None = None, limit: int = matching.LIMIT)
             for c in matching.find(g, text, within=within, limit=limit)]
 
 
+def area_code_of(value: str | None) -> str | None:
+    """A gazetteer code as given, or the code of a region named as in `standards` (重庆 → 500000); else None."""
+    if not value or known(value):
+        return value or None
+    return next((code for code, region in get_offices().standards.items() if region == value), None)
+
+
 def office_for(code: str | None) -> Office:
     """Who answers for the area: its own office, the nearest configured one above it, else the hotline."""
     return get_offices().office_for(get_gazetteer(), code if known(code) else None)

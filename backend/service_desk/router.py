@@ -60,16 +60,18 @@ class UnknownArea(AppError):
             responses={422: {"model": ErrorResponse}})
 def search_areas(
     q: Annotated[ShortText(64, min_length=1), Query(examples=["我住渝中区两路口那边"])],
-    within: Annotated[AreaCode | None, Query(description="the area the conversation already knows (e.g. 500000 for 重庆): "
-                                                         "streets of the same name inside it come first",
+    within: Annotated[AreaCode | None, Query(description="the area the conversation already knows, as a code (500000) or "
+                                                         "as the region's name (重庆): streets of a shared name are "
+                                                         "kept to those inside it when there are any",
                                              examples=["500000"])] = None,
     limit: Annotated[int, Query(ge=1, le=matching.LIMIT)] = matching.LIMIT,
 ) -> list[AreaOut]:
     """Streets for what a person said, best first: `match` says how sure. When only a 省/市/区县 is named
     ("渝中区"), that area itself (level district/city/province). An empty list: nothing close enough."""
-    if within and regions.known(within) is None:
+    code = regions.area_code_of(within)
+    if within and code is None:
         raise UnknownArea()
-    return [_area_out(f) for f in regions.search(q, within=within, limit=limit)]
+    return [_area_out(f) for f in regions.search(q, within=code, limit=limit)]
 
 
 class CallbackIn(BaseModel):

@@ -88,6 +88,9 @@ def test_a_name_found_in_many_provinces_is_narrowed_by_the_region_known(client) 
     assert len(everywhere) == 8 and everywhere[0]["province"] != "重庆市"
     [chongqing] = client.get("/api/v1/areas/search", params={"q": "大坪", "within": "500000"}).json()
     assert chongqing["full_name"] == "重庆市渝中区大坪街道"
+    # The chat may know the region by the name it answers policy questions with.
+    by_name = client.get("/api/v1/areas/search", params={"q": "大坪", "within": "重庆"}).json()
+    assert [a["code"] for a in by_name] == [chongqing["code"]]
     # The district named in the text decides too, and beats the region the conversation knew.
     named = client.get("/api/v1/areas/search", params={"q": "安溪大坪", "within": "500000"}).json()
     assert [a["full_name"] for a in named] == ["福建省泉州市安溪县大坪乡"]
@@ -95,8 +98,9 @@ def test_a_name_found_in_many_provinces_is_narrowed_by_the_region_known(client) 
 
 def test_nothing_close_is_an_empty_list_and_an_unknown_region_a_422(client) -> None:  # noqa: ANN001
     assert client.get("/api/v1/areas/search", params={"q": "火星基地"}).json() == []
-    resp = client.get("/api/v1/areas/search", params={"q": "两路口", "within": "999999"})
-    assert resp.status_code == 422 and resp.json()["error"]["code"] == "unknown_area"
+    for within in ("999999", "火星"):
+        resp = client.get("/api/v1/areas/search", params={"q": "两路口", "within": within})
+        assert resp.status_code == 422 and resp.json()["error"]["code"] == "unknown_area"
     assert len(client.get("/api/v1/areas/search", params={"q": "城关镇", "limit": 3}).json()) == 3
 
 
