@@ -64,12 +64,14 @@ def named_areas(g: Gazetteer, text: str) -> tuple[set[str], str]:
     return scope, text
 
 
-def _distance(a: list[str] | str, b: list[str] | str) -> int:
+def _distance(a: list[str] | str, b: list[str] | str) -> float:
+    """Edit distance; two syllables that start alike (lia/liang, zhong/zhou) cost half a substitution."""
     prev = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         cur = [i]
         for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+            swap = 0 if x == y else 0.5 if len(x) > 1 and len(y) > 1 and x[:2] == y[:2] else 1
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + swap))
         prev = cur
     return prev[-1]
 

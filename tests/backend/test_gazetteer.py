@@ -12,6 +12,7 @@ from backend.eligibility.standards import StandardsCatalogue
 from backend.regions.gazetteer import DATA_DIR, get_gazetteer
 from backend.regions.models import Area
 from backend.regions.offices import get_offices
+from backend.regions.seed import load_areas
 from backend.regions.service import ensure_area
 from tests.backend.world import application_body, member
 
@@ -58,6 +59,8 @@ def test_offices_and_standards_name_real_places_and_regions() -> None:
     ("我家住在两路口附近的", None, TWO_ROADS, "exact"),
     ("两路囗街道", "500000", TWO_ROADS, "close"),  # 囗 for 口
     ("俩路口", "500000", TWO_ROADS, "close"),
+    ("俩路口", None, TWO_ROADS, "close"),  # lia sounds nearer liang than the 岔路口 and 大路口 elsewhere
+    ("大平", "500000", "500103012", "close"),  # 大坪街道, said in 重庆
     ("七星刚", None, "500103001", "close"),  # a homophone: qi xing gang
     ("解放杯", None, "500103003", "close"),
     ("中山二路社区", None, TWO_ROADS, "exact"),  # a 社区 of 两路口街道
@@ -129,6 +132,14 @@ def test_ensure_area_adds_the_street_and_its_parents_once(session) -> None:  # n
     assert beijing.standards_region is None and session.get(Area, "110000").level == "province"
     assert session.scalar(select(func.count()).select_from(Area)) == before + 4  # street, 东城区, 北京市
     assert ensure_area(session, "500103999") is None and ensure_area(session, None) is None
+
+
+def test_the_seed_brings_rows_in_line_with_the_gazetteer(session) -> None:  # noqa: ANN001
+    street = ensure_area(session, TWO_ROADS)
+    street.name, street.standards_region = "旧名字", None
+    session.flush()
+    load_areas(session)
+    assert (street.name, street.standards_region) == ("两路口街道", "重庆")
 
 
 def test_an_application_from_a_street_outside_the_demo_reaches_its_district(world) -> None:  # noqa: ANN001
