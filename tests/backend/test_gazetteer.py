@@ -41,6 +41,7 @@ def test_the_data_file_says_where_it_comes_from() -> None:
     for part in ("gazetteer", "communities"):
         assert meta[part]["source_package"] and meta[part]["licence"] in ("MIT", "Apache-2.0")
     assert meta["imported_on"] and "2025" in meta["gazetteer"]["reflects"]
+    assert "Apache License" in (DATA_DIR / meta["communities"]["licence_file"]).read_text(encoding="utf-8")
 
 
 def test_offices_and_standards_name_real_places_and_regions() -> None:
