@@ -18,7 +18,7 @@ from backend.regions.gazetteer import SUFFIXES, Gazetteer, Place, stem
 LEADING = ("我家住在", "我家就在", "我们住在", "我住在", "我家在", "我就在", "我们在", "我住", "住在", "家住", "我在",
            "我是", "是在", "在", "是")
 TRAILING = ("那一片", "那一带", "那一块", "那边", "那里", "那儿", "这边", "这里", "这儿", "附近", "一带", "旁边", "片区",
-            "的", "啊", "呀", "吧", "呢", "哦", "嘛", "了", "哈")
+            "的", "啊", "呀", "吧", "呢", "哦", "嘛", "了")
 NOT_NAME = re.compile(r"[\s\d,，.。!！?？、;；:：\"'“”‘’()（）\[\]【】<>《》~\-—_/]+")
 CLOSE_ENOUGH = 0.6  # one wrong character in three
 LIMIT = 8
@@ -133,14 +133,20 @@ def find(g: Gazetteer, text: str, *, within: str | None = None, limit: int = LIM
     else:
         tries = [(text, set(), False)]  # "沙坪坝街道" names a district unless a street has that very name
     candidates: list[Candidate] = []
-    for said, named, fuzzy in tries:
-        candidates = _exact(g, said)
-        if not fuzzy:
-            candidates = [c for c in candidates if c.place.name == said]  # "重庆" is the city, not 重庆街道
-        if fuzzy and (not candidates or (within and not _inside(g, candidates, {within}))):
-            candidates += _close(g, said)
+    # Every reading said exactly comes before any reading with a typo: "中山二路社区" is a 社区, not 中山市 + a typo.
+    for close in (False, True):
+        for said, named, fuzzy in tries:
+            if close and not fuzzy:
+                continue
+            candidates = _close(g, said) if close else _exact(g, said)
+            if not fuzzy:
+                candidates = [c for c in candidates if c.place.name == said]  # "重庆" is the city, not 重庆街道
+            if candidates and within and not close and fuzzy and not _inside(g, candidates, {within}):
+                candidates += _close(g, said)  # 大平 said in 重庆: 大坪街道 there before 大平镇 in 四川
+            if candidates:
+                scope = named
+                break
         if candidates:
-            scope = named
             break
     if not candidates:
         return [Candidate(g.places[c], "exact", 0.0) for c in sorted(scope)][:limit] if not rest else []
