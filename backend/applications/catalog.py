@@ -54,6 +54,11 @@ class Workflow:
         return frozenset(k for k, s in self.statuses.items() if s.open)
 
     @property
+    def one_off(self) -> bool:
+        """Paid once (临时救助), not monthly: no status of it is paid by the monthly run."""
+        return not any(s.pays for s in self.statuses.values())
+
+    @property
     def initial_status(self) -> str:
         return next(k for k, s in self.statuses.items() if s.initial)
 

@@ -221,6 +221,19 @@ class NextStep(BaseModel):
     due_date: date | None
 
 
+class StepDone(BaseModel):
+    label: str = Field(examples=["受理"])
+    on_date: date
+    on_said: str = Field(examples=["11月23日（星期一）"])
+
+
+class StepNow(BaseModel):
+    label: str = Field(examples=["家庭经济状况调查中"])
+    who: str = Field(examples=["街道（乡镇）"], description="办理这一步的是谁：角色，不是工作人员姓名")
+    due_date: date | None
+    due_said: str | None = Field(examples=["12月4日（星期五）前"])
+
+
 class ProgressOut(BaseModel):
     number: str
     assistance_type: str
@@ -229,7 +242,12 @@ class ProgressOut(BaseModel):
     steps: list[TimelineEntry]
     next_step: NextStep | None
     case_due_date: date | None
-    summary: str = Field(examples=["您的低保申请（JZ20261123000001）已受理，正在安排入户调查，这一步预计2026年11月26日前办完。"])
+    summary: str = Field(examples=["您的低保申请（JZ20261123000001）已受理，正在安排入户调查，这一步预计11月26日（星期四）前办完。"])
+    done: list[StepDone] = Field(default_factory=list, description="已经办完的步骤，先早后晚")
+    current: StepNow | None = Field(default=None, description="正在办的这一步；办结了就没有")
+    then: str | None = Field(default=None, examples=["公示"], description="接下来一般是哪一步")
+    said: str = Field(default="", description="可以直接说给申请人听的分步进度（对话用）")
+    said_sms: str = Field(default="", description="同样的内容，压缩到两条短信以内")
 
 
 class OverdueItem(BaseModel):

@@ -15,6 +15,7 @@ import yaml
 from backend.core.idnumber import age_on
 from backend.core.money import CENT, to_cents
 from backend.core.money import yuan
+from backend.core import say
 from backend.eligibility.standards import StandardsCatalogue, StandardVersion, get_catalogue
 
 RULES_FILE = Path(__file__).with_name("data") / "rules.yaml"
@@ -111,7 +112,7 @@ class EligibilityRules:
         region = self.catalogue.resolve(h.region)
         std: StandardVersion | None = self.catalogue.in_force(region, on) if region else None
         if std is None:
-            msg = f"暂时没有{h.region}在{on:%Y年%m月%d日}执行的标准数据，无法测算，请咨询街道（乡镇）社会救助窗口。"
+            msg = f"暂时没有{h.region}在{say.full_date(on)}执行的标准数据，无法测算，请咨询街道（乡镇）社会救助窗口。"
             return Assessment(on, size, income, per_capita, None, None, [TypeResult("低保", False, msg)])
 
         area = "农村" if h.is_rural else "城市"
@@ -145,7 +146,7 @@ class EligibilityRules:
         if not results[0].eligible and asset_problem is None and per_capita < edge_line:
             results.append(TypeResult(
                 "低保边缘", True,
-                f"{head}，低于低保边缘收入线{yuan(edge_line)}（低保标准的{factor}倍），可以享受医疗、教育等专项救助。",
+                f"{head}，低于低保边缘收入线{yuan(edge_line)}（低保标准的{say.times(factor)}），可以享受医疗、教育等专项救助。",
             ))
         else:
             why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{yuan(edge_line)}")

@@ -23,7 +23,7 @@ from backend.applications.catalog import get_catalog
 from backend.applications.models import Application, Decision, Payment
 from backend.core import clock
 from backend.core.db import get_sessionmaker
-from backend.applications.notices import month_label
+from backend.core import say
 from backend.notifications.service import Addressed, notify_many
 from backend.people.models import Person
 from backend.wiring import register_all
@@ -82,7 +82,7 @@ def run(session: Session, month: str, paid_on: date, *, show_progress: bool = Fa
         else:
             due.append((app_id, atype, person_id, this))
 
-    label = month_label(month)
+    label = say.month(month)
     started = time.perf_counter()
     now = clock.now()
     for start in range(0, len(due), CHUNK):

@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from backend.core.errors import NotFound
-from backend.core.templates import cn_date, render_text, text_env
+from backend.core import say
+from backend.core.templates import render_text, text_env
 from typing import get_args
 
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
@@ -56,8 +57,8 @@ def answer(
         return PolicyAnswer(answer=None, needs_region=True, **base)
     std = catalogue.in_force(region, on)
     if std is None:
-        raise NotFound(f"{region.full_name}在{cn_date(on)}还没有可用的标准数据。", code="no_standard")
-    effective = std.effective_label or (cn_date(std.effective_from) if std.effective_from else None)
+        raise NotFound(f"{region.full_name}在{say.full_date(on)}还没有可用的标准数据。", code="no_standard")
+    effective = std.effective_label or (say.full_date(std.effective_from) if std.effective_from else None)
     if "text" in entry:
         text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std, **_figures(region, std)))
         return PolicyAnswer(answer=text, region=region.key, **base)
