@@ -55,8 +55,8 @@ class Workflow:
 
     @property
     def one_off(self) -> bool:
-        """Paid once (临时救助), not monthly: no status of it is paid by the monthly run."""
-        return not any(s.pays for s in self.statuses.values())
+        """Paid once (临时救助), not monthly: no action leads to a status the monthly run pays."""
+        return not any(t.target and self.statuses[t.target].pays for t in self.transitions.values())
 
     @property
     def initial_status(self) -> str:
