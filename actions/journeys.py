@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import parsing
 from actions.backend_client import call, get_client
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
 
@@ -15,11 +16,6 @@ APPLICATION_SLOTS = (
     "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
     "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "id_attempts",
 )
-
-
-def _yuan(value: Any) -> str:
-    v = float(value or 0)
-    return f"{int(v)}" if v == int(v) else f"{v:.2f}"
 
 
 def _mask_id(number: str | None) -> str:
@@ -110,7 +106,7 @@ class ActionAskConfirmed(Action):
         dispatcher.utter_message(
             response="utter_application_summary", assistance_type=s("assistance_type"), applicant_name=s("applicant_name"),
             id_masked=_mask_id(s("applicant_id")), phone_masked=_mask_phone(s("applicant_phone")), street=s("street"),
-            members=others, income=_yuan(s("monthly_income")), savings=_yuan(s("savings")), reason=s("reason"), helper=helper,
+            members=others, income=parsing.as_typed(s("monthly_income")), savings=parsing.as_typed(s("savings")), reason=s("reason"), helper=helper,
         )
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []
@@ -144,7 +140,7 @@ class ActionSubmitApplication(Action):
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
         dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
-                                 due=created.get("step_due_date") or "近几个工作日")
+                                 due=created.get("step_due_day") or "近几个工作日")
         return _reset(APPLICATION_SLOTS) + [SlotSet("application_no", created["number"])]
 
 
@@ -207,14 +203,16 @@ class ActionAfterVerify(Action):
                 paid = [p for p in payments if p["status"] == "paid"]
                 if paid:
                     p = paid[0]
-                    dispatcher.utter_message(response="utter_last_payment", number=number, month=p["month"],
-                                             amount=_yuan(p["amount"]), paid_on=p["paid_on"])
+                    dispatcher.utter_message(response="utter_last_payment", number=number, month=p["month_said"],
+                                             amount=p["amount_said"], paid_on=p["paid_on_said"])
                 else:
                     dispatcher.utter_message(response="utter_no_payment_yet", number=number)
         else:
             progress = await call(dispatcher, get_client().progress(token, number))
             if progress is not None:
-                dispatcher.utter_message(text=progress["summary"])
+                # Steps done, the one now (who, by when) and what comes next; shorter by SMS.
+                sms = tracker.get_latest_input_channel() == "twilio"
+                dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
         return [SlotSet("application_no", number)]

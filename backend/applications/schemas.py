@@ -98,6 +98,7 @@ class ApplicationSummary(BaseModel):
     district_code: str
     submitted_on: date
     step_due_date: date | None
+    step_due_day: str | None = Field(default=None, examples=["11月27日（星期五）"], description="这一步的期限，说给人听的写法")
     case_due_date: date | None
     conflict_of_interest: bool
     spot_check_required: bool
@@ -288,3 +289,6 @@ class PaymentOut(BaseModel):
     amount: Decimal = Field(examples=[470])
     status: str = Field(examples=["paid"])
     paid_on: date | None
+    month_said: str = Field(default="", examples=["2026年12月"])
+    amount_said: str = Field(default="", examples=["470元"])
+    paid_on_said: str | None = Field(default=None, examples=["12月10日（星期四）"])
