@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from backend.eligibility.hukou import Hukou
 from backend.core.fields import (
     MAX_ASSETS, MAX_LINES_PER_MEMBER, MAX_MEMBERS, MAX_OBLIGORS, AreaCode, AssetValue, DeclaredMoney, IdNumberText,
     Money, PersonName, PhoneText, Relation, SaneDate, ShortText, Text, check_json_value, json_checked,
@@ -65,7 +66,7 @@ class ApplicationIn(BaseModel):
         "assistance_type": "低保",
         "area_code": "500103001",
         "channel": "chat",
-        "is_rural": False,
+        "hukou": "urban",
         "address": "渝中区七星岗街道某某路12号",
         "reason": "老伴生病，家里没有收入来源",
         "members": [
@@ -80,6 +81,7 @@ class ApplicationIn(BaseModel):
     area_code: AreaCode = Field(description="街道（乡镇）代码", examples=["500103001"])
     channel: Literal["web", "chat", "sms", "counter", "miniapp"] = "web"
     is_rural: bool = False
+    hukou: Hukou | None = Field(default=None, description="户口性质 urban|rural；给了就按它选城镇或农村标准（优先于 is_rural）")
     address: ShortText(255) | None = None
     reason: Text(2000) | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="第一位是申请人本人")

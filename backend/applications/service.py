@@ -19,6 +19,7 @@ from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
+from backend.eligibility.hukou import is_rural
 from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.people.models import Person
@@ -96,7 +97,7 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     if body.subtype == "急难型":
         _one_open_emergency(session, applicant)
 
-    household = Household(area_code=area.code, address=body.address, is_rural=body.is_rural)
+    household = Household(area_code=area.code, address=body.address, is_rural=is_rural(body.hukou, body.is_rural))
     session.add(household)
     session.flush()
     for i, (m, person) in enumerate(zip(body.members, persons, strict=True)):
