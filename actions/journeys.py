@@ -1,4 +1,4 @@
-"""The journeys after the forms: pre-check, application, queries, 急难, complaints, a person to call."""
+"""The journeys after the forms: application, queries, 急难, complaints, a person to call (the pre-check: precheck.py)."""
 
 import uuid
 from typing import Any
@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import parsing
 from actions.backend_client import call, get_client
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
+from actions.precheck import ActionPrecheck  # noqa: F401  (moved to precheck.py; older imports still work)
 
 APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
@@ -35,39 +36,6 @@ def _submission_key(kind: str = "chat") -> str:
 
 def _reset(slots: tuple[str, ...]) -> list[EventType]:
     return [SlotSet(s, None) for s in slots]
-
-
-class ActionPrecheck(Action):
-    def name(self) -> str:
-        return "action_precheck"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        size = int(tracker.get_slot("household_size") or 1)
-        income = float(tracker.get_slot("monthly_income") or 0)
-        ill = bool(tracker.get_slot("illness_or_disability"))
-        members = [{"name": "申请人", "age": int(tracker.get_slot("applicant_age") or 40), "monthly_income": income,
-                    "labour_ability": "none" if ill else "full"}]
-        members += [{"name": f"家人{i}", "relation": "其他"} for i in range(1, size)]
-        events: list[EventType] = _reset(("household_size", "monthly_income", "savings", "applicant_age", "illness_or_disability"))
-        offer = await call(dispatcher, get_client().offer())
-        if offer is None:
-            return events
-        body = {"region": tracker.get_slot("region") or offer["default_region"], "members": members,
-                "savings": tracker.get_slot("savings") or 0}
-        result = await call(dispatcher, get_client().precheck(body))
-        if result is None:
-            return events
-        eligible = [r for r in result["results"] if r["eligible"]]
-        if not eligible:
-            dispatcher.utter_message(response="utter_precheck_none")
-            return events
-        for r in eligible:
-            dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
-        dispatcher.utter_message(response="utter_offer_apply")
-        # Offer the first matching type the assistant can file online.
-        online = {t["assistance_type"] for t in offer["filing_types"]}
-        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
-        return events + ([SlotSet("assistance_type", first)] if first else [])
 
 
 class ActionStartApplication(Action):

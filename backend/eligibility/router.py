@@ -9,7 +9,9 @@ from backend.core import clock
 from backend.core.fields import ShortText
 from backend.core.money import to_cents
 from backend.eligibility.hukou import is_rural, suggest_hukou
-from backend.eligibility.schemas import AssessmentOut, HukouOut, IncomeKindsOut, PrecheckIn, assessment_out
+from backend.eligibility.schemas import (
+    AssessmentOut, HukouOut, IncomeKindOut, IncomeKindsOut, PrecheckIn, assessment_out,
+)
 from backend.eligibility.service import HouseholdFacts, IncomeLine, MemberFacts, get_rules
 
 router = APIRouter(prefix="/eligibility", tags=["研判 eligibility"])
@@ -68,3 +70,10 @@ def income_kinds() -> IncomeKindsOut:
     income = get_rules().raw["income"]
     return IncomeKindsOut(excluded=income["excluded_kinds"], deductible=income["deductible_kinds"],
                           names=income.get("names") or {})
+
+
+@router.get("/income-kind", response_model=IncomeKindOut, summary="认一句话说的是哪种收入（如“每月100多块养老金”）")
+def income_kind(said: Annotated[ShortText(200, min_length=1), Query(examples=["每月有100多块养老金"])]) -> IncomeKindOut:
+    rules = get_rules()
+    kind = rules.income_kind(said)
+    return IncomeKindOut(kind=kind, recognized=kind != said.strip(), counted=rules.counts(kind), deductible=rules.deducts(kind))

@@ -88,3 +88,10 @@ class IncomeKindsOut(BaseModel):
     excluded: list[str] = Field(examples=[["优抚金", "城乡居民基础养老金"]], description="不计入收入的种类")
     deductible: list[str] = Field(examples=[["重病刚性支出"]], description="可以从收入中扣减的支出")
     names: dict[str, list[str]] = Field(description="每个种类平常的叫法")
+
+
+class IncomeKindOut(BaseModel):
+    kind: str = Field(examples=["城乡居民基础养老金"], description="认出的种类；认不出就是原话")
+    recognized: bool
+    counted: bool = Field(description="是否计入家庭收入")
+    deductible: bool = Field(description="是否可以从收入中扣减")

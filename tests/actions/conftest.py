@@ -106,6 +106,15 @@ class FakeBackend:
                                              "office_hours": "工作日 9:00-17:30"})
         if path == "/complaints":
             return httpx.Response(201, json={"id": 12, "reference": "TS000012"})
+        if path == "/eligibility/income-kind":
+            said = request.url.params["said"]
+            excluded = next((k for n, k in (("养老金", "城乡居民基础养老金"), ("抚恤", "优抚金")) if n in said), None)
+            return httpx.Response(200, json={"kind": excluded or said, "recognized": excluded is not None,
+                                             "counted": excluded is None, "deductible": False})
+        if path == "/eligibility/hukou":
+            differ = request.url.params["region"] != "常州"
+            return httpx.Response(200, json={"matters": differ, "suggested": None, "urban": "770.00" if differ else "1000.00",
+                                             "rural": "630.00" if differ else "1000.00"})
         if path == "/eligibility/precheck":
             return httpx.Response(200, json={"results": [
                 {"assistance_type": "低保", "eligible": True, "reason": "家庭1人，月人均收入300元，低于重庆市城市低保标准770元。", "monthly_amount": "470"},

@@ -61,6 +61,9 @@ def test_whether_to_ask_and_what_the_street_suggests(client) -> None:  # noqa: A
     cz = client.get("/api/v1/eligibility/hukou", params={"region": "常州", "street": "湖塘街道"}).json()
     assert cz["matters"] is False and cz["suggested"] == "urban"
     assert (suggest_hukou("七星岗街道"), suggest_hukou("石门乡"), suggest_hukou("两路口")) == ("urban", "rural", None)
+    said = client.get("/api/v1/eligibility/income-kind", params={"said": "每月有100多块养老金"}).json()
+    assert said == {"kind": "城乡居民基础养老金", "recognized": True, "counted": False, "deductible": False}
+    assert client.get("/api/v1/eligibility/income-kind", params={"said": "打零工800"}).json()["counted"] is True
     kinds = client.get("/api/v1/eligibility/income-kinds").json()
     assert "城乡居民基础养老金" in kinds["excluded"] and "养老金" in kinds["names"]["城乡居民基础养老金"]
 
