@@ -44,7 +44,7 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"{self.month}：新发放 {self.paid} 笔，合计 {self.total_amount} 元；通知短信 {self.notices} 条",
+            f"{say.month(self.month)}：新发放 {self.paid} 笔，合计 {say.yuan(self.total_amount)}；通知短信 {self.notices} 条",
             f"已发过 {self.already_paid}，暂停发放 {self.suspended}，渐退期已结束 {self.phase_out_ended}，未到首发月 {self.not_yet_due}",
         ]
 
