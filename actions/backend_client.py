@@ -97,11 +97,23 @@ class BackendClient:
         self._offer = (time.monotonic() + self._offer_ttl, body)
         return body
 
-    async def policy_answer(self, *, assistance_type: str, aspect: str, region: str | None) -> dict[str, Any]:
+    async def policy_answer(self, *, assistance_type: str, aspect: str, region: str | None,
+                            area_code: str | None = None) -> dict[str, Any]:
         params = {"assistance_type": assistance_type, "aspect": aspect}
         if region:
             params["region"] = region
+        if area_code:
+            params["area_code"] = area_code
         return await self._request("GET", "/policy/answer", params=params)
+
+    async def income_kind(self, said: str) -> dict[str, Any]:
+        """Which kind of income a sentence names, and whether it counts (the backend's rules.yaml)."""
+        return await self._request("GET", "/eligibility/income-kind", params={"said": said[:200]})
+
+    async def hukou(self, region: str, street: str | None = None) -> dict[str, Any]:
+        """Whether urban/rural 户口 matters in this region, and what the street's name suggests."""
+        params = {"region": region, **({"street": street} if street else {})}
+        return await self._request("GET", "/eligibility/hukou", params=params)
 
     async def check_id(self, id_number: str) -> dict[str, Any]:
         return await self._request("POST", "/persons/check-id", json={"id_number": id_number})

@@ -1,4 +1,4 @@
-"""The journeys after the forms: pre-check, application, queries, 急难, complaints, a person to call."""
+"""The journeys after the forms: application, queries, 急难, complaints, a person to call (the pre-check: precheck.py)."""
 
 import uuid
 from typing import Any
@@ -7,19 +7,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import parsing
 from actions.backend_client import call, get_client
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
+from actions.precheck import ActionPrecheck  # noqa: F401  (moved to precheck.py; older imports still work)
 
 APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
     "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "id_attempts",
 )
-
-
-def _yuan(value: Any) -> str:
-    v = float(value or 0)
-    return f"{int(v)}" if v == int(v) else f"{v:.2f}"
 
 
 def _mask_id(number: str | None) -> str:
@@ -39,39 +36,6 @@ def _submission_key(kind: str = "chat") -> str:
 
 def _reset(slots: tuple[str, ...]) -> list[EventType]:
     return [SlotSet(s, None) for s in slots]
-
-
-class ActionPrecheck(Action):
-    def name(self) -> str:
-        return "action_precheck"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        size = int(tracker.get_slot("household_size") or 1)
-        income = float(tracker.get_slot("monthly_income") or 0)
-        ill = bool(tracker.get_slot("illness_or_disability"))
-        members = [{"name": "申请人", "age": int(tracker.get_slot("applicant_age") or 40), "monthly_income": income,
-                    "labour_ability": "none" if ill else "full"}]
-        members += [{"name": f"家人{i}", "relation": "其他"} for i in range(1, size)]
-        events: list[EventType] = _reset(("household_size", "monthly_income", "savings", "applicant_age", "illness_or_disability"))
-        offer = await call(dispatcher, get_client().offer())
-        if offer is None:
-            return events
-        body = {"region": tracker.get_slot("region") or offer["default_region"], "members": members,
-                "savings": tracker.get_slot("savings") or 0}
-        result = await call(dispatcher, get_client().precheck(body))
-        if result is None:
-            return events
-        eligible = [r for r in result["results"] if r["eligible"]]
-        if not eligible:
-            dispatcher.utter_message(response="utter_precheck_none")
-            return events
-        for r in eligible:
-            dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
-        dispatcher.utter_message(response="utter_offer_apply")
-        # Offer the first matching type the assistant can file online.
-        online = {t["assistance_type"] for t in offer["filing_types"]}
-        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
-        return events + ([SlotSet("assistance_type", first)] if first else [])
 
 
 class ActionStartApplication(Action):
@@ -110,7 +74,7 @@ class ActionAskConfirmed(Action):
         dispatcher.utter_message(
             response="utter_application_summary", assistance_type=s("assistance_type"), applicant_name=s("applicant_name"),
             id_masked=_mask_id(s("applicant_id")), phone_masked=_mask_phone(s("applicant_phone")), street=s("street"),
-            members=others, income=_yuan(s("monthly_income")), savings=_yuan(s("savings")), reason=s("reason"), helper=helper,
+            members=others, income=parsing.as_typed(s("monthly_income")), savings=parsing.as_typed(s("savings")), reason=s("reason"), helper=helper,
         )
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []
@@ -144,7 +108,7 @@ class ActionSubmitApplication(Action):
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
         dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
-                                 due=created.get("step_due_date") or "近几个工作日")
+                                 due=created.get("step_due_day") or "近几个工作日")
         return _reset(APPLICATION_SLOTS) + [SlotSet("application_no", created["number"])]
 
 
@@ -207,14 +171,16 @@ class ActionAfterVerify(Action):
                 paid = [p for p in payments if p["status"] == "paid"]
                 if paid:
                     p = paid[0]
-                    dispatcher.utter_message(response="utter_last_payment", number=number, month=p["month"],
-                                             amount=_yuan(p["amount"]), paid_on=p["paid_on"])
+                    dispatcher.utter_message(response="utter_last_payment", number=number, month=p["month_said"],
+                                             amount=p["amount_said"], paid_on=p["paid_on_said"])
                 else:
                     dispatcher.utter_message(response="utter_no_payment_yet", number=number)
         else:
             progress = await call(dispatcher, get_client().progress(token, number))
             if progress is not None:
-                dispatcher.utter_message(text=progress["summary"])
+                # Steps done, the one now (who, by when) and what comes next; shorter by SMS.
+                sms = tracker.get_latest_input_channel() == "twilio"
+                dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
         return [SlotSet("application_no", number)]

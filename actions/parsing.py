@@ -155,3 +155,9 @@ def canonical_type(text: str) -> str | None:
     if "临时" in text or "急难" in text:
         return "临时救助"
     return None
+
+
+def as_typed(value: object) -> str:
+    """A number read by parse_amount, said back as the person would write it: 800.0 → "800", 1200.5 → "1200.5"."""
+    v = float(value or 0)
+    return str(int(v)) if v == int(v) else f"{v:g}"

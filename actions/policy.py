@@ -24,7 +24,7 @@ class ActionAnswerPolicy(Action):
         result = offer and await call(dispatcher, client.policy_answer(
             assistance_type=assistance_type if assistance_type in offer["question_types"] else offer["default_type"],
             aspect=aspect if aspect in offer["aspects"] else offer["default_aspect"],
-            region=tracker.get_slot("region"),
+            region=tracker.get_slot("region"), area_code=tracker.get_slot("area_code"),
         ))
         if result is None:
             return [SlotSet("policy_pending", False)]

@@ -54,6 +54,11 @@ class Workflow:
         return frozenset(k for k, s in self.statuses.items() if s.open)
 
     @property
+    def one_off(self) -> bool:
+        """Paid once (临时救助), not monthly: no action leads to a status the monthly run pays."""
+        return not any(t.target and self.statuses[t.target].pays for t in self.transitions.values())
+
+    @property
     def initial_status(self) -> str:
         return next(k for k, s in self.statuses.items() if s.initial)
 

@@ -16,7 +16,7 @@ from backend.applications.workflow import get_catalog
 from backend.audit.service import entries_for
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_citizen, require_staff
-from backend.core import clock
+from backend.core import clock, say
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
 from backend.core.fields import ApplicationNumber, AreaCode, DbOffset, Month, ShortText
@@ -39,7 +39,7 @@ def _summary(app: Application) -> ApplicationSummary:
         number=app.number, assistance_type=app.assistance_type, subtype=app.subtype, status=app.status,
         status_label=status.label, applicant_name=app.applicant.name, area_code=app.area_code,
         district_code=app.district_code, submitted_on=app.submitted_on, step_due_date=app.step_due_date,
-        case_due_date=app.case_due_date, conflict_of_interest=app.conflict_of_interest,
+        step_due_day=say.day(app.step_due_date) if app.step_due_date else None, case_due_date=app.case_due_date, conflict_of_interest=app.conflict_of_interest,
         spot_check_required=app.spot_check_required,
     )
 
@@ -111,7 +111,9 @@ def _audit_list(session, actor, action: str, rows: list[ApplicationSummary]) -> 
 def get_payments(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> list[PaymentOut]:
     app = service.get_by_number(session, number)
     audited_view(session, actor, app, "application.read_payments")
-    return [PaymentOut(month=p.month, kind=p.kind, amount=p.amount, status=p.status, paid_on=p.paid_on)
+    return [PaymentOut(month=p.month, kind=p.kind, amount=p.amount, status=p.status, paid_on=p.paid_on,
+                       month_said=say.month(p.month), amount_said=say.yuan(p.amount),
+                       paid_on_said=say.day(p.paid_on) if p.paid_on else None)
             for p in service.payments(session, app)]
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from backend.eligibility.hukou import Hukou
 from backend.core.fields import (
     MAX_ASSETS, MAX_LINES_PER_MEMBER, MAX_MEMBERS, MAX_OBLIGORS, AreaCode, AssetValue, DeclaredMoney, IdNumberText,
     Money, PersonName, PhoneText, Relation, SaneDate, ShortText, Text, check_json_value, json_checked,
@@ -65,7 +66,7 @@ class ApplicationIn(BaseModel):
         "assistance_type": "低保",
         "area_code": "500103001",
         "channel": "chat",
-        "is_rural": False,
+        "hukou": "urban",
         "address": "渝中区七星岗街道某某路12号",
         "reason": "老伴生病，家里没有收入来源",
         "members": [
@@ -80,6 +81,7 @@ class ApplicationIn(BaseModel):
     area_code: AreaCode = Field(description="街道（乡镇）代码", examples=["500103001"])
     channel: Literal["web", "chat", "sms", "counter", "miniapp"] = "web"
     is_rural: bool = False
+    hukou: Hukou | None = Field(default=None, description="户口性质 urban|rural；给了就按它选城镇或农村标准（优先于 is_rural）")
     address: ShortText(255) | None = None
     reason: Text(2000) | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="第一位是申请人本人")
@@ -98,6 +100,7 @@ class ApplicationSummary(BaseModel):
     district_code: str
     submitted_on: date
     step_due_date: date | None
+    step_due_day: str | None = Field(default=None, examples=["11月27日（星期五）"], description="这一步的期限，说给人听的写法")
     case_due_date: date | None
     conflict_of_interest: bool
     spot_check_required: bool
@@ -221,6 +224,19 @@ class NextStep(BaseModel):
     due_date: date | None
 
 
+class StepDone(BaseModel):
+    label: str = Field(examples=["受理"])
+    on_date: date
+    on_said: str = Field(examples=["11月23日（星期一）"])
+
+
+class StepNow(BaseModel):
+    label: str = Field(examples=["家庭经济状况调查中"])
+    who: str = Field(examples=["街道（乡镇）"], description="办理这一步的是谁：角色，不是工作人员姓名")
+    due_date: date | None
+    due_said: str | None = Field(examples=["12月4日（星期五）前"])
+
+
 class ProgressOut(BaseModel):
     number: str
     assistance_type: str
@@ -229,7 +245,12 @@ class ProgressOut(BaseModel):
     steps: list[TimelineEntry]
     next_step: NextStep | None
     case_due_date: date | None
-    summary: str = Field(examples=["您的低保申请（JZ20261123000001）已受理，正在安排入户调查，这一步预计2026年11月26日前办完。"])
+    summary: str = Field(examples=["您的低保申请（JZ20261123000001）已受理，正在安排入户调查，这一步预计11月26日（星期四）前办完。"])
+    done: list[StepDone] = Field(default_factory=list, description="已经办完的步骤，先早后晚")
+    current: StepNow | None = Field(default=None, description="正在办的这一步；办结了就没有")
+    then: str | None = Field(default=None, examples=["公示"], description="接下来一般是哪一步")
+    said: str = Field(default="", description="可以直接说给申请人听的分步进度（对话用）")
+    said_sms: str = Field(default="", description="同样的内容，压缩到两条短信以内")
 
 
 class OverdueItem(BaseModel):
@@ -270,3 +291,6 @@ class PaymentOut(BaseModel):
     amount: Decimal = Field(examples=[470])
     status: str = Field(examples=["paid"])
     paid_on: date | None
+    month_said: str = Field(default="", examples=["2026年12月"])
+    amount_said: str = Field(default="", examples=["470元"])
+    paid_on_said: str | None = Field(default=None, examples=["12月10日（星期四）"])

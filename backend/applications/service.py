@@ -12,12 +12,14 @@ from backend.applications.access import workflow_roles
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import (
-    ApplicationIn, CaseStateOut, DecisionOut, NextStep, ProgressOut, StepIn, SuspensionProposalOut, TimelineEntry,
+    ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
 )
+from backend.applications.progress import progress, timeline  # noqa: F401  (the router reads them here)
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
+from backend.eligibility.hukou import is_rural
 from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.people.models import Person
@@ -103,7 +105,7 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     if body.subtype == "急难型":
         _one_open_emergency(session, applicant)
 
-    household = Household(area_code=area.code, address=body.address, is_rural=body.is_rural)
+    household = Household(area_code=area.code, address=body.address, is_rural=is_rural(body.hukou, body.is_rural))
     session.add(household)
     session.flush()
     for i, (m, person) in enumerate(zip(body.members, persons, strict=True)):
@@ -243,43 +245,6 @@ def available_actions(session: Session, actor: Actor, app: Application) -> list[
     except (Forbidden, NotFound):
         return []
     return WorkflowEngine(session).available_actions(app, roles)
-
-
-def timeline(app: Application) -> list[TimelineEntry]:
-    catalog = get_catalog()
-    wf = catalog.for_application(app)
-    return [
-        TimelineEntry(
-            on_date=e.on_date, action=e.action, action_label=catalog.action_labels.get(e.action, e.action),
-            from_status=e.from_status, to_status=e.to_status, status_label=wf.statuses[e.to_status].label,
-            actor=e.actor.split(":")[0], note=e.note,
-        )
-        for e in app.events
-    ]
-
-
-def progress(app: Application) -> ProgressOut:
-    catalog = get_catalog()
-    wf = catalog.for_application(app)
-    status = wf.statuses[app.status]
-    type_name = app.assistance_type + (f"（{app.subtype}）" if app.subtype else "")
-    next_step = None
-    if status.open:
-        next_step = NextStep(label=status.label, who=catalog.owner_labels.get(status.owner or "", "工作人员"),
-                             due_date=app.step_due_date)
-    decision = app.decision
-    summary = render_text(
-        "applications/progress_summary.txt.j2",
-        summary=status.summary, type_name=type_name, number=app.number, label=status.label,
-        due=app.step_due_date if status.open else None, who=next_step.who if next_step else "",
-        missing=app.missing_materials or [],
-        amount=decision.monthly_amount if decision and decision.monthly_amount else None,
-        reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
-    )
-    return ProgressOut(
-        number=app.number, assistance_type=type_name, status=app.status, status_label=status.label,
-        steps=timeline(app), next_step=next_step, case_due_date=app.case_due_date, summary=summary,
-    )
 
 
 def case_state_out(session: Session, app: Application) -> CaseStateOut:

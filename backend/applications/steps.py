@@ -20,6 +20,7 @@ from backend.applications import case_state
 from backend.applications.assessment import assess_application
 from backend.applications.catalog import RegionRules, Workflow, WorkflowCatalog
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
+from backend.core import say
 from backend.core.errors import AppError
 from backend.core.workdays import WorkCalendar
 from backend.monitoring.service import add_monitored
@@ -123,7 +124,7 @@ def g_no_open_objection(ctx: StepContext) -> None:
 def g_publicity_over(ctx: StepContext) -> None:
     until = ctx.app.publicity_until
     if until and ctx.today < until:
-        _refuse(f"公示要到{until.isoformat()}才结束。", "publicity_running")
+        _refuse(f"公示要到{say.day(until)}才结束。", "publicity_running")
 
 
 def g_spot_check_if_required(ctx: StepContext) -> None:

@@ -1,13 +1,12 @@
 """The two jinja2 environments: sandboxed text for messages, autoescaped HTML for pages."""
 
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from backend.core.money import yuan
+from backend.core import say
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 
@@ -16,16 +15,11 @@ def _template_dirs() -> list[str]:
     return sorted(str(p) for p in BACKEND_DIR.glob("*/templates") if p.is_dir())
 
 
-def cn_date(value: date | str) -> str:
-    """2025-07-01 -> 2025年7月1日"""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def _register(env: Environment) -> Environment:
-    env.filters["cn_date"] = cn_date
-    env.filters["yuan"] = yuan
+    """The wording filters, all from core/say.py: `day`, `by_day`, `full_date`, `yuan`, `times`, `month`, `grant`."""
+    env.filters.update(day=say.day, by_day=say.by_day, full_date=say.full_date, yuan=say.yuan, times=say.times,
+                       month=say.month)
+    env.filters["grant"] = lambda amount, one_off=False: say.grant(amount, one_off=one_off)
     return env
 
 

@@ -1,11 +1,17 @@
 """智能研判: a quick check of what a household may qualify for, before anything is filed."""
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from backend.core import clock
-from backend.eligibility.schemas import AssessmentOut, PrecheckIn, assessment_out
+from backend.core.fields import ShortText
+from backend.core.money import to_cents
+from backend.eligibility.hukou import is_rural, suggest_hukou
+from backend.eligibility.schemas import (
+    AssessmentOut, HukouOut, IncomeKindOut, IncomeKindsOut, PrecheckIn, assessment_out,
+)
 from backend.eligibility.service import HouseholdFacts, IncomeLine, MemberFacts, get_rules
 
 router = APIRouter(prefix="/eligibility", tags=["研判 eligibility"])
@@ -28,14 +34,46 @@ def precheck(body: PrecheckIn) -> AssessmentOut:
             name=m.name, relation=m.relation, birth_date=_birth_for_age(m.age, on), labour_ability=m.labour_ability,
             disability_grade=m.disability_grade, disability_kind=m.disability_kind, serious_illness=m.serious_illness,
             is_applicant=i == 0,
-            incomes=[IncomeLine("收入", m.monthly_income - min(m.excluded_income, m.monthly_income))],
-            deductions=[IncomeLine("重病刚性支出", m.deductible_expense)] if m.deductible_expense else [],
+            incomes=[IncomeLine("收入", m.monthly_income - min(m.excluded_income, m.monthly_income))]
+            + [IncomeLine(x.kind, x.monthly_amount) for x in m.incomes],
+            deductions=([IncomeLine("重病刚性支出", m.deductible_expense)] if m.deductible_expense else [])
+            + [IncomeLine(x.kind, x.monthly_amount) for x in m.deductions],
         )
         for i, m in enumerate(body.members)
     ]
+    rules = get_rules()
     facts = HouseholdFacts(
-        region=body.region, is_rural=body.is_rural, members=members,
+        region=body.region, is_rural=is_rural(body.hukou, body.is_rural), members=members,
         assets=[("存款", body.savings)] + [("房产", 0)] * body.homes,
         obligors_able_to_support=body.obligors_able_to_support,
     )
-    return assessment_out(get_rules().assess(facts, on))
+    return assessment_out(rules.assess(facts, on), hukou_matters=rules.hukou_matters(body.region, on))
+
+
+@router.get("/hukou", response_model=HukouOut, summary="这里要不要问城镇还是农村户口，以及从街道名称猜的建议")
+def hukou(
+    region: Annotated[ShortText(32, min_length=1), Query(examples=["重庆"])],
+    street: Annotated[ShortText(64) | None, Query(examples=["石桥铺街道", "东温泉镇"])] = None,
+) -> HukouOut:
+    on = clock.today()
+    rules = get_rules()
+    found = rules.catalogue.resolve(region)
+    std = rules.catalogue.in_force(found, on) if found else None
+    return HukouOut(
+        matters=rules.hukou_matters(region, on), suggested=suggest_hukou(street),
+        urban=to_cents(std.dibao.urban) if std else None, rural=to_cents(std.dibao.rural) if std else None,
+    )
+
+
+@router.get("/income-kinds", response_model=IncomeKindsOut, summary="收入种类：哪些不计入、哪些可以扣减，以及平常的叫法")
+def income_kinds() -> IncomeKindsOut:
+    income = get_rules().raw["income"]
+    return IncomeKindsOut(excluded=income["excluded_kinds"], deductible=income["deductible_kinds"],
+                          names=income.get("names") or {})
+
+
+@router.get("/income-kind", response_model=IncomeKindOut, summary="认一句话说的是哪种收入（如“每月100多块养老金”）")
+def income_kind(said: Annotated[ShortText(200, min_length=1), Query(examples=["每月有100多块养老金"])]) -> IncomeKindOut:
+    rules = get_rules()
+    kind = rules.income_kind(said)
+    return IncomeKindOut(kind=kind, recognized=kind != said.strip(), counted=rules.counts(kind), deductible=rules.deducts(kind))

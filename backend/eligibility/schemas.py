@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.core.fields import MAX_MEMBERS, AssetValue, DeclaredMoney, SaneDate, ShortText
+from backend.core.fields import MAX_LINES_PER_MEMBER, MAX_MEMBERS, AssetValue, DeclaredMoney, SaneDate, ShortText
+from backend.eligibility.hukou import Hukou
 from backend.eligibility.service import Assessment
 
 
@@ -16,6 +17,8 @@ class TypeResultOut(BaseModel):
 
 class AssessmentOut(BaseModel):
     on: date
+    hukou_matters: bool = Field(default=False, description="当地城镇、农村标准不同：要问清户口性质")
+    counted_income: Decimal = Field(default=Decimal(0), description="计入的家庭月收入（已去掉不计入的、减去可扣减的）")
     household_size: int
     monthly_income: Decimal
     per_capita_income: Decimal
@@ -24,13 +27,19 @@ class AssessmentOut(BaseModel):
     results: list[TypeResultOut]
 
 
-def assessment_out(a: Assessment) -> AssessmentOut:
+def assessment_out(a: Assessment, *, hukou_matters: bool = False) -> AssessmentOut:
     return AssessmentOut(
-        on=a.on, household_size=a.household_size, monthly_income=a.monthly_income, per_capita_income=a.per_capita_income,
+        on=a.on, hukou_matters=hukou_matters, counted_income=a.monthly_income, household_size=a.household_size, monthly_income=a.monthly_income, per_capita_income=a.per_capita_income,
         standard=a.standard, standard_source=a.standard_source,
         results=[TypeResultOut(assistance_type=r.assistance_type, eligible=r.eligible, reason=r.reason,
                                monthly_amount=r.monthly_amount) for r in a.results],
     )
+
+
+class IncomeItemIn(BaseModel):
+    kind: ShortText(32) = Field(examples=["城乡居民基础养老金"],
+                                description="收入种类：规范名称（见 GET /eligibility/income-kinds）或平常的叫法，如“养老金”“抚恤金”")
+    monthly_amount: DeclaredMoney = Field(examples=[180])
 
 
 class PrecheckMember(BaseModel):
@@ -45,6 +54,10 @@ class PrecheckMember(BaseModel):
     monthly_income: DeclaredMoney = Field(default=Decimal(0), examples=[300])
     excluded_income: DeclaredMoney = Field(default=Decimal(0), description="不计入收入的部分，如优抚金、基础养老金")
     deductible_expense: DeclaredMoney = Field(default=Decimal(0), description="可扣减的重病、康复刚性支出（每月）")
+    incomes: list[IncomeItemIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER,
+                                        description="分项收入；优抚金、奖学金、城乡居民基础养老金等不计入")
+    deductions: list[IncomeItemIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER,
+                                           description="可扣减的支出：重病刚性支出、残疾康复支出、必要就业成本")
 
 
 class PrecheckIn(BaseModel):
@@ -55,9 +68,30 @@ class PrecheckIn(BaseModel):
 
     region: ShortText(32) = Field(examples=["重庆"])
     is_rural: bool = False
+    hukou: Hukou | None = Field(default=None, description="户口性质；给了就以它为准（is_rural 的新写法）")
     members: list[PrecheckMember] = Field(min_length=1, max_length=MAX_MEMBERS)
     # Zero on purpose: "no savings" is the common answer, and the chat pre-check sends it as 0.
     savings: AssetValue = Field(default=Decimal(0))
     homes: int = Field(default=1, ge=0, le=20)
     obligors_able_to_support: int = Field(default=0, ge=0, le=20)
     on: SaneDate | None = None
+
+
+class HukouOut(BaseModel):
+    matters: bool = Field(description="当地城镇、农村低保（特困）标准不同，需要问户口性质")
+    suggested: Hukou | None = Field(description="从街道（乡镇）名称猜的：乡、镇 → rural，街道 → urban；只是建议，要问本人")
+    urban: Decimal | None = Field(examples=[770])
+    rural: Decimal | None = Field(examples=[630])
+
+
+class IncomeKindsOut(BaseModel):
+    excluded: list[str] = Field(examples=[["优抚金", "城乡居民基础养老金"]], description="不计入收入的种类")
+    deductible: list[str] = Field(examples=[["重病刚性支出"]], description="可以从收入中扣减的支出")
+    names: dict[str, list[str]] = Field(description="每个种类平常的叫法")
+
+
+class IncomeKindOut(BaseModel):
+    kind: str = Field(examples=["城乡居民基础养老金"], description="认出的种类；认不出就是原话")
+    recognized: bool
+    counted: bool = Field(description="是否计入家庭收入")
+    deductible: bool = Field(description="是否可以从收入中扣减")

@@ -15,6 +15,7 @@ import yaml
 from backend.core.idnumber import age_on
 from backend.core.money import CENT, to_cents
 from backend.core.money import yuan
+from backend.core import say
 from backend.eligibility.standards import StandardsCatalogue, StandardVersion, get_catalogue
 
 RULES_FILE = Path(__file__).with_name("data") / "rules.yaml"
@@ -78,15 +79,37 @@ class EligibilityRules:
         self.catalogue = catalogue
         self.excluded = set(raw["income"]["excluded_kinds"])
         self.deductible = set(raw["income"]["deductible_kinds"])
+        names = raw["income"].get("names") or {}
+        # name → kind, longest first: the one reading of what a person calls an income.
+        self._names = sorted(((n, kind) for kind, ns in names.items() for n in [kind, *ns]), key=lambda x: -len(x[0]))
 
     @classmethod
     def from_file(cls, path: Path = RULES_FILE, catalogue: StandardsCatalogue | None = None) -> "EligibilityRules":
         return cls(yaml.safe_load(path.read_text(encoding="utf-8")), catalogue or get_catalogue())
 
+    def income_kind(self, said: str) -> str:
+        """The kind an income line is ("养老金", "每月100多块养老金" → 城乡居民基础养老金); unknown: as said."""
+        said = (said or "").strip()
+        return next((kind for name, kind in self._names if name in said), said)
+
+    def counts(self, kind: str) -> bool:
+        """Whether an income of this kind (or so called) counts towards household income."""
+        return self.income_kind(kind) not in self.excluded
+
+    def deducts(self, kind: str) -> bool:
+        return self.income_kind(kind) in self.deductible
+
     def member_income(self, m: MemberFacts) -> Decimal:
-        counted = sum((i.monthly_amount for i in m.incomes if i.kind not in self.excluded), Decimal(0))
-        deducted = sum((d.monthly_amount for d in m.deductions if d.kind in self.deductible), Decimal(0))
+        counted = sum((i.monthly_amount for i in m.incomes if self.counts(i.kind)), Decimal(0))
+        deducted = sum((d.monthly_amount for d in m.deductions if self.deducts(d.kind)), Decimal(0))
         return counted - deducted
+
+    def hukou_matters(self, region_name: str, on: date) -> bool:
+        """Whether urban or rural 户口 changes anything here: the region's two standards differ on that day."""
+        region = self.catalogue.resolve(region_name)
+        std = self.catalogue.in_force(region, on) if region else None
+        return bool(std) and (std.dibao.urban != std.dibao.rural
+                              or bool(std.tekun and std.tekun.urban != std.tekun.rural))
 
     def lacks_labour_ability(self, m: MemberFacts, on: date) -> str | None:
         sh = self.raw["special_hardship"]
@@ -111,10 +134,11 @@ class EligibilityRules:
         region = self.catalogue.resolve(h.region)
         std: StandardVersion | None = self.catalogue.in_force(region, on) if region else None
         if std is None:
-            msg = f"暂时没有{h.region}在{on:%Y年%m月%d日}执行的标准数据，无法测算，请咨询街道（乡镇）社会救助窗口。"
+            msg = f"暂时没有{h.region}在{say.full_date(on)}执行的标准数据，无法测算，请咨询街道（乡镇）社会救助窗口。"
             return Assessment(on, size, income, per_capita, None, None, [TypeResult("低保", False, msg)])
 
-        area = "农村" if h.is_rural else "城市"
+        # Where both standards are the same (常州), "城市" would only confuse a rural applicant.
+        area = ("农村" if h.is_rural else "城市") if std.dibao.urban != std.dibao.rural else ""
         standard = region.dibao(std, rural=h.is_rural)
         limits = region.limits
         results: list[TypeResult] = []
@@ -145,7 +169,7 @@ class EligibilityRules:
         if not results[0].eligible and asset_problem is None and per_capita < edge_line:
             results.append(TypeResult(
                 "低保边缘", True,
-                f"{head}，低于低保边缘收入线{yuan(edge_line)}（低保标准的{factor}倍），可以享受医疗、教育等专项救助。",
+                f"{head}，低于低保边缘收入线{yuan(edge_line)}（低保标准的{say.times(factor)}），可以享受医疗、教育等专项救助。",
             ))
         else:
             why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{yuan(edge_line)}")

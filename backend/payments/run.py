@@ -23,7 +23,7 @@ from backend.applications.catalog import get_catalog
 from backend.applications.models import Application, Decision, Payment
 from backend.core import clock
 from backend.core.db import get_sessionmaker
-from backend.applications.notices import month_label
+from backend.core import say
 from backend.notifications.service import Addressed, notify_many
 from backend.people.models import Person
 from backend.wiring import register_all
@@ -44,7 +44,7 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"{self.month}：新发放 {self.paid} 笔，合计 {self.total_amount} 元；通知短信 {self.notices} 条",
+            f"{say.month(self.month)}：新发放 {self.paid} 笔，合计 {say.yuan(self.total_amount)}；通知短信 {self.notices} 条",
             f"已发过 {self.already_paid}，暂停发放 {self.suspended}，渐退期已结束 {self.phase_out_ended}，未到首发月 {self.not_yet_due}",
         ]
 
@@ -82,7 +82,7 @@ def run(session: Session, month: str, paid_on: date, *, show_progress: bool = Fa
         else:
             due.append((app_id, atype, person_id, this))
 
-    label = month_label(month)
+    label = say.month(month)
     started = time.perf_counter()
     now = clock.now()
     for start in range(0, len(due), CHUNK):

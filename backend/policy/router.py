@@ -7,9 +7,11 @@ from fastapi import APIRouter, Query
 from backend.applications.workflow import get_catalog
 from backend.core import clock
 from backend.core.errors import ErrorResponse, NotFound
-from backend.core.fields import SaneDate, ShortText
+from backend.core.db import SessionDep
+from backend.core.fields import AreaCode, SaneDate, ShortText
 from backend.eligibility.standards import get_catalogue
 from backend.policy import service
+from backend.regions.service import office_for
 from backend.policy.schemas import (
     DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, OfferOut, PolicyAnswer, RegionOut, StandardOut, UrbanRuralOut,
 )
@@ -52,13 +54,17 @@ def standard(
 
 @router.get("/answer", response_model=PolicyAnswer, summary="政策问答：类型 × 方面 × 地区")
 def policy_answer(
+    session: SessionDep,
     assistance_type: Annotated[AssistanceType, Query(examples=["低保"])] = DEFAULT_TYPE,
     aspect: Annotated[Aspect, Query(examples=["标准"])] = DEFAULT_ASPECT,
     region: Annotated[ShortText(32) | None, Query(examples=["重庆"])] = None,
     on: Annotated[SaneDate | None, Query(examples=["2026-11-23"])] = None,
+    area_code: Annotated[AreaCode | None, Query(description="申请人所在街道（乡镇）代码：线下办理的类型会说这个窗口的电话",
+                                                 examples=["500103001"])] = None,
 ) -> PolicyAnswer:
     return service.answer(
-        get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today()
+        get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today(),
+        office=office_for(session, area_code) if area_code else None,
     )
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from backend.core.errors import NotFound
-from backend.core.templates import cn_date, render_text, text_env
+from backend.core import say
+from backend.core.templates import render_text, text_env
 from typing import get_args
 
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
@@ -18,6 +19,7 @@ from backend.policy.schemas import (
     DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
 )
 from backend.eligibility.standards import Region, StandardsCatalogue, StandardVersion
+from backend.regions.models import Area
 
 CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
 
@@ -40,8 +42,14 @@ def policy_texts() -> dict:
     return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
 
 
+def _with_window(entry: dict, text: str, office: Area | None) -> str:
+    """Types not filed online end with where to apply (the person's street office when known) and a person."""
+    return f"{text}\n{render_text('policy/window.txt.j2', office=office)}" if entry.get("at_window") else text
+
+
 def answer(
-    catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date
+    catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
+    office: Area | None = None,
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
@@ -50,17 +58,18 @@ def answer(
         text = render_text("policy/not_yet.txt.j2", assistance_type=assistance_type, aspect=aspect)
         return PolicyAnswer(answer=text, **base)
     if not entry.get("needs_region"):
-        return PolicyAnswer(answer=_tidy(text_env().from_string(entry["text"]).render()), **base)
+        text = _tidy(text_env().from_string(entry["text"]).render())
+        return PolicyAnswer(answer=_with_window(entry, text, office), **base)
     region = catalogue.resolve(region_name)
     if region is None:
         return PolicyAnswer(answer=None, needs_region=True, **base)
     std = catalogue.in_force(region, on)
     if std is None:
-        raise NotFound(f"{region.full_name}在{cn_date(on)}还没有可用的标准数据。", code="no_standard")
-    effective = std.effective_label or (cn_date(std.effective_from) if std.effective_from else None)
+        raise NotFound(f"{region.full_name}在{say.full_date(on)}还没有可用的标准数据。", code="no_standard")
+    effective = std.effective_label or (say.full_date(std.effective_from) if std.effective_from else None)
     if "text" in entry:
         text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std, **_figures(region, std)))
-        return PolicyAnswer(answer=text, region=region.key, **base)
+        return PolicyAnswer(answer=_with_window(entry, text, office), region=region.key, **base)
     text = render_text(
         entry["template"],
         assistance_type=assistance_type,

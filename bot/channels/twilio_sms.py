@@ -25,6 +25,8 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.channels.sms_menus import MenuMemory
+
 log = logging.getLogger(__name__)
 
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "TD", "退订", "取消订阅"}
@@ -55,9 +57,10 @@ class TwilioSmsOutput(OutputChannel):
     def name(cls) -> Text:
         return "twilio"
 
-    def __init__(self, client: Client, from_number: str):
+    def __init__(self, client: Client, from_number: str, menus: Optional[MenuMemory] = None):
         self.client = client
         self.from_number = from_number
+        self.menus = menus
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         to = phone_of_conversation(recipient_id)
@@ -70,6 +73,8 @@ class TwilioSmsOutput(OutputChannel):
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         choices = "\n".join(f"{i}. {b['title']}" for i, b in enumerate(buttons, start=1))
+        if self.menus is not None and phone_of_conversation(recipient_id) is not None:
+            self.menus.remember(recipient_id, buttons)
         await self.send_text_message(recipient_id, f"{text}\n{choices}\n（回复前面的数字或直接打字）")
 
 
@@ -98,6 +103,7 @@ class TwilioSmsInput(InputChannel):
         self.service_token = service_token
         self.api_base = api_base
         self._client: Optional[Client] = None
+        self.menus = MenuMemory()
 
     def client(self) -> Client:
         if self._client is None:
@@ -107,7 +113,7 @@ class TwilioSmsInput(InputChannel):
         return self._client
 
     def get_output_channel(self) -> OutputChannel:
-        return TwilioSmsOutput(self.client(), self.twilio_number)
+        return TwilioSmsOutput(self.client(), self.twilio_number, self.menus)
 
     def _signed(self, request: Request, params: Dict[str, str]) -> bool:
         signature = request.headers.get("X-Twilio-Signature")
@@ -153,6 +159,8 @@ class TwilioSmsInput(InputChannel):
                 if reply:
                     await out.send_text_message(conversation, reply)
                 return response.text(EMPTY_TWIML, content_type="text/xml")
+            # "1" answers the last numbered menu this conversation was sent.
+            text = self.menus.resolve(conversation, text)
             await on_new_message(UserMessage(text, out, conversation, input_channel=self.name(),
                                              metadata={"channel": "sms"}))
             return response.text(EMPTY_TWIML, content_type="text/xml")

@@ -90,18 +90,31 @@ class FakeBackend:
             first = key not in self.submitted
             self.submitted.setdefault(key, json.loads(request.content))
             return httpx.Response(201 if first else 200, json={"number": "JZ20261124000009", "status_label": "已提交，等待受理",
-                                                               "step_due_date": "2026-11-27"})
+                                                               "step_due_date": "2026-11-27", "step_due_day": "11月27日（星期五）"})
         if path == "/applications/mine":
             return httpx.Response(200, json=[{"number": "JZ20261124000009"}])
         if path.endswith("/progress"):
-            return httpx.Response(200, json={"summary": "您的低保申请（JZ20261124000009）现在是“已提交，等待受理”。"})
+            return httpx.Response(200, json={
+                "summary": "您的低保申请（JZ20261124000009）现在是“已提交，等待受理”。",
+                "said": "您的低保申请（JZ20261124000009）：\n✓ 11月24日 提交申请\n→ 现在：已提交，等待受理，由街道（乡镇）办理，预计11月27日（星期五）前办完\n下一步：受理",
+                "said_sms": "您的低保申请（JZ20261124000009）：\n→ 现在：已提交，等待受理，预计11月27日（星期五）前办完\n下一步：受理"})
         if path.endswith("/payments"):
-            return httpx.Response(200, json=[{"month": "2026-12", "kind": "monthly", "amount": "470", "status": "paid", "paid_on": "2026-12-10"}])
+            return httpx.Response(200, json=[{"month": "2026-12", "kind": "monthly", "amount": "470", "status": "paid", "paid_on": "2026-12-10",
+                                              "month_said": "2026年12月", "amount_said": "470元", "paid_on_said": "12月10日（星期四）"}])
         if path == "/callbacks":
             return httpx.Response(201, json={"id": 1, "office_name": "七星岗街道社会救助窗口", "office_phone": "023-00103001",
                                              "office_hours": "工作日 9:00-17:30"})
         if path == "/complaints":
             return httpx.Response(201, json={"id": 12, "reference": "TS000012"})
+        if path == "/eligibility/income-kind":
+            said = request.url.params["said"]
+            excluded = next((k for n, k in (("养老金", "城乡居民基础养老金"), ("抚恤", "优抚金")) if n in said), None)
+            return httpx.Response(200, json={"kind": excluded or said, "recognized": excluded is not None,
+                                             "counted": excluded is None, "deductible": False})
+        if path == "/eligibility/hukou":
+            differ = request.url.params["region"] != "常州"
+            return httpx.Response(200, json={"matters": differ, "suggested": None, "urban": "770.00" if differ else "1000.00",
+                                             "rural": "630.00" if differ else "1000.00"})
         if path == "/eligibility/precheck":
             return httpx.Response(200, json={"results": [
                 {"assistance_type": "低保", "eligible": True, "reason": "家庭1人，月人均收入300元，低于重庆市城市低保标准770元。", "monthly_amount": "470"},

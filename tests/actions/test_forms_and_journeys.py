@@ -178,7 +178,7 @@ async def test_progress_and_payment_answers(fake_backend, dispatcher) -> None:
     await ActionAfterVerify().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "progress"}), {})
     assert "已提交，等待受理" in dispatcher.messages[-1]["text"]
     await ActionAfterVerify().run(dispatcher, tracker({"citizen_token": "t", "after_verify": "payment"}), {})
-    assert dispatcher.messages[-1]["response"] == "utter_last_payment" and dispatcher.messages[-1]["amount"] == "470"
+    assert dispatcher.messages[-1]["response"] == "utter_last_payment" and dispatcher.messages[-1]["amount"] == "470元"
 
 
 @pytest.mark.asyncio

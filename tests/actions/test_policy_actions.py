@@ -52,3 +52,11 @@ async def test_backend_refusal_message_is_passed_on(fake_backend, dispatcher, do
     )
     await ActionAnswerPolicy().run(dispatcher, load_tracker("ask_policy_chongqing"), domain)
     assert dispatcher.messages[0]["text"] == "重庆市在这一天还没有可用的标准数据。"
+
+
+@pytest.mark.asyncio
+async def test_the_street_goes_along_so_a_window_type_names_its_office(fake_backend, dispatcher, domain) -> None:
+    t = load_tracker("ask_policy_chongqing")
+    t.slots["area_code"] = "500103001"
+    await ActionAnswerPolicy().run(dispatcher, t, domain)
+    assert fake_backend.answers()[0].url.params["area_code"] == "500103001"

@@ -170,3 +170,54 @@ def test_the_rest_channel_cannot_address_an_sms_conversation(rest, sender) -> No
     _, resp = rest.test_client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "我的申请到哪一步了"})
     assert resp.status == 403
     assert rest.ctx.received == []
+
+
+@pytest.fixture
+def menu_app(twilio, backend):  # noqa: ANN001, ANN201
+    """A bot that answers every message with the same numbered menu of assistance types."""
+    channel = TwilioSmsInput(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, twilio_number=FROM_NUMBER,
+                             public_url=PUBLIC, backend_url=backend, service_token="svc-token", api_base=twilio.url)
+    received = []
+
+    async def on_new_message(message) -> None:  # noqa: ANN001
+        received.append(message)
+        await message.output_channel.send_text_with_buttons(message.sender_id, "您想了解哪一种？", [
+            {"title": "低保", "payload": '/inform{"assistance_type":"低保"}'},
+            {"title": "特困", "payload": '/inform{"assistance_type":"特困"}'},
+            {"title": "临时救助", "payload": '/inform{"assistance_type":"临时救助"}'},
+        ])
+
+    sanic = Sanic(f"sms_menu_{id(received)}")
+    sanic.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/twilio")
+    sanic.ctx.received = received
+    return sanic
+
+
+def _say(app, body: str, sender: str = "+8613812345678") -> str:  # noqa: ANN001
+    params = {**MESSAGE, "From": sender, "Body": body}
+    assert _post(app, params, _sign(params)).status == 200
+    return app.ctx.received[-1].text
+
+
+@pytest.mark.parametrize(("reply", "payload"), [
+    ("1", '/inform{"assistance_type":"低保"}'), ("2号", '/inform{"assistance_type":"特困"}'),
+    ("３", '/inform{"assistance_type":"临时救助"}'), ("第一个", '/inform{"assistance_type":"低保"}'),
+    ("选2", '/inform{"assistance_type":"特困"}'), (" 第3个 ", '/inform{"assistance_type":"临时救助"}'),
+])
+def test_a_digit_answers_the_last_menu_with_its_payload(menu_app, reply, payload) -> None:  # noqa: ANN001
+    _say(menu_app, "我想问问政策")
+    assert _say(menu_app, reply) == payload
+
+
+def test_text_that_is_not_just_a_choice_or_out_of_range_goes_through_as_typed(menu_app) -> None:  # noqa: ANN001
+    _say(menu_app, "我想问问政策")
+    assert _say(menu_app, "9") == "9"
+    assert _say(menu_app, "家里3个人") == "家里3个人"
+    assert _say(menu_app, "第一个月收入1000") == "第一个月收入1000"
+
+
+def test_menus_are_per_conversation(menu_app) -> None:  # noqa: ANN001
+    _say(menu_app, "我想问问政策", sender="+8613812345678")
+    # Another phone never sent a menu: its "1" is just "1".
+    assert _say(menu_app, "1", sender="+8613900000000") == "1"
+    assert _say(menu_app, "1", sender="+8613812345678") == '/inform{"assistance_type":"低保"}'

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from backend.core import clock
 from backend.eligibility.standards import get_catalogue
 
-LINE_IN_ANSWER = re.compile(r"低保标准的([\d.]+)倍：城市每人每月(\d+(?:\.\d\d)?)元，农村每人每月(\d+(?:\.\d\d)?)元")
+LINE_IN_ANSWER = re.compile(r"低保标准的([\d.]+)倍：(?:城市每人每月(\d+(?:\.\d\d)?)元，农村每人每月(\d+(?:\.\d\d)?)元|城乡统一，每人每月(\d+(?:\.\d\d)?)元)")
 LINE_IN_CONDITION = re.compile(r"低于低保标准的([\d.]+)倍（\S+?城市(\d+(?:\.\d\d)?)元、农村(\d+(?:\.\d\d)?)元）")
 LINE_IN_PRECHECK = re.compile(r"低于低保边缘收入线(\d+(?:\.\d\d)?)元（低保标准的([\d.]+)倍）")
 
@@ -37,7 +37,9 @@ def _precheck_edge(client: TestClient, region: str, *, rural: bool, dibao: float
 def _same_line(client: TestClient, region: str) -> tuple[str, str, str]:
     catalogue = get_catalogue()
     std = catalogue.in_force(catalogue.resolve(region), clock.today())
-    from_answer = LINE_IN_ANSWER.search(_answer(client, region, "标准")).groups()
+    factor, urban, rural, both = LINE_IN_ANSWER.search(_answer(client, region, "标准")).groups()
+    # Where the two lines are the same (常州), the answer says one figure for both.
+    from_answer = (factor, urban or both, rural or both)
     from_condition = LINE_IN_CONDITION.search(_answer(client, region, "条件")).groups()
     factor_u, urban = _precheck_edge(client, region, rural=False, dibao=std.dibao.urban)
     factor_r, rural = _precheck_edge(client, region, rural=True, dibao=std.dibao.rural)

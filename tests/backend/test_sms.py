@@ -59,7 +59,7 @@ CONTEXTS = {
     "application_received": {"type_name": "低保", "number": "JZ20261123000001", "next_label": "已提交，等待受理", "due": date(2026, 11, 26)},
     "materials_missing": {"type_name": "低保", "number": "JZ20261123000001", "missing": ["户口簿复印件", "近6个月银行流水"]},
     "step_changed": {"type_name": "特困", "number": "JZ20261123000001", "action_label": "受理", "status_label": "已受理，等待入户调查", "due": date(2026, 11, 26)},
-    "approved": {"type_name": "低保", "number": "JZ20261123000001", "amount": "470"},
+    "approved": {"type_name": "低保", "number": "JZ20261123000001", "amount": "470", "one_off": False},
     "rejected": {"type_name": "低保", "number": "JZ20261123000001", "reasons": "家庭月人均收入高于当地低保标准"},
     "payment_made": {"type_name": "低保", "month_label": "2026年12月", "amount": "470", "paid_on": date(2026, 12, 10)},
     "certification_due": {"due": date(2026, 12, 31), "link": "https://jz.example.cn/c/Ab3x9"},
@@ -309,5 +309,5 @@ def test_monthly_run_pays_each_recipient_once(world, set_today, dispatcher, twil
     assert (oct_.paid, oct_.not_yet_due) == (0, 2)  # first payment is the month after the decision
     count = world.session.scalar(select(func.count()).select_from(Payment).where(Payment.kind == "monthly"))
     assert count == 5
-    assert _notices(world.session, event="payment_made")[0].text == "【救助】您的2026年11月低保470元已于2026年11月10日发放，请注意查收。"
+    assert _notices(world.session, event="payment_made")[0].text == "【救助】您的2026年11月低保470元已于11月10日（星期二）发放，请注意查收。"
     assert world.session.scalars(select(Application).where(Application.number == a)).one().status == "paying"

@@ -1,0 +1,120 @@
+"""The pre-check (智能研判): reading the answers the rules care about and asking the backend.
+
+Two answers need more than a number: income the rules do not count (养老金, 优抚金, 奖学金 …), read from
+the income answer itself when it says so ("每月有100多块养老金") or asked once after it; and 城镇/农村
+户口, asked only where the region's two standards differ. Which kinds count and where 户口 matters are
+the backend's (GET /eligibility/income-kind, /eligibility/hukou); this module only converses.
+"""
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import parsing
+from actions.backend_client import BackendError, BackendUnavailable, call, get_client
+
+PRECHECK_SLOTS = ("household_size", "monthly_income", "income_excluded", "savings", "applicant_age",
+                  "illness_or_disability", "hukou")
+NO_QUESTION = "不用问"  # the slot's value when a question does not apply
+NONE_EXCLUDED = "没有"
+
+
+def parse_hukou(text: str | None) -> str | None:
+    """"农村户口" → rural, "城镇的" / "非农" → urban; anything else (or "不用问") → None."""
+    t = (text or "").strip()
+    if not t or t == NO_QUESTION:
+        return None
+    if "非农" in t or "城" in t or "居民户口" in t:
+        return "urban"
+    if "农" in t or "乡下" in t or "村" in t:
+        return "rural"
+    return None
+
+
+def income_lines(income: float, excluded_said: str | None) -> list[dict[str, Any]]:
+    """The applicant's income as lines: what was said about the excluded part becomes its own line, named
+    in the person's words (the backend recognises the kind), for its amount or, with none, the whole income."""
+    said = (excluded_said or "").strip()
+    if income <= 0 or not said or said in (NONE_EXCLUDED, NO_QUESTION) or parsing.parse_yes_no(said) is False:
+        return [{"kind": "收入", "monthly_amount": income}]
+    part = parsing.parse_amount(said) if re.search(r"\d|[一二两三四五六七八九十百千]", said) else None
+    excluded = min(part, income) if part else income
+    lines = [{"kind": said[:32], "monthly_amount": excluded}]
+    if income - excluded > 0:
+        lines.insert(0, {"kind": "收入", "monthly_amount": income - excluded})
+    return lines
+
+
+class ActionReadIncomeKind(Action):
+    """Slot mapping of `income_excluded`, run on the income answer: "每月有100多块养老金" says it all, and
+    "没有" needs no second question; otherwise the form asks."""
+
+    def name(self) -> str:
+        return "action_read_income_kind"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        amount = parsing.parse_amount(text)
+        if amount == 0 and re.search(r"没|莫得|^无|^[0零]$", text.strip()):  # not "打零工八百"
+            return [SlotSet("income_excluded", NONE_EXCLUDED)]
+        if amount is None or len(re.findall(r"\d+(?:\.\d+)?", text.translate(parsing.FULLWIDTH))) > 1:
+            return []  # several figures: which one is which is the question's to find out
+        try:
+            kind = await get_client().income_kind(text)
+        except (BackendUnavailable, BackendError):
+            return []  # the form asks instead
+        return [SlotSet("income_excluded", text)] if kind["recognized"] and not kind["counted"] else []
+
+
+class ActionReadHukouNeed(Action):
+    """Slot mapping of `hukou`, run when a pre-check starts: where 城镇 and 农村 standards are the same,
+    the question is not asked."""
+
+    def name(self) -> str:
+        return "action_read_hukou_need"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        client = get_client()
+        try:
+            region = tracker.get_slot("region") or (await client.offer())["default_region"]
+            need = await client.hukou(region, tracker.get_slot("street"))
+        except (BackendUnavailable, BackendError):
+            return [SlotSet("hukou", None)]
+        return [SlotSet("hukou", None if need["matters"] else NO_QUESTION)]
+
+
+class ActionPrecheck(Action):
+    def name(self) -> str:
+        return "action_precheck"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        size = int(tracker.get_slot("household_size") or 1)
+        income = float(tracker.get_slot("monthly_income") or 0)
+        ill = bool(tracker.get_slot("illness_or_disability"))
+        members = [{"name": "申请人", "age": int(tracker.get_slot("applicant_age") or 40),
+                    "incomes": income_lines(income, tracker.get_slot("income_excluded")),
+                    "labour_ability": "none" if ill else "full"}]
+        members += [{"name": f"家人{i}", "relation": "其他"} for i in range(1, size)]
+        events: list[EventType] = [SlotSet(s, None) for s in PRECHECK_SLOTS]
+        offer = await call(dispatcher, get_client().offer())
+        if offer is None:
+            return events
+        body = {"region": tracker.get_slot("region") or offer["default_region"], "members": members,
+                "savings": tracker.get_slot("savings") or 0, "hukou": parse_hukou(tracker.get_slot("hukou"))}
+        result = await call(dispatcher, get_client().precheck(body))
+        if result is None:
+            return events
+        eligible = [r for r in result["results"] if r["eligible"]]
+        if not eligible:
+            dispatcher.utter_message(response="utter_precheck_none")
+            return events
+        for r in eligible:
+            dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
+        dispatcher.utter_message(response="utter_offer_apply")
+        # Offer the first matching type the assistant can file online.
+        online = {t["assistance_type"] for t in offer["filing_types"]}
+        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
+        return events + ([SlotSet("assistance_type", first)] if first else [])

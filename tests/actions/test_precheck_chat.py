@@ -1,0 +1,70 @@
+"""The pre-check in chat: income the rules do not count ("每月有100多块养老金") and 城镇/农村 户口 asked
+only where it matters, sent to the backend's pre-check as itemised income and `hukou`."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.precheck import ActionPrecheck, ActionReadHukouNeed, ActionReadIncomeKind, income_lines, parse_hukou
+
+DOMAIN = yaml.safe_load((Path(__file__).parents[2] / "bot" / "domain.yml").read_text(encoding="utf-8"))
+
+
+def tracker(slots: dict | None = None, text: str = "") -> Tracker:
+    return Tracker("web:precheck", slots or {}, {"text": text, "intent": {"name": "inform", "confidence": 1.0}, "entities": []},
+                   [], False, None, {"name": "eligibility_form"}, "action_listen")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "events"), [
+    ("每月有100多块养老金", [SlotSet("income_excluded", "每月有100多块养老金")]),
+    ("没有", [SlotSet("income_excluded", "没有")]),
+    ("打零工八百", []),
+    ("工资1500，还有养老金180", []),
+])
+async def test_the_income_answer_can_say_it_is_not_counted_and_saves_a_question(fake_backend, dispatcher, text, events) -> None:  # noqa: ANN001
+    assert await ActionReadIncomeKind().run(dispatcher, tracker(text=text), {}) == events
+
+
+@pytest.mark.asyncio
+async def test_hukou_is_asked_only_where_the_standards_differ(fake_backend, dispatcher) -> None:  # noqa: ANN001
+    assert await ActionReadHukouNeed().run(dispatcher, tracker({"region": "重庆"}), {}) == [SlotSet("hukou", None)]
+    assert await ActionReadHukouNeed().run(dispatcher, tracker({"region": "常州"}), {}) == [SlotSet("hukou", "不用问")]
+
+
+@pytest.mark.asyncio
+async def test_a_pension_only_household_and_a_rural_hukou_reach_the_backend(fake_backend, dispatcher) -> None:  # noqa: ANN001
+    slots = {"household_size": 1.0, "monthly_income": 100.0, "income_excluded": "每月有100多块养老金", "savings": 0.0,
+             "applicant_age": 68.0, "illness_or_disability": False, "hukou": "农村户口", "region": "重庆"}
+    events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
+    body = fake_backend.body()
+    assert body["members"][0]["incomes"] == [{"kind": "每月有100多块养老金", "monthly_amount": 100.0}]
+    assert body["hukou"] == "rural"
+    assert SlotSet("hukou", None) in events and SlotSet("income_excluded", None) in events
+
+
+@pytest.mark.parametrize(("income", "said", "lines"), [
+    (1000.0, "养老金180", [{"kind": "收入", "monthly_amount": 820.0}, {"kind": "养老金180", "monthly_amount": 180.0}]),
+    (300.0, "全是养老金、优抚金这类", [{"kind": "全是养老金、优抚金这类", "monthly_amount": 300.0}]),
+    (300.0, "没有", [{"kind": "收入", "monthly_amount": 300.0}]),
+    (0.0, "没有", [{"kind": "收入", "monthly_amount": 0.0}]),
+])
+def test_income_lines(income: float, said: str, lines: list) -> None:
+    assert income_lines(income, said) == lines
+
+
+@pytest.mark.parametrize(("said", "hukou"), [("城镇户口", "urban"), ("农村户口", "rural"), ("非农业", "urban"), ("农村的", "rural"),
+                                             ("不用问", None), ("不知道", None)])
+def test_hukou_answers(said: str, hukou: str | None) -> None:
+    assert parse_hukou(said) == hukou
+
+
+def test_the_form_asks_both_questions_with_buttons() -> None:
+    required = DOMAIN["forms"]["eligibility_form"]["required_slots"]
+    assert required.index("income_excluded") == required.index("monthly_income") + 1 and required[-1] == "hukou"
+    for response in ("utter_ask_income_excluded", "utter_ask_hukou"):
+        assert DOMAIN["responses"][response][0]["buttons"]
+    assert {"action_read_income_kind", "action_read_hukou_need"} <= set(DOMAIN["actions"])
