@@ -104,10 +104,3 @@ async def test_a_wrong_code_is_said_and_asked_again(fake_backend, dispatcher) ->
     _with(fake_backend, {"/delegations/7/scopes": _error(400, "wrong_code", "验证码不对或已过期，请重新获取。")})
     result = await ValidateScopeForm().validate_scope_code("111111", dispatcher, tracker({"scope_offered": {"delegation_id": 7, "scope": "certify"}}), {})
     assert result == {"scope_code": None} and dispatcher.messages[-1]["text"] == "验证码不对或已过期，请重新获取。"
-
-
-@pytest.mark.asyncio
-async def test_with_a_reference_the_link_is_sent_as_before(fake_backend, dispatcher) -> None:
-    _with(fake_backend, {"/liveness/sessions": httpx.Response(201, json={"link": "http://127.0.0.1:8000/face/tok", "prompts": []})})
-    await ActionAfterVerify().run(dispatcher, tracker({"after_verify": "certification"}), {})
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_face_link_certification"]
