@@ -25,11 +25,12 @@ class BackendUnavailable(Exception):
 class BackendError(Exception):
     """The backend refused the request; `message` is its Chinese explanation."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, details: Any = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.details = details
 
 
 class Dispatcher(Protocol):
@@ -83,7 +84,7 @@ class BackendClient:
         if resp.status_code >= 400:
             try:
                 err = resp.json()["error"]
-                raise BackendError(resp.status_code, err["code"], err["message"])
+                raise BackendError(resp.status_code, err["code"], err["message"], err.get("details"))
             except (ValueError, KeyError, TypeError):
                 raise BackendError(resp.status_code, "unknown", "请求没有成功。") from None
         return resp.json()
@@ -152,6 +153,18 @@ class BackendClient:
     async def face_link(self, token: str, number: str, purpose: str) -> dict[str, Any]:
         return await self._request("POST", "/liveness/sessions", citizen_token=token,
                                    json={"purpose": purpose, "application_number": number})
+
+    async def id_photo_link(self, token: str, number: str, purpose: str) -> dict[str, Any]:
+        """A one-time link where the chat page uploads the ID card photo of the person the face check is for."""
+        return await self._request("POST", "/liveness/id-photo", citizen_token=token,
+                                   json={"purpose": purpose, "application_number": number})
+
+    async def send_scope_code(self, token: str, delegation_id: int, scope: str) -> dict[str, Any]:
+        return await self._request("POST", f"/delegations/{delegation_id}/scope-code", citizen_token=token, json={"scope": scope})
+
+    async def add_scope(self, token: str, delegation_id: int, scope: str, code: str) -> dict[str, Any]:
+        return await self._request("POST", f"/delegations/{delegation_id}/scopes", citizen_token=token,
+                                   json={"scope": scope, "consent": {"method": "otp", "code": code}})
 
     async def request_callback(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/callbacks", citizen_token=token, json=body)

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
 from actions.backend_client import call, get_client
+from actions.face import issue_face_link
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
 from actions.precheck import ActionPrecheck  # noqa: F401  (moved to precheck.py; older imports still work)
 
@@ -161,10 +162,7 @@ class ActionAfterVerify(Action):
             return []
         mode = tracker.get_slot("after_verify")
         if mode in ("authorization", "certification"):
-            link = await call(dispatcher, get_client().face_link(token, number, mode))
-            if link is not None:
-                dispatcher.utter_message(response=f"utter_face_link_{mode}", link=link["link"], json_message={"link": link["link"]})
-            return [SlotSet("application_no", number)]
+            return [*await issue_face_link(dispatcher, tracker, token, number, mode), SlotSet("application_no", number)]
         if mode == "payment":
             payments = await call(dispatcher, get_client().payments(token, number))
             if payments is not None:

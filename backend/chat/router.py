@@ -27,6 +27,7 @@ router = APIRouter(prefix="/chat", tags=["聊天 chat"])
 _SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Added here, never by the browser; Rasa's REST channel takes only this prefix (bot/channels/web_relay.py).
 WEB_PREFIX = "web:"
+ID_PHOTO_PREFIX = "/api/v1/liveness/id-photo/"
 
 
 class ChatIn(BaseModel):
@@ -50,6 +51,9 @@ class BotMessage(BaseModel):
     text: str | None = None
     buttons: list[Button] = Field(default_factory=list)
     link: str | None = None
+    # An ID-card photo upload (a one-time link of this backend) and what the page says when it is kept.
+    upload: str | None = Field(default=None, examples=["/api/v1/liveness/id-photo/Xk3..."])
+    then: str | None = Field(default=None, examples=["/certify_liveness"])
 
 
 class ChatOut(BaseModel):
@@ -86,6 +90,11 @@ async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_s
     for item in resp.json():
         buttons = [Button(title=b.get("title", ""), payload=b.get("payload", "")) for b in item.get("buttons") or []]
         custom = item.get("custom") or {}
-        messages.append(BotMessage(text=item.get("text"), buttons=buttons, link=custom.get("link")))
+        upload = custom.get("upload")
+        # Only this backend's own upload links: the page posts a photo there, never to another address.
+        if not (isinstance(upload, str) and upload.startswith(ID_PHOTO_PREFIX)):
+            upload = None
+        then = custom.get("then") if upload and isinstance(custom.get("then"), str) else None
+        messages.append(BotMessage(text=item.get("text"), buttons=buttons, link=custom.get("link"), upload=upload, then=then))
     log.info("chat turn", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)})
     return ChatOut(messages=messages)

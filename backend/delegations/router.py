@@ -13,7 +13,9 @@ from backend.core.errors import ErrorResponse, Forbidden, NotFound
 from backend.core.fields import DbId
 from backend.delegations import repository, service
 from backend.delegations.models import Delegation
-from backend.delegations.schemas import HELPER_KIND_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, RevokeIn
+from backend.delegations.schemas import (
+    HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, RevokeIn, ScopeAddIn, ScopeCodeIn,
+)
 
 router = APIRouter(prefix="/delegations", tags=["授权委托 delegations"])
 ERRORS = {403: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
@@ -65,6 +67,41 @@ def my_delegations(session: SessionDep, actor: ActorDep) -> list[DelegationOut]:
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.list", entity_type="delegation_list",
           entity_id="-", detail={"ids": [d.id for d in rows]})
     return [_out(d) for d in rows]
+
+
+def _delegation(session: SessionDep, delegation_id: int) -> Delegation:
+    d = session.get(Delegation, delegation_id)
+    if d is None:
+        raise NotFound("没有找到这份授权。")
+    return d
+
+
+@router.post("/{delegation_id}/scope-code", summary="申请增加授权范围：给本人手机发验证码（帮办人发起）",
+             responses={**ERRORS, 404: {"model": ErrorResponse, "description": "没有这份授权"}})
+def send_scope_code(delegation_id: DbId, body: ScopeCodeIn, session: SessionDep, actor: ActorDep) -> dict[str, str]:
+    d = _delegation(session, delegation_id)
+    phone = service.scope_request(session, actor, d, body.scope)
+    throttle.code_request(actor.client, phone)
+    send_code(session, phone, service.scope_code_purpose(d, body.scope), "otp_scope", helper_name=d.helper.name,
+              helper_kind=HELPER_KIND_LABELS[d.helper_kind], scope_label=SCOPE_LABELS[body.scope])
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.scope_code", entity_type="delegation",
+          entity_id=d.id, detail={"scope": body.scope})
+    return {"message": f"已给{d.principal.name}的手机{mask_phone(phone)}发了验证码，请本人把验证码告诉您。",
+            "phone_masked": mask_phone(phone)}
+
+
+@router.post("/{delegation_id}/scopes", response_model=DelegationOut, summary="增加授权范围（本人验证码或书面授权）",
+             responses={**ERRORS, 404: {"model": ErrorResponse, "description": "没有这份授权"}})
+def add_scope(delegation_id: DbId, body: ScopeAddIn, session: SessionDep, actor: ActorDep) -> DelegationOut:
+    d = _delegation(session, delegation_id)
+    if isinstance(body.consent, OtpConsent):
+        service.add_scope_by_code(session, actor, d, body.scope, body.consent.code)
+    else:
+        service.add_scope_by_paper(session, actor, d, body.scope)
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.add_scope", entity_type="delegation",
+          entity_id=d.id, detail={"scope": body.scope, "consent": body.consent.method,
+                                  **({"form": body.consent.form_reference} if body.consent.method == "paper" else {})})
+    return _out(d)
 
 
 @router.post("/{delegation_id}/revoke", response_model=DelegationOut, summary="撤销授权（本人或工作人员）",

@@ -79,5 +79,23 @@ class DelegationOut(BaseModel):
     active: bool
 
 
+SCOPE_LABELS = {"apply": "申请救助", "query": "查询进度", "sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证",
+                "notices": "接收短信通知"}
+
+
+class ScopeCodeIn(BaseModel):
+    scope: Scope = Field(examples=["certify"])
+
+
+class ScopeAddIn(BaseModel):
+    """The principal's consent to one more scope: the code sent to their phone on record (the helper
+    submits it), or a paper form a caseworker of the principal's district has seen."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"scope": "certify", "consent": {"method": "otp", "code": "123456"}}]})
+
+    scope: Scope
+    consent: OtpConsent | PaperConsent
+
+
 class RevokeIn(BaseModel):
     reason: ShortText(128) = Field(default="本人撤销")

@@ -2,6 +2,7 @@
 what a new delegation records, who may revoke. The router parses, authorizes and calls these; queries
 are in `repository`."""
 
+import hashlib
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -68,6 +69,43 @@ def paper_district(session: Session, actor: Actor, principal: Person, consent: P
     if area.parent_code != actor.district_code:
         raise Forbidden("书面授权委托书要由本人所在区县的工作人员核验。", code="other_district")
     return actor.district_code
+
+
+def scope_code_purpose(d: Delegation, scope: str) -> str:
+    """A code is good for one scope of one delegation (one_time_codes.purpose holds 16 characters)."""
+    return "sc:" + hashlib.sha256(f"{d.id}:{scope}".encode()).hexdigest()[:12]
+
+
+def scope_request(session: Session, actor: Actor, d: Delegation, scope: str) -> str:
+    """The phone on record where the principal's code for adding `scope` goes. Only the helper asks, for an
+    active delegation that lacks the scope; a principal without a phone gives a paper form instead."""
+    if actor.kind != "citizen" or not holds_phone(d.helper, actor.phone_hash):
+        raise Forbidden("只有这份授权里的帮办人本人可以申请增加授权。", code="not_helper")
+    if not d.active_at(clock.now()):
+        raise AppError("这份授权已经失效了，请重新办理授权委托。", code="delegation_inactive")
+    if scope in d.scope:
+        raise AppError("这份授权里已经包括这一项了。", code="scope_present")
+    phone = recorded_phone(d.principal)
+    if phone is None:
+        raise NoPrincipalPhone()
+    return phone
+
+
+def add_scope_by_code(session: Session, actor: Actor, d: Delegation, scope: str, code: str) -> None:
+    """The helper submits the code the principal received: the principal agreed to this scope too."""
+    phone = scope_request(session, actor, d, scope)
+    check_code(session, phone, scope_code_purpose(d, scope), code, client=actor.client)
+    d.scope = sorted({*d.scope, scope})
+
+
+def add_scope_by_paper(session: Session, actor: Actor, d: Delegation, scope: str) -> None:
+    """A caseworker of the principal's district has seen the principal's signed form."""
+    if actor.kind != "staff" or actor.role not in ("caseworker", "reviewer") \
+            or actor.district_code not in repository.person_districts(session, d.principal_person_id):
+        raise Forbidden("书面授权要由本人所在区县的工作人员核验后录入。", code="staff_required")
+    if not d.active_at(clock.now()):
+        raise AppError("这份授权已经失效了，请重新办理授权委托。", code="delegation_inactive")
+    d.scope = sorted({*d.scope, scope})
 
 
 def may_revoke(session: Session, actor: Actor, d: Delegation) -> bool:

@@ -17,8 +17,10 @@ from types import ModuleType
 import numpy as np
 from PIL import Image, ImageOps
 
-from backend.facecheck.challenge import MAX_PIXELS, FaceImageError, ImageInput, Reason
-from backend.facecheck.geometry import FrameAnalysis, eye_aspect_ratio, head_yaw
+from backend.facecheck.challenge import (
+    ID_PHOTO_MIN_FACE_PX, ID_PHOTO_MIN_SHARPNESS, MAX_PIXELS, FaceImageError, ImageInput, Reason,
+)
+from backend.facecheck.geometry import FrameAnalysis, eye_aspect_ratio, head_yaw, sharpness
 
 # ---------------------------------------------------------------------------------------------------
 # Model loading and the real engine
@@ -114,13 +116,28 @@ class FaceRecognitionEngine:
         return boxes
 
     def reference_encoding(self, image: ImageInput) -> np.ndarray:
-        rgb = decode_image(image, self.reference_max_side)
+        return self._one_face_encoding(decode_image(image, self.reference_max_side), id_card=False)
+
+    def id_card_encoding(self, image: ImageInput) -> np.ndarray:
+        return self._one_face_encoding(decode_image(image, self.reference_max_side), id_card=True)
+
+    def _one_face_encoding(self, rgb: np.ndarray, *, id_card: bool) -> np.ndarray:
         with _DLIB_LOCK:
             boxes = self._locate(rgb)
             if not boxes:
                 raise FaceImageError(Reason.NO_FACE)
             if len(boxes) > 1:
                 raise FaceImageError(Reason.MANY_FACES, f"{len(boxes)} faces")
+            if id_card:
+                # On a card the face is a small part of the picture: too few pixels or a blurred shot
+                # would make a reference that matches badly later, when the person is already at the camera.
+                top, right, bottom, left = boxes[0]
+                if bottom - top < ID_PHOTO_MIN_FACE_PX:
+                    raise FaceImageError(Reason.FACE_TOO_SMALL, f"{bottom - top} px")
+                crop = rgb[max(0, top):bottom, max(0, left):right].mean(axis=2)
+                score = sharpness(crop)
+                if score < ID_PHOTO_MIN_SHARPNESS:
+                    raise FaceImageError(Reason.BLURRED, f"sharpness {score:.1f}")
             # model="small" (5 landmarks) is what face_recognition uses for encodings by default, so
             # distances stay comparable with its published 0.6 tolerance.
             encodings = self._fr.face_encodings(rgb, boxes, num_jitters=self.reference_jitters, model="small")

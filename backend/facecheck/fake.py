@@ -25,10 +25,10 @@ class FakeFaceEngine:
     TURN_YAW = 0.22
 
     @staticmethod
-    def frame(person: str = "person", *, ear: float = OPEN_EAR, yaw: float = 0.0, faces: int = 1) -> bytes:
+    def frame(person: str = "person", *, ear: float = OPEN_EAR, yaw: float = 0.0, faces: int = 1, **flags: bool) -> bytes:
         # The random token makes every frame distinct, as real camera frames are.
         return json.dumps(
-            {"person": person, "ear": ear, "yaw": yaw, "faces": faces, "n": secrets.token_hex(4)}
+            {"person": person, "ear": ear, "yaw": yaw, "faces": faces, "n": secrets.token_hex(4), **flags}
         ).encode()
 
     @classmethod
@@ -65,6 +65,16 @@ class FakeFaceEngine:
         if faces != 1:
             raise FaceImageError(Reason.NO_FACE if faces == 0 else Reason.MANY_FACES)
         return self.encoding_of(data["person"])
+
+    def id_card_encoding(self, image: ImageInput) -> np.ndarray:
+        """A fake card photo is a fake frame; {"small": true} or {"blurred": true} says what is wrong with it."""
+        data = self._read(image)
+        encoding = self.reference_encoding(image)
+        if data.get("small"):
+            raise FaceImageError(Reason.FACE_TOO_SMALL)
+        if data.get("blurred"):
+            raise FaceImageError(Reason.BLURRED)
+        return encoding
 
     def analyse_frame(self, image: ImageInput) -> FrameAnalysis:
         data = self._read(image)

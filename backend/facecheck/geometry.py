@@ -12,6 +12,18 @@ import numpy as np
 
 from backend.facecheck.challenge import ENCODING_SIZE, ImageInput
 
+def sharpness(grey: np.ndarray, side: int = 100) -> float:
+    """Variance of the Laplacian of a grey face crop scaled to side×side: low means blurred.
+
+    Scaling first makes the figure independent of how many pixels the face has; a crop that is already
+    small is only scaled up, which blurs a little, so small sharp faces still score above blurred ones."""
+    rows = np.linspace(0, grey.shape[0] - 1, side).round().astype(int)
+    cols = np.linspace(0, grey.shape[1] - 1, side).round().astype(int)
+    g = grey[np.ix_(rows, cols)].astype(float)
+    lap = 4 * g[1:-1, 1:-1] - g[:-2, 1:-1] - g[2:, 1:-1] - g[1:-1, :-2] - g[1:-1, 2:]
+    return float(lap.var())
+
+
 # ---------------------------------------------------------------------------------------------------
 # Geometry: eye aspect ratio and yaw from 68-point landmarks
 # ---------------------------------------------------------------------------------------------------
@@ -150,6 +162,11 @@ class FrameAnalysis:
 class FaceEngine(Protocol):
     def reference_encoding(self, image: ImageInput) -> np.ndarray:
         """The 128-d encoding of the one face in a reference photo; FaceImageError otherwise."""
+        ...
+
+    def id_card_encoding(self, image: ImageInput) -> np.ndarray:
+        """As reference_encoding, for a photograph of an ID card: the one face must also be at least
+        ID_PHOTO_MIN_FACE_PX high and sharp (FaceImageError face_too_small or blurred otherwise)."""
         ...
 
     def analyse_frame(self, image: ImageInput) -> FrameAnalysis:

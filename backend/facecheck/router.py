@@ -20,7 +20,7 @@ from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
 from backend.delegations.repository import active_delegation, person_districts
-from backend.facecheck import service
+from backend.facecheck import id_photo, service
 from backend.facecheck.challenge import ACTION_PROMPTS, FaceImageError
 from backend.facecheck.geometry import FaceEngine
 from backend.notifications.service import notify
@@ -81,8 +81,16 @@ def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> Ses
         delegation = active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=actor.phone_hash or "",
                                        scope="sign" if body.purpose == "authorization" else "certify")
         if delegation is None:
-            raise Forbidden("您的授权里不包括代为刷脸，需要申请人另外授权。", code="no_delegation")
+            # The delegation the helper has (the one that let them see the case), so a client can ask the
+            # principal to add the missing scope (POST /delegations/{id}/scope-code).
+            held = active_delegation(session, principal_person_id=app.applicant_person_id,
+                                     helper_phone_hash=actor.phone_hash or "", scope="query")
+            raise Forbidden("您的授权里不包括代为刷脸，需要申请人另外授权。", code="no_delegation",
+                            details={"delegation_id": held.id if held else None,
+                                     "missing_scope": "sign" if body.purpose == "authorization" else "certify"})
         helper_id, delegation_id = delegation.helper_person_id, delegation.id
+    # Before any link: without a reference face the check could only fail after the camera steps.
+    service.require_reference(session, person.id)
     token, row = service.create_session(session, person=person, purpose=body.purpose, created_by=actor.label, application=app,
                                         helper_person_id=helper_id, delegation_id=delegation_id)
     link = f"{get_settings().public_base_url}/face/{token}"
@@ -98,6 +106,7 @@ def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> Ses
 def session_info(token: FaceToken, session: SessionDep) -> SessionInfo:
     """Opening the page issues the challenge the person is about to answer (two minutes)."""
     row = service.by_token(session, token)
+    service.require_reference(session, row.person_id)  # said at the start, never after the camera steps
     person = session.get(Person, row.person_id)
     prompts = service.issue_challenge(row)
     return SessionInfo(purpose=row.purpose, person_name=person.name, needs_consent=not service.consented(session, row),
@@ -156,6 +165,69 @@ def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engi
     audit(session, actor=actor.label, channel=actor.channel, action="face.set_reference", entity_type="person",
           entity_id=person.id, detail={"reference": ref.id, "source": source})
     return {"reference_id": ref.id}
+
+
+class IdPhotoLinkIn(BaseModel):
+    purpose: Literal["authorization", "certification"] = Field(description="登记照片之后要做的刷脸", examples=["certification"])
+    application_number: ApplicationNumber = Field(examples=["JZ20261123000001"])
+    person_id: DbId | None = Field(default=None, description="要登记照片的家庭成员或义务人；不填就是申请人本人")
+
+
+class IdPhotoLinkOut(BaseModel):
+    upload_url: str = Field(examples=["/api/v1/liveness/id-photo/Xk3..."])
+    expires_at: str
+
+
+class IdPhotoInfo(BaseModel):
+    person_name: str
+    needs_consent: bool
+    consent_text_version: str
+    consent_text: str
+    purpose: str | None
+
+
+@router.post("/id-photo", response_model=IdPhotoLinkOut, status_code=201, summary="生成登记身份证照片的一次性链接（本人或受托帮办人）",
+             responses=ERRORS)
+def open_id_photo_link(body: IdPhotoLinkIn, session: SessionDep, actor: ActorDep) -> IdPhotoLinkOut:
+    app = get_by_number(session, body.application_number)
+    view_basis(session, actor, app)  # strangers: the same 404 as a number that does not exist
+    person = service.subject_for(session, app, body.person_id)
+    token, row = id_photo.open_link(session, actor, app=app, person=person, face_purpose=body.purpose)
+    return IdPhotoLinkOut(upload_url=f"/api/v1/liveness/id-photo/{token}", expires_at=row.expires_at.isoformat())
+
+
+@router.get("/id-photo/{token}", response_model=IdPhotoInfo, summary="登记身份证照片：同意书和要登记的人", responses=ERRORS)
+def id_photo_info(token: FaceToken, session: SessionDep) -> IdPhotoInfo:
+    row = id_photo.by_token(session, token)
+    person = session.get(Person, row.person_id)
+    return IdPhotoInfo(person_name=person.name, needs_consent=id_photo.needs_consent(session, row),
+                       consent_text_version=service.REFERENCE_CONSENT_VERSION, consent_text=id_photo.consent_text(),
+                       purpose=(row.result or {}).get("for"))
+
+
+@router.post("/id-photo/{token}/consent", summary="保存人脸参考信息的单独同意（或不同意）", responses=ERRORS)
+def id_photo_consent(token: FaceToken, body: ConsentIn, session: SessionDep) -> dict[str, str]:
+    row = id_photo.by_token(session, token)
+    id_photo.record_consent(session, row, body.agree)
+    if body.agree:
+        return {"next": "photo", "message": "谢谢。请拍身份证有头像的那一面，放平、光线亮一点。"}
+    return {"next": "staff", "message": "好的，不登记照片也可以办。" + id_photo.STAFF_WAY}
+
+
+@router.post("/id-photo/{token}", status_code=201, summary="上传身份证头像面照片，登记为刷脸比对的参考（照片不保存）",
+             responses={**ERRORS, **BAD_IMAGE, 413: {"model": ErrorResponse, "description": "照片太大"}})
+def upload_id_photo(token: FaceToken, session: SessionDep, engine: EngineDep,
+                    image: Annotated[UploadFile, File(description="身份证有头像的一面，手机拍的照片")]) -> dict[str, str | None]:
+    # Read at most one byte past the limit: a larger photo is refused without holding all of it.
+    raw = image.file.read(id_photo.MAX_PHOTO_BYTES + 1)
+    row = id_photo.by_token(session, token)
+    id_photo.check_ready(session, row, raw)
+    release(session)
+    try:
+        encoding = engine.id_card_encoding(raw)
+    except FaceImageError as exc:
+        raise id_photo.refuse_photo(session, id_photo.by_token(session, token, for_update=True), str(exc.code)) from exc
+    return id_photo.keep_reference(session, id_photo.by_token(session, token, for_update=True), encoding)
 
 
 @page_router.get("/face/{token}", response_class=HTMLResponse)

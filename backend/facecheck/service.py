@@ -27,6 +27,10 @@ from backend.households.service import person_in
 from backend.people.models import Person
 
 CONSENT_TEXT_VERSION = "人脸识别单独同意书 v1 (2026-11)"
+# Keeping a reference face is another purpose than one check, so it has its own consent and text
+# (backend/facecheck/templates/facecheck/id_photo_consent.txt.j2).
+REFERENCE_CONSENT_VERSION = "人脸参考信息单独同意书 v1 (2026-11)"
+FACE_PURPOSES = ("authorization", "certification")
 LINK_HOURS = 24
 CHALLENGE_SECONDS = 120
 MAX_ATTEMPTS = 3
@@ -44,10 +48,20 @@ class NeedsConsent(AppError):
     message = "刷脸之前需要您先同意使用人脸信息。不同意也没关系，可以请工作人员上门办理。"
 
 
+# The ways on when no reference face is on file, for clients that offer them as choices.
+NO_REFERENCE_WAYS = ["id_card_photo", "staff_visit", "street_window"]
+
+
 class NoReference(AppError):
+    """Said before any camera step: a face check without a reference could only fail at the end."""
+
     status_code = 409
-    code = "no_reference_face"
-    message = "还没有登记您的照片，暂时不能刷脸。请找社区或街道工作人员帮您登记，或者上门办理。"
+    code = "no_reference"
+    message = ("还没有登记本人的照片，暂时不能刷脸。可以在网页聊天里拍一张身份证照片来登记；"
+               "也可以请社区工作人员上门，或到街道（乡镇）社会救助窗口办理，一样有效。")
+
+    def __init__(self) -> None:
+        super().__init__(details={"ways": NO_REFERENCE_WAYS})
 
 
 @lru_cache
@@ -91,8 +105,10 @@ def issue_challenge(row: LivenessSession) -> list[str]:
     return fresh.prompts
 
 
-def by_token(session: Session, token: str, *, for_update: bool = False) -> LivenessSession:
-    query = select(LivenessSession).where(LivenessSession.token_hash == _hash(token))
+def by_token(session: Session, token: str, *, for_update: bool = False,
+             purposes: tuple[str, ...] = FACE_PURPOSES) -> LivenessSession:
+    """A live link for one of `purposes`: an ID-photo link never opens a face check, nor the reverse."""
+    query = select(LivenessSession).where(LivenessSession.token_hash == _hash(token), LivenessSession.purpose.in_(purposes))
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     row = session.scalars(query).first()
@@ -104,18 +120,21 @@ def by_token(session: Session, token: str, *, for_update: bool = False) -> Liven
     return row
 
 
-def consented(session: Session, row: LivenessSession) -> bool:
-    latest = session.scalars(select(BiometricConsent).where(BiometricConsent.person_id == row.person_id)
+def consented(session: Session, row: LivenessSession, version: str = CONSENT_TEXT_VERSION) -> bool:
+    """The person's latest answer to this text (a consent to one purpose is not a consent to another)."""
+    latest = session.scalars(select(BiometricConsent).where(BiometricConsent.person_id == row.person_id,
+                                                            BiometricConsent.text_version == version)
                              .order_by(BiometricConsent.id.desc()).limit(1)).first()
     return bool(latest and latest.agreed)
 
 
-def record_consent(session: Session, row: LivenessSession, agreed: bool, channel: str) -> None:
-    session.add(BiometricConsent(person_id=row.person_id, text_version=CONSENT_TEXT_VERSION, agreed=agreed, channel=channel,
+def record_consent(session: Session, row: LivenessSession, agreed: bool, channel: str,
+                   version: str = CONSENT_TEXT_VERSION) -> None:
+    session.add(BiometricConsent(person_id=row.person_id, text_version=version, agreed=agreed, channel=channel,
                                  session_id=row.id))
     session.flush()
     audit(session, actor=f"person:{row.person_id}", channel=channel, action="liveness.consent", entity_type="person",
-          entity_id=row.person_id, detail={"agreed": agreed, "version": CONSENT_TEXT_VERSION})
+          entity_id=row.person_id, detail={"agreed": agreed, "version": version})
 
 
 def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None) -> FaceReference:  # noqa: ANN001
@@ -126,6 +145,17 @@ def set_reference(session: Session, *, person: Person, encoding, source: str, st
     session.add(ref)
     session.flush()
     return ref
+
+
+def has_reference(session: Session, person_id: int) -> bool:
+    """Whether a reference face is on file (its encoding is not read, so nothing to audit)."""
+    return session.scalar(select(FaceReference.id).where(FaceReference.person_id == person_id,
+                                                         FaceReference.active.is_(True)).limit(1)) is not None
+
+
+def require_reference(session: Session, person_id: int) -> None:
+    if not has_reference(session, person_id):
+        raise NoReference()
 
 
 def reference_of(session: Session, person_id: int):  # noqa: ANN201

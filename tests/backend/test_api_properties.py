@@ -49,6 +49,9 @@ from backend.applications.models import Application
 from backend.applications.workflow import get_catalog
 from backend.auth import throttle
 from backend.chat import router as chat_router
+from backend.facecheck import FakeFaceEngine
+from backend.facecheck.service import set_reference
+from backend.people.models import Person
 from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, advance, application_body, member
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
@@ -76,6 +79,9 @@ def _seed(world, set_today) -> dict[str, list]:  # noqa: ANN001
 
     applicant_id = world.session.scalars(select(Application.applicant_person_id)
                                          .where(Application.number == submitted)).one()
+    # A face link is only issued when a reference face is on file.
+    set_reference(world.session, person=world.session.get(Person, applicant_id), encoding=FakeFaceEngine.encoding_of("zhang"),
+                  source="staff_selfie", staff_id=None)
     face = world.client.post("/api/v1/liveness/sessions", headers=world.caseworker,
                              json={"purpose": "authorization", "application_number": submitted})
     assert face.status_code == 201, face.text

@@ -142,13 +142,14 @@ def test_a_face_certification_early_in_the_morning_counts_for_that_china_day(wor
     set_today(date(2026, 11, 3))
     # 07:30 in Chongqing is still 2 November in UTC; the certification belongs to 3 November.
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 3, 7, 30, tzinfo=CHINA))
+    # The reference first: a face link is only issued when one is on file.
+    resp = world.client.post(f"/api/v1/liveness/references/{app.applicant_person_id}", data={"source": "staff_selfie"},
+                             files={"image": ("ref.jpg", FakeFaceEngine.frame("zhang"))}, headers=world.caseworker)
+    assert resp.status_code == 201, resp.text
     resp = world.client.post("/api/v1/liveness/sessions", json={"purpose": "certification", "application_number": app.number},
                              headers=world.caseworker)
     token = resp.json()["link"].rsplit("/", 1)[1]
     world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": True})
-    resp = world.client.post(f"/api/v1/liveness/references/{app.applicant_person_id}", data={"source": "staff_selfie"},
-                             files={"image": ("ref.jpg", FakeFaceEngine.frame("zhang"))}, headers=world.caseworker)
-    assert resp.status_code == 201, resp.text
     world.session.expire_all()
     actions = world.session.scalars(select(LivenessSession.challenge).where(LivenessSession.purpose == "certification")).one()
     frames = FakeFaceEngine.performing("zhang", actions)

@@ -71,11 +71,15 @@ def test_a_person_certifies_by_face_on_the_page(stack, page) -> None:
     body = {"assistance_type": "低保", "area_code": "500103001", "channel": "web", "reason": "e2e",
             "members": [{"name": "欧巴马", "relation": "本人", "id_number": demo_id("500103", date(1961, 8, 4), 77), "phone": PHONE}]}
     app = _call(stack, "POST", "/api/v1/applications", body, {**citizen, "Idempotency-Key": "e2e-face-page-1"})
-    link = _call(stack, "POST", "/api/v1/liveness/sessions", {"purpose": "certification", "application_number": app["number"]},
-                 citizen)["link"]
     staff = _call(stack, "POST", "/api/v1/auth/staff/login", form={"username": "yuzhong_caseworker", "password": _demo_password()})
     detail = _call(stack, "GET", f"/api/v1/applications/{app['number']}", headers={"Authorization": f"Bearer {staff['access_token']}"})
     assert detail["members"][0]["name"] == "欧巴马"
+    # The reference first (a face link is only issued when one is on file): a caseworker enrols a
+    # photograph different from the frames.
+    signers = _call(stack, "GET", f"/api/v1/liveness/applications/{app['number']}/signatures", headers=citizen)["signers"]
+    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], ff.photo_bytes("obama2"))
+    link = _call(stack, "POST", "/api/v1/liveness/sessions", {"purpose": "certification", "application_number": app["number"]},
+                 citizen)["link"]
     token = link.rsplit("/", 1)[1]
 
     page.goto(link.replace("http://127.0.0.1:8000", stack.base_url))
@@ -89,9 +93,6 @@ def test_a_person_certifies_by_face_on_the_page(stack, page) -> None:
 
     frames = ff.FrameMaker("obama", seed=5).performing(actions)
     encoded = [base64.b64encode(f).decode() for f in frames]
-    # The reference: a caseworker enrols the ID-card photo (a different photograph from the frames).
-    signers = _call(stack, "GET", f"/api/v1/liveness/applications/{app['number']}/signatures", headers=citizen)["signers"]
-    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], ff.photo_bytes("obama2"))
 
     result = page.evaluate("""(frames) => window.jiuzhuUpload(frames.map(b64 => {
         const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));

@@ -1,0 +1,53 @@
+"""The web chat carries the ID card photo upload: the relay passes the backend's own upload link (and
+nothing else) to the page, and the page has the camera button behind the consent."""
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.core.settings import get_settings
+
+
+class UploadRasa(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        reply = [
+            {"text": "请拍一下身份证有头像的那一面。", "buttons": [{"title": "拍不了，请工作人员上门", "payload": "/request_human"}]},
+            {"custom": {"upload": "/api/v1/liveness/id-photo/abc", "then": "/certify_liveness"}},
+            {"custom": {"upload": "https://elsewhere.example/steal", "then": "/certify_liveness"}},
+        ]
+        data = json.dumps(reply, ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def upload_rasa(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), UploadRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(get_settings(), "rasa_url", f"http://127.0.0.1:{server.server_address[1]}")
+    yield "ok"
+    server.shutdown()
+
+
+def test_the_relay_passes_only_this_backends_upload_links(client: TestClient, upload_rasa: str) -> None:
+    messages = client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "我要认证"}).json()["messages"]
+    assert messages[1]["upload"] == "/api/v1/liveness/id-photo/abc" and messages[1]["then"] == "/certify_liveness"
+    assert messages[2]["upload"] is None and messages[2]["then"] is None
+
+
+def test_the_page_has_a_large_camera_button_behind_the_consent(client: TestClient) -> None:
+    html = client.get("/").text
+    assert 'accept="image/*" capture="environment"' in html
+    assert "同意，登记照片" in html and "不同意，请工作人员帮我办" in html
+    assert "min-height: 64px" in html
