@@ -229,11 +229,13 @@ def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
     for clause in re.split(r"[，,。；;、\s]+", t):
         if not clause:
             continue
+        label = clause
+        clause = re.sub(r"(一|每|每一)个?月", "", clause)  # "一个月三百": the 一 is not the amount
         has_number = re.search(r"[\d零〇一幺二两俩三仨四五六七八九十百千万]", clause.translate(FULLWIDTH))
         amount = parse_amount(clause)
-        if any(w in clause for w in SAVINGS_WORDS):
+        if any(w in label for w in SAVINGS_WORDS):
             savings = amount if amount is not None else savings
-        elif any(w in clause for w in INCOME_WORDS):
+        elif any(w in label for w in INCOME_WORDS):
             income = amount if amount is not None else income
         elif has_number and amount is not None:
             unlabeled.append(amount)
