@@ -106,14 +106,12 @@ async def test_every_form_uses_the_same_mechanism() -> None:
     assert slots["emergency_what"].startswith("未说明") and said == ["utter_skipped"]
 
 
-@pytest.mark.parametrize("text", ["给我自己", "我自己", "自己的", "是我本人", "本人"])
-def test_natural_answers_for_oneself(text) -> None:  # noqa: ANN001
-    assert parsing.parse_filing_for(text) == "self"
-
-
-@pytest.mark.parametrize("text", ["帮我妈", "帮我奶奶", "给我爸申请", "替邻居", "我是网格员"])
-def test_natural_answers_for_someone_else(text) -> None:  # noqa: ANN001
-    assert parsing.parse_filing_for(text) == "other"
+def test_natural_answers_to_for_whom() -> None:
+    answers = {t: parsing.parse_filing_for(t) for t in ("给我自己", "我自己", "自己的", "是我本人", "本人", "帮我申请", "帮我妈", "帮我奶奶",
+                                                         "给我爸申请", "替邻居", "我是网格员", "是的", "对")}
+    assert answers == {"给我自己": "self", "我自己": "self", "自己的": "self", "是我本人": "self", "本人": "self", "帮我申请": "self",
+                       "帮我妈": "other", "帮我奶奶": "other", "给我爸申请": "other", "替邻居": "other", "我是网格员": "other",
+                       "是的": None, "对": None}
 
 
 @pytest.mark.asyncio
@@ -133,25 +131,23 @@ async def test_yes_is_not_a_helper_kind_and_a_grandson_is_a_relative() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("text", "said"), [
-    ("我想帮我奶奶申请低保", {"filing_for": "other", "helper_kind": "relative", "helper_relation": "孙子女"}),
-    ("我是网格员，帮我们社区的王婆婆申请低保", {"filing_for": "other", "helper_kind": "grid_worker"}),
-    ("帮我奶奶张秀英申请低保", {"filing_for": "other", "helper_kind": "relative", "helper_relation": "孙子女", "applicant_name": "张秀英"}),
-    ("我想给自己申请低保", {"filing_for": "self"}),
+@pytest.mark.parametrize(("text", "said", "asked"), [
+    ("我想帮我奶奶申请低保", {"filing_for": "other", "helper_kind": "relative", "helper_relation": "孙子女"}, "helper_name"),
+    ("我是网格员，帮我们社区的王婆婆申请低保", {"filing_for": "other", "helper_kind": "grid_worker"}, "helper_name"),
+    ("帮我奶奶张秀英申请低保", {"filing_for": "other", "helper_kind": "relative", "helper_relation": "孙子女", "applicant_name": "张秀英"},
+     "helper_name"),
+    ("我想给自己申请低保", {"filing_for": "self"}, "applicant_name"),
+    ("我要申请低保", {}, "filing_for"),
 ])
-async def test_the_first_message_fills_the_form(text, said) -> None:  # noqa: ANN001
+async def test_the_first_message_fills_the_form(text, said, asked) -> None:  # noqa: ANN001
     t = Tracker("t-1", {}, {"text": text, "intent": {"name": "apply_assistance"}, "entities": []}, [], False, None, {}, "action_listen")
     events = await ActionStartApplication().run(CollectingDispatcher(), t, {})
     filled = {e["name"]: e["value"] for e in events if e["value"] is not None and e["name"] not in ("submission_key",)}
     assert filled == said
-
-
-@pytest.mark.asyncio
-async def test_a_grid_workers_first_message_is_not_asked_again() -> None:
-    slots = {"assistance_type": "低保", "filing_for": "other", "helper_kind": "grid_worker"}
-    asked = await ValidateApplicationForm().next_requested_slot(CollectingDispatcher(), Tracker("t-1", slots, {}, [], False, None, {}, "x"),
+    slots = {"assistance_type": "低保", **filled}
+    first = await ValidateApplicationForm().next_requested_slot(CollectingDispatcher(), Tracker("t-1", slots, {}, [], False, None, {}, "x"),
                                                                DOMAIN_DICT)
-    assert asked["value"] == "helper_name"
+    assert first["value"] == asked
 
 
 @pytest.mark.asyncio
