@@ -8,7 +8,7 @@ skip where the form can do without the answer, or a pause that keeps every answe
 alternates between its two wordings, so the same text is never asked three times in a row.
 """
 
-from abc import ABC
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -29,6 +29,10 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
     """Subclasses list the slots that may be skipped, with the value a skip records."""
 
     skippable: dict[str, Any] = {}
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register this base class as an action."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         requested = tracker.get_slot("requested_slot")

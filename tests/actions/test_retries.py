@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import parsing
 from actions.forms import ValidateApplicationForm, ValidateComplaintForm, ValidateEmergencyForm
@@ -203,3 +203,9 @@ async def test_the_applicant_is_never_a_member_and_no_one_is_added_twice(fake_ba
              "member_name": "王六"}
     slots, said = await turn(ValidateApplicationForm(), "member_id", VALID_ID, twice)
     assert slots["member_id"] is None and "utter_member_duplicate" in said
+
+
+def test_the_action_server_registers_every_form_validation() -> None:
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert {"validate_application_form", "validate_emergency_form", "validate_complaint_form", "validate_verify_form"} <= set(executor.actions)
