@@ -5,15 +5,23 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
 from actions.backend_client import call, get_client
+from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
-MEMBER_SLOTS = ("member_name", "member_relation", "member_id", "member_income")
+MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
+SKIPPED_NOTE = "（在线未答，请工作人员核实）"
+SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
+
+
+def skipped_note(skipped: list[str]) -> str:
+    """The caseworker's note for the questions the person skipped (the reason notes itself)."""
+    labels = [SKIP_LABELS[s] for s in skipped if s in SKIP_LABELS]
+    return f"（在线未答：{'、'.join(dict.fromkeys(labels))}，请工作人员核实）" if labels else ""
 
 
 def _text(value: Any) -> str:
@@ -47,7 +55,7 @@ class SharedValidators:
         if "重发" in text or "没收到" in text:
             if phone and await call(dispatcher, get_client().request_code(phone)) is not None:
                 dispatcher.utter_message(response="utter_code_resent")
-            return {"verify_code": None}
+            return {"verify_code": None, NEUTRAL: True}
         code = parsing.parse_code(text)
         if code is None or not phone:
             dispatcher.utter_message(response="utter_code_wrong")
@@ -69,27 +77,36 @@ class SharedValidators:
         return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,
                 "phone_verified": False}
 
-    def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        name = parsing.parse_name(_text(value))
-        if name is None:
-            dispatcher.utter_message(response="utter_ask_applicant_name")
-        return {"applicant_name": name}
+    async def _name_and_id(self, name_slot: str, id_slot: str, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker) -> Slots:
+        """Name and ID number are asked together and either may come first or alone; only what is
+        still missing is asked next."""
+        name, id_text = parsing.split_name_and_id(_text(value))
+        slots: Slots = {name_slot: name or tracker.get_slot(name_slot)}
+        if id_text and not tracker.get_slot(id_slot):
+            slots.update(await self._check_id(id_slot, id_text, dispatcher, tracker))
+        return slots
+
+    async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return await self._name_and_id("applicant_name", "applicant_id", value, dispatcher, tracker)
 
     async def _check_id(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
+        """The backend says whether the number is valid; where to find it is the question's help wording."""
         number = parsing.parse_id_number(_text(value))
         result = await call(dispatcher, get_client().check_id(number))
         if result is None:
             return {slot: None}
-        if result["valid"]:
-            return {slot: number, "id_attempts": 0}
-        attempts = int(tracker.get_slot("id_attempts") or 0) + 1
-        dispatcher.utter_message(text=result["message"])
-        if attempts >= 2:
-            dispatcher.utter_message(response="utter_id_help")
-        return {slot: None, "id_attempts": attempts}
+        if not result["valid"]:
+            dispatcher.utter_message(text=result["message"])
+            return {slot: None}
+        return {slot: number}
 
     async def validate_applicant_id(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        return await self._check_id("applicant_id", value, dispatcher, tracker)
+        name, id_text = parsing.split_name_and_id(_text(value))
+        slots = await self._check_id("applicant_id", id_text or value, dispatcher, tracker)
+        if name and not tracker.get_slot("applicant_name"):
+            slots["applicant_name"] = name
+        return slots
 
     async def validate_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         found = await call(dispatcher, get_client().search_areas(_text(value)))
@@ -107,12 +124,12 @@ class SharedValidators:
         return {"street": None}
 
 
-class ValidateVerifyForm(SharedValidators, FormValidationAction):
+class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(FormValidationAction):
+class ValidateEligibilityForm(RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 
@@ -141,32 +158,35 @@ class ValidateEligibilityForm(FormValidationAction):
     def validate_illness_or_disability(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, bool):
             return {"illness_or_disability": value}
-        answer = parsing.parse_yes_no(_text(value))
-        if answer is None:
-            dispatcher.utter_message(response="utter_ask_illness_or_disability")
-        return {"illness_or_disability": answer}
+        return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
 
-class ValidateApplicationForm(SharedValidators, FormValidationAction):
+class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
+    # What the form can do without, and what it records instead (the caseworker sees the note).
+    skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
+
     def name(self) -> str:
         return "validate_application_form"
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> list[str]:
-        other = tracker.get_slot("filing_for") == "other"
-        verified = bool(tracker.get_slot("citizen_token"))
+        s = tracker.get_slot
+        other = s("filing_for") == "other"
+        verified = bool(s("citizen_token"))
         slots = ["assistance_type", "filing_for"]
         if other:
             slots += ["helper_kind", "helper_name"]
             if not verified:
                 slots += ["verify_phone", "verify_code"]
+        # Name and ID are asked in one question (applicant_name); applicant_id only when still missing.
         slots += ["applicant_name", "applicant_id", "applicant_phone"]
         if not other and not verified:
             slots += ["verify_code"]
-        if other and not tracker.get_slot("delegation_id"):
+        if other and not s("delegation_id"):
             slots += ["consent_code"]
+        # Income and savings likewise: one question, savings asked alone only when it was not said.
         slots += ["street", "monthly_income", "savings", "more_members"]
-        if tracker.get_slot("more_members"):
+        if s("more_members"):
             slots += list(MEMBER_SLOTS)
         return slots + ["reason", "confirmed"]
 
@@ -177,24 +197,36 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
         return {"assistance_type": kind}
 
     def validate_filing_for(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        who = value if value in ("self", "other") else parsing.parse_filing_for(_text(value))
-        return {"filing_for": who}
+        text = _text(value)
+        if text in ("self", "other"):
+            return {"filing_for": text}
+        if parsing.is_bare_yes(text):
+            dispatcher.utter_message(response="utter_either_or")
+            return {"filing_for": None, "ask_style": "help"}
+        who = parsing.parse_filing_for(text)
+        slots: Slots = {"filing_for": who}
+        if who == "other":
+            # "帮我奶奶" / "我是网格员" also says who the helper is: not asked again.
+            slots.update({k: v for k, v in parsing.first_message_slots(text).items()
+                          if k in ("helper_kind", "helper_relation", "applicant_name") and not tracker.get_slot(k)})
+        return slots
 
     def validate_helper_kind(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
         if text in HELPER_KIND_NAMES:
             return {"helper_kind": text}
+        if parsing.is_bare_yes(text):
+            dispatcher.utter_message(response="utter_either_or")
+            return {"helper_kind": None, "ask_style": "help"}
         kind = parsing.parse_helper_kind(text)
         slots: Slots = {"helper_kind": kind}
-        if kind == "relative" and text not in ("亲属", "家人", "亲戚"):
-            slots["helper_relation"] = text[:16]
+        relation = parsing.helper_relation(text) if kind == "relative" else None
+        if relation:
+            slots["helper_relation"] = relation
         return slots
 
     def validate_helper_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        name = parsing.parse_name(_text(value))
-        if name is None:
-            dispatcher.utter_message(response="utter_ask_helper_name")
-        return {"helper_name": name}
+        return {"helper_name": parsing.parse_name(_text(value))}
 
     async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if tracker.get_slot("filing_for") != "other":
@@ -231,36 +263,63 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
             return {"consent_code": None}
         return {"consent_code": "ok", "delegation_id": float(created["id"])}
 
-    def _money(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Slots:
-        amount = parsing.parse_amount(_text(value))
-        if amount is None:
-            dispatcher.utter_message(response="utter_number_unclear")
-        return {slot: amount}
-
     def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return self._money("monthly_income", value, dispatcher)
+        if isinstance(value, (int, float)):
+            return {"monthly_income": float(value)}
+        income, savings = parsing.split_income_and_savings(_text(value))
+        slots: Slots = {"monthly_income": income}
+        if savings is not None and tracker.get_slot("savings") is None:
+            slots["savings"] = savings
+        if income is None and savings is None:
+            dispatcher.utter_message(response="utter_number_unclear")
+        return slots
 
     def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return self._money("savings", value, dispatcher)
+        if isinstance(value, (int, float)):
+            return {"savings": float(value)}
+        income, savings = parsing.split_income_and_savings(_text(value))
+        if savings is None and income is not None and not any(w in _text(value) for w in parsing.INCOME_WORDS):
+            savings = income  # a bare number answers the question asked
+        if savings is None:
+            dispatcher.utter_message(response="utter_number_unclear")
+        return {"savings": savings}
 
     def validate_more_members(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         answer = value if isinstance(value, bool) else parsing.parse_yes_no(_text(value))
         return {"more_members": answer}
 
-    def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        name = parsing.parse_name(_text(value))
-        if name is None:
-            dispatcher.utter_message(response="utter_ask_member_name")
-        return {"member_name": name}
-
-    def validate_member_relation(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return {"member_relation": parsing.parse_relation(_text(value))}
+    async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        slots = await self._name_and_id("member_name", "member_id", value, dispatcher, tracker)
+        return await self._member_id_checks(slots, dispatcher, tracker)
 
     async def validate_member_id(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return await self._check_id("member_id", value, dispatcher, tracker)
+        name, id_text = parsing.split_name_and_id(_text(value))
+        slots = await self._check_id("member_id", id_text or value, dispatcher, tracker)
+        if name and not tracker.get_slot("member_name"):
+            slots["member_name"] = name
+        return await self._member_id_checks(slots, dispatcher, tracker)
+
+    async def _member_id_checks(self, slots: Slots, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
+        """The applicant is never a member again, and no one is in the household twice."""
+        number = slots.get("member_id")
+        if not number:
+            return slots
+        if number == tracker.get_slot("applicant_id"):
+            dispatcher.utter_message(response="utter_member_is_applicant")
+            return {**slots, "member_id": None}
+        if any(m.get("id_number") == number for m in tracker.get_slot("members") or []):
+            dispatcher.utter_message(response="utter_member_duplicate")
+            return {**slots, "member_id": None}
+        return slots
+
+    def validate_member_relation(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        relation = parsing.parse_relation(_text(value))
+        if relation is None:
+            dispatcher.utter_message(response="utter_relation_unclear")
+        return {"member_relation": relation}
 
     def validate_member_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        amount = parsing.parse_amount(_text(value))
+        amount = value if isinstance(value, float) else parsing.parse_amount(_text(value))
         if amount is None:
             dispatcher.utter_message(response="utter_number_unclear")
             return {"member_income": None}
@@ -272,14 +331,16 @@ class ValidateApplicationForm(SharedValidators, FormValidationAction):
 
     def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
-        return {"reason": text[:500] if len(text) >= 2 else None}
+        return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
     def validate_confirmed(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         answer = value if isinstance(value, bool) else parsing.parse_yes_no(_text(value))
         return {"confirmed": answer}
 
 
-class ValidateEmergencyForm(SharedValidators, FormValidationAction):
+class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):
+    skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}
+
     def name(self) -> str:
         return "validate_emergency_form"
 
@@ -294,7 +355,7 @@ class ValidateEmergencyForm(SharedValidators, FormValidationAction):
         return {"emergency_what": text[:300] if text else None}
 
 
-class ValidateComplaintForm(FormValidationAction):
+class ValidateComplaintForm(RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
 

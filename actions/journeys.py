@@ -10,13 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import parsing
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
-from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
+from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, skipped_note
 from actions.precheck import ActionPrecheck  # noqa: F401  (moved to precheck.py; older imports still work)
 
 APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
-    "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "id_attempts",
+    "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "form_retries", "ask_style", "skipped_slots",
 )
 
 
@@ -53,9 +53,12 @@ class ActionStartApplication(Action):
         started = [s for s in ("applicant_name", "applicant_id", "street", "filing_for") if tracker.get_slot(s)]
         if started:
             dispatcher.utter_message(response="utter_resume_application")
-        text = tracker.latest_message.get("text") or ""
-        if not tracker.get_slot("filing_for") and any(w in text for w in ("帮", "替", "代")):
-            events.append(SlotSet("filing_for", "other"))
+        # What the first message already says (for whom, the helper, a name, a street) is not asked again.
+        said = parsing.first_message_slots(tracker.latest_message.get("text") or "")
+        if said.get("filing_for") and tracker.get_slot("filing_for") not in (None, said["filing_for"]):
+            said = {"filing_for": said["filing_for"]}  # now for someone else: the older answers stay as they are
+        events += [SlotSet(k, v) for k, v in said.items() if not tracker.get_slot(k)]
+        events += [SlotSet("form_retries", None), SlotSet("ask_style", None)]
         if not tracker.get_slot("submission_key"):
             events.append(SlotSet("submission_key", _submission_key()))
         return events
@@ -96,13 +99,14 @@ class ActionSubmitApplication(Action):
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
         key = s("submission_key") or _submission_key()
+        reason = f"{s('reason') or ''}{skipped_note(s('skipped_slots') or [])}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
         kind = s("assistance_type") or offer["default_type"]
         subtype = next((t["default_subtype"] for t in offer["filing_types"] if t["assistance_type"] == kind), None)
         body = {"assistance_type": kind, "subtype": subtype, "area_code": s("area_code"),
-                "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": s("reason"),
+                "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
                 "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}]}
         created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
         if created is None:

@@ -16,7 +16,9 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        assistance_type = tracker.get_slot("assistance_type")
+        # A type named in this question first: inside a form the entity does not fill the slot (domain.yml).
+        named = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"]
+        assistance_type = named[-1] if named else tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")
         client = get_client()
         # The types and aspects answered, and what to assume when none was named, are the backend's.

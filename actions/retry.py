@@ -1,0 +1,76 @@
+"""One way every form handles an answer it cannot use, for every slot (no per-validator copies).
+
+Unusable answers are counted per requested slot in `form_retries` ({slot: count}); the count goes when
+the slot fills or the form asks something else. 1st: say it was not understood (the validator's own
+explanation, or a plain one) and ask again. 2nd: `ask_style` = "help" selects the question's variation
+with an example and buttons (bot/domain.yml, `condition: ask_style`). 3rd and later: offer a person, a
+skip where the form can do without the answer, or a pause that keeps every answer; the question
+alternates between its two wordings, so the same text is never asked three times in a row.
+"""
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import parsing
+
+# A validator returns this key (with any value) when an answer moved nothing but was not a failure
+# either: a resent code, a street that needs choosing among several.
+NEUTRAL = "_retry_neutral"
+BOOKKEEPING = ("form_retries", "ask_style", "requested_slot", NEUTRAL)
+
+
+class RetryingFormValidationAction(FormValidationAction, ABC):
+    """Subclasses list the slots that may be skipped, with the value a skip records."""
+
+    skippable: dict[str, Any] = {}
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register this base class as an action."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        requested = tracker.get_slot("requested_slot")
+        before = (dict(tracker.get_slot("form_retries") or {}), tracker.get_slot("ask_style"))
+        aimed = bool(requested) and requested in tracker.slots_to_validate()
+        text = str(tracker.latest_message.get("text") or "")
+        if aimed and requested in self.skippable and parsing.is_skip(text):
+            dispatcher.utter_message(response="utter_skipped")
+            values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested]}
+            tracker.slots.update(values)
+            return [SlotSet(k, v) for k, v in values.items()] + self._state(tracker, before, {}, None)
+        said_before = len(dispatcher.messages)
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        events = [e for e in events if e.get("name") not in (NEUTRAL, "ask_style", "form_retries")]
+        if not aimed:
+            return events + self._state(tracker, before, *before)
+        if NEUTRAL in values:
+            return events + self._state(tracker, before, before[0], None)
+        if any(v is not None for k, v in values.items() if k not in BOOKKEEPING):
+            return events + self._state(tracker, before, {}, None)
+        count = int(before[0].get(requested, 0)) + 1
+        if count == 1 and len(dispatcher.messages) == said_before:
+            dispatcher.utter_message(response="utter_not_understood")
+        if count >= 3:
+            dispatcher.utter_message(response="utter_retry_offer_skip" if requested in self.skippable else "utter_retry_offer")
+        style = "help" if count == 2 or (count > 3 and count % 2 == 0) else None
+        if count == 1 and values.get("ask_style") == "help":
+            style = "help"  # a bare 是的 to an either/or question: rephrase with the buttons at once
+        return events + self._state(tracker, before, {requested: count}, style)
+
+    @staticmethod
+    def _state(tracker: Tracker, before: tuple[dict, str | None], retries: dict, style: str | None) -> list[dict]:
+        """The events that move the count and the wording from what they were to what they are now."""
+        events = []
+        if before[0] != retries:
+            events.append(SlotSet("form_retries", retries or None))
+        if before[1] != style:
+            events.append(SlotSet("ask_style", style))
+        tracker.slots.update({"form_retries": retries or None, "ask_style": style})
+        return events
