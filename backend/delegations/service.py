@@ -71,6 +71,11 @@ def paper_district(session: Session, actor: Actor, principal: Person, consent: P
     return actor.district_code
 
 
+class DelegationInactive(AppError):
+    code = "delegation_inactive"
+    message = "这份授权已经失效了，请重新办理授权委托。"
+
+
 def scope_code_purpose(d: Delegation, scope: str) -> str:
     """A code is good for one scope of one delegation (one_time_codes.purpose holds 16 characters)."""
     return "sc:" + hashlib.sha256(f"{d.id}:{scope}".encode()).hexdigest()[:12]
@@ -82,7 +87,7 @@ def scope_request(session: Session, actor: Actor, d: Delegation, scope: str) -> 
     if actor.kind != "citizen" or not holds_phone(d.helper, actor.phone_hash):
         raise Forbidden("只有这份授权里的帮办人本人可以申请增加授权。", code="not_helper")
     if not d.active_at(clock.now()):
-        raise AppError("这份授权已经失效了，请重新办理授权委托。", code="delegation_inactive")
+        raise DelegationInactive()
     if scope in d.scope:
         raise AppError("这份授权里已经包括这一项了。", code="scope_present")
     phone = recorded_phone(d.principal)
@@ -104,7 +109,7 @@ def add_scope_by_paper(session: Session, actor: Actor, d: Delegation, scope: str
             or actor.district_code not in repository.person_districts(session, d.principal_person_id):
         raise Forbidden("书面授权要由本人所在区县的工作人员核验后录入。", code="staff_required")
     if not d.active_at(clock.now()):
-        raise AppError("这份授权已经失效了，请重新办理授权委托。", code="delegation_inactive")
+        raise DelegationInactive()
     d.scope = sorted({*d.scope, scope})
 
 

@@ -19,7 +19,7 @@ from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor, require_citizen
 from backend.core import clock
-from backend.core.errors import AppError, Conflict, Forbidden
+from backend.core.errors import AppError
 from backend.core.templates import render_text
 from backend.delegations.repository import active_delegation
 from backend.facecheck import service
@@ -139,11 +139,9 @@ def refuse_photo(session: Session, row: LivenessSession, reason: str) -> PhotoUn
 
 def keep_reference(session: Session, row: LivenessSession, encoding) -> dict:  # noqa: ANN001
     """Store the encoding (encrypted) as the person's reference and close the link; the photo was never stored."""
-    if service.has_reference(session, row.person_id):
-        raise Conflict(ReferenceExists.message, code=ReferenceExists.code)
+    if service.has_reference(session, row.person_id):  # another upload finished while this one was analysed
+        raise ReferenceExists()
     person = session.get(Person, row.person_id)
-    if person is None:
-        raise Forbidden()
     ref = service.set_reference(session, person=person, encoding=encoding, source="id_card", staff_id=None)
     row.used_at, row.passed = clock.now_utc(), True
     session.flush()

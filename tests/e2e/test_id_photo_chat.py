@@ -13,17 +13,19 @@ import pytest
 
 from backend.demo import demo_id
 from tests.backend.test_facecheck_id_photo import id_card
-from tests.e2e.test_face_page import _call
+from tests.e2e.test_face_page import _call, _demo_password, _multipart
 from tests.e2e.test_proxy_filing import _code_sent_to
+from tests.e2e.test_proxy_filing import _say as _chat
 
 pytestmark = pytest.mark.e2e
 PHONE = "13811113690"
+GRANNY_PHONE, GRID_WORKER_PHONE = "13811113701", "13987653702"
 
 
-def _citizen(stack) -> dict[str, str]:  # noqa: ANN001
+def _citizen(stack, phone: str = PHONE) -> dict[str, str]:  # noqa: ANN001
     mark = len(stack.lines)
-    _call(stack, "POST", "/api/v1/auth/otp/request", {"phone": PHONE})
-    token = _call(stack, "POST", "/api/v1/auth/otp/verify", {"phone": PHONE, "code": _code_sent_to(stack, PHONE, mark)})
+    _call(stack, "POST", "/api/v1/auth/otp/request", {"phone": phone})
+    token = _call(stack, "POST", "/api/v1/auth/otp/verify", {"phone": phone, "code": _code_sent_to(stack, phone, mark)})
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
@@ -68,3 +70,39 @@ def test_no_reference_asks_for_the_id_card_photo_then_the_face_link(stack, page)
     page.wait_for_selector(".idphoto .status.ok", timeout=30000)
     # The page says the request again, and now the face link comes.
     page.wait_for_selector("#log a[href*='/face/']", timeout=60000)
+
+
+def test_a_grid_worker_gets_certify_added_by_the_grannys_code_then_the_guardian_link(stack) -> None:
+    granny = _citizen(stack, GRANNY_PHONE)
+    grid = _citizen(stack, GRID_WORKER_PHONE)
+    person = {"name": "李婆婆", "relation": "本人", "id_number": demo_id("500103", date(1944, 2, 3), 95), "phone": GRANNY_PHONE}
+    app = _call(stack, "POST", "/api/v1/applications", {"assistance_type": "低保", "area_code": "500103001", "channel": "web",
+                                                        "reason": "e2e", "members": [person]},
+                {**granny, "Idempotency-Key": "e2e-id-photo-2"})
+    staff = _call(stack, "POST", "/api/v1/auth/staff/login", form={"username": "yuzhong_caseworker", "password": _demo_password()})
+    signers = _call(stack, "GET", f"/api/v1/liveness/applications/{app['number']}/signatures", headers=granny)["signers"]
+    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], id_card("obama2"))
+    principal = {k: person[k] for k in ("name", "id_number", "phone")}
+    helper = {"name": "赵网格", "phone": GRID_WORKER_PHONE, "kind": "grid_worker", "relation": "网格员"}
+    mark = len(stack.lines)
+    _call(stack, "POST", "/api/v1/delegations/consent-code", {"principal": principal, "helper": helper}, grid)
+    _call(stack, "POST", "/api/v1/delegations", {"principal": principal, "helper": helper, "scope": ["apply", "query", "notices"],
+                                                 "consent": {"method": "otp", "code": _code_sent_to(stack, GRANNY_PHONE, mark)}}, grid)
+
+    sender, t = "e2e-id-photo-scope-01", []
+
+    def step(message: str, expect: str) -> str:
+        reply = _chat(stack, sender, message, t)
+        assert expect in reply, "\n".join(t)
+        return reply
+
+    step("我帮李婆婆做生存认证", "手机号")
+    mark = len(stack.lines)
+    step(GRID_WORKER_PHONE, "验证码")
+    step(_code_sent_to(stack, GRID_WORKER_PHONE, mark), "给本人的手机发一个验证码")
+    mark = len(stack.lines)
+    step("/certify_liveness", "138****3701")  # the button "好，给本人发验证码"
+    code = _code_sent_to(stack, GRANNY_PHONE, mark)
+    assert "6位验证码" in "\n".join(t[-3:])
+    done = step(code, "眨眨眼")
+    assert "/face/" in done and "代为刷脸做待遇资格认证" in done
