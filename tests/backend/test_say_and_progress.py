@@ -113,3 +113,12 @@ def test_progress_of_a_decided_case_says_who_decides_nothing_more_and_the_amount
     assert p["done"][-2]["label"] == "审核确认：批准" and p["done"][-1]["on_said"] == "11月16日"
     assert "每月470元" in p["said"] and "按月发到您的账户" in p["said"]
     assert segments(p["said_sms"]) <= 2 and "每月470元" in p["said_sms"]
+
+
+@pytest.mark.parametrize("for_helper", [False, True])
+def test_the_one_off_approval_fits_two_segments(for_helper: bool) -> None:
+    from_template = text_env().get_template("sms/approved.txt.j2").render(
+        type_name="临时救助（支出型）", number="JZ20261123000001", amount="2000", one_off=True,
+        for_helper=for_helper, principal_name="张秀英").strip()
+    assert "一次性发放2000元" in from_template and "按月" not in from_template
+    assert segments(from_template) <= 2
