@@ -289,6 +289,9 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
         return {"more_members": answer}
 
     async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        name, id_text = parsing.split_name_and_id(_text(value))
+        if not name and not id_text and parsing.parse_yes_no(_text(value)) is False:
+            return {"more_members": False, **{slot: None for slot in MEMBER_SLOTS}}  # 没有了: no one more to add after all
         slots = await self._name_and_id("member_name", "member_id", value, dispatcher, tracker)
         return await self._member_id_checks(slots, dispatcher, tracker)
 

@@ -79,6 +79,7 @@ class ActionAskConfirmed(Action):
             response="utter_application_summary", assistance_type=s("assistance_type"), applicant_name=s("applicant_name"),
             id_masked=_mask_id(s("applicant_id")), phone_masked=_mask_phone(s("applicant_phone")), street=s("street"),
             members=others, income=parsing.as_typed(s("monthly_income")), savings=parsing.as_typed(s("savings")), reason=s("reason"), helper=helper,
+            skipped=skipped_note(s("skipped_slots") or []),
         )
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []

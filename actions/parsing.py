@@ -259,9 +259,14 @@ def is_bare_yes(text: str) -> bool:
     return bool(re.fullmatch(r"(是|是的|对|对的|嗯|嗯嗯|好|好的|行|可以|要得|对头)[。.!！]?", text.strip()))
 
 
+NOT_A_NAME = re.compile(r"^(没|不|无|莫得|是的|对的|好的|可以|算了|啥|什么|嗯|哦|啊|还有|有的)")
+
+
 def parse_name(text: str) -> str | None:
     t = re.sub(r"^(我叫|我是|叫|名字是|名字叫|他叫|她叫|姓名)", "", text.strip()).strip("，。,. ")
-    return t if re.fullmatch(r"[\u4e00-\u9fa5·]{2,8}", t) and not is_bare_yes(t) and not is_skip(t) else None
+    if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,8}", t) or NOT_A_NAME.match(t) or is_bare_yes(t) or is_skip(t):
+        return None
+    return t
 
 
 def canonical_type(text: str) -> str | None:

@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PATIENT_LIMIT, HELPER_LIMIT = 10, 14  # issue #11, item 8
 STREET = "渝中区七星岗街道"  # a demo street until the national gazetteer is merged
+OWN_PORTS = {"BACKEND_PORT": "18731", "ACTIONS_PORT": "15731", "RASA_PORT": "15732"}  # off the e2e's and make run's
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def run(script: list[Say], base_url: str, sender: str, lines: Callable[[], list[
 def _own_stack() -> tuple[subprocess.Popen, list[str], str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_STORE_URL", "ENVIRONMENT",
                                                               "BACKEND_URL", "RASA_URL", "ACTION_SERVER_URL")}
-    env.update(BACKEND_PORT="18100", ACTIONS_PORT="15155", RASA_PORT="15105", JIUZHU_VAR_DIR=tempfile.mkdtemp(prefix="turns-"))
+    env.update(OWN_PORTS, JIUZHU_VAR_DIR=tempfile.mkdtemp(prefix="turns-"))
     proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "stack.py"), "run"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: list[str] = []
@@ -135,7 +136,7 @@ def _own_stack() -> tuple[subprocess.Popen, list[str], str]:
     if not ready.wait(900):
         os.killpg(proc.pid, signal.SIGINT)
         raise SystemExit("the stack did not start:\n" + "".join(lines[-40:]))
-    return proc, lines, "http://127.0.0.1:18100"
+    return proc, lines, f"http://127.0.0.1:{OWN_PORTS['BACKEND_PORT']}"
 
 
 def main() -> None:

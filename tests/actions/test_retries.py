@@ -209,3 +209,11 @@ def test_the_action_server_registers_every_form_validation() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
     assert {"validate_application_form", "validate_emergency_form", "validate_complaint_form", "validate_verify_form"} <= set(executor.actions)
+
+
+@pytest.mark.asyncio
+async def test_no_one_more_after_all_leaves_the_member_questions() -> None:
+    base = {"assistance_type": "低保", "applicant_id": VALID_ID, "more_members": True, "members": [], "street": "x", "monthly_income": 0.0,
+            "savings": 0.0, "filing_for": "self", "citizen_token": "t", "applicant_name": "张秀英", "applicant_phone": "13812345678"}
+    slots, _ = await turn(ValidateApplicationForm(), "member_name", "没有了", base)
+    assert slots["more_members"] is False and slots["requested_slot"] == "reason"
