@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query
 from backend.applications.workflow import get_catalog
 from backend.core import clock
 from backend.core.errors import ErrorResponse, NotFound
-from backend.core.db import SessionDep
 from backend.core.fields import AreaCode, SaneDate, ShortText
 from backend.eligibility.standards import get_catalogue
 from backend.policy import service
@@ -54,7 +53,6 @@ def standard(
 
 @router.get("/answer", response_model=PolicyAnswer, summary="政策问答：类型 × 方面 × 地区")
 def policy_answer(
-    session: SessionDep,
     assistance_type: Annotated[AssistanceType, Query(examples=["低保"])] = DEFAULT_TYPE,
     aspect: Annotated[Aspect, Query(examples=["标准"])] = DEFAULT_ASPECT,
     region: Annotated[ShortText(32) | None, Query(examples=["重庆"])] = None,
@@ -64,7 +62,7 @@ def policy_answer(
 ) -> PolicyAnswer:
     return service.answer(
         get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today(),
-        office=office_for(session, area_code) if area_code else None,
+        office=office_for(area_code) if area_code else None,
     )
 
 

@@ -19,7 +19,7 @@ from backend.policy.schemas import (
     DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
 )
 from backend.eligibility.standards import Region, StandardsCatalogue, StandardVersion
-from backend.regions.models import Area
+from backend.regions.offices import Office
 
 CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
 
@@ -42,14 +42,14 @@ def policy_texts() -> dict:
     return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
 
 
-def _with_window(entry: dict, text: str, office: Area | None) -> str:
+def _with_window(entry: dict, text: str, office: Office | None) -> str:
     """Types not filed online end with where to apply (the person's street office when known) and a person."""
     return f"{text}\n{render_text('policy/window.txt.j2', office=office)}" if entry.get("at_window") else text
 
 
 def answer(
     catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
-    office: Area | None = None,
+    office: Office | None = None,
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
