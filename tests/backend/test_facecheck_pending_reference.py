@@ -54,6 +54,8 @@ def test_a_helpers_card_photo_waits_for_a_caseworker_of_her_district(world, case
     number, her = case
     kept = _upload(world, number, world.helper, "helper_himself")
     assert kept.status_code == 201, kept.text
+    # The helper's own face as her first reference would give him her checks in guardian mode at once.
+    assert _face_link(world, number, world.helper).status_code == 409
     assert kept.json()["status"] == "pending" and WAITING in kept.json()["message"]
     (ref,) = _references(world)
     assert (ref.person_id, ref.status, ref.verified_by_staff_id, ref.confirmed_at) == (her.id, "pending", None, None)
@@ -104,8 +106,8 @@ def test_a_helpers_card_photo_waits_for_a_caseworker_of_her_district(world, case
 
 def test_her_own_card_photo_counts_at_once_and_replaces_a_waiting_one(world, case) -> None:
     number, her = case
-    assert _upload(world, number, world.helper, "helper_himself").json()["status"] == "pending"
-    own = _upload(world, number, world.applicant, "zhang")
+    assert _upload(world, number, world.helper, "helper_himself").status_code == 201
+    own = _upload(world, number, world.applicant, "zhang")  # _upload: her link is opened although one waits
     assert own.status_code == 201, own.text
     assert own.json()["status"] == "confirmed" and "可以刷脸" in own.json()["message"]
     helpers, hers = _references(world)
