@@ -11,7 +11,7 @@ caseworker's job (POST /liveness/references/{person_id}).
 
 For the same reason a card photo a helper uploads is only pending: a helper could photograph a card with
 his own face on it as her first reference. It counts once a caseworker of her district has confirmed it
-after checking by other means (POST /liveness/references/{person_id}/confirm); no image is kept to look
+after checking by other means (POST /liveness/references/{person_id}/confirm, or /reject); no image is kept to look
 at. The person's own upload (her own verified phone) counts at once, and replaces a pending one.
 """
 

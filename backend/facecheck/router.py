@@ -185,8 +185,8 @@ class PendingReferenceOut(BaseModel):
     helper_kind: str | None = Field(examples=["网格员"])
 
 
-class ConfirmReferenceIn(BaseModel):
-    reason: Text(200, min_length=2) = Field(description="用什么办法核实了照片是本人（照片本身没有保存）",
+class ReviewReferenceIn(BaseModel):
+    reason: Text(200, min_length=2) = Field(description="用什么办法核实的，例如入户或与户籍照片比对（照片本身没有保存）",
                                             examples=["入户核实，与户籍照片比对一致"])
 
 
@@ -208,7 +208,18 @@ def pending_references(session: SessionDep, actor: ActorDep) -> list[PendingRefe
 
 @router.post("/references/{person_id}/confirm", summary="核实帮办人代传的身份证照片是本人（入户或户籍照片比对后）",
              responses=ERRORS)
-def confirm_reference(person_id: DbId, body: ConfirmReferenceIn, session: SessionDep, actor: ActorDep) -> dict:
+def confirm_reference(person_id: DbId, body: ReviewReferenceIn, session: SessionDep, actor: ActorDep) -> dict:
+    return _review(session, actor, person_id, body.reason, confirm=True)
+
+
+@router.post("/references/{person_id}/reject", summary="核实后认定帮办人代传的身份证照片不是本人（作废，可重新登记）",
+             responses=ERRORS)
+def reject_reference(person_id: DbId, body: ReviewReferenceIn, session: SessionDep, actor: ActorDep) -> dict:
+    return _review(session, actor, person_id, body.reason, confirm=False)
+
+
+def _review(session: SessionDep, actor: ActorDep, person_id: int, reason: str, *, confirm: bool) -> dict:
+    """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
     require_staff(actor, "caseworker")
     person = _district_person(session, actor, person_id)
     if service.staff_related(session, actor.staff_id, person.id):
@@ -216,10 +227,10 @@ def confirm_reference(person_id: DbId, body: ConfirmReferenceIn, session: Sessio
     ref = service.pending_reference(session, person.id)
     if ref is None:
         raise Conflict("这个人没有等待核实的照片。", code="no_pending_reference")
-    service.confirm_reference(session, ref, staff_id=actor.staff_id, reason=body.reason)
-    audit(session, actor=actor.label, channel=actor.channel, action="face.confirm_reference", entity_type="person",
-          entity_id=person.id, detail={"reference": ref.id, "delegation": ref.delegation_id, "reason": body.reason})
-    return {"reference_id": ref.id, "status": ref.status, "confirmed_at": ref.confirmed_at.isoformat()}
+    service.review_reference(session, ref, staff_id=actor.staff_id, reason=reason, confirm=confirm)
+    audit(session, actor=actor.label, channel=actor.channel, action=f"face.{'confirm' if confirm else 'reject'}_reference",
+          entity_type="person", entity_id=person.id, detail={"reference": ref.id, "delegation": ref.delegation_id, "reason": reason})
+    return {"reference_id": ref.id, "status": ref.status, "reviewed_at": ref.reviewed_at.isoformat()}
 
 
 class IdPhotoLinkIn(BaseModel):

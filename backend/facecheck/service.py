@@ -22,7 +22,7 @@ from backend.facecheck.engine import FaceRecognitionEngine
 from backend.facecheck.events import FaceCheckPassed
 from backend.facecheck.geometry import FaceEngine, encoding_from_bytes, encoding_to_bytes
 from backend.facecheck.models import (
-    REFERENCE_CONFIRMED, REFERENCE_PENDING, AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession,
+    REFERENCE_CONFIRMED, REFERENCE_PENDING, REFERENCE_REJECTED, AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession,
 )
 from backend.facecheck.verify import frame_hash, sequence_hash, verify_challenge
 from backend.households.service import person_in
@@ -190,9 +190,12 @@ def require_reference(session: Session, person_id: int) -> None:
         raise missing_reference(session, person_id)
 
 
-def confirm_reference(session: Session, ref: FaceReference, *, staff_id: int, reason: str) -> None:
-    """A caseworker checked by other means (home visit, 户籍 photo) that the helper's upload is her face."""
-    ref.status, ref.verified_by_staff_id, ref.confirmed_at, ref.confirm_reason = REFERENCE_CONFIRMED, staff_id, clock.now_utc(), reason
+def review_reference(session: Session, ref: FaceReference, *, staff_id: int, reason: str, confirm: bool) -> None:
+    """A caseworker checked by other means (home visit, 户籍 photo) whether the helper's upload is her face:
+    confirmed, it counts from now on; rejected, it is no longer current."""
+    ref.status = REFERENCE_CONFIRMED if confirm else REFERENCE_REJECTED
+    ref.active = confirm
+    ref.verified_by_staff_id, ref.reviewed_at, ref.review_reason = staff_id, clock.now_utc(), reason
     session.flush()
 
 

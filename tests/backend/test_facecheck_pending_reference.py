@@ -58,7 +58,7 @@ def test_a_helpers_card_photo_waits_for_a_caseworker_of_her_district(world, case
     assert _face_link(world, number, world.helper).status_code == 409
     assert kept.json()["status"] == "pending" and WAITING in kept.json()["message"]
     (ref,) = _references(world)
-    assert (ref.person_id, ref.status, ref.verified_by_staff_id, ref.confirmed_at) == (her.id, "pending", None, None)
+    assert (ref.person_id, ref.status, ref.verified_by_staff_id, ref.reviewed_at) == (her.id, "pending", None, None)
     assert ref.delegation_id is not None
 
     # No face link for her, neither in guardian mode nor on her own phone: the clear message and a person.
@@ -91,8 +91,8 @@ def test_a_helpers_card_photo_waits_for_a_caseworker_of_her_district(world, case
     assert confirmed.status_code == 200, confirmed.text
     (ref,) = _references(world)
     staff_id = world.session.scalars(select(StaffUser.id).where(StaffUser.username == "cw_yuzhong")).one()
-    assert (ref.status, ref.verified_by_staff_id, ref.confirm_reason) == ("confirmed", staff_id, reason["reason"])
-    assert ref.confirmed_at is not None
+    assert (ref.status, ref.verified_by_staff_id, ref.review_reason) == ("confirmed", staff_id, reason["reason"])
+    assert ref.reviewed_at is not None
     entry = world.session.scalars(select(AuditEntry).where(AuditEntry.action == "face.confirm_reference")).one()
     assert (entry.entity_id, entry.detail["reason"], entry.detail["reference"]) == (str(her.id), reason["reason"], ref.id)
 
@@ -126,3 +126,19 @@ def test_a_caseworker_related_to_her_does_not_confirm(world, case) -> None:
     refused = world.client.post(f"{REFS}/{her.id}/confirm", json={"reason": "入户核实"}, headers=world.caseworker)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "conflict_of_interest"
     assert _references(world)[0].status == "pending"
+
+
+def test_a_caseworker_who_finds_it_is_not_her_face_rejects_it(world, case) -> None:
+    number, her = case
+    _upload(world, number, world.helper, "helper_himself")
+    reason = {"reason": "入户核实：照片上不是本人"}
+    assert world.client.post(f"{REFS}/{her.id}/reject", json=reason, headers=world.other_caseworker).status_code == 404
+    rejected = world.client.post(f"{REFS}/{her.id}/reject", json=reason, headers=world.caseworker)
+    assert rejected.status_code == 200, rejected.text
+    (ref,) = _references(world)
+    assert (ref.status, ref.active, ref.review_reason) == ("rejected", False, reason["reason"])
+    assert world.session.scalars(select(AuditEntry).where(AuditEntry.action == "face.reject_reference")).one()
+    # Back to no reference at all: the ways on, and nothing left to confirm.
+    assert _face_link(world, number, world.helper).json()["error"]["code"] == "no_reference"
+    assert world.client.post(f"{REFS}/{her.id}/confirm", json=reason, headers=world.caseworker).status_code == 409
+    assert world.client.get(f"{REFS}/pending", headers=world.caseworker).json() == []

@@ -27,15 +27,15 @@ def upgrade() -> None:
     with op.batch_alter_table('face_references') as batch:
         batch.add_column(sa.Column('status', sa.String(length=16), nullable=False, server_default='confirmed'))
         batch.add_column(sa.Column('delegation_id', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column('confirm_reason', sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('review_reason', sa.String(length=200), nullable=True))
         batch.create_foreign_key(op.f('fk_face_references_delegation_id_delegations'), 'delegations', ['delegation_id'], ['id'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('face_references') as batch:
         batch.drop_constraint(op.f('fk_face_references_delegation_id_delegations'), type_='foreignkey')
-        batch.drop_column('confirm_reason')
-        batch.drop_column('confirmed_at')
+        batch.drop_column('review_reason')
+        batch.drop_column('reviewed_at')
         batch.drop_column('delegation_id')
         batch.drop_column('status')
