@@ -155,7 +155,7 @@ def record_consent(session: Session, row: LivenessSession, agreed: bool, channel
 def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None,  # noqa: ANN001
                   pending_under: int | None = None) -> FaceReference:
     """The person's reference from now on; `pending_under` (a delegation): a helper uploaded it, and it
-    counts only once a caseworker confirms it (confirm_reference)."""
+    counts only once a caseworker confirms it (review_reference)."""
     for old in session.scalars(select(FaceReference).where(FaceReference.person_id == person.id, FaceReference.active.is_(True))):
         old.active = False
     ref = FaceReference(person_id=person.id, encoding_cipher=get_vault().encrypt_bytes(encoding_to_bytes(encoding)),
