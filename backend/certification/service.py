@@ -3,9 +3,9 @@
 run() is the daily pass (python -m backend.certification.run). A recipient is reminded before the due
 date (with a one-time face link; without a confirmed reference face, the way to the chat's ID card photo
 step or to a caseworker instead, since a link would stop at the page), warned after it, and after the
-grace period a suspension is proposed on the case for a caseworker to confirm or not (the workflow's suspend_payments). Payments never stop by
-themselves. A passed face check for purpose "certification" (FaceCheckPassed) or a caseworker who saw
-the person certifies.
+grace period a suspension is proposed on the case for a caseworker to confirm or not (the workflow's
+suspend_payments). Payments never stop by themselves. A passed face check for purpose "certification"
+(FaceCheckPassed) or a caseworker who saw the person certifies.
 """
 
 from dataclasses import dataclass
