@@ -1,10 +1,11 @@
 """待遇资格认证: schedules, reminders, grace, overdue warnings and suspension proposals.
 
 run() is the daily pass (python -m backend.certification.run). A recipient is reminded before the due
-date (with a one-time face link), warned after it, and after the grace period a suspension is proposed
-on the case for a caseworker to confirm or not (the workflow's suspend_payments). Payments never stop by
-themselves. A passed face check for purpose "certification" (FaceCheckPassed) or a caseworker who saw
-the person certifies.
+date (with a one-time face link; without a confirmed reference face, the way to the chat's ID card photo
+step or to a caseworker instead, since a link would stop at the page), warned after it, and after the
+grace period a suspension is proposed on the case for a caseworker to confirm or not (the workflow's
+suspend_payments). Payments never stop by themselves. A passed face check for purpose "certification"
+(FaceCheckPassed) or a caseworker who saw the person certifies.
 """
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from backend.certification.models import CertificationSchedule
 from backend.core import clock
 from backend.core.settings import get_settings
 from backend.facecheck.events import FaceCheckPassed
-from backend.facecheck.service import create_session
+from backend.facecheck.service import create_session, has_reference, pending_reference
 from backend.notifications.service import notify
 
 DATA = Path(__file__).with_name("data") / "certification.yaml"
@@ -76,6 +77,19 @@ def on_face_check_passed(session: Session, event: FaceCheckPassed) -> None:
         certified(session, schedule_for(session, app, clock.today()), clock.today(), "face")
 
 
+def _ways(session: Session, app: Application, base: str) -> dict:
+    """What a reminder offers: a face link only with a confirmed reference face; otherwise the chat (where
+    an ID card photo is taken) or, while a helper's upload waits for a caseworker, that it is waiting.
+    The caseworker's visit is offered in every case (the templates)."""
+    ways = {"link": None, "pending": False, "chat": None}
+    if has_reference(session, app.applicant_person_id):
+        token, _ = create_session(session, person=app.applicant, purpose="certification", created_by="system", application=app)
+        return {**ways, "link": f"{base}/face/{token}"}
+    if pending_reference(session, app.applicant_person_id) is not None:
+        return {**ways, "pending": True}
+    return {**ways, "chat": f"{base}/chat"}
+
+
 @dataclass
 class RunSummary:
     scheduled: int = 0
@@ -98,14 +112,12 @@ def run(session: Session, today: date) -> RunSummary:
         remind_from = s.next_due - timedelta(days=rule(app.region, "remind_days_before"))
         grace_end = s.next_due + timedelta(days=rule(app.region, "grace_days"))
         if s.state == "ok" and today >= remind_from:
-            token, _ = create_session(session, person=app.applicant, purpose="certification", created_by="system", application=app)
             notify(session, event="certification_due", person=app.applicant, key=f"cert-due:{s.id}:{s.next_due}",
-                   application_id=app.id, context={"due": s.next_due, "link": f"{base}/face/{token}"})
+                   application_id=app.id, context={"due": s.next_due, **_ways(session, app, base)})
             s.state, summary.reminded = "reminded", summary.reminded + 1
         elif s.state == "reminded" and today > s.next_due:
-            token, _ = create_session(session, person=app.applicant, purpose="certification", created_by="system", application=app)
             notify(session, event="certification_overdue", person=app.applicant, key=f"cert-overdue:{s.id}:{s.next_due}",
-                   application_id=app.id, context={"link": f"{base}/face/{token}"})
+                   application_id=app.id, context=_ways(session, app, base))
             s.state, summary.warned = "overdue", summary.warned + 1
         elif s.state == "overdue" and today > grace_end:
             propose_suspension(session, app, reason="待遇资格认证逾期", on=today, due_on=s.next_due)

@@ -8,6 +8,11 @@ nobody can choose whose reference an upload sets. Only the encoding is kept, enc
 A card photo never replaces a reference already on file: otherwise a helper under a delegation could put
 his own face in place of the person's and pass every later check as her. Changing a reference is a
 caseworker's job (POST /liveness/references/{person_id}).
+
+For the same reason a card photo a helper uploads is only pending: a helper could photograph a card with
+his own face on it as her first reference. It counts once a caseworker of her district has confirmed it
+after checking by other means (POST /liveness/references/{person_id}/confirm, or /reject); no image is kept to look
+at. The person's own upload (her own verified phone) counts at once, and replaces a pending one.
 """
 
 import secrets
@@ -79,11 +84,18 @@ def acting_for(session: Session, actor: Actor, person: Person) -> int | None:
     raise NotActingFor()
 
 
+def _room_for(session: Session, person_id: int, delegation_id: int | None) -> None:
+    """A card photo may still be taken: no confirmed reference, and none pending unless she uploads herself."""
+    if service.has_reference(session, person_id):
+        raise ReferenceExists()
+    if delegation_id is not None and service.pending_reference(session, person_id) is not None:
+        raise service.ReferencePending()
+
+
 def open_link(session: Session, actor: Actor, *, app: Application, person: Person, face_purpose: str) -> tuple[str, LivenessSession]:
     """A one-time upload link for `person`'s card photo, for the face check `face_purpose` that follows."""
     delegation_id = acting_for(session, actor, person)
-    if service.has_reference(session, person.id):
-        raise ReferenceExists()
+    _room_for(session, person.id, delegation_id)
     token = secrets.token_urlsafe(24)
     row = LivenessSession(
         token_hash=service._hash(token), person_id=person.id, purpose=PURPOSE, application_id=app.id, challenge=[],
@@ -113,8 +125,7 @@ def check_ready(session: Session, row: LivenessSession, photo: bytes) -> None:
     """Everything that must hold before a face in the photo is looked at: consent first, then the size."""
     if needs_consent(session, row):
         raise service.NeedsConsent("登记照片之前，需要本人先同意保存人脸信息。不同意也没关系，可以请工作人员上门办理。")
-    if service.has_reference(session, row.person_id):
-        raise ReferenceExists()
+    _room_for(session, row.person_id, row.delegation_id)
     if len(photo) > MAX_PHOTO_BYTES:
         raise PhotoTooLarge()
     if not photo:
@@ -138,14 +149,18 @@ def refuse_photo(session: Session, row: LivenessSession, reason: str) -> PhotoUn
 
 
 def keep_reference(session: Session, row: LivenessSession, encoding) -> dict:  # noqa: ANN001
-    """Store the encoding (encrypted) as the person's reference and close the link; the photo was never stored."""
-    if service.has_reference(session, row.person_id):  # another upload finished while this one was analysed
-        raise ReferenceExists()
+    """Store the encoding (encrypted) as the person's reference and close the link; the photo was never stored.
+    A helper's upload is kept pending (see the module's docstring)."""
+    _room_for(session, row.person_id, row.delegation_id)  # another upload may have finished meanwhile
     person = session.get(Person, row.person_id)
-    ref = service.set_reference(session, person=person, encoding=encoding, source="id_card", staff_id=None)
+    ref = service.set_reference(session, person=person, encoding=encoding, source="id_card", staff_id=None,
+                                pending_under=row.delegation_id)
     row.used_at, row.passed = clock.now_utc(), True
     session.flush()
     audit(session, actor=row.created_by, channel="web", action="face.set_reference", entity_type="person",
           entity_id=person.id, detail={"reference": ref.id, "source": "id_card", "link": row.id,
-                                       "delegation": row.delegation_id})
-    return {"message": "身份证照片登记好了，照片本身没有保存。接下来可以刷脸了。", "next": (row.result or {}).get("for")}
+                                       "delegation": row.delegation_id, "status": ref.status})
+    if row.delegation_id is not None:
+        return {"message": service.ReferencePending.message, "next": (row.result or {}).get("for"), "status": ref.status}
+    return {"message": "身份证照片登记好了，照片本身没有保存。接下来可以刷脸了。", "next": (row.result or {}).get("for"),
+            "status": ref.status}

@@ -23,6 +23,15 @@ class BiometricConsent(Base):
     at: Mapped[Timestamp]
 
 
+# A reference counts for face checks only when confirmed: an ID card photo a helper uploaded under a
+# delegation is pending until a caseworker of the person's district has checked by other means (the home
+# visit, the 户籍 photo) that the face is hers.
+# A caseworker who finds it is not her face rejects it (it stops being current; another upload may follow).
+REFERENCE_CONFIRMED = "confirmed"
+REFERENCE_PENDING = "pending"
+REFERENCE_REJECTED = "rejected"
+
+
 class FaceReference(Base):
     """The 128-d encoding, encrypted. The image it came from is not kept."""
 
@@ -32,9 +41,15 @@ class FaceReference(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     encoding_cipher: Mapped[bytes] = mapped_column(LargeBinary)
     source: Mapped[str] = mapped_column(String(16))  # id_card | staff_selfie
+    # The staff member who took or checked it: for a helper's upload, the caseworker who confirmed or rejected it.
     verified_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[Timestamp]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16), default=REFERENCE_CONFIRMED, server_default=REFERENCE_CONFIRMED)
+    # Uploaded by a helper under this delegation (None: the person herself, or staff).
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    review_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class LivenessSession(Base):

@@ -16,10 +16,12 @@ from backend.auth.actor import ActorDep, require_staff
 from backend.audit.service import record as audit
 from backend.core.db import SessionDep, release
 from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden, NotFound
-from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText
+from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText, Text
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
+from backend.delegations.models import Delegation
 from backend.delegations.repository import active_delegation, person_districts
+from backend.delegations.schemas import HELPER_KIND_LABELS
 from backend.facecheck import id_photo, service
 from backend.facecheck.challenge import ACTION_PROMPTS, FaceImageError
 from backend.facecheck.geometry import FaceEngine
@@ -152,9 +154,7 @@ def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engi
                      image: Annotated[UploadFile, File()],
                      source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:
     require_staff(actor, "caseworker", "reviewer")
-    person = session.get(Person, person_id)
-    if person is None or actor.district_code not in person_districts(session, person.id):
-        raise NotFound("没有找到这个人。本辖区申请里的家庭成员和义务人才能登记照片。", code="person_not_found")
+    person = _district_person(session, actor, person_id)
     raw = image.file.read()
     release(session)
     try:
@@ -165,6 +165,72 @@ def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engi
     audit(session, actor=actor.label, channel=actor.channel, action="face.set_reference", entity_type="person",
           entity_id=person.id, detail={"reference": ref.id, "source": source})
     return {"reference_id": ref.id}
+
+
+def _district_person(session: SessionDep, actor: ActorDep, person_id: int) -> Person:
+    """A person a household or paper delegation of the staff member's district names; 404 for everyone else."""
+    person = session.get(Person, person_id)
+    if person is None or actor.district_code not in person_districts(session, person.id):
+        raise NotFound("没有找到这个人。本辖区申请里的家庭成员和义务人才能登记照片。", code="person_not_found")
+    return person
+
+
+class PendingReferenceOut(BaseModel):
+    reference_id: int
+    person_id: int
+    person_name: str
+    uploaded_at: str
+    delegation_id: int | None = Field(description="帮办人代传时所依据的授权委托")
+    helper_name: str | None
+    helper_kind: str | None = Field(examples=["网格员"])
+
+
+class ReviewReferenceIn(BaseModel):
+    reason: Text(200, min_length=2) = Field(description="用什么办法核实的，例如入户或与户籍照片比对（照片本身没有保存）",
+                                            examples=["入户核实，与户籍照片比对一致"])
+
+
+@router.get("/references/pending", response_model=list[PendingReferenceOut],
+            summary="本区县待核实的身份证照片（帮办人代传的，核实前不能刷脸）", responses=ERRORS)
+def pending_references(session: SessionDep, actor: ActorDep) -> list[PendingReferenceOut]:
+    require_staff(actor, "caseworker")
+    out = []
+    for ref in service.pending_references(session):
+        if actor.district_code not in person_districts(session, ref.person_id):
+            continue
+        d = session.get(Delegation, ref.delegation_id) if ref.delegation_id else None
+        out.append(PendingReferenceOut(
+            reference_id=ref.id, person_id=ref.person_id, person_name=session.get(Person, ref.person_id).name,
+            uploaded_at=ref.created_at.isoformat(), delegation_id=ref.delegation_id,
+            helper_name=d.helper.name if d else None, helper_kind=HELPER_KIND_LABELS[d.helper_kind] if d else None))
+    return out
+
+
+@router.post("/references/{person_id}/confirm", summary="核实帮办人代传的身份证照片是本人（入户或户籍照片比对后）",
+             responses=ERRORS)
+def confirm_reference(person_id: DbId, body: ReviewReferenceIn, session: SessionDep, actor: ActorDep) -> dict:
+    return _review(session, actor, person_id, body.reason, confirm=True)
+
+
+@router.post("/references/{person_id}/reject", summary="核实后认定帮办人代传的身份证照片不是本人（作废，可重新登记）",
+             responses=ERRORS)
+def reject_reference(person_id: DbId, body: ReviewReferenceIn, session: SessionDep, actor: ActorDep) -> dict:
+    return _review(session, actor, person_id, body.reason, confirm=False)
+
+
+def _review(session: SessionDep, actor: ActorDep, person_id: int, reason: str, *, confirm: bool) -> dict:
+    """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
+    require_staff(actor, "caseworker")
+    person = _district_person(session, actor, person_id)
+    if service.staff_related(session, actor.staff_id, person.id):
+        raise Forbidden("您和这个人有亲属等关系，请由其他工作人员核实。", code="conflict_of_interest")
+    ref = service.pending_reference(session, person.id)
+    if ref is None:
+        raise Conflict("这个人没有等待核实的照片。", code="no_pending_reference")
+    service.review_reference(session, ref, staff_id=actor.staff_id, reason=reason, confirm=confirm)
+    audit(session, actor=actor.label, channel=actor.channel, action=f"face.{'confirm' if confirm else 'reject'}_reference",
+          entity_type="person", entity_id=person.id, detail={"reference": ref.id, "delegation": ref.delegation_id, "reason": reason})
+    return {"reference_id": ref.id, "status": ref.status, "reviewed_at": ref.reviewed_at.isoformat()}
 
 
 class IdPhotoLinkIn(BaseModel):

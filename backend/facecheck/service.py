@@ -21,10 +21,13 @@ from backend.facecheck.challenge import LivenessChallenge, LivenessResult
 from backend.facecheck.engine import FaceRecognitionEngine
 from backend.facecheck.events import FaceCheckPassed
 from backend.facecheck.geometry import FaceEngine, encoding_from_bytes, encoding_to_bytes
-from backend.facecheck.models import AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession
+from backend.facecheck.models import (
+    REFERENCE_CONFIRMED, REFERENCE_PENDING, REFERENCE_REJECTED, AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession,
+)
 from backend.facecheck.verify import frame_hash, sequence_hash, verify_challenge
 from backend.households.service import person_in
 from backend.people.models import Person
+from backend.staff.models import StaffRelation
 
 CONSENT_TEXT_VERSION = "人脸识别单独同意书 v1 (2026-11)"
 # Keeping a reference face is another purpose than one check, so it has its own consent and text
@@ -62,6 +65,18 @@ class NoReference(AppError):
 
     def __init__(self) -> None:
         super().__init__(details={"ways": NO_REFERENCE_WAYS})
+
+
+class ReferencePending(AppError):
+    """A helper's upload of the card photo waits for a caseworker: until then no face check, and the ways on."""
+
+    status_code = 409
+    code = "reference_pending"
+    message = ("身份证照片已经收到，等社区工作人员核实后就可以刷脸了。着急的话，也可以请社区工作人员上门，"
+               "或到街道（乡镇）社会救助窗口办理，一样有效。")
+
+    def __init__(self) -> None:
+        super().__init__(details={"ways": ["staff_visit", "street_window"]})
 
 
 @lru_cache
@@ -137,32 +152,69 @@ def record_consent(session: Session, row: LivenessSession, agreed: bool, channel
           entity_id=row.person_id, detail={"agreed": agreed, "version": version})
 
 
-def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None) -> FaceReference:  # noqa: ANN001
+def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None,  # noqa: ANN001
+                  pending_under: int | None = None) -> FaceReference:
+    """The person's reference from now on; `pending_under` (a delegation): a helper uploaded it, and it
+    counts only once a caseworker confirms it (review_reference)."""
     for old in session.scalars(select(FaceReference).where(FaceReference.person_id == person.id, FaceReference.active.is_(True))):
         old.active = False
     ref = FaceReference(person_id=person.id, encoding_cipher=get_vault().encrypt_bytes(encoding_to_bytes(encoding)),
-                        source=source, verified_by_staff_id=staff_id)
+                        source=source, verified_by_staff_id=staff_id, delegation_id=pending_under,
+                        status=REFERENCE_CONFIRMED if pending_under is None else REFERENCE_PENDING)
     session.add(ref)
     session.flush()
     return ref
 
 
+def _current(person_id: int, status: str):  # noqa: ANN202
+    return select(FaceReference).where(FaceReference.person_id == person_id, FaceReference.active.is_(True),
+                                       FaceReference.status == status)
+
+
 def has_reference(session: Session, person_id: int) -> bool:
-    """Whether a reference face is on file (its encoding is not read, so nothing to audit)."""
-    return session.scalar(select(FaceReference.id).where(FaceReference.person_id == person_id,
-                                                         FaceReference.active.is_(True)).limit(1)) is not None
+    """Whether a confirmed reference face is on file (its encoding is not read, so nothing to audit)."""
+    return session.scalar(_current(person_id, REFERENCE_CONFIRMED).with_only_columns(FaceReference.id).limit(1)) is not None
+
+
+def pending_reference(session: Session, person_id: int) -> FaceReference | None:
+    return session.scalars(_current(person_id, REFERENCE_PENDING).limit(1)).first()
+
+
+def missing_reference(session: Session, person_id: int) -> AppError:
+    """Why there is no face check: no reference at all, or a helper's upload waiting for a caseworker."""
+    return ReferencePending() if pending_reference(session, person_id) else NoReference()
 
 
 def require_reference(session: Session, person_id: int) -> None:
     if not has_reference(session, person_id):
-        raise NoReference()
+        raise missing_reference(session, person_id)
+
+
+def review_reference(session: Session, ref: FaceReference, *, staff_id: int, reason: str, confirm: bool) -> None:
+    """A caseworker checked by other means (home visit, 户籍 photo) whether the helper's upload is her face:
+    confirmed, it counts from now on; rejected, it is no longer current."""
+    ref.status = REFERENCE_CONFIRMED if confirm else REFERENCE_REJECTED
+    ref.active = confirm
+    ref.verified_by_staff_id, ref.reviewed_at, ref.review_reason = staff_id, clock.now_utc(), reason
+    session.flush()
+
+
+def staff_related(session: Session, staff_id: int, person_id: int) -> bool:
+    """A declared close relationship (conflict of interest): such a staff member does not vouch for her face."""
+    return session.scalar(select(StaffRelation.id).where(StaffRelation.staff_id == staff_id,
+                                                         StaffRelation.person_id == person_id).limit(1)) is not None
+
+
+def pending_references(session: Session) -> list[FaceReference]:
+    return list(session.scalars(select(FaceReference).where(FaceReference.active.is_(True),
+                                                            FaceReference.status == REFERENCE_PENDING)
+                                .order_by(FaceReference.created_at, FaceReference.id)))
 
 
 def reference_of(session: Session, person_id: int):  # noqa: ANN201
-    ref = session.scalars(select(FaceReference).where(FaceReference.person_id == person_id, FaceReference.active.is_(True))
-                          .order_by(FaceReference.id.desc()).limit(1)).first()
+    ref = session.scalars(_current(person_id, REFERENCE_CONFIRMED).order_by(FaceReference.id.desc()).limit(1)).first()
     if ref is None:
-        raise NoReference()
+        raise missing_reference(session, person_id)
     audit(session, actor="system", channel="api", action="face.read_reference", entity_type="person", entity_id=person_id,
           detail={"reference": ref.id})
     return encoding_from_bytes(get_vault().decrypt_bytes(ref.encoding_cipher))

@@ -106,6 +106,10 @@ def _paying(world, set_today) -> Application:  # noqa: ANN001
 
 def test_certification_reminds_warns_and_only_proposes_a_suspension(world, set_today) -> None:
     app = _paying(world, set_today)
+    # With a reference face on file the reminder carries a face link (without one: test_certification_reminder_ways).
+    world.client.app.dependency_overrides[get_face_engine] = FakeFaceEngine
+    world.client.post(f"/api/v1/liveness/references/{app.applicant_person_id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
+                      headers=world.caseworker)
     s = certification_run(world.session, date(2026, 10, 21))
     schedule = world.session.scalars(select(CertificationSchedule)).one()
     assert s.scheduled == 1 and schedule.next_due == date(2027, 1, 20)  # 重庆: every 3 months
