@@ -11,7 +11,7 @@ Run with the bot environment's Python, from anywhere:
 For each test file it prints:
 - intent accuracy (an nlu_fallback prediction counts as wrong, as in production), macro F1, recall per intent;
 - entity accuracy, two figures: micro F1 over (entity, value) pairs of each utterance, the value taken after
-  synonym mapping and the span ignored (what the bot acts on: "报销多少" and "能报销多少" both mean 标准),
+  synonym mapping (amounts without a final 块/元/钱) and the span ignored (what the bot acts on: "报销多少" and "能报销多少" both mean 标准),
   and the share of utterances whose set of (entity, value) pairs is exactly right (utterances without any
   entity count: predicting one there is an error);
 - precision, recall and F1 per entity on the same pairs, and the span-exact micro F1 for comparison;
@@ -44,6 +44,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 warnings.filterwarnings("ignore")
 
 NEAR_RATIO = 0.85
+_UNIT = re.compile(r"[块元钱]+$")
 _NOISE = re.compile(r"[\s，。！？、,.!?~～：:]|[嘛哦啊呀吧哈呢嘞噻咯]+$")
 
 
@@ -111,9 +112,17 @@ async def parse_all(model: Path, texts: list[str]) -> list[dict]:
         return [await agent.parse_message(t) for t in texts]
 
 
+def entity_value(e: dict) -> str:
+    value = str(e.get("value", "")).casefold().strip()
+    if e["entity"] == "amount":
+        # jieba keeps 八百块 in one token: "八百块" and "八百" are the same amount.
+        value = _UNIT.sub("", value)
+    return value
+
+
 def value_pairs(entities) -> set[tuple[str, str]]:
     # DIETClassifier and RegexEntityExtractor may both find one number: a set counts it once.
-    return {(e["entity"], str(e.get("value", "")).casefold()) for e in entities or []}
+    return {(e["entity"], entity_value(e)) for e in entities or []}
 
 
 def span_keys(entities) -> set[tuple]:
@@ -226,7 +235,8 @@ def normalise(text: str) -> str:
 def overlap(args: argparse.Namespace) -> int:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    training = {normalise(m.get("text")): m.get("text") for m in load_data(args.nlu).intent_examples}
+    files = sorted(Path(args.nlu).rglob("*.yml"))
+    training = {normalise(m.get("text")): m.get("text") for f in files for m in load_data(str(f)).intent_examples}
     flagged = 0
     for path in args.test:
         for m in load_examples(path):
