@@ -25,7 +25,7 @@ browser:
 	fi
 
 validate:
-	$(BOT)/rasa data validate --data bot/data nlu-data $(RASA_ARGS)
+	$(BOT)/python scripts/validate_bot.py
 
 test-backend:
 	$(BE)/pytest tests/backend -q
