@@ -60,17 +60,25 @@ class ActionStartApplication(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         events: list[EventType] = []
         named = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"), None)
-        if named:
-            events.append(SlotSet("assistance_type", named))
+        before = tracker.get_slot("assistance_type")
         started = [s for s in ("applicant_name", "applicant_id", "street", "filing_for") if tracker.get_slot(s)]
         if started:
             dispatcher.utter_message(response="utter_resume_application")
+        style = None
+        if named and started and before and named != before:
+            # Another type on resume: asked, never replaced silently; the form then asks the type with these two.
+            dispatcher.utter_message(response="utter_type_change", type_before=before, type_named=named,
+                                     buttons=[{"title": named, "payload": named}, {"title": before, "payload": before}])
+            events.append(SlotSet("assistance_type", None))
+            style = "type_change"
+        elif named:
+            events.append(SlotSet("assistance_type", named))
         # What the first message already says (for whom, the helper, a name, a street) is not asked again.
         said = parsing.first_message_slots(tracker.latest_message.get("text") or "")
         if said.get("filing_for") and tracker.get_slot("filing_for") not in (None, said["filing_for"]):
             said = {"filing_for": said["filing_for"]}  # now for someone else: the older answers stay as they are
         events += [SlotSet(k, v) for k, v in said.items() if not tracker.get_slot(k)]
-        events += [SlotSet("form_retries", None), SlotSet("ask_style", None)]
+        events += [SlotSet("form_retries", None), SlotSet("ask_style", style)]
         if not tracker.get_slot("submission_key"):
             events.append(SlotSet("submission_key", _submission_key()))
         return events

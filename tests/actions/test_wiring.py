@@ -3,10 +3,12 @@ same-named streets, a district alone, not online yet), 户口 in the application
 excluded income declared as what it is, and amounts read from how people say them."""
 
 import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
 from actions.forms import ValidateApplicationForm, ValidateEligibilityForm, ValidateEmergencyForm
-from actions.journeys import ActionAskConfirmed, ActionSubmitApplication
+from actions.journeys import ActionAskConfirmed, ActionStartApplication, ActionSubmitApplication
 from actions.retry import NEUTRAL
 from tests.actions.test_forms_and_journeys import SUBMIT_SLOTS, responses, tracker
 from tests.actions.test_retries import turn
@@ -107,3 +109,17 @@ async def test_a_pension_in_the_income_answer_is_declared_and_not_counted(fake_b
     assert incomes == [{"category": "转移净", "kind": "每月有100多块养老金", "monthly_amount": 100}]
     plain = await form.validate_monthly_income("打零工八百", dispatcher, tracker({"savings": None}), {})
     assert plain["monthly_income"] == 800 and plain["income_excluded"] is None
+
+
+@pytest.mark.asyncio
+async def test_another_type_on_resume_is_asked_before_it_replaces(dispatcher) -> None:  # noqa: ANN001
+    said = [{"entity": "assistance_type", "value": "特困"}]
+    events = await ActionStartApplication().run(
+        dispatcher, tracker({"assistance_type": "低保", "applicant_name": "张秀英"}, text="我要申请特困", entities=said), {})
+    change = next(m for m in dispatcher.messages if m.get("response") == "utter_type_change")
+    assert (change["type_before"], change["type_named"]) == ("低保", "特困")
+    assert [b["payload"] for b in change["buttons"]] == ["特困", "低保"]
+    assert SlotSet("assistance_type", None) in events and SlotSet("ask_style", "type_change") in events
+    fresh = await ActionStartApplication().run(CollectingDispatcher(), tracker({"assistance_type": "低保"}, text="我要申请特困",
+                                                                              entities=said), {})
+    assert SlotSet("assistance_type", "特困") in fresh  # nothing answered yet: simply the new type
