@@ -40,7 +40,7 @@ async def read_street(text: str, dispatcher: CollectingDispatcher, tracker: Trac
             return await _take(chosen, dispatcher, hukou=hukou)
         if parsing.parse_yes_no(text) is False and len(text) <= 8:  # 不是，重新说
             return {"street": None, "street_candidates": None, NEUTRAL: True}
-    found = await call(dispatcher, get_client().search_areas(text, tracker.get_slot("region")))
+    found = await _search(text, tracker.get_slot("region"), dispatcher)
     if found is None:
         return {"street": None}
     streets = [a for a in found if a["level"] == "street"]
@@ -65,6 +65,17 @@ async def read_street(text: str, dispatcher: CollectingDispatcher, tracker: Trac
     return {"street": None, "street_candidates": None}
 
 
+async def _search(text: str, within: str | None, dispatcher: CollectingDispatcher) -> list[dict] | None:
+    """The search, ranked inside the region the conversation knows; a region the gazetteer does not know
+    (the policy slot can hold any place name) is no reason to fail: searched without it."""
+    if within:
+        try:
+            return await get_client().search_areas(text, within)
+        except BackendError:
+            pass
+    return await call(dispatcher, get_client().search_areas(text))
+
+
 def _kept(area: dict) -> dict:
     return {k: area.get(k) for k in KEPT}
 
@@ -76,7 +87,7 @@ async def _example(area: dict) -> str:
     except (BackendUnavailable, BackendError):
         inside = []
     street = next((a for a in inside if a["level"] == "street"), None)
-    return f"{area['name']}{street['name']}" if street else f"{area['name']}某某街道"
+    return f"{area['name']}{street['name']}" if street else f"{area['name']}××街道"
 
 
 async def _take(area: dict, dispatcher: CollectingDispatcher, *, hukou: bool) -> Slots:

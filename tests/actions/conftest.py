@@ -46,8 +46,14 @@ DISTRICT = {"code": "500103", "name": "渝中区", "level": "district", "full_na
 TYPOS = {"俩路口": "两路口街道", "两路扣": "两路口街道"}
 
 
+class UnknownArea(Exception):
+    """The backend's 404 for a `within` it does not know."""
+
+
 def search_areas(params: httpx.QueryParams) -> list[dict]:
     q, within = params["q"], params.get("within")
+    if within and within not in ("重庆", "500000", "500103"):
+        raise UnknownArea()
     if within == "500103" and q == "街道":
         return [STREETS[0]]
     if q.strip() in ("渝中区", "渝中"):
@@ -98,7 +104,10 @@ class FakeBackend:
                 return httpx.Response(200, json={"valid": True, "message": None, "masked": "110105********002X"})
             return httpx.Response(200, json={"valid": False, "message": "身份证号码的最后一位（校验位）对不上，可能有一位输错了，请再核对一下。", "masked": None})
         if path == "/areas/search":
-            return httpx.Response(200, json=search_areas(request.url.params))
+            try:
+                return httpx.Response(200, json=search_areas(request.url.params))
+            except UnknownArea:
+                return httpx.Response(404, json={"error": {"code": "unknown_area", "message": "没有这个地区。", "details": None}})
         if path == "/auth/otp/request":
             return httpx.Response(200, json={"sent": True, "message": "验证码已发送"})
         if path == "/auth/otp/verify":
