@@ -2,7 +2,10 @@
 same-named streets, a district alone, not online yet), 户口 in the application where it matters,
 excluded income declared as what it is, and amounts read from how people say them."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -12,6 +15,8 @@ from actions.journeys import ActionAskConfirmed, ActionStartApplication, ActionS
 from actions.retry import NEUTRAL
 from tests.actions.test_forms_and_journeys import SUBMIT_SLOTS, responses, tracker
 from tests.actions.test_retries import turn
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -125,3 +130,12 @@ async def test_another_type_on_resume_is_asked_before_it_replaces(dispatcher) ->
     fresh = await ActionStartApplication().run(CollectingDispatcher(), tracker({"assistance_type": "低保"}, text="我要申请特困",
                                                                               entities=said), {})
     assert SlotSet("assistance_type", "特困") in fresh  # nothing answered yet: simply the new type
+
+
+def test_every_precheck_question_has_its_help_wording() -> None:
+    # The retry mechanism's second wording (ask_style: help), so no pre-check question comes out three times alike.
+    domain = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    for slot in domain["forms"]["eligibility_form"]["required_slots"]:
+        variations = domain["responses"][f"utter_ask_{slot}"]
+        helps = [v for v in variations if {"type": "slot", "name": "ask_style", "value": "help"} in v.get("condition", [])]
+        assert len(helps) == 1 and helps[0]["text"] != variations[0]["text"], slot
