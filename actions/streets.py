@@ -37,7 +37,7 @@ async def read_street(text: str, dispatcher: CollectingDispatcher, tracker: Trac
     if candidates:
         chosen = _chosen(text, candidates)
         if chosen:
-            return await _take(chosen, dispatcher, hukou=hukou)
+            return await _take(chosen, dispatcher, tracker, hukou=hukou)
         if parsing.parse_yes_no(text) is False and len(text) <= 8:  # 不是，重新说
             return {"street": None, "street_candidates": None, NEUTRAL: True}
     found = await _search(text, tracker.get_slot("region"), dispatcher)
@@ -46,7 +46,7 @@ async def read_street(text: str, dispatcher: CollectingDispatcher, tracker: Trac
     streets = [a for a in found if a["level"] == "street"]
     exact = [a for a in streets if a["match"] == "exact"]
     if len(exact) == 1:
-        return await _take(exact[0], dispatcher, hukou=hukou)
+        return await _take(exact[0], dispatcher, tracker, hukou=hukou)
     if exact:
         shown = exact[:MAX_CHOICES]
         dispatcher.utter_message(response="utter_street_which",
@@ -90,7 +90,7 @@ async def _example(area: dict) -> str:
     return f"{area['name']}{street['name']}" if street else f"{area['name']}××街道"
 
 
-async def _take(area: dict, dispatcher: CollectingDispatcher, *, hukou: bool) -> Slots:
+async def _take(area: dict, dispatcher: CollectingDispatcher, tracker: Tracker, *, hukou: bool) -> Slots:
     if not area.get("standards_region"):
         # Not open online there yet: the office, kindly, and the form asks again (another street, or a person).
         response = "utter_street_not_online" if area.get("office_configured") else "utter_street_not_online_no_office"
@@ -98,8 +98,8 @@ async def _take(area: dict, dispatcher: CollectingDispatcher, *, hukou: bool) ->
                                  office_phone=area.get("office_phone") or "12345", office_hours=area.get("office_hours") or "工作日")
         return {"street": None, "street_candidates": None, NEUTRAL: True}
     slots: Slots = {"street": f"{area.get('district') or ''}{area['name']}", "area_code": area["code"], "street_candidates": None}
-    if hukou:
-        slots["hukou"] = await _hukou(area)
+    if hukou and not (tracker.get_slot("hukou") and tracker.get_slot("area_code") == area["code"]):
+        slots["hukou"] = await _hukou(area)  # the same street again (the form resuming) keeps a corrected 户口
     return slots
 
 

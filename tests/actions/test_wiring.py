@@ -139,3 +139,10 @@ def test_every_precheck_question_has_its_help_wording() -> None:
         variations = domain["responses"][f"utter_ask_{slot}"]
         helps = [v for v in variations if {"type": "slot", "name": "ask_style", "value": "help"} in v.get("condition", [])]
         assert len(helps) == 1 and helps[0]["text"] != variations[0]["text"], slot
+
+
+@pytest.mark.asyncio
+async def test_a_corrected_hukou_stays_when_the_form_rechecks_the_street(fake_backend, dispatcher) -> None:
+    slots = {"street": "渝中区七星岗街道", "area_code": "500103001", "hukou": "农村户口"}
+    again = await ValidateApplicationForm().validate_street("渝中区七星岗街道", dispatcher, tracker(slots), {})
+    assert again["area_code"] == "500103001" and "hukou" not in again
