@@ -119,8 +119,10 @@ class BackendClient:
     async def check_id(self, id_number: str) -> dict[str, Any]:
         return await self._request("POST", "/persons/check-id", json={"id_number": id_number})
 
-    async def search_areas(self, text: str) -> list[dict[str, Any]]:
-        return await self._request("GET", "/areas/search", params={"q": text[:64]})
+    async def search_areas(self, text: str, within: str | None = None, limit: int = 8) -> list[dict[str, Any]]:
+        """Places a person may have meant, best first; `within` (a code or a region name) ranks that region first."""
+        params = {"q": text[:64], "limit": min(limit, 8), **({"within": within} if within else {})}
+        return await self._request("GET", "/areas/search", params=params)
 
     async def request_code(self, phone: str) -> dict[str, Any]:
         return await self._request("POST", "/auth/otp/request", json={"phone": phone})

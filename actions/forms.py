@@ -7,8 +7,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing
+from actions import parsing, streets
 from actions.backend_client import call, get_client
+from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 Slots = dict[str, Any]
@@ -109,19 +110,7 @@ class SharedValidators:
         return slots
 
     async def validate_street(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        found = await call(dispatcher, get_client().search_areas(_text(value)))
-        if found is None:
-            return {"street": None}
-        streets = [a for a in found if a["level"] == "street"]
-        if len(streets) == 1:
-            s = streets[0]
-            return {"street": f"{s['district'] or ''}{s['name']}", "area_code": s["code"]}
-        if len(streets) > 1:
-            dispatcher.utter_message(response="utter_ask_street",
-                                     buttons=[{"title": f"{s['district'] or ''}{s['name']}", "payload": f"{s['district'] or ''}{s['name']}"} for s in streets[:6]])
-            return {"street": None}
-        dispatcher.utter_message(response="utter_street_unknown")
-        return {"street": None}
+        return await streets.read_street(_text(value), dispatcher, tracker, hukou=self.name() == "validate_application_form")
 
 
 class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
@@ -134,7 +123,7 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
         return "validate_eligibility_form"
 
     def _number(self, slot: str, value: Any, dispatcher: CollectingDispatcher, *, count: bool = False) -> Slots:
-        parsed = parsing.parse_count(_text(value)) if count else parsing.parse_amount(_text(value))
+        parsed = parsing.parse_count(_text(value)) if count else parsing.parse_amount(_text(value), per_month=slot == "monthly_income")
         if parsed is None:
             dispatcher.utter_message(response="utter_number_unclear")
         return {slot: parsed}
@@ -185,7 +174,10 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
         if other and not s("delegation_id"):
             slots += ["consent_code"]
         # Income and savings likewise: one question, savings asked alone only when it was not said.
-        slots += ["street", "monthly_income", "savings", "more_members"]
+        slots += ["street"]
+        if s("street") and s("hukou") != NO_QUESTION:
+            slots += ["hukou"]  # 城镇/农村 matters here and the street's name did not suggest it
+        slots += ["monthly_income", "savings", "more_members"]
         if s("more_members"):
             slots += list(MEMBER_SLOTS)
         return slots + ["reason", "confirmed"]
@@ -263,7 +255,7 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
             return {"consent_code": None}
         return {"consent_code": "ok", "delegation_id": float(created["id"])}
 
-    def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+    async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, (int, float)):
             return {"monthly_income": float(value)}
         income, savings = parsing.split_income_and_savings(_text(value))
@@ -272,7 +264,16 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
             slots["savings"] = savings
         if income is None and savings is None:
             dispatcher.utter_message(response="utter_number_unclear")
+        if income:
+            # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
+            slots["income_excluded"] = await read_excluded(_text(value))
         return slots
+
+    def validate_hukou(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if value == NO_QUESTION:
+            return {"hukou": NO_QUESTION}  # the form resuming re-checks filled slots
+        kind = parse_hukou(_text(value))
+        return {"hukou": streets.HUKOU_SAID[kind] if kind else None}
 
     def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, (int, float)):
@@ -337,7 +338,11 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
     def validate_confirmed(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        answer = value if isinstance(value, bool) else parsing.parse_yes_no(_text(value))
+        text = _text(value)
+        kind = parse_hukou(text) if "户" in text or "不对" in text else None
+        if kind and not isinstance(value, bool) and streets.HUKOU_SAID[kind] != tracker.get_slot("hukou"):
+            return {"hukou": streets.HUKOU_SAID[kind], "confirmed": None, NEUTRAL: True}  # "不对，是农村户口": read back again
+        answer = value if isinstance(value, bool) else parsing.parse_yes_no(text)
         return {"confirmed": answer}
 
 

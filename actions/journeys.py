@@ -11,12 +11,14 @@ from actions import parsing
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, skipped_note
-from actions.precheck import ActionPrecheck  # noqa: F401  (moved to precheck.py; older imports still work)
+from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
+from actions.precheck import NO_QUESTION
 
 APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
     "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "form_retries", "ask_style", "skipped_slots",
+    "street_candidates", "hukou", "income_excluded",
 )
 
 
@@ -35,6 +37,16 @@ def _submission_key(kind: str = "chat") -> str:
     return f"{kind}-{uuid.uuid4().hex}"
 
 
+def application_incomes(income: float, excluded_said: str | None) -> list[dict[str, Any]]:
+    """The applicant's income lines for the application: the pre-check's lines (an excluded part named as said,
+    the backend recognises its kind), the excluded part as a transfer income, the rest as declared income."""
+    lines = income_lines(income, excluded_said)
+    if len(lines) == 1 and lines[0]["kind"] == "收入":
+        return [{"category": "工资性", "kind": "申报收入", "monthly_amount": income}]
+    return [{"category": "工资性" if x["kind"] == "收入" else "转移净", "kind": "申报收入" if x["kind"] == "收入" else x["kind"],
+             "monthly_amount": x["monthly_amount"]} for x in lines]
+
+
 def _reset(slots: tuple[str, ...]) -> list[EventType]:
     return [SlotSet(s, None) for s in slots]
 
@@ -48,17 +60,25 @@ class ActionStartApplication(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         events: list[EventType] = []
         named = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"), None)
-        if named:
-            events.append(SlotSet("assistance_type", named))
+        before = tracker.get_slot("assistance_type")
         started = [s for s in ("applicant_name", "applicant_id", "street", "filing_for") if tracker.get_slot(s)]
         if started:
             dispatcher.utter_message(response="utter_resume_application")
+        style = None
+        if named and started and before and named != before:
+            # Another type on resume: asked, never replaced silently; the form then asks the type with these two.
+            dispatcher.utter_message(response="utter_type_change", type_before=before, type_named=named,
+                                     buttons=[{"title": named, "payload": named}, {"title": before, "payload": before}])
+            events.append(SlotSet("assistance_type", None))
+            style = "type_change"
+        elif named:
+            events.append(SlotSet("assistance_type", named))
         # What the first message already says (for whom, the helper, a name, a street) is not asked again.
         said = parsing.first_message_slots(tracker.latest_message.get("text") or "")
         if said.get("filing_for") and tracker.get_slot("filing_for") not in (None, said["filing_for"]):
             said = {"filing_for": said["filing_for"]}  # now for someone else: the older answers stay as they are
         events += [SlotSet(k, v) for k, v in said.items() if not tracker.get_slot(k)]
-        events += [SlotSet("form_retries", None), SlotSet("ask_style", None)]
+        events += [SlotSet("form_retries", None), SlotSet("ask_style", style)]
         if not tracker.get_slot("submission_key"):
             events.append(SlotSet("submission_key", _submission_key()))
         return events
@@ -78,11 +98,16 @@ class ActionAskConfirmed(Action):
         dispatcher.utter_message(
             response="utter_application_summary", assistance_type=s("assistance_type"), applicant_name=s("applicant_name"),
             id_masked=_mask_id(s("applicant_id")), phone_masked=_mask_phone(s("applicant_phone")), street=s("street"),
-            members=others, income=parsing.as_typed(s("monthly_income")), savings=parsing.as_typed(s("savings")), reason=s("reason"), helper=helper,
+            members=others, hukou=_hukou_line(s("hukou")), income=parsing.as_typed(s("monthly_income")), savings=parsing.as_typed(s("savings")), reason=s("reason"), helper=helper,
             skipped=skipped_note(s("skipped_slots") or []),
         )
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []
+
+
+def _hukou_line(hukou: str | None) -> str:
+    """The read-back's 户口 line, where it matters (correctable: "不对，是农村户口")."""
+    return f"\n户口：{hukou}（不对就说“不对，是农村户口”或“不对，是城镇户口”）" if hukou and hukou != NO_QUESTION else ""
 
 
 class ActionSubmitApplication(Action):
@@ -95,7 +120,7 @@ class ActionSubmitApplication(Action):
             dispatcher.utter_message(response="utter_not_submitted")
             return _reset(APPLICATION_SLOTS)
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
-                     "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": s("monthly_income") or 0}]}
+                     "incomes": application_incomes(float(s("monthly_income") or 0), s("income_excluded"))}
         others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
@@ -108,7 +133,8 @@ class ActionSubmitApplication(Action):
         subtype = next((t["default_subtype"] for t in offer["filing_types"] if t["assistance_type"] == kind), None)
         body = {"assistance_type": kind, "subtype": subtype, "area_code": s("area_code"),
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
-                "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}]}
+                "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}],
+                "hukou": parse_hukou(s("hukou"))}
         created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
         if created is None:
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.

@@ -42,13 +42,33 @@ def chinese_number(text: str) -> float | None:
     return float(total + section + number)
 
 
-def parse_amount(text: str) -> float | None:
-    """A money amount or a count from free text: '800', '八百块', '1.2万', '一个月一千二', '没有'."""
+# Words with a numeral in them that are not an amount: "一个月一千二", "打零工一千", "一家三口".
+NOT_AMOUNTS = re.compile(r"(每|一|每一)个?(月|年)|一家|一起|一共|一般|一直|一点|一下|一些|零工|零活|零碎|零花|零用")
+YEARLY = re.compile(r"(一|每|每一)年|年收入|全年")
+RANGE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万]+)")
+
+
+def parse_amount(text: str, *, per_month: bool = False) -> float | None:
+    """A money amount or a count from free text: '800', '八百块', '1.2万', '一个月一千二', '打零工一千', '没有'.
+    A range ('两三百') is its middle. With per_month, a yearly figure ('一年两万') is a twelfth of it."""
     t = text.translate(FULLWIDTH).replace(",", "").replace("，", "")
+    yearly = per_month and bool(YEARLY.search(t))
+    t = NOT_AMOUNTS.sub(" ", t)
+    value = _amount(t)
+    if value is not None and yearly:
+        return float(round(value / 12))
+    return value
+
+
+def _amount(t: str) -> float | None:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(万|千|k|K)?", t)
     if m:
         value = float(m.group(1))
         return value * {"万": 10000, "千": 1000, "k": 1000, "K": 1000}.get(m.group(2) or "", 1)
+    r = RANGE.search(t)
+    if r and DIGITS[r.group(2)] == DIGITS[r.group(1)] + 1:
+        low, high = chinese_number(r.group(1) + r.group(3)), chinese_number(r.group(2) + r.group(3))
+        return (low + high) / 2 if low is not None and high is not None else None
     m = re.search(r"[零〇一幺二两俩三仨四五六七八九十百千万]+", t)
     if m:
         return chinese_number(m.group(0))
@@ -232,7 +252,7 @@ def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
         label = clause
         clause = re.sub(r"(一|每|每一)个?月", "", clause)  # "一个月三百": the 一 is not the amount
         has_number = re.search(r"[\d零〇一幺二两俩三仨四五六七八九十百千万]", clause.translate(FULLWIDTH))
-        amount = parse_amount(clause)
+        amount = parse_amount(clause, per_month=not any(w in label for w in SAVINGS_WORDS))
         if any(w in label for w in SAVINGS_WORDS):
             savings = amount if amount is not None else savings
         elif any(w in label for w in INCOME_WORDS):

@@ -56,17 +56,23 @@ class ActionReadIncomeKind(Action):
         return "action_read_income_kind"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        amount = parsing.parse_amount(text)
-        if amount == 0 and re.search(r"没|莫得|^无|^[0零]$", text.strip()):  # not "打零工八百"
-            return [SlotSet("income_excluded", NONE_EXCLUDED)]
-        if amount is None or len(re.findall(r"\d+(?:\.\d+)?", text.translate(parsing.FULLWIDTH))) > 1:
-            return []  # several figures: which one is which is the question's to find out
-        try:
-            kind = await get_client().income_kind(text)
-        except (BackendUnavailable, BackendError):
-            return []  # the form asks instead
-        return [SlotSet("income_excluded", text)] if kind["recognized"] and not kind["counted"] else []
+        excluded = await read_excluded(tracker.latest_message.get("text") or "")
+        return [SlotSet("income_excluded", excluded)] if excluded else []
+
+
+async def read_excluded(text: str) -> str | None:
+    """What an income answer says about income the rules do not count: the answer itself when it names
+    such income ("每月有100多块养老金"), "没有" when there is no income at all, None when it does not say."""
+    amount = parsing.parse_amount(text)
+    if amount == 0 and re.search(r"没|莫得|^无|^[0零]$", text.strip()):
+        return NONE_EXCLUDED
+    if amount is None or len(re.findall(r"\d+(?:\.\d+)?", text.translate(parsing.FULLWIDTH))) > 1:
+        return None  # several figures: which one is which is the question's to find out
+    try:
+        kind = await get_client().income_kind(text)
+    except (BackendUnavailable, BackendError):
+        return None
+    return text if kind["recognized"] and not kind["counted"] else None
 
 
 class ActionReadHukouNeed(Action):

@@ -26,6 +26,46 @@ OFFER = {
 }
 
 
+def _street(code: str, name: str, district: str, city: str = "重庆市", province: str = "重庆市", *, region: str | None = "重庆",
+            office: bool = True) -> dict:
+    return {"code": code, "name": name, "level": "street", "full_name": f"{province if province != city else ''}{city}{district}{name}",
+            "district": district, "city": city, "province": province, "match": "exact", "community": None, "standards_region": region,
+            "office_name": f"{name}社会救助窗口" if office else f"{district}民政局", "office_phone": f"023-00{code[3:]}" if office else "12345",
+            "office_hours": "工作日 9:00-17:30", "office_configured": office}
+
+
+# The gazetteer as GET /areas/search answers it (official codes; tests/backend checks the real search).
+STREETS = [_street("500103001", "七星岗街道", "渝中区"), _street("500103003", "解放碑街道", "渝中区"),
+           _street("500103004", "两路口街道", "渝中区"), _street("500110003", "古南街道", "綦江区"),
+           _street("500110001", "万盛街道", "綦江区"),
+           _street("500230001", "城关镇", "丰都县"), _street("610323001", "城关镇", "岐山县", "宝鸡市", "陕西省", region=None),
+           _street("110101001", "东华门街道", "东城区", "北京市", "北京市", region=None, office=False)]
+DISTRICT = {"code": "500103", "name": "渝中区", "level": "district", "full_name": "重庆市渝中区", "district": None, "city": "重庆市",
+            "province": "重庆市", "match": "exact", "community": None, "standards_region": "重庆", "office_name": "渝中区民政局",
+            "office_phone": "023-00000103", "office_hours": "工作日 9:00-17:30", "office_configured": True}
+TYPOS = {"俩路口": "两路口街道", "两路扣": "两路口街道"}
+
+
+class UnknownArea(Exception):
+    """The backend's 404 for a `within` it does not know."""
+
+
+def search_areas(params: httpx.QueryParams) -> list[dict]:
+    q, within = params["q"], params.get("within")
+    if within and within not in ("重庆", "500000", "500103"):
+        raise UnknownArea()
+    if within == "500103" and q == "街道":
+        return [STREETS[0]]
+    if q.strip() in ("渝中区", "渝中"):
+        return [DISTRICT]
+    found = [a for a in STREETS if a["name"].removesuffix("街道") in q]
+    found = [a for a in found if a["district"][:2] in q] or found
+    if found:
+        return found
+    close = next((name for typo, name in TYPOS.items() if typo in q), None)
+    return [{**a, "match": "close"} for a in STREETS if a["name"] == close]
+
+
 def load_tracker(name: str) -> Tracker:
     return Tracker.from_dict(json.loads((SNAPSHOTS / f"{name}.json").read_text(encoding="utf-8")))
 
@@ -64,13 +104,10 @@ class FakeBackend:
                 return httpx.Response(200, json={"valid": True, "message": None, "masked": "110105********002X"})
             return httpx.Response(200, json={"valid": False, "message": "身份证号码的最后一位（校验位）对不上，可能有一位输错了，请再核对一下。", "masked": None})
         if path == "/areas/search":
-            q = request.url.params["q"]
-            streets = [{"code": "500103001", "name": "七星岗街道", "level": "street", "district": "渝中区", "office_name": "七星岗街道社会救助窗口",
-                        "office_phone": "023-00103001", "office_hours": "工作日 9:00-17:30"},
-                       {"code": "500103002", "name": "解放碑街道", "level": "street", "district": "渝中区", "office_name": "解放碑街道社会救助窗口",
-                        "office_phone": "023-00103002", "office_hours": "工作日 9:00-17:30"}]
-            found = [a for a in streets if a["name"][:3] in q] or (streets if "渝中" in q else [])
-            return httpx.Response(200, json=found)
+            try:
+                return httpx.Response(200, json=search_areas(request.url.params))
+            except UnknownArea:
+                return httpx.Response(404, json={"error": {"code": "unknown_area", "message": "没有这个地区。", "details": None}})
         if path == "/auth/otp/request":
             return httpx.Response(200, json={"sent": True, "message": "验证码已发送"})
         if path == "/auth/otp/verify":
@@ -113,7 +150,9 @@ class FakeBackend:
                                              "counted": excluded is None, "deductible": False})
         if path == "/eligibility/hukou":
             differ = request.url.params["region"] != "常州"
-            return httpx.Response(200, json={"matters": differ, "suggested": None, "urban": "770.00" if differ else "1000.00",
+            street = request.url.params.get("street") or ""
+            suggested = "urban" if street.endswith("街道") else "rural" if street.endswith(("镇", "乡")) else None
+            return httpx.Response(200, json={"matters": differ, "suggested": suggested if differ else None, "urban": "770.00" if differ else "1000.00",
                                              "rural": "630.00" if differ else "1000.00"})
         if path == "/eligibility/precheck":
             return httpx.Response(200, json={"results": [

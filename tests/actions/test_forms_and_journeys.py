@@ -49,11 +49,14 @@ async def test_a_wrong_id_is_explained_by_the_backend(fake_backend, dispatcher) 
 
 @pytest.mark.asyncio
 async def test_street_resolution_asks_when_ambiguous(fake_backend, dispatcher) -> None:
+    # Deliberately changed: a district alone asks which street in it (tests/actions/test_wiring.py), and the
+    # street's 户口 suggestion comes along.
     form = ValidateApplicationForm()
-    assert await form.validate_street("渝中区七星岗街道", dispatcher, tracker(), {}) == {"street": "渝中区七星岗街道", "area_code": "500103001"}
-    assert await form.validate_street("渝中区", dispatcher, tracker(), {}) == {"street": None}
-    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["渝中区七星岗街道", "渝中区解放碑街道"]
-    assert await form.validate_street("火星", dispatcher, tracker(), {}) == {"street": None}
+    assert await form.validate_street("渝中区七星岗街道", dispatcher, tracker(), {}) == {
+        "street": "渝中区七星岗街道", "area_code": "500103001", "street_candidates": None, "hukou": "城镇户口"}
+    assert (await form.validate_street("渝中区", dispatcher, tracker(), {}))["street"] is None
+    assert responses(dispatcher)[-1] == "utter_street_in_area"
+    assert await form.validate_street("火星", dispatcher, tracker(), {}) == {"street": None, "street_candidates": None}
     assert responses(dispatcher)[-1] == "utter_street_unknown"
 
 
@@ -215,7 +218,8 @@ async def test_filled_slots_stay_valid_when_the_form_resumes(fake_backend, dispa
     assert form.validate_helper_kind("grid_worker", dispatcher, tracker(), {}) == {"helper_kind": "grid_worker"}
     assert await form.validate_verify_code("ok", dispatcher, tracker({"citizen_token": "t"}), {}) == {"verify_code": "ok"}
     assert await form.validate_consent_code("ok", dispatcher, tracker({"delegation_id": 7.0}), {}) == {"consent_code": "ok"}
-    assert form.validate_monthly_income(800.0, dispatcher, tracker(), {}) == {"monthly_income": 800.0}
+    assert await form.validate_monthly_income(800.0, dispatcher, tracker(), {}) == {"monthly_income": 800.0}
+    assert form.validate_hukou("不用问", dispatcher, tracker(), {}) == {"hukou": "不用问"}
     assert dispatcher.messages == []
 
 

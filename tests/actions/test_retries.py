@@ -159,7 +159,7 @@ async def test_name_and_id_in_one_answer(fake_backend) -> None:
 @pytest.mark.asyncio
 async def test_income_and_savings_in_one_answer_and_the_savings_alone_when_missing() -> None:
     base = {"assistance_type": "低保", "filing_for": "self", "citizen_token": "t", "applicant_name": "张秀英", "applicant_id": VALID_ID,
-            "applicant_phone": "13812345678", "street": "渝中区七星岗街道"}
+            "applicant_phone": "13812345678", "street": "渝中区七星岗街道", "hukou": "城镇户口"}
     slots, _ = await turn(ValidateApplicationForm(), "monthly_income", "收入三百，存款没有", base)
     assert (slots["monthly_income"], slots["savings"], slots["requested_slot"]) == (300.0, 0.0, "more_members")
     slots, _ = await turn(ValidateApplicationForm(), "monthly_income", "一个月三百", base)
@@ -213,7 +213,7 @@ def test_the_action_server_registers_every_form_validation() -> None:
 
 @pytest.mark.asyncio
 async def test_no_one_more_after_all_leaves_the_member_questions() -> None:
-    base = {"assistance_type": "低保", "applicant_id": VALID_ID, "more_members": True, "members": [], "street": "x", "monthly_income": 0.0,
+    base = {"assistance_type": "低保", "applicant_id": VALID_ID, "more_members": True, "members": [], "street": "x", "hukou": "不用问", "monthly_income": 0.0,
             "savings": 0.0, "filing_for": "self", "citizen_token": "t", "applicant_name": "张秀英", "applicant_phone": "13812345678"}
     slots, _ = await turn(ValidateApplicationForm(), "member_name", "没有了", base)
     assert slots["more_members"] is False and slots["requested_slot"] == "reason"

@@ -1,0 +1,115 @@
+"""Where the applicant lives, as people say it: one exact street is taken; a near miss (a typo, a
+homophone) is confirmed first; several streets of one name are chosen by their full names; a district
+alone gets the question which street in it. The gazetteer and the offices are the backend's
+(GET /areas/search); where a street's 户口 matters is too (GET /eligibility/hukou)."""
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import parsing
+from actions.backend_client import BackendError, BackendUnavailable, call, get_client
+from actions.precheck import NO_QUESTION
+from actions.retry import NEUTRAL
+
+Slots = dict[str, Any]
+MAX_CHOICES = 6
+HUKOU_SAID = {"urban": "城镇户口", "rural": "农村户口"}
+KEPT = ("code", "name", "full_name", "district", "standards_region", "office_name", "office_phone", "office_hours",
+        "office_configured")
+
+
+def _chosen(text: str, candidates: list[dict]) -> dict | None:
+    """The candidate this answer picks: a full name (a button), a part of one, or 是 to a single one."""
+    t = text.strip()
+    named = [c for c in candidates if t and (t == c["full_name"] or (len(t) >= 3 and t in c["full_name"]))]
+    if len(named) == 1:
+        return named[0]
+    if len(candidates) == 1 and parsing.parse_yes_no(t) is True:
+        return candidates[0]
+    return None
+
+
+async def read_street(text: str, dispatcher: CollectingDispatcher, tracker: Tracker, *, hukou: bool) -> Slots:
+    """The slots one answer to the street question fills; `hukou`: also find out whether 户口 matters there."""
+    candidates = tracker.get_slot("street_candidates") or []
+    if candidates:
+        chosen = _chosen(text, candidates)
+        if chosen:
+            return await _take(chosen, dispatcher, tracker, hukou=hukou)
+        if parsing.parse_yes_no(text) is False and len(text) <= 8:  # 不是，重新说
+            return {"street": None, "street_candidates": None, NEUTRAL: True}
+    found = await _search(text, tracker.get_slot("region"), dispatcher)
+    if found is None:
+        return {"street": None}
+    streets = [a for a in found if a["level"] == "street"]
+    exact = [a for a in streets if a["match"] == "exact"]
+    if len(exact) == 1:
+        return await _take(exact[0], dispatcher, tracker, hukou=hukou)
+    if exact:
+        shown = exact[:MAX_CHOICES]
+        dispatcher.utter_message(response="utter_street_which",
+                                 buttons=[{"title": a["full_name"], "payload": a["full_name"]} for a in shown])
+        return {"street": None, "street_candidates": [_kept(a) for a in shown], NEUTRAL: True}
+    if streets:
+        close = streets[0]
+        dispatcher.utter_message(response="utter_street_confirm", full_name=close["full_name"],
+                                 buttons=[{"title": "是", "payload": "是"}, {"title": "不是，重新说", "payload": "不是"}])
+        return {"street": None, "street_candidates": [_kept(close)], NEUTRAL: True}
+    wider = next((a for a in found if a["level"] in ("district", "city")), None)
+    if wider:
+        dispatcher.utter_message(response="utter_street_in_area", area=wider["full_name"], example=await _example(wider))
+        return {"street": None, "street_candidates": None, NEUTRAL: True}
+    dispatcher.utter_message(response="utter_street_unknown")
+    return {"street": None, "street_candidates": None}
+
+
+async def _search(text: str, within: str | None, dispatcher: CollectingDispatcher) -> list[dict] | None:
+    """The search, ranked inside the region the conversation knows; a region the gazetteer does not know
+    (the policy slot can hold any place name) is no reason to fail: searched without it."""
+    if within:
+        try:
+            return await get_client().search_areas(text, within)
+        except BackendError:
+            pass
+    return await call(dispatcher, get_client().search_areas(text))
+
+
+def _kept(area: dict) -> dict:
+    return {k: area.get(k) for k in KEPT}
+
+
+async def _example(area: dict) -> str:
+    """One street of the district (or city) named, to show how to answer; a made-up one if none comes."""
+    try:
+        inside = await get_client().search_areas("街道", area["code"], limit=1)
+    except (BackendUnavailable, BackendError):
+        inside = []
+    street = next((a for a in inside if a["level"] == "street"), None)
+    return f"{area['name']}{street['name']}" if street else f"{area['name']}××街道"
+
+
+async def _take(area: dict, dispatcher: CollectingDispatcher, tracker: Tracker, *, hukou: bool) -> Slots:
+    if not area.get("standards_region"):
+        # Not open online there yet: the office, kindly, and the form asks again (another street, or a person).
+        response = "utter_street_not_online" if area.get("office_configured") else "utter_street_not_online_no_office"
+        dispatcher.utter_message(response=response, full_name=area["full_name"], office_name=area.get("office_name") or "12345",
+                                 office_phone=area.get("office_phone") or "12345", office_hours=area.get("office_hours") or "工作日")
+        return {"street": None, "street_candidates": None, NEUTRAL: True}
+    slots: Slots = {"street": f"{area.get('district') or ''}{area['name']}", "area_code": area["code"], "street_candidates": None}
+    if hukou and not (tracker.get_slot("hukou") and tracker.get_slot("area_code") == area["code"]):
+        slots["hukou"] = await _hukou(area)  # the same street again (the form resuming) keeps a corrected 户口
+    return slots
+
+
+async def _hukou(area: dict) -> str | None:
+    """What the form records for 户口: "不用问" where it does not matter, what the street's name suggests
+    (read back, correctable), or None: then the form asks."""
+    try:
+        need = await get_client().hukou(area["standards_region"], area["name"])
+    except (BackendUnavailable, BackendError):
+        return None
+    if not need["matters"]:
+        return NO_QUESTION
+    return HUKOU_SAID.get(need.get("suggested") or "")
