@@ -1,47 +1,27 @@
 """The chat page and its relay to Rasa's REST channel, against a local fake Rasa over real HTTP."""
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
 
 from backend.core.settings import get_settings
+from tests.fakes import rasa_server
 
 
-class FakeRasa(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeRasa.received.append({"path": self.path, **body})
-        reply = [
-            {"recipient_id": body["sender"], "text": f"收到：{body['message']}"},
-            {"recipient_id": body["sender"], "text": "您在哪个地方？", "buttons": [{"title": "重庆", "payload": "/inform"}]},
-        ]
-        data = json.dumps(reply, ensure_ascii=False).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
+def _replies(body: dict) -> list[dict]:
+    return [
+        {"recipient_id": body["sender"], "text": f"收到：{body['message']}"},
+        {"recipient_id": body["sender"], "text": "您在哪个地方？", "buttons": [{"title": "重庆", "payload": "/inform"}]},
+    ]
 
 
 @pytest.fixture
-def fake_rasa(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setattr(get_settings(), "rasa_url", url)
-    FakeRasa.received = []
-    yield url
-    server.shutdown()
+def fake_rasa(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict]]:
+    """What the fake Rasa received (path + body)."""
+    with rasa_server.fake_rasa(_replies) as (url, received):
+        monkeypatch.setattr(get_settings(), "rasa_url", url)
+        yield received
 
 
 def test_page_is_served_with_large_touch_targets_and_a_way_to_a_person(client: TestClient) -> None:
@@ -50,10 +30,10 @@ def test_page_is_served_with_large_touch_targets_and_a_way_to_a_person(client: T
     assert "min-height: 48px" in html
 
 
-def test_message_is_relayed_to_rasa_rest_channel(client: TestClient, fake_rasa: str) -> None:
+def test_message_is_relayed_to_rasa_rest_channel(client: TestClient, fake_rasa: list[dict]) -> None:
     resp = client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "你好"})
     assert resp.status_code == 200
-    assert FakeRasa.received == [{"path": "/webhooks/rest/webhook", "sender": "web:abcdef123456", "message": "你好"}]
+    assert fake_rasa == [{"path": "/webhooks/rest/webhook", "sender": "web:abcdef123456", "message": "你好"}]
     messages = resp.json()["messages"]
     assert messages[0]["text"] == "收到：你好"
     assert messages[1]["buttons"] == [{"title": "重庆", "payload": "/inform"}]
@@ -74,14 +54,14 @@ def test_malformed_sender_ids_are_refused(client: TestClient, sender: str) -> No
 
 
 @pytest.mark.parametrize("sender", ["sms:+8613800001111", "sms:13800001111", "web:abcdef123456", "+8613800001111"])
-def test_a_browser_cannot_choose_another_channels_conversation(client: TestClient, fake_rasa: str, sender: str) -> None:
+def test_a_browser_cannot_choose_another_channels_conversation(client: TestClient, fake_rasa: list[dict], sender: str) -> None:
     resp = client.post("/api/v1/chat/messages", json={"sender": sender, "message": "我的申请到哪一步了"})
     assert resp.status_code == 422
-    assert FakeRasa.received == []
+    assert fake_rasa == []
 
 
-def test_a_web_id_that_looks_like_a_phone_stays_a_web_conversation(client: TestClient, fake_rasa: str) -> None:
+def test_a_web_id_that_looks_like_a_phone_stays_a_web_conversation(client: TestClient, fake_rasa: list[dict]) -> None:
     for sender in ("sms-8613800001111", "8613800001111"):
         assert client.post("/api/v1/chat/messages", json={"sender": sender, "message": "你好"}).status_code == 200
     # The prefix is the backend's: these can never be the SMS conversation "sms:+8613800001111".
-    assert [r["sender"] for r in FakeRasa.received] == ["web:sms-8613800001111", "web:8613800001111"]
+    assert [r["sender"] for r in fake_rasa] == ["web:sms-8613800001111", "web:8613800001111"]

@@ -2,42 +2,28 @@
 nothing else) to the page, and the page has the camera button behind the consent."""
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
 
 from backend.core.settings import get_settings
+from tests.fakes import rasa_server
 
 
-class UploadRasa(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers["Content-Length"]))
-        reply = [
-            {"text": "请拍一下身份证有头像的那一面。", "buttons": [{"title": "拍不了，请工作人员上门", "payload": "/request_human"}]},
-            {"custom": {"upload": "/api/v1/liveness/id-photo/abc", "then": "/certify_liveness"}},
-            {"custom": {"upload": "https://elsewhere.example/steal", "then": "/certify_liveness"}},
-        ]
-        data = json.dumps(reply, ensure_ascii=False).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
+def _replies(body: dict) -> list[dict]:
+    return [
+        {"text": "请拍一下身份证有头像的那一面。", "buttons": [{"title": "拍不了，请工作人员上门", "payload": "/request_human"}]},
+        {"custom": {"upload": "/api/v1/liveness/id-photo/abc", "then": "/certify_liveness"}},
+        {"custom": {"upload": "https://elsewhere.example/steal", "then": "/certify_liveness"}},
+    ]
 
 
 @pytest.fixture
 def upload_rasa(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), UploadRasa)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setattr(get_settings(), "rasa_url", f"http://127.0.0.1:{server.server_address[1]}")
-    yield "ok"
-    server.shutdown()
+    with rasa_server.fake_rasa(_replies) as (url, _received):
+        monkeypatch.setattr(get_settings(), "rasa_url", url)
+        yield "ok"
 
 
 def test_the_relay_passes_only_this_backends_upload_links(client: TestClient, upload_rasa: str) -> None:

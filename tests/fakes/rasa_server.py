@@ -1,0 +1,37 @@
+"""A local fake of Rasa's REST channel over real HTTP: it records what it receives and answers with
+the messages a test gives, so the backend's chat relay is tested without a model."""
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+Reply = Callable[[dict], list[dict]]
+
+
+@contextmanager
+def fake_rasa(reply: Reply) -> Iterator[tuple[str, list[dict]]]:
+    """Yields the server's URL and the list of (path + body) it received."""
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+            received.append({"path": self.path, **body})
+            data = json.dumps(reply(body), ensure_ascii=False).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
