@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from backend.core.money import to_cents
+from backend.regions import service as areas
 
 DATA_DIR = Path(__file__).with_name("data")
 REGIONS_DIR = DATA_DIR / "regions"
@@ -130,7 +131,12 @@ class StandardsCatalogue:
             return self._regions[self._names[name]]
         # "重庆渝中区", "我在武汉武昌" : the longest known name contained in the text wins.
         hits = sorted((n for n in self._names if n in name), key=len, reverse=True)
-        return self._regions[self._names[hits[0]]] if hits else None
+        if hits:
+            return self._regions[self._names[hits[0]]]
+        # A street or a 社区 ("两路口", "石马河街道"): the gazetteer knows where it is, when every exact
+        # match lies in the same region.
+        served = {f.standards_region for f in areas.search(name) if f.match == "exact" and f.standards_region}
+        return self._regions.get(served.pop()) if len(served) == 1 else None
 
     def in_force(self, region: Region, on: date) -> StandardVersion | None:
         for version in region.versions:

@@ -72,3 +72,14 @@ def test_an_offline_type_names_the_street_office_when_the_street_is_known(client
     assert "023-" in with_street and "转人工" in with_street
     without = _ask(client, "医疗救助", "流程")["answer"]
     assert "户籍所在地或居住地的街道（乡镇）社会救助窗口" in without
+
+
+@pytest.mark.parametrize("said", ["两路口", "渝中区两路口街道", "石马河街道"])
+def test_a_street_named_as_the_place_finds_its_regions_standard(client: TestClient, said: str) -> None:
+    """People name their street, not the city: the gazetteer says which standards apply."""
+    answer = _ask(client, "低保", "标准", said)
+    assert answer["region"] == "重庆" and "770元" in answer["answer"], answer
+
+
+def test_a_street_in_a_place_without_standards_is_still_unknown(client: TestClient) -> None:
+    assert _ask(client, "低保", "标准", "长安街道")["region"] is None
