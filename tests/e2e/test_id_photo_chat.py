@@ -14,8 +14,7 @@ import pytest
 from backend.demo import demo_id
 from tests.backend.test_facecheck_id_photo import id_card
 from tests.e2e.test_face_page import _call, _demo_password, _multipart
-from tests.e2e.test_proxy_filing import _code_sent_to
-from tests.e2e.test_proxy_filing import _say as _chat
+from scripts.turns import chat, code_sent_to
 
 pytestmark = pytest.mark.e2e
 PHONE = "13811113690"
@@ -25,7 +24,7 @@ GRANNY_PHONE, GRID_WORKER_PHONE = "13811113701", "13987653702"
 def _citizen(stack, phone: str = PHONE) -> dict[str, str]:  # noqa: ANN001
     mark = len(stack.lines)
     _call(stack, "POST", "/api/v1/auth/otp/request", {"phone": phone})
-    token = _call(stack, "POST", "/api/v1/auth/otp/verify", {"phone": phone, "code": _code_sent_to(stack, phone, mark)})
+    token = _call(stack, "POST", "/api/v1/auth/otp/verify", {"phone": phone, "code": code_sent_to(lambda: stack.lines, phone, mark)})
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
@@ -55,7 +54,7 @@ def test_no_reference_asks_for_the_id_card_photo_then_the_face_link(stack, page)
     _say(page, "我要做生存认证")
     mark = len(stack.lines)
     _say(page, PHONE)
-    _say(page, _code_sent_to(stack, PHONE, mark))
+    _say(page, code_sent_to(lambda: stack.lines, PHONE, mark))
     page.wait_for_selector(".idphoto .agree", state="visible", timeout=30000)
     assert page.locator("#log a[href*='/face/']").count() == 0  # no camera steps before a reference
     page.wait_for_function("document.querySelector('.idphoto .consent').textContent.includes('单独同意书')")
@@ -87,22 +86,23 @@ def test_a_grid_worker_gets_certify_added_by_the_grannys_code_then_the_guardian_
     mark = len(stack.lines)
     _call(stack, "POST", "/api/v1/delegations/consent-code", {"principal": principal, "helper": helper}, grid)
     _call(stack, "POST", "/api/v1/delegations", {"principal": principal, "helper": helper, "scope": ["apply", "query", "notices"],
-                                                 "consent": {"method": "otp", "code": _code_sent_to(stack, GRANNY_PHONE, mark)}}, grid)
+                                                 "consent": {"method": "otp", "code": code_sent_to(lambda: stack.lines, GRANNY_PHONE, mark)}}, grid)
 
     sender, t = "e2e-id-photo-scope-01", []
 
     def step(message: str, expect: str) -> str:
-        reply = _chat(stack, sender, message, t)
+        reply = chat(stack.base_url, sender, message)
+        t.extend([f"用户：{message}", f"助手：{reply}"])
         assert expect in reply, "\n".join(t)
         return reply
 
     step("我帮李婆婆做生存认证", "手机号")
     mark = len(stack.lines)
     step(GRID_WORKER_PHONE, "验证码")
-    step(_code_sent_to(stack, GRID_WORKER_PHONE, mark), "给本人的手机发一个验证码")
+    step(code_sent_to(lambda: stack.lines, GRID_WORKER_PHONE, mark), "给本人的手机发一个验证码")
     mark = len(stack.lines)
     step("/certify_liveness", "138****3701")  # the button "好，给本人发验证码"
-    code = _code_sent_to(stack, GRANNY_PHONE, mark)
+    code = code_sent_to(lambda: stack.lines, GRANNY_PHONE, mark)
     assert "6位验证码" in "\n".join(t[-3:])
     done = step(code, "眨眨眼")
     assert "/face/" in done and "代为刷脸做待遇资格认证" in done
