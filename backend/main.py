@@ -11,6 +11,7 @@ from backend.applications.router import supervision_router
 from backend.auth.router import router as auth_router
 from backend.authorizations.router import router as authorizations_router
 from backend.certification.router import router as certification_router
+from backend.chat import relay as chat_relay
 from backend.chat.router import page_router as chat_page_router
 from backend.chat.router import router as chat_router
 from backend.core.body_limit import BodySizeLimit
@@ -46,6 +47,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="救助 Jiuzhu API", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
     install_error_handlers(app)
     install_openapi(app)
+    app.router.add_event_handler("shutdown", chat_relay.close)
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(system_router)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, field_validator
 
+from backend.chat.relay import relay_turn
 from backend.core.errors import ErrorResponse, Unavailable
 from backend.core.fields import Text
 from backend.core.settings import Settings, get_settings
@@ -75,19 +76,14 @@ def chat_page() -> HTMLResponse:
 async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_settings)]) -> ChatOut:
     started = time.perf_counter()
     try:
-        async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as client:
-            resp = await client.post(
-                f"{settings.rasa_url}/webhooks/rest/webhook",
-                json={"sender": f"{WEB_PREFIX}{body.sender}", "message": body.message},
-            )
-            resp.raise_for_status()
-    except httpx.HTTPError as exc:
+        replies = await relay_turn(settings, f"{WEB_PREFIX}{body.sender}", body.message)
+    except (httpx.HTTPError, ValueError) as exc:
         log.warning("rasa relay failed: %s", type(exc).__name__)
         raise Unavailable(
             "助手暂时没有回应，请稍后再试。着急的话请直接拨打街道（乡镇）社会救助窗口电话。", code="assistant_unavailable"
         ) from exc
     messages = []
-    for item in resp.json():
+    for item in replies:
         buttons = [Button(title=b.get("title", ""), payload=b.get("payload", "")) for b in item.get("buttons") or []]
         custom = item.get("custom") or {}
         upload = custom.get("upload")

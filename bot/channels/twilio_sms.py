@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot import speedups
 from bot.channels.sms_menus import MenuMemory
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ class TwilioSmsOutput(OutputChannel):
             log.warning("refused to text a conversation that is not an SMS one")
             return
         for part in [p for p in text.split("\n\n") if p.strip()] or [text]:
-            await asyncio.to_thread(self.client.messages.create, to=to, from_=self.from_number, body=part)
+            async with speedups.step_aside():  # other conversations go on while Twilio answers
+                await asyncio.to_thread(self.client.messages.create, to=to, from_=self.from_number, body=part)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         choices = "\n".join(f"{i}. {b['title']}" for i, b in enumerate(buttons, start=1))

@@ -11,11 +11,17 @@ Registered in bot/credentials.yml as `bot.channels.web_relay.WebRelayInput`; it 
 """
 
 import re
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+import rasa
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
 from sanic.exceptions import Forbidden
 from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import speedups
 
 WEB_PREFIX = "web:"
 # The backend validates the browser's part ([A-Za-z0-9_-]{8,64}) and adds the prefix itself.
@@ -26,6 +32,21 @@ class WebRelayInput(RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        """Rasa's REST routes, plus `GET /webhooks/rest/speedups` (which start-up patches this process
+        runs with, bot/speedups.py) and closing their shared HTTP sessions when the server stops."""
+        bp = super().blueprint(on_new_message)
+
+        @bp.route("/speedups", methods=["GET"])
+        async def speedups_active(request: Request) -> HTTPResponse:
+            return response.json({"rasa": rasa.__version__, "pinned": speedups.PINNED, "active": list(speedups.active())})
+
+        @bp.listener("after_server_stop")
+        async def close_sessions(app: Any, loop: Any) -> None:
+            await speedups.close_sessions()
+
+        return bp
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = (req.json or {}).get("sender")

@@ -5,7 +5,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from backend.chat import relay
 from backend.core.settings import get_settings
+from backend.main import create_app
 from tests.fakes import rasa_server
 
 
@@ -65,3 +67,19 @@ def test_a_web_id_that_looks_like_a_phone_stays_a_web_conversation(client: TestC
         assert client.post("/api/v1/chat/messages", json={"sender": sender, "message": "你好"}).status_code == 200
     # The prefix is the backend's: these can never be the SMS conversation "sms:+8613800001111".
     assert [r["sender"] for r in fake_rasa] == ["web:sms-8613800001111", "web:8613800001111"]
+
+
+def test_turns_share_one_keep_alive_connection_to_rasa(client: TestClient, fake_rasa: list[dict]) -> None:
+    """A chat turn does not open a new client (and TCP connection) to Rasa: the process keeps one."""
+    for text in ("你好", "重庆低保标准是多少", "谢谢"):
+        assert client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": text}).status_code == 200
+    assert len(fake_rasa) == 3
+    assert len(fake_rasa.connections) == 1
+
+
+def test_the_shared_client_is_closed_when_the_application_stops(fake_rasa: list[dict]) -> None:
+    app = create_app()
+    with TestClient(app) as c:
+        assert c.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "你好"}).status_code == 200
+        assert relay.open_clients() >= 1
+    assert relay.open_clients() == 0

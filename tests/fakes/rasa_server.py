@@ -10,13 +10,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 Reply = Callable[[dict], list[dict]]
 
 
+class Received(list):
+    """The (path + body) of every request, in order; `.connections` the client ports they came from
+    (HTTP/1.1 keep-alive: a client that reuses its connection shows one port)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections: set[int] = set()
+
+
 @contextmanager
-def fake_rasa(reply: Reply) -> Iterator[tuple[str, list[dict]]]:
+def fake_rasa(reply: Reply) -> Iterator[tuple[str, Received]]:
     """Yields the server's URL and the list of (path + body) it received."""
-    received: list[dict] = []
+    received = Received()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:  # noqa: N802
+            received.connections.add(self.client_address[1])
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
             received.append({"path": self.path, **body})
             data = json.dumps(reply(body), ensure_ascii=False).encode()
