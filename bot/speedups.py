@@ -286,12 +286,16 @@ async def _request_aside(self: EndpointConfig, *args: Any, **kwargs: Any) -> Any
         return await _original_request(self, *args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+def _sqlite_wal(dbapi_connection: Any, connection_record: Any) -> None:
+    """Once per engine: WAL is a property of the file, kept by every later connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        dbapi_connection.execute("PRAGMA journal_mode=WAL").close()
+
+
+def _sqlite_sync(dbapi_connection: Any, connection_record: Any) -> None:
+    """Every connection (Rasa's SQLite engine opens one per session): no fsync per commit in WAL."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL").close()
 
 
 def apply() -> tuple[str, ...]:
@@ -305,7 +309,8 @@ def apply() -> tuple[str, ...]:
     if not _active:
         RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
         EndpointConfig.session = _shared_session  # type: ignore[method-assign,assignment]
-        event.listen(Engine, "connect", _sqlite_pragmas)
+        event.listen(Engine, "first_connect", _sqlite_wal)
+        event.listen(Engine, "connect", _sqlite_sync)
         MessageProcessor.handle_message = _gated_handle_message  # type: ignore[method-assign]
         EndpointConfig.request = _request_aside  # type: ignore[method-assign]
         _active.extend(["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate"])

@@ -181,7 +181,12 @@ def stack_env() -> dict[str, str]:
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTIONS_PORT']}/webhook",
         "TRACKER_STORE_URL": f"sqlite:///{var / 'rasa_tracker.db'}",
         "TRACKER_STORE_DB": "rasa",
-        "LOCK_STORE_TYPE": "in_memory",
+        # Two Rasa workers use both cores; their conversation locks and SMS menus live in one SQLite
+        # file (bot/local_state.py), so no Redis is needed. SANIC_WORKERS=1 on a machine short of memory
+        # (each worker holds the model, about 1.5 GB).
+        "SANIC_WORKERS": "2",
+        "LOCK_STORE_TYPE": "bot.local_state.SQLiteLockStore",
+        "SMS_MENU_DB": str(var / "rasa_state.db"),
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_LOCK_DB": "1",
@@ -201,6 +206,7 @@ def stack_env() -> dict[str, str]:
     }
     for k, v in defaults.items():
         env.setdefault(k, v)
+    env.setdefault("LOCK_STORE_URL", env["REDIS_HOST"] if env["LOCK_STORE_TYPE"] == "redis" else str(var / "rasa_state.db"))
     return env
 
 
@@ -334,7 +340,8 @@ def main() -> None:
     ensure_dotenv()
     env = stack_env()
     if args.command == "env":
-        for k in sorted(("DATABASE_URL", "TRACKER_STORE_URL", "LOCK_STORE_TYPE", "BACKEND_URL", "RASA_URL")):
+        for k in sorted(("DATABASE_URL", "TRACKER_STORE_URL", "LOCK_STORE_TYPE", "LOCK_STORE_URL", "SANIC_WORKERS",
+                         "BACKEND_URL", "RASA_URL")):
             print(f"{k}={env[k]}")
         return
     if args.command in ("setup", "run"):

@@ -25,7 +25,7 @@ def test_compose_wires_postgres_tracker_and_redis_lock_store() -> None:
     services = _compose()["services"]
     rasa_env = services["rasa"]["environment"]
     assert rasa_env["TRACKER_STORE_URL"].startswith("postgresql://")
-    assert rasa_env["LOCK_STORE_TYPE"] == "redis" and rasa_env["REDIS_HOST"] == "redis"
+    assert rasa_env["LOCK_STORE_TYPE"] == "redis" and rasa_env["LOCK_STORE_URL"] == "redis"
     assert services["backend"]["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
     assert services["backend"]["environment"]["ENVIRONMENT"] == "production"
     assert "--auth-token" in " ".join(services["rasa"]["command"])

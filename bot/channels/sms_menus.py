@@ -1,17 +1,22 @@
 """Numbered menus over SMS: a basic phone cannot tap a button, so the buttons go out as "1. 低保 2. 特困"
 and the reply "1" (also "1号", "１", "第一个", "选1") comes back as that button's payload.
 
-The last menu sent to each conversation is remembered here, in the channel's process, for a while
-(`MENU_TTL_SECONDS`); a bare digit with no menu, or out of range, goes to the bot as typed. With
-several Rasa replicas behind one Twilio number, route a number's messages to one replica (Twilio
-sends each conversation from one phone) or the digit falls back to plain text — never a wrong choice.
+The last menu sent to each conversation is remembered for a while (`MENU_TTL_SECONDS`); a bare digit
+with no menu, or out of range, goes to the bot as typed. Where: in the channel's process, or — when
+SMS_MENU_DB names a file, as `make run` does for its two Rasa workers — in that SQLite file, shared by
+every worker of the machine (bot/local_state.py). With Rasa replicas on several machines behind one
+Twilio number, route a number's messages to one replica (Twilio sends each conversation from one phone)
+or the digit falls back to plain text — never a wrong choice.
 """
 
+import os
 import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Protocol, Tuple
+
+from bot.local_state import SQLiteMenus
 
 MENU_TTL_SECONDS = 30 * 60
 MAX_CONVERSATIONS = 10_000
@@ -36,36 +41,64 @@ def choice_number(text: str) -> Optional[int]:
     return int(token) if token.isdigit() else CN_DIGITS[token]
 
 
-class MenuMemory:
-    """The last numbered menu per conversation. Thread-safe; oldest conversations are forgotten first."""
+class MenuStore(Protocol):
+    def get(self, conversation: str) -> Optional[Tuple[List[str], float]]: ...
+    def put(self, conversation: str, payloads: List[str], sent_at: float) -> None: ...
+    def delete(self, conversation: str) -> None: ...
 
-    def __init__(self, ttl: float = MENU_TTL_SECONDS, clock=time.monotonic):  # noqa: ANN001
-        self.ttl = ttl
-        self.clock = clock
+
+class InProcessMenus:
+    """Menus in this process only. Thread-safe; oldest conversations are forgotten first."""
+
+    def __init__(self) -> None:
         self._menus: Dict[str, Menu] = {}
         self._lock = threading.Lock()
 
-    def remember(self, conversation: str, buttons: List[Dict[str, Any]]) -> None:
-        payloads = [str(b.get("payload") or b.get("title") or "") for b in buttons]
+    def get(self, conversation: str) -> Optional[Tuple[List[str], float]]:
+        with self._lock:
+            menu = self._menus.get(conversation)
+        return (menu.payloads, menu.sent_at) if menu else None
+
+    def put(self, conversation: str, payloads: List[str], sent_at: float) -> None:
         with self._lock:
             self._menus.pop(conversation, None)
-            self._menus[conversation] = Menu(payloads, self.clock())
+            self._menus[conversation] = Menu(payloads, sent_at)
             while len(self._menus) > MAX_CONVERSATIONS:
                 self._menus.pop(next(iter(self._menus)))
 
-    def forget(self, conversation: str) -> None:
+    def delete(self, conversation: str) -> None:
         with self._lock:
             self._menus.pop(conversation, None)
+
+
+class MenuMemory:
+    """The last numbered menu per conversation."""
+
+    def __init__(self, ttl: float = MENU_TTL_SECONDS, clock=time.time, store: Optional[MenuStore] = None):  # noqa: ANN001
+        self.ttl = ttl
+        self.clock = clock
+        self.store: MenuStore = store or InProcessMenus()
+
+    @classmethod
+    def from_env(cls) -> "MenuMemory":
+        path = os.environ.get("SMS_MENU_DB")
+        return cls(store=SQLiteMenus(path, MENU_TTL_SECONDS) if path else None)
+
+    def remember(self, conversation: str, buttons: List[Dict[str, Any]]) -> None:
+        payloads = [str(b.get("payload") or b.get("title") or "") for b in buttons]
+        self.store.put(conversation, payloads, self.clock())
+
+    def forget(self, conversation: str) -> None:
+        self.store.delete(conversation)
 
     def resolve(self, conversation: str, text: str) -> str:
         """The payload a digit reply picks from this conversation's last menu; otherwise the text itself."""
         number = choice_number(text)
         if number is None:
             return text
-        with self._lock:
-            menu = self._menus.get(conversation)
-            if menu is None or self.clock() - menu.sent_at > self.ttl or not 1 <= number <= len(menu.payloads):
-                return text
-            # A menu answers once: "1" later in the conversation is not this menu's first choice again.
-            del self._menus[conversation]
-        return menu.payloads[number - 1] or text
+        menu = self.store.get(conversation)
+        if menu is None or self.clock() - menu[1] > self.ttl or not 1 <= number <= len(menu[0]):
+            return text
+        # A menu answers once: "1" later in the conversation is not this menu's first choice again.
+        self.store.delete(conversation)
+        return menu[0][number - 1] or text

@@ -105,7 +105,7 @@ class TwilioSmsInput(InputChannel):
         self.service_token = service_token
         self.api_base = api_base
         self._client: Optional[Client] = None
-        self.menus = MenuMemory()
+        self.menus = MenuMemory.from_env()
 
     def client(self) -> Client:
         if self._client is None:

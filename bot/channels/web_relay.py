@@ -10,6 +10,7 @@ Registered in bot/credentials.yml as `bot.channels.web_relay.WebRelayInput`; it 
 `rest`, so it serves `/webhooks/rest/webhook` as before.
 """
 
+import os
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -40,7 +41,8 @@ class WebRelayInput(RestInput):
 
         @bp.route("/speedups", methods=["GET"])
         async def speedups_active(request: Request) -> HTTPResponse:
-            return response.json({"rasa": rasa.__version__, "pinned": speedups.PINNED, "active": list(speedups.active())})
+            return response.json({"rasa": rasa.__version__, "pinned": speedups.PINNED, "active": list(speedups.active()),
+                                  "worker": os.getpid()})
 
         @bp.listener("after_server_stop")
         async def close_sessions(app: Any, loop: Any) -> None:

@@ -29,7 +29,7 @@ def _env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
     base = {
         "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
         "TRACKER_STORE_DB": "rasa",
-        "REDIS_HOST": "127.0.0.1",
+        "LOCK_STORE_URL": "127.0.0.1",
         "REDIS_PORT": "6379",
         "REDIS_LOCK_DB": "1",
         "LOCK_STORE_TYPE": "in_memory",
@@ -90,7 +90,7 @@ def test_postgresql_tracker_store(monkeypatch) -> None:
 
 def test_redis_lock_store_serialises_one_conversation(monkeypatch) -> None:
     url = sa.engine.make_url(_need(REDIS_URL, "TEST_REDIS_URL").replace("redis://", "redis+x://"))
-    _env(monkeypatch, LOCK_STORE_TYPE="redis", REDIS_HOST=url.host, REDIS_PORT=str(url.port or 6379))
+    _env(monkeypatch, LOCK_STORE_TYPE="redis", LOCK_STORE_URL=url.host, REDIS_PORT=str(url.port or 6379))
     lock_store = LockStore.create(read_endpoint_config(ENDPOINTS, "lock_store"))
     assert isinstance(lock_store, RedisLockStore)
     sender = f"web-{uuid.uuid4().hex}"

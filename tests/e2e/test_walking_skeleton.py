@@ -65,6 +65,23 @@ def test_rasa_http_api_refuses_requests_without_the_token(stack) -> None:
         assert json.load(ok)["model_file"].startswith("jiuzhu-")
 
 
+def test_every_rasa_worker_runs_the_speed_patches(stack) -> None:
+    """`make run` starts two Rasa workers (SANIC_WORKERS=2, bot/local_state.py's lock store), and each
+    has bot/speedups.py installed: the patches load with our channels, not by luck of the command line."""
+    rasa = f"http://127.0.0.1:{stack.env['RASA_PORT']}"
+    workers: dict[int, list[str]] = {}
+    for _ in range(60):  # a new connection each time; the kernel spreads them over the workers
+        with urllib.request.urlopen(f"{rasa}/webhooks/rest/speedups", timeout=10) as resp:
+            body = json.load(resp)
+        assert body["rasa"] == body["pinned"] == "3.6.21"
+        workers[body["worker"]] = body["active"]
+        if len(workers) == 2:
+            break
+    assert len(workers) == 2
+    for active in workers.values():
+        assert active == ["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate"]
+
+
 def test_ctrl_c_stops_every_service(stack) -> None:
     # Last in this module: it ends the session's stack and checks nothing is left listening.
     os.killpg(stack.proc.pid, signal.SIGINT)
