@@ -108,9 +108,10 @@ def _select(q: CaseQuery, today: date) -> Select:
 
 def find(session: Session, q: CaseQuery, *, today: date, limit: int, offset: int,
          oldest_due_first: bool = False) -> list[Application]:
-    """One page of cases: newest first (the API's order), or the most urgent first (the queue's)."""
-    order = ((Application.step_due_date.is_(None), Application.step_due_date, Application.id) if oldest_due_first
-             else (Application.id.desc(),))
+    """One page of cases: newest first (the API's order), or the most urgent first (the queue's: the step's
+    due date, else the whole procedure's; cases without either last)."""
+    due = func.coalesce(Application.step_due_date, Application.case_due_date)
+    order = (due.is_(None), due, Application.id) if oldest_due_first else (Application.id.desc(),)
     return list(session.scalars(_select(q, today).order_by(*order).limit(limit).offset(offset)))
 
 

@@ -57,6 +57,7 @@ def login(
     except (BadCredentials, AccountLocked, TooManyRequests) as exc:
         # Answered as a page, so the handler returns and the counted attempt is committed as on the API.
         return _login_page(request, next_path=next, status_code=exc.status_code, error=exc.message, username=username)
+    web_sessions.revoke(session, request.cookies.get(web_sessions.COOKIE_NAME))  # one browser, one session
     token = web_sessions.open_session(session, staff)
     audit(session, actor=f"staff:{staff.id}", channel=CHANNEL, action="staff.login", entity_type="staff",
           entity_id=staff.id, detail={"via": "workbench"})

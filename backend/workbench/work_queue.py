@@ -56,10 +56,12 @@ def _due(app: Application, today: date) -> dict[str, Any]:
         due = app.step_due_date if app.step_due_date and app.step_due_date < today else app.case_due_date
         return {"late": True, "text": f"已超时{late_by}个工作日" if late_by else "已过期限",
                 "day": say.by_day(due) if due else ""}
-    if app.step_due_date is None:
+    due = app.step_due_date or app.case_due_date  # a step without its own limit: the whole procedure's
+    if due is None or not app.is_open:
         return {"late": False, "text": "", "day": ""}
-    left = get_calendar().workdays_between(today, app.step_due_date)
-    return {"late": False, "text": "今天到期" if left == 0 else f"还有{left}个工作日", "day": say.by_day(app.step_due_date)}
+    left = get_calendar().workdays_between(today, due)
+    text = "今天到期" if left == 0 else f"还有{left}个工作日"
+    return {"late": False, "text": text if app.step_due_date else f"全程{text}", "day": say.by_day(due)}
 
 
 def _row(app: Application, streets: dict[str, str], catalog: WorkflowCatalog, today: date) -> dict[str, Any]:

@@ -3,6 +3,7 @@ session in an HttpOnly, SameSite=Strict, Secure cookie; idle timeout; sign-out; 
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.audit.models import AuditEntry
@@ -10,7 +11,7 @@ from backend.auth import web_sessions
 from backend.auth.models import StaffWebSession
 from backend.auth.staff_login import MAX_FAILED_LOGINS
 from backend.core import clock
-from tests.backend.staff_pages import csrf_of, https, sign_in
+from tests.backend.staff_pages import csrf_of, https, replay, sign_in
 
 
 def test_sign_in_opens_a_session_with_safe_cookie_flags(world) -> None:
@@ -29,6 +30,7 @@ def test_sign_in_opens_a_session_with_safe_cookie_flags(world) -> None:
     assert len(rows) == 1 and rows[0].token_hash != raw and raw not in rows[0].token_hash  # hashed at rest
     page = client.get("/staff/")
     assert page.status_code == 200 and "cw_yuzhong" in page.text and "街道（乡镇）经办人" in page.text
+    assert page.headers["cache-control"] == "no-store" and page.headers["x-frame-options"] == "DENY"
     assert "渝中区" in page.text and "退出" in page.text
     assert world.session.scalars(select(AuditEntry).where(AuditEntry.action == "staff.login")).first() is not None
 
@@ -96,16 +98,26 @@ def test_a_session_ends_at_its_lifetime_even_in_use(world, monkeypatch) -> None:
     assert world.client.get("/staff/", follow_redirects=False).status_code == 303
 
 
+def test_signing_in_again_ends_the_browsers_previous_session(world) -> None:
+    client = world.client
+    sign_in(client, "cw_yuzhong")
+    first = client.cookies.get(web_sessions.COOKIE_NAME)
+    assert replay(client, first).get("/staff/", follow_redirects=False).status_code == 200  # the copy works
+    sign_in(client, "rv_yuzhong")
+    assert "区县审核人" in client.get("/staff/").text
+    assert replay(client, first).get("/staff/", follow_redirects=False).status_code == 303
+
+
 def test_sign_out_revokes_the_session_on_the_server(world) -> None:
     client = world.client
     csrf = sign_in(client, "cw_yuzhong")
     cookie = client.cookies.get(web_sessions.COOKIE_NAME)
+    assert replay(client, cookie).get("/staff/", follow_redirects=False).status_code == 200  # the copy works
     resp = client.post("/staff/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert resp.status_code == 303 and resp.headers["location"] == "/staff/login?bye=1"
     assert "您已安全退出" in client.get("/staff/login?bye=1").text
     # The old cookie, replayed, signs nobody in: the session is revoked, not just forgotten by the browser.
-    client.cookies.set(web_sessions.COOKIE_NAME, cookie, domain="testserver", path="/staff")
-    assert client.get("/staff/", follow_redirects=False).status_code == 303
+    assert replay(client, cookie).get("/staff/", follow_redirects=False).status_code == 303
 
 
 def test_posts_without_the_session_token_are_refused(world) -> None:
@@ -116,7 +128,7 @@ def test_posts_without_the_session_token_are_refused(world) -> None:
         assert resp.status_code == 403 and "页面已过期" in resp.text and "<html" in resp.text
     assert client.get("/staff/", follow_redirects=False).status_code == 200  # still signed in
     # Another session's token is no good either: the token is bound to its session.
-    other = sign_in(world.client.__class__(world.client.app), "rv_yuzhong")
+    other = sign_in(TestClient(world.client.app), "rv_yuzhong")
     assert client.post("/staff/logout", data={"csrf_token": other}, follow_redirects=False).status_code == 403
     assert client.post("/staff/logout", headers={"X-CSRF-Token": csrf}, follow_redirects=False).status_code == 303
 
