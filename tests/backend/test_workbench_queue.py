@@ -124,12 +124,3 @@ def test_every_page_of_the_queue_and_the_read_is_audited(world) -> None:
                                                           AuditEntry.channel == "web")).all()
     assert [len(r.detail["numbers"]) for r in rows] == [PAGE_SIZE, PAGE_SIZE, 3, 3]
 
-
-def test_the_api_list_and_the_queue_share_one_scope(world) -> None:
-    mine = _file(world, "黄明", 60)
-    theirs = _file(world, "何琴", 61, area="500110003")
-    api = world.client.get("/api/v1/applications", headers=world.other_caseworker).json()
-    assert [a["number"] for a in api] == [theirs]
-    assert {a["number"] for a in world.client.get("/api/v1/applications", headers=world.admin).json()} == {mine, theirs}
-    assert [a["number"] for a in world.client.get("/api/v1/applications", params={"status": "accepted"},
-                                                  headers=world.caseworker).json()] == []
