@@ -17,6 +17,12 @@ What the pages of this package (and the next ones) use — one of each, reuse th
   backend/workbench/templates/staff/ extend "staff/base.html" and fill `{% block content %}` (also
   `title`, `head`, `scripts`). The say.py filters (`day`, `by_day`, `yuan`, `month`, `grant` …) are there.
   Errors raised on /staff paths (NotFound, Forbidden, …) become Chinese pages (`page_errors`, staff/error.html).
+- Lists: every list is paginated — `pages.paginate(total, page)` gives `.offset`/`.size` for the query, and
+  `{% from "staff/macros.html" import pager %}{{ pager(pagination, page_qs) }}` the links (PAGE_SIZE 20).
+- Case lists: `backend.applications.queue` (CaseQuery, find, count, count_by_status, waiting_for) is the one
+  staff list query, shared with GET /api/v1/applications; audit a list read with access.audit_list.
+- Tests: tests/backend/staff_pages.py (`sign_in(client, username)` → the session's CSRF token, `csrf_of`,
+  `numbers_on`, `replay`); browser tests take screenshots into the `output_dir` fixture (tests/e2e/output/<test>/).
 - CSS: backend/static/staff/staff.css, served at /static/staff/staff.css (classes: card, stack, primary,
   button, notice, error, cases, late, due-late, tag-late, pager, counts, filters, empty).
 - Sessions: backend/auth/web_sessions.py (table staff_web_sessions; token hashed at rest; idle 30 min,

@@ -5,6 +5,8 @@ with what the layout needs: `me` (name, role and district said in Chinese), `nav
 role has), `csrf_field()` (the hidden form field for this session) and `csrf_token`.
 """
 
+from dataclasses import dataclass
+from math import ceil
 from typing import Any
 
 from fastapi import Request
@@ -27,6 +29,28 @@ NAV = [
 def _place_name(code: str | None) -> str:
     place = known(code)
     return place.name if place else "全部辖区"
+
+
+PAGE_SIZE = 20  # rows per page of every workbench list
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where a list is: `paginate(total, asked)`; `offset`/`size` for the query, `pager` macro for the links."""
+    page: int
+    pages: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+def paginate(total: int, page: int, size: int = PAGE_SIZE) -> Pagination:
+    """A page past the end shows the last one; page 1 of an empty list is page 1 of 1."""
+    pages = max(1, ceil(total / size))
+    return Pagination(page=min(max(1, page), pages), pages=pages, total=total, size=size)
 
 
 # Pages of personal data: never cached, never framed by another site (clickjacking), no address sent on.

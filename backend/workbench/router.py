@@ -37,7 +37,8 @@ def _login_page(request: Request, *, next_path: str, status_code: int = 200, err
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None, bye: int = 0) -> HTMLResponse:  # noqa: A002
+def login_form(request: Request, next: Annotated[ShortText(500) | None, Query()] = None,  # noqa: A002
+               bye: Annotated[int, Query(ge=0, le=1)] = 0) -> HTMLResponse:
     return _login_page(request, next_path=next or f"{PREFIX}/", notice="您已安全退出。" if bye else None)
 
 

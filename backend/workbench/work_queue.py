@@ -7,7 +7,6 @@ audited as the API audits it. Nothing here decides who may see what.
 
 from dataclasses import dataclass, replace
 from datetime import date
-from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,8 +21,7 @@ from backend.applications.workflow import get_catalog
 from backend.auth.actor import Actor
 from backend.core import say
 from backend.core.workdays import get_calendar
-
-PAGE_SIZE = 20
+from backend.workbench.pages import paginate
 
 
 @dataclass(frozen=True)
@@ -80,24 +78,21 @@ def build(session: Session, actor: Actor, filters: QueueFilters, *, today: date)
                            type_key=filters.type_key if filters.type_key in catalog.workflows else None,
                            area_code=filters.street or None, overdue=filters.overdue, search=filters.q or None)
     q = replace(base, status=filters.step if filters.step in steps else None)
-    total = queue.count(session, q, today=today)
-    pages = max(1, ceil(total / PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    apps = queue.find(session, q, today=today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, oldest_due_first=True)
+    pagination = paginate(queue.count(session, q, today=today), filters.page)
+    apps = queue.find(session, q, today=today, limit=pagination.size, offset=pagination.offset, oldest_due_first=True)
     street_options = queue.streets(session, base, today=today)
     rows = [_row(a, dict(street_options), catalog, today) for a in apps]
     audit_list(session, actor, "application.list", [r["number"] for r in rows])
     by_status = queue.count_by_status(session, base, today=today)
     labels = queue.step_labels(catalog)
     return {
-        "rows": rows, "total": total, "page": page, "pages": pages, "filters": filters,
+        "rows": rows, "pagination": pagination, "filters": filters,
         "counts": [{"key": k, "label": labels[k], "n": by_status.get(k, 0), "current": k == q.status} for k in steps],
         "all_count": sum(by_status.get(k, 0) for k in steps),
         "step_options": [(k, labels[k]) for k in steps],
         "type_options": [(k, type_label(k)) for k in catalog.workflows],
         "street_options": street_options,
-        "prev_qs": filters.query_string(page=page - 1) if page > 1 else None,
-        "next_qs": filters.query_string(page=page + 1) if page < pages else None,
+        "page_qs": lambda n: filters.query_string(page=n),
         "step_qs": lambda key: filters.query_string(step=key, page=1),
         "today": today,
     }

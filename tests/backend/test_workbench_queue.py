@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from backend.applications.models import Application
 from backend.audit.models import AuditEntry
-from backend.workbench.work_queue import PAGE_SIZE
+from backend.workbench.pages import PAGE_SIZE
 from tests.backend.staff_pages import numbers_on, sign_in, step_count
 from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, advance, application_body, member
 
