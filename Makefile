@@ -16,12 +16,13 @@ setup:
 train:
 	$(PY) scripts/stack.py train
 
-# Debian's Chromium for the end-to-end tests; never a browser downloaded by a test tool.
+# Debian's Chromium for the end-to-end tests; never a browser downloaded by a test tool. The CJK font
+# makes the screenshots of Chinese pages readable.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-	  echo "==> Installing Debian's chromium and chromium-driver"; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  echo "==> Installing Debian's chromium, chromium-driver and fonts-noto-cjk"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; \
 	fi
 
 validate:

@@ -145,6 +145,11 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
         (18, "yuzhong_reviewer", "reject", "家庭月人均收入2600元，高于重庆市城市低保标准770元。", {}),
     ):
         step(app, who, action, note, on=start + timedelta(days=days), **kw)
+    # 7. Filed two weeks ago and still not accepted: past its 3-working-day limit (超时督办, red in the queue).
+    file("13800000007", "demo-7", {
+        "assistance_type": "特困", "area_code": "500103004", "channel": "chat", "reason": "独居老人，腿脚不便",
+        "members": [_member("钱玉珍", "本人", "500103", date(1946, 10, 9), 82, "13800000007", labour_ability="none")],
+    }, on=clock.today() - timedelta(days=14))
     return [(u, n, r) for u, n, r, _ in STAFF]
 
 

@@ -3,8 +3,10 @@
 import logging
 import time
 import uuid
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
 
 from backend.applications.router import router as applications_router
 from backend.applications.router import supervision_router
@@ -30,8 +32,11 @@ from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 from backend.wiring import register_all
+from backend.workbench.pages import page_errors
+from backend.workbench.router import router as workbench_router
 
 log = logging.getLogger("backend.access")
+STATIC_DIR = Path(__file__).with_name("static")  # CSS and vendored front-end libraries (with their licences)
 
 DESCRIPTION = """
 救助（Jiuzhu）后端：政策问答、救助申请、电子授权、生存认证、进度查询与到账通知。
@@ -45,7 +50,7 @@ def create_app() -> FastAPI:
     register_all()
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="救助 Jiuzhu API", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
-    install_error_handlers(app)
+    install_error_handlers(app, pages=page_errors)
     install_openapi(app)
     app.router.add_event_handler("shutdown", chat_relay.close)
 
@@ -68,6 +73,8 @@ def create_app() -> FastAPI:
     app.include_router(api)
     app.include_router(chat_page_router)
     app.include_router(face_page_router)
+    app.include_router(workbench_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Inside the access log, so refused bodies are logged too.
     app.add_middleware(BodySizeLimit)

@@ -2,7 +2,7 @@
 
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
 from backend.audit.models import AuditEntry, AuditHead
-from backend.auth.models import OneTimeCode
+from backend.auth.models import OneTimeCode, StaffWebSession
 from backend.authorizations.models import AuthorizationSignature
 from backend.certification.models import CertificationSchedule
 from backend.core.db import Base
@@ -20,5 +20,5 @@ __all__ = [
     "AcceptedFrameKey", "AuthorizationSignature", "BiometricConsent", "CertificationSchedule", "FaceReference", "LivenessSession",
     "Application", "ApplicationEvent", "Area", "CallbackRequest", "Complaint", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
     "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
-    "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser",
+    "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser", "StaffWebSession",
 ]

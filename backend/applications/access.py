@@ -56,6 +56,12 @@ def audited_view(session: Session, actor: Actor, app: Application, action: str) 
     return basis
 
 
+def audit_list(session: Session, actor: Actor, action: str, numbers: list[str]) -> None:
+    """A list shows applicants' names: it is a read of personal data like any other (API and pages)."""
+    audit(session, actor=actor.label, channel=actor.channel, action=action, entity_type="application_list",
+          entity_id=actor.district_code or "-", detail={"numbers": numbers})
+
+
 def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]:
     """The workflow roles (applicant, caseworker, reviewer) this actor holds for this application."""
     if actor.kind == "staff":

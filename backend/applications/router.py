@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from backend.applications import service, supervision
-from backend.applications.access import audited_view, district_scope
+from backend.applications import queue, service, supervision
+from backend.applications.access import audit_list, audited_view, district_scope
 from backend.applications.assessment import assess_application
 from backend.applications.models import Application
 from backend.applications.schemas import (
@@ -87,9 +87,10 @@ def list_applications(
     offset: Annotated[DbOffset, Query()] = 0,
 ) -> list[ApplicationSummary]:
     require_staff(actor)
-    apps = service.in_district(session, district_code=district_scope(actor), status=status, limit=limit, offset=offset)
+    apps = queue.find(session, queue.CaseQuery(district_code=district_scope(actor), status=status),
+                      today=clock.today(), limit=limit, offset=offset)
     rows = [_summary(a) for a in apps]
-    _audit_list(session, actor, "application.list", rows)
+    audit_list(session, actor, "application.list", [r.number for r in rows])
     return rows
 
 
@@ -97,14 +98,8 @@ def list_applications(
 def my_applications(session: SessionDep, actor: ActorDep) -> list[ApplicationSummary]:
     require_citizen(actor)
     rows = [_summary(a) for a in service.visible_to_citizen(session, actor)]
-    _audit_list(session, actor, "application.list_mine", rows)
+    audit_list(session, actor, "application.list_mine", [r.number for r in rows])
     return rows
-
-
-def _audit_list(session, actor, action: str, rows: list[ApplicationSummary]) -> None:  # noqa: ANN001
-    # A list shows applicants' names: it is a read of personal data like any other.
-    audit(session, actor=actor.label, channel=actor.channel, action=action, entity_type="application_list",
-          entity_id=actor.district_code or "-", detail={"numbers": [r.number for r in rows]})
 
 
 @router.get("/{number}/payments", response_model=list[PaymentOut], summary="发放记录", responses=ERRORS)

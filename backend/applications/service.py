@@ -207,16 +207,6 @@ def _one_open_emergency(session: Session, applicant: Person) -> None:
             )
 
 
-def in_district(session: Session, *, district_code: str | None, status: str | None, limit: int, offset: int) -> list[Application]:
-    """Applications of one district (None: every district), newest first."""
-    query = select(Application).order_by(Application.id.desc()).limit(limit).offset(offset)
-    if district_code is not None:
-        query = query.where(Application.district_code == district_code)
-    if status:
-        query = query.where(Application.status == status)
-    return list(session.scalars(query))
-
-
 def payments(session: Session, app: Application) -> list[Payment]:
     return list(session.scalars(
         select(Payment).where(Payment.application_id == app.id).order_by(Payment.month.desc(), Payment.id.desc())))

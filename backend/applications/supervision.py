@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.applications.models import Application, Decision
@@ -13,12 +13,23 @@ from backend.core.workdays import get_calendar
 from backend.regions.models import Area
 
 
-def overdue(session: Session, *, today: date, district_code: str | None, limit: int = 100, offset: int = 0) -> OverdueOut:
-    late = and_(
+def late(today: date) -> ColumnElement[bool]:
+    """超时: an open case whose step or whole procedure is past its due date (the one definition)."""
+    return and_(
         Application.is_open.is_(True),
         or_(Application.step_due_date < today, Application.case_due_date < today),
     )
-    where = [late] if district_code is None else [late, Application.district_code == district_code]
+
+
+def overdue_workdays(step_due: date | None, case_due: date | None, today: date) -> int | None:
+    """Working days since the earlier of the passed due dates; None when neither has passed."""
+    passed = [d for d in (step_due, case_due) if d is not None and d < today]
+    return get_calendar().workdays_between(min(passed), today) if passed else None
+
+
+def overdue(session: Session, *, today: date, district_code: str | None, limit: int = 100, offset: int = 0) -> OverdueOut:
+    late_now = late(today)
+    where = [late_now] if district_code is None else [late_now, Application.district_code == district_code]
     total = session.scalar(select(func.count()).select_from(Application).where(*where)) or 0
     rows = session.execute(
         select(Application.number, Application.assistance_type, Application.subtype, Application.status,
@@ -27,15 +38,14 @@ def overdue(session: Session, *, today: date, district_code: str | None, limit: 
         .order_by(func.coalesce(Application.case_due_date, Application.step_due_date), Application.step_due_date, Application.id)
         .limit(limit).offset(offset)
     ).all()
-    catalog, calendar = get_catalog(), get_calendar()
+    catalog = get_catalog()
     items = []
     for number, atype, subtype, status, district, step_due, case_due in rows:
-        passed = [d for d in (step_due, case_due) if d is not None and d < today]
         items.append(OverdueItem(
             number=number, assistance_type=atype + (f"/{subtype}" if subtype else ""),
             status_label=catalog.get(atype, subtype).statuses[status].label, district_code=district,
             step_due_date=step_due, case_due_date=case_due,
-            overdue_workdays=calendar.workdays_between(min(passed), today),
+            overdue_workdays=overdue_workdays(step_due, case_due, today) or 0,
         ))
     return OverdueOut(as_of=today, total=total, items=items)
 

@@ -21,7 +21,13 @@ from backend.core.errors import Forbidden
 from backend.core.workdays import WorkCalendar, get_calendar
 from backend.applications.notices import notify_step
 
-__all__ = ["StepInput", "StepRefused", "WorkflowEngine", "get_catalog"]
+__all__ = ["StepInput", "StepRefused", "WorkflowEngine", "acting_role", "get_catalog"]
+
+
+def acting_role(role: str, *, conflict_of_interest: bool) -> str:
+    """Who acts where the procedure names `role`: in a conflict-of-interest case the county registers
+    separately and visits itself, so the reviewer takes every caseworker step (the one place that says so)."""
+    return "reviewer" if conflict_of_interest and role == "caseworker" else role
 
 
 @lru_cache
@@ -40,9 +46,7 @@ class WorkflowEngine:
 
     def effective_roles(self, app: Application, transition: Transition) -> tuple[str, ...]:
         """Conflict-of-interest cases: the county (reviewer) takes every caseworker step."""
-        if app.conflict_of_interest:
-            return tuple("reviewer" if r == "caseworker" else r for r in transition.roles)
-        return transition.roles
+        return tuple(acting_role(r, conflict_of_interest=bool(app.conflict_of_interest)) for r in transition.roles)
 
     def available_actions(self, app: Application, roles: set[str]) -> list[str]:
         wf = self.catalog.for_application(app)

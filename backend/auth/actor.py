@@ -44,6 +44,12 @@ class Actor:
         return bool(self.phone_hash) and get_vault().lookup_hash(phone) == self.phone_hash
 
 
+def staff_actor(staff: StaffUser, channel: str) -> Actor:
+    """The Actor of a signed-in staff member: the same for the JSON API (a Bearer token) and the
+    workbench pages (a session cookie), so every service sees one kind of staff caller."""
+    return Actor(kind="staff", channel=channel, staff_id=staff.id, role=staff.role, district_code=staff.district_code)
+
+
 def _citizen(claims: dict, channel: str, via_service: bool) -> Actor:
     return Actor(kind="citizen", channel=channel, phone_hash=claims["sub"], via_service=via_service)
 
@@ -67,8 +73,7 @@ def resolve_actor(session, authorization: str | None, citizen_token: str | None,
         staff = session.get(StaffUser, int(claims["sub"]))
         if staff is None or not staff.active:
             raise Unauthorized("账号不可用，请联系管理员。", code="staff_inactive")
-        return Actor(kind="staff", channel=chan or "api", staff_id=staff.id, role=staff.role,
-                     district_code=staff.district_code)
+        return staff_actor(staff, chan or "api")
     if claims.get("kind") == "citizen":
         return _citizen(claims, chan or "web", via_service=False)
     raise Unauthorized()

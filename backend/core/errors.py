@@ -1,15 +1,17 @@
 """One error model for the whole API.
 
 Every error leaves as `{"error": {"code", "message", "details"}}`, with `message` in plain Chinese
-that the chat bot or a page can show as it is.
+that the chat bot or a page can show as it is. Server-rendered pages (the staff workbench) pass a
+`pages` renderer: for their paths the same error becomes an HTML page with the same message.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -102,24 +104,33 @@ def error_response(status: int, code: str, message: str, details: Any | None = N
     return _body(status, code, message, details)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+# (request, status, code, message, headers) -> an HTML response for a page's path, or None for JSON.
+PageErrors = Callable[[Request, int, str, str, dict[str, str] | None], Response | None]
+
+
+def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
+    def _answer(request: Request, status: int, code: str, message: str, details: Any | None = None,
+                headers: dict[str, str] | None = None) -> Response:
+        page = pages(request, status, code, message, headers) if pages else None
+        return page if page is not None else _body(status, code, message, details, headers)
+
     @app.exception_handler(AppError)
-    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return _body(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        return _answer(request, exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = _HTTP_MESSAGES.get(exc.status_code, "请求未能完成，请稍后再试。")
-        return _body(exc.status_code, f"http_{exc.status_code}", message, None)
+        return _answer(request, exc.status_code, f"http_{exc.status_code}", message)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         fields = [
             {"field": ".".join(str(p) for p in err["loc"][1:]), "problem": err["msg"]} for err in exc.errors()
         ]
-        return _body(422, "validation_error", _HTTP_MESSAGES[422], fields)
+        return _answer(request, 422, "validation_error", _HTTP_MESSAGES[422], fields)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error: %s", type(exc).__name__)
-        return _body(500, "internal_error", "系统出了点问题，我们会尽快处理。急事请拨打街道（乡镇）社会救助窗口电话。")
+        return _answer(request, 500, "internal_error", "系统出了点问题，我们会尽快处理。急事请拨打街道（乡镇）社会救助窗口电话。")

@@ -7,6 +7,7 @@ stack or database. A missing Chromium is a failure, not a skip: `make test` inst
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -30,10 +31,25 @@ class Stack:
         self.lines = lines
 
 
+def free_port() -> str:
+    """A port nobody listens on now: other stacks (a developer's, another test run) keep theirs."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])
+
+
+@pytest.fixture
+def output_dir(request: pytest.FixtureRequest) -> Path:
+    """The test's output folder for screenshots: tests/e2e/output/<test name>/ (git-ignored)."""
+    path = ROOT / "tests" / "e2e" / "output" / request.node.name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("stack-var")
-    ports = {"BACKEND_PORT": "18000", "ACTIONS_PORT": "15055", "RASA_PORT": "15005"}
+    ports = {"BACKEND_PORT": free_port(), "ACTIONS_PORT": free_port(), "RASA_PORT": free_port()}
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_STORE_URL", "ENVIRONMENT")}
     env.update(ports, JIUZHU_VAR_DIR=str(var))
     for key in ("BACKEND_URL", "RASA_URL", "ACTION_SERVER_URL"):
