@@ -28,6 +28,12 @@ Two costs of calling the action server cannot be reached by configuration in Ras
    Only waits for other services step aside, never a wait for another turn, so it cannot deadlock:
    the conversation lock is taken before the gate (Agent.handle_message), the gate inside it.
 
+5. The whole tracker with every action call. Rasa sends every event of the conversation (70 KB after
+   40 turns), which both sides encode, parse and rebuild. The action server gets the events of the
+   current turn only — from the latest user message on — with the slots, the latest message, the active
+   form and the latest action as before: everything rasa_sdk's forms and our actions read (a test checks
+   that no action in actions/ reads the event history).
+
 `apply()` is idempotent. It refuses to run on any other Rasa version than PINNED, loudly: a new Rasa
 may have moved or fixed what is patched here, and a silent mismatch would be worse than none.
 Read the patched functions again before changing PINNED.
@@ -286,6 +292,19 @@ async def _request_aside(self: EndpointConfig, *args: Any, **kwargs: Any) -> Any
         return await _original_request(self, *args, **kwargs)
 
 
+_original_call_format = RemoteAction._action_call_format
+
+
+def _call_format_this_turn(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+    body = _original_call_format(self, tracker, domain)
+    events = body["tracker"]["events"]
+    for i in range(len(events) - 1, -1, -1):
+        if events[i].get("event") == "user":
+            body["tracker"]["events"] = events[i:]
+            break
+    return body
+
+
 def _sqlite_wal(dbapi_connection: Any, connection_record: Any) -> None:
     """Once per engine: WAL is a property of the file, kept by every later connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -313,7 +332,8 @@ def apply() -> tuple[str, ...]:
         event.listen(Engine, "connect", _sqlite_sync)
         MessageProcessor.handle_message = _gated_handle_message  # type: ignore[method-assign]
         EndpointConfig.request = _request_aside  # type: ignore[method-assign]
-        _active.extend(["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate"])
+        RemoteAction._action_call_format = _call_format_this_turn  # type: ignore[method-assign]
+        _active.extend(["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate", "this_turn_only"])
     return tuple(_active)
 
 

@@ -19,6 +19,9 @@ from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk import Tracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import speedups
@@ -47,7 +50,7 @@ def test_importing_our_channels_installs_the_patches_in_a_fresh_interpreter() ->
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "validator_built_once,shared_http_session,sqlite_wal,turn_gate"
+    assert out.stdout.strip().splitlines()[-1] == "validator_built_once,shared_http_session,sqlite_wal,turn_gate,this_turn_only"
     credentials = yaml.safe_load((ROOT / "bot/credentials.yml").read_text())
     assert all(name.startswith("bot.channels.") for name in credentials)
 
@@ -131,6 +134,38 @@ def test_the_sqlite_tracker_store_writes_ahead_without_a_full_sync_per_turn(tmp_
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL (FULL is 2)
+
+
+def test_an_action_call_carries_this_turn_not_the_history() -> None:
+    speedups.apply()
+    domain = Domain.load(str(ROOT / "bot/domain.yml"))
+    tracker = DialogueStateTracker("web:abcdef12", domain.slots)
+    for text, intent in (("你好", "greet"), ("重庆低保标准是多少", "ask_policy")):
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(text, {"name": intent, "confidence": 0.99}))
+    tracker.update(SlotSet("region", "重庆"))
+    body = RemoteAction("action_answer_policy", None)._action_call_format(tracker, domain)
+    sent = body["tracker"]
+    assert [e["event"] for e in sent["events"]] == ["user", "slot"]
+    assert sent["events"][0]["text"] == "重庆低保标准是多少"
+    assert sent["latest_message"]["text"] == "重庆低保标准是多少" and sent["slots"]["region"] == "重庆"
+    # rasa_sdk reads what it needs from it: the slots a form must validate are the turn's newest events.
+    sdk = Tracker.from_dict(sent)
+    assert sdk.slots_to_validate() == {"region": "重庆"} and sdk.get_slot("region") == "重庆"
+
+
+HISTORY_READERS = {"events", "applied_events", "get_last_event_for", "events_after_latest_restart",
+                   "idx_after_latest_restart", "last_executed_action_has"}
+
+
+def test_no_action_reads_the_conversation_history() -> None:
+    """The action server gets the current turn's events only (this_turn_only): an action that needs
+    something from earlier keeps it in a slot."""
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        reads = [n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in HISTORY_READERS
+                 and isinstance(n.value, ast.Name) and n.value.id == "tracker"]
+        assert not reads, f"{path.name} reads tracker.{reads[0]}"
 
 
 # ---------------------------------------------------------------- the turn gate

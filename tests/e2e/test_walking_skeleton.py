@@ -79,7 +79,7 @@ def test_every_rasa_worker_runs_the_speed_patches(stack) -> None:
             break
     assert len(workers) == 2
     for active in workers.values():
-        assert active == ["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate"]
+        assert active == ["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate", "this_turn_only"]
 
 
 def test_ctrl_c_stops_every_service(stack) -> None:
