@@ -18,11 +18,25 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image, ImageDraw
 
 from tests.e2e.test_staff_queue import _cjk_font, _demo_password
 
 pytestmark = pytest.mark.e2e
-PHOTO = Path(__file__).with_name("fixtures") / "home_visit.jpg"
+
+
+@pytest.fixture
+def visit_photo(tmp_path: Path) -> Path:
+    """A JPEG as a phone's camera gives one: a kitchen, drawn (the repository keeps no images)."""
+    im = Image.new("RGB", (640, 480), (236, 228, 214))
+    d = ImageDraw.Draw(im)
+    d.rectangle([0, 300, 640, 480], fill=(150, 120, 90))
+    d.rectangle([60, 120, 260, 300], fill=(200, 200, 205))
+    d.rectangle([380, 80, 560, 220], fill=(160, 200, 230))
+    d.ellipse([300, 330, 360, 360], fill=(120, 150, 190))
+    path = tmp_path / "home_visit.jpg"
+    im.save(path, quality=80)
+    return path
 
 
 def _sign_in(page, stack, username: str, password: str, target: str) -> None:  # noqa: ANN001
@@ -63,7 +77,7 @@ def _a_week_of_publicity_passes(stack, number: str) -> None:  # noqa: ANN001
         assert changed.rowcount == 1
 
 
-def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, output_dir) -> None:  # noqa: ANN001
+def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, output_dir, visit_photo) -> None:  # noqa: ANN001
     _cjk_font()
     password = _demo_password(stack)
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -97,7 +111,7 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     assert mobile.input_value("#inv1") == "王芳" and mobile.input_value("#inv2") == "刘洋"
     assert "厨房水管漏水" in mobile.input_value("#note-record_home_visit") and mobile.is_checked("#video")
     assert "已恢复上次没有提交的草稿" in mobile.inner_text("#visit-form")
-    photo_input.set_input_files(str(PHOTO))
+    photo_input.set_input_files(str(visit_photo))
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     visit.scroll_into_view_if_needed()
     mobile.screenshot(path=str(output_dir / "visit-390.png"), full_page=True)
