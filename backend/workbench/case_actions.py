@@ -17,7 +17,7 @@ from backend.applications import service
 from backend.applications.assessment import assess_application
 from backend.applications.models import Application
 from backend.applications.schemas import StepIn
-from backend.applications.workflow import get_catalog
+from backend.applications.workflow import WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
 from backend.core import clock, say
 
@@ -87,22 +87,28 @@ def _form(session: Session, app: Application, action: str, report: dict | None, 
             form.hint = f"按申报信息测算：每月{say.yuan(result.monthly_amount)}。金额不填，就按测算批准。"
         else:
             form.hint = f"按测算不符合条件：{result.reason if result else '没有测算规则'}。确需批准请填写金额和理由。"
-    if "publicity_over" in guards and app.publicity_until and today < app.publicity_until:
-        form.hint = f"公示要到{say.day(app.publicity_until)}才结束，到时才能办理。"
     return form
 
 
 def action_forms(session: Session, actor: Actor, app: Application, report: dict | None,
-                 kept: dict[str, Any]) -> list[ActionForm]:
-    """The forms of the actions this actor may take on this case now (the engine's list, nothing else).
+                 kept: dict[str, Any]) -> tuple[list[ActionForm], list[dict[str, str]]]:
+    """The forms of the actions this actor may take on this case now — the engine's list, less those whose
+    case-only guards refuse today (returned apart with the engine's reason: "not yet", no form).
     `kept`: {"action", "values", "errors"} of a refused post, shown again in its form."""
     today = clock.today()
-    forms = [_form(session, app, a, report, today) for a in service.available_actions(session, actor, app)]
-    for f in forms:
-        if f.action == kept.get("action"):
+    engine = WorkflowEngine(session, today=today)
+    forms, waiting = [], []
+    for action in service.available_actions(session, actor, app):
+        why = engine.not_yet(app, action, actor_label=actor.label)
+        if why and action != kept.get("action"):
+            waiting.append({"label": get_catalog().action_labels.get(action, action), "why": why})
+            continue
+        f = _form(session, app, action, report, today)
+        if action == kept.get("action"):
             f.values = {**f.values, **kept.get("values", {})}
             f.errors = kept.get("errors", [])
-    return forms
+        forms.append(f)
+    return forms, waiting
 
 
 def _lines(text: str) -> list[str]:

@@ -135,6 +135,7 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
     timeline, photos = _timeline(session, app, names)
     signatures = signature_status(session, app)
     report = latest_economic_check_report(session, app)
+    forms, waiting = action_forms(session, actor, app, report, form_values or {})
     assets = [{"kind": a.kind, "value": a.value, "note": a.note} for a in app.household.assets]
     return {
         "app": app, "type": type_label(wf.key), "status": wf.statuses[app.status].label,
@@ -146,7 +147,7 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
         "state": service.case_state_out(session, app), "signatures": signatures,
         "face_checks": _face_checks(session, app), "timeline": timeline, "photos": photos,
         "delegations": _delegations(session, app), "audit": _audit(session, actor, app, audit_page, names),
-        "forms": action_forms(session, actor, app, report, form_values or {}),
+        "forms": forms, "waiting": waiting,
         "can_reveal": actor.role in ("caseworker", "reviewer"),
         "done_label": lambda action: get_catalog().action_labels.get(action, action),
         "audit_qs": lambda n: f"audit_page={n}",

@@ -13,7 +13,7 @@ from backend.audit.models import AuditEntry
 from backend.demo import demo_id
 from backend.documents import storage
 from tests.backend.staff_pages import csrf_of, sign_in
-from tests.backend.world import APPLICANT_PHONE, application_body, member
+from tests.backend.world import APPLICANT_PHONE, advance, application_body, member
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ACTION_RE = re.compile(r'action="/staff/applications/JZ\d+/actions/(\w+)"')
@@ -93,7 +93,9 @@ def test_only_the_actions_the_engine_allows_are_offered(world) -> None:
     sign_in(world.client, "cw_yuzhong")
     assert ACTION_RE.findall(world.client.get(f"/staff/applications/{number}").text) == ["accept", "return", "withdraw"]
     sign_in(world.client, "rv_yuzhong")
-    assert ACTION_RE.findall(world.client.get(f"/staff/applications/{number}").text) == ["extend", "terminate"]
+    county = world.client.get(f"/staff/applications/{number}").text
+    # 延长办理时限 is the reviewer's, but not before acceptance: said, with the engine's reason, no form.
+    assert ACTION_RE.findall(county) == ["terminate"] and "延长办理时限</strong>：还没有受理，不需要延期" in county
     world.act(number, "accept", world.caseworker)
     sign_in(world.client, "cw_yuzhong")
     assert ACTION_RE.findall(world.client.get(f"/staff/applications/{number}").text) == ["start_investigation", "withdraw"]
@@ -193,3 +195,27 @@ def test_a_conflict_of_interest_case_is_routed_to_the_county(world) -> None:
     assert refused.status_code == 403 and "近亲属" in refused.text
     sign_in(world.client, "rv_yuzhong")
     assert "accept" in ACTION_RE.findall(world.client.get(f"/staff/applications/{number}").text)
+
+
+def test_an_objection_in_the_publicity_and_the_democratic_review(world, set_today) -> None:
+    set_today(date(2026, 9, 24))
+    number = _file(world, 9)
+    advance(world, set_today, number, until="propose")  # 公示 from 8 to 15 October
+    set_today(date(2026, 10, 9))
+    csrf = sign_in(world.client, "cw_yuzhong")
+    page = world.client.get(f"/staff/applications/{number}").text
+    assert ACTION_RE.findall(page) == ["record_objection", "withdraw"]
+    assert "公示结束</strong>：公示要到10月15日" in page and "民主评议</strong>：公示期间没有收到异议" in page
+    assert 'name="note"' in page.split('id="act-record_objection"')[1].split("</form>")[0]
+    no_note = _post(world, number, "record_objection", csrf, note="  ")
+    assert no_note.status_code == 409 and "请填写说明" in no_note.text
+    assert _done(_post(world, number, "record_objection", csrf, note="邻居反映申请人儿子有私家车"))
+    page = world.client.get(f"/staff/applications/{number}").text
+    assert ACTION_RE.findall(page) == ["record_objection", "reinvestigate", "withdraw"]
+    assert "公示结束</strong>：公示中有异议" in page
+    early = _post(world, number, "democratic_review", csrf, note="评议：车辆登记在前妻名下")
+    assert early.status_code == 409 and "才结束" in early.text and "车辆登记在前妻名下</textarea>" in early.text
+    set_today(date(2026, 10, 16))
+    csrf = sign_in(world.client, "cw_yuzhong")
+    assert _done(_post(world, number, "democratic_review", csrf, note="评议：车辆登记在前妻名下，异议不成立"))
+    assert _status(world, number) == "reviewing"
