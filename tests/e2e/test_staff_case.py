@@ -113,14 +113,17 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     assert "已恢复上次没有提交的草稿" in mobile.inner_text("#visit-form")
     photo_input.set_input_files(str(visit_photo))
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    visit.scroll_into_view_if_needed()
-    mobile.screenshot(path=str(output_dir / "visit-390.png"), full_page=True)
+    mobile.locator("#act-record_home_visit").evaluate("e => e.scrollIntoView()")
+    mobile.screenshot(path=str(output_dir / "visit-390.png"))  # what the phone shows: the form
+    mobile.screenshot(path=str(output_dir / "visit-390-full.png"), full_page=True)
     visit.locator("button[type=submit]").click()
     mobile.wait_for_url(re.compile(r".*\?done=record_home_visit.*"))
     assert "调查人员：王芳、刘洋" in mobile.inner_text("#timeline") and "照片1张" in mobile.inner_text("#timeline")
     assert mobile.evaluate(f"localStorage.getItem('jiuzhu-draft-visit-{number}')") is None  # draft cleared
     img = mobile.locator("#documents img").first
-    assert img.evaluate("i => i.complete && i.naturalWidth") == 640  # the stored photo is served back
+    img.scroll_into_view_if_needed()  # loaded lazily, as a phone would
+    mobile.wait_for_function("() => { const i = document.querySelector('#documents img'); return i && i.complete; }")
+    assert img.evaluate("i => i.naturalWidth") == 640  # the stored photo is served back
     mobile.screenshot(path=str(output_dir / "case-390-visited.png"), full_page=True)
     phone.close()
 
@@ -138,6 +141,7 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
 
     # The county reviewer decides with the amount the assessment gives and written reasons.
     _sign_in(page, stack, "yuzhong_reviewer", password, f"/staff/applications/{number}")
+    page.click("#act-approve summary")  # open the form: the other actions stay folded
     assert "按申报信息测算：每月" in page.inner_text("#act-approve")
     page.fill("#note-approve", "入户调查和核对属实，按测算金额批准。")
     _act(page, "approve")
