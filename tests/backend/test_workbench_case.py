@@ -164,6 +164,8 @@ def test_the_case_goes_from_submitted_to_approved_through_the_page(world, set_to
     assert _done(_post(world, number, "approve", csrf, amount="", note=""))
     detail = world.client.get(f"/api/v1/applications/{number}", headers=world.reviewer).json()
     assert detail["status"] == "approved" and detail["progress"]["decision"]["outcome"] == "approved"
+    amount = detail["progress"]["decision"]["amount"]
+    assert f"已批准：每月{amount.removesuffix('.00')}元" in world.client.get(f"/staff/applications/{number}").text
     web_steps = world.session.scalars(select(AuditEntry.action).where(AuditEntry.channel == "web",
                                                                       AuditEntry.action.like("application.%"))).all()
     for action in ("accept", "start_investigation", "record_home_visit", "attach_economic_check", "propose",

@@ -121,7 +121,7 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     assert "调查人员：王芳、刘洋" in mobile.inner_text("#timeline") and "照片1张" in mobile.inner_text("#timeline")
     assert mobile.evaluate(f"localStorage.getItem('jiuzhu-draft-visit-{number}')") is None  # draft cleared
     img = mobile.locator("#documents img").first
-    img.scroll_into_view_if_needed()  # loaded lazily, as a phone would
+    img.scroll_into_view_if_needed()
     mobile.wait_for_function("() => { const i = document.querySelector('#documents img'); return i && i.complete; }")
     assert img.evaluate("i => i.naturalWidth") == 640  # the stored photo is served back
     mobile.screenshot(path=str(output_dir / "case-390-visited.png"), full_page=True)
@@ -145,7 +145,7 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     assert "按申报信息测算：每月" in page.inner_text("#act-approve")
     page.fill("#note-approve", "入户调查和核对属实，按测算金额批准。")
     _act(page, "approve")
-    assert "已批准，准备发放" in page.inner_text(".case-status")
+    assert "已批准，准备发放" in page.inner_text(".case-status") and "已批准：每月" in page.inner_text(".decision")
     assert "审核确认：批准" in page.inner_text("#timeline")
     page.screenshot(path=str(output_dir / "case-1280.png"), full_page=True)
     desk.close()
