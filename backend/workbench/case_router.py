@@ -1,6 +1,7 @@
 """Routes of the case page: read a case, "show" a person's full ID number and phone (audited), take a
 workflow action, see a visit photo. Its own router, with the workbench's CSRF guard on every post."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -54,30 +55,43 @@ def show_identity(request: Request, number: ApplicationNumber, person_id: DbId, 
     return _page(request, session, who, app, revealed=revealed)
 
 
-async def _photos(request: Request) -> tuple[list[dict], list[str]]:
+@dataclass(frozen=True)
+class Posted:
+    """An action form as posted: its text fields and the photos' bytes (read here, asynchronously, so
+    that the handler — which uses the database — runs in the thread pool like every other)."""
+    fields: dict[str, str]
+    photos: list[bytes]
+
+
+async def posted_form(request: Request) -> Posted:
     form = await request.form()
-    files = [f for f in form.getlist("photos") if isinstance(f, UploadFile) and f.filename]
-    if len(files) > MAX_FILES:
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    files = [f for f in form.getlist("photos") if isinstance(f, UploadFile) and f.filename][:MAX_FILES + 1]
+    return Posted(fields=fields, photos=[await f.read() for f in files])
+
+
+def _photos(posted: Posted) -> tuple[list[dict], list[str]]:
+    if len(posted.photos) > MAX_FILES:
         return [], [f"照片最多{MAX_FILES}张，请分两次上传。"]
     refs, errors = [], []
-    for i, f in enumerate(files, start=1):
+    for i, data in enumerate(posted.photos, start=1):
         try:
-            refs.append(store_photo(await f.read(), label=f"第{i}张照片"))
+            refs.append(store_photo(data, label=f"第{i}张照片"))
         except BadPhoto as exc:
             errors.append(exc.message)
     return refs, errors
 
 
 @router.post("/{number}/actions/{action}", response_class=HTMLResponse)
-async def take_action(request: Request, number: ApplicationNumber, action: ShortText(32), session: SessionDep,
-                      who: SignedInDep) -> Response:
+def take_action(request: Request, number: ApplicationNumber, action: ShortText(32), session: SessionDep,
+                who: SignedInDep, posted: Annotated[Posted, Depends(posted_form)]) -> Response:
     """One step through the API's validation (StepIn) and its one owner (service.act). Refused: the case
     page again with the reason in Chinese and everything that was typed."""
     app = service.get_by_number(session, number)
-    form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str) and k != "csrf_token"}
+    form = posted.fields
     if action not in service.available_actions(session, who.actor, app):
         audited_view(session, who.actor, app, "application.read")  # another district: 404 before any upload
-    photos, errors = await _photos(request)
+    photos, errors = _photos(posted)
     step, invalid = validated(step_from_form(form, latest_economic_check_report(session, app), photos))
     errors += invalid
     status_code = 422
