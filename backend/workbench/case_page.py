@@ -25,6 +25,7 @@ from backend.authorizations.service import signature_status
 from backend.delegations.models import Delegation
 from backend.delegations.repository import active_delegations
 from backend.economic_check.service import declared
+from backend.facecheck.challenge import REASON_MESSAGES
 from backend.facecheck.models import LivenessSession
 from backend.identity.service import Identity
 from backend.regions.service import known
@@ -37,7 +38,6 @@ LABOUR = {"full": "有劳动能力", "partial": "部分丧失劳动能力", "non
 CONSENT = {"otp": "本人手机验证码确认", "paper": "书面授权书（工作人员核验）"}
 HELPER_KINDS = {"family": "家属", "grid_worker": "网格员", "social_worker": "社工", "volunteer": "志愿者"}
 SCOPES = {"query": "查询进度", "apply": "代为申请", "certify": "协助认证"}
-REASONS = {"no_face": "没有检测到人脸", "mismatch": "与登记照片不一致", "liveness": "活体检测未通过"}
 
 
 def local(moment: datetime | None) -> datetime | None:
@@ -82,7 +82,7 @@ def _face_checks(session: Session, app: Application) -> list[dict[str, Any]]:
         last = (s.result or {}).get("last") or {}
         rows.append({"person_id": s.person_id, "purpose": "签核对授权书" if s.purpose == "authorization" else "待遇资格认证",
                      "passed": s.passed, "attempts": (s.result or {}).get("attempts", 0),
-                     "distance": last.get("match_distance"), "reasons": [REASONS.get(r, r) for r in last.get("reasons", [])],
+                     "distance": last.get("match_distance"), "reasons": [REASON_MESSAGES.get(r, r) for r in last.get("reasons", [])],
                      "guardian": s.helper_person_id is not None, "at": local(s.used_at or s.created_at)})
     return rows
 

@@ -3,7 +3,7 @@ district's 404 as on the API, only the actions the engine allows, each posted th
 the API's validation, refused input shown again as typed, visit photos stored as files."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, update
@@ -12,6 +12,7 @@ from backend.applications.models import Application
 from backend.audit.models import AuditEntry
 from backend.demo import demo_id
 from backend.documents import storage
+from backend.facecheck.models import LivenessSession
 from tests.backend.staff_pages import csrf_of, sign_in
 from tests.backend.world import APPLICANT_PHONE, advance, application_body, member
 
@@ -221,3 +222,19 @@ def test_an_objection_in_the_publicity_and_the_democratic_review(world, set_toda
     csrf = sign_in(world.client, "cw_yuzhong")
     assert _done(_post(world, number, "democratic_review", csrf, note="评议：车辆登记在前妻名下，异议不成立"))
     assert _status(world, number) == "reviewing"
+
+
+def test_signatures_and_face_checks_with_scores_and_reasons(world) -> None:
+    number = _file(world, 10)
+    app = world.session.scalars(select(Application).where(Application.number == number)).one()
+    world.session.add(LivenessSession(
+        token_hash="t" * 64, person_id=app.applicant_person_id, purpose="authorization", application_id=app.id,
+        challenge=["blink"], nonce="n" * 32, expires_at=datetime(2030, 1, 1, tzinfo=UTC), created_by="test",
+        passed=False, result={"attempts": 2, "last": {"passed": False, "reasons": ["not_the_person"],
+                                                       "match_distance": 0.71}}))
+    world.session.commit()
+    sign_in(world.client, "cw_yuzhong")
+    page = world.client.get(f"/staff/applications/{number}").text
+    faces = page.split('id="signatures"')[1].split("</section>")[0]
+    assert "张秀英：<strong class=\"tag-late\">未签</strong>" in faces
+    assert "未通过（试了2次）" in faces and "0.710" in faces and "和登记的照片对不上" in faces
