@@ -8,7 +8,7 @@ staff-assisted signature, as the demo does), and the seven days of 公示 pass (
 so the test moves the case's 公示 dates a week back in the stack's database).
 
 Screenshots (tests/e2e/output/<test>/): case-1280.png (the case page once approved), visit-390.png (the
-visit form on a phone, draft restored, photo chosen), case-390-visited.png.
+visit form on a phone, draft restored, photo chosen; visit-390-full.png the whole page), case-390-visited.png.
 """
 
 import re
