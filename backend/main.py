@@ -33,6 +33,7 @@ from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 from backend.wiring import register_all
 from backend.workbench.pages import page_errors
+from backend.workbench.case_router import router as workbench_case_router
 from backend.workbench.router import router as workbench_router
 
 log = logging.getLogger("backend.access")
@@ -74,6 +75,7 @@ def create_app() -> FastAPI:
     app.include_router(chat_page_router)
     app.include_router(face_page_router)
     app.include_router(workbench_router)
+    app.include_router(workbench_case_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Inside the access log, so refused bodies are logged too.

@@ -176,6 +176,7 @@ def stack_env() -> dict[str, str]:
     ports = {k: env.setdefault(k, d) for k, d in (("BACKEND_PORT", "8000"), ("ACTIONS_PORT", "5055"), ("RASA_PORT", "5005"))}
     defaults = {
         "DATABASE_URL": f"sqlite:///{var / 'jiuzhu.db'}",
+        "DOCUMENTS_DIR": str(var / "documents"),
         "BACKEND_URL": f"http://127.0.0.1:{ports['BACKEND_PORT']}",
         "RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTIONS_PORT']}/webhook",

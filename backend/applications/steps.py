@@ -172,6 +172,13 @@ GUARDS: dict[str, Callable[[StepContext], None]] = {
     "amount": g_amount,
 }
 
+# Guards that read only the case, never the step's input: with them the workbench tells, before anything
+# is typed, whether an action can be taken now (and why not). authorization_signed is registered by wiring.
+STATE_GUARDS = frozenset({
+    "first_return", "home_visit_recorded", "economic_check_recorded", "objection_is_open", "no_open_objection",
+    "publicity_over", "spot_check_if_required", "not_extended", "authorization_signed",
+})
+
 
 # ---------------------------------------------------------------- effects
 

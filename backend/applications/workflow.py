@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from backend.applications.catalog import Transition, Workflow, WorkflowCatalog, get_catalog
 from backend.applications.models import Application, ApplicationEvent
-from backend.applications.steps import EFFECTS, GUARDS, StepContext, StepInput, StepRefused
+from backend.applications.steps import EFFECTS, GUARDS, STATE_GUARDS, StepContext, StepInput, StepRefused
 from backend.audit.service import record as audit
 from backend.core import clock
-from backend.core.errors import Forbidden
+from backend.core.errors import AppError, Forbidden
 from backend.core.workdays import WorkCalendar, get_calendar
 from backend.applications.notices import notify_step
 
@@ -54,6 +54,20 @@ class WorkflowEngine:
             t.action for t in wf.transitions.values()
             if app.status in t.sources and roles & set(self.effective_roles(app, t))
         ]
+
+    def not_yet(self, app: Application, action: str, *, actor_label: str) -> str | None:
+        """Why an available action cannot be taken now, by its guards that read only the case (the
+        publicity still running, no objection to review …); None when only the step's input is left."""
+        wf = self.catalog.for_application(app)
+        ctx = StepContext(self.session, app, wf, self.catalog.region(app.region), StepInput(), actor_label,
+                          self.today, self.calendar, self.catalog)
+        for guard in wf.transitions[action].guards:
+            if guard in STATE_GUARDS:
+                try:
+                    GUARDS[guard](ctx)
+                except AppError as exc:
+                    return exc.message
+        return None
 
     def submit(self, app: Application, *, actor_label: str, channel: str) -> None:
         wf = self.catalog.for_application(app)

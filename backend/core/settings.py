@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Where the sign-in rate limiter keeps its counts: "memory://" (embedded, one process) or Redis
     # ("redis://host:6379/2") so that every backend process shares them.
     rate_limit_storage_url: str = "memory://"
+    # Photos of home visits (backend/documents/storage.py): files on disk, not database blobs.
+    documents_dir: str = str(REPO_ROOT / "var" / "documents")
     log_level: str = "INFO"
     log_json: bool = True
     # Upper bounds for money in requests (yuan); every request schema reads them through backend.core.fields.

@@ -12,11 +12,11 @@ from backend.auth import throttle
 from backend.auth.otp import check_code, send_code
 from backend.auth.throttle import ClientDep
 from backend.auth.security import CITIZEN_TOKEN_MINUTES, issue_token
-from backend.core.crypto import get_vault
 from backend.core.idnumber import InvalidIdNumber, mask_phone, parse
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
 from backend.core.fields import DbId, IdNumberText, PersonName, PhoneText, ShortText
+from backend.identity.service import reveal
 from backend.people.models import Person
 from backend.people.service import bind_phone, find_named, recorded_phone
 from backend.core.phones import checked_phone
@@ -35,17 +35,8 @@ class IdentityOut(BaseModel):
             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
 def read_identity(person_id: DbId, reason: ShortText(200, min_length=2), session: SessionDep,
                   actor: ActorDep) -> IdentityOut:
-    require_staff(actor, "caseworker", "reviewer")
-    person = session.get(Person, person_id)
-    if person is None or person.id_cipher is None:
-        raise NotFound("没有找到这个人的身份信息。")
-    if actor.district_code not in person_districts(session, person_id):
-        raise Forbidden("只能查看本辖区申请人的信息。", code="other_district")
-    vault = get_vault()
-    audit(session, actor=actor.label, channel=actor.channel, action="person.read_identity", entity_type="person",
-          entity_id=person_id, detail={"reason": reason})
-    return IdentityOut(person_id=person.id, name=person.name, id_number=vault.decrypt(person.id_cipher),
-                       phone=vault.decrypt(person.phone_cipher) if person.phone_cipher else None)
+    found = reveal(session, actor, person_id, reason)
+    return IdentityOut(person_id=found.person_id, name=found.name, id_number=found.id_number, phone=found.phone)
 
 
 class IdCheckIn(BaseModel):

@@ -1,0 +1,123 @@
+"""Routes of the case page: read a case, "show" a person's full ID number and phone (audited), take a
+workflow action, see a visit photo. Its own router, with the workbench's CSRF guard on every post."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from backend.applications import service
+from backend.applications.access import audited_view
+from backend.applications.case_state import latest_economic_check_report
+from backend.applications.models import Application
+from backend.core import clock
+from backend.core.db import SessionDep
+from backend.core.errors import AppError, NotFound
+from backend.core.fields import ApplicationNumber, DbId, ShortText
+from backend.documents.storage import MAX_FILES, BadPhoto, photo_path, store_photo
+from backend.identity.service import Identity, reveal
+from backend.workbench import case_page
+from backend.workbench.case_actions import step_from_form, validated
+from backend.workbench.pages import render
+from backend.workbench.signin import PREFIX, SignedIn, SignedInDep, csrf_guard
+
+router = APIRouter(prefix=f"{PREFIX}/applications", include_in_schema=False, dependencies=[Depends(csrf_guard)])
+
+
+def _page(request: Request, session: Session, who: SignedIn, app: Application, *, status_code: int = 200,
+          revealed: Identity | None = None, audit_page: int = 1, kept: dict | None = None,
+          done: str | None = None) -> HTMLResponse:
+    context = case_page.build(session, who.actor, app, today=clock.today(), revealed=revealed,
+                              audit_page=audit_page, form_values=kept)
+    return render(request, "staff/case.html", who, status_code=status_code, done=done, kept=kept or {}, **context)
+
+
+@router.get("/{number}", response_class=HTMLResponse)
+def case(request: Request, number: ApplicationNumber, session: SessionDep, who: SignedInDep,
+         audit_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+         done: Annotated[ShortText(32) | None, Query()] = None) -> HTMLResponse:
+    app = service.get_by_number(session, number)
+    return _page(request, session, who, app, audit_page=audit_page, done=done)
+
+
+@router.post("/{number}/identity/{person_id}", response_class=HTMLResponse)
+def show_identity(request: Request, number: ApplicationNumber, person_id: DbId, session: SessionDep,
+                  who: SignedInDep, reason: Annotated[ShortText(200, min_length=2), Form()]) -> HTMLResponse:
+    """The full ID number and phone of one member, read through the API's audited service."""
+    app = service.get_by_number(session, number)
+    audited_view(session, who.actor, app, "application.read")
+    if person_id not in {m.person_id for m in app.household.members}:
+        raise NotFound("这个人不在这件申请的家庭成员里。")
+    revealed = reveal(session, who.actor, person_id, reason)
+    return _page(request, session, who, app, revealed=revealed)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """An action form as posted: its text fields and the photos' bytes (read here, asynchronously, so
+    that the handler — which uses the database — runs in the thread pool like every other)."""
+    fields: dict[str, str]
+    photos: list[bytes]
+
+
+async def posted_form(request: Request) -> Posted:
+    form = await request.form()
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    files = [f for f in form.getlist("photos") if isinstance(f, UploadFile) and f.filename][:MAX_FILES + 1]
+    return Posted(fields=fields, photos=[await f.read() for f in files])
+
+
+def _photos(posted: Posted) -> tuple[list[dict], list[str]]:
+    if len(posted.photos) > MAX_FILES:
+        return [], [f"照片最多{MAX_FILES}张，请分两次上传。"]
+    refs, errors = [], []
+    for i, data in enumerate(posted.photos, start=1):
+        try:
+            refs.append(store_photo(data, label=f"第{i}张照片"))
+        except BadPhoto as exc:
+            errors.append(exc.message)
+    return refs, errors
+
+
+@router.post("/{number}/actions/{action}", response_class=HTMLResponse)
+def take_action(request: Request, number: ApplicationNumber, action: ShortText(32), session: SessionDep,
+                who: SignedInDep, posted: Annotated[Posted, Depends(posted_form)]) -> Response:
+    """One step through the API's validation (StepIn) and its one owner (service.act). Refused: the case
+    page again with the reason in Chinese and everything that was typed."""
+    app = service.get_by_number(session, number)
+    form = posted.fields
+    if action not in service.available_actions(session, who.actor, app):
+        audited_view(session, who.actor, app, "application.read")  # another district: 404 before any upload
+    photos, errors = _photos(posted)
+    step, invalid = validated(step_from_form(form, latest_economic_check_report(session, app), photos))
+    errors += invalid
+    status_code = 422
+    if step is not None and not errors:
+        try:
+            with session.begin_nested():
+                service.act(session, who.actor, app, action, step)
+        except AppError as exc:
+            if exc.status_code == 404:
+                raise  # another district's case: the same 404 as the API
+            errors.append(exc.message)
+            status_code = exc.status_code  # 403 wrong role, 409 not at this step: as the API answers
+    if errors:
+        session.refresh(app)
+        kept = {"action": action, "values": form, "errors": errors}
+        return _page(request, session, who, app, status_code=status_code, kept=kept)
+    return RedirectResponse(f"{PREFIX}/applications/{number}?done={action}#top", status_code=303)
+
+
+@router.get("/{number}/photos/{name}")
+def photo(number: ApplicationNumber, name: ShortText(80), session: SessionDep, who: SignedInDep) -> Response:
+    """A visit photo, to staff who may read the case, and only a photo this case's timeline names."""
+    app = service.get_by_number(session, number)
+    audited_view(session, who.actor, app, "application.read_photo")
+    named = {p.get("file") for e in app.events for p in ((e.data or {}).get("photos") or []) if isinstance(p, dict)}
+    path = photo_path(name) if name in named else None
+    if path is None:
+        raise NotFound("没有找到这张照片。")
+    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
