@@ -12,6 +12,7 @@ from backend.applications.schemas import (
     ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut, PaymentOut,
     ProgressOut, StepIn, TimelineEntry,
 )
+from backend.applications.supervision_schemas import EscalationIn, EscalationOut
 from backend.applications.workflow import get_catalog
 from backend.audit.service import entries_for
 from backend.audit.service import record as audit
@@ -187,3 +188,11 @@ def get_completion(
     require_staff(actor)
     return supervision.completion(session, month=month, district_code=district_scope(actor))
 
+
+
+@supervision_router.post("/escalations", response_model=EscalationOut, status_code=201,
+                         summary="督办一件超时的申请（区县审核人、管理员）：记入办理记录和审计", responses=ERRORS)
+def post_escalation(session: SessionDep, actor: ActorDep, body: EscalationIn) -> EscalationOut:
+    supervision.require_supervisor(actor)
+    app = service.get_by_number(session, body.number)
+    return supervision.escalate(session, actor, app, body.note, today=clock.today())
