@@ -151,7 +151,8 @@ def submitted_per_day(session: Session, *, start: date, end: date, district_code
     )
     if district_code:
         query = query.where(Application.district_code == district_code)
-    return [DayTypeCount(on_date=d, assistance_type=_type_label(t, s), count=n) for d, t, s, n in session.execute(query)]
+    return [DayTypeCount(on_date=d, assistance_type=_type_label(t, s), count=n)
+            for d, t, s, n in session.execute(query)]
 
 
 def approval_rate(session: Session, *, start: date, end: date, district_code: str | None) -> list[ApprovalRow]:
@@ -176,6 +177,8 @@ def approval_rate(session: Session, *, start: date, end: date, district_code: st
 def districts_with_cases(session: Session) -> list[tuple[str, str]]:
     """(code, name) of every district with an application: an admin's district filter."""
     rows = session.execute(
-        select(Area.code, Area.name).where(Area.code.in_(select(Application.district_code).distinct())).order_by(Area.code)
+        select(Area.code, Area.name)
+        .where(Area.code.in_(select(Application.district_code).distinct()))
+        .order_by(Area.code)
     ).all()
     return [(code, name) for code, name in rows]

@@ -13,6 +13,8 @@
   function draw(id, figure, kind, options) {
     var box = document.getElementById(id);
     if (!box) { return; }
+    var any = figure.series.some(function (s) { return s.data.some(function (v) { return v; }); });
+    if (!any) { box.classList.add("no-data"); return; }  // nothing to draw: the table says so
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     var narrow = box.clientWidth < 500;
     chart.setOption({
@@ -22,17 +24,17 @@
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: figure.x, axisLabel: { hideOverlap: true, rotate: narrow && figure.x.length > 6 ? 45 : 0 } },
+      xAxis: { type: "category", data: figure.x, axisLabel: { hideOverlap: true, fontSize: narrow ? 11 : 12 } },
       yAxis: { type: "value", minInterval: 1, name: options.unit || "" },
       series: figure.series.map(function (s) {
         return { name: s.name, type: kind, data: s.data, stack: options.stack ? "all" : undefined,
-                 connectNulls: true, barMaxWidth: 40, symbolSize: 8 };
+                 barMaxWidth: 40, label: { show: options.labels, position: "top" } };
       })
     });
     charts.push(chart);
   }
 
-  draw("chart-completion", data.completion, "line", { unit: "工作日" });
+  draw("chart-completion", data.completion, "bar", { unit: "工作日", labels: true });
   draw("chart-per-day", data.per_day, "bar", { stack: true, unit: "件" });
   draw("chart-approval", data.approval, "bar", { stack: true, unit: "件" });
   draw("chart-coverage", data.coverage, "bar", { stack: true, unit: "户" });
