@@ -12,6 +12,7 @@ from backend.applications.router import router as applications_router
 from backend.applications.router import supervision_router
 from backend.auth.router import router as auth_router
 from backend.authorizations.router import router as authorizations_router
+from backend.certification.router import coverage_router
 from backend.certification.router import router as certification_router
 from backend.chat.router import page_router as chat_page_router
 from backend.chat.router import router as chat_router
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
     api.include_router(facecheck_router)
     api.include_router(authorizations_router)
     api.include_router(certification_router)
+    api.include_router(coverage_router)
     api.include_router(economic_check_router)
     app.include_router(api)
     app.include_router(chat_page_router)

@@ -3,7 +3,7 @@ supervision dashboard's figures (applications per day and type, approval rate). 
 lives with certification (backend/certification/coverage.py), which depends on this package."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -182,3 +182,15 @@ def districts_with_cases(session: Session) -> list[tuple[str, str]]:
         .order_by(Area.code)
     ).all()
     return [(code, name) for code, name in rows]
+
+
+LONGEST_RANGE_DAYS = 366
+
+
+def day_range(today: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The days a daily figure covers: by default this month so far; never past today, at most a year."""
+    end = min(end or today, today)
+    start = start or end.replace(day=1)
+    if start > end:
+        start, end = end, start
+    return max(start, end - timedelta(days=LONGEST_RANGE_DAYS - 1)), end

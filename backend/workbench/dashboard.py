@@ -33,7 +33,6 @@ from backend.workbench.work_queue import type_label
 
 PATH = f"{PREFIX}/supervision"
 MONTHS_SHOWN = 6  # the monthly figures: the chosen month and the five before it
-LONGEST_RANGE_DAYS = 366
 BACK_KEYS = {"district", "start", "end", "month", "page"}
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -59,11 +58,7 @@ class DashFilters:
 def filters_for(today: date, district: str | None, start: date | None, end: date | None, month: str | None,
                 page: int) -> DashFilters:
     """Defaults: this month so far for the daily figures, the last six months for the monthly ones."""
-    end = min(end or today, today)
-    start = start or end.replace(day=1)
-    if start > end:
-        start, end = end, start
-    start = max(start, end - timedelta(days=LONGEST_RANGE_DAYS - 1))
+    start, end = supervision.day_range(today, start, end)
     return DashFilters(district=district or None, start=start, end=end,
                        last_month=month or f"{today.year:04d}-{today.month:02d}", page=page)
 
@@ -98,7 +93,7 @@ def _completion(session: Session, months: list[str], district: str | None) -> di
     return {
         "months": [{"key": m, "label": say.month(m)} for m in months],
         "districts": [{"code": c, "name": n} for c, n in names],
-        "cell": {f"{m}|{c}": {"avg": r.average_workdays, "closed": r.closed} for (m, c), r in cell.items()},
+        "cell": {f"{m}|{c}": {"avg": f"{r.average_workdays:g}", "closed": r.closed} for (m, c), r in cell.items()},
         "chart": {"x": [say.month(m) for m in months],
                   "series": [{"name": n, "data": [cell[(m, c)].average_workdays if (m, c) in cell else None
                                                   for m in months]} for c, n in names]},

@@ -73,6 +73,22 @@ def test_each_figure_of_a_reviewers_district(world, set_today) -> None:
     assert _table(html, "perday-h") == [["日期", "低保", "合计"], ["9月24日", "2", "2"], ["9月25日", "1", "1"]]
     # Approval: A approved, B rejected in the range: 1 of 2.
     assert _table(html, "approval-h")[1:] == [["低保", "2", "1", "1", "50%"], ["合计", "2", "1", "1", "50%"]]
+    # The API answers the same figures from the same queries.
+    api = {"start": "2026-09-01", "end": "2026-10-31"}
+    months = world.client.get("/api/v1/supervision/completion-by-month", params={"last": "2026-10"},
+                              headers=world.reviewer).json()
+    assert months == [{"month": "2026-10", "district_code": "500103", "district_name": "渝中区", "closed": 2,
+                       "average_workdays": 13.5}]
+    assert world.client.get("/api/v1/supervision/applications-per-day", params=api, headers=world.reviewer).json() == [
+        {"on_date": "2026-09-24", "assistance_type": "低保", "count": 2},
+        {"on_date": "2026-09-25", "assistance_type": "低保", "count": 1}]
+    assert world.client.get("/api/v1/supervision/approval-rate", params=api, headers=world.reviewer).json() == [
+        {"assistance_type": "低保", "decided": 2, "approved": 1, "rate": 0.5}]
+    assert world.client.get("/api/v1/supervision/approval-rate", params={**api, "district_code": "500110"},
+                            headers=world.reviewer).status_code == 403
+    assert world.client.get("/api/v1/supervision/certification-coverage", headers=world.reviewer).json() == [
+        {"district_code": "500103", "district_name": "渝中区", "recipients": 1, "current": 0, "overdue": 0,
+         "unscheduled": 1, "rate": 0.0}]
     # Certification: A is paid and has no schedule yet; the daily run schedules it (due in the future);
     # then moved into the past, it is overdue.
     assert _table(html, "coverage-h")[1:] == [["渝中区", "1", "0", "0", "1", "0%"]]
