@@ -50,7 +50,7 @@ def staff_assisted_certification(number: ApplicationNumber, body: AssistedCertif
 coverage_router = APIRouter(prefix="/supervision", tags=["督办 supervision"])
 
 
-@coverage_router.get("/certification-coverage", response_model=list[CoverageRow],
+@coverage_router.get("/certification-coverage", response_model=list[CoverageRow], responses=ERRORS,
                      summary="待遇资格认证覆盖率：正在领取救助金的户，认证是否在有效期内，按区县")
 def get_coverage(session: SessionDep, actor: ActorDep,
                  district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None) -> list[CoverageRow]:
