@@ -12,6 +12,7 @@ from backend.applications.router import router as applications_router
 from backend.applications.router import supervision_router
 from backend.auth.router import router as auth_router
 from backend.authorizations.router import router as authorizations_router
+from backend.certification.router import coverage_router
 from backend.certification.router import router as certification_router
 from backend.chat import relay as chat_relay
 from backend.chat.router import page_router as chat_page_router
@@ -32,6 +33,7 @@ from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 from backend.wiring import register_all
+from backend.workbench.dashboard import router as dashboard_router
 from backend.workbench.pages import page_errors
 from backend.workbench.case_router import router as workbench_case_router
 from backend.workbench.router import router as workbench_router
@@ -70,12 +72,14 @@ def create_app() -> FastAPI:
     api.include_router(facecheck_router)
     api.include_router(authorizations_router)
     api.include_router(certification_router)
+    api.include_router(coverage_router)
     api.include_router(economic_check_router)
     app.include_router(api)
     app.include_router(chat_page_router)
     app.include_router(face_page_router)
     app.include_router(workbench_router)
     app.include_router(workbench_case_router)
+    app.include_router(dashboard_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Inside the access log, so refused bodies are logged too.

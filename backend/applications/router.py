@@ -1,5 +1,6 @@
 """Applications API: submit, read, move through the workflow, progress, supervision, audit trail."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
@@ -11,6 +12,9 @@ from backend.applications.models import Application
 from backend.applications.schemas import (
     ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut, PaymentOut,
     ProgressOut, StepIn, TimelineEntry,
+)
+from backend.applications.supervision_schemas import (
+    ApprovalRow, DayTypeCount, EscalationIn, EscalationOut, MonthCompletion,
 )
 from backend.applications.workflow import get_catalog
 from backend.audit.service import entries_for
@@ -187,3 +191,54 @@ def get_completion(
     require_staff(actor)
     return supervision.completion(session, month=month, district_code=district_scope(actor))
 
+
+
+@supervision_router.post("/escalations", response_model=EscalationOut, status_code=201,
+                         summary="督办一件超时的申请（区县审核人、管理员）：记入办理记录和审计", responses=ERRORS)
+def post_escalation(session: SessionDep, actor: ActorDep, body: EscalationIn) -> EscalationOut:
+    supervision.require_supervisor(actor)
+    app = service.get_by_number(session, body.number)
+    return supervision.escalate(session, actor, app, body.note, today=clock.today())
+
+
+@supervision_router.get("/completion-by-month", response_model=list[MonthCompletion], responses=ERRORS,
+                        summary="平均办结时长（工作日），按区县和月份：截至某月的最近几个月")
+def get_completion_by_month(
+    session: SessionDep,
+    actor: ActorDep,
+    last: Annotated[Month, Query(examples=["2026-11"])],
+    months: Annotated[int, Query(ge=1, le=24)] = 6,
+    district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
+) -> list[MonthCompletion]:
+    require_staff(actor)
+    return supervision.completion_by_month(session, months=supervision.months_back(last, months),
+                                           district_code=district_scope(actor, district_code))
+
+
+@supervision_router.get("/applications-per-day", response_model=list[DayTypeCount], responses=ERRORS,
+                        summary="每天的申请数，按救助类型（默认本月；最长一年）")
+def get_applications_per_day(
+    session: SessionDep,
+    actor: ActorDep,
+    start: Annotated[date | None, Query()] = None,
+    end: Annotated[date | None, Query()] = None,
+    district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
+) -> list[DayTypeCount]:
+    require_staff(actor)
+    first, last = supervision.day_range(clock.today(), start, end)
+    return supervision.submitted_per_day(session, start=first, end=last,
+                                         district_code=district_scope(actor, district_code))
+
+
+@supervision_router.get("/approval-rate", response_model=list[ApprovalRow], responses=ERRORS,
+                        summary="批准率：这段时间审核确认的申请，按救助类型（默认本月）")
+def get_approval_rate(
+    session: SessionDep,
+    actor: ActorDep,
+    start: Annotated[date | None, Query()] = None,
+    end: Annotated[date | None, Query()] = None,
+    district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
+) -> list[ApprovalRow]:
+    require_staff(actor)
+    first, last = supervision.day_range(clock.today(), start, end)
+    return supervision.approval_rate(session, start=first, end=last, district_code=district_scope(actor, district_code))

@@ -261,6 +261,8 @@ class OverdueItem(BaseModel):
     step_due_date: date | None
     case_due_date: date | None
     overdue_workdays: int
+    escalations: int = 0  # 督办 recorded on the case so far
+    last_escalated_on: date | None = None
 
 
 class OverdueOut(BaseModel):
