@@ -31,6 +31,7 @@ from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 from backend.wiring import register_all
+from backend.workbench.desk import router as desk_router
 from backend.workbench.pages import page_errors
 from backend.workbench.router import router as workbench_router
 
@@ -72,6 +73,7 @@ def create_app() -> FastAPI:
     app.include_router(chat_page_router)
     app.include_router(face_page_router)
     app.include_router(workbench_router)
+    app.include_router(desk_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Inside the access log, so refused bodies are logged too.

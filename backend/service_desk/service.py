@@ -45,7 +45,8 @@ def due_on(kind: str, filed_at: datetime) -> date:
 def _in_some_district(model: type) -> ColumnElement[bool]:
     district_codes = select(Area.code).where(Area.level == "district")
     streets = select(Area.code).where(Area.parent_code.in_(district_codes))
-    return or_(model.area_code.in_(district_codes), model.area_code.in_(streets))
+    # NOT IN on a NULL is NULL, not true: the is_not(None) makes "no area" a plain false here.
+    return and_(model.area_code.is_not(None), or_(model.area_code.in_(district_codes), model.area_code.in_(streets)))
 
 
 def _names_app_in(model: type, district_code: str | None) -> ColumnElement[bool]:
@@ -54,7 +55,7 @@ def _names_app_in(model: type, district_code: str | None) -> ColumnElement[bool]
     apps = select(Application.number).where(Application.number.is_not(None))
     if district_code is not None:
         apps = apps.where(Application.district_code == district_code)
-    return Complaint.application_number.in_(apps)
+    return and_(Complaint.application_number.is_not(None), Complaint.application_number.in_(apps))
 
 
 def visible(model: type, actor: Actor, queue: str | None = None) -> ColumnElement[bool]:
