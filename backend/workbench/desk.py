@@ -24,10 +24,13 @@ from backend.regions.service import known
 from backend.service_desk import service
 from backend.service_desk.service import CITY_QUEUE, KIND_LABELS, STATUSES, DeskFilters
 from backend.staff.models import StaffUser
+from backend.workbench.desk_queues import router as queues_router
+from backend.workbench.desk_queues import tabs
 from backend.workbench.pages import paginate, render
 from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
 
 router = APIRouter(prefix=f"{PREFIX}/desk", include_in_schema=False, dependencies=[Depends(csrf_guard)])
+router.include_router(queues_router)  # before /{kind}/{item_id}: /suspensions is not an item
 DESK = f"{PREFIX}/desk"
 NOTICES = {"taken": "已由您负责办理。", "answered": "答复已通过短信发出。", "closed": "已办结。"}
 
@@ -38,7 +41,7 @@ def _place(code: str | None) -> str:
 
 
 def queue_name(code: str | None) -> str:
-    return f"{_place(code)}队列" if code else "市级队列（未说明地区）"
+    return f"{_place(code)}队列" if code else "市级队列"
 
 
 def _owner_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -76,9 +79,7 @@ def build(session: Session, actor: Actor, f: DeskFilters, page: int) -> dict[str
     rows = [_row(session, f.kind, i, owners, today) for i in items]
     audit(session, actor=actor.label, channel=actor.channel, action=f"{f.kind}.list", entity_type=f"{f.kind}_list",
           entity_id=actor.district_code or "-", detail={"ids": [r["id"] for r in rows]})
-    counts = [{"kind": k, "label": label, "n": service.count(session, actor, DeskFilters(kind=k, queue=f.queue)),
-               "current": k == f.kind, "href": f"{DESK}?{_filters_qs(DeskFilters(kind=k, queue=f.queue))}"}
-              for k, label in KIND_LABELS.items()]
+    counts = tabs(session, actor, f.kind, f.queue)
     queues = [(CITY_QUEUE, queue_name(None))] if actor.role == "admin" else []
     return {"rows": rows, "pagination": pagination, "filters": f, "counts": counts, "statuses": STATUSES,
             "queues": queues, "kind_label": KIND_LABELS[f.kind], "today": today,

@@ -2,14 +2,18 @@
 the answer by SMS through the outbox; requests without an area in the district or city queue, never nowhere."""
 
 import re
+from datetime import date
 
 from sqlalchemy import select
 
+from backend.applications.case_state import open_suspension_proposal, propose_suspension
+from backend.applications.models import Application, ApplicationEvent, SuspensionProposal
 from backend.audit.models import AuditEntry
 from backend.notifications.models import Notice
 from backend.service_desk.models import Complaint
 from backend.workbench.pages import PAGE_SIZE
 from tests.backend.staff_pages import sign_in
+from tests.backend.test_checks_and_certification import _paying
 from tests.backend.world import APPLICANT_PHONE, application_body, member
 
 TWO_ROADS = "500103004"  # 渝中区两路口街道
@@ -115,3 +119,58 @@ def test_the_desk_is_paginated_oldest_first(world) -> None:  # noqa: ANN001
     assert _on_page(world) == ids[:PAGE_SIZE]
     assert _on_page(world, page=2) == ids[PAGE_SIZE:]
     assert "第1页 / 共2页" in world.client.get("/staff/desk").text
+
+
+def _proposed(world, set_today):  # noqa: ANN001, ANN202
+    """A paying case for which certification proposed a suspension (as certification.service.run does)."""
+    app = _paying(world, set_today)
+    set_today(date(2027, 2, 5))
+    propose_suspension(world.session, app, reason="待遇资格认证逾期", on=date(2027, 2, 5), due_on=date(2027, 1, 20))
+    world.session.commit()
+    return app
+
+
+def test_suspension_proposals_are_a_queue_confirmed_or_dismissed_through_the_workflow(world, set_today) -> None:  # noqa: ANN001
+    app = _proposed(world, set_today)
+    csrf = sign_in(world.client, "cw_yuzhong")
+    page = world.client.get("/staff/desk/suspensions").text
+    assert app.number in page and "待遇资格认证逾期" in page and "1月20日" in page
+    assert re.search(r"暂停发放建议 <span class=\"n\">1</span>", page)
+    # The reason is required: without it the workflow's guard refuses and nothing changes.
+    refused = world.client.post(f"/staff/desk/suspensions/{app.number}", data={"csrf_token": csrf, "decision": "dismiss", "note": ""})
+    assert refused.status_code in (400, 422)
+    resp = world.client.post(f"/staff/desk/suspensions/{app.number}",
+                             data={"csrf_token": csrf, "decision": "dismiss", "note": "电话联系家属，本人住院，出院后补认证"},
+                             follow_redirects=False)
+    assert resp.status_code == 303
+    world.session.expire_all()
+    proposal = world.session.scalars(select(SuspensionProposal)).one()
+    assert proposal.decision == "dismissed" and open_suspension_proposal(world.session, app) is None
+    assert world.session.get(Application, app.id).payments_suspended is False
+    events = world.session.scalars(select(ApplicationEvent.action).where(ApplicationEvent.application_id == app.id)).all()
+    assert "dismiss_suspension" in events
+    assert app.number not in world.client.get("/staff/desk/suspensions").text
+    # A second proposal, confirmed: payments stop through suspend_payments.
+    propose_suspension(world.session, app, reason="待遇资格认证逾期", on=date(2027, 5, 5), due_on=date(2027, 4, 20))
+    world.session.commit()
+    world.client.post(f"/staff/desk/suspensions/{app.number}", data={"csrf_token": csrf, "decision": "suspend", "note": "多次联系不上"})
+    world.session.expire_all()
+    assert world.session.get(Application, app.id).payments_suspended is True
+    # Nothing left to decide: a replayed post is refused, not a second suspension.
+    again = world.client.post(f"/staff/desk/suspensions/{app.number}", data={"csrf_token": csrf, "decision": "suspend", "note": "再次"})
+    assert again.status_code == 409
+
+
+def test_suspension_proposals_of_another_district_are_not_shown_nor_decided(world, set_today) -> None:  # noqa: ANN001
+    app = _proposed(world, set_today)
+    csrf = sign_in(world.client, "cw_qijiang")
+    assert app.number not in world.client.get("/staff/desk/suspensions").text
+    resp = world.client.post(f"/staff/desk/suspensions/{app.number}", data={"csrf_token": csrf, "decision": "suspend", "note": "越权"})
+    assert resp.status_code == 404
+    sign_in(world.client, "cw_yuzhong")
+    no_csrf = world.client.post(f"/staff/desk/suspensions/{app.number}", data={"decision": "suspend", "note": "没有令牌"})
+    assert no_csrf.status_code == 403
+    world.session.expire_all()
+    assert open_suspension_proposal(world.session, app) is not None
+    sign_in(world.client, "admin_all")  # admins see every district's proposals; caseworkers decide
+    assert app.number in world.client.get("/staff/desk/suspensions").text
