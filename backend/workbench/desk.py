@@ -24,6 +24,7 @@ from backend.regions.service import known
 from backend.service_desk import service
 from backend.service_desk.service import CITY_QUEUE, KIND_LABELS, STATUSES, DeskFilters
 from backend.staff.models import StaffUser
+from backend.workbench.desk_photos import router as photos_router
 from backend.workbench.desk_queues import router as queues_router
 from backend.workbench.desk_queues import tabs
 from backend.workbench.pages import paginate, render
@@ -31,6 +32,7 @@ from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
 
 router = APIRouter(prefix=f"{PREFIX}/desk", include_in_schema=False, dependencies=[Depends(csrf_guard)])
 router.include_router(queues_router)  # before /{kind}/{item_id}: /suspensions is not an item
+router.include_router(photos_router)
 DESK = f"{PREFIX}/desk"
 NOTICES = {"taken": "已由您负责办理。", "answered": "答复已通过短信发出。", "closed": "已办结。"}
 

@@ -45,11 +45,12 @@ def proposal_count(session: Session, actor: Actor) -> int:
 
 
 def tabs(session: Session, actor: Actor, current: str, queue: str | None = None) -> list[dict[str, Any]]:
-    """The desk's tabs with their counts: complaints, call-backs, suspension proposals."""
+    """The desk's tabs with their counts: complaints, call-backs, suspension proposals; reference photos."""
     out = [{"label": label, "n": desk.count(session, actor, DeskFilters(kind=k, queue=queue)), "current": k == current,
             "href": f"{PREFIX}/desk?kind={k}" + (f"&queue={queue}" if queue else "")} for k, label in KIND_LABELS.items()]
     out.append({"label": "暂停发放建议", "n": proposal_count(session, actor), "current": current == "suspensions",
                 "href": SUSPENSIONS})
+    out.append({"label": "参考照片", "n": None, "current": current == "references", "href": f"{PREFIX}/desk/references"})
     return out
 
 
