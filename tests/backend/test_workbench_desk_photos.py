@@ -2,11 +2,14 @@
 person's district (confirm or reject with how it was checked), and a reference photo is registered from the
 page (a file or the phone's camera) — the API's rules (facecheck.references), CSRF on every post."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from backend.audit.models import AuditEntry
+from backend.authorizations.models import AuthorizationSignature
+from backend.certification.models import CertificationSchedule
 from backend.facecheck import FakeFaceEngine
 from tests.backend.staff_pages import sign_in
+from tests.backend.test_checks_and_certification import _paying
 from tests.backend.test_facecheck_pending_reference import _references, _upload, case  # noqa: F401 - a fixture
 
 PAGE = "/staff/desk/references"
@@ -51,3 +54,29 @@ def test_a_reference_photo_is_registered_from_the_page(world, case) -> None:  # 
     assert world.client.get(PAGE, params={"number": number}).status_code == 404
     other = world.client.post(f"{PAGE}/{her.id}", data={"csrf_token": csrf, "number": number}, files=photo)
     assert other.status_code == 404 and len(_references(world)) == 1
+
+
+def test_staff_assisted_signing_and_certification_with_the_reason(world, set_today) -> None:  # noqa: ANN001
+    app = _paying(world, set_today)
+    csrf = sign_in(world.client, "cw_yuzhong")
+    world.session.execute(delete(AuthorizationSignature).where(AuthorizationSignature.person_id == app.applicant_person_id))
+    world.session.commit()
+    page = world.client.get(PAGE, params={"number": app.number}).text
+    assert "记录协助签署" in page and "记录协助认证" in page
+    refused = world.client.post(f"{PAGE}/{app.number}/sign/{app.applicant_person_id}", data={"note": "无令牌"})
+    assert refused.status_code == 403
+    no_reason = world.client.post(f"{PAGE}/{app.number}/sign/{app.applicant_person_id}", data={"csrf_token": csrf, "note": ""})
+    assert no_reason.status_code == 422
+    world.client.post(f"{PAGE}/{app.number}/sign/{app.applicant_person_id}", data={"csrf_token": csrf, "note": "窗口核实本人"})
+    signature = world.session.scalars(select(AuthorizationSignature).where(
+        AuthorizationSignature.person_id == app.applicant_person_id)).one()
+    assert signature.method == "staff_assisted"
+    world.client.post(f"{PAGE}/{app.number}/certify/{app.applicant_person_id}", data={"csrf_token": csrf, "note": "入户核实本人健在"})
+    schedule = world.session.scalars(select(CertificationSchedule)).one()
+    assert schedule.last_method == "staff_assisted"
+    notes = [e.detail.get("note") for e in world.session.scalars(select(AuditEntry).where(
+        AuditEntry.action.in_(("authorization.staff_assisted_sign", "certification.staff_assisted"))).order_by(AuditEntry.id))]
+    assert notes[-2:] == ["窗口核实本人", "入户核实本人健在"]  # before: the signatures _paying had witnessed
+    csrf = sign_in(world.client, "cw_qijiang")
+    assert world.client.post(f"{PAGE}/{app.number}/certify/{app.applicant_person_id}",
+                             data={"csrf_token": csrf, "note": "越权"}).status_code == 404
