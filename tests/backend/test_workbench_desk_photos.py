@@ -75,7 +75,7 @@ def test_staff_assisted_signing_and_certification_with_the_reason(world, set_tod
     schedule = world.session.scalars(select(CertificationSchedule)).one()
     assert schedule.last_method == "staff_assisted"
     notes = [e.detail.get("note") for e in world.session.scalars(select(AuditEntry).where(
-        AuditEntry.action.in_(("authorization.staff_assisted_sign", "certification.staff_assisted"))).order_by(AuditEntry.id))]
+        AuditEntry.action.in_(("authorization.staff_assisted_sign", "certification.staff_assisted"))).order_by(AuditEntry.seq))]
     assert notes[-2:] == ["窗口核实本人", "入户核实本人健在"]  # before: the signatures _paying had witnessed
     csrf = sign_in(world.client, "cw_qijiang")
     assert world.client.post(f"{PAGE}/{app.number}/certify/{app.applicant_person_id}",
