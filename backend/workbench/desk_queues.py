@@ -1,5 +1,5 @@
 """The service desk's other queues: suspension proposals from certification (confirm or dismiss through the
-workflow) — and the desk's tabs, shared by every desk page.
+workflow), paper delegations in force — and the desk's tabs, shared by every desk page.
 
 Confirming is the workflow's suspend_payments, dismissing its dismiss_suspension (applications.service.act:
 its roles, guards, audit and events); the list is the open proposals of the cases in my district
@@ -19,10 +19,15 @@ from backend.applications.access import audit_list, audited_view, district_scope
 from backend.applications.models import Application, SuspensionProposal
 from backend.applications.schemas import StepIn
 from backend.auth.actor import Actor, require_staff
+from backend.audit.service import record as audit
+from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import Conflict
 from backend.core.fields import ApplicationNumber, Text
+from backend.delegations.models import Delegation
+from backend.delegations.schemas import HELPER_KIND_LABELS, SCOPE_LABELS
 from backend.service_desk import service as desk
+from backend.staff.models import StaffUser
 from backend.service_desk.service import KIND_LABELS, DeskFilters
 from backend.workbench.pages import paginate, render
 from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
@@ -50,6 +55,7 @@ def tabs(session: Session, actor: Actor, current: str, queue: str | None = None)
             "href": f"{PREFIX}/desk?kind={k}" + (f"&queue={queue}" if queue else "")} for k, label in KIND_LABELS.items()]
     out.append({"label": "暂停发放建议", "n": proposal_count(session, actor), "current": current == "suspensions",
                 "href": SUSPENSIONS})
+    out.append({"label": "纸质委托书", "n": None, "current": current == "delegations", "href": f"{PREFIX}/desk/delegations"})
     out.append({"label": "参考照片", "n": None, "current": current == "references", "href": f"{PREFIX}/desk/references"})
     return out
 
@@ -85,3 +91,36 @@ def decide_suspension(session: SessionDep, who: SignedInDep, number: Application
     applications.act(session, who.actor, app, action, StepIn(note=note))
     return RedirectResponse(f"{SUSPENSIONS}?done={'suspended' if decision == 'suspend' else 'dismissed'}", status_code=303)
 
+
+
+# ---------------------------------------------------------------- paper delegations
+
+def _paper(actor: Actor):  # noqa: ANN202 - a select
+    """Paper delegations of my district (admins: every district), still in force."""
+    query = select(Delegation).where(Delegation.consent_method == "paper", Delegation.revoked_at.is_(None),
+                                     Delegation.expires_at > clock.now_utc())
+    scope = district_scope(actor)
+    return query.where(Delegation.district_code == scope) if scope else query
+
+
+@router.get("/delegations", response_class=HTMLResponse)
+def paper_delegations(request: Request, session: SessionDep, who: SignedInDep,
+                      page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """书面授权委托书 in force in my district: who files for whom, what for, which form, who verified it and when.
+    A paper form is entered only by the caseworker who saw it (delegations.service.create_by_paper), so each
+    row is verified; this list is where they are checked again and, if need be, revoked on the case."""
+    actor = require_staff(who.actor)
+    pagination = paginate(session.scalar(select(func.count()).select_from(_paper(actor).subquery())) or 0, page)
+    found = session.scalars(_paper(actor).order_by(Delegation.created_at.desc(), Delegation.id.desc())
+                            .offset(pagination.offset).limit(pagination.size)).all()
+    staff = {s.id: s.display_name for s in session.scalars(select(StaffUser).where(
+        StaffUser.id.in_({d.verified_by_staff_id for d in found if d.verified_by_staff_id})))}
+    rows = [{"id": d.id, "principal": d.principal.name, "helper": d.helper.name,
+             "kind": HELPER_KIND_LABELS.get(d.helper_kind, d.helper_kind), "relation": d.helper_relation,
+             "scope": "、".join(SCOPE_LABELS.get(s, s) for s in d.scope), "evidence": d.consent_evidence,
+             "verified_by": staff.get(d.verified_by_staff_id, "—"), "created": d.created_at.astimezone(clock.CHINA).date(),
+             "expires": d.expires_at.astimezone(clock.CHINA).date()} for d in found]
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.list", entity_type="delegation_list",
+          entity_id=actor.district_code or "-", detail={"ids": [r["id"] for r in rows]})
+    return render(request, "staff/desk_delegations.html", who, rows=rows, pagination=pagination,
+                  counts=tabs(session, actor, "delegations"), page_qs=lambda n: f"page={n}")
