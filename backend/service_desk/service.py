@@ -164,7 +164,7 @@ def answer(session: Session, actor: Actor, kind: str, item_id: int, text: str) -
     if item.status == "closed":
         raise Conflict("这条已经办结了。", code="desk_closed")
     context = {"reference": reference(kind, item.id), "answer": text}
-    key = notice_key("desk_answer", kind, item.id, clock.now_utc().isoformat())
+    key = notice_key("desk_answer", kind, item.id, text)  # the same answer twice (a double click): one SMS
     if item.phone_cipher:
         notify_phone(session, event="desk_answer", phone=get_vault().decrypt(item.phone_cipher),
                      text_context=context, key=key)
