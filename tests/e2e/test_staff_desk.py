@@ -1,6 +1,7 @@
 """服务台 in headless Chromium against the running stack: a complaint from the chat, filed without a street, lands
 in the city queue; the admin takes it, answers it (the SMS goes out through the outbox and the console
-prints it) and closes it. Screenshots of the desk at 1280 and 390 px go to tests/e2e/output/<test>/.
+prints it) and closes it. Screenshots of the desk at 1280 and 390 px go to tests/e2e/output/<test>/, and
+one of the reference photo page on a phone (the camera upload) for the demo caseworker.
 
 The complaint is filed through the API the chat's action uses (actions/backend_client.py: POST
 /api/v1/complaints with the service token for a person who verified their phone in the chat), not by driving
@@ -103,4 +104,21 @@ def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser,
     page.goto(f"{stack.base_url}/staff/desk?status=closed")
     assert reference in page.inner_text("main")
     page.screenshot(path=str(output_dir / "desk-closed-390.png"), full_page=True)
+    phone.close()
+    # A caseworker on her phone: the reference photo of a person of one of her cases, taken with the camera.
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.goto(f"{stack.base_url}/staff/login")
+    page.fill("#username", "yuzhong_caseworker")
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{stack.base_url}/staff/")
+    number = re.search(r"JZ\d{14}", page.inner_text("table.cases")).group(0)
+    page.goto(f"{stack.base_url}/staff/desk/references")
+    page.fill("#number", number)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*number=JZ.*"))
+    assert page.locator("input[type=file][capture=user]").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(output_dir / "references-390.png"), full_page=True)
     phone.close()
