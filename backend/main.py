@@ -34,6 +34,7 @@ from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
 from backend.wiring import register_all
 from backend.workbench.dashboard import router as dashboard_router
+from backend.workbench.desk import router as desk_router
 from backend.workbench.pages import page_errors
 from backend.workbench.case_router import router as workbench_case_router
 from backend.workbench.router import router as workbench_router
@@ -80,6 +81,7 @@ def create_app() -> FastAPI:
     app.include_router(workbench_router)
     app.include_router(workbench_case_router)
     app.include_router(dashboard_router)
+    app.include_router(desk_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Inside the access log, so refused bodies are logged too.

@@ -164,7 +164,7 @@ class SuspensionProposal(Base):
     reason: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)  # the missed date that led to the proposal
     decided_on: Mapped[date | None] = mapped_column(Date)
-    decision: Mapped[str | None] = mapped_column(String(16))  # suspended | None while open
+    decision: Mapped[str | None] = mapped_column(String(16))  # suspended | dismissed | None while open
 
 
 class EconomicCheckReport(Base):

@@ -106,6 +106,11 @@ def g_note(ctx: StepContext) -> None:
         _refuse("请填写说明。", "note_required")
 
 
+def g_suspension_proposed(ctx: StepContext) -> None:
+    if case_state.open_suspension_proposal(ctx.session, ctx.app) is None:
+        _refuse("这个案子没有待确认的暂停发放建议。", "no_suspension_proposal")
+
+
 def g_reasons(ctx: StepContext) -> None:
     if not (ctx.step.note or "").strip():
         _refuse("请写明理由，会书面告知申请人。", "reasons_required")
@@ -163,6 +168,7 @@ GUARDS: dict[str, Callable[[StepContext], None]] = {
     "home_visit_recorded": g_home_visit_recorded,
     "economic_check_recorded": g_economic_check_recorded,
     "note": g_note,
+    "suspension_proposed": g_suspension_proposed,
     "reasons": g_reasons,
     "objection_is_open": g_objection_is_open,
     "no_open_objection": g_no_open_objection,
@@ -332,6 +338,10 @@ def e_suspend_payments(ctx: StepContext) -> None:
     case_state.settle_suspension_proposals(ctx.session, ctx.app, on=ctx.today, decision="suspended")
 
 
+def e_dismiss_suspension(ctx: StepContext) -> None:
+    case_state.settle_suspension_proposals(ctx.session, ctx.app, on=ctx.today, decision="dismissed")
+
+
 def e_resume_payments(ctx: StepContext) -> None:
     ctx.app.payments_suspended = False
 
@@ -354,6 +364,7 @@ def register_guard(name: str, guard: Callable[[StepContext], None]) -> None:
 EFFECTS: dict[str, Callable[[StepContext], None]] = {
     "suspend_payments": e_suspend_payments,
     "resume_payments": e_resume_payments,
+    "dismiss_suspension": e_dismiss_suspension,
     "start_phase_out": e_start_phase_out,
     "start_case_clock": e_start_case_clock,
     "extend_case_clock": e_extend_case_clock,

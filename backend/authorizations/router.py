@@ -6,11 +6,10 @@ backend.facecheck's links (purpose "authorization")."""
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from backend.applications.access import audited_view, view_basis
+from backend.applications.access import audited_view
 from backend.applications.service import get_by_number
-from backend.auth.actor import ActorDep, require_staff
-from backend.audit.service import record as audit
-from backend.authorizations import service
+from backend.auth.actor import ActorDep
+from backend.authorizations import assisted, service
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
 from backend.core.fields import ApplicationNumber, DbId, Text
@@ -36,11 +35,5 @@ def signatures(number: ApplicationNumber, session: SessionDep, actor: ActorDep) 
              responses=ERRORS)
 def staff_assisted_signature(number: ApplicationNumber, body: AssistedSignatureIn, session: SessionDep,
                              actor: ActorDep) -> dict:
-    require_staff(actor, "caseworker", "reviewer")
-    app = get_by_number(session, number)
-    view_basis(session, actor, app)
-    person = service.person_for(session, app, body.person_id)
-    service.sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
-    audit(session, actor=actor.label, channel=actor.channel, action="authorization.staff_assisted_sign",
-          entity_type="application", entity_id=app.number, detail={"person": person.id, "note": body.note})
+    person = assisted.staff_assisted_sign(session, actor, number, body.person_id, body.note)
     return {"signed": person.name, "method": "staff_assisted"}

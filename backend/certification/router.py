@@ -8,16 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from backend.applications.access import district_scope, view_basis
-from backend.applications.service import get_by_number
-from backend.auth.actor import ActorDep, require_staff
-from backend.audit.service import record as audit
+from backend.applications.access import district_scope
 from backend.applications.supervision_schemas import CoverageRow
+from backend.auth.actor import ActorDep, require_staff
+from backend.certification import assisted
 from backend.certification.coverage import coverage
-from backend.certification.service import certified, schedule_for
 from backend.core import clock
 from backend.core.db import SessionDep
-from backend.core.errors import ErrorResponse, NotFound
+from backend.core.errors import ErrorResponse
 from backend.core.fields import ApplicationNumber, AreaCode, DbId, Text
 
 router = APIRouter(prefix="/liveness", tags=["刷脸 liveness"])
@@ -33,15 +31,7 @@ class AssistedCertificationIn(BaseModel):
              summary="工作人员协助的待遇资格认证（上门或窗口核实）", responses=ERRORS)
 def staff_assisted_certification(number: ApplicationNumber, body: AssistedCertificationIn, session: SessionDep,
                                  actor: ActorDep) -> dict:
-    require_staff(actor, "caseworker", "reviewer")
-    app = get_by_number(session, number)
-    view_basis(session, actor, app)
-    schedule = schedule_for(session, app, clock.today())
-    if body.person_id != schedule.person_id:
-        raise NotFound("这个人不是这件救助的认证对象。", code="person_not_found")
-    certified(session, schedule, clock.today(), "staff_assisted")
-    audit(session, actor=actor.label, channel=actor.channel, action="certification.staff_assisted",
-          entity_type="application", entity_id=app.number, detail={"person": body.person_id, "note": body.note})
+    schedule = assisted.staff_assisted_certification(session, actor, number, body.person_id, body.note)
     return {"next_due": schedule.next_due.isoformat(), "method": "staff_assisted"}
 
 

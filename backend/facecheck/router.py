@@ -13,16 +13,13 @@ from pydantic import BaseModel, Field
 from backend.applications.access import view_basis
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep, require_staff
-from backend.audit.service import record as audit
 from backend.core.db import SessionDep, release
-from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden, NotFound
+from backend.core.errors import AppError, Conflict, ErrorResponse, Forbidden
 from backend.core.fields import MAX_FRAMES, ApplicationNumber, DbId, ShortText, Text
 from backend.core.settings import get_settings
 from backend.core.templates import html_env
-from backend.delegations.models import Delegation
-from backend.delegations.repository import active_delegation, person_districts
-from backend.delegations.schemas import HELPER_KIND_LABELS
-from backend.facecheck import id_photo, service
+from backend.delegations.repository import active_delegation
+from backend.facecheck import id_photo, references, service
 from backend.facecheck.challenge import ACTION_PROMPTS, FaceImageError
 from backend.facecheck.geometry import FaceEngine
 from backend.notifications.service import notify
@@ -154,25 +151,7 @@ def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engi
                      image: Annotated[UploadFile, File()],
                      source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:
     require_staff(actor, "caseworker", "reviewer")
-    person = _district_person(session, actor, person_id)
-    raw = image.file.read()
-    release(session)
-    try:
-        encoding = engine.reference_encoding(raw)
-    except FaceImageError as exc:
-        raise AppError("这张照片里找不到一张清楚的人脸，请换一张。", code=str(exc.code)) from exc
-    ref = service.set_reference(session, person=person, encoding=encoding, source=source, staff_id=actor.staff_id)
-    audit(session, actor=actor.label, channel=actor.channel, action="face.set_reference", entity_type="person",
-          entity_id=person.id, detail={"reference": ref.id, "source": source})
-    return {"reference_id": ref.id}
-
-
-def _district_person(session: SessionDep, actor: ActorDep, person_id: int) -> Person:
-    """A person a household or paper delegation of the staff member's district names; 404 for everyone else."""
-    person = session.get(Person, person_id)
-    if person is None or actor.district_code not in person_districts(session, person.id):
-        raise NotFound("没有找到这个人。本辖区申请里的家庭成员和义务人才能登记照片。", code="person_not_found")
-    return person
+    return {"reference_id": references.upload(session, actor, engine, person_id, image.file.read(), source).id}
 
 
 class PendingReferenceOut(BaseModel):
@@ -193,17 +172,8 @@ class ReviewReferenceIn(BaseModel):
 @router.get("/references/pending", response_model=list[PendingReferenceOut],
             summary="本区县待核实的身份证照片（帮办人代传的，核实前不能刷脸）", responses=ERRORS)
 def pending_references(session: SessionDep, actor: ActorDep) -> list[PendingReferenceOut]:
-    require_staff(actor, "caseworker")
-    out = []
-    for ref in service.pending_references(session):
-        if actor.district_code not in person_districts(session, ref.person_id):
-            continue
-        d = session.get(Delegation, ref.delegation_id) if ref.delegation_id else None
-        out.append(PendingReferenceOut(
-            reference_id=ref.id, person_id=ref.person_id, person_name=session.get(Person, ref.person_id).name,
-            uploaded_at=ref.created_at.isoformat(), delegation_id=ref.delegation_id,
-            helper_name=d.helper.name if d else None, helper_kind=HELPER_KIND_LABELS[d.helper_kind] if d else None))
-    return out
+    return [PendingReferenceOut(**{**p, "uploaded_at": p["uploaded_at"].isoformat()})
+            for p in references.pending_for(session, actor)]
 
 
 @router.post("/references/{person_id}/confirm", summary="核实帮办人代传的身份证照片是本人（入户或户籍照片比对后）",
@@ -219,17 +189,7 @@ def reject_reference(person_id: DbId, body: ReviewReferenceIn, session: SessionD
 
 
 def _review(session: SessionDep, actor: ActorDep, person_id: int, reason: str, *, confirm: bool) -> dict:
-    """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
-    require_staff(actor, "caseworker")
-    person = _district_person(session, actor, person_id)
-    if service.staff_related(session, actor.staff_id, person.id):
-        raise Forbidden("您和这个人有亲属等关系，请由其他工作人员核实。", code="conflict_of_interest")
-    ref = service.pending_reference(session, person.id)
-    if ref is None:
-        raise Conflict("这个人没有等待核实的照片。", code="no_pending_reference")
-    service.review_reference(session, ref, staff_id=actor.staff_id, reason=reason, confirm=confirm)
-    audit(session, actor=actor.label, channel=actor.channel, action=f"face.{'confirm' if confirm else 'reject'}_reference",
-          entity_type="person", entity_id=person.id, detail={"reference": ref.id, "delegation": ref.delegation_id, "reason": reason})
+    ref = references.review(session, actor, person_id, reason, confirm=confirm)
     return {"reference_id": ref.id, "status": ref.status, "reviewed_at": ref.reviewed_at.isoformat()}
 
 

@@ -23,7 +23,8 @@ from backend.notifications.segments import segments
 from backend.people.models import Person
 
 # Sent even to phones that opted out: codes people asked for, and notices about their rights and money.
-ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "otp_scope", "otp_phone_change", "rejected", "certification_overdue", "authorization_requested", "emergency_alert"}
+ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "otp_scope", "otp_phone_change", "rejected", "certification_overdue", "authorization_requested", "emergency_alert",
+                    "desk_answer"}  # the answer a person asked for at the service desk
 
 
 def notice_key(*parts: object) -> str:

@@ -1,15 +1,32 @@
-"""Requests for a person: call-backs (转人工) and complaints, for the street office to handle."""
+"""Requests for a person: call-backs (转人工) and complaints, for the street office to handle.
+
+Both go through the same steps (service.STATUSES: new → in_progress → answered → closed), have an owner
+(the staff member who took them) and an answer sent to the person by SMS through the outbox.
+"""
 
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from backend.core.db import Base
 from backend.core.types import Timestamp, UtcDateTime
 
 
-class CallbackRequest(Base):
+class DeskWork:
+    """What the service desk records on a request: who took it, the answer and when (statuses in service.py)."""
+
+    status: Mapped[str] = mapped_column(String(16), default="new")  # service.STATUSES
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # closed
+
+    @declared_attr
+    def owner_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(ForeignKey("staff_users.id"))
+
+
+class CallbackRequest(DeskWork, Base):
     __tablename__ = "callback_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,12 +35,10 @@ class CallbackRequest(Base):
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     topic: Mapped[str | None] = mapped_column(String(255))
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
     created_at: Mapped[Timestamp]
-    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-class Complaint(Base):
+class Complaint(DeskWork, Base):
     __tablename__ = "complaints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,5 +48,4 @@ class Complaint(Base):
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[Timestamp]

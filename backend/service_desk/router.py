@@ -1,5 +1,6 @@
 """Areas people can name, call-back requests and complaints: always a way to a person."""
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -140,23 +141,36 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="complaint.file", entity_type="complaint",
           entity_id=row.id, detail={"application": body.application_number})
-    return ComplaintOut(id=row.id, reference=f"TS{row.id:06d}")
+    return ComplaintOut(id=row.id, reference=service.reference("complaint", row.id))
 
 
 class DeskItem(BaseModel):
-    kind: str
+    kind: str = Field(description="complaint | callback")
     id: int
+    reference: str = Field(examples=["TS000012"])
     area_code: str | None
+    queue: str | None = Field(description="the district whose queue it is in; null: the city queue (admins)")
     topic: str | None
-    status: str
+    status: str = Field(description="new | in_progress | answered | closed")
+    owner_id: int | None
+    due: date = Field(description="answer by this day (working days, service_desk.service.DUE_WORKDAYS)")
+
+
+def _desk_item(session, kind: str, row) -> DeskItem:  # noqa: ANN001
+    topic = row.topic if kind == "callback" else row.text[:60]
+    return DeskItem(kind=kind, id=row.id, reference=service.reference(kind, row.id), area_code=row.area_code,
+                    queue=service.queue_of(session, row), topic=topic, status=row.status, owner_id=row.owner_id,
+                    due=service.due_on(kind, row.created_at))
 
 
 @router.get("/service-desk", response_model=list[DeskItem], summary="待处理的回电请求和投诉（工作人员）",
             responses={403: {"model": ErrorResponse}})
 def desk(session: SessionDep, actor: ActorDep) -> list[DeskItem]:
+    """Open requests (new, in progress, answered) this staff member sees: their district's queue — requests about
+    its streets, or naming one of its applications; admins see every queue, the city queue (no area, no
+    application) included. The same rule as the page /staff/desk (service_desk.service.visible)."""
     require_staff(actor)
-    callbacks, complaints = service.open_items(session, district_code=actor.district_code)
-    return [DeskItem(kind="callback", id=c.id, area_code=c.area_code, topic=c.topic, status=c.status) for c in callbacks] + [
-        DeskItem(kind="complaint", id=c.id, area_code=c.area_code, topic=c.text[:60], status=c.status) for c in complaints]
+    callbacks, complaints = service.open_items(session, actor)
+    return [_desk_item(session, "callback", c) for c in callbacks] + [_desk_item(session, "complaint", c) for c in complaints]
 
 

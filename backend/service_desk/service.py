@@ -1,15 +1,189 @@
-"""Queries for the service desk: what is still open in a district."""
+"""The service desk: complaints and call-backs, who sees them, their steps, their due time, the answer.
 
-from sqlalchemy import select
+One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/desk) share:
+- STATUSES: new → in_progress (someone took it: the owner) → answered (the answer went out by SMS) → closed.
+- Who sees what (`visible`): a request belongs to the district of its area (a street's district, or the
+  district itself), else to the district of the application it names; with neither (filed in chat without a
+  street) it is in the city queue. Staff of a district see their district's queue; admins see every queue,
+  the city queue included. So no request is seen by nobody.
+- Due time (`due_on`): DUE_WORKDAYS working days after the day it was filed (backend/core/workdays.py).
+- The answer goes to the person by SMS through the outbox (notifications.service, template sms/desk_answer).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from backend.applications.models import Application
+from backend.audit.service import record as audit
+from backend.auth.actor import Actor, require_staff
+from backend.core import clock
+from backend.core.crypto import get_vault
+from backend.core.errors import Conflict, NotFound
+from backend.core.workdays import get_calendar
+from backend.notifications.service import notice_key, notify, notify_phone
+from backend.people.models import Person
+from backend.regions.models import Area
 from backend.regions.service import codes_in_district
 from backend.service_desk.models import CallbackRequest, Complaint
 
+STATUSES = {"new": "新收到", "in_progress": "办理中", "answered": "已答复", "closed": "已办结"}
+OPEN = ("new", "in_progress", "answered")
+KINDS = {"complaint": Complaint, "callback": CallbackRequest}
+KIND_LABELS = {"complaint": "投诉", "callback": "请求回电"}
+# Working days to answer, from the day after filing: a call-back the next working day, a complaint in five.
+DUE_WORKDAYS = {"complaint": 5, "callback": 1}
+CITY_QUEUE = "city"  # the queue of requests whose district nobody knows: every admin sees it
 
-def open_items(session: Session, *, district_code: str | None) -> tuple[list[CallbackRequest], list[Complaint]]:
-    """Open call-back requests and complaints about the district or one of its streets."""
-    areas = codes_in_district(district_code)
-    callbacks = session.scalars(select(CallbackRequest).where(CallbackRequest.status == "open", CallbackRequest.area_code.in_(areas)))
-    complaints = session.scalars(select(Complaint).where(Complaint.status == "open", Complaint.area_code.in_(areas)))
-    return list(callbacks), list(complaints)
+
+def due_on(kind: str, filed_at: datetime) -> date:
+    return get_calendar().add_workdays(filed_at.astimezone(clock.CHINA).date(), DUE_WORKDAYS[kind])
+
+
+def _in_some_district(model: type) -> ColumnElement[bool]:
+    district_codes = select(Area.code).where(Area.level == "district")
+    streets = select(Area.code).where(Area.parent_code.in_(district_codes))
+    # NOT IN on a NULL is NULL, not true: the is_not(None) makes "no area" a plain false here.
+    return and_(model.area_code.is_not(None), or_(model.area_code.in_(district_codes), model.area_code.in_(streets)))
+
+
+def _names_app_in(model: type, district_code: str | None) -> ColumnElement[bool]:
+    if model is not Complaint:
+        return false()
+    apps = select(Application.number).where(Application.number.is_not(None))
+    if district_code is not None:
+        apps = apps.where(Application.district_code == district_code)
+    return and_(Complaint.application_number.is_not(None), Complaint.application_number.in_(apps))
+
+
+def visible(model: type, actor: Actor, queue: str | None = None) -> ColumnElement[bool]:
+    """The requests this staff member sees. `queue` (admins only): a district code, or CITY_QUEUE."""
+    if actor.role != "admin":
+        return or_(model.area_code.in_(codes_in_district(actor.district_code)),
+                   and_(~_in_some_district(model), _names_app_in(model, actor.district_code)))
+    if queue == CITY_QUEUE:
+        return and_(~_in_some_district(model), ~_names_app_in(model, None))
+    if queue:
+        return or_(model.area_code.in_(codes_in_district(queue)),
+                   and_(~_in_some_district(model), _names_app_in(model, queue)))
+    return true()
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    kind: str = "complaint"
+    status: str | None = None  # one of STATUSES; None: every open one
+    queue: str | None = None  # admins: a district code or CITY_QUEUE
+    mine: bool = False
+
+
+def _where(model: type, actor: Actor, f: DeskFilters) -> list[ColumnElement[bool]]:
+    where = [visible(model, actor, f.queue), model.status == f.status if f.status else model.status.in_(OPEN)]
+    if f.mine:
+        where.append(model.owner_id == actor.staff_id)
+    return where
+
+
+def count(session: Session, actor: Actor, f: DeskFilters) -> int:
+    require_staff(actor)
+    model = KINDS[f.kind]
+    return session.scalar(select(func.count()).select_from(model).where(*_where(model, actor, f))) or 0
+
+
+def find(session: Session, actor: Actor, f: DeskFilters, *, offset: int = 0, limit: int = 20) -> list:
+    """Oldest first: the one waiting longest is answered first."""
+    require_staff(actor)
+    model = KINDS[f.kind]
+    query = select(model).where(*_where(model, actor, f)).order_by(model.created_at, model.id)
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def open_items(session: Session, actor: Actor, *, limit: int = 200) -> tuple[list[CallbackRequest], list[Complaint]]:
+    """Every open call-back and complaint this staff member sees (GET /api/v1/service-desk)."""
+    return (find(session, actor, DeskFilters(kind="callback"), limit=limit),
+            find(session, actor, DeskFilters(kind="complaint"), limit=limit))
+
+
+def queue_of(session: Session, item: CallbackRequest | Complaint) -> str | None:
+    """The district whose queue the request is in; None: the city queue."""
+    area = session.get(Area, item.area_code) if item.area_code else None
+    if area is not None and area.level == "district":
+        return area.code
+    if area is not None and area.level == "street" and area.parent_code:
+        parent = session.get(Area, area.parent_code)
+        if parent is not None and parent.level == "district":
+            return parent.code
+    number = getattr(item, "application_number", None)
+    if number:
+        return session.scalar(select(Application.district_code).where(Application.number == number))
+    return None
+
+
+def get(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequest | Complaint:
+    """One request this staff member sees; another district's is not found (as for applications)."""
+    require_staff(actor)
+    model = KINDS.get(kind)
+    item = session.scalar(select(model).where(model.id == item_id, visible(model, actor))) if model else None
+    if item is None:
+        raise NotFound("没有找到这条记录，可能不在您的辖区。", code="desk_item_not_found")
+    return item
+
+
+def reference(kind: str, item_id: int) -> str:
+    return f"{'TS' if kind == 'complaint' else 'HD'}{item_id:06d}"
+
+
+def _audit(session: Session, actor: Actor, kind: str, item, action: str, **detail) -> None:  # noqa: ANN001, ANN003
+    audit(session, actor=actor.label, channel=actor.channel, action=f"{kind}.{action}", entity_type=kind,
+          entity_id=item.id, detail=detail)
+
+
+def take(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequest | Complaint:
+    """I take it: in progress, with me as the owner (taking over from a colleague is allowed, and audited)."""
+    item = get(session, actor, kind, item_id)
+    if item.status == "closed":
+        raise Conflict("这条已经办结了。", code="desk_closed")
+    before = item.owner_id
+    item.owner_id = actor.staff_id
+    if item.status == "new":
+        item.status = "in_progress"
+    _audit(session, actor, kind, item, "take", previous_owner=before)
+    return item
+
+
+class NoPhone(Conflict):
+    code = "desk_no_phone"
+    message = "这条记录没有留手机号，没法发短信答复。请按记录里的其他方式联系，再点“办结”。"
+
+
+def answer(session: Session, actor: Actor, kind: str, item_id: int, text: str) -> CallbackRequest | Complaint:
+    """The answer goes to the person by SMS through the outbox; the request is answered, owned by me."""
+    item = get(session, actor, kind, item_id)
+    if item.status == "closed":
+        raise Conflict("这条已经办结了。", code="desk_closed")
+    context = {"reference": reference(kind, item.id), "answer": text}
+    key = notice_key("desk_answer", kind, item.id, text)  # the same answer twice (a double click): one SMS
+    if item.phone_cipher:
+        notify_phone(session, event="desk_answer", phone=get_vault().decrypt(item.phone_cipher),
+                     text_context=context, key=key)
+    else:
+        person = session.scalar(select(Person).where(Person.phone_hash == item.phone_hash)) if item.phone_hash else None
+        if person is None or not person.phone_cipher:
+            raise NoPhone()
+        notify(session, event="desk_answer", person=person, context=context, key=key, include_helpers=False)
+    item.answer, item.answered_at, item.status = text, clock.now_utc(), "answered"
+    item.owner_id = item.owner_id or actor.staff_id
+    _audit(session, actor, kind, item, "answer", length=len(text))
+    return item
+
+
+def close(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequest | Complaint:
+    item = get(session, actor, kind, item_id)
+    if item.status == "closed":
+        return item
+    item.status, item.done_at = "closed", clock.now_utc()
+    item.owner_id = item.owner_id or actor.staff_id
+    _audit(session, actor, kind, item, "close")
+    return item

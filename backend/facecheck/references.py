@@ -1,0 +1,73 @@
+"""Reference photos staff handle: upload (a staff-verified selfie or an ID card photo) and the review of ID
+card photos a helper uploaded. One place for the rules the API (/api/v1/liveness/references…) and the
+workbench pages (/staff/desk/references…) share: which persons a staff member may touch (a household or
+paper delegation of their district), who may review (a caseworker not related to the person), the audit.
+"""
+
+from sqlalchemy.orm import Session
+
+from backend.audit.service import record as audit
+from backend.auth.actor import Actor, require_staff
+from backend.core.db import release
+from backend.core.errors import AppError, Conflict, Forbidden, NotFound
+from backend.delegations.models import Delegation
+from backend.delegations.repository import person_districts
+from backend.delegations.schemas import HELPER_KIND_LABELS
+from backend.facecheck import service
+from backend.facecheck.challenge import FaceImageError
+from backend.facecheck.geometry import FaceEngine
+from backend.facecheck.models import FaceReference
+from backend.people.models import Person
+
+
+def district_person(session: Session, actor: Actor, person_id: int) -> Person:
+    """A person a household or paper delegation of the staff member's district names; 404 for everyone else."""
+    person = session.get(Person, person_id)
+    if person is None or actor.district_code not in person_districts(session, person.id):
+        raise NotFound("没有找到这个人。本辖区申请里的家庭成员和义务人才能登记照片。", code="person_not_found")
+    return person
+
+
+def upload(session: Session, actor: Actor, engine: FaceEngine, person_id: int, raw: bytes, source: str) -> FaceReference:
+    """The person's reference from now on (the photo itself is never kept: only its encoding)."""
+    require_staff(actor, "caseworker", "reviewer")
+    person = district_person(session, actor, person_id)
+    release(session)
+    try:
+        encoding = engine.reference_encoding(raw)
+    except FaceImageError as exc:
+        raise AppError("这张照片里找不到一张清楚的人脸，请换一张。", code=str(exc.code)) from exc
+    ref = service.set_reference(session, person=person, encoding=encoding, source=source, staff_id=actor.staff_id)
+    audit(session, actor=actor.label, channel=actor.channel, action="face.set_reference", entity_type="person",
+          entity_id=person.id, detail={"reference": ref.id, "source": source})
+    return ref
+
+
+def pending_for(session: Session, actor: Actor) -> list[dict]:
+    """ID card photos helpers uploaded for persons of my district, waiting for a caseworker."""
+    require_staff(actor, "caseworker")
+    out = []
+    for ref in service.pending_references(session):
+        if actor.district_code not in person_districts(session, ref.person_id):
+            continue
+        d = session.get(Delegation, ref.delegation_id) if ref.delegation_id else None
+        out.append({"reference_id": ref.id, "person_id": ref.person_id, "person_name": session.get(Person, ref.person_id).name,
+                    "uploaded_at": ref.created_at, "delegation_id": ref.delegation_id,
+                    "helper_name": d.helper.name if d else None,
+                    "helper_kind": HELPER_KIND_LABELS[d.helper_kind] if d else None})
+    return out
+
+
+def review(session: Session, actor: Actor, person_id: int, reason: str, *, confirm: bool) -> FaceReference:
+    """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
+    require_staff(actor, "caseworker")
+    person = district_person(session, actor, person_id)
+    if service.staff_related(session, actor.staff_id, person.id):
+        raise Forbidden("您和这个人有亲属等关系，请由其他工作人员核实。", code="conflict_of_interest")
+    ref = service.pending_reference(session, person.id)
+    if ref is None:
+        raise Conflict("这个人没有等待核实的照片。", code="no_pending_reference")
+    service.review_reference(session, ref, staff_id=actor.staff_id, reason=reason, confirm=confirm)
+    audit(session, actor=actor.label, channel=actor.channel, action=f"face.{'confirm' if confirm else 'reject'}_reference",
+          entity_type="person", entity_id=person.id, detail={"reference": ref.id, "delegation": ref.delegation_id, "reason": reason})
+    return ref

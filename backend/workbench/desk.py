@@ -1,0 +1,144 @@
+"""服务台 at /staff/desk: complaints and call-backs (take, answer by SMS, close), on service_desk.service.
+
+Who sees what, the statuses, the due time and the SMS answer are the service's rules (the API's too);
+this module only shows them. Every POST passes the router's csrf_guard.
+"""
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from backend.audit.service import record as audit
+from backend.auth.actor import Actor
+from backend.core import clock
+from backend.core.crypto import get_vault
+from backend.core.db import SessionDep
+from backend.core.errors import NotFound
+from backend.core.fields import ShortText, Text
+from backend.core.idnumber import mask_phone
+from backend.regions.service import known
+from backend.service_desk import service
+from backend.service_desk.service import CITY_QUEUE, KIND_LABELS, STATUSES, DeskFilters
+from backend.staff.models import StaffUser
+from backend.workbench.desk_photos import router as photos_router
+from backend.workbench.desk_queues import router as queues_router
+from backend.workbench.desk_queues import tabs
+from backend.workbench.pages import paginate, render
+from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
+
+router = APIRouter(prefix=f"{PREFIX}/desk", include_in_schema=False, dependencies=[Depends(csrf_guard)])
+router.include_router(queues_router)  # before /{kind}/{item_id}: /suspensions is not an item
+router.include_router(photos_router)
+DESK = f"{PREFIX}/desk"
+NOTICES = {"taken": "已由您负责办理。", "answered": "答复已通过短信发出。", "closed": "已办结。"}
+
+
+def _place(code: str | None) -> str:
+    place = known(code)
+    return place.name if place else "未说明地区"
+
+
+def queue_name(code: str | None) -> str:
+    return f"{_place(code)}队列" if code else "市级队列"
+
+
+def _owner_names(session: Session, ids: set[int]) -> dict[int, str]:
+    return {s.id: s.display_name for s in (session.get(StaffUser, i) for i in ids) if s}
+
+
+def _due(kind: str, item: Any, today: date) -> dict[str, Any]:  # noqa: ANN401
+    due = service.due_on(kind, item.created_at)
+    return {"on": due, "late": item.status in ("new", "in_progress") and due < today}
+
+
+def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: date) -> dict[str, Any]:  # noqa: ANN401
+    return {
+        "kind": kind, "id": item.id, "reference": service.reference(kind, item.id),
+        "text": item.text if kind == "complaint" else (item.topic or "（没有说明事由）"),
+        "number": getattr(item, "application_number", None), "area": _place(item.area_code),
+        "queue": queue_name(service.queue_of(session, item)), "filed": item.created_at.astimezone(clock.CHINA).date(),
+        "due": _due(kind, item, today), "status": item.status, "status_label": STATUSES[item.status],
+        "owner": owners.get(item.owner_id) if item.owner_id else None, "answer": item.answer,
+        "phone": mask_phone(get_vault().decrypt(item.phone_cipher)) if item.phone_cipher else None,
+        "has_phone": bool(item.phone_cipher or item.phone_hash),
+    }
+
+
+def _filters_qs(f: DeskFilters, **changes: Any) -> str:  # noqa: ANN401
+    values = {"kind": f.kind, "status": f.status, "queue": f.queue, "mine": 1 if f.mine else None, **changes}
+    return urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
+
+
+def build(session: Session, actor: Actor, f: DeskFilters, page: int) -> dict[str, Any]:
+    today = clock.today()
+    pagination = paginate(service.count(session, actor, f), page)
+    items = service.find(session, actor, f, offset=pagination.offset, limit=pagination.size)
+    owners = _owner_names(session, {i.owner_id for i in items if i.owner_id})
+    rows = [_row(session, f.kind, i, owners, today) for i in items]
+    audit(session, actor=actor.label, channel=actor.channel, action=f"{f.kind}.list", entity_type=f"{f.kind}_list",
+          entity_id=actor.district_code or "-", detail={"ids": [r["id"] for r in rows]})
+    counts = tabs(session, actor, f.kind, f.queue)
+    queues = [(CITY_QUEUE, queue_name(None))] if actor.role == "admin" else []
+    return {"rows": rows, "pagination": pagination, "filters": f, "counts": counts, "statuses": STATUSES,
+            "queues": queues, "kind_label": KIND_LABELS[f.kind], "today": today,
+            "page_qs": lambda n: _filters_qs(f, page=n)}
+
+
+def _kind(kind: str) -> str:
+    if kind not in KIND_LABELS:
+        raise NotFound("没有这一类记录。", code="desk_kind_not_found")
+    return kind
+
+
+@router.get("", response_class=HTMLResponse)
+def desk_page(
+    request: Request, session: SessionDep, who: SignedInDep,
+    kind: Annotated[ShortText(16), Query()] = "complaint",
+    status: Annotated[ShortText(16) | None, Query()] = None,
+    queue: Annotated[ShortText(12) | None, Query()] = None,
+    mine: Annotated[bool, Query()] = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """投诉和请求回电: the open ones (or one status) in my queue, the one waiting longest first."""
+    f = DeskFilters(kind=_kind(kind), status=status if status in STATUSES else None,
+                    queue=queue if who.actor.role == "admin" else None, mine=mine)
+    return render(request, "staff/desk.html", who, **build(session, who.actor, f, page))
+
+
+@router.get("/{kind}/{item_id}", response_class=HTMLResponse)
+def desk_item(request: Request, session: SessionDep, who: SignedInDep, kind: str, item_id: int,
+              done: Annotated[ShortText(16) | None, Query()] = None) -> HTMLResponse:
+    item = service.get(session, who.actor, _kind(kind), item_id)
+    owners = _owner_names(session, {item.owner_id} if item.owner_id else set())
+    audit(session, actor=who.actor.label, channel=who.actor.channel, action=f"{kind}.view", entity_type=kind,
+          entity_id=item.id, detail={})
+    return render(request, "staff/desk_item.html", who, r=_row(session, kind, item, owners, clock.today()),
+                  kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
+                  is_mine=item.owner_id == who.actor.staff_id)
+
+
+def _back(kind: str, item_id: int, done: str) -> RedirectResponse:
+    return RedirectResponse(f"{DESK}/{kind}/{item_id}?done={done}", status_code=303)
+
+
+@router.post("/{kind}/{item_id}/take")
+def take(session: SessionDep, who: SignedInDep, kind: str, item_id: int) -> RedirectResponse:
+    service.take(session, who.actor, _kind(kind), item_id)
+    return _back(kind, item_id, "taken")
+
+
+@router.post("/{kind}/{item_id}/answer")
+def answer(session: SessionDep, who: SignedInDep, kind: str, item_id: int,
+           text: Annotated[Text(300, min_length=2), Form()]) -> RedirectResponse:
+    service.answer(session, who.actor, _kind(kind), item_id, text.strip())
+    return _back(kind, item_id, "answered")
+
+
+@router.post("/{kind}/{item_id}/close")
+def close(session: SessionDep, who: SignedInDep, kind: str, item_id: int) -> RedirectResponse:
+    service.close(session, who.actor, _kind(kind), item_id)
+    return _back(kind, item_id, "closed")
