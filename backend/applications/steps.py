@@ -182,7 +182,7 @@ GUARDS: dict[str, Callable[[StepContext], None]] = {
 # is typed, whether an action can be taken now (and why not). authorization_signed is registered by wiring.
 STATE_GUARDS = frozenset({
     "first_return", "home_visit_recorded", "economic_check_recorded", "objection_is_open", "no_open_objection",
-    "publicity_over", "spot_check_if_required", "not_extended", "authorization_signed",
+    "publicity_over", "spot_check_if_required", "not_extended", "authorization_signed", "suspension_proposed",
 })
 
 
