@@ -24,7 +24,8 @@ Two costs of calling the action server cannot be reached by configuration in Ras
    per process, first come first served. A turn that waits for HTTP (any `EndpointConfig.request`, our
    SMS sends) steps aside: for its first 50 ms no new turn starts (an action call takes a few ms here,
    and the other core runs the action server meanwhile); after that the next turns use the wait, and
-   the returning turn goes before any new one.
+   the returning turn goes before the new turns still waiting (once its wake-up has run: a few loop
+   iterations, each one turn long).
    Only waits for other services step aside, never a wait for another turn, so it cannot deadlock:
    the conversation lock is taken before the gate (Agent.handle_message), the gate inside it.
 

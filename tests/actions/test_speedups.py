@@ -210,12 +210,14 @@ def test_a_quick_action_call_finishes_its_turn_before_new_turns_start() -> None:
 
 
 def test_a_slow_action_call_lends_its_place_and_comes_back_first() -> None:
-    """A 300 ms call does not hold up everybody: after lend_after the others go, and A is back first."""
+    """A 300 ms call does not hold up everybody: after lend_after the others go. A 60 ms call is back
+    ahead of the turns still waiting — after the few loop iterations its wake-up takes, not at the end."""
     log = _race(speedups.TurnGate(lend_after=0.03), 0.3, "BCD")
     assert log == ["A computed", "B computed", "C computed", "D computed", "A resumed"]
-    log = _race(speedups.TurnGate(lend_after=0.03), 0.06, "BCDEFG")
-    assert log.index("A resumed") < log.index("G computed")
+    others = "BCDEFGHIJKLM"  # 12 turns of 15 ms: 180 ms of work queued behind A's 60 ms call
+    log = _race(speedups.TurnGate(lend_after=0.03), 0.06, others)
     assert log[1] == "B computed"
+    assert log.index("A resumed") <= len(log) - 4, log
 
 
 def test_a_cancelled_turn_gives_the_gate_back() -> None:
