@@ -9,17 +9,11 @@ import subprocess
 
 import pytest
 
+from tests.e2e.test_staff_queue import _demo_password
+
 pytestmark = pytest.mark.e2e
 
 CHARTS = ("#chart-completion", "#chart-per-day", "#chart-approval", "#chart-coverage")
-
-
-def _demo_password(stack, username: str) -> str:  # noqa: ANN001
-    for line in stack.lines:
-        found = re.search(rf"{username}\s+\w+\s+.*password: (\S+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError("the stack did not print the demo accounts")
 
 
 def _sign_in(page, stack, username: str, next_path: str) -> None:  # noqa: ANN001

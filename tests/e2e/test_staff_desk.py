@@ -16,18 +16,10 @@ import pytest
 from scripts.stack import read_dotenv
 from scripts.turns import code_sent_to
 from tests.e2e.test_face_page import _call
-from tests.e2e.test_staff_queue import _cjk_font
+from tests.e2e.test_staff_queue import _cjk_font, _demo_password
 
 pytestmark = pytest.mark.e2e
 PHONE = "13811114321"
-
-
-def _password(stack) -> str:  # noqa: ANN001
-    for line in stack.lines:
-        found = re.search(r"\badmin\s+admin\s+.*password: (\S+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError("the stack did not print the demo accounts")
 
 
 def _file_from_chat(stack, text: str) -> str:  # noqa: ANN001
@@ -63,7 +55,7 @@ def _sms_printed(stack, text: str, after: int, timeout: float = 30) -> str:  # n
 
 def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser, output_dir) -> None:  # noqa: ANN001
     _cjk_font()
-    password = _password(stack)
+    password = _demo_password(stack, "admin")
     reference = _file_from_chat(stack, "我在对话里说过好几次了，入户调查一直没人来")
     other = _file_from_chat(stack, "想问一下临时救助要多久")
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

@@ -12,9 +12,10 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def _demo_password(stack) -> str:  # noqa: ANN001
+def _demo_password(stack, username: str = "yuzhong_caseworker") -> str:  # noqa: ANN001
+    """A demo account's password, as `make run` prints the accounts (every e2e test of the workbench uses this)."""
     for line in stack.lines:
-        found = re.search(r"yuzhong_caseworker\s+caseworker\s+.*password: (\S+)", line)
+        found = re.search(rf"\b{username}\s+\w+\s+.*password: (\S+)", line)
         if found:
             return found.group(1)
     raise AssertionError("the stack did not print the demo accounts")
