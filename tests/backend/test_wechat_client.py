@@ -1,10 +1,12 @@
 """The WeChat API client against a local fake WeChat server: one stable token per process, refreshed and
 retried when WeChat refuses it, long texts split, errors mapped to what a caller may do next."""
 
+import logging
 import socket
 
 import pytest
 
+from backend.core.logging import configure_logging
 from backend.wechat.client import TEXT_LIMIT_BYTES, HttpWeChatApi, WeChatError, split_text
 from tests.fakes.wechat_server import APP_ID, APP_SECRET, FakeWeChat
 
@@ -120,3 +122,8 @@ def test_wrong_secret_is_permanent(fake: FakeWeChat) -> None:
         api.send_text(OPENID, "您好")
     api.close()
     assert err.value.permanent and err.value.errcode == 40125 and fake.texts == []
+
+
+def test_the_access_token_in_request_urls_is_never_logged() -> None:
+    configure_logging("INFO", json_lines=True)
+    assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)  # httpx logs every URL at INFO
