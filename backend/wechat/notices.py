@@ -5,18 +5,21 @@ from, and stores the answer with the notice; the dispatcher sends it to a bound,
 """
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from jinja2 import Template
+from jinja2 import Template, TemplateError
 
 from backend.core.settings import get_settings
 from backend.core.templates import text_env
 
 DEFAULT_FILE = Path(__file__).with_name("data") / "notices.yaml"
 THING_LIMIT = 20
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ def template_message(kind: str, context: dict) -> str | None:
     spec = notice_templates().get(kind)
     if spec is None:
         return None
-    data = {name: _value(name, t.render(**context)) for name, t in spec.fields.items()}
-    url = spec.url.render(**context).strip() if spec.url else ""
+    try:
+        data = {name: _value(name, t.render(**context)) for name, t in spec.fields.items()}
+        url = spec.url.render(**context).strip() if spec.url else ""
+    except TemplateError as exc:  # a mistake in the data file must not hold up the notice: it goes by SMS
+        log.warning("wechat template for %s does not render (%s): by SMS", kind, exc)
+        return None
     return json.dumps({"template_id": spec.template_id, "data": data, "url": url or None}, ensure_ascii=False)

@@ -252,8 +252,18 @@ def test_the_shipped_templates_file_renders_for_every_kind_it_names(tmp_path: Pa
     notice_templates.cache_clear()
     kinds = set(notice_templates())
     assert {"payment_made", "step_changed", "certification_due"} <= kinds
-    for kind in kinds:
-        message = json.loads(template_message(kind, {"for_helper": for_helper, "principal_name": "张秀英", **CONTEXTS[kind]}))
+    cases = [(kind, CONTEXTS[kind]) for kind in kinds] + [("approved", {**CONTEXTS["approved"], "amount": None}),
+                                                         ("certification_due", {**CONTEXTS["certification_due"], "link": None})]
+    for kind, context in cases:
+        message = json.loads(template_message(kind, {"for_helper": for_helper, "principal_name": "张秀英", **context}))
         assert message["template_id"] == "TPL" and message["data"]
         for name, value in message["data"].items():
             assert value and "{" not in value and (len(value) <= 20 or not name.startswith("thing")), (kind, name, value)
+
+
+def test_a_template_that_does_not_render_leaves_the_notice_to_sms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text('payment_made:\n  template_id: TPL\n  fields:\n    thing1: "{{ no_such_value }}"\n', encoding="utf-8")
+    monkeypatch.setattr(get_settings(), "wechat_notice_templates", str(path))
+    notice_templates.cache_clear()
+    assert template_message("payment_made", {"for_helper": False, "principal_name": "张秀英", **PAYMENT}) is None
