@@ -143,3 +143,17 @@ def test_unfollowing_stops_wechat_notices_and_following_again_restarts_them(worl
     world.session.refresh(row)
     assert row.subscribed
     assert _actions(world) == ["wechat.bind", "wechat.subscribe", "wechat.unsubscribe", "wechat.subscribe"]
+
+
+def test_the_settings_build_the_real_client(world, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    server = FakeWeChat().start()
+    settings = get_settings()
+    for name, value in (("wechat_app_id", APP_ID), ("wechat_app_secret", APP_SECRET), ("wechat_api_base", server.url)):
+        monkeypatch.setattr(settings, name, value)
+    set_wechat_api(None)
+    try:
+        resp = world.client.post(f"{API}/send", json={"openid": OPENID, "texts": ["您好"]}, headers=service())
+    finally:
+        set_wechat_api(None)
+        server.stop()
+    assert resp.status_code == 200 and [t["text"]["content"] for t in server.texts] == ["您好"] and server.token_fetches == 1
