@@ -130,6 +130,16 @@ class BackendClient:
     async def verify_code(self, phone: str, code: str) -> str:
         return (await self._request("POST", "/auth/otp/verify", json={"phone": phone, "code": code}))["access_token"]
 
+    async def wechat_bind(self, openid: str, token: str, phone: str | None) -> dict[str, Any]:
+        """Tie a WeChat OpenID to the phone just proved with a code; {"reply"} to show."""
+        return await self._request("POST", "/wechat/bindings", citizen_token=token, channel="wechat",
+                                   json={"openid": openid, "phone": phone})
+
+    async def wechat_session(self, openid: str, phone: str | None = None) -> dict[str, Any]:
+        """A bound OpenID's citizen token ({"citizen_token", "phone" masked, "reply"}); 404 when not bound
+        (or, with `phone`, bound to another phone)."""
+        return await self._request("POST", "/wechat/session", channel="wechat", json={"openid": openid, "phone": phone})
+
     async def precheck(self, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/eligibility/precheck", json=body)
 

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, streets
+from actions import parsing, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.retry import NEUTRAL, RetryingFormValidationAction
@@ -41,9 +41,13 @@ class SharedValidators:
     """Validators for slots several forms ask: phones and codes, names, ID numbers, streets."""
 
     async def validate_verify_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        if tracker.get_slot("citizen_token") and value and value == tracker.get_slot("verified_phone"):
+            return {"verify_phone": value}  # known through a bound WeChat (masked): nothing to check again
         phone = _phone(value, dispatcher)
         if phone is None:
             return {"verify_phone": None}
+        if (bound := await wechat.bound_session(tracker, dispatcher, phone)) is not None:
+            return {"verify_phone": phone, **bound}
         if await call(dispatcher, get_client().request_code(phone)) is None:
             return {"verify_phone": None}
         return {"verify_phone": phone, "verify_code": None}
@@ -64,6 +68,7 @@ class SharedValidators:
         token = await call(dispatcher, get_client().verify_code(phone, code))
         if token is None:
             return {"verify_code": None}
+        await wechat.bind_after_code(tracker, dispatcher, token, phone)
         return {"verify_code": "ok", "citizen_token": token, "verified_phone": phone, "phone_verified": True}
 
     async def validate_applicant_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
@@ -73,6 +78,8 @@ class SharedValidators:
             return {"applicant_phone": None}
         if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone") == phone:
             return {"applicant_phone": phone}
+        if (bound := await wechat.bound_session(tracker, dispatcher, phone)) is not None:
+            return {"applicant_phone": phone, "verify_phone": phone, **bound}
         if await call(dispatcher, get_client().request_code(phone)) is None:
             return {"applicant_phone": None}
         return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,

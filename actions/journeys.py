@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing
+from actions import parsing, wechat
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, skipped_note
@@ -168,9 +168,12 @@ class ActionStartVerifiedQuery(Action):
         intent = tracker.latest_message.get("intent", {}).get("name")
         mode = {"query_payment": "payment", "sign_authorization": "authorization", "certify_liveness": "certification"}.get(intent, "progress")
         events: list[EventType] = [SlotSet("after_verify", mode)]
-        if not tracker.get_slot("phone_verified"):
-            events += [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
-        return events
+        if tracker.get_slot("phone_verified"):
+            return events
+        if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
+            # A bound WeChat user: the verify form finds its slots filled and asks nothing.
+            return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
+        return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
 
 
 class ActionAfterVerify(Action):

@@ -32,6 +32,7 @@ from backend.identity.router import router as identity_router
 from backend.service_desk.router import router as service_desk_router
 from backend.policy.router import router as policy_router
 from backend.system.router import router as system_router
+from backend.wechat.router import router as wechat_router
 from backend.wiring import register_all
 from backend.workbench.dashboard import router as dashboard_router
 from backend.workbench.desk import router as desk_router
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     api.include_router(eligibility_router)
     api.include_router(identity_router)
     api.include_router(sms_router)
+    api.include_router(wechat_router)
     api.include_router(service_desk_router)
     api.include_router(facecheck_router)
     api.include_router(authorizations_router)

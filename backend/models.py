@@ -15,10 +15,12 @@ from backend.people.models import Person
 from backend.regions.models import Area
 from backend.service_desk.models import CallbackRequest, Complaint
 from backend.staff.models import StaffRelation, StaffUser
+from backend.wechat.models import WeChatBinding
 
 __all__ = [
     "AcceptedFrameKey", "AuthorizationSignature", "BiometricConsent", "CertificationSchedule", "FaceReference", "LivenessSession",
     "Application", "ApplicationEvent", "Area", "CallbackRequest", "Complaint", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
     "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
     "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser", "StaffWebSession",
+    "WeChatBinding",
 ]

@@ -194,6 +194,13 @@ def stack_env() -> dict[str, str]:
         "TWILIO_ACCOUNT_SID": "",
         "TWILIO_AUTH_TOKEN": "",
         "TWILIO_FROM_NUMBER": "",
+        # WeChat 公众号 (issue #14): unset, the webhook refuses every request, the backend's /wechat
+        # endpoints answer 503 and notices go by SMS.
+        "WECHAT_TOKEN": "",
+        "WECHAT_APP_ID": "",
+        "WECHAT_APP_SECRET": "",
+        "WECHAT_AES_KEY": "",
+        "WECHAT_API_BASE": "https://api.weixin.qq.com",
         "PUBLIC_RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['BACKEND_PORT']}",
         "PYTHONUNBUFFERED": "1",

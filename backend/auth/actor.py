@@ -16,7 +16,7 @@ from backend.core.db import SessionDep
 from backend.core.errors import Forbidden, Unauthorized
 from backend.staff.models import StaffUser
 
-CHANNELS = {"web", "chat", "sms", "counter", "miniapp", "api"}
+CHANNELS = {"web", "chat", "sms", "wechat", "counter", "miniapp", "api"}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from backend.audit.service import record as audit
 from backend.auth import throttle
 from backend.auth.otp import check_code, send_code
-from backend.auth.security import CITIZEN_TOKEN_MINUTES, STAFF_TOKEN_MINUTES, issue_token
+from backend.auth.security import CITIZEN_TOKEN_MINUTES, STAFF_TOKEN_MINUTES, issue_citizen_token, issue_token
 from backend.auth.actor import ActorDep, require_staff
 from backend.auth.staff_login import LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate_staff, unlock_staff
 from backend.auth.throttle import ClientDep
@@ -80,7 +80,7 @@ def verify_code(body: CodeIn, session: SessionDep, client: ClientDep) -> TokenOu
     phone = checked_phone(body.phone)
     check_code(session, phone, "login", body.code, client=client)
     phone_hash = get_vault().lookup_hash(phone)
-    token, _ = issue_token({"sub": phone_hash, "kind": "citizen"}, CITIZEN_TOKEN_MINUTES)
+    token, _ = issue_citizen_token(phone_hash)
     audit(session, actor=f"citizen:{phone_hash[:12]}", channel="api", action="citizen.verify_phone",
           entity_type="phone", entity_id=phone_hash[:12], detail={})
     return TokenOut(access_token=token, expires_in=CITIZEN_TOKEN_MINUTES * 60)

@@ -45,6 +45,11 @@ def issue_token(claims: dict[str, Any], minutes: int) -> tuple[str, datetime]:
     return token, expires
 
 
+def issue_citizen_token(phone_hash: str) -> tuple[str, datetime]:
+    """The token of a citizen who proved this phone (with a code, or through a WeChat binding made with one)."""
+    return issue_token({"sub": phone_hash, "kind": "citizen"}, CITIZEN_TOKEN_MINUTES)
+
+
 def read_token(token: str) -> dict[str, Any] | None:
     try:
         # Expiry is checked on backend.core.clock, the clock that set it, not on PyJWT's own.

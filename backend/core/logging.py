@@ -73,3 +73,5 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
     # Uvicorn's access line carries the raw path and query string (tokens, numbers); our middleware
     # logs every request without them. Off here too, whatever the launcher's flags.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs each request's full URL at INFO; WeChat's access token travels in its query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

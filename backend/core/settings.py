@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     twilio_from_number: str = ""
     # Only for tests and benchmarks against a local fake Twilio server.
     twilio_api_base: str | None = None
+    # WeChat Official Account (公众号), backend/wechat/: with the App ID or secret unset the /wechat endpoints
+    # answer 503 and every notice goes by SMS. The API base is only changed for tests (a local fake server).
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_timeout_seconds: float = 5.0
+    # Which notices go as template messages, and the template IDs of this account (backend/wechat/data/notices.yaml).
+    wechat_notice_templates: str = ""
     # The address Twilio reaches this backend at: status callbacks and signature checks use it.
     public_base_url: str = "http://127.0.0.1:8000"
     # Where the sign-in rate limiter keeps its counts: "memory://" (embedded, one process) or Redis
@@ -76,6 +84,10 @@ class Settings(BaseSettings):
                 f"(at least 32 characters) when ENVIRONMENT={self.environment}"
             )
         return self
+
+    @property
+    def wechat_configured(self) -> bool:
+        return bool(self.wechat_app_id and self.wechat_app_secret)
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,4 +1,4 @@
-"""The SMS outbox: one row per notice, written in the same transaction as the event that causes it."""
+"""The outbox (SMS, or WeChat for bound users): one row per notice, written in the same transaction as the event that causes it."""
 
 from datetime import datetime
 
@@ -34,6 +34,11 @@ class Notice(Base):
     last_error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[Timestamp]
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The channel the notice goes (once sent: went) by: "sms", or "wechat" while a WeChat template message
+    # is being tried (backend/notifications/dispatcher.py says when it falls back to "sms").
+    channel: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
+    # The WeChat template message for this notice (JSON, backend/wechat/notices.py); None: SMS only.
+    wechat_message: Mapped[str | None] = mapped_column(Text)
 
 
 class SmsOptOut(Base):

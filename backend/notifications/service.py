@@ -21,6 +21,7 @@ from backend.delegations.repository import active_delegations
 from backend.notifications.models import Notice, SmsOptOut
 from backend.notifications.segments import segments
 from backend.people.models import Person
+from backend.wechat.notices import template_message
 
 # Sent even to phones that opted out: codes people asked for, and notices about their rights and money.
 ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "otp_scope", "otp_phone_change", "rejected", "certification_overdue", "authorization_requested", "emergency_alert",
@@ -59,10 +60,11 @@ def notify(session: Session, *, event: str, person: Person, context: dict, key: 
     helpers = helpers_for_notices(session, [person.id]).get(person.id, []) if include_helpers else []
     created = []
     for recipient, role in _recipients(person, helpers):
-        text = render_text(f"sms/{event}.txt.j2", for_helper=role == "helper", principal_name=person.name, **context)
+        values = {"for_helper": role == "helper", "principal_name": person.name, **context}
+        text = render_text(f"sms/{event}.txt.j2", **values)
         created.extend(_queue(session, event=event, recipient=recipient, role=role, text=text,
                               key=notice_key(key, recipient.id), application_id=application_id,
-                              person_id=recipient.id))
+                              person_id=recipient.id, wechat_message=template_message(event, values)))
     return created
 
 
@@ -88,12 +90,14 @@ def notify_many(session: Session, *, event: str, batch: Sequence[Addressed]) -> 
     rows = []
     for a in batch:
         for recipient, role in _recipients(a.person, helpers.get(a.person.id, [])):
-            text = template.render(for_helper=role == "helper", principal_name=a.person.name, **a.context).strip()
+            values = {"for_helper": role == "helper", "principal_name": a.person.name, **a.context}
+            text = template.render(**values).strip()
             rows.append({
                 "key": notice_key(a.key, recipient.id), "event": event, "application_id": a.application_id,
                 "person_id": recipient.id, "recipient": role, "phone_hash": recipient.phone_hash,
                 "phone_cipher": recipient.phone_cipher, "text": text, "segments": segments(text), "essential": essential,
-                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "channel": "sms",
+                "wechat_message": template_message(event, values),
             })
     if not essential:
         opted_out = set(session.scalars(select(SmsOptOut.phone_hash).where(SmsOptOut.phone_hash.in_({r["phone_hash"] for r in rows}))))
@@ -116,14 +120,14 @@ def notify_phone(session: Session, *, event: str, phone: str, text_context: dict
 
 
 def _queue(session: Session, *, event: str, recipient: Person, role: str, text: str, key: str,
-           application_id: int | None, person_id: int | None) -> list[Notice]:
+           application_id: int | None, person_id: int | None, wechat_message: str | None = None) -> list[Notice]:
     essential = event in ESSENTIAL_EVENTS
     status = "opted_out" if not essential and is_opted_out(session, recipient.phone_hash) else "pending"
     notice = Notice(
         key=key, event=event, application_id=application_id,
         person_id=person_id, recipient=role,
         phone_hash=recipient.phone_hash, phone_cipher=recipient.phone_cipher, text=text, segments=segments(text),
-        essential=essential, status=status, next_attempt_at=clock.now_utc(),
+        essential=essential, status=status, next_attempt_at=clock.now_utc(), wechat_message=wechat_message,
     )
     try:
         with session.begin_nested():
