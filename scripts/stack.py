@@ -194,6 +194,10 @@ def stack_env() -> dict[str, str]:
         "TWILIO_ACCOUNT_SID": "",
         "TWILIO_AUTH_TOKEN": "",
         "TWILIO_FROM_NUMBER": "",
+        # The WeChat channel (bot/credentials.yml) refuses every request while WECHAT_TOKEN is empty.
+        "WECHAT_TOKEN": "",
+        "WECHAT_APP_ID": "",
+        "WECHAT_AES_KEY": "",
         "PUBLIC_RASA_URL": f"http://127.0.0.1:{ports['RASA_PORT']}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['BACKEND_PORT']}",
         "PYTHONUNBUFFERED": "1",
