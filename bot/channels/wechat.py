@@ -49,6 +49,7 @@ BACKEND_TIMEOUT = 5.0
 OPENID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 NOT_TEXT = {"image", "location", "link", "video", "shortvideo", "file"}
 SUCCESS = "success"
+UNBIND = "unbind"  # a menu key's value that unbinds (bot/channels/wechat_menu.yaml)
 
 
 def conversation_id(openid: str) -> str:
@@ -199,7 +200,8 @@ class WeChatInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _answer(self, fields: Dict[str, str], openid: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[str]:
+    async def _answer(self, fields: Dict[str, str], openid: str,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[str]:
         """The passive reply's text, or None for `success`."""
         kind = fields.get("MsgType", "").lower()
         if kind == "event":
@@ -210,6 +212,8 @@ class WeChatInput(InputChannel):
             said = self.keys.get(fields.get("EventKey", "")) if event == "click" else None
             if said is None:
                 return None  # VIEW opens a page; other events need no answer
+            if said == UNBIND:
+                return await self._unbind(openid)
         elif kind == "text":
             said = fields.get("Content", "").strip()
         elif kind == "voice":
@@ -220,7 +224,7 @@ class WeChatInput(InputChannel):
             return self.replies["not_text"]
         else:
             return None
-        if said == "unbind" or said in self.unbind_words:
+        if said in self.unbind_words:
             return await self._unbind(openid)
         return await self._turn(openid, said, on_new_message) if said else None
 
@@ -245,7 +249,8 @@ class WeChatInput(InputChannel):
             self._keep(self._send(openid, rest, delay=REST_DELAY))
         return passive or None
 
-    async def _run(self, message: UserMessage, out: WeChatOutput, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
+    async def _run(self, message: UserMessage, out: WeChatOutput,
+                   on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
         """The turn, and its messages as WeChat text (buttons numbered and remembered)."""
         try:
             await on_new_message(message)
@@ -289,7 +294,8 @@ class WeChatInput(InputChannel):
         async def handshake(request: Request) -> HTTPResponse:
             args = request.args
             timestamp = args.get("timestamp") or ""
-            if self.token and self._fresh(timestamp) and signature_ok(args.get("signature"), self.token, timestamp, args.get("nonce") or ""):
+            nonce = args.get("nonce") or ""
+            if self.token and self._fresh(timestamp) and signature_ok(args.get("signature"), self.token, timestamp, nonce):
                 return response.text(args.get("echostr") or "")
             log.warning("refused a WeChat handshake without a valid signature")
             return response.text("forbidden", status=403)

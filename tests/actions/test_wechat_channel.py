@@ -14,18 +14,21 @@ import json
 import logging
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sanic import Sanic
+from sqlalchemy.engine import make_url
 
 from bot.channels.sms_menus import MenuMemory
 from bot.channels.wechat import WeChatInput, split_passive
 from bot.channels.wechat_crypto import SafeMode
-from bot.channels.wechat_once import MessageOnce
+from bot.channels.wechat_once import MessageOnce, RedisSeen
 from bot.local_state import SQLiteSeen
+from tests.actions.test_endpoints import REDIS_URL, _need
 
 TOKEN = "jiuzhu-wechat-token"
 APP_ID = "wx5823bf96d3bd56c7"
@@ -432,11 +435,14 @@ async def test_unbinding_by_word_or_menu_goes_to_the_backend(app) -> None:  # no
     assert reply_fields(resp.text)["Content"] == "已解除绑定。"
     assert [(c["path"], c["openid"]) for c in FakeBackend.calls] == [("/api/v1/wechat/unbind", OPENID)] * 3
     assert app.ctx.received == []
+    # The menu key's inner word typed by hand is just text.
+    assert reply_fields(await say(app, "unbind"))["Content"] == "收到：unbind"
 
 
 @pytest.mark.asyncio
 async def test_voice_uses_the_recognised_words_and_pictures_get_a_kind_word(app) -> None:  # noqa: ANN001
-    resp = await post(app, plain_query(), message_xml(kind="voice", msg_id="7001", MediaId="m1", Format="amr", Recognition="我想申请低保"))
+    voice = message_xml(kind="voice", msg_id="7001", MediaId="m1", Format="amr", Recognition="我想申请低保")
+    resp = await post(app, plain_query(), voice)
     assert reply_fields(resp.text)["Content"] == "收到：我想申请低保"
     resp = await post(app, plain_query(), message_xml(kind="voice", msg_id="7002", MediaId="m2", Format="amr"))
     assert "打字" in reply_fields(resp.text)["Content"] and "转人工" in reply_fields(resp.text)["Content"]
@@ -456,3 +462,14 @@ async def test_openids_are_masked_in_the_logs(backend, caplog) -> None:  # noqa:
     await post(app, plain_query(), xml)  # a retry, logged
     assert "failed" in caplog.text and "again" in caplog.text
     assert OPENID not in caplog.text and OPENID[3:-2] not in caplog.text
+
+
+def test_with_redis_locks_retries_are_known_to_every_replica(monkeypatch) -> None:
+    url = make_url(_need(REDIS_URL, "TEST_REDIS_URL").replace("redis://", "redis+x://"))
+    env = {"LOCK_STORE_TYPE": "redis", "LOCK_STORE_URL": url.host, "REDIS_PORT": str(url.port or 6379), "REDIS_LOCK_DB": "1"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    replicas = [MessageOnce.from_env(), MessageOnce.from_env()]
+    assert all(isinstance(r.store, RedisSeen) for r in replicas)
+    key = f"message|{uuid.uuid4().hex}"
+    assert [replicas[0].first_time(key), replicas[1].first_time(key), replicas[0].first_time(key)] == [True, False, False]
