@@ -4,8 +4,8 @@ times), so the channel marks every message it takes — by `MsgId`, an event by 
 
 The marks are shared by every Rasa worker that can receive the retry: in the state file of the machine's
 workers (SMS_MENU_DB, bot/local_state.py) as `make run` runs them, in Redis when the lock store is Redis
-(LOCK_STORE_TYPE=redis, the compose shape with several replicas), else in this process. Marks are kept a
-few minutes (WeChat's retries come within about 15 seconds). The key is hashed: an event's key holds
+(LOCK_STORE_TYPE=redis, the compose shape with several replicas), else in this process. Marks are kept ten
+minutes (WeChat's retries come within about 15 seconds). The key is hashed: an event's key holds
 the OpenID, which is personal data.
 """
 
@@ -19,7 +19,9 @@ import redis
 
 from bot.local_state import SQLiteSeen
 
-SEEN_TTL_SECONDS = 5 * 60
+# Longer than a signed query stays fresh (5 minutes either way, bot/channels/wechat.py), so a query cannot
+# be used again after its mark is gone.
+SEEN_TTL_SECONDS = 10 * 60
 MAX_IN_PROCESS = 50_000
 
 
