@@ -170,9 +170,10 @@ class WeChatInput(InputChannel):
 
     # --- the backend ---------------------------------------------------------------------------------
 
-    async def _backend(self, path: str, payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    async def _backend(self, path: str, payload: Dict[str, Any],
+                       timeout: float = BACKEND_TIMEOUT) -> Optional[Dict[str, Any]]:
         try:
-            async with httpx.AsyncClient(timeout=BACKEND_TIMEOUT) as http:
+            async with httpx.AsyncClient(timeout=timeout) as http:
                 resp = await http.post(f"{self.backend_url}/api/v1/wechat/{path}", json=payload,
                                        headers={"Authorization": f"Bearer {self.service_token}"})
                 resp.raise_for_status()
@@ -189,7 +190,8 @@ class WeChatInput(InputChannel):
             log.info("sent %s WeChat message(s) to %s", answer.get("sent"), mask(openid))
 
     async def _unbind(self, openid: str) -> str:
-        answer = await self._backend("unbind", {"openid": openid})
+        # Answered in the request: within WeChat's 5 seconds, like a turn.
+        answer = await self._backend("unbind", {"openid": openid}, timeout=self.reply_within)
         return (answer or {}).get("reply") or self.replies["backend_down"]
 
     # --- a message ---------------------------------------------------------------------------------
@@ -207,7 +209,7 @@ class WeChatInput(InputChannel):
         if kind == "event":
             event = fields.get("Event", "").lower()
             if event in ("subscribe", "unsubscribe"):
-                answer = await self._backend("subscription", {"openid": openid, "action": event})
+                answer = await self._backend("subscription", {"openid": openid, "action": event}, timeout=self.reply_within)
                 return (answer or {}).get("reply") if event == "subscribe" else None
             said = self.keys.get(fields.get("EventKey", "")) if event == "click" else None
             if said is None:

@@ -101,9 +101,11 @@ def reply_fields(text: str) -> dict:
 
 class FakeBackend(BaseHTTPRequestHandler):
     calls: list = []
+    delay = 0.0
 
     def do_POST(self) -> None:  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        time.sleep(FakeBackend.delay)
         FakeBackend.calls.append({"path": self.path, "auth": self.headers.get("Authorization"), "at": time.monotonic(), **body})
         if self.path.endswith("/send"):
             answer = {"sent": len(body["texts"])}
@@ -126,7 +128,7 @@ class FakeBackend(BaseHTTPRequestHandler):
 def backend():  # noqa: ANN201
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeBackend)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    FakeBackend.calls = []
+    FakeBackend.calls, FakeBackend.delay = [], 0.0
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
@@ -473,3 +475,12 @@ def test_with_redis_locks_retries_are_known_to_every_replica(monkeypatch) -> Non
     assert all(isinstance(r.store, RedisSeen) for r in replicas)
     key = f"message|{uuid.uuid4().hex}"
     assert [replicas[0].first_time(key), replicas[1].first_time(key), replicas[0].first_time(key)] == [True, False, False]
+
+
+@pytest.mark.asyncio
+async def test_a_slow_backend_does_not_keep_wechat_waiting(app) -> None:  # noqa: ANN001
+    FakeBackend.delay = 6
+    started = time.monotonic()
+    content = reply_fields(await say(app, "解绑"))["Content"]
+    assert time.monotonic() - started < 5
+    assert "稍后再试" in content and "12345" in content
