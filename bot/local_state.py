@@ -1,6 +1,6 @@
 """State the Rasa workers of one machine share, in one SQLite file, so `make run` can run two workers
-(SANIC_WORKERS=2) with no Redis: the conversation locks, and the last numbered SMS menu of each
-conversation (bot/channels/sms_menus.py).
+(SANIC_WORKERS=2) with no Redis: the conversation locks, the last numbered menu of each SMS or WeChat
+conversation (bot/channels/sms_menus.py), and the WeChat messages already taken (bot/channels/wechat_once.py).
 
 Compose and any deployment over several machines use Redis for the locks instead (LOCK_STORE_TYPE=redis).
 
@@ -27,6 +27,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS locks (conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sms_menus (conversation_id TEXT PRIMARY KEY, payloads TEXT NOT NULL, sent_at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS sms_menus_sent_at ON sms_menus (sent_at)",
+    "CREATE TABLE IF NOT EXISTS wechat_seen (message_key TEXT PRIMARY KEY, seen_at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS wechat_seen_seen_at ON wechat_seen (seen_at)",
 )
 
 
@@ -140,3 +142,17 @@ class SQLiteMenus:
     def delete(self, conversation: str) -> None:
         with self.state.transaction() as db:
             db.execute("DELETE FROM sms_menus WHERE conversation_id = ?", (conversation,))
+
+
+class SQLiteSeen:
+    """Where the WeChat channel marks the messages it has taken, so a retry another worker receives is known."""
+
+    def __init__(self, path: str | Path, max_age: float):
+        self.state = LocalState(path)
+        self.max_age = max_age
+
+    def claim(self, key: str, now: float) -> bool:
+        """True for the first claim of `key` within `max_age`; False for every later one."""
+        with self.state.transaction() as db:
+            db.execute("DELETE FROM wechat_seen WHERE seen_at < ?", (now - self.max_age,))
+            return db.execute("INSERT OR IGNORE INTO wechat_seen (message_key, seen_at) VALUES (?, ?)", (key, now)).rowcount == 1

@@ -1,5 +1,6 @@
-"""Numbered menus over SMS: a basic phone cannot tap a button, so the buttons go out as "1. 低保 2. 特困"
-and the reply "1" (also "1号", "１", "第一个", "选1") comes back as that button's payload.
+"""Numbered menus over SMS and WeChat: a basic phone cannot tap a button (and a 公众号 text reply has
+none), so the buttons go out as "1. 低保 2. 特困" and the reply "1" (also "1号", "１", "第一个", "选1")
+comes back as that button's payload.
 
 The last menu sent to each conversation is remembered for a while (`MENU_TTL_SECONDS`); a bare digit
 with no menu, or out of range, goes to the bot as typed. Where: in the channel's process, or — when
@@ -87,6 +88,12 @@ class MenuMemory:
     def remember(self, conversation: str, buttons: List[Dict[str, Any]]) -> None:
         payloads = [str(b.get("payload") or b.get("title") or "") for b in buttons]
         self.store.put(conversation, payloads, self.clock())
+
+    def numbered(self, conversation: str, text: str, buttons: List[Dict[str, Any]]) -> str:
+        """The text with its buttons as numbered choices; the menu is remembered for the reply."""
+        choices = "\n".join(f"{i}. {b['title']}" for i, b in enumerate(buttons, start=1))
+        self.remember(conversation, buttons)
+        return f"{text}\n{choices}\n（回复前面的数字或直接打字）"
 
     def forget(self, conversation: str) -> None:
         self.store.delete(conversation)

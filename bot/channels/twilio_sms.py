@@ -74,10 +74,8 @@ class TwilioSmsOutput(OutputChannel):
                 await asyncio.to_thread(self.client.messages.create, to=to, from_=self.from_number, body=part)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        choices = "\n".join(f"{i}. {b['title']}" for i, b in enumerate(buttons, start=1))
-        if self.menus is not None and phone_of_conversation(recipient_id) is not None:
-            self.menus.remember(recipient_id, buttons)
-        await self.send_text_message(recipient_id, f"{text}\n{choices}\n（回复前面的数字或直接打字）")
+        menus = self.menus if self.menus is not None and phone_of_conversation(recipient_id) is not None else MenuMemory()
+        await self.send_text_message(recipient_id, menus.numbered(recipient_id, text, buttons))
 
 
 class TwilioSmsInput(InputChannel):

@@ -1,0 +1,326 @@
+"""Chatting through a WeChat Official Account (公众号), safely and within WeChat's 5 seconds.
+
+Every request must be WeChat's: the signature over the account's Token (and, in safe mode, `msg_signature`
+over the encrypted body) is checked in constant time, a timestamp more than 5 minutes away is a replay, and
+anything else — or any request while WECHAT_TOKEN is unset — is refused with 403 (bot/channels/wechat_crypto.py).
+The OpenID is the conversation's identity, namespaced as `wechat:<openid>` (web conversations are `web:…`,
+and Rasa's REST channel takes only those), and is masked in every log line.
+
+WeChat waits 5 seconds for an answer, then retries the message (three times). So each message is taken
+once (bot/channels/wechat_once.py), and the bot's turn runs as a task the request does not own: when it is
+done within `reply_within` seconds its messages are the passive reply; otherwise the request answers
+`success` at once and the messages go out when the turn ends, through the backend's
+`POST /api/v1/wechat/send` (客服消息; the backend owns every call to WeChat's API). Never both. Buttons
+become numbered choices, mapped back like SMS ones (bot/channels/sms_menus.py).
+
+Menu clicks, subscribe/unsubscribe, unbinding and the channel's own replies are data:
+bot/channels/wechat_menu.yaml. Registered in bot/credentials.yml as `bot.channels.wechat.WeChatInput`; it
+serves `/webhooks/wechat/webhook`.
+"""
+
+import asyncio
+import logging
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
+
+import httpx
+import yaml
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.sms_menus import MenuMemory
+from bot.channels.wechat_crypto import SafeMode, WeChatSecurityError, parse_xml, signature, signature_ok, to_xml
+from bot.channels.wechat_once import MessageOnce
+
+log = logging.getLogger(__name__)
+
+WECHAT_PREFIX = "wechat:"
+DATA_FILE = Path(__file__).with_name("wechat_menu.yaml")
+MAX_BODY = 64 * 1024
+MAX_CLOCK_SKEW = 300
+PASSIVE_LIMIT = 2048  # bytes of a passive reply's Content, WeChat's limit
+REST_DELAY = 1.0  # seconds: the passive reply goes first, what did not fit follows as 客服消息
+BACKEND_TIMEOUT = 5.0
+OPENID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
+NOT_TEXT = {"image", "location", "link", "video", "shortvideo", "file"}
+SUCCESS = "success"
+UNBIND = "unbind"  # a menu key's value that unbinds (bot/channels/wechat_menu.yaml)
+
+
+def conversation_id(openid: str) -> str:
+    return f"{WECHAT_PREFIX}{openid}"
+
+
+def openid_of_conversation(conversation: str) -> Optional[str]:
+    return conversation[len(WECHAT_PREFIX):] if conversation.startswith(WECHAT_PREFIX) else None
+
+
+def mask(openid: str) -> str:
+    """An OpenID as logs show it: enough to tell two apart in one incident, not enough to address anyone."""
+    return f"{openid[:3]}…{openid[-2:]}" if len(openid) > 8 else "…"
+
+
+class WeChatOutput(CollectingOutputChannel):
+    """Collects a turn's messages; the channel sends them as the passive reply or through the backend."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "wechat"
+
+
+def split_passive(texts: List[str], limit: int = PASSIVE_LIMIT) -> Tuple[str, List[str]]:
+    """The passive reply (whole messages joined by a blank line, under `limit` bytes) and what follows."""
+    passive = ""
+    for i, text in enumerate(texts):
+        candidate = f"{passive}\n\n{text}" if passive else text
+        if len(candidate.encode()) < limit:
+            passive = candidate
+            continue
+        if passive:
+            return passive, texts[i:]
+        head = _head(text, limit)
+        return head, [text[len(head):].lstrip("\n"), *texts[i + 1:]]
+    return passive, []
+
+
+def _head(text: str, limit: int) -> str:
+    """The longest start of `text` under `limit` bytes, ending at a line break when one is not far back."""
+    size, end = 0, 0
+    for end, char in enumerate(text):
+        size += len(char.encode())
+        if size >= limit:
+            break
+    head = text[:end]
+    cut = head.rfind("\n")
+    return head[:cut] if cut > len(head) // 2 else head
+
+
+class WeChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "wechat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatInput":
+        c = credentials or {}
+        return cls(token=c.get("token") or "", app_id=c.get("app_id") or "", aes_key=c.get("aes_key") or "",
+                   backend_url=c.get("backend_url") or "http://127.0.0.1:8000", service_token=c.get("service_token") or "",
+                   reply_within=float(c.get("reply_within") or 4.0))
+
+    def __init__(self, *, token: str, app_id: str = "", aes_key: str = "", backend_url: str = "http://127.0.0.1:8000",
+                 service_token: str = "", reply_within: float = 4.0, menus: Optional[MenuMemory] = None,
+                 once: Optional[MessageOnce] = None, clock: Callable[[], float] = time.time):
+        self.token = token
+        self.app_id = app_id
+        # A malformed EncodingAESKey stops the start-up rather than refusing every message later.
+        self.safe = SafeMode(aes_key, app_id) if aes_key else None
+        self.backend_url = backend_url.rstrip("/")
+        self.service_token = service_token
+        self.reply_within = reply_within
+        self.menus = menus or MenuMemory.from_env()
+        self.once = once or MessageOnce.from_env()
+        self.clock = clock
+        data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+        self.keys: Dict[str, str] = data["keys"]
+        self.unbind_words: Set[str] = set(data["unbind_words"])
+        self.replies: Dict[str, str] = data["replies"]
+        self._tasks: Set["asyncio.Task[Any]"] = set()  # turns and sends no request may cancel
+
+    def get_output_channel(self) -> OutputChannel:
+        return WeChatOutput()
+
+    # --- who is asking -----------------------------------------------------------------------------
+
+    def _fresh(self, timestamp: str) -> bool:
+        return timestamp.isdigit() and abs(self.clock() - int(timestamp)) <= MAX_CLOCK_SKEW
+
+    def _message_fields(self, request: Request) -> Optional[Tuple[Dict[str, str], bool]]:
+        """The message's fields and whether it came in safe mode; None when the request is not WeChat's."""
+        args = request.args
+        timestamp, nonce = args.get("timestamp") or "", args.get("nonce") or ""
+        if not (self.token and self._fresh(timestamp)):
+            return None
+        try:
+            if args.get("encrypt_type") == "aes":
+                if self.safe is None:
+                    return None
+                encrypted = parse_xml(request.body).get("Encrypt") or ""
+                if not signature_ok(args.get("msg_signature"), self.token, timestamp, nonce, encrypted):
+                    return None
+                return parse_xml(self.safe.decrypt(encrypted)), True
+            if not signature_ok(args.get("signature"), self.token, timestamp, nonce):
+                return None
+            return parse_xml(request.body), False
+        except WeChatSecurityError as exc:
+            log.warning("refused a WeChat message: %s", exc)
+            return None
+
+    def _first_time(self, request: Request, fields: Dict[str, str], openid: str) -> bool:
+        # A signed query is good for 5 minutes, and in plaintext mode it does not cover the body: one use only.
+        query = "|".join(request.args.get(k) or "" for k in ("timestamp", "nonce", "signature", "msg_signature"))
+        if not self.once.first_time(f"query|{query}"):
+            return False
+        key = fields.get("MsgId") or f"{openid}|{fields.get('CreateTime', '')}|{fields.get('Event', '')}"
+        return self.once.first_time(f"message|{key}")
+
+    # --- the backend ---------------------------------------------------------------------------------
+
+    async def _backend(self, path: str, payload: Dict[str, Any],
+                       timeout: float = BACKEND_TIMEOUT) -> Optional[Dict[str, Any]]:
+        try:
+            async with httpx.AsyncClient(timeout=timeout) as http:
+                resp = await http.post(f"{self.backend_url}/api/v1/wechat/{path}", json=payload,
+                                       headers={"Authorization": f"Bearer {self.service_token}"})
+                resp.raise_for_status()
+                return resp.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("WeChat %s call for %s failed: %s", path, mask(payload.get("openid", "")), type(exc).__name__)
+            return None
+
+    async def _send(self, openid: str, texts: List[str], delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        answer = await self._backend("send", {"openid": openid, "texts": texts})
+        if answer is not None:
+            log.info("sent %s WeChat message(s) to %s", answer.get("sent"), mask(openid))
+
+    async def _unbind(self, openid: str) -> str:
+        # Answered in the request: within WeChat's 5 seconds, like a turn.
+        answer = await self._backend("unbind", {"openid": openid}, timeout=self.reply_within)
+        return (answer or {}).get("reply") or self.replies["backend_down"]
+
+    # --- a message ---------------------------------------------------------------------------------
+
+    def _keep(self, awaitable: Awaitable[Any]) -> "asyncio.Task[Any]":
+        task = asyncio.ensure_future(awaitable)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _answer(self, fields: Dict[str, str], openid: str,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[str]:
+        """The passive reply's text, or None for `success`."""
+        kind = fields.get("MsgType", "").lower()
+        if kind == "event":
+            event = fields.get("Event", "").lower()
+            if event in ("subscribe", "unsubscribe"):
+                answer = await self._backend("subscription", {"openid": openid, "action": event}, timeout=self.reply_within)
+                return (answer or {}).get("reply") if event == "subscribe" else None
+            said = self.keys.get(fields.get("EventKey", "")) if event == "click" else None
+            if said is None:
+                return None  # VIEW opens a page; other events need no answer
+            if said == UNBIND:
+                return await self._unbind(openid)
+        elif kind == "text":
+            said = fields.get("Content", "").strip()
+        elif kind == "voice":
+            said = fields.get("Recognition", "").strip()
+            if not said:
+                return self.replies["voice_unreadable"]
+        elif kind in NOT_TEXT:
+            return self.replies["not_text"]
+        else:
+            return None
+        if said in self.unbind_words:
+            return await self._unbind(openid)
+        return await self._turn(openid, said, on_new_message) if said else None
+
+    async def _turn(self, openid: str, text: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Optional[str]:
+        conversation = conversation_id(openid)
+        out = WeChatOutput()
+        # "1" answers the last numbered menu this conversation was sent.
+        message = UserMessage(self.menus.resolve(conversation, text), out, conversation, input_channel=self.name(),
+                              metadata={"channel": "wechat"})
+        turn = self._keep(self._run(message, out, on_new_message))
+        try:
+            done, _ = await asyncio.wait({turn}, timeout=self.reply_within)
+        except asyncio.CancelledError:
+            self._keep(self._send_later(openid, turn))
+            raise
+        if turn not in done:
+            log.info("turn for %s is slow: answering success, the reply follows by 客服消息", mask(openid))
+            self._keep(self._send_later(openid, turn))
+            return None
+        passive, rest = split_passive(turn.result())
+        if rest:
+            self._keep(self._send(openid, rest, delay=REST_DELAY))
+        return passive or None
+
+    async def _run(self, message: UserMessage, out: WeChatOutput,
+                   on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
+        """The turn, and its messages as WeChat text (buttons numbered and remembered)."""
+        try:
+            await on_new_message(message)
+        except Exception:  # noqa: BLE001 — the person still gets whatever the bot said before it failed
+            log.exception("a WeChat turn for %s failed", mask(openid_of_conversation(message.sender_id) or ""))
+        texts = []
+        for m in out.messages:
+            text = m.get("text") or ""
+            if m.get("buttons"):
+                text = self.menus.numbered(message.sender_id, text, m["buttons"])
+            if text.strip():
+                texts.append(text)
+        return texts
+
+    async def _send_later(self, openid: str, turn: "asyncio.Task[List[str]]") -> None:
+        texts = await turn
+        if texts:
+            await self._send(openid, texts)
+
+    def _reply(self, fields: Dict[str, str], text: Optional[str], safe: bool) -> HTTPResponse:
+        if text is None:
+            return response.text(SUCCESS)
+        now = int(self.clock())
+        xml = to_xml({"ToUserName": fields.get("FromUserName", ""), "FromUserName": fields.get("ToUserName", ""),
+                      "CreateTime": now, "MsgType": "text", "Content": text})
+        if safe and self.safe is not None:
+            nonce = str(secrets.randbelow(10**10))
+            encrypted = self.safe.encrypt(xml)
+            xml = to_xml({"Encrypt": encrypted, "MsgSignature": signature(self.token, str(now), nonce, encrypted),
+                          "TimeStamp": now, "Nonce": nonce})
+        return response.text(xml, content_type="application/xml; charset=utf-8")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("wechat_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def handshake(request: Request) -> HTTPResponse:
+            args = request.args
+            timestamp = args.get("timestamp") or ""
+            nonce = args.get("nonce") or ""
+            if self.token and self._fresh(timestamp) and signature_ok(args.get("signature"), self.token, timestamp, nonce):
+                return response.text(args.get("echostr") or "")
+            log.warning("refused a WeChat handshake without a valid signature")
+            return response.text("forbidden", status=403)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            if not self.token:
+                return response.text("forbidden", status=403)
+            declared = request.headers.get("content-length") or "0"
+            if not declared.isdigit() or int(declared) > MAX_BODY or len(request.body or b"") > MAX_BODY:
+                return response.text("too large", status=413)
+            found = self._message_fields(request)
+            if found is None:
+                log.warning("refused a WeChat message without a valid signature")
+                return response.text("forbidden", status=403)
+            fields, safe = found
+            openid = fields.get("FromUserName", "")
+            if not OPENID.match(openid):
+                log.warning("a signed WeChat message without a usable sender")
+                return response.text(SUCCESS)
+            if not self._first_time(request, fields, openid):
+                log.info("WeChat sent a message from %s again; it was taken already", mask(openid))
+                return response.text(SUCCESS)
+            return self._reply(fields, await self._answer(fields, openid, on_new_message), safe)
+
+        return bp
