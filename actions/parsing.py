@@ -270,6 +270,14 @@ def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
 SKIP_WORDS = ("跳过", "不知道", "说不清", "不清楚", "记不得", "不记得")
 
 
+BARE_COMPLAINT = re.compile(r"^我?(要|想)?(投诉|举报|反映|申诉)(一下)?[。.!！,，\s]*$")
+
+
+def is_bare_complaint(text: str) -> bool:
+    """Only the wish to complain ("我要投诉"), not what went wrong."""
+    return bool(BARE_COMPLAINT.match(text.strip()))
+
+
 def is_skip(text: str) -> bool:
     return any(w in text for w in SKIP_WORDS)
 

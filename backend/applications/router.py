@@ -175,8 +175,8 @@ def get_overdue(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[DbOffset, Query()] = 0,
 ) -> OverdueOut:
-    require_staff(actor)
-    return supervision.overdue(session, today=clock.today(), district_code=district_scope(actor, district_code),
+    return supervision.overdue(session, today=clock.today(),
+                               district_code=supervision.supervised_district(actor, district_code),
                                limit=limit, offset=offset)
 
 
@@ -188,8 +188,7 @@ def get_completion(
     # Years 1900-2099 only: "0000-01" passed the old pattern and date(0, 1, 1) was a 500.
     month: Annotated[Month, Query(examples=["2026-11"])],
 ) -> list[CompletionRow]:
-    require_staff(actor)
-    return supervision.completion(session, month=month, district_code=district_scope(actor))
+    return supervision.completion(session, month=month, district_code=supervision.supervised_district(actor))
 
 
 
@@ -210,9 +209,8 @@ def get_completion_by_month(
     months: Annotated[int, Query(ge=1, le=24)] = 6,
     district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
 ) -> list[MonthCompletion]:
-    require_staff(actor)
     return supervision.completion_by_month(session, months=supervision.months_back(last, months),
-                                           district_code=district_scope(actor, district_code))
+                                           district_code=supervision.supervised_district(actor, district_code))
 
 
 @supervision_router.get("/applications-per-day", response_model=list[DayTypeCount], responses=ERRORS,
@@ -224,10 +222,9 @@ def get_applications_per_day(
     end: Annotated[date | None, Query()] = None,
     district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
 ) -> list[DayTypeCount]:
-    require_staff(actor)
+    district = supervision.supervised_district(actor, district_code)
     first, last = supervision.day_range(clock.today(), start, end)
-    return supervision.submitted_per_day(session, start=first, end=last,
-                                         district_code=district_scope(actor, district_code))
+    return supervision.submitted_per_day(session, start=first, end=last, district_code=district)
 
 
 @supervision_router.get("/approval-rate", response_model=list[ApprovalRow], responses=ERRORS,
@@ -239,6 +236,6 @@ def get_approval_rate(
     end: Annotated[date | None, Query()] = None,
     district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None,
 ) -> list[ApprovalRow]:
-    require_staff(actor)
+    district = supervision.supervised_district(actor, district_code)
     first, last = supervision.day_range(clock.today(), start, end)
-    return supervision.approval_rate(session, start=first, end=last, district_code=district_scope(actor, district_code))
+    return supervision.approval_rate(session, start=first, end=last, district_code=district)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from backend.applications.access import view_basis
+from backend.applications.access import district_scope, view_basis
 from backend.applications.models import Application, ApplicationEvent, Decision
 from backend.applications.schemas import CompletionRow, OverdueItem, OverdueOut
 from backend.applications.supervision_schemas import ApprovalRow, DayTypeCount, EscalationOut, MonthCompletion
@@ -91,6 +91,13 @@ ESCALATE = "supervise"  # the timeline action of a 督办 (its label: workflows.
 
 def require_supervisor(actor: Actor) -> Actor:
     return require_staff(actor, *SUPERVISORS)
+
+
+def supervised_district(actor: Actor, requested: str | None = None) -> str | None:
+    """Who may read the supervision figures, and for which district — the one rule of the 督办 page and of
+    every GET /api/v1/supervision/…: reviewers their own district, admins all (None) or the one asked for;
+    caseworkers none (403)."""
+    return district_scope(require_supervisor(actor), requested)
 
 
 def escalations_of(session: Session, application_ids: list[int]) -> dict[int, tuple[int, date]]:

@@ -3,6 +3,8 @@
 The cookie carries a random token; the table keeps only its SHA-256, so reading the table signs nobody
 in. A session ends at sign-out, after IDLE_MINUTES without a request, or ABSOLUTE_HOURS after sign-in,
 whichever comes first — all decided here, on the server, so a stolen cookie dies with the session.
+Ended sessions are kept PURGE_AFTER_DAYS (who was signed in when, for a look back), then `purge_ended`
+deletes them: the worker process runs it every PURGE_EVERY (backend/notifications/worker.py).
 
 CSRF: every form carries a synchronizer token derived from the session's own token (HMAC with the
 secret key), so it is bound to that session, needs no storage, and is compared in constant time.
@@ -11,9 +13,9 @@ secret key), so it is bound to that session, needs no storage, and is compared i
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.auth.models import StaffWebSession
@@ -26,6 +28,8 @@ IDLE_MINUTES = 30
 ABSOLUTE_HOURS = 10  # one working day at most; then sign in again
 # last_seen_at is written at most this often: not one UPDATE (and SQLite write lock) per page.
 TOUCH_SECONDS = 60
+PURGE_AFTER_DAYS = 30  # an ended session (signed out, or past its end) is deleted this many days later
+PURGE_EVERY = timedelta(hours=1)  # how often the worker process looks
 
 
 def _hash(token: str) -> str:
@@ -77,6 +81,16 @@ def revoke_all(session: Session, staff_id: int) -> None:
     session.execute(update(StaffWebSession)
                     .where(StaffWebSession.staff_id == staff_id, StaffWebSession.revoked_at.is_(None))
                     .values(revoked_at=clock.now_utc()).execution_options(synchronize_session=False))
+
+
+def purge_ended(session: Session, *, now: datetime) -> int:
+    """Delete the sessions that ended more than PURGE_AFTER_DAYS before `now`; how many. A session ended
+    at sign-out or at expires_at, whichever came first (revoke_all also marks long-expired ones)."""
+    cutoff = now - timedelta(days=PURGE_AFTER_DAYS)
+    result = session.execute(delete(StaffWebSession)
+                             .where(or_(StaffWebSession.revoked_at < cutoff, StaffWebSession.expires_at < cutoff))
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def csrf_token(token: str) -> str:

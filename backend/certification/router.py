@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from backend.applications.access import district_scope
+from backend.applications.supervision import supervised_district
 from backend.applications.supervision_schemas import CoverageRow
-from backend.auth.actor import ActorDep, require_staff
+from backend.auth.actor import ActorDep
 from backend.certification import assisted
 from backend.certification.coverage import coverage
 from backend.core import clock
@@ -44,5 +44,4 @@ coverage_router = APIRouter(prefix="/supervision", tags=["督办 supervision"])
                      summary="待遇资格认证覆盖率：正在领取救助金的户，认证是否在有效期内，按区县")
 def get_coverage(session: SessionDep, actor: ActorDep,
                  district_code: Annotated[AreaCode | None, Query(examples=["500103"])] = None) -> list[CoverageRow]:
-    require_staff(actor)
-    return coverage(session, today=clock.today(), district_code=district_scope(actor, district_code))
+    return coverage(session, today=clock.today(), district_code=supervised_district(actor, district_code))

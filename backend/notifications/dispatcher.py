@@ -35,7 +35,9 @@ arrived); never twice on the same channel, and never not at all for lack of WeCh
 import json
 import logging
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -251,16 +253,51 @@ class Dispatcher:
         session.commit()
 
 
-def run_forever(poll_seconds: float = 1.0) -> None:  # pragma: no cover - the worker process loop
+@dataclass
+class Periodic:
+    """A job the worker process runs besides sending, at most once every `every` on the loop's clock:
+    `job(session, now=...)`, committed on its own; a failure is logged and waits for the next turn."""
+
+    name: str
+    job: Callable[..., object]
+    every: timedelta
+    next_at: datetime | None = None  # None: due at the first pass
+
+    def run_if_due(self, session: Session, now: datetime) -> bool:
+        if self.next_at is not None and now < self.next_at:
+            return False
+        self.next_at = now + self.every
+        try:
+            result = self.job(session, now=now)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("periodic job %s failed", self.name)
+        else:
+            log.info("periodic job %s done: %s", self.name, result)
+        return True
+
+
+def run_loop(dispatcher: Dispatcher, sessions: Callable[[], AbstractContextManager[Session]], *,
+             jobs: Sequence[Periodic] = (), poll_seconds: float = 1.0,
+             now: Callable[[], datetime] = clock.now_utc, sleep: Callable[[float], None] = time.sleep) -> None:
+    """The worker process's loop: each pass runs the periodic jobs that are due, then one dispatch; it
+    sleeps `poll_seconds` when the outbox had nothing to send."""
+    while True:
+        with sessions() as session:
+            for job in jobs:
+                job.run_if_due(session, now())
+            stats = dispatcher.run_once(session)
+        if not stats.claimed:
+            sleep(poll_seconds)
+
+
+def run_forever(poll_seconds: float = 1.0, jobs: Sequence[Periodic] = ()) -> None:  # pragma: no cover - the process
     settings = get_settings()
     dispatcher = Dispatcher(get_provider(), wechat=get_wechat_api(), status_callback=f"{settings.public_base_url}/api/v1/sms/status"
                             if settings.sms_provider == "twilio" else None)
-    log.info("SMS dispatcher running (%s)", settings.sms_provider)
+    log.info("SMS dispatcher running (%s), with %s", settings.sms_provider, ", ".join(j.name for j in jobs) or "no jobs")
     try:
-        while True:
-            with get_sessionmaker()() as session:
-                stats = dispatcher.run_once(session)
-            if not stats.claimed:
-                time.sleep(poll_seconds)
+        run_loop(dispatcher, get_sessionmaker(), jobs=jobs, poll_seconds=poll_seconds)
     finally:
         dispatcher.close()

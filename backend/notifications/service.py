@@ -28,6 +28,16 @@ ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "otp_scope", "otp_phone_change",
                     "desk_answer"}  # the answer a person asked for at the service desk
 
 
+# Where a notice is (models.Notice.status), said to staff.
+DELIVERY_LABELS = {"pending": "短信等待发送", "sending": "短信正在发送", "sent": "短信已发出", "delivered": "短信已送达",
+                   "undelivered": "短信没有送达", "failed": "短信发送失败", "opted_out": "对方已退订短信，没有发送"}
+
+
+def delivery_label(session: Session, notice_id: int | None) -> str | None:
+    notice = session.get(Notice, notice_id) if notice_id else None
+    return DELIVERY_LABELS.get(notice.status, notice.status) if notice else None
+
+
 def notice_key(*parts: object) -> str:
     return hashlib.sha256("\0".join(str(p) for p in parts).encode()).hexdigest()
 

@@ -25,6 +25,16 @@ class DeskWork:
     def owner_id(cls) -> Mapped[int | None]:  # noqa: N805
         return mapped_column(ForeignKey("staff_users.id"))
 
+    @declared_attr
+    def answered_by_id(cls) -> Mapped[int | None]:  # noqa: N805
+        """Who sent the answer (may differ from the owner)."""
+        return mapped_column(ForeignKey("staff_users.id"))
+
+    @declared_attr
+    def answer_notice_id(cls) -> Mapped[int | None]:  # noqa: N805
+        """The answer's SMS in the outbox: where it is (pending, sent, delivered…)."""
+        return mapped_column(ForeignKey("notices.id"))
+
 
 class CallbackRequest(DeskWork, Base):
     __tablename__ = "callback_requests"

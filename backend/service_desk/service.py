@@ -1,7 +1,8 @@
 """The service desk: complaints and call-backs, who sees them, their steps, their due time, the answer.
 
 One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/desk) share:
-- STATUSES: new → in_progress (someone took it: the owner) → answered (the answer went out by SMS) → closed.
+- STATUSES: new → in_progress (someone took it: the owner) → answered (the answer went out by SMS) → closed;
+  STEPS: what may be done at each status (`steps_allowed`); the page offers these, the service refuses the rest.
 - Who sees what (`visible`): a request belongs to the district of its area (a street's district, or the
   district itself), else to the district of the application it names; with neither (filed in chat without a
   street) it is in the city queue. Staff of a district see their district's queue; admins see every queue,
@@ -31,6 +32,11 @@ from backend.service_desk.models import CallbackRequest, Complaint
 
 STATUSES = {"new": "新收到", "in_progress": "办理中", "answered": "已答复", "closed": "已办结"}
 OPEN = ("new", "in_progress", "answered")
+# The steps each status allows. Answered: the answer went out, so only 办结 (the double click of the same
+# answer is let through in `answer`: one SMS); closed: nothing, read only.
+STEPS = {"new": ("take", "answer", "close"), "in_progress": ("take", "answer", "close"), "answered": ("close",),
+         "closed": ()}
+REFUSED = {"answered": "这条已经答复过了，不能再答复或改由别人办理。事情办完了请点“办结”。", "closed": "这条已经办结了。"}
 KINDS = {"complaint": Complaint, "callback": CallbackRequest}
 KIND_LABELS = {"complaint": "投诉", "callback": "请求回电"}
 # Working days to answer, from the day after filing: a call-back the next working day, a complaint in five.
@@ -140,11 +146,19 @@ def _audit(session: Session, actor: Actor, kind: str, item, action: str, **detai
           entity_id=item.id, detail=detail)
 
 
+def steps_allowed(item: CallbackRequest | Complaint) -> tuple[str, ...]:
+    return STEPS[item.status]
+
+
+def _require_step(item: CallbackRequest | Complaint, step: str) -> None:
+    if step not in STEPS[item.status]:
+        raise Conflict(REFUSED[item.status], code=f"desk_{item.status}")
+
+
 def take(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequest | Complaint:
     """I take it: in progress, with me as the owner (taking over from a colleague is allowed, and audited)."""
     item = get(session, actor, kind, item_id)
-    if item.status == "closed":
-        raise Conflict("这条已经办结了。", code="desk_closed")
+    _require_step(item, "take")
     before = item.owner_id
     item.owner_id = actor.staff_id
     if item.status == "new":
@@ -161,19 +175,22 @@ class NoPhone(Conflict):
 def answer(session: Session, actor: Actor, kind: str, item_id: int, text: str) -> CallbackRequest | Complaint:
     """The answer goes to the person by SMS through the outbox; the request is answered, owned by me."""
     item = get(session, actor, kind, item_id)
-    if item.status == "closed":
-        raise Conflict("这条已经办结了。", code="desk_closed")
+    if item.status == "answered" and item.answer == text:
+        return item  # the same answer twice (a double click): one SMS
+    _require_step(item, "answer")
     context = {"reference": reference(kind, item.id), "answer": text}
-    key = notice_key("desk_answer", kind, item.id, text)  # the same answer twice (a double click): one SMS
+    key = notice_key("desk_answer", kind, item.id, text)
     if item.phone_cipher:
-        notify_phone(session, event="desk_answer", phone=get_vault().decrypt(item.phone_cipher),
-                     text_context=context, key=key)
+        sms = notify_phone(session, event="desk_answer", phone=get_vault().decrypt(item.phone_cipher),
+                           text_context=context, key=key)
     else:
         person = session.scalar(select(Person).where(Person.phone_hash == item.phone_hash)) if item.phone_hash else None
         if person is None or not person.phone_cipher:
             raise NoPhone()
-        notify(session, event="desk_answer", person=person, context=context, key=key, include_helpers=False)
+        sms = next(iter(notify(session, event="desk_answer", person=person, context=context, key=key,
+                               include_helpers=False)), None)
     item.answer, item.answered_at, item.status = text, clock.now_utc(), "answered"
+    item.answered_by_id, item.answer_notice_id = actor.staff_id, sms.id if sms else None
     item.owner_id = item.owner_id or actor.staff_id
     _audit(session, actor, kind, item, "answer", length=len(text))
     return item
@@ -182,7 +199,8 @@ def answer(session: Session, actor: Actor, kind: str, item_id: int, text: str) -
 def close(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequest | Complaint:
     item = get(session, actor, kind, item_id)
     if item.status == "closed":
-        return item
+        return item  # a double click
+    _require_step(item, "close")
     item.status, item.done_at = "closed", clock.now_utc()
     item.owner_id = item.owner_id or actor.staff_id
     _audit(session, actor, kind, item, "close")

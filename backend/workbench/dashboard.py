@@ -2,9 +2,10 @@
 
 Every figure comes from the API's own queries — backend.applications.supervision (超时督办 list, the
 督办 itself, 平均办结时长, applications per day and type, approval rate) and
-backend.certification.coverage — with the caller's district as access.district_scope gives it (a
-reviewer: their district; an admin: all, or the one chosen). Who may supervise is
-supervision.require_supervisor, as on POST /api/v1/supervision/escalations. Each chart (ECharts,
+backend.certification.coverage — for the district supervision.supervised_district gives (a reviewer:
+their district; an admin: all, or the one chosen; a caseworker: 403), the rule of the API's
+GET /api/v1/supervision/… too; 督办 itself is supervision.require_supervisor, as on
+POST /api/v1/supervision/escalations. Each chart (ECharts,
 vendored in backend/static/vendor/echarts) has a plain table beside it that carries the same figures,
 so the page reads without JavaScript and with a screen reader.
 """
@@ -20,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from backend.applications import service, supervision
-from backend.applications.access import audit_list, district_scope
+from backend.applications.access import audit_list
 from backend.auth.actor import Actor
 from backend.certification.coverage import coverage
 from backend.core import clock, say
@@ -145,8 +146,7 @@ def _coverage(session: Session, district: str | None, today: date) -> dict[str, 
 
 
 def build(session: Session, actor: Actor, f: DashFilters, *, today: date) -> dict[str, Any]:
-    supervision.require_supervisor(actor)
-    district = district_scope(actor, f.district)
+    district = supervision.supervised_district(actor, f.district)
     months = supervision.months_back(f.last_month, MONTHS_SHOWN)
     context = {
         "filters": f, "today": today, "is_admin": actor.role == "admin",

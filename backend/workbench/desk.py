@@ -20,6 +20,7 @@ from backend.core.db import SessionDep
 from backend.core.errors import NotFound
 from backend.core.fields import ShortText, Text
 from backend.core.idnumber import mask_phone
+from backend.notifications.service import delivery_label
 from backend.regions.service import known
 from backend.service_desk import service
 from backend.service_desk.service import CITY_QUEUE, KIND_LABELS, STATUSES, DeskFilters
@@ -55,6 +56,10 @@ def _due(kind: str, item: Any, today: date) -> dict[str, Any]:  # noqa: ANN401
     return {"on": due, "late": item.status in ("new", "in_progress") and due < today}
 
 
+def _local(moment: Any) -> Any:  # noqa: ANN401
+    return moment.astimezone(clock.CHINA) if moment else None
+
+
 def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: date) -> dict[str, Any]:  # noqa: ANN401
     return {
         "kind": kind, "id": item.id, "reference": service.reference(kind, item.id),
@@ -66,6 +71,14 @@ def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: 
         "phone": mask_phone(get_vault().decrypt(item.phone_cipher)) if item.phone_cipher else None,
         "has_phone": bool(item.phone_cipher or item.phone_hash),
     }
+
+
+def _sent(session: Session, item: Any, owners: dict[int, str]) -> dict[str, Any]:  # noqa: ANN401
+    """An item's page only: the answer as sent (when, by whom, where its SMS is), when it was closed, and
+    the steps its status allows (service.steps_allowed: the service refuses every other)."""
+    return {"answered_at": _local(item.answered_at), "answered_by": owners.get(item.answered_by_id),
+            "sms": delivery_label(session, item.answer_notice_id), "done_at": _local(item.done_at),
+            "steps": service.steps_allowed(item)}
 
 
 def _filters_qs(f: DeskFilters, **changes: Any) -> str:  # noqa: ANN401
@@ -113,11 +126,11 @@ def desk_page(
 def desk_item(request: Request, session: SessionDep, who: SignedInDep, kind: str, item_id: int,
               done: Annotated[ShortText(16) | None, Query()] = None) -> HTMLResponse:
     item = service.get(session, who.actor, _kind(kind), item_id)
-    owners = _owner_names(session, {item.owner_id} if item.owner_id else set())
+    owners = _owner_names(session, {i for i in (item.owner_id, item.answered_by_id) if i})
     audit(session, actor=who.actor.label, channel=who.actor.channel, action=f"{kind}.view", entity_type=kind,
           entity_id=item.id, detail={})
     return render(request, "staff/desk_item.html", who, r=_row(session, kind, item, owners, clock.today()),
-                  kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
+                  sent=_sent(session, item, owners), kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
                   is_mine=item.owner_id == who.actor.staff_id)
 
 

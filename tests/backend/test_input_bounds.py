@@ -276,7 +276,7 @@ def test_integers_beyond_the_database_are_refused(world, door: str) -> None:  # 
 ])
 def test_dates_and_months_out_of_range_are_refused(world, path: str, params, body) -> None:  # noqa: ANN001
     if body is None:
-        resp = world.client.get(path, params=params, headers=world.caseworker)
+        resp = world.client.get(path, params=params, headers=world.reviewer)
     else:
         resp = world.client.post(path, json=body)
     refused(resp)

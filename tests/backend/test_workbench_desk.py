@@ -10,7 +10,8 @@ from backend.applications.case_state import open_suspension_proposal, propose_su
 from backend.applications.models import Application, ApplicationEvent, SuspensionProposal
 from backend.audit.models import AuditEntry
 from backend.notifications.models import Notice
-from backend.service_desk.models import Complaint
+from backend.core.clock import CHINA
+from backend.service_desk.models import CallbackRequest, Complaint
 from backend.workbench.pages import PAGE_SIZE
 from tests.backend.staff_pages import sign_in
 from tests.backend.test_checks_and_certification import _paying
@@ -175,3 +176,60 @@ def test_suspension_proposals_of_another_district_are_not_shown_nor_decided(worl
     assert open_suspension_proposal(world.session, app) is not None
     sign_in(world.client, "admin_all")  # admins see every district's proposals; caseworkers decide
     assert app.number in world.client.get("/staff/desk/suspensions").text
+
+
+def _desk_forms(html: str, kind: str, item: int) -> set[str]:
+    """The desk actions the item's page offers as forms (take, answer, close)."""
+    return set(re.findall(rf'action="/staff/desk/{kind}/{item}/(\w+)"', html))
+
+
+def test_an_answered_request_shows_what_was_sent_and_offers_only_what_the_service_allows(world) -> None:  # noqa: ANN001
+    item = _complaint(world, area_code=TWO_ROADS, phone=APPLICANT_PHONE)
+    csrf = sign_in(world.client, "cw_yuzhong")
+    assert _desk_forms(world.client.get(f"/staff/desk/complaint/{item}").text, "complaint", item) == {
+        "take", "answer", "close"}
+    answer = "您好，下周二上午入户调查，工作人员会先打电话。"
+    world.client.post(f"/staff/desk/complaint/{item}/answer", data={"csrf_token": csrf, "text": answer})
+    world.session.expire_all()
+    sent_at = world.session.get(Complaint, item).answered_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    page = world.client.get(f"/staff/desk/complaint/{item}").text
+    # 已答复: the answer as sent, when, by whom, and where its SMS is; no second answer, no taking over.
+    assert "已答复" in page and answer in page and sent_at in page
+    answered = page.split('id="answered"', 1)[1].split("</section>", 1)[0]
+    assert "cw_yuzhong" in answered and "短信等待发送" in answered
+    assert 'id="answer-text"' not in page and _desk_forms(page, "complaint", item) == {"close"}
+    notice = world.session.scalars(select(Notice).where(Notice.event == "desk_answer")).one()
+    notice.status = "delivered"
+    world.session.commit()
+    assert "短信已送达" in world.client.get(f"/staff/desk/complaint/{item}").text
+    # The service refuses what the page does not offer: a second, different answer, and taking it over.
+    csrf = sign_in(world.client, "rv_yuzhong")
+    assert _desk_forms(world.client.get(f"/staff/desk/complaint/{item}").text, "complaint", item) == {"close"}
+    again = world.client.post(f"/staff/desk/complaint/{item}/answer", data={"csrf_token": csrf, "text": "再说一遍。"})
+    assert again.status_code == 409 and "已经答复" in again.text
+    assert world.client.post(f"/staff/desk/complaint/{item}/take", data={"csrf_token": csrf}).status_code == 409
+    assert len(world.session.scalars(select(Notice).where(Notice.event == "desk_answer")).all()) == 1
+    world.session.expire_all()
+    row = world.session.get(Complaint, item)
+    assert (row.status, row.answer) == ("answered", answer)
+    # 办结: read only from then on, and the service refuses any further step.
+    world.client.post(f"/staff/desk/complaint/{item}/close", data={"csrf_token": csrf})
+    page = world.client.get(f"/staff/desk/complaint/{item}").text
+    assert "已办结" in page and answer in page and _desk_forms(page, "complaint", item) == set()
+    for action, data in (("take", {}), ("answer", {"text": "还有一句。"})):
+        refused = world.client.post(f"/staff/desk/complaint/{item}/{action}", data={"csrf_token": csrf, **data})
+        assert refused.status_code == 409, action
+    world.session.expire_all()
+    assert world.session.get(Complaint, item).answer == answer
+
+
+def test_a_request_closed_without_an_answer_is_read_only(world) -> None:  # noqa: ANN001
+    world.client.post("/api/v1/callbacks", json={"topic": "想问低保", "area_code": TWO_ROADS}, headers=world.applicant)
+    item = world.session.scalars(select(CallbackRequest)).one().id
+    csrf = sign_in(world.client, "cw_yuzhong")
+    world.client.post(f"/staff/desk/callback/{item}/close", data={"csrf_token": csrf})
+    page = world.client.get(f"/staff/desk/callback/{item}").text
+    world.session.expire_all()
+    done_at = world.session.get(CallbackRequest, item).done_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    assert "已办结" in page and _desk_forms(page, "callback", item) == set() and 'id="answered"' not in page
+    assert f"这条已经办结（{done_at}），只能查看" in page

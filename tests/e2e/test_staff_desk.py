@@ -1,11 +1,13 @@
-"""服务台 in headless Chromium against the running stack: a complaint from the chat, filed without a street, lands
-in the city queue; the admin takes it, answers it (the SMS goes out through the outbox and the console
-prints it) and closes it. Screenshots of the desk at 1280 and 390 px go to tests/e2e/output/<test>/, and
-one of the reference photo page on a phone (the camera upload) for the demo caseworker.
+"""服务台 in headless Chromium against the running stack: a complaint said in the chat, in the person's own words,
+without a street, lands in the city queue; the admin takes it, answers it (the SMS goes out through the outbox and
+the console prints it; the answered page shows the answer, who sent it and its SMS, and offers only 办结) and
+closes it. Screenshots of the desk at 1280 and 390 px go to tests/e2e/output/<test>/, and one of the reference
+photo page on a phone (the camera upload) for the demo caseworker.
 
-The complaint is filed through the API the chat's action uses (actions/backend_client.py: POST
-/api/v1/complaints with the service token for a person who verified their phone in the chat), not by driving
-the Rasa bot: the complaint form files without a phone unless the person verified one first.
+The complaints are filed by chatting through the backend's chat relay → Rasa → the action server → the backend,
+as a person does (scripts/turns.py's `run`); the one-time code is read from the SMS console output. The first
+person verified her phone in the chat (asking about her application), so the complaint carries it and can be
+answered by SMS; the second did not, so hers can only be answered another way.
 """
 
 import re
@@ -13,25 +15,34 @@ import time
 
 import pytest
 
-from scripts.stack import read_dotenv
-from scripts.turns import code_sent_to
-from tests.e2e.test_face_page import _call
+from scripts.turns import Say, code, run
 from tests.e2e.test_staff_queue import _cjk_font, _demo_password
 
 pytestmark = pytest.mark.e2e
 PHONE = "13811114321"
+COMPLAINT = "社区的电话我打了一个星期，一直没人接"
+# Asking about her application first verifies her phone; then the complaint, in her own words.
+VERIFIED_THEN_COMPLAINS = [
+    Say("我想查一下我的申请进度", "手机号"),
+    Say(PHONE, "验证码"),
+    code(PHONE, "还没有申请记录"),
+    Say("我要投诉，社区的人老是不接电话", "遇到了什么问题"),
+    Say(COMPLAINT, "已经记下来了"),
+]
+OTHER = "上周去街道办事，窗口没人"
+COMPLAINS_AT_ONCE = [
+    Say("拖了好久都不给办", "遇到了什么问题"),
+    Say(OTHER, "已经记下来了"),
+]
 
 
-def _file_from_chat(stack, text: str) -> str:  # noqa: ANN001
-    """What action_file_complaint sends for a person who verified their phone in the chat and named no street
-    (the verified phone goes with it, as for a call-back)."""
-    mark = len(stack.lines)
-    _call(stack, "POST", "/api/v1/auth/otp/request", {"phone": PHONE})
-    token = _call(stack, "POST", "/api/v1/auth/otp/verify", {"phone": PHONE, "code": code_sent_to(lambda: stack.lines, PHONE, mark)})
-    service_token = {**read_dotenv(), **stack.env}["SERVICE_TOKEN"]
-    filed = _call(stack, "POST", "/api/v1/complaints", {"text": text, "application_number": None, "area_code": None, "phone": PHONE},
-                  {"Authorization": f"Bearer {service_token}", "X-Citizen-Token": token["access_token"], "X-Channel": "chat"})
-    return filed["reference"]
+def _complain_in_chat(stack, script: list[Say], sender: str) -> str:  # noqa: ANN001
+    """Chat `script` through the running stack; the complaint's reference (TS…) the bot gave."""
+    transcript: list[str] = []
+    done = run(script, stack.base_url, sender, lambda: stack.lines, transcript)
+    found = re.search(r"TS\d{6}", done)
+    assert found, "\n".join(transcript)
+    return found.group(0)
 
 
 def _sign_in(page, stack, password: str) -> None:  # noqa: ANN001
@@ -53,11 +64,23 @@ def _sms_printed(stack, text: str, after: int, timeout: float = 30) -> str:  # n
     raise AssertionError(f"no SMS with {text!r} was printed for {masked}")
 
 
+def _sms_shown(page, status: str, timeout: float = 20) -> str:  # noqa: ANN001
+    """The answered request's 已发出的答复 section once it shows the SMS `status` (the worker records it)."""
+    section = page.locator('section[aria-labelledby="answered"]')
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page.reload()
+        if section.count() and status in section.inner_text():
+            return section.inner_text()
+        time.sleep(0.5)
+    raise AssertionError(f"the answer's SMS never showed {status!r}: {page.inner_text('main')}")
+
+
 def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser, output_dir) -> None:  # noqa: ANN001
     _cjk_font()
     password = _demo_password(stack, "admin")
-    reference = _file_from_chat(stack, "我在对话里说过好几次了，入户调查一直没人来")
-    other = _file_from_chat(stack, "想问一下临时救助要多久")
+    reference = _complain_in_chat(stack, VERIFIED_THEN_COMPLAINS, "e2e-desk-complaint-01")
+    other = _complain_in_chat(stack, COMPLAINS_AT_ONCE, "e2e-desk-complaint-02")
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _sign_in(page, stack, password)
@@ -69,6 +92,7 @@ def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser,
     page.get_by_role("link", name=reference).focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/staff/desk/complaint/\d+$"))
+    assert COMPLAINT in page.inner_text("main") and "市级队列" in page.inner_text("main")
     assert "138****4321" in page.inner_text("main") and PHONE not in page.content()
     page.click("#take")
     page.wait_for_url(re.compile(r".*done=taken$"))
@@ -81,10 +105,16 @@ def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser,
     assert "答复已通过短信发出" in page.inner_text("main") and "已答复" in page.inner_text("main")
     printed = _sms_printed(stack, answer, mark)
     assert reference in printed
+    # Answered: the answer as sent, who sent it and where its SMS is; no second answer, only 办结.
+    sent = _sms_shown(page, "短信已发出")
+    assert answer in sent and "系统管理员" in sent
+    assert page.locator("#answer-text").count() == 0 and page.locator("#take").count() == 0
+    assert page.locator("#close").count() == 1
     page.screenshot(path=str(output_dir / "desk-item-1280.png"), full_page=True)
     page.click("#close")
     page.wait_for_url(re.compile(r".*done=closed$"))
-    assert "已办结" in page.inner_text("main") and page.locator("#send-answer").count() == 0
+    assert "已办结" in page.inner_text("main") and "只能查看" in page.inner_text("main")
+    assert page.locator("main form").count() == 0
     page.goto(f"{stack.base_url}/staff/desk")
     assert page.locator("table.cases tbody tr").count() == 1 and other in page.inner_text("table.cases")
     context.close()
