@@ -2,8 +2,8 @@
 
 So the service desk shows an answered request's answer with who sent it, when, and where its SMS is.
 
-Revision ID: 0013
-Revises: 0012 (service desk work)
+Revision ID: 0014
+Revises: 0013 (wechat bindings)
 Create Date: 2026-11-25 00:30:00
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0013'
-down_revision: str | None = '0012'
+revision: str = '0014'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
