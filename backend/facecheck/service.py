@@ -27,7 +27,6 @@ from backend.facecheck.models import (
 from backend.facecheck.verify import frame_hash, sequence_hash, verify_challenge
 from backend.households.service import person_in
 from backend.people.models import Person
-from backend.staff.models import StaffRelation
 
 CONSENT_TEXT_VERSION = "人脸识别单独同意书 v1 (2026-11)"
 # Keeping a reference face is another purpose than one check, so it has its own consent and text
@@ -197,12 +196,6 @@ def review_reference(session: Session, ref: FaceReference, *, staff_id: int, rea
     ref.active = confirm
     ref.verified_by_staff_id, ref.reviewed_at, ref.review_reason = staff_id, clock.now_utc(), reason
     session.flush()
-
-
-def staff_related(session: Session, staff_id: int, person_id: int) -> bool:
-    """A declared close relationship (conflict of interest): such a staff member does not vouch for her face."""
-    return session.scalar(select(StaffRelation.id).where(StaffRelation.staff_id == staff_id,
-                                                         StaffRelation.person_id == person_id).limit(1)) is not None
 
 
 def pending_references(session: Session) -> list[FaceReference]:
