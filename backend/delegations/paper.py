@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor, require_staff
 from backend.core import clock
-from backend.core.errors import Conflict, Forbidden, NotFound
+from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.events import publish
 from backend.core.workdays import get_calendar
 from backend.delegations.events import PaperDelegationReviewed
 from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
+from backend.delegations.schemas import REJECT_REASON_MAX
 from backend.documents.storage import photo_path
 from backend.staff.relations import related
 
@@ -74,6 +75,8 @@ def form_photo(session: Session, actor: Actor, delegation_id: int) -> Path:
 def review(session: Session, actor: Actor, delegation_id: int, note: str, *, verify: bool) -> Delegation:
     """Verify (from now on it gives its rights, for the days it was given for) or reject, with the note."""
     require_staff(actor, "caseworker", "reviewer")
+    if not verify and len(note) > REJECT_REASON_MAX:
+        raise AppError(f"不通过的原因会用短信告诉帮办人，请写在{REJECT_REASON_MAX}个字以内。", code="reason_too_long")
     d = _of_my_district(session, actor, delegation_id)
     if related(session, actor.staff_id, d.helper_person_id, d.principal_person_id):
         raise Forbidden("您和帮办人或委托人有关系（或就是帮办人），请由其他工作人员核验。", code="conflict_of_interest")

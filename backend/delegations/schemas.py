@@ -123,6 +123,9 @@ class VerifyPaperIn(BaseModel):
                                                examples=["电话联系本人确认，签字与户籍档案一致"])
 
 
+REJECT_REASON_MAX = 60  # the reason goes to the helper by SMS (two segments at most)
+
+
 class RejectPaperIn(BaseModel):
-    reason: ShortText(60, min_length=2) = Field(description="为什么没通过（会用短信告诉帮办人，60字以内）",
+    reason: ShortText(REJECT_REASON_MAX, min_length=2) = Field(description="为什么没通过（会用短信告诉帮办人，60字以内）",
                                                  examples=["照片看不清本人签字，请重新拍照提交"])

@@ -163,3 +163,32 @@ def test_a_form_entered_by_the_caseworker_who_saw_it_is_verified_at_once(world) 
     resp = world.client.post("/api/v1/delegations", json=body, headers=world.caseworker)
     assert resp.status_code == 201 and resp.json()["status"] == "verified" and resp.json()["active"] is True
     assert world.client.get("/api/v1/delegations/pending", headers=world.caseworker).json() == []
+
+
+def test_the_desk_shows_the_queue_with_the_photo_and_verifies_with_how_she_checked(world) -> None:
+    from tests.backend.staff_pages import sign_in
+
+    d = pending(world)
+    csrf = sign_in(world.client, "cw_qijiang")  # another district: not listed, no photo, no review
+    assert "张秀英" not in world.client.get("/staff/desk/delegations").text
+    assert world.client.get(f"/staff/desk/delegations/{d['id']}/photo").status_code == 404
+    assert world.client.post(f"/staff/desk/delegations/{d['id']}", data={"csrf_token": csrf, "decision": "verify",
+                                                                        "note": "越权"}).status_code == 404
+    csrf = sign_in(world.client, "cw_yuzhong")
+    page = world.client.get("/staff/desk/delegations").text
+    assert "张秀英" in page and "李红" in page and "七星岗-2026-0077" in page and "前核验" in page
+    assert '纸质委托书 <span class="n">1</span>' in page  # the tab counts the waiting form
+    assert world.client.get(f"/staff/desk/delegations/{d['id']}/photo").content == JPEG
+    no_token = world.client.post(f"/staff/desk/delegations/{d['id']}", data={"decision": "verify", "note": "无令牌"})
+    assert no_token.status_code == 403 and world.session.get(Delegation, d["id"]).status == "pending"
+    too_long = world.client.post(f"/staff/desk/delegations/{d['id']}",
+                                 data={"csrf_token": csrf, "decision": "reject", "note": "看不清" * 30})
+    assert too_long.status_code == 400 and "60个字以内" in too_long.text
+    done = world.client.post(f"/staff/desk/delegations/{d['id']}", follow_redirects=False,
+                             data={"csrf_token": csrf, "decision": "verify", "note": "入户看了原件，本人确认"})
+    assert done.status_code == 303 and "done=verified" in done.headers["location"]
+    world.session.expire_all()
+    assert world.session.get(Delegation, d["id"]).status == "verified"
+    assert "现在没有等待核验的委托书" in world.client.get("/staff/desk/delegations").text
+    in_force = world.client.get("/staff/desk/delegations?show=verified").text
+    assert "入户看了原件，本人确认" in in_force and "cw_yuzhong" in in_force

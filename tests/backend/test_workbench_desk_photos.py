@@ -84,8 +84,8 @@ def test_staff_assisted_signing_and_certification_with_the_reason(world, set_tod
 
 def test_paper_delegations_of_my_district_are_listed_with_who_verified_them(world, case) -> None:  # noqa: ANN001, F811
     sign_in(world.client, "cw_yuzhong")
-    page = world.client.get("/staff/desk/delegations").text
+    page = world.client.get("/staff/desk/delegations?show=verified").text
     assert "张秀英" in page and "李红" in page and "渝中七星岗-2026-0050" in page and "cw_yuzhong" in page
     sign_in(world.client, "cw_qijiang")
-    other = world.client.get("/staff/desk/delegations").text
+    other = world.client.get("/staff/desk/delegations?show=verified").text
     assert "张秀英" not in other and "本辖区现在没有生效的书面委托书" in other
