@@ -7,7 +7,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from backend.applications.models import ApplicationEvent
 from backend.audit.models import AuditEntry
 from backend.delegations import repository
 from backend.delegations.models import Delegation
@@ -15,7 +14,7 @@ from backend.documents import storage
 from backend.notifications.models import Notice
 from backend.people.models import Person
 from backend.staff.models import StaffRelation, StaffUser
-from tests.backend.world import HELPER_PHONE, application_body, member
+from tests.backend.world import HELPER_PHONE, STAFF_CONSENT, application_body, member
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 PRINCIPAL = {"name": "张秀英", "id_number": member("张秀英")["id_number"]}
@@ -80,7 +79,7 @@ def test_a_pending_form_makes_no_district_know_her(world) -> None:
     assert repository.person_districts(world.session, her(world).id) == set()
     # So staff cannot act on her as a person of their district (e.g. register her reference photo).
     refused = world.client.post(f"/api/v1/liveness/references/{her(world).id}", headers=world.caseworker,
-                                files={"image": ("a.jpg", JPEG, "image/jpeg")}, data={"source": "staff_selfie"})
+                                files={"image": ("a.jpg", JPEG, "image/jpeg")}, data={"source": "staff_selfie", **STAFF_CONSENT})
     assert refused.status_code == 404
 
 
