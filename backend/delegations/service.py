@@ -137,14 +137,16 @@ def create_by_code(session: Session, actor: Actor, body: DelegationIn) -> Delega
 
 
 def submitted_district(session: Session, principal: Person, consent: PaperConsent) -> str:
-    """Where a helper's paper form is verified: the district of the street the form names, else the one
-    district whose households name the principal."""
+    """Where a helper's paper form is verified: the principal's own district — the one whose households name
+    her, or for someone not known yet, the district of the street the form names."""
+    known = repository.person_districts(session, principal.id)
     if consent.area_code:
         area = ensure_area(session, consent.area_code)
         if area is None or area.level != "street":
             raise AppError("请填写本人居住的街道（乡镇），书面授权由那里的工作人员核验。", code="area_required")
+        if known and area.parent_code not in known:
+            raise AppError("本人的申请在别的区县，请填写本人申请所在的街道（乡镇）。", code="other_district")
         return area.parent_code
-    known = repository.person_districts(session, principal.id)
     if len(known) != 1:
         raise AppError("请填写本人居住的街道（乡镇），书面授权由那里的工作人员核验。", code="area_required")
     return next(iter(known))

@@ -108,6 +108,9 @@ def test_a_helper_submits_only_as_himself_and_only_a_photo(world) -> None:
     bad = submit(world, photo=b"not a photo")
     assert bad.status_code == 422 and "委托书照片" in bad.json()["error"]["message"]
     assert submit(world, area=None).json()["error"]["code"] == "area_required"  # nobody knows her yet
+    world.submit()  # now her case is in 渝中区: a form sent to another district's street is refused
+    assert submit(world, area="500110003").json()["error"]["code"] == "other_district"
+    assert submit(world, area=None).status_code == 201  # her district is known
 
 
 def test_verification_is_recorded_audited_on_her_timeline_and_texted(world) -> None:
