@@ -60,7 +60,8 @@ def create_delegation(body: DelegationIn, session: SessionDep, actor: ActorDep) 
         delegation = service.create_by_code(session, actor, body)
     else:
         if actor.kind != "staff" or actor.role not in ("caseworker", "reviewer"):
-            raise Forbidden("书面授权委托书需要工作人员核验后录入。", code="staff_required")
+            raise Forbidden("书面授权委托书请拍照提交，本人所在区县的工作人员核验后生效。",
+                            code="staff_required")
         delegation = service.create_by_paper(session, actor, body)
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.create", entity_type="delegation",
           entity_id=delegation.id, detail={"kind": body.helper.kind, "scope": delegation.scope, "consent": body.consent.method})
