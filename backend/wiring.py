@@ -8,6 +8,7 @@ imports only facecheck gets no hidden subscribers, and the whole wiring is reada
 Order matters only within one event type; none has two subscribers that depend on each other.
 """
 
+from backend.applications import wiring as applications
 from backend.authorizations import wiring as authorizations
 from backend.certification import wiring as certification
 from backend.economic_check import wiring as economic_check
@@ -15,6 +16,7 @@ from backend.notifications import wiring as notifications
 
 
 def register_all() -> None:
+    applications.register()
     authorizations.register()
     certification.register()
     economic_check.register()

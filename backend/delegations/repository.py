@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from backend.core import clock
-from backend.delegations.models import Delegation
+from backend.delegations.models import VERIFIED, Delegation
 from backend.households import service as households
 from backend.people.models import Person
 
@@ -18,12 +18,12 @@ def active_delegations(
     session: Session, *, scope: str, principal_ids: Iterable[int] | None = None,
     helper_phone_hash: str | None = None, at: datetime | None = None,
 ) -> list[Delegation]:
-    """Unrevoked, unexpired delegations including `scope`, newest first, each with its helper loaded.
+    """Verified, unrevoked, unexpired delegations including `scope`, newest first, each with its helper loaded.
 
     Narrowed to some principals and/or to helpers holding one phone (a caller's verified phone)."""
     query = (
         select(Delegation).join(Delegation.helper).options(contains_eager(Delegation.helper))
-        .where(Delegation.revoked_at.is_(None)).order_by(Delegation.id.desc())
+        .where(Delegation.status == VERIFIED, Delegation.revoked_at.is_(None)).order_by(Delegation.id.desc())
     )
     if principal_ids is not None:
         query = query.where(Delegation.principal_person_id.in_(list(principal_ids)))
@@ -52,9 +52,11 @@ def involving_phone(session: Session, phone_hash: str | None) -> list[Delegation
 
 
 def paper_districts(session: Session, person_id: int):  # noqa: ANN201 - a select, to be unioned
-    """The districts whose caseworkers verified a paper delegation this person gave."""
+    """The districts whose caseworkers verified a paper delegation this person gave (a form still waiting
+    for its verification, or rejected, makes no district know the person)."""
     return select(Delegation.district_code).where(
-        Delegation.principal_person_id == person_id, Delegation.district_code.is_not(None))
+        Delegation.principal_person_id == person_id, Delegation.district_code.is_not(None),
+        Delegation.status == VERIFIED)
 
 
 def person_districts(session: Session, person_id: int) -> set[str]:

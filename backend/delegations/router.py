@@ -1,6 +1,11 @@
 """授权委托: creating, listing and revoking delegations to helpers."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
+from pydantic import ValidationError
 
 from backend.audit.service import record as audit
 from backend.auth import throttle
@@ -11,13 +16,16 @@ from backend.core.idnumber import mask_phone
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden, NotFound
 from backend.core.fields import DbId
-from backend.delegations import repository, service
+from backend.delegations import paper, repository, service
 from backend.delegations.models import Delegation
 from backend.delegations.schemas import (
-    HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, RevokeIn, ScopeAddIn, ScopeCodeIn,
+    HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, PaperConsent, PendingPaperOut,
+    RejectPaperIn, RevokeIn, ScopeAddIn, ScopeCodeIn, VerifyPaperIn,
 )
+from backend.documents.storage import store_photo
 
 router = APIRouter(prefix="/delegations", tags=["授权委托 delegations"])
+PAGE = 20
 ERRORS = {403: {"model": ErrorResponse}, 400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
 
@@ -26,7 +34,7 @@ def _out(d: Delegation) -> DelegationOut:
         id=d.id, principal_name=d.principal.name, helper_name=d.helper.name, helper_kind=d.helper_kind,
         helper_kind_label=HELPER_KIND_LABELS[d.helper_kind], helper_relation=d.helper_relation, scope=d.scope,
         consent_method=d.consent_method, created_at=d.created_at, expires_at=d.expires_at, revoked_at=d.revoked_at,
-        active=d.active_at(clock.now()),
+        status=d.status, active=d.active_at(clock.now()),
     )
 
 
@@ -52,11 +60,67 @@ def create_delegation(body: DelegationIn, session: SessionDep, actor: ActorDep) 
         delegation = service.create_by_code(session, actor, body)
     else:
         if actor.kind != "staff" or actor.role not in ("caseworker", "reviewer"):
-            raise Forbidden("书面授权委托书需要工作人员核验后录入。", code="staff_required")
+            raise Forbidden("书面授权委托书请拍照提交，本人所在区县的工作人员核验后生效。",
+                            code="staff_required")
         delegation = service.create_by_paper(session, actor, body)
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.create", entity_type="delegation",
           entity_id=delegation.id, detail={"kind": body.helper.kind, "scope": delegation.scope, "consent": body.consent.method})
     return _out(delegation)
+
+
+@router.post("/paper", response_model=DelegationOut, status_code=201,
+             summary="帮办人提交书面授权委托书的照片（工作人员核验前不能用）", responses=ERRORS)
+def submit_paper(session: SessionDep, actor: ActorDep,
+                 delegation: Annotated[str, Form(max_length=4000, description="DelegationIn 的 JSON，consent 为 paper",
+                                                 examples=['{"principal": {"name": "张秀英", "id_number": "11010519491231002X"}, '
+                                                           '"helper": {"name": "王芳", "phone": "13987654321", "kind": "grid_worker", '
+                                                           '"relation": "网格员"}, "scope": ["apply", "query"], "consent": '
+                                                           '{"method": "paper", "form_reference": "七星岗-2026-0031", '
+                                                           '"area_code": "500103001"}}'])],
+                 form_photo: Annotated[UploadFile, File(description="本人签字的授权委托书，手机拍的照片")]) -> DelegationOut:
+    if actor.kind != "citizen":
+        raise Forbidden("请帮办人先用自己的手机验证码验证身份。", code="citizen_required")
+    try:
+        body = DelegationIn.model_validate_json(delegation)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+    if not isinstance(body.consent, PaperConsent):
+        raise RequestValidationError([{"type": "value_error", "loc": ("body", "delegation", "consent"),
+                                       "msg": "这里只收书面授权委托书（consent.method 为 paper）", "input": body.consent.method}])
+    photo = store_photo(form_photo.file.read(), label="委托书照片")
+    d = service.submit_paper(session, actor, body, photo["file"])
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.submit_paper", entity_type="delegation",
+          entity_id=d.id, detail={"kind": body.helper.kind, "scope": d.scope, "district": d.district_code})
+    return _out(d)
+
+
+@router.get("/pending", response_model=list[PendingPaperOut], summary="本区县等待核验的书面授权委托书（最早的在前）",
+            responses=ERRORS)
+def pending_paper(session: SessionDep, actor: ActorDep,
+                  page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> list[PendingPaperOut]:
+    return [PendingPaperOut(
+        id=d.id, principal_name=d.principal.name, helper_name=d.helper.name, helper_kind_label=HELPER_KIND_LABELS[d.helper_kind],
+        helper_relation=d.helper_relation, scope=d.scope, form_reference=d.consent_evidence,
+        form_photo_url=f"/api/v1/delegations/{d.id}/form-photo", submitted_at=d.created_at, due_on=paper.due_on(d),
+    ) for d in paper.pending(session, actor, offset=(page - 1) * PAGE, limit=PAGE)]
+
+
+@router.get("/{delegation_id}/form-photo", summary="书面授权委托书的照片（查看记入审计）",
+            responses={**ERRORS, 404: {"model": ErrorResponse, "description": "没有这份委托书，或不是本区县的"}})
+def form_photo(delegation_id: DbId, session: SessionDep, actor: ActorDep) -> FileResponse:
+    return FileResponse(paper.form_photo(session, actor, delegation_id), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/{delegation_id}/verify", response_model=DelegationOut, summary="核验通过书面授权委托书（写明怎么核验的）",
+             responses={**ERRORS, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+def verify_paper(delegation_id: DbId, body: VerifyPaperIn, session: SessionDep, actor: ActorDep) -> DelegationOut:
+    return _out(paper.review(session, actor, delegation_id, body.note, verify=True))
+
+
+@router.post("/{delegation_id}/reject", response_model=DelegationOut, summary="书面授权委托书没有通过核验（写明原因，短信告诉帮办人）",
+             responses={**ERRORS, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+def reject_paper(delegation_id: DbId, body: RejectPaperIn, session: SessionDep, actor: ActorDep) -> DelegationOut:
+    return _out(paper.review(session, actor, delegation_id, body.reason, verify=False))
 
 
 @router.get("", response_model=list[DelegationOut], summary="我的授权（我授权的、别人授权给我的）", responses=ERRORS)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,6 +76,8 @@ class DelegationOut(BaseModel):
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    status: str = Field(description="pending 等待工作人员核验（核验前不能用）| verified 已核验 | rejected 未通过核验",
+                        examples=["verified"])
     active: bool
 
 
@@ -99,3 +101,31 @@ class ScopeAddIn(BaseModel):
 
 class RevokeIn(BaseModel):
     reason: ShortText(128) = Field(default="本人撤销")
+
+
+class PendingPaperOut(BaseModel):
+    """A paper form a helper submitted, waiting for a caseworker of the principal's district."""
+
+    id: int
+    principal_name: str
+    helper_name: str
+    helper_kind_label: str = Field(examples=["网格员"])
+    helper_relation: str | None
+    scope: list[str]
+    form_reference: str = Field(examples=["书面授权委托书 渝中七星岗-2026-0031"])
+    form_photo_url: str = Field(description="委托书照片（查看会记入审计）", examples=["/api/v1/delegations/7/form-photo"])
+    submitted_at: datetime
+    due_on: date = Field(description="应在这天之前核验（3个工作日）")
+
+
+class VerifyPaperIn(BaseModel):
+    note: ShortText(200, min_length=2) = Field(description="怎么核验的，例如打电话问了本人、入户看了原件",
+                                               examples=["电话联系本人确认，签字与户籍档案一致"])
+
+
+REJECT_REASON_MAX = 60  # the reason goes to the helper by SMS (two segments at most)
+
+
+class RejectPaperIn(BaseModel):
+    reason: ShortText(REJECT_REASON_MAX, min_length=2) = Field(description="为什么没通过（会用短信告诉帮办人，60字以内）",
+                                                 examples=["照片看不清本人签字，请重新拍照提交"])

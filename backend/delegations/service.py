@@ -12,7 +12,7 @@ from backend.auth.otp import check_code
 from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, Forbidden
-from backend.delegations.models import Delegation
+from backend.delegations.models import PENDING, VERIFIED, Delegation
 from backend.delegations import repository
 from backend.delegations.schemas import DelegationIn, HelperIn, PaperConsent, PrincipalIn
 from backend.people.models import Person
@@ -136,8 +136,39 @@ def create_by_code(session: Session, actor: Actor, body: DelegationIn) -> Delega
                    verified_by=None, district=None)
 
 
+def submitted_district(session: Session, principal: Person, consent: PaperConsent) -> str:
+    """Where a helper's paper form is verified: the principal's own district — the one whose households name
+    her, or for someone not known yet, the district of the street the form names."""
+    known = repository.person_districts(session, principal.id)
+    if consent.area_code:
+        area = ensure_area(session, consent.area_code)
+        if area is None or area.level != "street":
+            raise AppError("请填写本人居住的街道（乡镇），书面授权由那里的工作人员核验。", code="area_required")
+        if known and area.parent_code not in known:
+            raise AppError("本人的申请在别的区县，请填写本人申请所在的街道（乡镇）。", code="other_district")
+        return area.parent_code
+    if len(known) != 1:
+        raise AppError("请填写本人居住的街道（乡镇），书面授权由那里的工作人员核验。", code="area_required")
+    return next(iter(known))
+
+
+def submit_paper(session: Session, actor: Actor, body: DelegationIn, form_photo: str) -> Delegation:
+    """A helper (the caller) hands in the photo of the principal's signed form: pending, no rights until a
+    caseworker of the principal's district verifies it (delegations.paper). The principal's phone is not
+    recorded from the helper's word."""
+    helper_phone = helper_is_caller(actor, body.helper)
+    principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
+                                 who="被帮办人的")
+    district = submitted_district(session, principal, body.consent)
+    delegation = _record(session, body, principal=principal, helper_phone=helper_phone,
+                         evidence=f"书面授权委托书 {body.consent.form_reference}", verified_by=None, district=district,
+                         status=PENDING)
+    delegation.form_photo = form_photo
+    return delegation
+
+
 def create_by_paper(session: Session, actor: Actor, body: DelegationIn) -> Delegation:
-    """A paper form a caseworker of the principal's district has seen."""
+    """A paper form a caseworker of the principal's district has seen (entering it is verifying it)."""
     principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
                                  who="被帮办人的")
     district = paper_district(session, actor, principal, body.consent)
@@ -148,14 +179,15 @@ def create_by_paper(session: Session, actor: Actor, body: DelegationIn) -> Deleg
 
 
 def _record(session: Session, body: DelegationIn, *, principal: Person, helper_phone: str, evidence: str,
-            verified_by: int | None, district: str | None) -> Delegation:
+            verified_by: int | None, district: str | None, status: str = VERIFIED) -> Delegation:
     helper = upsert_phone_holder(session, name=body.helper.name, phone=helper_phone)
     if helper.id == principal.id or holds_phone(principal, get_vault().lookup_hash(helper_phone)):
         raise AppError("本人办理不需要授权委托。", code="self_delegation")
     delegation = Delegation(
         principal_person_id=principal.id, helper_person_id=helper.id, helper_kind=body.helper.kind,
         helper_relation=body.helper.relation, scope=sorted(set(body.scope)), consent_method=body.consent.method,
-        consent_evidence=evidence, verified_by_staff_id=verified_by, district_code=district, created_at=clock.now(),
+        consent_evidence=evidence, verified_by_staff_id=verified_by, district_code=district, status=status,
+        created_at=clock.now(),
         expires_at=clock.now() + timedelta(days=body.valid_days),
     )
     session.add(delegation)

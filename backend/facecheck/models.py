@@ -20,6 +20,9 @@ class BiometricConsent(Base):
     agreed: Mapped[bool] = mapped_column(Boolean)
     channel: Mapped[str] = mapped_column(String(16))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("liveness_sessions.id"))
+    # Given in front of staff (a reference photo they upload or take): who recorded it, and who was present.
+    recorded_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    present: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[Timestamp]
 
 

@@ -4,6 +4,8 @@ workbench pages (/staff/desk/references…) share: which persons a staff member 
 paper delegation of their district), who may review (a caseworker not related to the person), the audit.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from backend.audit.service import record as audit
@@ -18,6 +20,7 @@ from backend.facecheck.challenge import FaceImageError
 from backend.facecheck.geometry import FaceEngine
 from backend.facecheck.models import FaceReference
 from backend.people.models import Person
+from backend.staff.relations import related
 
 
 def district_person(session: Session, actor: Actor, person_id: int) -> Person:
@@ -28,10 +31,34 @@ def district_person(session: Session, actor: Actor, person_id: int) -> Person:
     return person
 
 
-def upload(session: Session, actor: Actor, engine: FaceEngine, person_id: int, raw: bytes, source: str) -> FaceReference:
-    """The person's reference from now on (the photo itself is never kept: only its encoding)."""
+@dataclass(frozen=True)
+class ConsentInPerson:
+    """The person's separate consent to keeping a reference (service.REFERENCE_CONSENT_VERSION, the text
+    id_photo.consent_text() shows), given in front of the staff member: agreed, to which text, who was there."""
+
+    agreed: bool
+    text_version: str
+    present: str
+
+
+class ConsentMissing(AppError):
+    status_code = 422
+    code = "consent_required"
+    message = "登记参考照片之前，要先向本人读明《人脸参考信息单独同意书》并征得本人同意，请勾选“本人已同意”。本人不同意的，可以协助签署或协助认证。"
+
+
+def upload(session: Session, actor: Actor, engine: FaceEngine, person_id: int, raw: bytes, source: str,
+           consent: ConsentInPerson) -> FaceReference:
+    """The person's reference from now on (the photo itself is never kept: only its encoding), after her
+    separate consent to this text, recorded first (by whom, who was present) — as the chat's ID-photo flow does."""
     require_staff(actor, "caseworker", "reviewer")
     person = district_person(session, actor, person_id)
+    if not consent.agreed:
+        raise ConsentMissing()
+    if consent.text_version != service.REFERENCE_CONSENT_VERSION:
+        raise AppError("同意书的版本已经更新，请刷新页面，把新的同意书读给本人听后再勾选。", code="consent_text_changed")
+    service.record_person_consent(session, person_id=person.id, agreed=True, channel="staff", actor=actor.label,
+                                  version=consent.text_version, staff_id=actor.staff_id, present=consent.present)
     release(session)
     try:
         encoding = engine.reference_encoding(raw)
@@ -39,7 +66,7 @@ def upload(session: Session, actor: Actor, engine: FaceEngine, person_id: int, r
         raise AppError("这张照片里找不到一张清楚的人脸，请换一张。", code=str(exc.code)) from exc
     ref = service.set_reference(session, person=person, encoding=encoding, source=source, staff_id=actor.staff_id)
     audit(session, actor=actor.label, channel=actor.channel, action="face.set_reference", entity_type="person",
-          entity_id=person.id, detail={"reference": ref.id, "source": source})
+          entity_id=person.id, detail={"reference": ref.id, "source": source, "consent": consent.text_version})
     return ref
 
 
@@ -62,7 +89,7 @@ def review(session: Session, actor: Actor, person_id: int, reason: str, *, confi
     """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
     require_staff(actor, "caseworker")
     person = district_person(session, actor, person_id)
-    if service.staff_related(session, actor.staff_id, person.id):
+    if related(session, actor.staff_id, person.id):  # she does not vouch for a face she is related to
         raise Forbidden("您和这个人有亲属等关系，请由其他工作人员核实。", code="conflict_of_interest")
     ref = service.pending_reference(session, person.id)
     if ref is None:

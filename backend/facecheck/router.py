@@ -145,13 +145,18 @@ def submit_frames(token: FaceToken, session: SessionDep, engine: EngineDep,
     return ResultOut(**service.record_result(session, row, result, "web"))
 
 
-@router.post("/references/{person_id}", status_code=201, summary="登记参考照片（身份证照片或工作人员核实的自拍；照片不保存）",
+@router.post("/references/{person_id}", status_code=201, summary="登记参考照片（身份证照片或工作人员核实的自拍；须本人当面单独同意；照片不保存）",
              responses={**ERRORS, **BAD_IMAGE})
 def upload_reference(person_id: DbId, session: SessionDep, actor: ActorDep, engine: EngineDep,
                      image: Annotated[UploadFile, File()],
+                     consent: Annotated[bool, Form(description="本人已同意《人脸参考信息单独同意书》（工作人员当面读明后勾选）")],
+                     consent_text_version: Annotated[ShortText(40), Form(description="读给本人的同意书版本",
+                                                                         examples=[service.REFERENCE_CONSENT_VERSION])],
+                     present: Annotated[ShortText(100, min_length=2), Form(description="当时谁在场", examples=["本人、女儿李红、经办人王芳"])],
                      source: Annotated[Literal["id_card", "staff_selfie"], Form()] = "staff_selfie") -> dict[str, int]:
     require_staff(actor, "caseworker", "reviewer")
-    return {"reference_id": references.upload(session, actor, engine, person_id, image.file.read(), source).id}
+    given = references.ConsentInPerson(agreed=consent, text_version=consent_text_version, present=present)
+    return {"reference_id": references.upload(session, actor, engine, person_id, image.file.read(), source, given).id}
 
 
 class PendingReferenceOut(BaseModel):

@@ -27,7 +27,6 @@ from backend.facecheck.models import (
 from backend.facecheck.verify import frame_hash, sequence_hash, verify_challenge
 from backend.households.service import person_in
 from backend.people.models import Person
-from backend.staff.models import StaffRelation
 
 CONSENT_TEXT_VERSION = "人脸识别单独同意书 v1 (2026-11)"
 # Keeping a reference face is another purpose than one check, so it has its own consent and text
@@ -145,11 +144,19 @@ def consented(session: Session, row: LivenessSession, version: str = CONSENT_TEX
 
 def record_consent(session: Session, row: LivenessSession, agreed: bool, channel: str,
                    version: str = CONSENT_TEXT_VERSION) -> None:
-    session.add(BiometricConsent(person_id=row.person_id, text_version=version, agreed=agreed, channel=channel,
-                                 session_id=row.id))
+    record_person_consent(session, person_id=row.person_id, agreed=agreed, channel=channel, version=version,
+                          session_id=row.id, actor=f"person:{row.person_id}")
+
+
+def record_person_consent(session: Session, *, person_id: int, agreed: bool, channel: str, version: str, actor: str,
+                          session_id: int | None = None, staff_id: int | None = None, present: str | None = None) -> None:
+    """One answer to one versioned text: on a link (the person's own), or given in front of staff (who
+    recorded it, who was present)."""
+    session.add(BiometricConsent(person_id=person_id, text_version=version, agreed=agreed, channel=channel,
+                                 session_id=session_id, recorded_by_staff_id=staff_id, present=present))
     session.flush()
-    audit(session, actor=f"person:{row.person_id}", channel=channel, action="liveness.consent", entity_type="person",
-          entity_id=row.person_id, detail={"agreed": agreed, "version": version})
+    audit(session, actor=actor, channel=channel, action="liveness.consent", entity_type="person", entity_id=person_id,
+          detail={"agreed": agreed, "version": version, **({"present": present} if present else {})})
 
 
 def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None,  # noqa: ANN001
@@ -197,12 +204,6 @@ def review_reference(session: Session, ref: FaceReference, *, staff_id: int, rea
     ref.active = confirm
     ref.verified_by_staff_id, ref.reviewed_at, ref.review_reason = staff_id, clock.now_utc(), reason
     session.flush()
-
-
-def staff_related(session: Session, staff_id: int, person_id: int) -> bool:
-    """A declared close relationship (conflict of interest): such a staff member does not vouch for her face."""
-    return session.scalar(select(StaffRelation.id).where(StaffRelation.staff_id == staff_id,
-                                                         StaffRelation.person_id == person_id).limit(1)) is not None
 
 
 def pending_references(session: Session) -> list[FaceReference]:

@@ -4,7 +4,9 @@ from sqlalchemy.orm import Session
 
 from backend.auth.events import CodeIssued
 from backend.core.events import subscribe
-from backend.notifications.service import notify_phone
+from backend.delegations.events import PaperDelegationReviewed
+from backend.notifications.service import notice_key, notify, notify_phone
+from backend.people.models import Person
 
 
 def send_code(session: Session, event: CodeIssued) -> None:
@@ -12,5 +14,14 @@ def send_code(session: Session, event: CodeIssued) -> None:
                  text_context={"code": event.code, "minutes": event.minutes, **event.context}, key=event.key)
 
 
+def tell_helper(session: Session, event: PaperDelegationReviewed) -> None:
+    """The helper who handed in a paper form learns by SMS whether it was verified, and if not, why."""
+    helper, principal = session.get(Person, event.helper_person_id), session.get(Person, event.principal_person_id)
+    kind = "paper_delegation_verified" if event.verified else "paper_delegation_rejected"
+    notify(session, event=kind, person=helper, context={"for_name": principal.name, "reason": event.note},
+           key=notice_key(kind, event.delegation_id), include_helpers=False)
+
+
 def register() -> None:
     subscribe(CodeIssued, send_code)
+    subscribe(PaperDelegationReviewed, tell_helper)

@@ -17,17 +17,18 @@ from backend.authorizations.service import signature_status
 from backend.certification.assisted import staff_assisted_certification
 from backend.certification.models import CertificationSchedule
 from backend.core.db import SessionDep
-from backend.core.fields import ApplicationNumber, DbId, Text
+from backend.core.fields import ApplicationNumber, DbId, ShortText, Text
 from backend.facecheck import references
 from backend.facecheck.geometry import FaceEngine
-from backend.facecheck.service import get_face_engine, has_reference, pending_reference
+from backend.facecheck.id_photo import consent_text
+from backend.facecheck.service import REFERENCE_CONSENT_VERSION, get_face_engine, has_reference, pending_reference
 from backend.workbench.desk_queues import tabs
 from backend.workbench.pages import paginate, render
 from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])  # under /staff/desk (desk.py)
 PHOTOS = f"{PREFIX}/desk/references"
-DONE = {"confirmed": "已确认，本人可以刷脸了。", "rejected": "已作废这张照片，可以重新登记。", "uploaded": "参考照片已登记（照片本身不保存）。",
+DONE = {"confirmed": "已确认，本人可以刷脸了。", "rejected": "已作废这张照片，可以重新登记。", "uploaded": "参考照片已登记，本人的同意已记录（照片本身不保存）。",
         "signed": "已记录工作人员协助签署。", "certified": "已记录工作人员协助认证，下次认证日期已更新。"}
 SOURCES = {"staff_selfie": "工作人员当面核实后拍的照片", "id_card": "身份证照片"}
 
@@ -53,6 +54,7 @@ def photos(request: Request, session: SessionDep, who: SignedInDep,
                   pending=pending[pagination.offset:pagination.offset + pagination.size], pagination=pagination,
                   page_qs=lambda n: f"page={n}", number=number, persons=persons, sources=SOURCES,
                   can_review=actor.role == "caseworker", can_upload=actor.role in ("caseworker", "reviewer"),
+                  consent_text=consent_text(), consent_version=REFERENCE_CONSENT_VERSION,
                   notice=DONE.get(done or ""))
 
 
@@ -69,8 +71,13 @@ def upload(session: SessionDep, who: SignedInDep, person_id: DbId,
            engine: Annotated[FaceEngine, Depends(get_face_engine)],
            image: Annotated[UploadFile, File()],
            number: Annotated[ApplicationNumber, Form()],
+           present: Annotated[ShortText(100, min_length=2), Form()],
+           consent_text_version: Annotated[ShortText(40), Form()] = "",
+           consent: Annotated[str | None, Form(pattern="^yes$")] = None,
            source: Annotated[str, Form(pattern="^(staff_selfie|id_card)$")] = "staff_selfie") -> RedirectResponse:
-    references.upload(session, who.actor, engine, person_id, image.file.read(), source)
+    """After the person's separate consent, ticked on the form with who was present (refused without it)."""
+    references.upload(session, who.actor, engine, person_id, image.file.read(), source,
+                      references.ConsentInPerson(agreed=consent == "yes", text_version=consent_text_version, present=present))
     return RedirectResponse(f"{PHOTOS}?number={number}&done=uploaded", status_code=303)
 
 

@@ -16,7 +16,7 @@ from backend.facecheck import FakeFaceEngine
 from backend.facecheck.models import LivenessSession
 from backend.facecheck.service import get_face_engine
 from backend.notifications.models import Notice
-from tests.backend.world import application_body, member
+from tests.backend.world import STAFF_CONSENT, application_body, member
 
 
 def test_every_source_answers_with_stable_simulated_values() -> None:
@@ -109,7 +109,7 @@ def test_certification_reminds_warns_and_only_proposes_a_suspension(world, set_t
     # With a reference face on file the reminder carries a face link (without one: test_certification_reminder_ways).
     world.client.app.dependency_overrides[get_face_engine] = FakeFaceEngine
     world.client.post(f"/api/v1/liveness/references/{app.applicant_person_id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
-                      headers=world.caseworker)
+                      data=STAFF_CONSENT, headers=world.caseworker)
     s = certification_run(world.session, date(2026, 10, 21))
     schedule = world.session.scalars(select(CertificationSchedule)).one()
     assert s.scheduled == 1 and schedule.next_due == date(2027, 1, 20)  # 重庆: every 3 months
@@ -147,7 +147,7 @@ def test_a_face_certification_early_in_the_morning_counts_for_that_china_day(wor
     # 07:30 in Chongqing is still 2 November in UTC; the certification belongs to 3 November.
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 3, 7, 30, tzinfo=CHINA))
     # The reference first: a face link is only issued when one is on file.
-    resp = world.client.post(f"/api/v1/liveness/references/{app.applicant_person_id}", data={"source": "staff_selfie"},
+    resp = world.client.post(f"/api/v1/liveness/references/{app.applicant_person_id}", data={"source": "staff_selfie", **STAFF_CONSENT},
                              files={"image": ("ref.jpg", FakeFaceEngine.frame("zhang"))}, headers=world.caseworker)
     assert resp.status_code == 201, resp.text
     resp = world.client.post("/api/v1/liveness/sessions", json={"purpose": "certification", "application_number": app.number},

@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 from backend.authorizations.models import AuthorizationSignature
 from backend.facecheck import FaceRecognitionEngine, FakeFaceEngine
 from backend.facecheck.models import BiometricConsent, FaceReference, LivenessSession
-from backend.facecheck.service import _hash, get_face_engine
+from backend.facecheck.service import REFERENCE_CONSENT_VERSION, _hash, get_face_engine
 from backend.notifications.models import Notice
 from backend.people.models import Person
-from tests.backend.world import application_body, member
+from tests.backend.world import STAFF_CONSENT, application_body, member
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def _enrol(world, person_name: str = "wang", image: bytes | None = None) -> None
     person = world.session.scalars(select(Person).where(Person.name == "王秀兰")).one()
     resp = world.client.post(f"/api/v1/liveness/references/{person.id}",
                              files={"image": ("ref.jpg", image or FakeFaceEngine.frame(person_name))},
-                             data={"source": "staff_selfie"}, headers=world.caseworker)
+                             data={"source": "staff_selfie", **STAFF_CONSENT}, headers=world.caseworker)
     assert resp.status_code == 201, resp.text
 
 
@@ -69,7 +69,7 @@ def test_consent_comes_before_any_face_and_refusing_is_not_a_dead_end(world, fak
     assert early.status_code == 409 and early.json()["error"]["code"] == "consent_required"
     refused = world.client.post(f"/api/v1/liveness/sessions/{token}/consent", json={"agree": False}).json()
     assert refused["next"] == "staff" and "工作人员" in refused["message"]
-    consents = world.session.scalars(select(BiometricConsent)).all()
+    consents = world.session.scalars(select(BiometricConsent).where(BiometricConsent.channel == "web")).all()
     assert [(c.agreed, c.text_version.startswith("人脸识别单独同意书")) for c in consents] == [(False, True)]
 
 
@@ -146,7 +146,7 @@ def test_only_people_with_a_right_to_the_case_can_make_links(world, fake_engine)
     number = world.submit()["number"]
     applicant = world.session.scalars(select(Person)).first()
     assert world.client.post(f"/api/v1/liveness/references/{applicant.id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
-                             headers=world.caseworker).status_code == 201
+                             data=STAFF_CONSENT, headers=world.caseworker).status_code == 201
     body = {"purpose": "certification", "application_number": number}
     assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.stranger).status_code == 404
     assert world.client.post("/api/v1/liveness/sessions", json=body, headers=world.other_caseworker).status_code == 404
@@ -164,3 +164,31 @@ def test_with_the_real_engine_and_real_photographs(world) -> None:
     assert still["passed"] is False and "challenge_not_done" in still["reasons"]
     genuine = _upload(world, token, maker.performing(_actions(world, token))).json()
     assert genuine["passed"] is True, genuine
+
+
+def test_a_staff_reference_photo_records_her_separate_consent_first(world, fake_engine) -> None:
+    """As the chat's ID-photo flow does: the versioned text, agreed, before any face is looked at — here
+    given in front of staff, so also who recorded it and who was present. Without it: refused."""
+    world.submit(application_body(members=[member("王秀兰", phone="13800001111")]))
+    person = world.session.scalars(select(Person).where(Person.name == "王秀兰")).one()
+
+    def post(**consent):  # noqa: ANN003, ANN202
+        return world.client.post(f"/api/v1/liveness/references/{person.id}", headers=world.caseworker,
+                                 files={"image": ("ref.jpg", FakeFaceEngine.frame("wang"))}, data={**STAFF_CONSENT, **consent})
+
+    refused = post(consent="false")
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "consent_required"
+    assert "本人已同意" in refused.json()["error"]["message"]
+    old_text = post(consent_text_version="人脸参考信息单独同意书 v0")
+    assert old_text.status_code == 400 and old_text.json()["error"]["code"] == "consent_text_changed"
+    missing = world.client.post(f"/api/v1/liveness/references/{person.id}", headers=world.caseworker,
+                                files={"image": ("ref.jpg", FakeFaceEngine.frame("wang"))})
+    assert missing.status_code == 422
+    world.session.expire_all()
+    assert world.session.scalars(select(FaceReference)).all() == []
+    assert world.session.scalars(select(BiometricConsent)).all() == []
+    assert post(present="本人和儿子王强").status_code == 201
+    (consent,) = world.session.scalars(select(BiometricConsent)).all()
+    assert (consent.person_id, consent.agreed, consent.text_version, consent.channel, consent.present) == (
+        person.id, True, REFERENCE_CONSENT_VERSION, "staff", "本人和儿子王强")
+    assert consent.recorded_by_staff_id is not None and consent.session_id is None

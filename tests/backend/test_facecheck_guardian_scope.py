@@ -10,7 +10,7 @@ from backend.facecheck import FakeFaceEngine
 from backend.facecheck.service import get_face_engine
 from backend.people.models import Person
 from tests.backend.test_access_and_delegations import Outbox, _code_sent_to
-from tests.backend.world import APPLICANT_PHONE, member
+from tests.backend.world import APPLICANT_PHONE, STAFF_CONSENT, member
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def _paying_case_with_reference(world) -> str:  # noqa: ANN001
     number = world.submit()["number"]
     her = world.session.scalars(select(Person).where(Person.name == "张秀英")).one()
     resp = world.client.post(f"/api/v1/liveness/references/{her.id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
-                             headers=world.caseworker)
+                             data=STAFF_CONSENT, headers=world.caseworker)
     assert resp.status_code == 201, resp.text
     return number
 

@@ -17,7 +17,7 @@ from backend.facecheck.models import BiometricConsent, FaceReference, LivenessSe
 from backend.facecheck.service import REFERENCE_CONSENT_VERSION, get_face_engine
 from backend.people.models import Person
 from tests.backend import face_fixtures as ff
-from tests.backend.world import application_body, member
+from tests.backend.world import STAFF_CONSENT, application_body, member
 
 LINK = "/api/v1/liveness/id-photo"
 
@@ -87,7 +87,7 @@ def test_no_reference_means_no_face_link_and_the_ways_on(world, fake_engine) -> 
 def test_the_face_page_says_so_before_any_camera_step(world, fake_engine) -> None:
     number, her = _case(world)
     world.client.post(f"/api/v1/liveness/references/{her.id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
-                      headers=world.caseworker)
+                      data=STAFF_CONSENT, headers=world.caseworker)
     link = world.client.post("/api/v1/liveness/sessions", json={"purpose": "certification", "application_number": number},
                              headers=world.applicant).json()["link"]
     # The reference is withdrawn after the link went out (a caseworker found it wrong).

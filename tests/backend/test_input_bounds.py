@@ -20,7 +20,7 @@ from backend.core import body_limit
 from backend.core.body_limit import BodySizeLimit
 from backend.monitoring.models import MonitoredPerson
 from backend.notifications.models import Notice
-from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, advance, application_body, member
+from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, STAFF_CONSENT, advance, application_body, member
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 BEYOND_ANY_INTEGER_COLUMN = 2**63  # PostgreSQL refuses anything over 2^31-1, SQLite over 2^63-1
@@ -262,7 +262,7 @@ def test_integers_beyond_the_database_are_refused(world, door: str) -> None:  # 
         "face session": lambda: c.post("/api/v1/liveness/sessions", headers=world.caseworker,
                                        json={"purpose": "authorization", "application_number": number, "person_id": big}),
         "reference photo": lambda: c.post(f"/api/v1/liveness/references/{big}", headers=world.caseworker,
-                                          files={"image": ("a.jpg", b"\xff\xd8", "image/jpeg")}),
+                                          files={"image": ("a.jpg", b"\xff\xd8", "image/jpeg")}, data=STAFF_CONSENT),
         "list offset": lambda: c.get("/api/v1/applications", params={"offset": big}, headers=world.caseworker),
     }[door]()
     refused(resp)

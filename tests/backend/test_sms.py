@@ -68,6 +68,8 @@ CONTEXTS = {
     "otp_login": {"code": "123456", "minutes": 5},
     "otp_consent": {"code": "123456", "minutes": 5, "helper_name": "李红", "helper_kind": "亲属"},
     "opted_out": {}, "opted_in": {},
+    "paper_delegation_verified": {"for_name": "张秀英"},
+    "paper_delegation_rejected": {"for_name": "张秀英", "reason": "照片上看不清本人的签字和日期，请在光线好的地方把整页重新拍清楚后再提交一次" [:60]},
 }
 
 

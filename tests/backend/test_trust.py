@@ -16,7 +16,7 @@ from backend.notifications.models import Notice
 from backend.people.models import Person
 from backend.people.service import find_by_id_number
 from tests.backend.test_access_and_delegations import Outbox, _code_sent_to
-from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, STRANGER_PHONE, application_body, citizen_headers, member
+from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, STAFF_CONSENT, STRANGER_PHONE, application_body, citizen_headers, member
 
 HER = member("张秀英", phone=APPLICANT_PHONE, incomes=[{"category": "工资性", "kind": "零工", "monthly_amount": 300}])
 ATTACKER = {"name": "王二", "phone": STRANGER_PHONE, "kind": "relative", "relation": "儿子"}
@@ -240,7 +240,7 @@ def test_every_read_of_personal_data_leaves_an_audit_row(world) -> None:  # noqa
         assert _audited(world, action), f"{path} was read without an audit row"
     her = world.session.scalars(select(Person).where(Person.name == "张秀英")).one()
     ref = world.client.post(f"/api/v1/liveness/references/{her.id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
-                            data={"source": "staff_selfie"}, headers=cw)
+                            data={"source": "staff_selfie", **STAFF_CONSENT}, headers=cw)
     assert ref.status_code == 201 and _audited(world, "face.set_reference")
     signed = world.client.post(f"/api/v1/liveness/applications/{number}/signatures/staff-assisted",
                                json={"person_id": her.id, "note": "老人卧床，入户核实"}, headers=cw)
@@ -252,7 +252,7 @@ def test_a_reference_photo_only_for_people_of_the_district(world) -> None:  # no
     _her_case(world)
     her = world.session.scalars(select(Person).where(Person.name == "张秀英")).one()
     resp = world.client.post(f"/api/v1/liveness/references/{her.id}", files={"image": ("r.jpg", FakeFaceEngine.frame("zhang"))},
-                             data={"source": "staff_selfie"}, headers=world.other_caseworker)
+                             data={"source": "staff_selfie", **STAFF_CONSENT}, headers=world.other_caseworker)
     assert resp.status_code == 404
 
 

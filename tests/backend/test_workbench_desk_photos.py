@@ -8,11 +8,19 @@ from backend.audit.models import AuditEntry
 from backend.authorizations.models import AuthorizationSignature
 from backend.certification.models import CertificationSchedule
 from backend.facecheck import FakeFaceEngine
+from backend.facecheck.models import BiometricConsent
+from backend.facecheck.service import REFERENCE_CONSENT_VERSION
+from backend.staff.models import StaffUser
 from tests.backend.staff_pages import sign_in
 from tests.backend.test_checks_and_certification import _paying
 from tests.backend.test_facecheck_pending_reference import _references, _upload, case  # noqa: F401 - a fixture
 
 PAGE = "/staff/desk/references"
+
+
+def _consents(world) -> list[BiometricConsent]:  # noqa: ANN001
+    world.session.expire_all()
+    return world.session.scalars(select(BiometricConsent).order_by(BiometricConsent.id)).all()
 
 
 def test_a_pending_id_card_photo_is_confirmed_on_the_page(world, case) -> None:  # noqa: ANN001, F811
@@ -41,18 +49,35 @@ def test_a_reference_photo_is_registered_from_the_page(world, case) -> None:  # 
     csrf = sign_in(world.client, "cw_yuzhong")
     page = world.client.get(PAGE, params={"number": number}).text
     assert "张秀英" in page and "王强" in page and 'capture="user"' in page and "还没有参考照片" in page
+    # The consent text and its version are on the form, with a required "本人已同意" and who was present.
+    assert "照片本身不保存" in page and REFERENCE_CONSENT_VERSION in page
+    assert 'name="consent" value="yes" required' in page and 'name="present" required' in page
     photo = {"image": ("me.jpg", FakeFaceEngine.frame("zhang"), "image/jpeg")}
     refused = world.client.post(f"{PAGE}/{her.id}", data={"number": number, "source": "staff_selfie"}, files=photo)
     assert refused.status_code == 403 and _references(world) == []
-    resp = world.client.post(f"{PAGE}/{her.id}", data={"csrf_token": csrf, "number": number, "source": "staff_selfie"},
+    # Without the person's consent ticked: refused, in Chinese, nothing recorded.
+    unticked = world.client.post(f"{PAGE}/{her.id}", data={"csrf_token": csrf, "number": number, "source": "staff_selfie",
+                                                         "present": "本人、经办人", "consent_text_version": REFERENCE_CONSENT_VERSION},
+                                 files=photo)
+    assert unticked.status_code == 422 and "本人已同意" in unticked.text and _references(world) == []
+    assert _consents(world) == []
+    resp = world.client.post(f"{PAGE}/{her.id}", data={"csrf_token": csrf, "number": number, "source": "staff_selfie",
+                                                     "present": "本人、女儿王强", "consent": "yes",
+                                                     "consent_text_version": REFERENCE_CONSENT_VERSION},
                              files=photo, follow_redirects=False)
     assert resp.status_code == 303, resp.text
+    (consent,) = _consents(world)
+    assert (consent.person_id, consent.agreed, consent.text_version, consent.channel, consent.present) == (
+        her.id, True, REFERENCE_CONSENT_VERSION, "staff", "本人、女儿王强")
+    assert consent.recorded_by_staff_id == world.session.scalars(select(StaffUser.id).where(StaffUser.username == "cw_yuzhong")).one()
     (ref,) = _references(world)
     assert ref.person_id == her.id and ref.status == "confirmed" and ref.source == "staff_selfie"
     assert "已经有参考照片" in world.client.get(PAGE, params={"number": number}).text
     csrf = sign_in(world.client, "cw_qijiang")
     assert world.client.get(PAGE, params={"number": number}).status_code == 404
-    other = world.client.post(f"{PAGE}/{her.id}", data={"csrf_token": csrf, "number": number}, files=photo)
+    other = world.client.post(f"{PAGE}/{her.id}", data={"csrf_token": csrf, "number": number, "present": "本人、经办人",
+                                                      "consent": "yes", "consent_text_version": REFERENCE_CONSENT_VERSION},
+                              files=photo)
     assert other.status_code == 404 and len(_references(world)) == 1
 
 
@@ -84,8 +109,8 @@ def test_staff_assisted_signing_and_certification_with_the_reason(world, set_tod
 
 def test_paper_delegations_of_my_district_are_listed_with_who_verified_them(world, case) -> None:  # noqa: ANN001, F811
     sign_in(world.client, "cw_yuzhong")
-    page = world.client.get("/staff/desk/delegations").text
+    page = world.client.get("/staff/desk/delegations?show=verified").text
     assert "张秀英" in page and "李红" in page and "渝中七星岗-2026-0050" in page and "cw_yuzhong" in page
     sign_in(world.client, "cw_qijiang")
-    other = world.client.get("/staff/desk/delegations").text
+    other = world.client.get("/staff/desk/delegations?show=verified").text
     assert "张秀英" not in other and "本辖区现在没有生效的书面委托书" in other

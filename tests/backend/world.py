@@ -12,6 +12,7 @@ from backend.auth.security import hash_password, issue_token
 from backend.core.clock import CHINA
 from backend.core.crypto import get_vault
 from backend.demo import demo_id
+from backend.facecheck.service import REFERENCE_CONSENT_VERSION
 from backend.staff.models import StaffUser
 
 APPLICANT_PHONE = "13800001111"
@@ -25,6 +26,9 @@ def _password_hash() -> str:
 
 
 STAFF_PASSWORD = "pw-for-tests-123"
+
+# The person's separate consent a staff member records with a reference photo (facecheck.references.upload).
+STAFF_CONSENT = {"consent": "true", "consent_text_version": REFERENCE_CONSENT_VERSION, "present": "本人、经办人"}
 
 
 def staff_headers(session: Session, username: str, role: str, district: str | None) -> dict[str, str]:

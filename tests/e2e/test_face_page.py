@@ -18,6 +18,7 @@ import pytest
 from backend.demo import demo_id
 from backend.facecheck import ACTION_PROMPTS
 from tests.backend import face_fixtures as ff
+from tests.backend.world import STAFF_CONSENT
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,10 +37,12 @@ def _call(stack, method: str, path: str, body=None, headers=None, form=None):  #
         return json.load(resp)
 
 
-def _multipart(stack, path: str, token: str, image: bytes) -> dict:
+def _multipart(stack, path: str, token: str, image: bytes, fields: dict[str, str] | None = None) -> dict:
     boundary = "jiuzhu-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"ref.jpg\"\r\n"
-            "Content-Type: image/jpeg\r\n\r\n").encode() + image + f"\r\n--{boundary}--\r\n".encode()
+    body = b"".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
+                    for k, v in (fields or {}).items())
+    body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"ref.jpg\"\r\n"
+             "Content-Type: image/jpeg\r\n\r\n").encode() + image + f"\r\n--{boundary}--\r\n".encode()
     req = urllib.request.Request(stack.base_url + path, data=body, method="POST", headers={
         "Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
     with urllib.request.urlopen(req, timeout=60) as resp:
@@ -77,7 +80,8 @@ def test_a_person_certifies_by_face_on_the_page(stack, page) -> None:
     # The reference first (a face link is only issued when one is on file): a caseworker enrols a
     # photograph different from the frames.
     signers = _call(stack, "GET", f"/api/v1/liveness/applications/{app['number']}/signatures", headers=citizen)["signers"]
-    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], ff.photo_bytes("obama2"))
+    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], ff.photo_bytes("obama2"),
+               STAFF_CONSENT)
     link = _call(stack, "POST", "/api/v1/liveness/sessions", {"purpose": "certification", "application_number": app["number"]},
                  citizen)["link"]
     token = link.rsplit("/", 1)[1]

@@ -13,6 +13,7 @@ import pytest
 
 from backend.demo import demo_id
 from tests.backend.test_facecheck_id_photo import id_card
+from tests.backend.world import STAFF_CONSENT
 from tests.e2e.test_face_page import _call, _demo_password, _multipart
 from scripts.turns import chat, code_sent_to
 
@@ -80,7 +81,8 @@ def test_a_grid_worker_gets_certify_added_by_the_grannys_code_then_the_guardian_
                 {**granny, "Idempotency-Key": "e2e-id-photo-2"})
     staff = _call(stack, "POST", "/api/v1/auth/staff/login", form={"username": "yuzhong_caseworker", "password": _demo_password()})
     signers = _call(stack, "GET", f"/api/v1/liveness/applications/{app['number']}/signatures", headers=granny)["signers"]
-    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], id_card("obama2"))
+    _multipart(stack, f"/api/v1/liveness/references/{signers[0]['person_id']}", staff["access_token"], id_card("obama2"),
+               STAFF_CONSENT)
     principal = {k: person[k] for k in ("name", "id_number", "phone")}
     helper = {"name": "赵网格", "phone": GRID_WORKER_PHONE, "kind": "grid_worker", "relation": "网格员"}
     mark = len(stack.lines)

@@ -1,0 +1,96 @@
+"""Paper delegations handed in by helpers (帮办代办): the queue a caseworker verifies, and the review.
+
+A grid worker, volunteer or relative photographs the principal's signed 授权委托书 and submits it
+(delegations.service.submit_paper): the delegation is pending and gives no rights. A caseworker of the
+principal's district looks at the photo and verifies it (with how she checked) or rejects it (with the
+reason the helper is told). She does not review a form where she, or someone she declared a relation
+with, is the helper or the principal (conflict of interest). Another district's forms answer 404.
+The API (/api/v1/delegations/pending…) and the desk page (/staff/desk/delegations) both call these.
+"""
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from backend.audit.service import record as audit
+from backend.auth.actor import Actor, require_staff
+from backend.core import clock
+from backend.core.errors import AppError, Conflict, Forbidden, NotFound
+from backend.core.events import publish
+from backend.core.workdays import get_calendar
+from backend.delegations.events import PaperDelegationReviewed
+from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
+from backend.delegations.schemas import REJECT_REASON_MAX
+from backend.documents.storage import photo_path
+from backend.staff.relations import related
+
+VERIFY_WORKDAYS = 3  # a submitted form is looked at within three working days
+
+
+def due_on(d: Delegation) -> date:
+    return get_calendar().add_workdays(d.created_at.astimezone(clock.CHINA).date(), VERIFY_WORKDAYS)
+
+
+def _pending(actor: Actor) -> Select:
+    query = select(Delegation).where(Delegation.status == PENDING, Delegation.consent_method == "paper",
+                                     Delegation.revoked_at.is_(None))
+    return query if actor.role == "admin" else query.where(Delegation.district_code == actor.district_code)
+
+
+def pending_count(session: Session, actor: Actor) -> int:
+    return session.scalar(select(func.count()).select_from(_pending(actor).subquery())) or 0
+
+
+def pending(session: Session, actor: Actor, *, offset: int = 0, limit: int = 20) -> list[Delegation]:
+    """Forms waiting in my district (admin: all), the one waiting longest first; the read is audited."""
+    require_staff(actor, "caseworker", "reviewer", "admin")
+    rows = list(session.scalars(_pending(actor).order_by(Delegation.created_at, Delegation.id).offset(offset).limit(limit)))
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.pending_list", entity_type="delegation_list",
+          entity_id=actor.district_code or "-", detail={"ids": [d.id for d in rows]})
+    return rows
+
+
+def _of_my_district(session: Session, actor: Actor, delegation_id: int) -> Delegation:
+    d = session.get(Delegation, delegation_id)
+    if d is None or d.consent_method != "paper" or d.form_photo is None \
+            or (actor.role != "admin" and d.district_code != actor.district_code):
+        raise NotFound("没有找到这份书面授权委托书。", code="delegation_not_found")
+    return d
+
+
+def form_photo(session: Session, actor: Actor, delegation_id: int) -> Path:
+    """The photo of the signed form, for staff of its district; each look is audited."""
+    require_staff(actor, "caseworker", "reviewer", "admin")
+    d = _of_my_district(session, actor, delegation_id)
+    path = photo_path(d.form_photo)
+    if path is None:
+        raise NotFound("委托书照片找不到了，请联系帮办人重新提交。", code="form_photo_missing")
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.view_form", entity_type="delegation",
+          entity_id=d.id, detail={"file": d.form_photo})
+    return path
+
+
+def review(session: Session, actor: Actor, delegation_id: int, note: str, *, verify: bool) -> Delegation:
+    """Verify (from now on it gives its rights, for the days it was given for) or reject, with the note."""
+    require_staff(actor, "caseworker", "reviewer")
+    if not verify and len(note) > REJECT_REASON_MAX:
+        raise AppError(f"不通过的原因会用短信告诉帮办人，请写在{REJECT_REASON_MAX}个字以内。", code="reason_too_long")
+    d = _of_my_district(session, actor, delegation_id)
+    if related(session, actor.staff_id, d.helper_person_id, d.principal_person_id):
+        raise Forbidden("您和帮办人或委托人有关系（或就是帮办人），请由其他工作人员核验。", code="conflict_of_interest")
+    if d.status != PENDING or d.revoked_at is not None:
+        raise Conflict("这份委托书已经核验过了，可能已经有人处理了。", code="delegation_reviewed")
+    now = clock.now()
+    if verify:
+        d.expires_at = now + (d.expires_at - d.created_at)  # the validity it was given for starts now
+    d.status, d.verified_by_staff_id, d.reviewed_at, d.review_note = (VERIFIED if verify else REJECTED), actor.staff_id, now, note
+    session.flush()
+    audit(session, actor=actor.label, channel=actor.channel,
+          action=f"delegation.{'verify' if verify else 'reject'}_paper", entity_type="delegation", entity_id=d.id,
+          detail={"note": note})
+    publish(session, PaperDelegationReviewed(
+        delegation_id=d.id, principal_person_id=d.principal_person_id, helper_person_id=d.helper_person_id,
+        district_code=d.district_code, verified=verify, note=note, actor=actor.label, channel=actor.channel))
+    return d
