@@ -92,10 +92,18 @@ def test_progress_in_investigation_lists_steps_done_the_step_now_and_what_comes_
         ("提交申请", "11月2日"), ("受理", "11月2日"), ("开始入户调查", "11月3日")]
     assert p["current"]["label"] == "家庭经济状况调查中" and p["current"]["who"] == "街道（乡镇）"
     assert p["then"] == "提出初审意见并公示"
-    assert "✓ 11月3日 开始入户调查" in p["said"] and "下一步：提出初审意见并公示" in p["said"]
+    assert "✓ 11月3日 开始入户调查" in p["said"] and "\n下一步：提出初审意见并公示" in p["said"]  # its own line
     assert "由街道（乡镇）办理" in p["said"]
     assert not ISO.search(p["said"]) and not ISO.search(p["summary"])
     assert segments(p["said_sms"]) <= 2
+
+
+def test_the_due_day_and_the_next_step_are_on_their_own_lines(world, set_today) -> None:  # noqa: ANN001
+    set_today(date(2026, 11, 2))
+    n = world.submit()["number"]
+    p = world.client.get(f"/api/v1/applications/{n}/progress", headers=world.applicant).json()
+    assert p["current"]["due_said"] and p["then"]
+    assert f"预计{p['current']['due_said']}办完\n下一步：{p['then']}" in p["said"], p["said"]
 
 
 def test_progress_of_a_decided_case_says_who_decides_nothing_more_and_the_amount(world, set_today) -> None:  # noqa: ANN001

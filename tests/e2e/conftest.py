@@ -4,8 +4,10 @@ The stack runs on its own ports and its own data folder, so it never touches a d
 stack or database. A missing Chromium is a failure, not a skip: `make test` installs it.
 """
 
+import base64
 import os
 import queue
+import secrets
 import signal
 import socket
 import subprocess
@@ -15,6 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
+
+from scripts.stack import read_dotenv
+from tests.fakes.slow_proxy import SlowProxy
+from tests.fakes.wechat_server import APP_ID, APP_SECRET, FakeWeChat
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,6 +36,14 @@ class Stack:
         self.base_url = base_url
         self.env = env
         self.lines = lines
+        self.rasa_url = f"http://127.0.0.1:{env['RASA_PORT']}"
+        self.wechat: FakeWeChat | None = None  # the fake of WeChat's API the backend talks to
+        self.wechat_settings = {k: v for k, v in env.items() if k.startswith("WECHAT_")}
+        self.actions_proxy: SlowProxy | None = None  # Rasa → this → the action server; can be made slow
+
+    @property
+    def rasa_token(self) -> str:
+        return {**read_dotenv(), **self.env}["RASA_TOKEN"]
 
 
 def free_port() -> str:
@@ -46,6 +61,16 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
     return path
 
 
+def _wechat_templates(folder: Path) -> Path:
+    """The shipped notice templates with an ID each, as an account that added them all would have."""
+    kinds = yaml.safe_load((ROOT / "backend" / "wechat" / "data" / "notices.yaml").read_text(encoding="utf-8"))
+    for kind, spec in kinds.items():
+        spec["template_id"] = f"TEMPLATE_{kind}"
+    path = folder / "wechat_notices.yaml"
+    path.write_text(yaml.safe_dump(kinds, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("stack-var")
@@ -54,6 +79,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env.update(ports, JIUZHU_VAR_DIR=str(var))
     for key in ("BACKEND_URL", "RASA_URL", "ACTION_SERVER_URL"):
         env.pop(key, None)
+    # A 公众号 configured against a local fake of WeChat's API, and Rasa reaching the action server
+    # through a forwarder a test can slow down (what WeChat's 5-second rule is about).
+    wechat = FakeWeChat().start()
+    actions_proxy = SlowProxy(f"http://127.0.0.1:{ports['ACTIONS_PORT']}")
+    env.update(WECHAT_TOKEN=secrets.token_hex(16), WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
+               WECHAT_AES_KEY=base64.b64encode(secrets.token_bytes(32)).decode().rstrip("="),
+               WECHAT_API_BASE=wechat.url, ACTION_SERVER_URL=f"{actions_proxy.url}/webhook",
+               WECHAT_NOTICE_TEMPLATES=str(_wechat_templates(var)))
     proc = subprocess.Popen(
         [sys.executable if sys.version_info >= (3, 11) else "python3", str(ROOT / "scripts" / "stack.py"), "run"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -78,10 +111,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         proc.wait(30)
         pytest.fail("the stack did not start:\n" + "".join(lines[-60:]))
     stack = Stack(proc, f"http://127.0.0.1:{ports['BACKEND_PORT']}", env, lines)
+    stack.wechat, stack.actions_proxy = wechat, actions_proxy
     yield stack
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(60)
+    actions_proxy.close()
+    wechat.stop()
 
 
 @pytest.fixture(scope="session")
