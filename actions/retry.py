@@ -8,6 +8,7 @@ skip where the form can do without the answer, or a pause that keeps every answe
 alternates between its two wordings, so the same text is never asked three times in a row.
 """
 
+import copy
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -45,7 +46,7 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
             tracker.slots.update(values)
             return [SlotSet(k, v) for k, v in values.items()] + self._state(tracker, before, {}, None)
         said_before = len(dispatcher.messages)
-        events = await super().get_validation_events(dispatcher, tracker, domain)
+        events = await super().get_validation_events(dispatcher, self._without_clearings(tracker), domain)
         values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         events = [e for e in events if e.get("name") not in (NEUTRAL, "ask_style", "form_retries")]
         if not aimed:
@@ -63,6 +64,19 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         if count == 1 and values.get("ask_style") == "help":
             style = "help"  # a bare 是的 to an either/or question: rephrase with the buttons at once
         return events + self._state(tracker, before, {requested: count}, style)
+
+    @staticmethod
+    def _without_clearings(tracker: Tracker) -> Tracker:
+        """The tracker without the slots an action just cleared (set to None) before opening the form: a
+        cleared slot is nobody's answer, so no validator may call it wrong ("手机号好像不对" before the
+        phone was even asked). rasa_sdk validates every slot in `slots_to_validate()`."""
+        candidates = tracker.slots_to_validate()
+        answers = {k: v for k, v in candidates.items() if v is not None}
+        if len(answers) == len(candidates):
+            return tracker
+        trimmed = copy.copy(tracker)
+        trimmed.slots_to_validate = lambda: dict(answers)  # type: ignore[method-assign]
+        return trimmed
 
     @staticmethod
     def _state(tracker: Tracker, before: tuple[dict, str | None], retries: dict, style: str | None) -> list[dict]:

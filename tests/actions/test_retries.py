@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import parsing
-from actions.forms import ValidateApplicationForm, ValidateComplaintForm, ValidateEmergencyForm
+from actions.forms import ValidateApplicationForm, ValidateComplaintForm, ValidateEmergencyForm, ValidateVerifyForm
 from actions.journeys import ActionStartApplication, ActionSubmitApplication
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,3 +247,21 @@ async def test_the_complaint_is_taken_as_said_even_when_it_sounds_like_a_complai
                                                    DOMAIN_DICT)
         assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("complaint_text") is None, bare
 
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["我想查一下我的申请进度", "我的低保申请到哪一步了"])
+async def test_a_form_opened_with_its_slots_cleared_says_nothing_about_them(said: str) -> None:
+    """Asking for progress clears the phone and the code, then opens the verification form: the cleared
+    slots are no answers, so the form's first turn must not call them wrong (it said "手机号好像不对" and
+    "验证码不对" before even asking for the phone)."""
+    events = [{"event": "user", "text": said}, {"event": "action", "name": "action_query_progress"},
+              {"event": "slot", "name": "verify_phone", "value": None},
+              {"event": "slot", "name": "verify_code", "value": None}]
+    tracker = Tracker("t-1", {"requested_slot": None, "verify_phone": None, "verify_code": None, "after_verify": "progress"},
+                      {"text": said, "intent": {"name": "query_progress", "confidence": 1.0}, "entities": []}, events,
+                      False, None, {"name": "verify_form"}, "action_query_progress")
+    dispatcher = CollectingDispatcher()
+    result = await ValidateVerifyForm().run(dispatcher, tracker, DOMAIN_DICT)
+    assert [m.get("response") or m.get("text") for m in dispatcher.messages] == []
+    assert {e["name"]: e["value"] for e in result if e.get("event") == "slot"}.get("verify_phone") is None

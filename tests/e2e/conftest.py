@@ -30,6 +30,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 START_TIMEOUT_S = float(os.environ.get("E2E_START_TIMEOUT", "600"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `stops_stack` end the session's stack, so they run after every other test."""
+    items.sort(key=lambda item: item.get_closest_marker("stops_stack") is not None)
+
+
 class Stack:
     def __init__(self, proc: subprocess.Popen, base_url: str, env: dict[str, str], lines: list[str]):
         self.proc = proc

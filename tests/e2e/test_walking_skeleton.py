@@ -82,6 +82,7 @@ def test_every_rasa_worker_runs_the_speed_patches(stack) -> None:
         assert active == ["validator_built_once", "shared_http_session", "sqlite_wal", "turn_gate", "this_turn_only"]
 
 
+@pytest.mark.stops_stack
 def test_ctrl_c_stops_every_service(stack) -> None:
     # Last in this module: it ends the session's stack and checks nothing is left listening.
     os.killpg(stack.proc.pid, signal.SIGINT)
