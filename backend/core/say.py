@@ -5,13 +5,14 @@
 - an amount: "770元", "470.50元" (backend.core.money.yuan, re-exported here);
 - a factor: "2倍", "1.5倍" (never "2.0倍");
 - a month: "2026年11月" from "2026-11";
+- a moment (staff pages: timelines, answers, audit): "11月25日（星期三）08:35", China time;
 - a monthly grant and a one-off grant are different things: `grant` says which.
 
-Registered as jinja filters (`day`, `by_day`, `yuan`, `times`, `month`) in core/templates.py, so no
+Registered as jinja filters (`day`, `by_day`, `moment`, `yuan`, `times`, `month`) in core/templates.py, so no
 template and no response ever prints an ISO date. "This year" is the China date (core/clock.py).
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from backend.core import clock
@@ -19,7 +20,7 @@ from backend.core.money import yuan
 
 WEEKDAYS = "一二三四五六日"
 
-__all__ = ["day", "by_day", "full_date", "yuan", "times", "month", "grant"]
+__all__ = ["day", "by_day", "moment", "full_date", "yuan", "times", "month", "grant"]
 
 
 def _as_date(value: date | str) -> date:
@@ -43,6 +44,13 @@ def day(value: date | str, *, today: date | None = None, weekday: bool = True) -
 def by_day(value: date | str, *, today: date | None = None) -> str:
     """A deadline: "11月27日（星期五）前"."""
     return f"{day(value, today=today)}前"
+
+
+def moment(value: datetime, *, today: date | None = None) -> str:
+    """A point in time, in China: "11月25日（星期三）08:35" (another year's keeps its year). A naive value is
+    UTC, as the database keeps it (SQLite hands times back without their zone)."""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(clock.CHINA)
+    return f"{day(local.date(), today=today)}{local:%H:%M}"
 
 
 def times(value: Decimal | float | int | str) -> str:

@@ -16,9 +16,10 @@ def _template_dirs() -> list[str]:
 
 
 def _register(env: Environment) -> Environment:
-    """The wording filters, all from core/say.py: `day`, `by_day`, `full_date`, `yuan`, `times`, `month`, `grant`."""
-    env.filters.update(day=say.day, by_day=say.by_day, full_date=say.full_date, yuan=say.yuan, times=say.times,
-                       month=say.month)
+    """The wording filters, all from core/say.py: `day`, `by_day`, `moment`, `full_date`, `yuan`, `times`, `month`,
+    `grant`."""
+    env.filters.update(day=say.day, by_day=say.by_day, moment=say.moment, full_date=say.full_date, yuan=say.yuan,
+                       times=say.times, month=say.month)
     env.filters["grant"] = lambda amount, one_off=False: say.grant(amount, one_off=one_off)
     return env
 

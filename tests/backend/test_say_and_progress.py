@@ -130,3 +130,13 @@ def test_the_one_off_approval_fits_two_segments(for_helper: bool) -> None:
         for_helper=for_helper, principal_name="张秀英").strip()
     assert "一次性发放2000元" in from_template and "按月" not in from_template
     assert segments(from_template) <= 2
+
+
+def test_a_moment_is_said_in_china_time_with_its_day() -> None:
+    from datetime import UTC, datetime
+
+    from backend.core.say import moment
+
+    assert moment(datetime(2026, 11, 25, 0, 35, tzinfo=UTC), today=date(2026, 11, 25)) == "11月25日（星期三）08:35"
+    assert moment(datetime(2026, 11, 24, 17, 5), today=date(2026, 11, 25)) == "11月25日（星期三）01:05"  # naive = UTC
+    assert moment(datetime(2025, 6, 30, 16, 0, tzinfo=UTC), today=date(2026, 11, 25)) == "2025年7月1日（星期二）00:00"

@@ -10,7 +10,7 @@ from backend.applications.case_state import open_suspension_proposal, propose_su
 from backend.applications.models import Application, ApplicationEvent, SuspensionProposal
 from backend.audit.models import AuditEntry
 from backend.notifications.models import Notice
-from backend.core.clock import CHINA
+from backend.core.say import moment
 from backend.service_desk.models import CallbackRequest, Complaint
 from backend.workbench.pages import PAGE_SIZE
 from tests.backend.staff_pages import sign_in
@@ -191,7 +191,7 @@ def test_an_answered_request_shows_what_was_sent_and_offers_only_what_the_servic
     answer = "您好，下周二上午入户调查，工作人员会先打电话。"
     world.client.post(f"/staff/desk/complaint/{item}/answer", data={"csrf_token": csrf, "text": answer})
     world.session.expire_all()
-    sent_at = world.session.get(Complaint, item).answered_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    sent_at = moment(world.session.get(Complaint, item).answered_at)  # 11月25日（星期三）08:35, said as people say it
     page = world.client.get(f"/staff/desk/complaint/{item}").text
     # 已答复: the answer as sent, when, by whom, and where its SMS is; no second answer, no taking over.
     assert "已答复" in page and answer in page and sent_at in page
@@ -230,6 +230,6 @@ def test_a_request_closed_without_an_answer_is_read_only(world) -> None:  # noqa
     world.client.post(f"/staff/desk/callback/{item}/close", data={"csrf_token": csrf})
     page = world.client.get(f"/staff/desk/callback/{item}").text
     world.session.expire_all()
-    done_at = world.session.get(CallbackRequest, item).done_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    done_at = moment(world.session.get(CallbackRequest, item).done_at)
     assert "已办结" in page and _desk_forms(page, "callback", item) == set() and 'id="answered"' not in page
     assert f"这条已经办结（{done_at}），只能查看" in page
