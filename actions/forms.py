@@ -230,6 +230,10 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
     async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if tracker.get_slot("filing_for") != "other":
             return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
+        if parsing.says_no_phone(_text(value)):
+            # No phone for the consent code: the signed paper form at the window is the way (not a wrong answer).
+            dispatcher.utter_message(response="utter_principal_no_phone")
+            return {"applicant_phone": None, NEUTRAL: True}
         phone = _phone(value, dispatcher)
         if phone is None:
             return {"applicant_phone": None}

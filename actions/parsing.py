@@ -278,6 +278,14 @@ def is_bare_complaint(text: str) -> bool:
     return bool(BARE_COMPLAINT.match(text.strip()))
 
 
+NO_PHONE = re.compile(r"(没|没有|没得|莫得|冇|不用|不会用|不晓得|不知道|记不得|不记得|忘了)[^，。,.]{0,4}(手机|电话|号码|号)")
+
+
+def says_no_phone(text: str) -> bool:
+    """The person has no mobile phone, or the helper does not know its number ("她没得手机", "不晓得她电话")."""
+    return bool(NO_PHONE.search(text)) and not re.search(r"\d{6,}", text)
+
+
 def is_skip(text: str) -> bool:
     return any(w in text for w in SKIP_WORDS)
 

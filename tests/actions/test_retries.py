@@ -265,3 +265,18 @@ async def test_a_form_opened_with_its_slots_cleared_says_nothing_about_them(said
     result = await ValidateVerifyForm().run(dispatcher, tracker, DOMAIN_DICT)
     assert [m.get("response") or m.get("text") for m in dispatcher.messages] == []
     assert {e["name"]: e["value"] for e in result if e.get("event") == "slot"}.get("verify_phone") is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["她没得手机", "不晓得她电话", "老人家没有手机的"])
+async def test_a_helper_whose_principal_has_no_phone_is_shown_the_paper_way(said: str) -> None:
+    """An old lady without a mobile phone cannot get the consent code: the helper hears how to go on (the
+    signed 授权委托书 at the window, or a person), not "手机号好像不对", and it is not counted as a failure."""
+    slots = {"assistance_type": "低保", "filing_for": "other", "helper_kind": "grid_worker", "helper_name": "李红",
+             "citizen_token": "t", "verified_phone": "13987654321", "applicant_name": "王秀英",
+             "applicant_id": "500103194603090887"}
+    after, said_back = await turn(ValidateApplicationForm(), "applicant_phone", said, slots)
+    assert said_back == ["utter_principal_no_phone"]
+    assert after["applicant_phone"] is None and not (after.get("form_retries") or {}).get("applicant_phone")
+    assert "授权委托书" in await wording("utter_principal_no_phone", after) and "王秀英" in await wording(
+        "utter_principal_no_phone", after)
