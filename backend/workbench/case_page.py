@@ -6,7 +6,7 @@ signature status, the timeline's events, the audit trail (admins only, as GET �
 decides who may see or do what.
 """
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,6 @@ from backend.applications.workflow import get_catalog
 from backend.audit.service import entries_for
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor
-from backend.core.clock import CHINA
 from backend.authorizations.service import signature_status
 from backend.delegations.models import Delegation
 from backend.delegations.repository import active_delegations
@@ -38,11 +37,6 @@ LABOUR = {"full": "有劳动能力", "partial": "部分丧失劳动能力", "non
 CONSENT = {"otp": "本人手机验证码确认", "paper": "书面授权书（工作人员核验）"}
 HELPER_KINDS = {"family": "家属", "grid_worker": "网格员", "social_worker": "社工", "volunteer": "志愿者"}
 SCOPES = {"query": "查询进度", "apply": "代为申请", "certify": "协助认证"}
-
-
-def local(moment: datetime | None) -> datetime | None:
-    """A stored moment (UTC) as people in China read it."""
-    return moment.astimezone(CHINA) if moment else None
 
 
 def who_is(session: Session, label: str, names: dict[str, str]) -> str:
@@ -83,7 +77,7 @@ def _face_checks(session: Session, app: Application) -> list[dict[str, Any]]:
         rows.append({"person_id": s.person_id, "purpose": "签核对授权书" if s.purpose == "authorization" else "待遇资格认证",
                      "passed": s.passed, "attempts": (s.result or {}).get("attempts", 0),
                      "distance": last.get("match_distance"), "reasons": [REASON_MESSAGES.get(r, r) for r in last.get("reasons", [])],
-                     "guardian": s.helper_person_id is not None, "at": local(s.used_at or s.created_at)})
+                     "guardian": s.helper_person_id is not None, "at": s.used_at or s.created_at})
     return rows
 
 
@@ -111,7 +105,7 @@ def _timeline(session: Session, app: Application, names: dict[str, str]) -> tupl
         for p in data.get("photos") or []:
             if isinstance(p, dict) and isinstance(p.get("file"), str):
                 photos.append({**p, "on": e.on_date, "action": catalog.action_labels.get(e.action, e.action)})
-        rows.append({"on": e.on_date, "at": local(e.at), "label": catalog.action_labels.get(e.action, e.action),
+        rows.append({"on": e.on_date, "at": e.at, "label": catalog.action_labels.get(e.action, e.action),
                      "status": wf.statuses[e.to_status].label, "who": who_is(session, e.actor, names), "note": e.note,
                      "investigators": data.get("investigators"), "missing": data.get("missing"),
                      "amount": data.get("amount"), "photos": len(data.get("photos") or [])})
@@ -126,7 +120,7 @@ def _audit(session: Session, actor: Actor, app: Application, page: int, names: d
           entity_id=app.number, detail={})
     pagination = paginate(len(rows), page)
     shown = rows[::-1][pagination.offset:pagination.offset + pagination.size]  # newest first
-    return {"pagination": pagination, "rows": [{"seq": r.seq, "at": local(r.at), "who": who_is(session, r.actor, names),
+    return {"pagination": pagination, "rows": [{"seq": r.seq, "at": r.at, "who": who_is(session, r.actor, names),
                                                 "channel": r.channel, "action": r.action, "detail": r.detail}
                                                for r in shown]}
 

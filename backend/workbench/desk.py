@@ -56,10 +56,6 @@ def _due(kind: str, item: Any, today: date) -> dict[str, Any]:  # noqa: ANN401
     return {"on": due, "late": item.status in ("new", "in_progress") and due < today}
 
 
-def _local(moment: Any) -> Any:  # noqa: ANN401
-    return moment.astimezone(clock.CHINA) if moment else None
-
-
 def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: date) -> dict[str, Any]:  # noqa: ANN401
     return {
         "kind": kind, "id": item.id, "reference": service.reference(kind, item.id),
@@ -76,8 +72,8 @@ def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: 
 def _sent(session: Session, item: Any, owners: dict[int, str]) -> dict[str, Any]:  # noqa: ANN401
     """An item's page only: the answer as sent (when, by whom, where its SMS is), when it was closed, and
     the steps its status allows (service.steps_allowed: the service refuses every other)."""
-    return {"answered_at": _local(item.answered_at), "answered_by": owners.get(item.answered_by_id),
-            "sms": delivery_label(session, item.answer_notice_id), "done_at": _local(item.done_at),
+    return {"answered_at": item.answered_at, "answered_by": owners.get(item.answered_by_id),
+            "sms": delivery_label(session, item.answer_notice_id), "done_at": item.done_at,
             "steps": service.steps_allowed(item)}
 
 
