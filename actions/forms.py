@@ -376,25 +376,12 @@ class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):
 
 class ValidateComplaintForm(RetryingFormValidationAction):
     # Asked what went wrong, a person describes it, and the NLU often reads that as a complaint, a progress
-    # or a payment question: intents the slot's from_text mapping leaves out (bot/domain.yml), so the form
-    # would reject the very answer it asked for. Here such an answer is the complaint, as said — unless it
-    # is only the wish to complain again ("我要投诉").
-    DESCRIBING = ("complain", "query_progress", "query_payment")
+    # or a payment question: none of these interrupts a form (actions/form_first.py), so the description is
+    # the answer as said — unless it is only the wish to complain again ("我要投诉").
 
     def name(self) -> str:
         return "validate_complaint_form"
 
-    async def extract_complaint_text(self, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        message = tracker.latest_message or {}
-        if tracker.get_slot("requested_slot") != "complaint_text" or tracker.get_slot("complaint_text"):
-            return {}
-        if (message.get("intent") or {}).get("name") not in self.DESCRIBING:
-            return {}
-        text = _text(message.get("text"))
-        return {} if parsing.is_bare_complaint(text) else {"complaint_text": text}
-
     def validate_complaint_text(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
-        return {"complaint_text": text[:2000] if len(text) >= 2 else None}
-
-
+        return {"complaint_text": text[:2000] if len(text) >= 2 and not parsing.is_bare_complaint(text) else None}

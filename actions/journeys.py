@@ -153,7 +153,8 @@ class ActionCancel(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if tracker.active_loop_name:
             dispatcher.utter_message(response="utter_stopped")
-            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+            # "继续" goes back to this form (bot/data/rules.yml, resume); every answer stays.
+            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", tracker.active_loop_name)]
         dispatcher.utter_message(response="utter_nothing_to_stop")
         return []
 

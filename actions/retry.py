@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import parsing
+from actions import form_first, parsing
 
 # A validator returns this key (with any value) when an answer moved nothing but was not a failure
 # either: a resent code, a street that needs choosing among several.
@@ -45,6 +45,10 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
             values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested]}
             tracker.slots.update(values)
             return [SlotSet(k, v) for k, v in values.items()] + self._state(tracker, before, {}, None)
+        if aimed and form_first.is_resume(text):
+            # "继续" after an interruption: the question again, not a wrong answer.
+            tracker.slots[requested] = None
+            return [SlotSet(requested, None)] + self._state(tracker, before, *before)
         said_before = len(dispatcher.messages)
         events = await super().get_validation_events(dispatcher, self._without_clearings(tracker), domain)
         values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

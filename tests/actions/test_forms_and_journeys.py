@@ -163,7 +163,7 @@ async def test_filing_for_someone_else_is_noticed(dispatcher) -> None:
 @pytest.mark.asyncio
 async def test_cancel_leaves_the_form_and_keeps_answers(dispatcher) -> None:
     events = await ActionCancel().run(dispatcher, tracker({"applicant_name": "张秀英"}, active_loop="application_form"), {})
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", "application_form")]
     assert responses(dispatcher) == ["utter_stopped"]
 
 

@@ -219,12 +219,6 @@ async def test_no_one_more_after_all_leaves_the_member_questions() -> None:
     assert slots["more_members"] is False and slots["requested_slot"] == "reason"
 
 
-def unfilled(slot: str, text: str, intent: str, form: str) -> Tracker:
-    """The tracker when Rasa's own mapping left `slot` empty: its from_text mapping excludes `intent`."""
-    return Tracker("t-1", {"requested_slot": slot}, {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
-                   [{"event": "action", "name": form}], False, None, {"name": form}, "action_listen")
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("text", "intent"), [
     ("社区的电话我打了一个星期，一直没人接", "complain"),
@@ -235,15 +229,15 @@ async def test_the_complaint_is_taken_as_said_even_when_it_sounds_like_a_complai
     """Asked “遇到了什么问题？”, a person describes the problem — which the NLU often reads as a complaint or a
     progress or payment question, the intents the slot's from_text mapping leaves out. That answer is the
     complaint, not a reason to ask again (what the e2e test's chat showed)."""
-    tracker = unfilled("complaint_text", text, intent, "complaint_form")
-    assert "complain" in DOMAIN.slots[[s.name for s in DOMAIN.slots].index("complaint_text")].mappings[0]["not_intent"]
+    tracker = answer("complaint_text", text, form="complaint_form", intent=intent)
+    assert intent not in DOMAIN.slots[[s.name for s in DOMAIN.slots].index("complaint_text")].mappings[0]["not_intent"]
     dispatcher = CollectingDispatcher()
     events = await ValidateComplaintForm().run(dispatcher, tracker, DOMAIN_DICT)
     assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("complaint_text") == text
     assert dispatcher.messages == []
     # Only the wish to complain, said again, is not the complaint: the question is asked again.
     for bare in ("我要投诉", "投诉！", "我想反映一下"):
-        events = await ValidateComplaintForm().run(CollectingDispatcher(), unfilled("complaint_text", bare, "complain", "complaint_form"),
+        events = await ValidateComplaintForm().run(CollectingDispatcher(), answer("complaint_text", bare, form="complaint_form", intent="complain"),
                                                    DOMAIN_DICT)
         assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("complaint_text") is None, bare
 

@@ -1,0 +1,75 @@
+"""Correcting one answer at the read-back: "名字不对，我叫刘淑芬", "收入不是800，是1200", "改存款".
+
+The fields of the read-back live here, once: their label (the read-back's line and its 改 button), the words
+people use for them, and the slots an answer fills (cleared together when the answer is asked again).
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str          # the slot whose validator reads a new answer
+    label: str        # the read-back's line label; its button is "改" + label
+    words: tuple[str, ...]
+    clears: tuple[str, ...]  # slots emptied when the answer is asked again
+
+
+FIELDS = (
+    Field("assistance_type", "申请类型", ("申请类型", "类型", "申请的是", "救助类型"), ("assistance_type",)),
+    Field("applicant_name", "申请人", ("申请人", "名字", "姓名", "名", "我叫"), ("applicant_name",)),
+    Field("applicant_id", "身份证", ("身份证", "证件号", "身份号"), ("applicant_id",)),
+    Field("applicant_phone", "手机", ("手机", "电话"), ("applicant_phone",)),
+    Field("street", "住址", ("住址", "地址", "街道", "住在", "乡镇"), ("street", "area_code", "street_candidates")),
+    Field("hukou", "户口", ("户口", "户籍"), ("hukou",)),
+    Field("more_members", "家庭成员", ("家庭成员", "家人", "家里人", "成员", "家里还有"), ("more_members", "members")),
+    Field("monthly_income", "每月收入", ("收入", "工资", "挣"), ("monthly_income", "income_excluded")),
+    Field("savings", "存款", ("存款", "积蓄", "存折", "存了"), ("savings",)),
+    Field("reason", "原因", ("原因", "理由", "困难"), ("reason",)),
+)
+BY_LABEL = {f.label: f for f in FIELDS}
+
+WRONG = r"(不对|错了|有错|写错|填错|说错|搞错|弄错|不是这个|不是的|没填|漏了|漏填|少填|忘了填)"
+VAGUE_NO = re.compile(r"^(/deny|不对|不|错了|有错|有错要改|有地方要改|有地方不对|不对哦|不对的|不是|不是的|要改|我要改|改一下|改)[。.!！,，]?$")
+FIX_BUTTON = re.compile(r"^改(.+)$")
+
+
+def _field_named(text: str) -> tuple[Field, str] | None:
+    """The field a correction names, and the word that named it: the earliest (then longest) word wins."""
+    best: tuple[int, int, Field, str] | None = None
+    for field in FIELDS:
+        for word in field.words:
+            at = text.find(word)
+            if at >= 0 and (best is None or (at, -len(word)) < (best[0], best[1])):
+                best = (at, -len(word), field, word)
+    return (best[2], best[3]) if best else None
+
+
+def read_correction(text: str) -> tuple[Field | None, str | None]:
+    """(the field, the new answer said with it, if any). (None, None): not a correction of a named field."""
+    t = text.strip()
+    button = FIX_BUTTON.match(t)
+    if button and button.group(1) in BY_LABEL:
+        return BY_LABEL[button.group(1)], None  # the read-back's 改 button: ask that answer again
+    if not re.search(WRONG + "|改|应该是|换成|不是", t):
+        return None, None
+    named = _field_named(t)
+    if named is None:
+        return None, None
+    field, word = named
+    # Drop the word that named the field (once: "住址不对，是七星岗街道" keeps its 街道), what is wrong
+    # ("不是800") and the correction words; what is left is the answer.
+    value = t if word == "我叫" else t.replace(word, " ", 1)
+    for other in field.words:
+        if other not in ("我叫", "街道", "乡镇", "名"):
+            value = value.replace(other, " ")
+    value = re.sub(r"不是[^，,。是]*", " ", value)
+    value = re.sub(WRONG + r"|应该是|应该|改成|改为|换成|改一下|我要改|要改|改|号码|号|填的|写的|那个|这个|了|吧|哦", " ", value)
+    value = re.sub(r"^[\s，,。:：是]+|[\s，,。]+$", "", value).strip()
+    return field, (value or None)
+
+
+def is_vague_no(text: str) -> bool:
+    """"不对" / "有错要改": something is wrong, not said what."""
+    return bool(VAGUE_NO.match(text.strip()))

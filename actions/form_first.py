@@ -1,0 +1,121 @@
+"""Form first: while a form asks a question, a message is tried as that question's answer before any
+global intent, so an everyday answer ("八百块钱", "没钱", "我叫王秀英", "家里失火了") never falls out of it.
+
+How it works with Rasa (bot/domain.yml): every form slot's `from_text` mapping leaves out only the intents
+that can interrupt a form (`INTERRUPTIONS`, the one list). A message the NLU reads as one of those runs
+`action_read_answer` (the custom mapping of the `answer_read` slot) instead: when the text is an answer to
+the question being asked, it fills the requested slot and the form validates it as usual; when it is a
+clear interruption — stop, a person, a policy question, another assistance type, an emergency — it fills
+nothing, the form steps aside, and a rule of that form (bot/data/rules.yml) answers and asks the question
+again. Any other intent is an answer by the `from_text` mapping, so the global fallback never fires inside
+a form.
+"""
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import corrections, parsing
+
+# The intents that may leave a form (bot/domain.yml repeats this list in the `not_intent` of every form
+# slot and the `intent` of `answer_read`; tests/actions/test_form_first.py checks they agree).
+INTERRUPTIONS = ("stop", "request_human", "ask_policy", "apply_assistance", "report_emergency", "bot_challenge")
+# What each form is about is never an interruption of it: a description of the fire IS the emergency report.
+OWN_TOPIC = {"emergency_form": ("report_emergency",), "complaint_form": ("complain",)}
+
+NAME_SLOTS = ("applicant_name", "member_name", "helper_name")
+ID_SLOTS = ("applicant_id", "member_id")
+PHONE_SLOTS = ("applicant_phone", "verify_phone")
+CODE_SLOTS = ("verify_code", "consent_code", "scope_code")
+AMOUNT_SLOTS = ("monthly_income", "savings", "member_income", "household_size", "applicant_age")
+YES_NO_SLOTS = ("more_members", "illness_or_disability", "confirmed")
+FREE_TEXT_SLOTS = ("reason", "emergency_what", "complaint_text", "income_excluded")
+
+RESUME = re.compile(r"^(那|好|好的|嗯)?[，,]?(就)?(继续|接着|往下)(吧|填|办|说|来|问)?(吧|嘛|哈|呀|啊)?[。.!！]?$")
+CODE_AGAIN = re.compile(r"重发|再发|没收到|收不到|没有收到|没得收到|莫得收到")
+PLACE = re.compile(r"街道|镇|乡|区|县|社区|村|路|市")
+HUKOU = re.compile(r"城镇|农村|城市|农业|非农|居民户口")
+# A free-text answer that is only a request to pause, to speak to someone, or a policy question.
+BARE_INTERRUPTION_CHARS = 14
+
+
+def is_resume(text: str) -> bool:
+    """"继续" / "那继续吧" / "接着填": go on with the question, not an answer and not a pause."""
+    return bool(RESUME.match(text.strip()))
+
+
+def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str | None, current_type: str | None = None) -> bool:
+    """Whether a message the NLU read as an interruption is in fact an answer to the question asked."""
+    t = text.strip()
+    if not slot or not t or t.startswith("/"):
+        return False  # a button's intent ("/stop", "/request_human") is what it says
+    if intent in OWN_TOPIC.get(form or "", ()):
+        return True
+    if is_resume(t):
+        return True  # the validators re-ask without counting it as a wrong answer
+    if intent == "apply_assistance":
+        named = parsing.canonical_type(t)
+        if slot == "assistance_type":
+            return named is not None
+        if named and current_type and named != current_type:
+            return False  # another type named: offered as a change (rules.yml)
+    if slot in NAME_SLOTS or slot in ID_SLOTS:
+        name, id_text = parsing.split_name_and_id(t)
+        return bool(name or id_text) and intent != "stop"
+    if slot in PHONE_SLOTS:
+        return bool(re.search(r"\d{5,}", t)) or parsing.says_no_phone(t)
+    if slot in CODE_SLOTS:
+        return bool(re.search(r"\d{4,}", t)) or bool(CODE_AGAIN.search(t))
+    if slot in AMOUNT_SLOTS:
+        return intent != "stop" and parsing.parse_amount(t) is not None
+    if slot in YES_NO_SLOTS:
+        return parsing.is_bare_yes(t) or bool(re.fullmatch(r"(没有|没得|莫得|不是|不对|没了|没有了|不要)[。.!！]?", t)) or (
+            slot == "confirmed" and (corrections.read_correction(t)[0] is not None or corrections.is_vague_no(t)))
+    if slot == "street":
+        return intent not in ("stop", "request_human") and bool(PLACE.search(t))
+    if slot == "hukou":
+        return bool(HUKOU.search(t))
+    if slot == "member_relation":
+        return parsing.parse_relation(t) is not None
+    if slot == "filing_for":
+        return parsing.parse_filing_for(t) is not None and intent != "stop"
+    if slot == "helper_kind":
+        return parsing.parse_helper_kind(t) is not None
+    if slot == "assistance_type":
+        return parsing.canonical_type(t) is not None
+    if slot in FREE_TEXT_SLOTS:
+        # A description is an answer; only a short bare request (算了 / 找工作人员 / 标准是多少) interrupts.
+        return intent == "report_emergency" or len(re.sub(r"[\s，,。.!！?？]", "", t)) > BARE_INTERRUPTION_CHARS
+    return False
+
+
+class ActionReadAnswer(Action):
+    """The custom slot mapping that gives a form's question the first say over an interrupting intent."""
+
+    def name(self) -> str:
+        return "action_read_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        slot = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        message: dict[str, Any] = tracker.latest_message or {}
+        text = str(message.get("text") or "")
+        intent = (message.get("intent") or {}).get("name")
+        if looks_like_answer(slot, text, intent, tracker.active_loop_name, tracker.get_slot("assistance_type")):
+            return [SlotSet(slot, text)]
+        return []
+
+
+class ActionResume(Action):
+    """"继续" with nothing paused: ask what to go on with (the rules resume a paused form themselves, after
+    this action has cleared the mark)."""
+
+    def name(self) -> str:
+        return "action_resume"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not tracker.get_slot("paused_form"):
+            dispatcher.utter_message(response="utter_resume_nothing")
+        return [SlotSet("paused_form", None)]

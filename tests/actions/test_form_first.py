@@ -1,0 +1,144 @@
+"""Issue 20 item 2, form first: while a form asks, a message is that question's answer before any global
+intent. Rasa's own slot extraction (ActionExtractSlots, the real domain) runs here, with its remote custom
+action answered by our action server's code in process, so the test sees what Rasa would fill."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.core.actions.action import ActionExtractSlots, RemoteAction
+from rasa.core.channels import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered, ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import form_first
+from actions.corrections import read_correction
+from actions.forms import ValidateApplicationForm
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
+RULES = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+
+
+@pytest.fixture(autouse=True)
+def remote_actions_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa's RemoteAction → our action, as the action server would run it."""
+    async def run(self, output_channel, nlg, tracker, domain):  # noqa: ANN001
+        assert self.name() == "action_read_answer"
+        sdk_tracker = Tracker.from_dict(tracker.current_state())
+        events = await form_first.ActionReadAnswer().run(CollectingDispatcher(), sdk_tracker, {})
+        return [SlotSet(e["name"], e["value"]) for e in events]
+    monkeypatch.setattr(RemoteAction, "run", run)
+
+
+async def extracted(form: str, slot: str, text: str, intent: str, slots: dict | None = None) -> dict:
+    events = [SlotSet(k, v) for k, v in (slots or {}).items()]
+    events += [ActionExecuted(form), ActiveLoop(form), SlotSet("requested_slot", slot), ActionExecuted("action_listen"),
+               UserUttered(text, {"name": intent, "confidence": 0.9}, [])]
+    tracker = DialogueStateTracker.from_events("t", events, slots=DOMAIN.slots)
+    out = await ActionExtractSlots(None).run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses), tracker, DOMAIN)
+    return {e.key: e.value for e in out if isinstance(e, SlotSet)}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("form", "slot", "text", "intent"), [
+    # everyday answers the NLU reads as something else: each is the answer to the question asked
+    ("application_form", "monthly_income", "八百块钱", "query_payment"),
+    ("application_form", "monthly_income", "两千块钱", "ask_policy"),
+    ("application_form", "reason", "没钱", "query_payment"),
+    ("application_form", "reason", "老伴住院了，莫得钱交住院费", "report_emergency"),
+    ("application_form", "more_members", "要得", "affirm"),
+    ("application_form", "applicant_name", "我叫王秀英", "apply_assistance"),
+    ("application_form", "savings", "没有", "nlu_fallback"),
+    ("application_form", "confirmed", "名字不对，我叫刘淑芬", "stop"),
+    ("application_form", "street", "我住两路口那边", "ask_policy"),
+    ("application_form", "verify_code", "没收到", "nlu_fallback"),
+    ("application_form", "verify_code", "重发", "stop"),
+    ("application_form", "assistance_type", "我要申请特困", "apply_assistance"),
+    ("emergency_form", "emergency_what", "家里失火了", "report_emergency"),
+    ("emergency_form", "emergency_what", "屋头着火了", "report_emergency"),
+    ("complaint_form", "complaint_text", "社区的人老是不接电话", "complain"),
+    ("application_form", "monthly_income", "继续", "resume"),
+])
+async def test_an_answer_fills_the_question_asked_whatever_the_nlu_says(form: str, slot: str, text: str, intent: str) -> None:
+    assert (await extracted(form, slot, text, intent, {"assistance_type": "低保"})).get(slot) in (text, True)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("form", "slot", "text", "intent"), [
+    ("application_form", "monthly_income", "停一下 我去找下户口本", "stop"),
+    ("application_form", "applicant_name", "算了", "stop"),
+    ("application_form", "monthly_income", "找个工作人员跟我说", "request_human"),
+    ("application_form", "monthly_income", "低保标准是多少", "ask_policy"),
+    ("application_form", "savings", "我要申请特困", "apply_assistance"),
+    ("application_form", "applicant_phone", "屋头着火了", "report_emergency"),
+    ("application_form", "reason", "算了不填了", "stop"),
+    ("application_form", "reason", "/request_human", "request_human"),
+    ("eligibility_form", "household_size", "你是机器人吗", "bot_challenge"),
+])
+async def test_a_clear_interruption_leaves_the_question_empty_for_its_rule(form: str, slot: str, text: str, intent: str) -> None:
+    assert slot not in await extracted(form, slot, text, intent, {"assistance_type": "低保"})
+
+
+def test_the_interruptions_are_one_list() -> None:
+    """Every form slot's from_text mapping leaves out exactly the interruptions, and only they run the action."""
+    for name, slot in DOMAIN.as_dict()["slots"].items():
+        for mapping in slot["mappings"]:
+            if mapping["type"] == "from_text":
+                assert tuple(mapping["not_intent"]) == form_first.INTERRUPTIONS, name
+            if mapping.get("action") == "action_read_answer":
+                assert tuple(mapping["intent"]) == form_first.INTERRUPTIONS
+
+
+def test_every_interruption_has_a_rule_in_every_form_and_no_fallback_inside_a_form() -> None:
+    forms = list(DOMAIN.as_dict()["forms"])
+    own = {f: form_first.OWN_TOPIC.get(f, ()) for f in forms}
+    covered: set[tuple[str, str]] = set()
+    for rule in RULES:
+        loops = [c["active_loop"] for c in rule.get("condition", []) if "active_loop" in c]
+        intents = [s["intent"] for s in rule["steps"] if "intent" in s]
+        if loops and loops[0] and intents:
+            covered.add((loops[0], intents[0]))
+        if intents == ["nlu_fallback"]:
+            assert loops == [None], "the global fallback never answers inside a form"
+    missing = [(f, i) for f in forms for i in form_first.INTERRUPTIONS
+               if (f, i) not in covered and i not in own[f] and not (f == "emergency_form" and i == "apply_assistance")]
+    assert missing == []
+
+
+@pytest.mark.asyncio
+async def test_continue_asks_the_question_again_without_counting_a_wrong_answer() -> None:
+    tracker = Tracker("t", {"assistance_type": "低保", "requested_slot": "monthly_income", "monthly_income": "那继续吧"},
+                      {"text": "那继续吧", "intent": {"name": "resume", "confidence": 1.0}, "entities": []},
+                      [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "monthly_income", "value": "那继续吧"}],
+                      False, None, {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["monthly_income"] is None and not slots.get("form_retries") and dispatcher.messages == []
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("名字不对，我叫刘淑芬", "applicant_name", "我叫刘淑芬"),
+    ("收入不是800，是1200", "monthly_income", "1200"),
+    ("存款写错了 应该是三千", "savings", "三千"),
+    ("身份证号错了 500103194403150021", "applicant_id", "500103194403150021"),
+    ("住址不对，是七星岗街道", "street", "七星岗街道"),
+    ("改每月收入", "monthly_income", None),
+    ("名字不对", "applicant_name", None),
+    ("电话号码错了 13812345678", "applicant_phone", "13812345678"),
+])
+def test_a_correction_names_its_field_and_the_new_answer(text: str, field: str, value: str | None) -> None:
+    named, said = read_correction(text)
+    assert named is not None and named.key == field and said == value
+
+
+def test_saying_continue_is_not_a_pause() -> None:
+    assert all(form_first.is_resume(t) for t in ("继续", "那继续吧", "接着填", "好，继续"))
+    assert not any(form_first.is_resume(t) for t in ("算了", "先不填了", "继续不下去了，太难了"))
+    assert re.search("继续", DOMAIN.as_dict()["responses"]["utter_stopped"][0]["text"])
