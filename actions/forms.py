@@ -1,13 +1,14 @@
 """Form validation: each answer is read, checked with the backend where a rule applies, and either
 kept or asked again with a plain explanation. No answer ever leads to a dead end."""
 
+import inspect
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, streets, wechat
+from actions import corrections, parsing, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.retry import NEUTRAL, RetryingFormValidationAction
@@ -348,13 +349,29 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
         text = _text(value)
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
-    def validate_confirmed(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+    async def validate_confirmed(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if isinstance(value, bool):
+            return {"confirmed": value}
         text = _text(value)
-        kind = parse_hukou(text) if "户" in text or "不对" in text else None
-        if kind and not isinstance(value, bool) and streets.HUKOU_SAID[kind] != tracker.get_slot("hukou"):
-            return {"hukou": streets.HUKOU_SAID[kind], "confirmed": None, NEUTRAL: True}  # "不对，是农村户口": read back again
-        answer = value if isinstance(value, bool) else parsing.parse_yes_no(text)
-        return {"confirmed": answer}
+        field, said = corrections.read_correction(text)
+        if field is not None:
+            return await self._correct(field, said, dispatcher, tracker, domain)
+        if corrections.is_vague_no(text):
+            dispatcher.utter_message(response="utter_which_wrong")
+            return {"confirmed": None, NEUTRAL: True}
+        return {"confirmed": parsing.parse_yes_no(text)}
+
+    async def _correct(self, field: corrections.Field, said: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Slots:
+        """One answer corrected at the read-back: the new answer said with it goes through that question's own
+        validator; without one (or one it cannot use) that question is asked again. Then the read-back again."""
+        again: Slots = {"confirmed": None, NEUTRAL: True}
+        if said and field.key != "more_members":
+            checked = getattr(self, f"validate_{field.key}")(said, dispatcher, tracker, domain)
+            checked = await checked if inspect.isawaitable(checked) else checked
+            if checked.get(field.key) not in (None, tracker.get_slot(field.key)):
+                return {**checked, **again}
+        return {**{slot: None for slot in field.clears}, **again}
 
 
 class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing, wechat
+from actions import corrections, parsing, wechat
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, skipped_note
@@ -85,29 +85,41 @@ class ActionStartApplication(Action):
 
 
 class ActionAskConfirmed(Action):
-    """Read the whole application back before asking to submit it."""
+    """Read the whole application back, one answer a line, before asking to submit it. In the web chat each
+    line has its 改 button ("改" + the line's label, actions/corrections.py); by SMS and WeChat the person
+    says what is wrong ("名字不对，是刘淑芬")."""
 
     def name(self) -> str:
         return "action_ask_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        s = tracker.get_slot
-        members = s("members") or []
-        others = "、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无"
-        helper = f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）代办" if s("filing_for") == "other" else "本人申请"
-        dispatcher.utter_message(
-            response="utter_application_summary", assistance_type=s("assistance_type"), applicant_name=s("applicant_name"),
-            id_masked=_mask_id(s("applicant_id")), phone_masked=_mask_phone(s("applicant_phone")), street=s("street"),
-            members=others, hukou=_hukou_line(s("hukou")), income=parsing.as_typed(s("monthly_income")), savings=parsing.as_typed(s("savings")), reason=s("reason"), helper=helper,
-            skipped=skipped_note(s("skipped_slots") or []),
-        )
+        lines = readback_lines(tracker)
+        text = "请核对一下：\n" + "\n".join(f"{label}：{value}" for label, value in lines)
+        note = skipped_note(tracker.get_slot("skipped_slots") or [])
+        if tracker.get_latest_input_channel() in ("rest", None):
+            fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines if label in corrections.BY_LABEL]
+            dispatcher.utter_message(text=text + note, buttons=fixes)
+        else:
+            dispatcher.utter_message(text=text + note + "\n哪一项不对，直接说，比如“名字不对，是刘淑芬”。")
         dispatcher.utter_message(response="utter_ask_confirmed")
         return []
 
 
-def _hukou_line(hukou: str | None) -> str:
-    """The read-back's 户口 line, where it matters (correctable: "不对，是农村户口")."""
-    return f"\n户口：{hukou}（不对就说“不对，是农村户口”或“不对，是城镇户口”）" if hukou and hukou != NO_QUESTION else ""
+def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
+    """(label, value) for each answer of the application, in the order they were asked."""
+    s = tracker.get_slot
+    members = s("members") or []
+    lines = [("申请类型", str(s("assistance_type") or "未填"))]
+    if s("filing_for") == "other":
+        lines.append(("代办人", f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）"))
+    lines += [("申请人", str(s("applicant_name") or "未填")), ("身份证", _mask_id(s("applicant_id"))),
+              ("手机", _mask_phone(s("applicant_phone"))), ("住址", str(s("street") or "未填"))]
+    if s("hukou") and s("hukou") != NO_QUESTION:
+        lines.append(("户口", str(s("hukou"))))
+    lines += [("家庭成员", "、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无"),
+              ("每月收入", f"{parsing.as_typed(s('monthly_income'))}元"), ("存款", f"{parsing.as_typed(s('savings'))}元"),
+              ("原因", str(s("reason") or "未填"))]
+    return lines
 
 
 class ActionSubmitApplication(Action):
@@ -117,8 +129,9 @@ class ActionSubmitApplication(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         s = tracker.get_slot
         if s("confirmed") is False:
+            # Not now: nothing is thrown away; "继续" reads it back again.
             dispatcher.utter_message(response="utter_not_submitted")
-            return _reset(APPLICATION_SLOTS)
+            return [SlotSet("confirmed", None), SlotSet("paused_form", "application_form")]
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
                      "incomes": application_incomes(float(s("monthly_income") or 0), s("income_excluded"))}
         others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],

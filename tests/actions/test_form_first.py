@@ -142,3 +142,61 @@ def test_saying_continue_is_not_a_pause() -> None:
     assert all(form_first.is_resume(t) for t in ("继续", "那继续吧", "接着填", "好，继续"))
     assert not any(form_first.is_resume(t) for t in ("算了", "先不填了", "继续不下去了，太难了"))
     assert re.search("继续", DOMAIN.as_dict()["responses"]["utter_stopped"][0]["text"])
+
+
+FILLED = {"assistance_type": "低保", "filing_for": "self", "applicant_name": "刘淑英", "applicant_id": "11010519491231002X",
+          "applicant_phone": "13812345678", "citizen_token": "t", "verified_phone": "13812345678", "street": "两路口街道",
+          "hukou": "城镇", "more_members": False, "members": [], "monthly_income": 800.0, "savings": 2000.0, "reason": "老伴去世了"}
+
+
+async def at_readback(text: str, intent: str = "inform") -> tuple[dict, list]:
+    slots = {**FILLED, "requested_slot": "confirmed", "confirmed": text}
+    tracker = Tracker("t", slots, {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
+                      [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "confirmed", "value": text}],
+                      False, None, {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    after = {**slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+    return after, [m.get("response") or m.get("text") for m in dispatcher.messages]
+
+
+@pytest.mark.asyncio
+async def test_one_field_corrected_at_the_readback_keeps_every_other_answer(fake_backend) -> None:
+    after, said = await at_readback("名字不对，我叫刘淑芬", "stop")
+    assert after["applicant_name"] == "刘淑芬" and after["confirmed"] is None and after["requested_slot"] == "confirmed"
+    assert {k: after[k] for k in FILLED if k != "applicant_name"} == {k: v for k, v in FILLED.items() if k != "applicant_name"}
+    after, _ = await at_readback("收入不是800，是1200")
+    assert after["monthly_income"] == 1200.0 and after["savings"] == 2000.0 and after["confirmed"] is None
+    after, _ = await at_readback("改每月收入")
+    assert after["monthly_income"] is None and after["requested_slot"] == "monthly_income" and after["applicant_name"] == "刘淑英"
+    after, said = await at_readback("不对", "deny")
+    assert said == ["utter_which_wrong"] and after["confirmed"] is None and not after.get("form_retries")
+    assert {k: after[k] for k in FILLED} == FILLED
+
+
+@pytest.mark.asyncio
+async def test_the_readback_is_one_answer_a_line_each_with_its_fix_button_on_the_web() -> None:
+    from actions.journeys import ActionAskConfirmed
+    for channel, buttons in (("rest", True), ("twilio", False)):
+        tracker = Tracker("t", dict(FILLED), {"text": "x", "intent": {"name": "inform"}}, [
+            {"event": "user", "text": "x", "input_channel": channel}], False, None, {"name": "application_form"}, "action_listen")
+        dispatcher = CollectingDispatcher()
+        await ActionAskConfirmed().run(dispatcher, tracker, {})
+        readback = dispatcher.messages[0]
+        lines = readback["text"].split("\n")
+        assert "申请人：刘淑英" in lines and "每月收入：800元" in lines and "存款：2000元" in lines and "户口：城镇" in lines
+        titles = [b["title"] for b in readback.get("buttons") or []]
+        if buttons:
+            assert {"改申请人", "改每月收入", "改存款", "改住址", "改原因"} <= set(titles)
+            assert all(f"{t[1:]}：" in readback["text"] for t in titles)  # every button has its line
+        else:
+            assert titles == [] and "名字不对" in readback["text"]
+
+
+@pytest.mark.asyncio
+async def test_not_submitting_keeps_the_answers_for_later() -> None:
+    from actions.journeys import ActionSubmitApplication
+    tracker = Tracker("t", {**FILLED, "confirmed": False}, {"text": "先不提交", "intent": {"name": "deny"}}, [], False, None, None, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitApplication().run(dispatcher, tracker, {})
+    assert {e["name"]: e["value"] for e in events} == {"confirmed": None, "paused_form": "application_form"}
