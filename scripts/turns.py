@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PATIENT_LIMIT, HELPER_LIMIT = 10, 14  # issue #11, item 8
+PATIENT_LIMIT, ONE_AT_A_TIME_LIMIT, HELPER_LIMIT = 10, 12, 14  # issue #11, item 8; issue 20
 STREET = "渝中区两路口街道"  # 500103004: not in the demo data, the gazetteer has it (the backend adds its row on first use)
 OWN_PORTS = {"BACKEND_PORT": "18731", "ACTIONS_PORT": "15731", "RASA_PORT": "15732"}  # off the e2e's and make run's
 
@@ -60,6 +60,23 @@ PATIENT = [
     Say("收入三百，存款没有", "其他人"),
     Say("没有了", "为什么申请"),
     Say("老伴去世了，我身体不好，没有收入", "请核对"),
+    Say("对，提交", "申请已经提交"),
+]
+
+# Issue 20: someone who answers one thing a message and gives her ID number when asked name and ID together.
+ONE_PHONE = "13812345601"
+ONE_AT_A_TIME = [
+    Say("我想申请低保", "给您自己申请"),
+    Say("给自己", "身份证号码"),
+    Say("500103195005170216", "名字"),
+    Say("刘桂芳", "手机号"),
+    Say(ONE_PHONE, "验证码"),
+    code(ONE_PHONE, "街道"),
+    Say(STREET, "收入"),
+    Say("三百", "存款"),
+    Say("没有", "其他人"),
+    Say("没有了", "为什么申请"),
+    Say("老伴去世了，我身体不好", "请核对"),
     Say("对，提交", "申请已经提交"),
 ]
 
@@ -160,7 +177,9 @@ def main() -> None:
     stamp = f"{time.time():.0f}"
     try:
         results = []
-        for label, script, limit in (("patient applicant", PATIENT, PATIENT_LIMIT), ("helper (grid worker)", HELPER, HELPER_LIMIT)):
+        for label, script, limit in (("patient applicant", PATIENT, PATIENT_LIMIT),
+                                     ("one-answer-at-a-time applicant", ONE_AT_A_TIME, ONE_AT_A_TIME_LIMIT),
+                                     ("helper (grid worker)", HELPER, HELPER_LIMIT)):
             transcript: list[str] = []
             run(script, base_url, f"turns-{label.split()[0]}-{stamp}", lines, transcript)
             results.append((label, len(script), limit))
