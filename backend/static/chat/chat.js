@@ -122,21 +122,27 @@
         div.appendChild(row);
       });
     }
+    return rest;
+  }
+  // 朗读 beside a bot bubble (hidden without a Chinese voice: speech.js).
+  function speakButton(entry) {
     var speak = el("button", "speak", "朗读");
     speak.type = "button";
     speak.setAttribute("aria-label", "朗读这条回复");
     speak.addEventListener("click", function () { if (window.jiuzhuSpeak) window.jiuzhuSpeak(speak, entry.text); });
-    div.appendChild(speak);
-    return rest;
+    return speak;
   }
   function render(entry, latest) {
     var first = null;
     function put(node) { log.appendChild(node); first = first || node; return node; }
     var rest = entry.buttons || [];
-    if (entry.text) {
-      var div = put(el("div", "msg " + entry.who));
-      if (entry.who === "bot") rest = botBubble(entry, div);
-      else div.textContent = entry.text;
+    if (entry.text && entry.who === "bot") {
+      var turn = put(el("div", "turn"));
+      var bubble = turn.appendChild(el("div", "msg bot"));
+      rest = botBubble(entry, bubble);
+      turn.appendChild(speakButton(entry));
+    } else if (entry.text) {
+      put(el("div", "msg " + entry.who, entry.text));
     }
     if (entry.link) {
       var a = put(el("a", "msg bot", "点这里打开"));
