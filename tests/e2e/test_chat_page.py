@@ -151,6 +151,12 @@ def test_one_turn_at_a_time_with_a_typing_indicator_and_a_retry_after_an_error(c
     assert page.locator(".msg.me").all_inner_texts() == ["重庆低保标准是多少", "我要申请低保"]  # said once on screen
     assert page.get_by_role("button", name="再发一次").is_disabled()
 
+    # No answer at all (offline): said plainly too, with the way to a person.
+    page.route("**/api/v1/chat/messages", lambda route: route.abort())
+    say(page, "还在吗")
+    assert "没有收到回复" in page.locator(".msg.err").last.inner_text() and page.is_enabled("#send")
+    page.unroute("**/api/v1/chat/messages")
+
 
 def test_a_used_button_or_one_of_an_earlier_question_does_nothing(chat, output_dir) -> None:
     page, received = chat
@@ -221,7 +227,7 @@ def test_a_reload_restores_the_conversation_and_keeps_its_id(chat, output_dir) -
 def test_the_read_back_has_one_item_a_line_each_with_its_own_fix_button(chat, output_dir, width, height) -> None:
     page, received = chat
     page.set_viewport_size({"width": width, "height": height})
-    BOT.replies["对"] = [{"text": READ_BACK, "buttons": [{"title": t, "payload": t} for t in FIXES]
+    BOT.replies["对"] = [{"text": READ_BACK, "buttons": [{"title": t, "payload": t} for t in [*FIXES, "改住址"]]
                           + [{"title": "确认提交", "payload": "/affirm"}, {"title": "有错要改", "payload": "/deny"}]}]
     say(page, "对")
     lines = page.evaluate("""() => [...document.querySelectorAll('.msg.bot.readback .line')].map(line => {
@@ -238,7 +244,8 @@ def test_the_read_back_has_one_item_a_line_each_with_its_own_fix_button(chat, ou
     for line in lines:
         assert line["inLine"] and line["atEnd"], line
         assert line["fix"] is None or (line["w"] >= 44 and line["h"] >= 44), line
-    assert page.locator(".buttons").last.locator("button").all_inner_texts() == ["确认提交", "有错要改"]
+    # A 改 without its line (no "住址：" here) is never lost: it stays with the other buttons below.
+    assert page.locator(".buttons").last.locator("button").all_inner_texts() == ["改住址", "确认提交", "有错要改"]
 
     page.get_by_role("button", name="改每月收入").click()
     page.wait_for_function(SETTLED)
