@@ -7,52 +7,23 @@ not the whole Rasa stack: the page, its scripts and the post are all the backend
 """
 
 import io
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.backend_alone import backend_alone
 
 PASSWORD = "visit-photos-demo-pw"
-SECRETS = ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN", "AUDIT_KEY")
 
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     var = tmp_path_factory.mktemp("visit-photos-var")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ENVIRONMENT")}
-    env.update({k: f"test-{k.lower()}-0123456789abcdef0123" for k in SECRETS})
-    env.update(ENVIRONMENT="development", DATABASE_URL=f"sqlite:///{var / 'jiuzhu.db'}", DOCUMENTS_DIR=str(var / "documents"),
-               DEMO_STAFF_PASSWORD=PASSWORD, PYTHONUNBUFFERED="1")
-    subprocess.run([sys.executable, "-m", "backend.prestart"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    log = (var / "backend.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "backend.app:app", "--host", "127.0.0.1", "--port", port,
-                             "--no-access-log"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the backend did not start:\n" + (var / "backend.log").read_text())
-                time.sleep(0.3)
+    with backend_alone(var, DEMO_STAFF_PASSWORD=PASSWORD) as base:
         yield base, var / "documents"
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        log.close()
 
 
 def camera_photo(path: Path) -> Path:

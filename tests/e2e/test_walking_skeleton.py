@@ -37,12 +37,15 @@ def test_greeting_and_chongqing_standard_in_the_browser(stack, page) -> None:
 
 def test_the_conversation_survives_a_page_reload(stack, page) -> None:
     page.goto(stack.base_url + "/")
-    _say(page, "武汉特困标准是多少", 2)
+    first = _say(page, "武汉特困标准是多少", 2)
     sender = page.evaluate("localStorage.getItem('jiuzhu-sender')")
     page.reload()
+    # The page shows the conversation so far again (the welcome, then what was said).
+    page.wait_for_function("document.querySelectorAll('.msg.bot').length >= 2")
+    assert _bot_texts(page)[1] == first
     # Same sender, remembered region: the follow-up needs no place name.
     assert page.evaluate("localStorage.getItem('jiuzhu-sender')") == sender
-    answer = _say(page, "低保标准是多少", 2)
+    answer = _say(page, "低保标准是多少", 3)
     assert "武汉市" in answer and "910元" in answer
 
 

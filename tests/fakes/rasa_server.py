@@ -21,7 +21,8 @@ class Received(list):
 
 @contextmanager
 def fake_rasa(reply: Reply) -> Iterator[tuple[str, Received]]:
-    """Yields the server's URL and the list of (path + body) it received."""
+    """Yields the server's URL and the list of (path + body) it received. A reply that raises is answered
+    with HTTP 500 (Rasa failing)."""
     received = Received()
 
     class Handler(BaseHTTPRequestHandler):
@@ -31,8 +32,11 @@ def fake_rasa(reply: Reply) -> Iterator[tuple[str, Received]]:
             received.connections.add(self.client_address[1])
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
             received.append({"path": self.path, **body})
-            data = json.dumps(reply(body), ensure_ascii=False).encode()
-            self.send_response(200)
+            try:
+                data, status = json.dumps(reply(body), ensure_ascii=False).encode(), 200
+            except Exception:  # noqa: BLE001 - any failure of the reply is Rasa failing
+                data, status = b"{}", 500
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
