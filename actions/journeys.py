@@ -94,14 +94,11 @@ class ActionAskConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         lines = readback_lines(tracker)
-        text = "请核对一下：\n" + "\n".join(f"{label}：{value}" for label, value in lines)
-        note = skipped_note(tracker.get_slot("skipped_slots") or [])
-        if tracker.get_latest_input_channel() in ("rest", None):
-            fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines if label in corrections.BY_LABEL]
-            dispatcher.utter_message(text=text + note, buttons=fixes)
-        else:
-            dispatcher.utter_message(text=text + note + "\n哪一项不对，直接说，比如“名字不对，是刘淑芬”。")
-        dispatcher.utter_message(response="utter_ask_confirmed")
+        # One message: a newer message closes the web page's older buttons, and these are the question's own.
+        fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines
+                 if label in corrections.BY_LABEL and tracker.get_latest_input_channel() in ("rest", None)]
+        dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
+                                 note=skipped_note(tracker.get_slot("skipped_slots") or []), buttons=fixes)
         return []
 
 

@@ -183,14 +183,17 @@ async def test_the_readback_is_one_answer_a_line_each_with_its_fix_button_on_the
         dispatcher = CollectingDispatcher()
         await ActionAskConfirmed().run(dispatcher, tracker, {})
         readback = dispatcher.messages[0]
-        lines = readback["text"].split("\n")
+        assert readback["response"] == "utter_readback" and len(dispatcher.messages) == 1  # one message: its buttons stay live
+        lines = readback["lines"].split("\n")
         assert "申请人：刘淑英" in lines and "每月收入：800元" in lines and "存款：2000元" in lines and "户口：城镇" in lines
         titles = [b["title"] for b in readback.get("buttons") or []]
         if buttons:
             assert {"改申请人", "改每月收入", "改存款", "改住址", "改原因"} <= set(titles)
-            assert all(f"{t[1:]}：" in readback["text"] for t in titles)  # every button has its line
+            assert all(f"{t[1:]}：" in readback["lines"] for t in titles)  # every button has its line
         else:
-            assert titles == [] and "名字不对" in readback["text"]
+            assert titles == []
+    sms = next(v for v in DOMAIN.as_dict()["responses"]["utter_readback"] if v.get("channel") == "twilio")
+    assert "名字不对" in sms["text"] and "buttons" not in sms
 
 
 @pytest.mark.asyncio

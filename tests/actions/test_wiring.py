@@ -99,7 +99,7 @@ async def test_hukou_is_read_back_correctable_and_submitted(fake_backend, dispat
     form = ValidateApplicationForm()
     slots = {**SUBMIT_SLOTS, "hukou": "城镇户口"}
     await ActionAskConfirmed().run(dispatcher, tracker(slots), {})
-    assert "户口：城镇户口" in dispatcher.messages[0]["text"].split("\n")
+    assert "户口：城镇户口" in dispatcher.messages[0]["lines"].split("\n")
     fixed = await form.validate_confirmed("不对，是农村户口", dispatcher, tracker(slots), {})
     assert fixed["hukou"] == "农村户口" and fixed["confirmed"] is None
     await ActionSubmitApplication().run(dispatcher, tracker({**slots, "hukou": "农村户口"}), {})
