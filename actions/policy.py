@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import call, get_client
 
 SAID_MAX = 200  # the backend reads at most this much of the question for a place named in it
+REGION_MAX = 32  # a place said on its own; a longer answer goes as `said`, where a 省/市 named in it is found
 
 
 def _named(tracker: Tracker, entity: str) -> str | None:
@@ -38,8 +39,8 @@ class ActionAnswerPolicy(Action):
         aspect = tracker.get_slot("policy_aspect")
         text = " ".join((tracker.latest_message.get("text") or "").split())[:SAID_MAX]
         region, said = _named(tracker, "region"), None
-        if region is None and self.answers_place_question:
-            region = text or tracker.get_slot("region")
+        if region is None and self.answers_place_question and len(text) <= REGION_MAX:
+            region = text or None
         elif region is None:
             region, said = tracker.get_slot("region"), text or None
         client = get_client()

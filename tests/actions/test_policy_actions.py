@@ -124,3 +124,14 @@ async def test_an_answer_for_no_place_keeps_the_region(fake_backend, dispatcher,
     events = await ActionAnswerPolicy().run(dispatcher, load_tracker("ask_policy_materials"), domain)
     assert _said(dispatcher) == ["一般要身份证、户口簿。"]
     assert events == [SlotSet("policy_pending", False)]
+
+
+@pytest.mark.asyncio
+async def test_a_long_answer_to_where_goes_as_said(fake_backend, dispatcher, domain) -> None:
+    """The backend takes a place of at most 32 characters; a longer answer is searched for a city named in it."""
+    t = load_tracker("place_chengdu_not_understood")
+    t.latest_message["text"] = "我们一家人现在都住在成都那边，已经住了好多年了，户口也早就迁过去了，想问下那边的标准"
+    await ActionAnswerPolicyForPlace().run(dispatcher, t, domain)
+    params = fake_backend.answers()[0].url.params
+    assert "region" not in params and params["said"] == t.latest_message["text"]
+    assert _said(dispatcher)[0].startswith("四川省成都市")
