@@ -64,7 +64,7 @@ def policy_answer(
 ) -> PolicyAnswer:
     return service.answer(
         get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today(),
-        office=office_for(area_code) if area_code else None, said=said,
+        office=office_for(area_code) if area_code else None, said=said, area_code=area_code,
     )
 
 

@@ -79,15 +79,20 @@ def _place_answering_to(name: str) -> Unserved | None:
     return _unserved(name.strip(), [f.place.code for f in exact])
 
 
-def locate(catalogue: StandardsCatalogue, *, region_name: str | None, said: str | None) -> Region | Unserved | None:
+def locate(catalogue: StandardsCatalogue, *, region_name: str | None, said: str | None,
+           area_code: str | None = None) -> Region | Unserved | None:
     """Where the question is about. A place named in this message (`said`) wins over the region the conversation
-    held; a named place without data here is an `Unserved`, never the figures of another region."""
+    held, and that over the person's street (`area_code`); a place without data here is an `Unserved`, never the
+    figures of another region."""
     if said:
         named = catalogue.resolve(said) or _city_named_in(said)
         if named is not None:
             return named
     if region_name:
         return catalogue.resolve(region_name) or _place_answering_to(region_name)
+    if area_code and areas.known(area_code):
+        served = areas.standards_region(area_code)
+        return catalogue.resolve(served) if served else _unserved(area_code, [area_code])
     return None
 
 
@@ -108,7 +113,7 @@ def _with_window(entry: dict, text: str, office: Office | None) -> str:
 
 def answer(
     catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
-    office: Office | None = None, said: str | None = None,
+    office: Office | None = None, said: str | None = None, area_code: str | None = None,
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
@@ -120,7 +125,7 @@ def answer(
     if not entry.get("needs_region"):
         text = _tidy(text_env().from_string(entry["text"]).render())
         return PolicyAnswer(answer=_with_window(entry, text, office), **base)
-    where = locate(catalogue, region_name=region_name, said=said)
+    where = locate(catalogue, region_name=region_name, said=said, area_code=area_code)
     if where is None:
         return PolicyAnswer(answer=None, needs_region=True, **base)
     if isinstance(where, Unserved):

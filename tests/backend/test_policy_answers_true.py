@@ -102,3 +102,13 @@ def test_tekun_without_local_data_says_so_and_never_gives_the_dibao_figure(clien
 ])
 def test_condition_and_asset_answers_offer_the_precheck(client: TestClient, t: str, a: str, offered: bool) -> None:
     assert _ask(client, t, a, region="重庆")["offer_precheck"] is offered
+
+
+def test_the_assistant_is_offered_the_asset_aspect(client: TestClient) -> None:
+    assert "资产" in client.get("/api/v1/policy/offer").json()["aspects"]
+
+
+@pytest.mark.parametrize(("area_code", "region", "place"), [("500103004", "重庆", None), ("110101001", None, "北京市东城区东华门街道")])
+def test_the_persons_street_says_where_when_no_place_is_named(client: TestClient, area_code: str, region, place) -> None:
+    body = _ask(client, "低保", "标准", area_code=area_code, said="低保一个月好多钱")
+    assert body["needs_region"] is False and body["region"] == region and (place is None or body["place"] == place)
