@@ -99,12 +99,15 @@ class BackendClient:
         return body
 
     async def policy_answer(self, *, assistance_type: str, aspect: str, region: str | None,
-                            area_code: str | None = None) -> dict[str, Any]:
+                            area_code: str | None = None, said: str | None = None) -> dict[str, Any]:
+        """`said`: the question as typed; a place named in it wins over `region` (the one held before)."""
         params = {"assistance_type": assistance_type, "aspect": aspect}
         if region:
             params["region"] = region
         if area_code:
             params["area_code"] = area_code
+        if said:
+            params["said"] = said
         return await self._request("GET", "/policy/answer", params=params)
 
     async def income_kind(self, said: str) -> dict[str, Any]:

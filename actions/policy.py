@@ -1,4 +1,8 @@
-"""Policy questions: forward type × aspect × region to the backend and say its answer."""
+"""Policy questions: forward type × aspect × place to the backend and say its answer.
+
+Which places have figures, what to say for a place that has none, and which answers offer the pre-check are
+the backend's (GET /policy/answer); this module only decides what this message named.
+"""
 
 from typing import Any
 
@@ -8,38 +12,80 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import call, get_client
 
+SAID_MAX = 200  # the backend reads at most this much of the question for a place named in it
+REGION_MAX = 32  # a place said on its own; a longer answer goes as `said`, where a 省/市 named in it is found
+
+
+def _named(tracker: Tracker, entity: str) -> str | None:
+    """The last value of `entity` in this message (inside a form an entity does not fill its slot: domain.yml)."""
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+    return values[-1] if values else None
+
 
 class ActionAnswerPolicy(Action):
+    """A policy question. A place named in this message wins over the region the conversation held: the message
+    goes along as `said` and the backend finds a city named in it even where the NLU tagged none."""
+
+    # True for the answer to our own "您在哪个地方？": the whole message is the place.
+    answers_place_question = False
+
     def name(self) -> str:
         return "action_answer_policy"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        # A type named in this question first: inside a form the entity does not fill the slot (domain.yml).
-        named = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"]
-        assistance_type = named[-1] if named else tracker.get_slot("assistance_type")
+        assistance_type = _named(tracker, "assistance_type") or tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")
+        text = " ".join((tracker.latest_message.get("text") or "").split())[:SAID_MAX]
+        region, said = _named(tracker, "region"), None
+        if region is None and self.answers_place_question and len(text) <= REGION_MAX:
+            region = text or None
+        elif region is None:
+            region, said = tracker.get_slot("region"), text or None
         client = get_client()
         # The types and aspects answered, and what to assume when none was named, are the backend's.
         offer = await call(dispatcher, client.offer())
         result = offer and await call(dispatcher, client.policy_answer(
             assistance_type=assistance_type if assistance_type in offer["question_types"] else offer["default_type"],
             aspect=aspect if aspect in offer["aspects"] else offer["default_aspect"],
-            region=tracker.get_slot("region"), area_code=tracker.get_slot("area_code"),
+            region=region, area_code=tracker.get_slot("area_code"), said=said,
         ))
         if result is None:
             return [SlotSet("policy_pending", False)]
 
         if result.get("needs_region"):
-            if tracker.get_slot("policy_pending") and tracker.get_slot("region"):
-                # We asked once and the place they named is not one we hold standards for.
+            if self.answers_place_question:
+                # We asked once and what came back is no place we can find: say so, do not ask again.
                 dispatcher.utter_message(response="utter_region_unknown")
                 return [SlotSet("policy_pending", False), SlotSet("region", None)]
-            dispatcher.utter_message(response="utter_ask_region")
+            if tracker.active_loop_name:
+                # Inside a form the next message answers the form's question, not ours: say how to ask.
+                dispatcher.utter_message(response="utter_policy_region_later")
+                return [SlotSet("policy_pending", False)]
+            # The places offered are the ones the backend has figures for, never a list kept here.
+            buttons = [{"title": r, "payload": f'/inform{{"region":"{r}"}}'} for r in offer["regions"]]
+            dispatcher.utter_message(response="utter_ask_region", buttons=buttons)
             return [SlotSet("policy_pending", True)]
         dispatcher.utter_message(text=result["answer"])
+        if result.get("offer_precheck") and not tracker.active_loop_name:
+            # "有车的人能不能吃低保" reads as a policy question or as a pre-check: answer it, then offer the other.
+            dispatcher.utter_message(response="utter_offer_precheck")
         events: list[dict[str, Any]] = [SlotSet("policy_pending", False)]
         if result.get("region"):
             events.append(SlotSet("region", result["region"]))
+        elif result.get("place"):
+            # A place without figures here is not kept: other journeys use `region` for its figures.
+            events.append(SlotSet("region", None))
         return events
+
+
+class ActionAnswerPolicyForPlace(ActionAnswerPolicy):
+    """The answer to "您在哪个地方？" (rule "the place we asked for"). Its own name, so that its rule can say the
+    slot it always resets (policy_pending: false) without every rule with `action_answer_policy` having to: Rasa
+    checks that an action's rules set the same slots, and the general one sets policy_pending either way."""
+
+    answers_place_question = True
+
+    def name(self) -> str:
+        return "action_answer_policy_for_place"

@@ -145,7 +145,7 @@ class EligibilityRules:
 
         financial = sum((v for k, v in h.assets if k in ("存款", "证券")), Decimal(0))
         homes = sum(1 for k, _ in h.assets if k == "房产")
-        asset_limit = standard * limits.financial_assets_months * size
+        asset_limit = region.financial_assets_limit(std, rural=h.is_rural, size=size)
         asset_problem = None
         if financial > asset_limit:
             asset_problem = f"家庭存款和证券共{yuan(financial)}，超过了{yuan(asset_limit)}的限额"

@@ -62,6 +62,10 @@ class Region:
         """The 低保边缘 income line: the one computation behind the pre-check and the policy answer."""
         return to_cents(self.dibao(std, rural=rural) * self.limits.edge_factor)
 
+    def financial_assets_limit(self, std: StandardVersion, *, rural: bool, size: int = 1) -> Decimal:
+        """Savings and securities a household of `size` may hold: the standard × the local number of months × size."""
+        return to_cents(self.dibao(std, rural=rural) * self.limits.financial_assets_months * size)
+
 
 def _factor(value: float | int | str) -> Decimal:
     """YAML's 1.5 is a float: through str() it is exact; 2.0 reads as 2, so every sentence says "2倍"."""

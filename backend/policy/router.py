@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from backend.applications.workflow import get_catalog
 from backend.core import clock
 from backend.core.errors import ErrorResponse, NotFound
-from backend.core.fields import AreaCode, SaneDate, ShortText
+from backend.core.fields import AreaCode, SaneDate, ShortText, Text
 from backend.eligibility.standards import get_catalogue
 from backend.policy import service
 from backend.regions.service import office_for
@@ -59,10 +59,12 @@ def policy_answer(
     on: Annotated[SaneDate | None, Query(examples=["2026-11-23"])] = None,
     area_code: Annotated[AreaCode | None, Query(description="申请人所在街道（乡镇）代码：线下办理的类型会说这个窗口的电话",
                                                  examples=["500103001"])] = None,
+    said: Annotated[Text(200) | None, Query(description="这句问话的原文：其中说到的地方优先于 region（之前对话里的地区）",
+                                                  examples=["成都低保标准是多少"])] = None,
 ) -> PolicyAnswer:
     return service.answer(
         get_catalogue(), assistance_type=assistance_type, aspect=aspect, region_name=region, on=on or clock.today(),
-        office=office_for(area_code) if area_code else None,
+        office=office_for(area_code) if area_code else None, said=said, area_code=area_code,
     )
 
 

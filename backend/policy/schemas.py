@@ -5,7 +5,8 @@ from pydantic import BaseModel, Field
 
 # The types and aspects the policy answers cover; the defaults when a question names none.
 AssistanceType = Literal["低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"]
-Aspect = Literal["条件", "标准", "材料", "流程", "时限"]
+# 资产: the asset limits (存款、房子、车) — "存款超过多少就不能办" asks this, not the standard.
+Aspect = Literal["条件", "标准", "材料", "流程", "时限", "资产"]
 DEFAULT_TYPE: AssistanceType = "低保"
 DEFAULT_ASPECT: Aspect = "标准"
 
@@ -41,6 +42,11 @@ class PolicyAnswer(BaseModel):
     assistance_type: str = Field(examples=["低保"])
     aspect: str = Field(examples=["标准"])
     known_regions: list[str] = Field(default_factory=list, examples=[["重庆", "武汉", "常州"]])
+    # A place was named (in `region` or in `said`) that has no local data here: the answer says so, gives the
+    # national rule and the office to ask. `region` stays None: no figures of another place were used.
+    place: str | None = Field(default=None, examples=["四川省成都市"])
+    # A 条件/资产 answer: the assistant offers the pre-check ("帮我测一测"), the other reading of such a question.
+    offer_precheck: bool = False
 
 
 class FilingTypeOut(BaseModel):

@@ -2,6 +2,7 @@
 from the region's file read by `backend.eligibility.standards`, the same one the pre-check uses."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,8 @@ from backend.policy.schemas import (
     DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
 )
 from backend.eligibility.standards import Region, StandardsCatalogue, StandardVersion
+from backend.regions import service as areas
+from backend.regions.gazetteer import get_gazetteer
 from backend.regions.offices import Office
 
 CATALOGUE = Path(__file__).with_name("data") / "catalogue.yaml"
@@ -30,11 +33,72 @@ def _tidy(text: str) -> str:
 
 
 def _figures(region: Region, std: StandardVersion) -> dict:
-    """What the templates may quote besides `std`: the 低保边缘 factor and lines, computed by eligibility."""
+    """What the templates may quote besides `std`: the 低保边缘 factor and lines and the asset limits, computed by
+    eligibility (the same numbers the pre-check uses)."""
     return {
         "edge_factor": region.limits.edge_factor,
         "edge": {"urban": region.edge_line(std, rural=False), "rural": region.edge_line(std, rural=True)},
+        "limits": region.limits,
+        "assets": {"urban": region.financial_assets_limit(std, rural=False),
+                   "rural": region.financial_assets_limit(std, rural=True)},
     }
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A real place a person named that has no local figures here, and who answers for it."""
+    name: str
+    office: Office
+
+
+def _unserved(name: str, codes: list[str]) -> Unserved:
+    """One place: its full name and office; several of that name (鼓楼, 朝阳): the name as said and the hotline."""
+    if len(codes) == 1:
+        return Unserved(get_gazetteer().full_name(codes[0]), areas.office_for(codes[0]))
+    return Unserved(name, areas.office_for(None))
+
+
+def _city_named_in(said: str) -> Unserved | None:
+    """A 省 or 市 named inside a sentence ("成都低保标准是多少"), the longest name first. Only these levels:
+    a county's or street's name inside a sentence is too often part of something else (秀英, 光明)."""
+    g = get_gazetteer()
+    for size in range(min(len(said), 9), 1, -1):
+        for i in range(len(said) - size + 1):
+            name = said[i:i + size]
+            codes = [c for c in g.admin_names.get(name, ()) if g.places[c].level in ("province", "city")]
+            if codes:
+                return _unserved(name, codes)
+    return None
+
+
+def _place_answering_to(name: str) -> Unserved | None:
+    """A place named on its own ("成都", "成华区", "我在北京"), through the areas service."""
+    exact = [f for f in areas.search(name) if f.match == "exact"]
+    if not exact:
+        return None
+    return _unserved(name.strip(), [f.place.code for f in exact])
+
+
+def locate(catalogue: StandardsCatalogue, *, region_name: str | None, said: str | None,
+           area_code: str | None = None) -> Region | Unserved | None:
+    """Where the question is about. A place named in this message (`said`) wins over the region the conversation
+    held, and that over the person's street (`area_code`); a place without data here is an `Unserved`, never the
+    figures of another region."""
+    if said:
+        named = catalogue.resolve(said) or _city_named_in(said)
+        if named is not None:
+            return named
+    if region_name:
+        return catalogue.resolve(region_name) or _place_answering_to(region_name)
+    if area_code and areas.known(area_code):
+        served = areas.standards_region(area_code)
+        return catalogue.resolve(served) if served else _unserved(area_code, [area_code])
+    return None
+
+
+def _office_of(region: Region, office: Office | None) -> Office:
+    """The person's street office when known, else whoever answers for the region (its office or the hotline)."""
+    return office or areas.office_for(areas.area_code_of(region.key))
 
 
 @lru_cache
@@ -49,7 +113,7 @@ def _with_window(entry: dict, text: str, office: Office | None) -> str:
 
 def answer(
     catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
-    office: Office | None = None,
+    office: Office | None = None, said: str | None = None, area_code: str | None = None,
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
@@ -57,27 +121,28 @@ def answer(
     if entry is None:
         text = render_text("policy/not_yet.txt.j2", assistance_type=assistance_type, aspect=aspect)
         return PolicyAnswer(answer=text, **base)
+    base["offer_precheck"] = bool(entry.get("precheck"))
     if not entry.get("needs_region"):
         text = _tidy(text_env().from_string(entry["text"]).render())
         return PolicyAnswer(answer=_with_window(entry, text, office), **base)
-    region = catalogue.resolve(region_name)
-    if region is None:
+    where = locate(catalogue, region_name=region_name, said=said, area_code=area_code)
+    if where is None:
         return PolicyAnswer(answer=None, needs_region=True, **base)
+    if isinstance(where, Unserved):
+        text = render_text("policy/no_local_data.txt.j2", place=where.name, assistance_type=assistance_type,
+                           aspect=aspect, known=known, national=_tidy(entry["national"]), office=where.office)
+        return PolicyAnswer(answer=text, place=where.name, **base)
+    region = where
     std = catalogue.in_force(region, on)
     if std is None:
         raise NotFound(f"{region.full_name}在{say.full_date(on)}还没有可用的标准数据。", code="no_standard")
     effective = std.effective_label or (say.full_date(std.effective_from) if std.effective_from else None)
+    context = {"region": region, "std": std, "national": _tidy(entry["national"]), "office": _office_of(region, office),
+               **_figures(region, std)}
     if "text" in entry:
-        text = _tidy(text_env().from_string(entry["text"]).render(region=region, std=std, **_figures(region, std)))
+        text = _tidy(text_env().from_string(entry["text"]).render(**context))
         return PolicyAnswer(answer=_with_window(entry, text, office), region=region.key, **base)
-    text = render_text(
-        entry["template"],
-        assistance_type=assistance_type,
-        region=region,
-        std=std,
-        effective=effective,
-        **_figures(region, std),
-    )
+    text = render_text(entry["template"], assistance_type=assistance_type, effective=effective, **context)
     return PolicyAnswer(answer=text, region=region.key, **base)
 
 

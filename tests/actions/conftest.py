@@ -18,7 +18,7 @@ SNAPSHOTS = Path(__file__).with_name("snapshots")
 OFFER = {
     "region": "重庆", "default_region": "重庆", "regions": ["重庆", "武汉", "常州"],
     "question_types": ["低保", "特困", "临时救助", "低保边缘", "刚性支出困难", "医疗救助", "教育救助", "住房救助", "就业救助"],
-    "aspects": ["条件", "标准", "材料", "流程", "时限"], "default_type": "低保", "default_aspect": "标准",
+    "aspects": ["条件", "标准", "材料", "流程", "时限", "资产"], "default_type": "低保", "default_aspect": "标准",
     "filing_types": [{"assistance_type": "低保", "subtypes": [], "default_subtype": None},
                      {"assistance_type": "特困", "subtypes": [], "default_subtype": None},
                      {"assistance_type": "临时救助", "subtypes": ["支出型", "急难型"], "default_subtype": "支出型"}],
@@ -162,16 +162,27 @@ class FakeBackend:
 
     @staticmethod
     def policy(request: httpx.Request) -> httpx.Response:
-        region = request.url.params.get("region")
+        params = request.url.params
         known = {"重庆": "重庆市现行低保标准：城市每人每月770元，农村每人每月630元。"}
+        # Places the backend finds that have no figures (the areas service knows the whole country).
+        elsewhere = {"成都": "四川省成都市", "北京": "北京市"}
+        # As the backend: a place named in `said` (this message) wins over `region` (the one held before).
+        said = params.get("said") or ""
+        region = next((p for p in (*known, *elsewhere) if p in said), None) or params.get("region")
+        aspect = params["aspect"]
         base = {
-            "assistance_type": request.url.params["assistance_type"],
-            "aspect": request.url.params["aspect"],
-            "known_regions": ["重庆", "武汉", "常州"],
+            "assistance_type": params["assistance_type"], "aspect": aspect, "known_regions": ["重庆", "武汉", "常州"],
+            "place": None, "offer_precheck": aspect in ("条件", "资产"),
         }
+        if aspect == "材料":
+            return httpx.Response(200, json={**base, "answer": "一般要身份证、户口簿。", "needs_region": False, "region": None})
         if region in known:
-            return httpx.Response(200, json={"answer": known[region], "needs_region": False, "region": region, **base})
-        return httpx.Response(200, json={"answer": None, "needs_region": True, "region": None, **base})
+            return httpx.Response(200, json={**base, "answer": known[region], "needs_region": False, "region": region})
+        if region in elsewhere:
+            text = f"{elsewhere[region]}的低保标准我这里还没有当地的数据，不敢乱说。低保标准由当地政府定。可以打12345问。"
+            return httpx.Response(200, json={**base, "answer": text, "needs_region": False, "region": None,
+                                             "place": elsewhere[region]})
+        return httpx.Response(200, json={**base, "answer": None, "needs_region": True, "region": None})
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ def _figures(region: str) -> set[Decimal]:
     found = catalogue.resolve(region)
     std = catalogue.in_force(found, date.fromisoformat(ON))
     values = {std.dibao.urban, std.dibao.rural, *((std.tekun.urban, std.tekun.rural) if std.tekun else ())}
-    return {to_cents(v) for v in values} | {found.edge_line(std, rural=r) for r in (False, True)}
+    return ({to_cents(v) for v in values} | {found.edge_line(std, rural=r) for r in (False, True)}
+            | {found.financial_assets_limit(std, rural=r) for r in (False, True)})
 
 
 def _ask(client: TestClient, t: str, a: str, region: str | None = None, **extra) -> dict:  # noqa: ANN003
