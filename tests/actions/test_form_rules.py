@@ -1,0 +1,50 @@
+"""The form-first and resume rules, with Rasa's own RulePolicy trained on bot/data (the fixture of
+test_policy_rules.py): "继续" after a pause goes back to the form and the next thing is that form, never the
+core fallback; each interruption inside a form is answered and the form asks again."""
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, ActiveLoop, SlotSet
+
+from tests.actions.test_policy_rules import LISTEN, _next, _user, rules  # noqa: F401  (the fixture)
+
+
+def _paused(form: str) -> list:
+    return [LISTEN, _user("apply_assistance", "我要申请低保"), ActionExecuted("action_start_application"),
+            ActionExecuted("application_form"), ActiveLoop("application_form"), SlotSet("requested_slot", "monthly_income"),
+            LISTEN, _user("stop", "算了"), ActionExecuted("action_cancel"), ActiveLoop(None), SlotSet("requested_slot", None),
+            SlotSet("paused_form", form), LISTEN]
+
+
+def test_continue_goes_back_to_the_paused_application(rules) -> None:  # noqa: ANN001, F811
+    events = [*_paused("application_form"), _user("resume", "那继续吧")]
+    assert _next(rules, events) == "action_resume"
+    events += [ActionExecuted("action_resume"), SlotSet("paused_form", None)]
+    assert _next(rules, events) == "action_start_application"
+    events += [ActionExecuted("action_start_application")]
+    assert _next(rules, events) == "application_form"
+
+
+def test_continue_with_nothing_paused_asks_what_to_do(rules) -> None:  # noqa: ANN001, F811
+    events = [LISTEN, _user("resume", "继续")]
+    assert _next(rules, events) == "action_resume"
+    assert _next(rules, [*events, ActionExecuted("action_resume"), SlotSet("paused_form", None)]) == "action_listen"
+
+
+def _rejected(form: str, intent: str, text: str) -> list:
+    """The form asked, the message filled nothing (a clear interruption): the form rejected it, the rules decide."""
+    return [LISTEN, ActionExecuted(form), ActiveLoop(form), SlotSet("requested_slot", "monthly_income"), LISTEN,
+            _user(intent, text), ActionExecutionRejected(form)]
+
+
+@pytest.mark.parametrize(("form", "intent", "first", "then"), [
+    ("application_form", "report_emergency", "utter_emergency_first", "emergency_form"),
+    ("application_form", "apply_assistance", "action_start_application", "application_form"),
+    ("application_form", "bot_challenge", "utter_iamabot", "application_form"),
+    ("complaint_form", "ask_policy", "action_answer_policy", "complaint_form"),
+    ("scope_form", "request_human", "action_request_callback", "scope_form"),
+    ("eligibility_form", "apply_assistance", "action_start_application", "application_form"),
+])
+def test_an_interruption_in_a_form_is_answered_and_leads_on(rules, form: str, intent: str, first: str, then: str) -> None:  # noqa: ANN001, F811
+    events = _rejected(form, intent, "…")
+    assert _next(rules, events) == first
+    assert _next(rules, [*events, ActionExecuted(first)]) == then
