@@ -62,6 +62,7 @@ NOT_AMOUNTS = re.compile(r"(每|一|每一)个?(月|年)|一家|一起|一共|�
 YEARLY = re.compile(r"(一|每|每一)年|年收入|全年")
 RANGE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万]+)")
 DIGIT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:到|至|~|～|-)\s*(\d+(?:\.\d+)?)\s*(万|千|k|K)?")
+CN_RANGE = re.compile(r"([" + NUMERAL + r"]+)\s*(?:到|至|~|～)\s*([" + NUMERAL + r"]+)")
 SEVERAL = re.compile(r"几([十百千万]+)")  # 几百: two to nine hundred
 MORE = r"\s*(?:多|来|把)"  # "一百多", "百来块", "千把块": at least that much
 MULTIPLIERS = {"万": 10000, "千": 1000, "k": 1000, "K": 1000}
@@ -113,6 +114,11 @@ def _amount(t: str) -> Amount | None:
     if m:
         value = float(m.group(1)) * MULTIPLIERS.get(m.group(2) or "", 1)
         return Amount(value, approximate=bool(m.group(3)), said=f"{_figure(str(value))}多" if m.group(3) else "")
+    c = CN_RANGE.search(t)
+    if c:
+        low, high = chinese_number(c.group(1)), chinese_number(c.group(2))
+        if low is not None and high is not None and low < high:
+            return Amount((low + high) / 2, approximate=True, said=c.group(0))
     r = RANGE.search(t)
     if r and DIGITS[r.group(2)] == DIGITS[r.group(1)] + 1:
         low, high = chinese_number(r.group(1) + r.group(3)), chinese_number(r.group(2) + r.group(3))
