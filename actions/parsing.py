@@ -1,4 +1,4 @@
-"""Reading what people type: Chinese numerals, amounts, yes/no, phone numbers, kinds of helper.
+"""Reading what people type: yes/no, phone numbers, ID numbers, codes, kinds of helper and relations (amounts and names: actions/answers/).
 
 Only the shape of an answer is read here; whether it is valid (an ID number's check digit, a street)
 is the backend's to say.
@@ -6,17 +6,13 @@ is the backend's to say.
 
 import re
 
-from actions.answers.amounts import (
+# Amounts and names have one parser each (actions/answers/); re-exported here for the callers.
+from actions.answers.amounts import (  # noqa: F401
     FULLWIDTH, INCOME_WORDS, NONE_WORDS, SAVINGS_WORDS, Amount, as_typed, chinese_number, parse_amount, parse_count,
     read_amount, read_income_and_savings, said_large, split_income_and_savings,
 )
 from actions.answers.kin import IN_LAWS, KIN, KIN_PATTERN
-from actions.answers.names import parse_name
-
-# Amounts and names have one parser each (actions/answers/); these names are kept for the callers.
-__all__ = ["FULLWIDTH", "INCOME_WORDS", "NONE_WORDS", "SAVINGS_WORDS", "Amount", "as_typed", "chinese_number", "parse_amount",
-           "parse_count", "parse_name", "read_amount", "read_income_and_savings", "said_large", "split_income_and_savings"]
-
+from actions.answers.names import parse_name  # noqa: F401
 
 YES = ("是", "对", "有", "要", "好", "行", "可以", "嗯", "确认", "没问题", "要得", "对头", "提交")
 NO = ("不", "没", "莫", "无", "否", "错", "别")
