@@ -121,7 +121,7 @@ def first_message_slots(text: str) -> dict[str, str]:
         if relation:
             slots["helper_relation"] = relation
         m = re.search(r"我(?:的|家)?(?:" + KIN_PATTERN + r")[，, ]?([\u4e00-\u9fa5]{2,4}?)(?:申请|办|的|，|,|。|$)", t)
-        if m and not re.search(r"申请|低保|特困|救助|一下|老人", m.group(1)):
+        if m and not re.search(r"申请|低保|特困|救助|一下|老人", m.group(1)) and parse_name(m.group(1)):
             slots["applicant_name"] = m.group(1)
     elif re.search(r"自己|本人", t):
         slots["filing_for"] = "self"

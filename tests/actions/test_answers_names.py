@@ -114,3 +114,8 @@ async def test_a_helper_is_not_named_by_a_pronoun(fake_backend) -> None:  # noqa
         assert after["helper_name"] is None, text
     after, _ = await turn(ValidateApplicationForm(), "helper_name", "我叫李红", slots)
     assert after["helper_name"] == "李红"
+
+
+@pytest.mark.parametrize(("text", "name"), [("帮我奶奶张秀英申请低保", "张秀英"), ("帮我妈不晓得的申请", None), ("我奶奶他们的", None)])
+def test_a_first_message_names_the_applicant_only_with_a_name(text: str, name: str | None) -> None:
+    assert parsing.first_message_slots(text).get("applicant_name") == name
