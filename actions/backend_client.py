@@ -119,6 +119,17 @@ class BackendClient:
         params = {"region": region, **({"street": street} if street else {})}
         return await self._request("GET", "/eligibility/hukou", params=params)
 
+    async def plausible(self, region: str, household_size: int, *, monthly_income: float | None = None,
+                        savings: float | None = None) -> dict[str, Any]:
+        """Whether an amount said is far above what households asking for assistance declare (asked again
+        then), and whether it can be filed at all; the backend owns the ceiling (GET /eligibility/plausible)."""
+        params: dict[str, Any] = {"region": region[:64], "household_size": max(1, min(int(household_size), 20))}
+        if monthly_income is not None:
+            params["monthly_income"] = monthly_income
+        if savings is not None:
+            params["savings"] = savings
+        return await self._request("GET", "/eligibility/plausible", params=params)
+
     async def check_id(self, id_number: str) -> dict[str, Any]:
         return await self._request("POST", "/persons/check-id", json={"id_number": id_number})
 

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import corrections, parsing, streets, wechat
+from actions import amount_answers, corrections, parsing, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.retry import NEUTRAL, RetryingFormValidationAction
@@ -24,6 +24,19 @@ def skipped_note(skipped: list[str]) -> str:
     """The caseworker's note for the questions the person skipped (the reason notes itself)."""
     labels = [SKIP_LABELS[s] for s in skipped if s in SKIP_LABELS]
     return f"（在线未答：{'、'.join(dict.fromkeys(labels))}，请工作人员核实）" if labels else ""
+
+
+def approximate_note(said: dict[str, str] | None, members: list[dict] | None = None) -> str:
+    """The caseworker's (and the read-back's) note for amounts said approximately ("一百多"): as said."""
+    parts = [f"{SKIP_LABELS[k]}{v}元" for k, v in (said or {}).items() if k in SKIP_LABELS and k != "member_income"]
+    parts += [f"{m['name']}收入{m['income_said']}元" for m in members or [] if m.get("income_said")]
+    return f"（大概数：{'、'.join(parts)}，请工作人员核实）" if parts else ""
+
+
+def household_size(tracker: Tracker) -> int:
+    """The household as far as the conversation knows it: the pre-check's answer, or the members added."""
+    heard = (tracker.get_slot("precheck_heard") or {}).get("household_size")
+    return max(int(heard or 1), 1 + len(tracker.get_slot("members") or []))
 
 
 def _text(value: Any) -> str:
@@ -90,11 +103,27 @@ class SharedValidators:
                            tracker: Tracker) -> Slots:
         """Name and ID number are asked together and either may come first or alone; only what is
         still missing is asked next."""
-        name, id_text = parsing.split_name_and_id(_text(value))
-        slots: Slots = {name_slot: name or tracker.get_slot(name_slot)}
+        text = _text(value)
+        name, id_text = parsing.split_name_and_id(text)
+        # Never the slot's own value as a fallback: it is this very answer (an ID number, "我不晓得").
+        slots: Slots = {name_slot: name}
         if id_text and not tracker.get_slot(id_slot):
             slots.update(await self._check_id(id_slot, id_text, dispatcher, tracker))
+        elif not name and not id_text:
+            self._not_a_name(text, name_slot, dispatcher, slots)
         return slots
+
+    @staticmethod
+    def _not_a_name(text: str, name_slot: str, dispatcher: CollectingDispatcher, slots: Slots) -> None:
+        """Say why an answer is not taken as the name: a relation ("我老伴") is kept as what it says."""
+        relation = parsing.parse_relation(text) if name_slot == "member_name" else None
+        if relation in parsing.MEMBER_RELATIONS:
+            slots["member_relation"] = relation
+            dispatcher.utter_message(response="utter_name_not_relation", relation=relation)
+        elif parsing.is_skip(text) or any(w in text for w in ("晓得", "知道", "记不")):
+            dispatcher.utter_message(response="utter_name_unknown")
+        else:
+            dispatcher.utter_message(response="utter_name_unclear")
 
     async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         return await self._name_and_id("applicant_name", "applicant_id", value, dispatcher, tracker)
@@ -139,11 +168,21 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
     def validate_household_size(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         return self._number("household_size", value, dispatcher, count=True)
 
-    def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return self._number("monthly_income", value, dispatcher)
+    async def _amount(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
+        if isinstance(value, (int, float)):
+            return {slot: float(value)}
+        text = _text(value)
+        found = amount_answers.confirming(slot, text, tracker) or parsing.read_amount(text, per_month=slot == "monthly_income")
+        slots = await amount_answers.take({slot: found}, dispatcher, tracker, household_size=int(tracker.get_slot("household_size") or 1))
+        if found is None:
+            dispatcher.utter_message(response="utter_number_unclear")
+        return slots
 
-    def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return self._number("savings", value, dispatcher)
+    async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        return await self._amount("monthly_income", value, dispatcher, tracker)
+
+    async def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        return await self._amount("savings", value, dispatcher, tracker)
 
     def validate_applicant_age(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         age = parsing.parse_amount(_text(value))
@@ -270,15 +309,20 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
     async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, (int, float)):
             return {"monthly_income": float(value)}
-        income, savings = parsing.split_income_and_savings(_text(value))
-        slots: Slots = {"monthly_income": income}
-        if savings is not None and tracker.get_slot("savings") is None:
-            slots["savings"] = savings
-        if income is None and savings is None:
+        text = _text(value)
+        answers: dict[str, Any] = {"monthly_income": amount_answers.confirming("monthly_income", text, tracker)}
+        if answers["monthly_income"] is None:
+            income, savings = parsing.read_income_and_savings(text)
+            # "没钱", "一百多" alone: answers the question asked.
+            answers["monthly_income"] = income or (parsing.read_amount(text, per_month=True) if savings is None else None)
+            if savings is not None and tracker.get_slot("savings") is None:
+                answers["savings"] = savings
+        slots = await amount_answers.take(answers, dispatcher, tracker, household_size=household_size(tracker))
+        if not any(answers.values()):
             dispatcher.utter_message(response="utter_number_unclear")
-        if income:
+        if slots.get("monthly_income"):
             # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
-            slots["income_excluded"] = await read_excluded(_text(value))
+            slots["income_excluded"] = await read_excluded(text)
         return slots
 
     def validate_hukou(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -287,15 +331,21 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
         kind = parse_hukou(_text(value))
         return {"hukou": streets.HUKOU_SAID[kind] if kind else None}
 
-    def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+    async def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, (int, float)):
             return {"savings": float(value)}
-        income, savings = parsing.split_income_and_savings(_text(value))
-        if savings is None and income is not None and not any(w in _text(value) for w in parsing.INCOME_WORDS):
-            savings = income  # a bare number answers the question asked
+        text = _text(value)
+        savings = amount_answers.confirming("savings", text, tracker)
+        if savings is None:
+            income, savings = parsing.read_income_and_savings(text)
+            if savings is None and income is not None and not any(w in text for w in parsing.INCOME_WORDS):
+                savings = income  # a bare number answers the question asked
+            if savings is None and income is None:
+                savings = parsing.read_amount(text)  # "没钱"
+        slots = await amount_answers.take({"savings": savings}, dispatcher, tracker, household_size=household_size(tracker))
         if savings is None:
             dispatcher.utter_message(response="utter_number_unclear")
-        return {"savings": savings}
+        return slots
 
     def validate_more_members(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         answer = value if isinstance(value, bool) else parsing.parse_yes_no(_text(value))
@@ -334,15 +384,21 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
             dispatcher.utter_message(response="utter_relation_unclear")
         return {"member_relation": relation}
 
-    def validate_member_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        amount = value if isinstance(value, float) else parsing.parse_amount(_text(value))
-        if amount is None:
+    async def validate_member_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        text = _text(value)
+        found = (parsing.Amount(float(value)) if isinstance(value, (int, float)) else
+                 amount_answers.confirming("member_income", text, tracker) or parsing.read_amount(text, per_month=True))
+        taken = await amount_answers.take({"member_income": found}, dispatcher, tracker)
+        if found is None:
             dispatcher.utter_message(response="utter_number_unclear")
-            return {"member_income": None}
+        if taken["member_income"] is None:
+            return taken
         member = {"name": tracker.get_slot("member_name"), "relation": tracker.get_slot("member_relation"),
-                  "id_number": tracker.get_slot("member_id"), "income": amount}
+                  "id_number": tracker.get_slot("member_id"), "income": taken["member_income"]}
+        if found.approximate:
+            member["income_said"] = found.said or f"约{parsing.as_typed(found.value)}"
         # One member done: keep them, and ask whether there is another.
-        return {"members": [*(tracker.get_slot("members") or []), member], "more_members": None,
+        return {"members": [*(tracker.get_slot("members") or []), member], "more_members": None, amount_answers.TO_CONFIRM: None,
                 **{slot: None for slot in MEMBER_SLOTS}}
 
     def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001

@@ -10,16 +10,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import corrections, parsing, wechat
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
-from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, skipped_note
+from actions.amount_answers import SAID, TO_CONFIRM
+from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS, approximate_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
 from actions.precheck import NO_QUESTION
+from actions.streets import HUKOU_SAID
 
 APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
     "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "form_retries", "ask_style", "skipped_slots",
-    "street_candidates", "hukou", "income_excluded",
+    "street_candidates", "hukou", "income_excluded", SAID, TO_CONFIRM, "precheck_heard",
 )
+# What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
+CARRIED = ("monthly_income", "savings", "income_excluded")
 
 
 def _mask_id(number: str | None) -> str:
@@ -78,10 +82,36 @@ class ActionStartApplication(Action):
         if said.get("filing_for") and tracker.get_slot("filing_for") not in (None, said["filing_for"]):
             said = {"filing_for": said["filing_for"]}  # now for someone else: the older answers stay as they are
         events += [SlotSet(k, v) for k, v in said.items() if not tracker.get_slot(k)]
+        events += carried_from_precheck(tracker)
         events += [SlotSet("form_retries", None), SlotSet("ask_style", style)]
         if not tracker.get_slot("submission_key"):
             events.append(SlotSet("submission_key", _submission_key()))
         return events
+
+
+def carried_from_precheck(tracker: Tracker) -> list[EventType]:
+    """The pre-check's answers for the slots the application has not filled yet. 户口 as said ("农村的"):
+    the street's name then suggests nothing over it (actions/streets.py)."""
+    heard = tracker.get_slot("precheck_heard") or {}
+    carried = {k: heard[k] for k in CARRIED if heard.get(k) is not None and tracker.get_slot(k) is None}
+    if heard.get("hukou") in HUKOU_SAID and not tracker.get_slot("hukou"):
+        carried["hukou"] = HUKOU_SAID[heard["hukou"]]
+    said = {k: v for k, v in (heard.get("said") or {}).items() if k in carried}
+    if said:
+        carried[SAID] = {**(tracker.get_slot(SAID) or {}), **said}
+    return [SlotSet(k, v) for k, v in carried.items()]
+
+
+def household_note(tracker: Tracker) -> str:
+    """The household size the pre-check heard, when the application lists fewer people (for the caseworker)."""
+    size = int((tracker.get_slot("precheck_heard") or {}).get("household_size") or 0)
+    listed = 1 + len(tracker.get_slot("members") or [])
+    return f"（测算时说家里一共{size}口人）" if size > listed else ""
+
+
+def _said_amount(tracker: Tracker, slot: str) -> str:
+    """An amount as the read-back says it: as said when approximate ("100多"), else the figure ("1200")."""
+    return (tracker.get_slot(SAID) or {}).get(slot) or parsing.as_typed(tracker.get_slot(slot))
 
 
 class ActionAskConfirmed(Action):
@@ -97,8 +127,9 @@ class ActionAskConfirmed(Action):
         # One message: a newer message closes the web page's older buttons, and these are the question's own.
         fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines
                  if label in corrections.BY_LABEL and tracker.get_latest_input_channel() in ("rest", None)]
+        note = skipped_note(tracker.get_slot("skipped_slots") or []) + approximate_note(tracker.get_slot(SAID), tracker.get_slot("members") or [])
         dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
-                                 note=skipped_note(tracker.get_slot("skipped_slots") or []), buttons=fixes)
+                                 note=note, buttons=fixes)
         return []
 
 
@@ -113,8 +144,8 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
               ("手机", _mask_phone(s("applicant_phone"))), ("住址", str(s("street") or "未填"))]
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
-    lines += [("家庭成员", "、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无"),
-              ("每月收入", f"{parsing.as_typed(s('monthly_income'))}元"), ("存款", f"{parsing.as_typed(s('savings'))}元"),
+    lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)),
+              ("每月收入", f"{_said_amount(tracker, 'monthly_income')}元"), ("存款", f"{_said_amount(tracker, 'savings')}元"),
               ("原因", str(s("reason") or "未填"))]
     return lines
 
@@ -135,7 +166,8 @@ class ActionSubmitApplication(Action):
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
         key = s("submission_key") or _submission_key()
-        reason = f"{s('reason') or ''}{skipped_note(s('skipped_slots') or [])}" or None
+        notes = skipped_note(s("skipped_slots") or []) + approximate_note(s(SAID), s("members")) + household_note(tracker)
+        reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]

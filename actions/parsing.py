@@ -1,4 +1,4 @@
-"""Reading what people type: Chinese numerals, amounts, yes/no, phone numbers, kinds of helper.
+"""Reading what people type: yes/no, phone numbers, ID numbers, codes, kinds of helper and relations (amounts and names: actions/answers/).
 
 Only the shape of an answer is read here; whether it is valid (an ID number's check digit, a street)
 is the backend's to say.
@@ -6,83 +6,13 @@ is the backend's to say.
 
 import re
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5,
-          "六": 6, "七": 7, "八": 8, "九": 9}
-UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-NONE_WORDS = ("没有", "没得", "莫得", "无", "零", "没", "不有")
-FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-
-
-def chinese_number(text: str) -> float | None:
-    """'三' → 3, '十二' → 12, '一千二' → 1200, '八百五' → 850, '两万' → 20000."""
-    total, section, number, last_unit = 0, 0, 0, 1
-    seen = False
-    for ch in text:
-        if ch in DIGITS:
-            number = DIGITS[ch]
-            seen = True
-        elif ch in UNITS:
-            unit = UNITS[ch]
-            seen = True
-            if unit == 10000:
-                total += (section + number) * unit
-                section, number = 0, 0
-            else:
-                section += (number or 1) * unit
-                number = 0
-            last_unit = unit
-        else:
-            break
-    if not seen:
-        return None
-    if number and last_unit >= 100 and last_unit != 10000:
-        number *= last_unit // 10  # 一千二 = 1200, 八百五 = 850
-    elif number and last_unit == 10000:
-        number *= 1000  # 一万二 = 12000
-    return float(total + section + number)
-
-
-# Words with a numeral in them that are not an amount: "一个月一千二", "打零工一千", "一家三口".
-NOT_AMOUNTS = re.compile(r"(每|一|每一)个?(月|年)|一家|一起|一共|一般|一直|一点|一下|一些|零工|零活|零碎|零花|零用")
-YEARLY = re.compile(r"(一|每|每一)年|年收入|全年")
-RANGE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万]+)")
-
-
-def parse_amount(text: str, *, per_month: bool = False) -> float | None:
-    """A money amount or a count from free text: '800', '八百块', '1.2万', '一个月一千二', '打零工一千', '没有'.
-    A range ('两三百') is its middle. With per_month, a yearly figure ('一年两万') is a twelfth of it."""
-    t = text.translate(FULLWIDTH).replace(",", "").replace("，", "")
-    yearly = per_month and bool(YEARLY.search(t))
-    t = NOT_AMOUNTS.sub(" ", t)
-    value = _amount(t)
-    if value is not None and yearly:
-        return float(round(value / 12))
-    return value
-
-
-def _amount(t: str) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(万|千|k|K)?", t)
-    if m:
-        value = float(m.group(1))
-        return value * {"万": 10000, "千": 1000, "k": 1000, "K": 1000}.get(m.group(2) or "", 1)
-    r = RANGE.search(t)
-    if r and DIGITS[r.group(2)] == DIGITS[r.group(1)] + 1:
-        low, high = chinese_number(r.group(1) + r.group(3)), chinese_number(r.group(2) + r.group(3))
-        return (low + high) / 2 if low is not None and high is not None else None
-    m = re.search(r"[零〇一幺二两俩三仨四五六七八九十百千万]+", t)
-    if m:
-        return chinese_number(m.group(0))
-    if any(w in t for w in NONE_WORDS):
-        return 0.0
-    return None
-
-
-def parse_count(text: str) -> int | None:
-    if re.search(r"(就|只有)?(我|俺)(一个|自己|一人)", text):
-        return 1
-    value = parse_amount(text)
-    return int(value) if value is not None and 1 <= value <= 30 and value == int(value) else None
-
+# Amounts and names have one parser each (actions/answers/); re-exported here for the callers.
+from actions.answers.amounts import (  # noqa: F401
+    FULLWIDTH, INCOME_WORDS, NONE_WORDS, SAVINGS_WORDS, Amount, as_typed, chinese_number, parse_amount, parse_count,
+    read_amount, read_income_and_savings, said_large, split_income_and_savings,
+)
+from actions.answers.kin import IN_LAWS, KIN, KIN_PATTERN
+from actions.answers.names import parse_name  # noqa: F401
 
 YES = ("是", "对", "有", "要", "好", "行", "可以", "嗯", "确认", "没问题", "要得", "对头", "提交")
 NO = ("不", "没", "莫", "无", "否", "错", "别")
@@ -127,24 +57,11 @@ HELPER_KINDS = [
 ]
 HELPER_KIND_WORDS = {"亲属": "relative", "家人": "relative", "亲戚": "relative"}
 
-# Kinship words, longest first when matched. Each says what the person named IS: "儿子" is a child.
-KIN = {
-    "老伴": "配偶", "老公": "配偶", "老婆": "配偶", "爱人": "配偶", "丈夫": "配偶", "妻子": "配偶", "媳妇": "配偶", "配偶": "配偶",
-    "儿子": "子女", "女儿": "子女", "子女": "子女", "孩子": "子女", "闺女": "子女", "娃": "子女",
-    "父亲": "父母", "母亲": "父母", "父母": "父母", "爸": "父母", "妈": "父母", "老汉": "父母", "老娘": "父母",
-    "孙子": "孙子女", "孙女": "孙子女", "外孙": "孙子女", "孙子女": "孙子女",
-    "爷爷": "祖父母/外祖父母", "奶奶": "祖父母/外祖父母", "外公": "祖父母/外祖父母", "外婆": "祖父母/外祖父母",
-    "姥姥": "祖父母/外祖父母", "姥爷": "祖父母/外祖父母", "祖父": "祖父母/外祖父母", "祖母": "祖父母/外祖父母",
-    "哥": "兄弟姐妹", "姐": "兄弟姐妹", "弟": "兄弟姐妹", "妹": "兄弟姐妹", "兄弟姐妹": "兄弟姐妹",
-    "儿媳": "儿媳", "儿媳妇": "儿媳", "女婿": "女婿",
-}
 # The relations a household member may have to the applicant (anything else is asked again).
 MEMBER_RELATIONS = ("配偶", "子女", "父母", "孙子女", "祖父母/外祖父母", "兄弟姐妹", "儿媳", "女婿")
 # "我奶奶" names the applicant from the helper's side: the helper is then the applicant's 孙子女.
 INVERSE = {"配偶": "配偶", "子女": "父母", "父母": "子女", "孙子女": "祖父母/外祖父母", "祖父母/外祖父母": "孙子女",
            "兄弟姐妹": "兄弟姐妹", "儿媳": "父母", "女婿": "父母"}
-IN_LAWS = {"婆婆": "儿媳", "公公": "儿媳", "岳父": "女婿", "岳母": "女婿", "丈母娘": "女婿"}
-KIN_PATTERN = "|".join(sorted(KIN, key=len, reverse=True))
 THIRD_PERSON = ("帮别人", "别人", "替", "代办", "代他", "代她", "帮他", "帮她", "帮老人", "老人家", "居民", "邻居", "婆婆", "爷爷",
                 "奶奶", "大爷", "大妈", "阿姨", "叔叔")
 SELF_WORDS = ("自己", "本人", "我的", "给我申请", "我申请")
@@ -204,7 +121,7 @@ def first_message_slots(text: str) -> dict[str, str]:
         if relation:
             slots["helper_relation"] = relation
         m = re.search(r"我(?:的|家)?(?:" + KIN_PATTERN + r")[，, ]?([\u4e00-\u9fa5]{2,4}?)(?:申请|办|的|，|,|。|$)", t)
-        if m and not re.search(r"申请|低保|特困|救助|一下|老人", m.group(1)):
+        if m and not re.search(r"申请|低保|特困|救助|一下|老人", m.group(1)) and parse_name(m.group(1)):
             slots["applicant_name"] = m.group(1)
     elif re.search(r"自己|本人", t):
         slots["filing_for"] = "self"
@@ -231,40 +148,6 @@ def split_name_and_id(text: str) -> tuple[str | None, str | None]:
         if name:
             break
     return name, id_text
-
-
-SAVINGS_WORDS = ("存款", "存了", "积蓄", "存折", "存的", "银行")
-INCOME_WORDS = ("收入", "工资", "挣", "退休金", "养老金", "赚", "一个月", "每月", "月入")
-BARE_NONE = re.compile(r"^(都)?(没有|没得|莫得|无|没|零|0)(了|呢|的)?[。.!！]?$")
-
-
-def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
-    """"收入三百，存款没有", "三百，两千", "都没有": the monthly income and the savings, either may be missing.
-    Clauses that name neither and hold no number ("没有车", "住的是公租房") say nothing about them."""
-    t = text.strip()
-    if BARE_NONE.match(t.replace(" ", "")):
-        return 0.0, 0.0
-    income = savings = None
-    unlabeled: list[float] = []
-    for clause in re.split(r"[，,。；;、\s]+", t):
-        if not clause:
-            continue
-        label = clause
-        clause = re.sub(r"(一|每|每一)个?月", "", clause)  # "一个月三百": the 一 is not the amount
-        has_number = re.search(r"[\d零〇一幺二两俩三仨四五六七八九十百千万]", clause.translate(FULLWIDTH))
-        amount = parse_amount(clause, per_month=not any(w in label for w in SAVINGS_WORDS))
-        if any(w in label for w in SAVINGS_WORDS):
-            savings = amount if amount is not None else savings
-        elif any(w in label for w in INCOME_WORDS):
-            income = amount if amount is not None else income
-        elif has_number and amount is not None:
-            unlabeled.append(amount)
-    for amount in unlabeled:
-        if income is None:
-            income = amount
-        elif savings is None:
-            savings = amount
-    return income, savings
 
 
 SKIP_WORDS = ("跳过", "不知道", "说不清", "不清楚", "记不得", "不记得")
@@ -295,16 +178,6 @@ def is_bare_yes(text: str) -> bool:
     return bool(re.fullmatch(r"(是|是的|对|对的|嗯|嗯嗯|好|好的|行|可以|要得|对头)[。.!！]?", text.strip()))
 
 
-NOT_A_NAME = re.compile(r"^(没|不|无|莫得|是的|对的|好的|可以|算了|啥|什么|嗯|哦|啊|还有|有的)")
-
-
-def parse_name(text: str) -> str | None:
-    t = re.sub(r"^(我叫|我是|叫|名字是|名字叫|他叫|她叫|姓名)", "", text.strip()).strip("，。,. ")
-    if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,8}", t) or NOT_A_NAME.match(t) or is_bare_yes(t) or is_skip(t):
-        return None
-    return t
-
-
 def canonical_type(text: str) -> str | None:
     if "边缘" in text:
         return None
@@ -315,9 +188,3 @@ def canonical_type(text: str) -> str | None:
     if "临时" in text or "急难" in text:
         return "临时救助"
     return None
-
-
-def as_typed(value: object) -> str:
-    """A number read by parse_amount, said back as the person would write it: 800.0 → "800", 1200.5 → "1200.5"."""
-    v = float(value or 0)
-    return str(int(v)) if v == int(v) else f"{v:g}"

@@ -92,6 +92,16 @@ class ActionReadHukouNeed(Action):
         return [SlotSet("hukou", None if need["matters"] else NO_QUESTION)]
 
 
+def heard(tracker: Tracker) -> dict[str, Any] | None:
+    """The pre-check's answers an application needs, as they were said: household size, income (with the
+    part the rules do not count), savings, 户口 (urban/rural, only when asked), approximate amounts."""
+    s = tracker.get_slot
+    facts = {"household_size": s("household_size"), "monthly_income": s("monthly_income"), "savings": s("savings"),
+             "income_excluded": s("income_excluded"), "hukou": parse_hukou(s("hukou")), "said": s("amounts_said")}
+    facts = {k: v for k, v in facts.items() if v not in (None, {}, "")}
+    return facts or None
+
+
 class ActionPrecheck(Action):
     def name(self) -> str:
         return "action_precheck"
@@ -105,6 +115,8 @@ class ActionPrecheck(Action):
                     "labour_ability": "none" if ill else "full"}]
         members += [{"name": f"家人{i}", "relation": "其他"} for i in range(1, size)]
         events: list[EventType] = [SlotSet(s, None) for s in PRECHECK_SLOTS]
+        # What was heard stays for an application in this conversation (ActionStartApplication): not asked again.
+        events += [SlotSet("precheck_heard", heard(tracker)), SlotSet("amounts_said", None), SlotSet("amount_to_confirm", None)]
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
             return events

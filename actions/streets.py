@@ -98,6 +98,9 @@ async def _take(area: dict, dispatcher: CollectingDispatcher, tracker: Tracker, 
                                  office_phone=area.get("office_phone") or "12345", office_hours=area.get("office_hours") or "工作日")
         return {"street": None, "street_candidates": None, NEUTRAL: True}
     slots: Slots = {"street": f"{area.get('district') or ''}{area['name']}", "area_code": area["code"], "street_candidates": None}
+    said = HUKOU_SAID.get((tracker.get_slot("precheck_heard") or {}).get("hukou") or "")
+    if said and tracker.get_slot("hukou") == said:
+        return slots  # 户口 as the person said it in the pre-check: the street's name guesses nothing over it
     if hukou and not (tracker.get_slot("hukou") and tracker.get_slot("area_code") == area["code"]):
         slots["hukou"] = await _hukou(area)  # the same street again (the form resuming) keeps a corrected 户口
     return slots

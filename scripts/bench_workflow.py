@@ -23,6 +23,11 @@ for key in ("SECRET_KEY", "DATA_ENCRYPTION_KEY", "SERVICE_TOKEN", "AUDIT_KEY"):
     os.environ.setdefault(key, f"bench-{key.lower()}-0123456789abcdef0123")
 
 
+def _han(i: int) -> str:
+    """A number written in Han digits: a person's name never holds a digit (backend/core/fields.py)."""
+    return "".join("零一二三四五六七八九"[int(d)] for d in str(i))
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -69,9 +74,9 @@ def main() -> None:
         body = {
             "assistance_type": "低保", "area_code": "500103001", "channel": "chat",
             "members": [
-                {"name": f"申请人{i}", "relation": "本人", "id_number": demo_id("500103", date(1950, 1, 1) + timedelta(days=i), 1), "phone": phone,
+                {"name": f"申请人{_han(i)}", "relation": "本人", "id_number": demo_id("500103", date(1950, 1, 1) + timedelta(days=i), 1), "phone": phone,
                  "incomes": [{"category": "工资性", "kind": "工资", "monthly_amount": 300}]},
-                {"name": f"配偶{i}", "relation": "配偶", "id_number": demo_id("500103", date(1951, 1, 1) + timedelta(days=i), 2)},
+                {"name": f"配偶{_han(i)}", "relation": "配偶", "id_number": demo_id("500103", date(1951, 1, 1) + timedelta(days=i), 2)},
             ],
         }
         t = time.perf_counter()

@@ -8,6 +8,8 @@ one rule covers every door:
 - text fits its database column and carries no control characters: PostgreSQL refuses a NUL in text
   and neither database can store a lone surrogate, so either used to be a 500; only free-text notes
   keep line breaks;
+- a person's name is a name: no digit, not an ID number, not a pronoun, a kinship word or "不知道"
+  (the chat once saved an ID number typed alone as the name, in the clear column and on the SMS);
 - ids fit the database's 32-bit integer (PostgreSQL raises on anything larger);
 - dates and months lie in a range the calendar arithmetic can handle.
 
@@ -146,8 +148,39 @@ def Text(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads 
     return Annotated[str, _Text(max_length, min_length=min_length, multiline=True)]
 
 
+# Words that point at a person or say the name is not known: never a name, whoever sends them.
+NOT_NAMES = frozenset((
+    "我", "你", "您", "他", "她", "它", "我们", "你们", "他们", "她们", "咱", "咱们", "俺", "人家", "自己", "本人", "别人", "谁",
+    "不知道", "不晓得", "不清楚", "不记得", "记不得", "忘了", "没有", "无", "未知", "不详", "是", "是的", "对", "对的", "好", "好的",
+    "嗯", "跳过", "申请人", "家人", "老人", "老人家",
+))
+KINSHIP = ("老伴", "老公", "老婆", "爱人", "丈夫", "妻子", "媳妇", "儿子", "女儿", "孩子", "闺女", "父亲", "母亲", "爸爸", "妈妈", "爸",
+           "妈", "老汉", "孙子", "孙女", "外孙", "爷爷", "奶奶", "外公", "外婆", "姥姥", "姥爷", "哥哥", "姐姐", "弟弟", "妹妹",
+           "儿媳", "女婿", "婆婆", "公公")
+_POINTING = re.compile(r"^(我|你|您|他|她|俺|咱)(们)?(的|家)?(" + "|".join(sorted(KINSHIP, key=len, reverse=True)) + ")?$")
+
+
+def _check_person_name(value: str) -> str:
+    compact = re.sub(r"[\s·•・.]", "", value)
+    if any(unicodedata.category(ch) == "Nd" for ch in value):
+        raise PydanticCustomError("name_has_digit", "姓名里不能有数字；身份证号码请填在身份证号码一栏。")
+    if not compact or not any(ch.isalpha() for ch in compact):
+        raise PydanticCustomError("name_not_a_name", "请填写身份证上的姓名。")
+    unknown = any(w in compact for w in ("不知道", "不晓得", "不清楚", "不记得", "记不得"))
+    if unknown or compact in NOT_NAMES or compact in KINSHIP or _POINTING.match(compact):
+        raise PydanticCustomError("name_not_a_name", "“{said}”不是姓名，请填写身份证上的姓名。", {"said": compact})
+    return value
+
+
+class _PersonName(_Text):
+    """A person's name: one line that fits persons.name, and a name (see _check_person_name)."""
+
+    def _check(self, value: str) -> str:
+        return _check_person_name(super()._check(value))
+
+
 # The shapes that recur; lengths are those of the database columns they end up in.
-PersonName = ShortText(64, min_length=1)  # persons.name
+PersonName = Annotated[str, _PersonName(64, min_length=1)]  # persons.name: every schema that takes a person's name
 Relation = ShortText(16)  # household_members.relation, obligors.relation, delegations.helper_relation
 # 18 characters once normalised; typed and pasted numbers carry spaces or dashes.
 IdNumberText = ShortText(32)

@@ -1,16 +1,18 @@
 """智能研判: a quick check of what a household may qualify for, before anything is filed."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from backend.core import clock
-from backend.core.fields import ShortText
+from backend.core.fields import MAX_MEMBERS, ShortText
+from backend.core.settings import get_settings
 from backend.core.money import to_cents
 from backend.eligibility.hukou import is_rural, suggest_hukou
 from backend.eligibility.schemas import (
-    AssessmentOut, HukouOut, IncomeKindOut, IncomeKindsOut, PrecheckIn, assessment_out,
+    AmountCheckOut, AssessmentOut, HukouOut, IncomeKindOut, IncomeKindsOut, PlausibleOut, PrecheckIn, assessment_out,
 )
 from backend.eligibility.service import HouseholdFacts, IncomeLine, MemberFacts, get_rules
 
@@ -77,3 +79,33 @@ def income_kind(said: Annotated[ShortText(200, min_length=1), Query(examples=["�
     rules = get_rules()
     kind = rules.income_kind(said)
     return IncomeKindOut(kind=kind, recognized=kind != said.strip(), counted=rules.counts(kind), deductible=rules.deducts(kind))
+
+
+# What a person may say, not what may be filed: wide enough for any typo ("一百万", "12,000,000").
+SaidAmount = Annotated[Decimal | None, Query(ge=0, le=Decimal(10) ** 12, examples=[1000000])]
+
+
+def _check(amount: Decimal | None, ceiling: Decimal | None, cap: Decimal) -> AmountCheckOut | None:
+    if amount is None:
+        return None
+    return AmountCheckOut(amount=amount, ceiling=ceiling, outlier=ceiling is not None and amount > ceiling,
+                          allowed=amount <= cap, cap=cap)
+
+
+@router.get("/plausible", response_model=PlausibleOut,
+            summary="说出的月收入、存款是不是远高于一般情况（是就客气地再问一次），以及能不能填报")
+def plausible(
+    region: Annotated[ShortText(64, min_length=1), Query(description="地区、区县或街道的名字", examples=["重庆", "渝中区七星岗街道"])],
+    household_size: Annotated[int, Query(ge=1, le=MAX_MEMBERS)] = 1,
+    monthly_income: SaidAmount = None,
+    savings: SaidAmount = None,
+) -> PlausibleOut:
+    rules = get_rules()
+    ceilings = rules.plausible_ceilings(region, household_size, clock.today())
+    found = rules.catalogue.resolve(region) or rules.catalogue.default
+    settings = get_settings()
+    return PlausibleOut(
+        region=found.key, household_size=household_size,
+        monthly_income=_check(monthly_income, ceilings[0] if ceilings else None, settings.max_amount_yuan),
+        savings=_check(savings, ceilings[1] if ceilings else None, settings.max_asset_yuan),
+    )

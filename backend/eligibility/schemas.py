@@ -95,3 +95,18 @@ class IncomeKindOut(BaseModel):
     recognized: bool
     counted: bool = Field(description="是否计入家庭收入")
     deductible: bool = Field(description="是否可以从收入中扣减")
+
+
+class AmountCheckOut(BaseModel):
+    amount: Decimal = Field(examples=[1000000])
+    ceiling: Decimal | None = Field(examples=[7700], description="高于这个数要再问一下（当地低保标准×家庭人数×倍数）")
+    outlier: bool = Field(description="远高于一般情况：客气地再问一次，本人再说一遍同样的数就保留")
+    allowed: bool = Field(description="在可以填报的上限以内（高于上限的申请会被拒收，要重新说）")
+    cap: Decimal = Field(examples=[100000], description="可以填报的上限")
+
+
+class PlausibleOut(BaseModel):
+    region: str = Field(examples=["重庆"])
+    household_size: int
+    monthly_income: AmountCheckOut | None = None
+    savings: AmountCheckOut | None = None

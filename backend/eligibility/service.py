@@ -111,6 +111,20 @@ class EligibilityRules:
         return bool(std) and (std.dibao.urban != std.dibao.rural
                               or bool(std.tekun and std.tekun.urban != std.tekun.rural))
 
+    def plausible_ceilings(self, region_name: str | None, household_size: int, on: date) -> tuple[Decimal, Decimal] | None:
+        """Above these a declared monthly income and savings are asked again (rules.yaml `plausible`): the
+        region's higher 低保 standard times the household, times the factors. None without a standard."""
+        region = self.catalogue.resolve(region_name) or self.catalogue.default
+        std = self.catalogue.in_force(region, on)
+        if std is None:
+            return None
+        factors = self.raw["plausible"]
+        per_person = max(region.dibao(std, rural=False), region.dibao(std, rural=True))
+        household = per_person * max(household_size, 1)
+        income = to_cents(household * Decimal(str(factors["income_times_standard"])))
+        assets = to_cents(household * region.limits.financial_assets_months * Decimal(str(factors["assets_times_limit"])))
+        return income, assets
+
     def lacks_labour_ability(self, m: MemberFacts, on: date) -> str | None:
         sh = self.raw["special_hardship"]
         if m.birth_date is not None:

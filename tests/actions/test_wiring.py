@@ -26,9 +26,12 @@ def test_the_amount_is_the_number_that_is_an_amount(text, value) -> None:  # noq
     assert parsing.parse_amount(text) == value
 
 
-def test_a_yearly_income_is_a_twelfth_a_month(dispatcher) -> None:  # noqa: ANN001
+@pytest.mark.asyncio
+async def test_a_yearly_income_is_a_twelfth_a_month(fake_backend, dispatcher) -> None:  # noqa: ANN001
     # The question asks per month: "一年两万" is 20000/12, rounded (not 1 from 一年, nor 20000).
-    assert ValidateEligibilityForm().validate_monthly_income("一年两万", dispatcher, tracker(), {}) == {"monthly_income": 1667}
+    # Deliberately changed (issue 20): async, the amount is checked with the backend.
+    said = await ValidateEligibilityForm().validate_monthly_income("一年两万", dispatcher, tracker(), {})
+    assert said["monthly_income"] == 1667
     assert parsing.split_income_and_savings("一年两万，存款三千") == (1667, 3000)
 
 

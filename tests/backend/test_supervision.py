@@ -31,7 +31,8 @@ def test_average_completion_time_per_district(world, set_today) -> None:
     check = {"results": {"银行存款": "无"}}
     for i, (start, decide) in enumerate(((date(2026, 11, 2), date(2026, 11, 16)), (date(2026, 11, 4), date(2026, 11, 13)))):
         set_today(start)
-        n = world.submit(application_body(members=[member(f"申请人{i}", seq=20 + i, phone="13800001111")]), key=f"done-{i:05d}")["number"]
+        # Deliberately changed (issue 20): "申请人0" is no name (a digit), the backend refuses it now.
+        n = world.submit(application_body(members=[member(("王秀英", "李桂兰")[i], seq=20 + i, phone="13800001111")]), key=f"done-{i:05d}")["number"]
         world.sign_all(n)
         for action, data in (("accept", {}), ("start_investigation", {}), ("record_home_visit", visit),
                              ("attach_economic_check", check), ("propose", {})):

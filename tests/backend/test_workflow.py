@@ -218,7 +218,8 @@ def test_the_deadline_can_be_extended_once_to_45_working_days(world, set_today) 
 
 
 def _tekun_body(seq: int, phone: str = "13800001111") -> dict:
-    return application_body("特困", members=[member(f"孤老{seq}", born=date(1945, 1, 1), seq=100 + seq, phone=phone,
+    # Deliberately changed (issue 20): a name has no digit ("孤老1" is refused now); one surname per seq.
+    return application_body("特困", members=[member(f"{'赵钱孙李周吴郑王冯陈'[seq % 10]}孤老", born=date(1945, 1, 1), seq=100 + seq, phone=phone,
                                                     labour_ability="none")])
 
 

@@ -1,0 +1,108 @@
+"""Taking an amount of money someone said (income, savings, a family member's income), for every form.
+
+Read by the one amount parser (actions/answers/amounts.py). A negative is refused kindly; an approximate
+amount ("一百多", "几百块", "三四百") is kept with how it was said (slot `amounts_said`, {slot: said}) so the
+read-back says it as approximate and the caseworker sees it noted; an amount far above what households
+asking for assistance declare is asked again once (slot `amount_to_confirm`), and kept when the person
+says it again or says 对. Where that ceiling lies is the backend's (GET /eligibility/plausible).
+"""
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import parsing
+from actions.answers.amounts import Amount
+from actions.backend_client import BackendError, BackendUnavailable, get_client
+from actions.retry import NEUTRAL
+
+Slots = dict[str, Any]
+SAID = "amounts_said"
+TO_CONFIRM = "amount_to_confirm"
+# How the question names the amount when it is asked again ("每月一百万元？…再说一下每月大概多少钱").
+WHAT = {"monthly_income": "每月", "member_income": "每月", "savings": "存款"}
+# What the backend has a ceiling for (a family member's income: as a household's, the cap matters most).
+CHECKED = {"monthly_income": "monthly_income", "member_income": "monthly_income", "savings": "savings"}
+
+
+def confirming(slot: str, text: str, tracker: Tracker) -> Amount | None:
+    """The amount asked about again, when this answer says 对/是的 to it (with no other figure)."""
+    pending = tracker.get_slot(TO_CONFIRM) or {}
+    if pending.get("slot") != slot or parsing.read_amount(text) is not None:
+        return None
+    if parsing.is_bare_yes(text) or parsing.parse_yes_no(text) is True:
+        return Amount(float(pending["value"]), approximate=bool(pending.get("said")), said=pending.get("said") or "")
+    return None
+
+
+async def take(answers: dict[str, Amount | None], dispatcher: CollectingDispatcher, tracker: Tracker, *,
+               household_size: int = 1) -> Slots:
+    """The slots amount answers fill ({slot: what was read}, e.g. income and savings said together): each
+    amount, or None with a kind word on why it is asked again. A None read says nothing here (the caller
+    knows whether anything else in the answer counted)."""
+    slots: Slots = {}
+    kept: dict[str, Amount] = {}
+    for slot, found in answers.items():
+        value = await _take_one(slot, found, dispatcher, tracker, household_size, slots)
+        if value is not None:
+            kept[slot] = value
+    if kept:
+        slots[SAID] = noted(tracker, kept)
+        slots.setdefault(TO_CONFIRM, None)
+    return slots
+
+
+async def _take_one(slot: str, found: Amount | None, dispatcher: CollectingDispatcher, tracker: Tracker, household_size: int,
+                    slots: Slots) -> Amount | None:
+    slots[slot] = None
+    if found is None:
+        return None
+    if found.negative:
+        dispatcher.utter_message(response="utter_amount_negative")
+        return None
+    pending = tracker.get_slot(TO_CONFIRM) or {}
+    repeated = pending.get("slot") == slot and float(pending.get("value", -1)) == found.value
+    if found.value > 0 and not repeated:
+        check = await _check(slot, found.value, tracker, household_size)
+        what, amount = WHAT.get(slot, "每月"), parsing.said_large(found.value)
+        if check is not None and not check["allowed"]:
+            dispatcher.utter_message(response="utter_amount_too_large", what=what, amount=amount,
+                                     cap=parsing.said_large(float(check["cap"])))
+            slots[TO_CONFIRM] = None
+            return None
+        if check is not None and check["outlier"]:
+            dispatcher.utter_message(response="utter_amount_outlier", what=what, amount=amount)
+            slots[TO_CONFIRM] = {"slot": slot, "value": found.value, "said": found.said if found.approximate else ""}
+            slots[NEUTRAL] = True
+            return None
+    slots[slot] = found.value
+    if pending.get("slot") == slot:
+        slots[TO_CONFIRM] = None
+    return found
+
+
+def noted(tracker: Tracker, amounts: dict[str, Amount]) -> dict[str, str] | None:
+    """`amounts_said` after these answers: an approximate one is noted as said, an exact one clears its note."""
+    said = dict(tracker.get_slot(SAID) or {})
+    for slot, found in amounts.items():
+        if found.approximate:
+            said[slot] = found.said or f"约{parsing.as_typed(found.value)}"
+        else:
+            said.pop(slot, None)
+    return said or None
+
+
+async def _check(slot: str, value: float, tracker: Tracker, household_size: int) -> dict | None:
+    """The backend's word on this amount; None when there is no ceiling for it or the backend cannot say
+    (the amount is then kept: a check that fails never stops a person)."""
+    key = CHECKED.get(slot)
+    if key is None:
+        return None
+    client = get_client()
+    try:
+        region = tracker.get_slot("street") or tracker.get_slot("region") or (await client.offer())["default_region"]
+        answer = await client.plausible(region, household_size, **{key: value})
+    except (BackendUnavailable, BackendError):
+        return None
+    return answer.get(key)

@@ -1,0 +1,47 @@
+"""A person's name, as typed: "我叫王秀英", "她叫李桂兰", "名字是刘淑芬", "阿依古丽·买买提".
+
+A name is 2–20 Han characters or "·" (not first or last), never a digit, never a pronoun, a kinship word,
+a title or a filler ("我不晓得", "我老伴", "她们", "是的"). The backend holds the same invariant for every
+channel (backend/core/fields.py, PersonName); this is the chat's reading of what was said."""
+
+import re
+
+from actions.answers.kin import IN_LAWS, KIN, TITLES
+
+NAME = re.compile(r"[\u4e00-\u9fff](?:[\u4e00-\u9fff·]{0,18})[\u4e00-\u9fff]")
+# "我叫", "她的名字是", "申请人叫", "我奶奶叫": what comes before the name.
+LEAD = re.compile(r"^(?:(?:我|他|她|俺|咱)(?:的|家)?(?:" + "|".join(sorted([*KIN, *IN_LAWS], key=len, reverse=True))
+                  + r")?|申请人|这位家人|家人|本人)?(?:的)?(?:名字|姓名|全名)?(?:叫做|叫|是|为|：|:)\s*")
+PRONOUN = re.compile(r"^(我|你|您|他|她|它|咱|俺|人家|自己|本人|大家|别人|谁)")
+# Answers that are about something else, or say that the name is not known.
+NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "不懂", "不会", "没有", "没得", "莫得", "算了", "跳过",
+                  "申请", "低保", "特困", "救助", "身份证", "号码", "手机", "电话", "街道", "收入", "存款", "工作人员",
+                  "谢谢", "你好", "您好", "不用", "可以", "好的", "是的", "对的", "什么", "啥子", "为啥", "怎么", "哪个", "这个",
+                  "那个", "一下", "名字", "姓名", "帮忙", "不对", "错了", "重新", "不清", "告诉", "不想", "不说")
+FILLERS = re.compile(r"^(是|对|嗯|哦|啊|好|行|要得|对头|没|不|无|莫|啥|喂|哈|呃|额|唉|哎)+$")
+
+
+def parse_name(text: str) -> str | None:
+    """The name in an answer, or None when the answer is not a name."""
+    t = re.sub(r"\s+", "", str(text or "")).strip("，。,.!！?？~～、；;")
+    t = t.replace("•", "·").replace("・", "·").replace("．", "·")
+    stripped = LEAD.sub("", t, count=1)
+    if stripped != t and stripped:
+        t = stripped
+    t = re.sub(r"(呀|啊|哦|哈|嘛|呢|的)$", "", t) if len(t) > 2 else t
+    if not NAME.fullmatch(t) or "··" in t:
+        return None
+    if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS):
+        return None
+    if _kin_or_title(t):
+        return None
+    return t
+
+
+def _kin_or_title(t: str) -> bool:
+    """"老伴", "我奶奶" (already refused as a pronoun), "老汉", "王婆婆": a way of naming, not a name."""
+    words = (*KIN, *IN_LAWS, *TITLES)
+    if t in words or t.removeprefix("老") in words:
+        return True
+    # A surname and a title ("王婆婆", "李大爷", "张阿姨"): what neighbours call her, not her name.
+    return any(t.endswith(w) and len(t) - len(w) <= 1 for w in (*TITLES, "爷爷", "奶奶", "婆婆", "嬢嬢"))
