@@ -140,6 +140,7 @@ class ComplaintIn(BaseModel):
 class ComplaintOut(BaseModel):
     id: int
     reference: str = Field(examples=["TS000012"])
+    due_day: str = Field(examples=["12月2日（星期三）"], description="answered by this day (service_desk.DUE_WORKDAYS)")
 
 
 @router.post("/complaints", response_model=ComplaintOut, status_code=201, summary="投诉或意见（工作人员处理）",
@@ -158,7 +159,8 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="complaint.file", entity_type="complaint",
           entity_id=row.id, detail={"application": body.application_number})
-    return ComplaintOut(id=row.id, reference=service.reference("complaint", row.id))
+    return ComplaintOut(id=row.id, reference=service.reference("complaint", row.id),
+                        due_day=say.day(service.due_on("complaint", row.created_at)))
 
 
 class DeskItem(BaseModel):
