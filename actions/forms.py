@@ -1,15 +1,13 @@
 """Form validation: each answer is read, checked with the backend where a rule applies, and either
 kept or asked again with a plain explanation. No answer ever leads to a dead end."""
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-
-import re
-
-from rasa_sdk.events import ActionExecutionRejected, SlotSet
 
 from actions import codes, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client

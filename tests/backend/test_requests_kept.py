@@ -40,6 +40,8 @@ def test_a_call_back_says_who_calls_and_by_when(world) -> None:  # noqa: ANN001
     assert re.fullmatch(r"\d+月\d+日（星期.）", body["due_day"]) and body["reference"].startswith("HD")
     city = world.client.post("/api/v1/callbacks", json={"topic": "着火了"}, headers=world.applicant).json()
     assert city["caller"] == CITY_CALLER and "12345" not in city["caller"]
+    complaint = world.client.post("/api/v1/complaints", json={"text": "有人吃拿卡要"}, headers=world.applicant).json()
+    assert re.fullmatch(r"\d+月\d+日（星期.）", complaint["due_day"])  # the person is told by when
     desk = world.client.get("/api/v1/service-desk", headers=world.admin).json()
     assert any(d["reference"] == city["reference"] and d["queue"] is None for d in desk)  # the city queue has it
 
