@@ -55,6 +55,9 @@ def test_the_applicant_withdraws_before_the_decision(world) -> None:  # noqa: AN
 
 def test_a_correction_reaches_the_caseworker_on_the_timeline(world) -> None:  # noqa: ANN001
     number = world.submit(application_body())["number"]
+    # The chat offers both only when the backend lists them for this applicant now.
+    mine = world.client.get(f"/api/v1/applications/{number}", headers=world.applicant).json()["available_actions"]
+    assert {"withdraw", "request_change"} <= set(mine)
     world.act(number, "request_change", world.applicant, expect=409)  # what to correct must be said
     detail = world.act(number, "request_change", world.applicant, note="名字填错了，应该是刘淑芬")
     assert detail["status"] == "submitted"  # nothing moves: the caseworker corrects it
