@@ -170,6 +170,15 @@ class BackendClient:
     async def my_applications(self, token: str) -> list[dict[str, Any]]:
         return await self._request("GET", "/applications/mine", citizen_token=token)
 
+    async def application(self, token: str, number: str) -> dict[str, Any]:
+        """One application as its applicant sees it, with the steps they may take now (`available_actions`)."""
+        return await self._request("GET", f"/applications/{number}", citizen_token=token)
+
+    async def take_step(self, token: str, number: str, action: str, note: str | None = None) -> dict[str, Any]:
+        """A workflow step the applicant takes (withdraw, request_change); the backend checks who and when."""
+        return await self._request("POST", f"/applications/{number}/actions/{action}", citizen_token=token,
+                                   json={"note": note, "data": {}})
+
     async def progress(self, token: str, number: str) -> dict[str, Any]:
         return await self._request("GET", f"/applications/{number}/progress", citizen_token=token)
 

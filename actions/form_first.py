@@ -24,7 +24,7 @@ from actions import corrections, parsing
 # slot and the `intent` of `answer_read`; tests/actions/test_form_first.py checks they agree).
 INTERRUPTIONS = ("stop", "request_human", "ask_policy", "apply_assistance", "report_emergency", "bot_challenge")
 # What each form is about is never an interruption of it: a description of the fire IS the emergency report.
-OWN_TOPIC = {"emergency_form": ("report_emergency",), "complaint_form": ("complain",)}
+OWN_TOPIC = {"emergency_form": ("report_emergency",), "complaint_form": ("complain",), "callback_form": ("request_human",)}
 
 NAME_SLOTS = ("applicant_name", "member_name", "helper_name")
 ID_SLOTS = ("applicant_id", "member_id")
@@ -87,7 +87,10 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
     if slot == "assistance_type":
         return parsing.canonical_type(t) is not None
     if slot in FREE_TEXT_SLOTS:
-        # A description is an answer; only a short bare request (算了 / 找工作人员 / 标准是多少) interrupts.
+        # A description is an answer; only a short bare request (算了 / 找工作人员 / 标准是多少) interrupts. What
+        # happened in an emergency is never gated by the NLU: only a bare 算了 or 找工作人员 leaves it.
+        if slot == "emergency_what" and intent not in ("stop", "request_human"):
+            return True
         return intent == "report_emergency" or len(re.sub(r"[\s，,。.!！?？]", "", t)) > BARE_INTERRUPTION_CHARS
     return False
 

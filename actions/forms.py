@@ -2,13 +2,15 @@
 kept or asked again with a plain explanation. No answer ever leads to a dead end."""
 
 import inspect
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, corrections, parsing, streets, wechat
+from actions import amount_answers, codes, corrections, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.retry import NEUTRAL, RetryingFormValidationAction
@@ -54,6 +56,13 @@ def _phone(value: Any, dispatcher: CollectingDispatcher) -> str | None:
 class SharedValidators:
     """Validators for slots several forms ask: phones and codes, names, ID numbers, streets."""
 
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        """A code lock-out pauses the form (actions/codes.py): the answers stay, the question is not asked again."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        if any(e.get("name") == codes.PAUSE for e in events):
+            return codes.pause_events(self.form_name(), events)  # type: ignore[attr-defined]
+        return events
+
     async def validate_verify_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         if tracker.get_slot("citizen_token") and value and value == tracker.get_slot("verified_phone"):
             return {"verify_phone": value}  # known through a bound WeChat (masked): nothing to check again
@@ -71,7 +80,8 @@ class SharedValidators:
         text = _text(value)
         if text == "ok" and tracker.get_slot("citizen_token"):
             return {"verify_code": "ok"}  # already verified (the form re-checks filled slots when it resumes)
-        if "重发" in text or "没收到" in text:
+        if codes.asks_resend(text):
+            # A new code, within the backend's limits (it says when they are reached).
             if phone and await call(dispatcher, get_client().request_code(phone)) is not None:
                 dispatcher.utter_message(response="utter_code_resent")
             return {"verify_code": None, NEUTRAL: True}
@@ -79,9 +89,9 @@ class SharedValidators:
         if code is None or not phone:
             dispatcher.utter_message(response="utter_code_wrong")
             return {"verify_code": None}
-        token = await call(dispatcher, get_client().verify_code(phone, code))
+        token, paused = await codes.checked(dispatcher, get_client().verify_code(phone, code))
         if token is None:
-            return {"verify_code": None}
+            return {"verify_code": None, **paused}
         await wechat.bind_after_code(tracker, dispatcher, token, phone)
         return {"verify_code": "ok", "citizen_token": token, "verified_phone": phone, "phone_verified": True}
 
@@ -289,6 +299,15 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
     async def validate_consent_code(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if value == "ok" and tracker.get_slot("delegation_id"):
             return {"consent_code": "ok"}
+        if codes.asks_resend(_text(value)):
+            # Grandma's code again, to the principal's phone, through the same endpoint and limits.
+            principal = {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"),
+                         "phone": tracker.get_slot("applicant_phone")}
+            helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
+                      "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
+            if await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper)) is not None:
+                dispatcher.utter_message(response="utter_code_resent_principal", applicant_name=principal["name"])
+            return {"consent_code": None, NEUTRAL: True}
         code = parsing.parse_code(_text(value))
         if code is None:
             dispatcher.utter_message(response="utter_code_wrong")
@@ -301,9 +320,9 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
             "scope": ["apply", "query", "notices"],
             "consent": {"method": "otp", "code": code},
         }
-        created = await call(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))
+        created, paused = await codes.checked(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))
         if created is None:
-            return {"consent_code": None}
+            return {"consent_code": None, **paused}
         return {"consent_code": "ok", "delegation_id": float(created["id"])}
 
     async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -432,9 +451,18 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
 
 class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):
     skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}
+    STREET_UNKNOWN = "unknown"  # the street could not be named: filed for the city queue (ActionSubmitEmergency)
+    # A bare 算了 / 找工作人员 leaves the description to its rule; anything else is what happened (form_first.py).
 
     def name(self) -> str:
         return "validate_emergency_form"
+
+    async def validate_street(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if value == self.STREET_UNKNOWN or re.search(r"不晓得|不知道|说不清|不清楚|记不得|不记得|搞不清|不晓得是哪", _text(value)):
+            if value != self.STREET_UNKNOWN:
+                dispatcher.utter_message(response="utter_emergency_street_unknown")
+            return {"street": self.STREET_UNKNOWN, "area_code": None, "street_candidates": None}
+        return await super().validate_street(value, dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
         slots = ["emergency_what", "applicant_name", "applicant_id", "applicant_phone"]
@@ -447,13 +475,18 @@ class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):
         return {"emergency_what": text[:300] if text else None}
 
 
-class ValidateComplaintForm(RetryingFormValidationAction):
+class ValidateComplaintForm(requests.ContactPhone, RetryingFormValidationAction):
     # Asked what went wrong, a person describes it, and the NLU often reads that as a complaint, a progress
     # or a payment question: none of these interrupts a form (actions/form_first.py), so the description is
     # the answer as said — unless it is only the wish to complain again ("我要投诉").
 
     def name(self) -> str:
         return "validate_complaint_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
+        # A way to answer: the verified phone, else one asked for ("不留" files it anonymously).
+        verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
+        return ["complaint_text"] + ([] if verified else ["contact_phone"])
 
     def validate_complaint_text(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)

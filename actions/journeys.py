@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, parsing, wechat
+from actions import corrections, parsing, requests, wechat
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID, TO_CONFIRM
@@ -226,6 +226,8 @@ class ActionAfterVerify(Action):
         return "action_after_verify"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if tracker.get_slot("after_verify") in requests.CHANGES:
+            return await requests.after_verify(dispatcher, tracker)  # withdrawing or correcting (actions/requests.py)
         token = tracker.get_slot("citizen_token")
         number = tracker.get_slot("application_no")
         mine = await call(dispatcher, get_client().my_applications(token))
@@ -262,60 +264,53 @@ class ActionAfterVerify(Action):
 
 
 class ActionSubmitEmergency(Action):
-    """急难: filed at once as 临时救助（急难型）, and the street office's duty phone gets an SMS."""
+    """急难: filed at once as 临时救助（急难型） with what was said (the street office's duty phone gets an SMS where
+    one is on file), with the office's duty number or plainly none, and 119/120/110 where it applies. A person who
+    cannot name the street is filed all the same: a call-back from the city queue (the backend files applications
+    only for a known street)."""
 
     def name(self) -> str:
         return "action_submit_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         s = tracker.get_slot
+        what = s("emergency_what") or ""
+        done = _reset(("emergency_what", "submission_key"))
+        phone = requests.phone_to_call(tracker) or s("applicant_phone")
+        if not s("area_code"):
+            body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255]}
+            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body)) if phone else None
+            if created is not None:
+                dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
+                                         reference=created["reference"], phone_masked=parsing.mask_phone(phone))
+            else:
+                requests.say_office(dispatcher, {})
+            for advice in requests.emergency_advice(what):
+                dispatcher.utter_message(response=advice)
+            return done + _reset(("street", "street_candidates"))  # "不晓得": not a street
         key = s("submission_key") or _submission_key("emergency")
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
             return [SlotSet("submission_key", key)]
         emergency = offer["emergency"]
         body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
-                "reason": s("emergency_what"),
+                "reason": what or None,
                 "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
         created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        if created is not None:
+            dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
+                                     phone_masked=_mask_phone(phone))
+            office = await requests.office_of(dispatcher, tracker)
+            name = office.get("office_name") or s("street")
+            if office.get("duty_phone"):
+                dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=name, duty_phone=office["duty_phone"])
+            elif office.get("office_phone"):
+                dispatcher.utter_message(response="utter_emergency_office_phone", office_name=name,
+                                         office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
+            else:
+                dispatcher.utter_message(response="utter_emergency_no_duty_phone", office_name=name)
+        for advice in requests.emergency_advice(what):
+            dispatcher.utter_message(response=advice)
         if created is None:
             return [SlotSet("submission_key", key)]
-        areas = await call(dispatcher, get_client().search_areas(s("street") or ""))
-        office = next((a for a in areas or [] if a["code"] == s("area_code")), {})
-        dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
-                                 office_phone=office.get("office_phone") or "12345")
-        return _reset(("emergency_what", "submission_key")) + [SlotSet("application_no", created["number"])]
-
-
-class ActionFileComplaint(Action):
-    def name(self) -> str:
-        return "action_file_complaint"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        # The verified phone, as for a call-back: the service desk answers by SMS.
-        body = {"text": tracker.get_slot("complaint_text"), "application_number": tracker.get_slot("application_no"),
-                "area_code": tracker.get_slot("area_code"), "phone": tracker.get_slot("verified_phone")}
-        filed = await call(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
-        if filed is not None:
-            dispatcher.utter_message(response="utter_complaint_filed", reference=filed["reference"])
-        return [SlotSet("complaint_text", None)]
-
-
-class ActionRequestCallback(Action):
-    """A person, always: a call-back request for the street office, with its phone and hours."""
-
-    def name(self) -> str:
-        return "action_request_callback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        body = {"phone": tracker.get_slot("verified_phone") or tracker.get_slot("applicant_phone"),
-                "area_code": tracker.get_slot("area_code"), "topic": (tracker.latest_message.get("text") or "")[:200]}
-        created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
-        if created is None:
-            return []
-        if created.get("office_phone"):
-            dispatcher.utter_message(response="utter_callback_office", office_name=created["office_name"],
-                                     office_phone=created["office_phone"], office_hours=created["office_hours"])
-        else:
-            dispatcher.utter_message(response="utter_callback_general")
-        return []
+        return done + [SlotSet("application_no", created["number"])]

@@ -16,6 +16,7 @@ from actions.retry import NEUTRAL
 Slots = dict[str, Any]
 MAX_CHOICES = 6
 HUKOU_SAID = {"urban": "城镇户口", "rural": "农村户口"}
+HOTLINE = ("政务服务便民热线", "12345", "每天 24 小时")  # to call; it does not call back
 KEPT = ("code", "name", "full_name", "district", "standards_region", "office_name", "office_phone", "office_hours",
         "office_configured")
 
@@ -93,9 +94,12 @@ async def _example(area: dict) -> str:
 async def _take(area: dict, dispatcher: CollectingDispatcher, tracker: Tracker, *, hukou: bool) -> Slots:
     if not area.get("standards_region"):
         # Not open online there yet: the office, kindly, and the form asks again (another street, or a person).
-        response = "utter_street_not_online" if area.get("office_configured") else "utter_street_not_online_no_office"
-        dispatcher.utter_message(response=response, full_name=area["full_name"], office_name=area.get("office_name") or "12345",
-                                 office_phone=area.get("office_phone") or "12345", office_hours=area.get("office_hours") or "工作日")
+        # An office without a real number on file is not named with the hotline's number: the hotline is.
+        known = bool(area.get("office_phone"))
+        response = "utter_street_not_online" if area.get("office_configured") and known else "utter_street_not_online_no_office"
+        office = (area.get("office_name"), area["office_phone"], area.get("office_hours")) if known else HOTLINE
+        dispatcher.utter_message(response=response, full_name=area["full_name"], office_name=office[0] or "政务服务便民热线",
+                                 office_phone=office[1], office_hours=office[2] or "工作日")
         return {"street": None, "street_candidates": None, NEUTRAL: True}
     slots: Slots = {"street": f"{area.get('district') or ''}{area['name']}", "area_code": area["code"], "street_candidates": None}
     said = HUKOU_SAID.get((tracker.get_slot("precheck_heard") or {}).get("hukou") or "")

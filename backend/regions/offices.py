@@ -15,9 +15,9 @@ OFFICES_FILE = Path(__file__).with_name("data") / "offices.yaml"
 @dataclass(frozen=True)
 class Office:
     office_name: str
-    office_phone: str
+    office_phone: str | None  # None: no real number on file yet (say so, and give the hotline to call)
     office_hours: str | None
-    alert_phone: str | None
+    alert_phone: str | None  # the 急难 duty mobile; None: not on file
     # The area whose entry answers (None: the hotline); configured: the area asked about has its own entry.
     area_code: str | None
     configured: bool
@@ -35,8 +35,9 @@ class OfficeBook:
         for c in chain:
             entry = self.offices.get(c)
             if entry:
-                return Office(entry["office_name"], str(entry["office_phone"]), entry.get("office_hours"),
-                              entry.get("alert_phone"), c, configured=c == code)
+                phone, alert = entry.get("office_phone"), entry.get("alert_phone")
+                return Office(entry["office_name"], str(phone) if phone else None, entry.get("office_hours"),
+                              str(alert) if alert else None, c, configured=c == code)
         h = self.hotline
         return Office(h["office_name"], str(h["office_phone"]), h.get("office_hours"), None, None, configured=False)
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
+from backend.core import say
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
@@ -37,10 +38,12 @@ class AreaOut(BaseModel):
     standards_region: str | None = Field(examples=["重庆"], description="the region whose standards apply; null: "
                                                                           "applications are not taken online here yet")
     office_name: str = Field(examples=["渝中区民政局社会救助科"])
-    office_phone: str = Field(examples=["023-00000103"])
+    office_phone: str | None = Field(examples=["12345"], description="null: no real number on file for this office yet "
+                                                                     "(say so; the 12345 hotline can be called)")
     office_hours: str | None = Field(examples=["工作日 9:00-12:00 14:00-17:30"])
     office_configured: bool = Field(description="false: the area has no office of its own on file; the office "
                                                 "above is the nearest one that has (district, city) or the 12345 hotline")
+    duty_phone: str | None = Field(default=None, description="the office's 急难 duty mobile; null: not on file")
 
 
 def _area_out(f: regions.Found) -> AreaOut:
@@ -48,7 +51,7 @@ def _area_out(f: regions.Found) -> AreaOut:
                    city=f.city, province=f.province, match=f.match, community=f.community,
                    standards_region=f.standards_region, office_name=f.office.office_name,
                    office_phone=f.office.office_phone, office_hours=f.office.office_hours,
-                   office_configured=f.office.configured)
+                   office_configured=f.office.configured, duty_phone=f.office.alert_phone)
 
 
 class UnknownArea(AppError):
@@ -83,10 +86,20 @@ class CallbackIn(BaseModel):
 
 class CallbackOut(BaseModel):
     id: int
+    reference: str = Field(examples=["HD000001"])
     office_name: str
-    office_phone: str
+    office_phone: str | None = Field(description="null: no real number on file yet (see /areas/search)")
     office_hours: str | None
     office_configured: bool = Field(description="false: the street has no office of its own on file (see /areas/search)")
+    caller: str = Field(examples=["渝中区民政局社会救助科"], description="who will call: the office whose queue it is in, "
+                                                                  "or the city's staff for the city queue (never 12345)")
+    due_day: str = Field(examples=["11月27日（星期五）"], description="called by the end of this day (service_desk.DUE_WORKDAYS)")
+
+
+class CallbackNeedsPhone(AppError):
+    status_code = 422
+    code = "callback_needs_phone"
+    message = "请留一个能接电话的手机号，工作人员才能给您回电话。"
 
 
 def _caller(actor) -> None:  # noqa: ANN001
@@ -100,7 +113,9 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     _caller(actor)
     vault = get_vault()
     phone = checked_phone(body.phone) if body.phone else None
-    # An unknown code is no reason to refuse a person: the call-back goes to the hotline's desk then.
+    if phone is None and not actor.phone_hash:
+        raise CallbackNeedsPhone()  # a call-back nobody can make is a promise not kept
+    # An unknown code is no reason to refuse a person: the call-back goes to the city queue then.
     area = regions.ensure_area(session, body.area_code)
     office = regions.office_for(body.area_code)
     row = CallbackRequest(area_code=area.code if area else None, phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
@@ -109,8 +124,10 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="callback.request", entity_type="callback",
           entity_id=row.id, detail={"area": row.area_code})
-    return CallbackOut(id=row.id, office_name=office.office_name, office_phone=office.office_phone,
-                       office_hours=office.office_hours, office_configured=office.configured)
+    return CallbackOut(id=row.id, reference=service.reference("callback", row.id), office_name=office.office_name,
+                       office_phone=office.office_phone, office_hours=office.office_hours, office_configured=office.configured,
+                       caller=office.office_name if area is not None and office.area_code else service.CITY_CALLER,
+                       due_day=say.day(service.due_on("callback", row.created_at)))
 
 
 class ComplaintIn(BaseModel):
@@ -123,6 +140,7 @@ class ComplaintIn(BaseModel):
 class ComplaintOut(BaseModel):
     id: int
     reference: str = Field(examples=["TS000012"])
+    due_day: str = Field(examples=["12月2日（星期三）"], description="answered by this day (service_desk.DUE_WORKDAYS)")
 
 
 @router.post("/complaints", response_model=ComplaintOut, status_code=201, summary="投诉或意见（工作人员处理）",
@@ -141,7 +159,8 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="complaint.file", entity_type="complaint",
           entity_id=row.id, detail={"application": body.application_number})
-    return ComplaintOut(id=row.id, reference=service.reference("complaint", row.id))
+    return ComplaintOut(id=row.id, reference=service.reference("complaint", row.id),
+                        due_day=say.day(service.due_on("complaint", row.created_at)))
 
 
 class DeskItem(BaseModel):

@@ -7,11 +7,15 @@ from pathlib import Path
 import httpx
 
 RECORDED_ID = "11010519491231002X"  # an ID the fake backend knows, with a phone on record
+LOCKED_CODE = "000000"  # a code the fake backend answers with the lock-out (too many wrong codes)
 import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import SlotSet as RasaSlotSet
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, set_client
+from actions.form_first import ActionReadAnswer
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 # What GET /policy/offer answers (tests/backend/test_policy.py checks the backend's side of it).
@@ -77,6 +81,8 @@ class FakeBackend:
         self.requests: list[httpx.Request] = []
         self.handler: Callable[[httpx.Request], httpx.Response] = self.route
         self.submitted: dict[str, dict] = {}
+        # The steps the applicant may take on JZ20261124000009 now (GET /applications/{number}).
+        self.available = ["withdraw", "request_change"]
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -110,6 +116,11 @@ class FakeBackend:
                 return httpx.Response(404, json={"error": {"code": "unknown_area", "message": "没有这个地区。", "details": None}})
         if path == "/auth/otp/request":
             return httpx.Response(200, json={"sent": True, "message": "验证码已发送"})
+        if path in ("/auth/otp/verify", "/delegations") and json.loads(request.content).get("code", (json.loads(
+                request.content).get("consent") or {}).get("code")) == LOCKED_CODE:
+            # Too many wrong codes: the throttle's answer (backend/auth/throttle.py).
+            return httpx.Response(429, json={"error": {"code": "too_many_requests", "details": {"retry_after_seconds": 900},
+                                                       "message": "验证码试的次数太多了，为了保护您的信息，请15分钟后再试。"}})
         if path == "/auth/otp/verify":
             ok = json.loads(request.content)["code"] == "123456"
             return httpx.Response(200, json={"access_token": "citizen-token", "expires_in": 7200}) if ok else httpx.Response(
@@ -139,10 +150,27 @@ class FakeBackend:
             return httpx.Response(200, json=[{"month": "2026-12", "kind": "monthly", "amount": "470", "status": "paid", "paid_on": "2026-12-10",
                                               "month_said": "2026年12月", "amount_said": "470元", "paid_on_said": "12月10日（星期四）"}])
         if path == "/callbacks":
-            return httpx.Response(201, json={"id": 1, "office_name": "七星岗街道社会救助窗口", "office_phone": "023-00103001",
-                                             "office_hours": "工作日 9:00-17:30"})
+            body = json.loads(request.content)
+            if not body.get("phone") and "X-Citizen-Token" not in request.headers:
+                return httpx.Response(422, json={"error": {"code": "callback_needs_phone", "details": None,
+                                                           "message": "请留一个能接电话的手机号，工作人员才能给您回电话。"}})
+            street = bool(body.get("area_code"))
+            return httpx.Response(201, json={
+                "id": 1, "reference": "HD000001", "office_name": "七星岗街道社会救助窗口" if street else "政务服务便民热线",
+                "office_phone": None if street else "12345", "office_hours": "工作日 9:00-17:30", "office_configured": street,
+                "caller": "七星岗街道社会救助窗口" if street else "市民政局社会救助工作人员", "due_day": "11月25日（星期三）"})
         if path == "/complaints":
-            return httpx.Response(201, json={"id": 12, "reference": "TS000012"})
+            return httpx.Response(201, json={"id": 12, "reference": "TS000012", "due_day": "12月1日（星期二）"})
+        if path == "/applications/JZ20261124000009" and request.method == "GET":
+            return httpx.Response(200, json={"number": "JZ20261124000009", "assistance_type": "低保", "status": "submitted",
+                                             "status_label": "已提交，等待受理", "step_due_day": "11月27日（星期五）",
+                                             "available_actions": self.available})
+        if path.startswith("/applications/JZ20261124000009/actions/"):
+            action = path.rsplit("/", 1)[1]
+            if action not in self.available:
+                return httpx.Response(409, json={"error": {"code": "wrong_status", "message": "不能办理这一步。", "details": None}})
+            return httpx.Response(200, json={"number": "JZ20261124000009", "status": "withdrawn" if action == "withdraw" else "submitted",
+                                             "step_due_day": None if action == "withdraw" else "11月27日（星期五）"})
         if path == "/eligibility/income-kind":
             said = request.url.params["said"]
             excluded = next((k for n, k in (("养老金", "城乡居民基础养老金"), ("抚恤", "优抚金")) if n in said), None)
@@ -201,3 +229,14 @@ def dispatcher() -> CollectingDispatcher:
 @pytest.fixture
 def domain() -> dict:
     return {}
+
+
+@pytest.fixture
+def remote_actions_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa's call of the custom slot mapping action (action_read_answer, actions/form_first.py) answered by our
+    action server's code in process, so ActionExtractSlots fills what it would fill in the running stack."""
+    async def run(self, output_channel, nlg, tracker, domain):  # noqa: ANN001
+        assert self.name() == "action_read_answer"
+        events = await ActionReadAnswer().run(CollectingDispatcher(), Tracker.from_dict(tracker.current_state()), {})
+        return [RasaSlotSet(e["name"], e["value"]) for e in events]
+    monkeypatch.setattr(RemoteAction, "run", run)

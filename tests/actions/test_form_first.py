@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rasa.core.actions.action import ActionExtractSlots, RemoteAction
+from rasa.core.actions.action import ActionExtractSlots
 from rasa.core.channels import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -25,15 +25,7 @@ DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
 RULES = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
 
 
-@pytest.fixture(autouse=True)
-def remote_actions_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rasa's RemoteAction → our action, as the action server would run it."""
-    async def run(self, output_channel, nlg, tracker, domain):  # noqa: ANN001
-        assert self.name() == "action_read_answer"
-        sdk_tracker = Tracker.from_dict(tracker.current_state())
-        events = await form_first.ActionReadAnswer().run(CollectingDispatcher(), sdk_tracker, {})
-        return [SlotSet(e["name"], e["value"]) for e in events]
-    monkeypatch.setattr(RemoteAction, "run", run)
+pytestmark = pytest.mark.usefixtures("remote_actions_in_process")  # tests/actions/conftest.py
 
 
 async def extracted(form: str, slot: str, text: str, intent: str, slots: dict | None = None) -> dict:

@@ -7,8 +7,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions import parsing
 from actions.forms import ValidateApplicationForm, ValidateEligibilityForm, ValidateEmergencyForm
+from actions.requests import ActionRequestCallback
 from actions.journeys import (
-    ActionAfterVerify, ActionCancel, ActionPrecheck, ActionRequestCallback, ActionStartApplication,
+    ActionAfterVerify, ActionCancel, ActionPrecheck, ActionStartApplication,
     ActionStartVerifiedQuery, ActionSubmitApplication,
 )
 
@@ -187,9 +188,12 @@ async def test_progress_and_payment_answers(fake_backend, dispatcher) -> None:
 
 @pytest.mark.asyncio
 async def test_request_human_gives_the_street_office(fake_backend, dispatcher) -> None:
-    await ActionRequestCallback().run(dispatcher, tracker({"area_code": "500103001", "verified_phone": "13812345678"}, text="转人工"), {})
+    await ActionRequestCallback().run(dispatcher, tracker({"area_code": "500103001", "verified_phone": "13812345678", "citizen_token": "t"},
+                                                          text="转人工"), {})
     assert fake_backend.body()["area_code"] == "500103001"
-    assert dispatcher.messages[-1]["response"] == "utter_callback_office" and dispatcher.messages[-1]["office_phone"] == "023-00103001"
+    # Who calls, by when, on which phone (issue #20: never a call promised without a phone to call).
+    said = dispatcher.messages[-1]
+    assert said["response"] == "utter_callback_booked" and said["due_day"] == "11月25日（星期三）" and said["phone_masked"] == "138****5678"
 
 
 @pytest.mark.asyncio

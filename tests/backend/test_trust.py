@@ -8,6 +8,7 @@ their own district. Every read of personal data is audited.
 import pytest
 from sqlalchemy import select
 
+from backend.applications import service as applications_service
 from backend.audit.models import AuditEntry
 from backend.authorizations.models import AuthorizationSignature
 from backend.facecheck import FakeFaceEngine
@@ -15,6 +16,7 @@ from backend.facecheck.service import get_face_engine
 from backend.notifications.models import Notice
 from backend.people.models import Person
 from backend.people.service import find_by_id_number
+from backend.regions.offices import Office
 from tests.backend.test_access_and_delegations import Outbox, _code_sent_to
 from tests.backend.world import APPLICANT_PHONE, HELPER_PHONE, STAFF_CONSENT, STRANGER_PHONE, application_body, citizen_headers, member
 
@@ -195,7 +197,10 @@ def test_not_yours_and_no_such_case_look_the_same(world) -> None:  # noqa: ANN00
     assert mine.json()["error"]["code"] == missing.json()["error"]["code"] == "application_not_found"
 
 
-def test_one_open_emergency_case_per_person(world) -> None:  # noqa: ANN001
+def test_one_open_emergency_case_per_person(world, monkeypatch) -> None:  # noqa: ANN001
+    # A street whose duty phone is on file (the shipped offices.yaml holds no real numbers).
+    duty = Office("七星岗街道社会救助窗口", "023-63000000", None, "13900103001", "500103001", configured=True)
+    monkeypatch.setattr(applications_service, "office_for", lambda code: duty)
     body = application_body("临时救助", subtype="急难型", members=[HER])
     first = world.submit(body, key="emergency-0001")
     again = world.client.post("/api/v1/applications", json={**body, "reason": "又着火了"},

@@ -32,7 +32,8 @@ VERIFIED_THEN_COMPLAINS = [
 OTHER = "上周去街道办事，窗口没人"
 COMPLAINS_AT_ONCE = [
     Say("拖了好久都不给办", "遇到了什么问题"),
-    Say(OTHER, "已经记下来了"),
+    Say(OTHER, "手机号"),  # no verified phone: a way to answer her is asked (issue #20)
+    Say("不留", "没法答复您"),
 ]
 
 

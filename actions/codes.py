@@ -1,0 +1,71 @@
+"""One-time codes as people handle them: a resend asked for in their words ("重发", "没收到", "再发一次", "收不到"),
+and a lock-out after too many wrong codes — said once, with its end time as people say it ("15分钟后，16:40以后"),
+the form paused with every answer kept (action_pause_form), the way back and a person offered."""
+
+import math
+import re
+from collections.abc import Awaitable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendError, BackendUnavailable, Dispatcher
+
+T = TypeVar("T")
+CHINA = ZoneInfo("Asia/Shanghai")
+RESEND = re.compile(r"重发|重新发|再发|没收到|没有收到|莫得收到|没得收到|收不到|没来|还没到|没到")
+# The backend's answer when codes for this phone were tried too often (backend/auth/throttle.py "code_check").
+LOCKED = (429, "too_many_requests")
+# A validator returns this key when the form must pause (SharedValidators turns it into events).
+PAUSE = "_pause_form"
+
+
+def asks_resend(text: str) -> bool:
+    """"重发" / "没收到" / "再发一次" / "收不到": a new code, not a wrong one (a message with a code in it is a code)."""
+    return bool(RESEND.search(text)) and not re.search(r"\d{4,}", text)
+
+
+def said_until(seconds: int, now: datetime | None = None) -> tuple[int, str]:
+    """(minutes, the time it ends in China) — "16:40", or "明天08:10" past midnight."""
+    now = (now or datetime.now(CHINA)).astimezone(CHINA)
+    until = now + timedelta(seconds=seconds)
+    day = "" if until.date() == now.date() else "明天"
+    return max(1, math.ceil(seconds / 60)), f"{day}{until:%H:%M}"
+
+
+async def checked(dispatcher: Dispatcher, request: Awaitable[T]) -> tuple[T | None, dict[str, Any]]:
+    """Like backend_client.call for a code being checked: a lock-out is said here (once) and asks the form to
+    pause ({PAUSE: True}); any other failure is said as the backend put it."""
+    try:
+        return await request, {}
+    except BackendUnavailable:
+        dispatcher.utter_message(response="utter_backend_unavailable")
+    except BackendError as err:
+        seconds = (err.details or {}).get("retry_after_seconds") if isinstance(err.details, dict) else None
+        if (err.status, err.code) == LOCKED and seconds:
+            minutes, until = said_until(int(seconds))
+            dispatcher.utter_message(response="utter_code_locked", minutes=minutes, until=until)
+            return None, {PAUSE: True}
+        dispatcher.utter_message(text=err.message)
+    return None, {}
+
+
+def pause_events(form: str, events: list[EventType]) -> list[EventType]:
+    """The validation's events for a paused form: what was answered stays, the form does not ask again, and
+    action_pause_form closes it."""
+    kept = [e for e in events if e.get("name") != PAUSE]
+    return kept + [ActionExecutionRejected(form), FollowupAction("action_pause_form")]
+
+
+class ActionPauseForm(Action):
+    """The form stops asking (a lock-out): every answer stays; "继续" or the journey's own words resume it."""
+
+    def name(self) -> str:
+        return "action_pause_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None)]

@@ -1,0 +1,275 @@
+"""Promises that are kept: a call-back is booked only with a phone to call and says who calls by when (without
+a phone, the office's real number and hours, or plainly that none is on file and 12345 to call); a complaint
+carries a way to answer the person, or says plainly that nobody can; a submitted application is withdrawn
+(a workflow step, after a confirmation) or corrected (a change request on the case's timeline, for the
+caseworker). Anything the bot cannot do, it says so and offers a person."""
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import parsing, wechat
+from actions.backend_client import call, get_client
+from actions.retry import RetryingFormValidationAction
+
+NO_CONTACT = "不留"  # contact_phone when the person would rather not leave a number (or has none)
+DECLINES = re.compile(r"不留|不想留|不用留|匿名|不方便|算了不留")
+CHANGES = ("withdraw", "correct")  # after_verify modes handled here
+# A correction that already says what is right ("应该是刘淑芬", "少填了我孙子") needs no further question.
+SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|少填|漏填|多填|\d{3,}")
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def phone_to_call(tracker: Tracker) -> str | None:
+    """The verified phone, else the one typed to be called on (never recorded as the person's phone)."""
+    if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone"):
+        return tracker.get_slot("verified_phone")
+    contact = tracker.get_slot("contact_phone")
+    return contact if contact and contact != NO_CONTACT else None
+
+
+async def office_of(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The office answering for the street the conversation knows ({} when none is known)."""
+    code, street = tracker.get_slot("area_code"), tracker.get_slot("street")
+    if not code or not street:
+        return {}
+    areas = await call(dispatcher, get_client().search_areas(street))
+    return next((a for a in areas or [] if a["code"] == code), {})
+
+
+def say_office(dispatcher: CollectingDispatcher, office: dict[str, Any]) -> None:
+    """The office's real number and hours; or plainly that none is on file, and 12345 to call (not to wait for)."""
+    if office.get("office_phone"):
+        dispatcher.utter_message(response="utter_callback_office", office_name=office["office_name"],
+                                 office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
+    elif office:
+        dispatcher.utter_message(response="utter_callback_general", office_name=office["office_name"],
+                                 office_hours=office.get("office_hours") or "工作日")
+    else:
+        dispatcher.utter_message(response="utter_callback_no_office")
+
+
+class ContactPhone:
+    """contact_phone, for the call-back and complaint forms: where to call, so no code is needed."""
+
+    def validate_contact_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
+        text = _text(value)
+        if text == NO_CONTACT or DECLINES.search(text) or parsing.says_no_phone(text):
+            return {"contact_phone": NO_CONTACT}
+        phone = parsing.parse_phone(text)
+        if phone is None:
+            dispatcher.utter_message(response="utter_phone_invalid")
+        return {"contact_phone": phone}
+
+
+class ValidateCallbackForm(ContactPhone, RetryingFormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+
+class ActionRequestCallback(Action):
+    """A person, always: a call-back booked with a phone to call (asked for when none is verified), or the
+    office's own number and hours when there is no phone."""
+
+    def name(self) -> str:
+        return "action_request_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        phone = phone_to_call(tracker)
+        # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
+        topic = tracker.get_slot("callback_topic") or _text(tracker.latest_message.get("text"))[:200] or None
+        done: list[EventType] = [SlotSet("contact_phone", None), SlotSet("callback_topic", None)]
+        if phone is None:
+            if tracker.get_slot("contact_phone") != NO_CONTACT and not tracker.active_loop_name:
+                # Ask where to call (callback_form), then come back here.
+                return [SlotSet("contact_phone", None), SlotSet("callback_topic", topic), FollowupAction("callback_form")]
+            if tracker.active_loop_name:
+                dispatcher.utter_message(response="utter_callback_needs_phone_in_form")
+            say_office(dispatcher, await office_of(dispatcher, tracker))
+            return done
+        body = {"phone": phone, "area_code": tracker.get_slot("area_code"), "topic": topic}
+        created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
+        if created is None:
+            return done
+        dispatcher.utter_message(response="utter_callback_booked" if tracker.get_slot("area_code") else "utter_callback_city",
+                                 reference=created["reference"], caller=created["caller"], due_day=created["due_day"],
+                                 phone_masked=parsing.mask_phone(phone))
+        if created.get("office_phone") and tracker.get_slot("area_code"):
+            say_office(dispatcher, created)
+        return done
+
+
+class ActionFileComplaint(Action):
+    """A complaint, with the phone the answer goes to (verified, or typed); without one it is filed all the
+    same and the person is told that nobody can answer her back."""
+
+    def name(self) -> str:
+        return "action_file_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        phone = phone_to_call(tracker)
+        body = {"text": tracker.get_slot("complaint_text"), "application_number": tracker.get_slot("application_no"),
+                "area_code": tracker.get_slot("area_code"), "phone": phone}
+        filed = await call(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
+        if filed is not None and phone:
+            dispatcher.utter_message(response="utter_complaint_filed_with_phone", reference=filed["reference"],
+                                     due_day=filed["due_day"], phone_masked=parsing.mask_phone(phone))
+        elif filed is not None:
+            dispatcher.utter_message(response="utter_complaint_filed_anonymous", reference=filed["reference"])
+        return [SlotSet("complaint_text", None), SlotSet("contact_phone", None)]
+
+
+class ActionStartChange(Action):
+    """撤回 / 更正 a submitted application: who is asking is verified first (the rules), then action_after_verify
+    hands over to `after_verify` below."""
+
+    def name(self) -> str:
+        return "action_start_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        withdraw = tracker.latest_message.get("intent", {}).get("name") == "withdraw_application"
+        events: list[EventType] = [SlotSet("after_verify", "withdraw" if withdraw else "correct"), SlotSet("withdraw_confirmed", None),
+                                   SlotSet("correction_said", None if withdraw else _text(tracker.latest_message.get("text"))[:500]),
+                                   SlotSet("correction_text", None)]
+        if tracker.get_slot("phone_verified"):
+            return events
+        if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
+            return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
+        return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+
+
+async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Which application, whether it may still be withdrawn or corrected online, then the confirmation
+    (withdrawal) or the change request (correction)."""
+    token, mode = tracker.get_slot("citizen_token"), tracker.get_slot("after_verify")
+    mine = await call(dispatcher, get_client().my_applications(token))
+    if mine is None:
+        return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
+    numbers = [a["number"] for a in mine]
+    number = tracker.get_slot("application_no") if tracker.get_slot("application_no") in numbers else None
+    if number is None and len(numbers) > 1:
+        dispatcher.utter_message(response="utter_change_which", numbers="、".join(numbers), example=numbers[0],
+                                 verb="撤回" if mode == "withdraw" else "更正")
+        return []
+    number = number or (numbers[0] if numbers else None)
+    app = await call(dispatcher, get_client().application(token, number)) if number else None
+    if app is None:
+        if number is None:
+            dispatcher.utter_message(response="utter_no_open_application")
+        return []
+    step = "withdraw" if mode == "withdraw" else "request_change"
+    if step not in app["available_actions"]:
+        dispatcher.utter_message(response="utter_cannot_withdraw" if mode == "withdraw" else "utter_cannot_correct",
+                                 number=number, status_label=app["status_label"])
+        return [SlotSet("application_no", number)]
+    if mode == "withdraw":
+        dispatcher.utter_message(response="utter_withdraw_which", number=number, assistance_type=app["assistance_type"],
+                                 status_label=app["status_label"])
+        return [SlotSet("application_no", number), SlotSet("withdraw_confirmed", None), FollowupAction("withdraw_form")]
+    if SAYS_WHAT_IS_RIGHT.search(tracker.get_slot("correction_said") or ""):
+        return [SlotSet("application_no", number), *await file_correction(dispatcher, tracker, number)]
+    return [SlotSet("application_no", number), FollowupAction("correction_form")]
+
+
+class ValidateWithdrawForm(RetryingFormValidationAction):
+    def name(self) -> str:
+        return "validate_withdraw_form"
+
+    def validate_withdraw_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
+        text = _text(value)
+        if isinstance(value, bool):
+            return {"withdraw_confirmed": value}
+        if re.search(r"不撤|别撤|不要撤|接着办|算了", text):
+            return {"withdraw_confirmed": False}
+        return {"withdraw_confirmed": True if re.search(r"确定|撤回|撤了|撤吧", text) else parsing.parse_yes_no(text)}
+
+
+class ActionWithdrawApplication(Action):
+    """The answer to "确定要撤回…吗" (withdraw_form): 确定 withdraws it (the workflow's step); 不撤了 keeps it."""
+
+    def name(self) -> str:
+        return "action_withdraw_application"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        number = tracker.get_slot("application_no")
+        events: list[EventType] = [SlotSet("withdraw_confirmed", None), SlotSet("after_verify", None)]
+        if not number or not tracker.get_slot("citizen_token"):
+            return events
+        if tracker.get_slot("withdraw_confirmed") is not True:
+            dispatcher.utter_message(response="utter_withdraw_kept", number=number)
+            return events
+        done = await call(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "withdraw"))
+        if done is not None:
+            dispatcher.utter_message(response="utter_withdrawn", number=number)
+        return events
+
+
+class ValidateCorrectionForm(RetryingFormValidationAction):
+    def name(self) -> str:
+        return "validate_correction_form"
+
+    def validate_correction_text(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
+        text = _text(value)
+        return {"correction_text": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
+
+
+async def file_correction(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> list[EventType]:
+    """The change request on the case's timeline, with what the person said, for the caseworker."""
+    said = [t for t in (tracker.get_slot("correction_said"), tracker.get_slot("correction_text")) if t]
+    note = "；".join(dict.fromkeys(said))[:2000]
+    done = await call(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "request_change", note=note))
+    if done is not None:
+        dispatcher.utter_message(response="utter_correction_filed", number=number, due=done.get("step_due_day") or "近几个工作日")
+    return [SlotSet("correction_said", None), SlotSet("correction_text", None), SlotSet("after_verify", None)]
+
+
+class ActionFileCorrection(Action):
+    """What to correct was asked (correction_form): now the change request goes to the caseworker."""
+
+    def name(self) -> str:
+        return "action_file_correction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        number = tracker.get_slot("application_no")
+        if not number or not tracker.get_slot("citizen_token"):
+            return [SlotSet("correction_text", None)]
+        return await file_correction(dispatcher, tracker, number)
+
+
+# ---- 急难: what happened is heard at once, whatever words it comes in
+FIRE = re.compile(r"火|烧|燃气|煤气")
+MEDICAL = re.compile(r"住院|医院|病|伤|摔|车祸|中风|心梗|急诊|昏|晕|手术|ICU|流血|出血|难产")
+POLICE = re.compile(r"偷|抢|骗|打人|被打|家暴|威胁|拐")
+BARE_EMERGENCY = re.compile(r"^(我|我们)?(家里|屋头)?(有|遇到|出)?(了)?(急事|急难|紧急情况|大事|事)(了)?|救命|快帮帮我|帮帮我|急$")
+
+
+def emergency_advice(what: str) -> list[str]:
+    """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
+    found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (MEDICAL, "utter_emergency_medical"),
+                                  (POLICE, "utter_emergency_police")) if pattern.search(what)]
+    return found or ["utter_emergency_danger"]
+
+
+def describes_emergency(text: str) -> bool:
+    """"老伴住院了，莫得钱交住院费" says what happened; "有急事" / "救命" does not (then it is asked)."""
+    bare = re.sub(r"[，。！!？?、\s啊呀哦嘛]", "", text)
+    return len(bare) >= 4 and not BARE_EMERGENCY.fullmatch(bare)
+
+
+class ActionReadEmergency(Action):
+    """The first message of a 急难 report usually says what happened: kept, so it is not asked again."""
+
+    def name(self) -> str:
+        return "action_read_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = _text(tracker.latest_message.get("text"))
+        if tracker.get_slot("emergency_what") or not describes_emergency(text) or text.startswith("/"):
+            return []
+        return [SlotSet("emergency_what", text[:300])]

@@ -1,0 +1,67 @@
+"""Issue #20 items 3-4, the backend's side: a call-back is booked only with a phone to call and says who calls
+by when; office numbers are real or absent (never a placeholder); an applicant withdraws before the decision
+and asks for a correction that reaches the caseworker's timeline."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from backend.core.settings import get_settings
+from backend.service_desk.service import CITY_CALLER
+from tests.backend.world import application_body
+
+TWO_ROADS = "500103004"
+OFFICES = Path(__file__).resolve().parents[2] / "backend" / "regions" / "data" / "offices.yaml"
+
+
+def test_no_placeholder_office_numbers_are_shipped() -> None:
+    # 023-00000103 and 139001030xx were demonstration values: a person told to call them reaches nobody.
+    data = yaml.safe_load(OFFICES.read_text(encoding="utf-8"))
+    for entry in data["offices"].values():
+        for key in ("office_phone", "alert_phone"):
+            number = str(entry.get(key) or "")
+            assert not re.fullmatch(r"0\d{2,3}-?0{2,}\d*|1390\d{7}", number), (key, number)
+
+
+def test_a_call_back_needs_a_phone_to_call(world) -> None:  # noqa: ANN001
+    # The chat's service credential without a phone: refused with a plain reason, not booked.
+    headers = {"Authorization": f"Bearer {get_settings().service_token}", "X-Channel": "chat"}
+    resp = world.client.post("/api/v1/callbacks", json={"topic": "我不会打字"}, headers=headers)
+    assert resp.status_code == 422 and resp.json()["error"]["code"] == "callback_needs_phone"
+    booked = world.client.post("/api/v1/callbacks", json={"topic": "我不会打字", "phone": "13812345678"}, headers=headers)
+    assert booked.status_code == 201, booked.text
+
+
+def test_a_call_back_says_who_calls_and_by_when(world) -> None:  # noqa: ANN001
+    resp = world.client.post("/api/v1/callbacks", json={"area_code": TWO_ROADS, "topic": "想问低保"}, headers=world.applicant)
+    body = resp.json()
+    assert resp.status_code == 201 and body["caller"] == "渝中区民政局社会救助科" and body["office_phone"] is None
+    assert re.fullmatch(r"\d+月\d+日（星期.）", body["due_day"]) and body["reference"].startswith("HD")
+    city = world.client.post("/api/v1/callbacks", json={"topic": "着火了"}, headers=world.applicant).json()
+    assert city["caller"] == CITY_CALLER and "12345" not in city["caller"]
+    complaint = world.client.post("/api/v1/complaints", json={"text": "有人吃拿卡要"}, headers=world.applicant).json()
+    assert re.fullmatch(r"\d+月\d+日（星期.）", complaint["due_day"])  # the person is told by when
+    desk = world.client.get("/api/v1/service-desk", headers=world.admin).json()
+    assert any(d["reference"] == city["reference"] and d["queue"] is None for d in desk)  # the city queue has it
+
+
+def test_the_applicant_withdraws_before_the_decision(world) -> None:  # noqa: ANN001
+    number = world.submit(application_body())["number"]
+    detail = world.act(number, "withdraw", world.applicant, note="申请人在对话中撤回")
+    assert detail["status"] == "withdrawn" and detail["status_label"] == "已撤回"
+    world.act(number, "withdraw", world.applicant, expect=409)
+
+
+def test_a_correction_reaches_the_caseworker_on_the_timeline(world) -> None:  # noqa: ANN001
+    number = world.submit(application_body())["number"]
+    # The chat offers both only when the backend lists them for this applicant now.
+    mine = world.client.get(f"/api/v1/applications/{number}", headers=world.applicant).json()["available_actions"]
+    assert {"withdraw", "request_change"} <= set(mine)
+    world.act(number, "request_change", world.applicant, expect=409)  # what to correct must be said
+    detail = world.act(number, "request_change", world.applicant, note="名字填错了，应该是刘淑芬")
+    assert detail["status"] == "submitted"  # nothing moves: the caseworker corrects it
+    timeline = world.client.get(f"/api/v1/applications/{number}/timeline", headers=world.caseworker).json()
+    assert (timeline[-1]["action_label"], timeline[-1]["note"]) == ("申请人要求更正", "名字填错了，应该是刘淑芬")
+    assert "request_change" not in world.client.get(f"/api/v1/applications/{number}", headers=world.caseworker).json()["available_actions"]
+    world.act(number, "request_change", world.stranger, note="改成我的名字", expect=404)
