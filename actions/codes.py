@@ -68,4 +68,5 @@ class ActionPauseForm(Action):
         return "action_pause_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None),
+                SlotSet("paused_form", tracker.active_loop_name)]  # "继续" goes back to it (bot/data/rules.yml, resume)

@@ -195,3 +195,12 @@ async def test_not_submitting_keeps_the_answers_for_later() -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionSubmitApplication().run(dispatcher, tracker, {})
     assert {e["name"]: e["value"] for e in events} == {"confirmed": None, "paused_form": "application_form"}
+
+
+@pytest.mark.asyncio
+async def test_a_lock_out_pause_is_resumed_by_continue() -> None:
+    from actions.codes import ActionPauseForm
+    tracker = Tracker("t", {"requested_slot": "verify_code"}, {"text": "000000", "intent": {"name": "inform"}}, [], False, None,
+                      {"name": "application_form"}, "action_listen")
+    events = await ActionPauseForm().run(CollectingDispatcher(), tracker, {})
+    assert {"event": "slot", "timestamp": None, "name": "paused_form", "value": "application_form"} in events
