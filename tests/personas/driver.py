@@ -105,6 +105,8 @@ class Conversation:
             return self._code(self.persona.facts.get("helper_phone") or self.persona.facts.get("phone"))
         if message == "<consent_code>":
             return self._code(self.persona.facts.get("phone"))
+        if message == "<said_before>":
+            self.fail(f"the bot asked “{self.context}” again, which she had already said (nothing carried over)")
         if message == "<fail>":
             self.fail(f"the bot asked “{self.context}” again after the persona had said all she would")
         if message == "<wrong_code>":
