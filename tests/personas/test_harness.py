@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from backend.core.idnumber import check_char
+from scripts.turns import HELPER_PHONE, OLD_LADY_ID, OLD_LADY_PHONE, PATIENT, PATIENT_PHONE
 from tests.personas import questions
 from tests.personas.people import load_all
 
@@ -90,3 +91,6 @@ def test_persona_facts_are_sound() -> None:
                 phones[str(value)] += 1
     assert not [v for v, n in ids.items() if n > 1], "two personas share an ID number (one open application each)"
     assert not [v for v, n in phones.items() if n > 1], "two personas share a phone (5 codes an hour per phone)"
+    # tests/e2e files scripts/turns.py's people on the same stack
+    e2e = {OLD_LADY_ID, PATIENT[2].message.split()[-1], HELPER_PHONE, OLD_LADY_PHONE, PATIENT_PHONE}
+    assert not e2e & (set(ids) | set(phones)), "a persona shares an ID number or phone with tests/e2e"
