@@ -91,10 +91,13 @@ def desk_problems(conv: Conversation, backend: Backend, table: str) -> list[str]
     items = backend.desk_items(table)
     if not items:
         return [f"no {table} row was stored"]
-    item, problems = items[0], []
+    problems: list[str] = []
     phone, area = _expected(conv, "phone"), conv.persona.saved.get("area")
-    if phone and item["phone"] != phone:
-        problems.append(f"{table}: phone saved {item['phone']!r}, she said {phone!r}")
+    hers = [i for i in items if i["phone"] == phone] if phone else items
+    if not hers:
+        return [f"{table}: none with her phone {phone} (the newest: phone {items[0]['phone']!r}, "
+                f"“{items[0].get('text') or items[0].get('topic')}”)"]
+    item = hers[0]
     if area and item["area_code"] != area:
         problems.append(f"{table}: street saved {item['area_code']!r}, she lives in {area!r}")
     for pattern in conv.persona.saved.get("text_has", []):
