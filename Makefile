@@ -5,7 +5,7 @@ BOT := .venv/bot/bin
 BE := .venv/backend/bin
 RASA_ARGS := --config bot/config.yml --domain bot/domain.yml
 
-.PHONY: run test setup train browser validate test-backend test-actions test-conversations test-e2e clean
+.PHONY: run test setup train browser validate test-backend test-actions test-conversations test-e2e test-personas clean
 
 run:
 	$(PY) scripts/stack.py run
@@ -41,13 +41,19 @@ test-conversations:
 test-e2e:
 	$(BE)/pytest tests/e2e -q
 
-# Order: fast and narrow first; the last command is pytest, so the run ends in its summary line.
+# Every persona (tests/personas/data) through the running stack; `make test` runs the fast ones.
+test-personas:
+	$(PY) scripts/stack.py train
+	$(BE)/pytest tests/personas -q
+
+# Order: fast and narrow first; the last command is pytest, so the run ends in its summary line. Of the
+# personas only the fast few (marker persona_fast), on the e2e tests' stack.
 test: browser
 	$(PY) scripts/stack.py train
 	$(BOT)/pytest tests/actions -q -p no:cacheprovider
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-conversations
-	$(BE)/pytest tests/backend tests/e2e tests/test_repository.py
+	$(BE)/pytest tests/backend tests/e2e tests/personas tests/test_repository.py -m "not persona or persona_fast"
 
 clean:
 	rm -rf var models .rasa

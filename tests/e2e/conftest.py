@@ -76,8 +76,16 @@ def _wechat_templates(folder: Path) -> Path:
     return path
 
 
+# The one stack of this pytest session: tests/personas share this fixture (its conftest imports it), and
+# whichever folder's tests ask first start it; the others get the same one.
+_RUNNING: list[Stack] = []
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if _RUNNING:
+        yield _RUNNING[0]
+        return
     var = tmp_path_factory.mktemp("stack-var")
     ports = {"BACKEND_PORT": free_port(), "ACTIONS_PORT": free_port(), "RASA_PORT": free_port()}
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_STORE_URL", "ENVIRONMENT")}
@@ -117,7 +125,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.fail("the stack did not start:\n" + "".join(lines[-60:]))
     stack = Stack(proc, f"http://127.0.0.1:{ports['BACKEND_PORT']}", env, lines)
     stack.wechat, stack.actions_proxy = wechat, actions_proxy
+    _RUNNING.append(stack)
     yield stack
+    _RUNNING.clear()
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(60)
