@@ -64,7 +64,7 @@ KINDS: list[tuple[str, list[list[str]]]] = [
     # the form gives up on a question: never an answer for a persona who answered it
     ("stuck", [["不好答"]]),
     # the form was left (paused, not submitted, thrown away): only an answer for a persona who meant to leave it
-    ("left_form", [["还有别的要帮忙的吗"], ["想接着办就说"], ["想重新填就说"], ["还有别的事吗"]]),
+    ("left_form", [["还有别的要帮忙的吗"], ["想接着办就说"], ["想重新填就说"], ["还有别的事吗"], ["先不提交"]]),
 ]
 
 # An amount read back for confirmation ("一百多" → "大约150元，对吗？"), an outlier asked again, a changed type:

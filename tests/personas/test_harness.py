@@ -27,7 +27,7 @@ ASKED = {
     "utter_ask_application_form_monthly_income": ("income", "income_and_savings"),
     "utter_ask_application_form_savings": "savings", "utter_ask_more_members": "more_members",
     "utter_ask_member_name": ("member_name", "member_name_and_id"), "utter_ask_member_relation": "member_relation",
-    "utter_ask_member_income": ("member_income", "income"), "utter_ask_reason": "reason", "utter_ask_confirmed": "confirm",
+    "utter_ask_member_income": ("member_income", "income"), "utter_ask_reason": "reason", "utter_readback": "confirm",
     "utter_ask_emergency_what": "emergency_what", "utter_ask_complaint_text": "complaint_text",
     "utter_ask_region": "region", "utter_offer_apply": "offer_apply", "utter_street_in_area": "street",
     "utter_street_unknown": "street", "utter_code_wrong": "code", "utter_retry_offer": "stuck",
@@ -65,8 +65,10 @@ def test_the_last_question_of_a_reply_counts() -> None:
 def test_fallback_and_promises_are_seen() -> None:
     assert questions.is_fallback(_responses()["utter_default"][0]["text"])
     assert not questions.is_fallback(_responses()["utter_not_understood"][0]["text"])
-    for name in ("utter_callback_office", "utter_callback_general", "utter_emergency_submitted", "utter_complaint_filed"):
-        assert questions.promises_contact(_responses()[name][0]["text"]), name
+    # What the bot once said with no phone to call (issue 20): each must be seen as a promise.
+    for said in ("好的，已经请七星岗街道社会救助窗口的同志给您回电话。", "已经报给街道了，值班同志会尽快联系您。",
+                 "已经记下来了，编号TS000012，工作人员会在3个工作日内联系您。", "好的，已经请政务服务便民热线的同志给您回电话。"):
+        assert questions.promises_contact(said), said
     assert not questions.promises_contact(_responses()["utter_retry_offer"][0]["text"])
 
 
