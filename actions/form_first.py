@@ -39,7 +39,24 @@ CODE_AGAIN = re.compile(r"重发|再发|没收到|收不到|没有收到|没得�
 PLACE = re.compile(r"街道|镇|乡|区|县|社区|村|路|市")
 HUKOU = re.compile(r"城镇|农村|城市|农业|非农|居民户口")
 # A free-text answer that is only a request to pause, to speak to someone, or a policy question.
-BARE_INTERRUPTION_CHARS = 14
+BARE_INTERRUPTION_CHARS = 12
+
+
+# What an interruption says in so many words. The NLU's reading alone is not enough to leave a form: "手残疾了
+# 做不了重活" read as stop is still the reason asked for.
+SAYS = {
+    "stop": re.compile(r"算了|不办了|不填了|不弄了|不申请|不要了|先不|停一下|停一哈|等一下|等哈|等等|暂停|取消|退出|"
+                       r"以后再|改天|先放|歇一下|歇哈|不想|别问|莫问|不搞了|拉倒|找下|找一下|去找"),
+    "request_human": re.compile(r"人工|工作人员|真人|打电话|回电|来电话|找人|客服|电话给我|打给我|社区的人|街道的人|干部"),
+    "ask_policy": re.compile(r"吗|嘛|多少|好多|怎么|咋|么样|什么|啥|哪|几|？|\?|能不能|可不可以|是不是|要不要|有没有|标准|条件|政策"),
+    "bot_challenge": re.compile(r"机器|真人|人工智能|AI|ai|程序|电脑"),
+}
+
+
+def clearly(intent: str | None, text: str) -> bool:
+    """Whether a message the NLU read as an interruption also says one ("停一下", "找工作人员", "…多少？")."""
+    pattern = SAYS.get(intent or "")
+    return pattern is None or bool(pattern.search(text))
 
 
 def is_resume(text: str) -> bool:
@@ -56,12 +73,16 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True
     if is_resume(t):
         return True  # the validators re-ask without counting it as a wrong answer
+    if not clearly(intent, t):
+        return True  # the NLU's guess alone does not leave a form: the question's validator decides
     if intent == "apply_assistance":
         named = parsing.canonical_type(t)
         if slot == "assistance_type":
             return named is not None
         if named and current_type and named != current_type:
             return False  # another type named: offered as a change (rules.yml)
+        if form == "application_form":
+            return True  # "我要申请" while applying, or an answer that sounds like it ("老伴去世了，我身体不好"): not a way out
     if slot in NAME_SLOTS or slot in ID_SLOTS:
         name, id_text = parsing.split_name_and_id(t)
         return bool(name or id_text) and intent != "stop"
@@ -91,7 +112,7 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         # happened in an emergency is never gated by the NLU: only a bare 算了 or 找工作人员 leaves it.
         if slot == "emergency_what" and intent not in ("stop", "request_human"):
             return True
-        return intent == "report_emergency" or len(re.sub(r"[\s，,。.!！?？]", "", t)) > BARE_INTERRUPTION_CHARS
+        return intent in ("report_emergency", "apply_assistance") or len(re.sub(r"[\s，,。.!！?？]", "", t)) > BARE_INTERRUPTION_CHARS
     return False
 
 

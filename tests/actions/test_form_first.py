@@ -44,6 +44,10 @@ async def extracted(form: str, slot: str, text: str, intent: str, slots: dict | 
     ("application_form", "monthly_income", "两千块钱", "ask_policy"),
     ("application_form", "reason", "没钱", "query_payment"),
     ("application_form", "reason", "老伴住院了，莫得钱交住院费", "report_emergency"),
+    ("application_form", "reason", "老伴去世了，我身体不好，没有收入", "apply_assistance"),  # seen live: read as an application
+    ("application_form", "reason", "一个人住，养老金太少了不够用", "stop"),
+    ("application_form", "reason", "手残疾了做不了重活", "stop"),  # seen by the persona harness: read as stop
+    ("application_form", "monthly_income", "我要申请低保", "apply_assistance"),  # the same type again: not a way out
     ("application_form", "more_members", "要得", "affirm"),
     ("application_form", "applicant_name", "我叫王秀英", "apply_assistance"),
     ("application_form", "savings", "没有", "nlu_fallback"),
