@@ -14,6 +14,7 @@ from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, Foll
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendError, BackendUnavailable, Dispatcher
+from actions.retry import NEUTRAL
 
 T = TypeVar("T")
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -27,6 +28,9 @@ PAUSE = "_pause_form"
 def asks_resend(text: str) -> bool:
     """"重发" / "没收到" / "再发一次" / "收不到": a new code, not a wrong one (a message with a code in it is a code)."""
     return bool(RESEND.search(text)) and not re.search(r"\d{4,}", text)
+
+
+USED_UP = "code_used_up"  # the backend's word for a code that had all its tries (backend/auth/otp.py)
 
 
 def said_until(seconds: int, now: datetime | None = None) -> tuple[int, str]:
@@ -51,6 +55,8 @@ async def checked(dispatcher: Dispatcher, request: Awaitable[T]) -> tuple[T | No
             dispatcher.utter_message(response="utter_code_locked", minutes=minutes, until=until)
             return None, {PAUSE: True}
         dispatcher.utter_message(text=err.message)
+        if err.code == USED_UP:
+            return None, {NEUTRAL: True}  # "作废了，说重发": the way on is said, not one more wrong answer
     return None, {}
 
 

@@ -189,3 +189,14 @@ async def test_a_family_members_approximate_income_is_noted(fake_backend) -> Non
     assert negative["member_income"] is None and len(negative["members"]) == 1 and said(messages) == ["utter_amount_negative"]
     body = await submitted(fake_backend, slots, "member-approx")
     assert body["members"][1]["incomes"][0]["monthly_amount"] == 2000 and "李建国收入2000多元" in body["reason"]
+
+
+@pytest.mark.parametrize("said", ["冇得", "冇得收入", "弗有", "木有", "么得"])
+def test_none_in_dialect_is_zero(said: str) -> None:
+    """Seen in the persona harness: 武汉 冇得, 常州 弗有 were asked four times."""
+    assert parsing.read_amount(said) is not None and parsing.read_amount(said).value == 0
+
+
+@pytest.mark.parametrize("said", ["我个人的", "我自家", "给我自个儿申请"])
+def test_for_myself_in_other_words(said: str) -> None:
+    assert parsing.parse_filing_for(said) == "self"

@@ -208,3 +208,20 @@ async def test_a_lock_out_pause_is_resumed_by_continue() -> None:
                       {"name": "application_form"}, "action_listen")
     events = await ActionPauseForm().run(CollectingDispatcher(), tracker, {})
     assert {"event": "slot", "timestamp": None, "name": "paused_form", "value": "application_form"} in events
+
+
+@pytest.mark.asyncio
+async def test_a_used_up_code_says_how_to_get_a_new_one_and_is_not_one_more_wrong_answer(fake_backend) -> None:
+    from actions.forms import ValidateVerifyForm
+    import httpx
+    route = fake_backend.handler
+    fake_backend.handler = lambda r: httpx.Response(400, json={"error": {"code": "code_used_up", "message": "这个验证码已经输错5次，作废了。说“重发”，我再给您发一个新的。", "details": None}}) if r.url.path.endswith("/otp/verify") else route(r)
+    tracker = Tracker("t", {"verify_phone": "13812345678", "requested_slot": "verify_code", "verify_code": "111111",
+                            "form_retries": {"verify_code": 2}}, {"text": "111111", "intent": {"name": "inform"}, "entities": []},
+                      [{"event": "action", "name": "verify_form"}, {"event": "slot", "name": "verify_code", "value": "111111"}],
+                      False, None, {"name": "verify_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert [m.get("text") for m in dispatcher.messages][0].endswith("我再给您发一个新的。")
+    assert "form_retries" not in slots and "utter_retry_offer" not in [m.get("response") for m in dispatcher.messages]

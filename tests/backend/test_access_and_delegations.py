@@ -170,10 +170,14 @@ def test_otp_attempts_are_limited_and_counted(world, sms) -> None:
     world.client.post("/api/v1/auth/otp/request", json={"phone": APPLICANT_PHONE})
     code = _code_sent_to(sms, APPLICANT_PHONE)
     wrong = "111111" if code != "111111" else "222222"
-    for _ in range(5):
-        assert world.client.post("/api/v1/auth/otp/verify", json={"phone": APPLICANT_PHONE, "code": wrong}).status_code == 400
+    answers = [world.client.post("/api/v1/auth/otp/verify", json={"phone": APPLICANT_PHONE, "code": wrong}) for _ in range(5)]
+    assert {a.status_code for a in answers} == {400}
+    # The fifth wrong try says the code is used up and how to get a new one, not "wrong" for ever (issue 20).
+    assert [a.json()["error"]["code"] for a in answers] == ["wrong_code"] * 4 + ["code_used_up"]
+    assert "重发" in answers[-1].json()["error"]["message"]
     # Even the right code no longer works after five wrong tries.
-    assert world.client.post("/api/v1/auth/otp/verify", json={"phone": APPLICANT_PHONE, "code": code}).status_code == 400
+    late = world.client.post("/api/v1/auth/otp/verify", json={"phone": APPLICANT_PHONE, "code": code})
+    assert late.status_code == 400 and late.json()["error"]["code"] == "code_used_up"
 
 
 def test_otp_requests_are_rate_limited(world, sms) -> None:
