@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing, wechat
+from actions import parsing, streets, wechat
 from actions.backend_client import call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -68,9 +68,24 @@ class ContactPhone:
         return {"contact_phone": phone}
 
 
+UNKNOWN_STREET = "不晓得"  # the street could not be named: the call-back goes to the city queue
+SAYS_UNKNOWN = re.compile(r"不晓得|不知道|说不清|不清楚|记不得|不记得|搞不清")
+
+
 class ValidateCallbackForm(ContactPhone, RetryingFormValidationAction):
+    """A phone to call (when none is verified) and the street, so the right office calls or is named."""
+
     def name(self) -> str:
         return "validate_callback_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
+        verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
+        return ([] if verified else ["contact_phone"]) + ([] if tracker.get_slot("area_code") else ["street"])
+
+    async def validate_street(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
+        if value == UNKNOWN_STREET or SAYS_UNKNOWN.search(_text(value)):
+            return {"street": UNKNOWN_STREET, "area_code": None, "street_candidates": None}
+        return await streets.read_street(_text(value), dispatcher, tracker, hukou=False)
 
 
 class ActionRequestCallback(Action):
@@ -85,10 +100,13 @@ class ActionRequestCallback(Action):
         # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
         topic = tracker.get_slot("callback_topic") or _text(tracker.latest_message.get("text"))[:200] or None
         done: list[EventType] = [SlotSet("contact_phone", None), SlotSet("callback_topic", None)]
+        if tracker.get_slot("street") == UNKNOWN_STREET:
+            done.append(SlotSet("street", None))
+        unplaced = not tracker.get_slot("area_code") and tracker.get_slot("street") != UNKNOWN_STREET
+        if (phone is None and tracker.get_slot("contact_phone") != NO_CONTACT or unplaced) and not tracker.active_loop_name:
+            # Ask where to call and where she lives (callback_form), then come back here.
+            return [SlotSet("callback_topic", topic), FollowupAction("callback_form")]
         if phone is None:
-            if tracker.get_slot("contact_phone") != NO_CONTACT and not tracker.active_loop_name:
-                # Ask where to call (callback_form), then come back here.
-                return [SlotSet("contact_phone", None), SlotSet("callback_topic", topic), FollowupAction("callback_form")]
             if tracker.active_loop_name:
                 dispatcher.utter_message(response="utter_callback_needs_phone_in_form")
             say_office(dispatcher, await office_of(dispatcher, tracker))

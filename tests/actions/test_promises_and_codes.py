@@ -132,7 +132,12 @@ async def test_a_typed_phone_books_it_with_who_calls_and_by_when(fake_backend) -
     events, said = await validate(ValidateCallbackForm(), "contact_phone", "13912345678", {}, "callback_form")
     assert slot_values(events)["contact_phone"] == "13912345678" and "verify_code" not in slot_values(events)  # no code
     dispatcher = CollectingDispatcher()
-    done = await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": "13912345678", "callback_topic": "我不会打字"}), {})
+    ask = await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": "13912345678", "callback_topic": "我不会打字"}), {})
+    assert {"event": "followup", "name": "callback_form", "timestamp": None} in ask  # where she lives is asked first
+    events, _ = await validate(ValidateCallbackForm(), "street", "不晓得", {"contact_phone": "13912345678"}, "callback_form")
+    assert slot_values(events)["street"] == "不晓得" and slot_values(events)["area_code"] is None
+    done = await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": "13912345678", "callback_topic": "我不会打字",
+                                                                  "street": "不晓得"}), {})
     assert fake_backend.body() == {"phone": "13912345678", "area_code": None, "topic": "我不会打字"}
     said = dispatcher.messages[-1]
     assert said["response"] == "utter_callback_city" and said["due_day"] == "11月25日（星期三）" and said["phone_masked"] == "139****5678"
@@ -144,10 +149,15 @@ async def test_without_a_phone_she_gets_the_office_or_12345_to_call(fake_backend
     events, _ = await validate(ValidateCallbackForm(), "contact_phone", "我没得手机", {}, "callback_form")
     assert slot_values(events)["contact_phone"] == NO_CONTACT
     dispatcher = CollectingDispatcher()
-    await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": NO_CONTACT}), {})
+    await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": NO_CONTACT, "street": "不晓得"}), {})
     assert fake_backend.answers() == [] and responses(dispatcher) == ["utter_callback_no_office"]
     text = DOMAIN.responses["utter_callback_no_office"][0]["text"]
     assert "12345" in text and "不会回电话" in text
+    # With her street, the office by name and its hours (its number is not configured in the demo data).
+    dispatcher = CollectingDispatcher()
+    await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": NO_CONTACT, "street": "渝中区七星岗街道",
+                                                          "area_code": "500103001"}), {})
+    assert responses(dispatcher)[-1] in ("utter_callback_office", "utter_callback_general")
 
 
 def test_no_response_promises_a_call_from_12345() -> None:
