@@ -288,3 +288,19 @@ def test_read_aloud_shows_only_where_there_is_a_chinese_voice(chat, browser, sit
             phone.screenshot(path=str(output_dir / "read-aloud-360x640.png"))
             assert phone.evaluate("window.__spoken") == [{"text": "收到：低保标准是多少", "lang": "zh-CN", "voice": "Tingting"}]
         context.close()
+
+
+def test_an_offer_before_a_question_asked_again_stays_live(chat, output_dir) -> None:
+    """Seen by a tester: after an unusable answer the bot offers 找工作人员 / 先放一放 and asks the question again
+    in a second message without buttons; the offer's buttons were greyed out at once."""
+    page, received = chat
+    BOT.replies["我要申请低保"] = [{"text": "这个问题好像不好答，不怪您。", "buttons": [
+        {"title": "找工作人员", "payload": "/request_human"}, {"title": "先放一放", "payload": "/stop"}]},
+        {"text": "全家一个月大概有多少收入？"}]
+    BOT.replies["/stop"] = [{"text": "好的，先放一放。"}]
+    say(page, "我要申请低保")
+    offer = page.locator(".buttons").last
+    assert offer.evaluate("r => [...r.querySelectorAll('button')].every(b => !b.disabled)")
+    offer.locator("button", has_text="先放一放").click()
+    page.wait_for_function(f"document.querySelectorAll('.msg.bot').length >= 3 && {SETTLED}")
+    assert messages(received)[-1] == "/stop"

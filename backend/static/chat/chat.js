@@ -4,8 +4,9 @@
    Keeping up with the person:
    - one turn at a time: while the bot answers, a typing indicator shows and nothing else is sent (the send
      button, the box and every button wait); an error says so plainly and offers to send the same again;
-   - a button row answers one question once: a tap closes it at once (a double tap sends once), and a newer
-     bot message closes every older row, so an old button can never answer a later question;
+   - a button row answers one question once: a tap closes it at once (a double tap sends once), and her next
+     message or a newer question with buttons closes every older row, so an old button can never answer a later
+     question, while the offer before a question asked again stays live in its reply;
    - after a reply the log scrolls so the last message and its buttons are on screen;
    - the conversation so far is kept in this browser (localStorage, under the conversation id the page
      keeps), so a reload or a reopened page shows it again; ID and phone numbers are kept masked;
@@ -160,7 +161,9 @@
     return first;
   }
   function add(entry) {
-    if (entry.who !== "me") closeAll();  // a newer bot message: every older button row is done
+    // Her next message, or a newer question with choices of its own: every older button row is done. A reply's
+    // later message without buttons (the question asked again after "找工作人员 / 先放一放") leaves them live.
+    if (entry.who === "me" || (entry.buttons && entry.buttons.length)) closeAll();
     entries.push(entry);
     return render(entry, true);
   }
