@@ -28,9 +28,16 @@ def parse_yes_no(text: str) -> bool | None:
 
 
 def parse_phone(text: str) -> str | None:
-    digits = re.sub(r"\D", "", text.translate(FULLWIDTH))
+    """"13908230031", "139 0823 0031", "+86 139-0823-0031", and one said among other numbers ("等不到58分钟
+    喊人打电话给我 13908230031")."""
+    t = text.translate(FULLWIDTH)
+    digits = re.sub(r"\D", "", t)
     digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
-    return digits if re.fullmatch(r"1[3-9]\d{9}", digits) else None
+    if re.fullmatch(r"1[3-9]\d{9}", digits):
+        return digits
+    found = {m.group(1) for m in re.finditer(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d(?:[-\s]?\d){8})(?!\d)", t)}
+    found = {re.sub(r"\D", "", f) for f in found}
+    return found.pop() if len(found) == 1 else None
 
 
 def mask_phone(phone: str) -> str:

@@ -288,6 +288,9 @@ class ActionReadEmergency(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = _text(tracker.latest_message.get("text"))
+        # Said in the middle of another form: that form waits, every answer kept ("继续" goes back to it).
+        left = tracker.active_loop_name
+        paused = [SlotSet("paused_form", left)] if left and left != "emergency_form" else []
         if tracker.get_slot("emergency_what") or not describes_emergency(text) or text.startswith("/"):
-            return []
-        return [SlotSet("emergency_what", text[:300])]
+            return paused
+        return paused + [SlotSet("emergency_what", text[:300])]

@@ -37,7 +37,7 @@ def _rejected(form: str, intent: str, text: str) -> list:
 
 
 @pytest.mark.parametrize(("form", "intent", "first", "then"), [
-    ("application_form", "report_emergency", "utter_emergency_first", "emergency_form"),
+    ("application_form", "report_emergency", "utter_emergency_first", "action_read_emergency"),
     ("application_form", "apply_assistance", "action_start_application", "application_form"),
     ("application_form", "bot_challenge", "utter_iamabot", "application_form"),
     ("complaint_form", "ask_policy", "action_answer_policy", "complaint_form"),
@@ -48,3 +48,15 @@ def test_an_interruption_in_a_form_is_answered_and_leads_on(rules, form: str, in
     events = _rejected(form, intent, "…")
     assert _next(rules, events) == first
     assert _next(rules, [*events, ActionExecuted(first)]) == then
+
+
+def test_an_emergency_in_the_application_keeps_what_was_said_then_continue_goes_back(rules) -> None:  # noqa: ANN001, F811
+    events = _rejected("application_form", "report_emergency", "屋头着火了")
+    events += [ActionExecuted("utter_emergency_first")]
+    assert _next(rules, events) == "action_read_emergency"  # what was said is the description: not asked again
+    events += [ActionExecuted("action_read_emergency"), SlotSet("paused_form", "application_form"),
+               SlotSet("emergency_what", "屋头着火了")]
+    assert _next(rules, events) == "emergency_form"
+    events += [ActionExecuted("emergency_form"), ActiveLoop("emergency_form"), SlotSet("requested_slot", None),
+               ActiveLoop(None), ActionExecuted("action_submit_emergency"), LISTEN, _user("resume", "继续")]
+    assert _next(rules, events) == "action_resume"
