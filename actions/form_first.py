@@ -53,6 +53,10 @@ SAYS = {
 }
 
 
+EXPLICIT = re.compile(r"^(我要|我想|请|帮我|给我)?(找|转|要|叫|喊)(个|一个|一下)?(人工|工作人员|真人|客服|人)|^转人工|^人工|"
+                      r"^(算了|不办了|不填了|不申请了|取消|退出|暂停)")
+
+
 def clearly(intent: str | None, text: str) -> bool:
     """Whether a message the NLU read as an interruption also says one ("停一下", "找工作人员", "…多少？")."""
     pattern = SAYS.get(intent or "")
@@ -75,6 +79,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True  # the validators re-ask without counting it as a wrong answer
     if not clearly(intent, t):
         return True  # the NLU's guess alone does not leave a form: the question's validator decides
+    if intent in ("request_human", "stop") and EXPLICIT.match(t):
+        return False  # "找工作人员", "转人工", "算了不办了": never a name, a relation or a helper's kind
     if intent == "apply_assistance":
         named = parsing.canonical_type(t)
         if slot == "assistance_type":

@@ -19,6 +19,9 @@ Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
 MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
 SKIPPED_NOTE = "（在线未答，请工作人员核实）"
+# A clear yes to "信息对吗？对的话我就提交了": nothing else submits ("还是申请特困吧" holds a 是 too).
+CONFIRMS = re.compile(r"^(对|对的|对头|是|是的|是滴|没错|没问题|确认|提交|确认提交|对，提交|对,提交|可以|好|好的|行|要得|嗯|嗯嗯|都对|全对|对了|"
+                      r"对着呢|没得问题|莫得问题|ok|OK)[，,。.!！ ]*(提交|提交吧|交吧|确认)?[。.!！]*$")
 SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
 
 
@@ -274,13 +277,20 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
             slots["helper_relation"] = relation
         return slots
 
-    def validate_helper_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        return {"helper_name": parsing.parse_name(_text(value))}
+    async def validate_helper_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        """"李红", "王浩 我是她孙子", "李红，电话13908230021": the name, and a phone said with it is not asked again."""
+        text = _text(value)
+        name = parsing.split_name_and_id(text)[0]
+        slots: Slots = {"helper_name": name}
+        phone = parsing.parse_phone(text)
+        if name and phone and not tracker.get_slot("verify_phone") and not tracker.get_slot("citizen_token"):
+            slots.update(await self.validate_verify_phone(phone, dispatcher, tracker, domain))
+        return slots
 
     async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if tracker.get_slot("filing_for") != "other":
             return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
-        if parsing.says_no_phone(_text(value)):
+        if parsing.says_no_phone(_text(value)) or re.fullmatch(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?", _text(value)):
             # No phone for the consent code: the signed paper form at the window is the way (not a wrong answer).
             dispatcher.utter_message(response="utter_principal_no_phone")
             return {"applicant_phone": None, NEUTRAL: True}
@@ -431,10 +441,16 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
         field, said = corrections.read_correction(text)
         if field is not None:
             return await self._correct(field, said, dispatcher, tracker, domain)
+        named = parsing.canonical_type(text)
+        if named and named != tracker.get_slot("assistance_type"):
+            # "还是申请特困吧" at the read-back changes the type and reads back again; never a yes (it once submitted).
+            return await self._correct(corrections.BY_LABEL["申请类型"], named, dispatcher, tracker, domain)
         if corrections.is_vague_no(text):
             dispatcher.utter_message(response="utter_which_wrong")
             return {"confirmed": None, NEUTRAL: True}
-        return {"confirmed": parsing.parse_yes_no(text)}
+        if CONFIRMS.match(text):
+            return {"confirmed": True}
+        return {"confirmed": False if parsing.parse_yes_no(text) is False else None}
 
     async def _correct(self, field: corrections.Field, said: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Slots:

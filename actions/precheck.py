@@ -134,5 +134,7 @@ class ActionPrecheck(Action):
         dispatcher.utter_message(response="utter_offer_apply")
         # Offer the first matching type the assistant can file online.
         online = {t["assistance_type"] for t in offer["filing_types"]}
-        first = next((r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
+        asked = tracker.get_slot("assistance_type")  # the type she asked about ("能办特困不"), when she may have it
+        first = asked if asked in online and any(r["assistance_type"] == asked for r in eligible) else next(
+            (r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
         return events + ([SlotSet("assistance_type", first)] if first else [])

@@ -225,3 +225,35 @@ async def test_a_used_up_code_says_how_to_get_a_new_one_and_is_not_one_more_wron
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert [m.get("text") for m in dispatcher.messages][0].endswith("我再给您发一个新的。")
     assert "form_retries" not in slots and "utter_retry_offer" not in [m.get("response") for m in dispatcher.messages]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("said", "name", "phone"), [("王浩 我是她孙子", "王浩", None), ("李红，电话13908230021", "李红", "13908230021"),
+                                                      ("李红", "李红", None)])
+async def test_the_helper_name_said_with_more_keeps_the_name_and_the_phone(fake_backend, said: str, name: str, phone: str | None) -> None:
+    """Seen by testers: "王浩 我是她孙子" was saved whole and went out in the consent SMS; "李红，电话139…" was refused."""
+    tracker = Tracker("t", {"assistance_type": "低保", "filing_for": "other", "helper_kind": "relative", "requested_slot": "helper_name",
+                            "helper_name": said}, {"text": said, "intent": {"name": "inform"}, "entities": []},
+                      [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "helper_name", "value": said}],
+                      False, None, {"name": "application_form"}, "action_listen")
+    events = await ValidateApplicationForm().run(CollectingDispatcher(), tracker, DOMAIN.as_dict())
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["helper_name"] == name and slots.get("verify_phone") == phone
+
+
+@pytest.mark.asyncio
+async def test_only_a_clear_yes_submits_and_another_type_is_a_correction(fake_backend) -> None:
+    """Seen by a tester: "等下 还是申请特困吧 特困钱多点" at the read-back submitted the 低保 application."""
+    after, _ = await at_readback("等下 还是申请特困吧 特困钱多点")
+    assert after["confirmed"] is None and after["assistance_type"] == "特困"
+    for yes in ("对", "对，提交", "是的", "没问题", "确认提交", "要得"):
+        assert (await at_readback(yes))[0]["confirmed"] is True, yes
+    for unclear in ("还是算了吧我再想想", "我还是觉得有点问题"):
+        assert (await at_readback(unclear))[0]["confirmed"] is not True, unclear
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("slot", "text"), [("filing_for", "找工作人员"), ("applicant_name", "转人工"), ("helper_kind", "我要找工作人员")])
+async def test_asking_for_a_person_is_never_an_answer(slot: str, text: str) -> None:
+    """Seen by a tester: 找工作人员 at 给自己/帮别人 was taken as the helper's kind (工作人员)."""
+    assert slot not in await extracted("application_form", slot, text, "request_human", {"assistance_type": "低保"})

@@ -60,3 +60,11 @@ def test_an_emergency_in_the_application_keeps_what_was_said_then_continue_goes_
     events += [ActionExecuted("emergency_form"), ActiveLoop("emergency_form"), SlotSet("requested_slot", None),
                ActiveLoop(None), ActionExecuted("action_submit_emergency"), LISTEN, _user("resume", "继续")]
     assert _next(rules, events) == "action_resume"
+
+
+def test_yes_to_the_offer_after_the_precheck_starts_the_application(rules) -> None:  # noqa: ANN001, F811
+    """Seen by a tester: "对", "是", "要" to "要不要现在就帮您申请？" got the global fallback."""
+    events = [LISTEN, _user("check_eligibility", "我能办低保不"), ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"),
+              ActionExecuted("eligibility_form"), ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_precheck"),
+              LISTEN, _user("affirm", "要")]
+    assert _next(rules, events) == "action_start_application"
