@@ -153,7 +153,7 @@ class ActionStartChange(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         withdraw = tracker.latest_message.get("intent", {}).get("name") == "withdraw_application"
         events: list[EventType] = [SlotSet("after_verify", "withdraw" if withdraw else "correct"), SlotSet("withdraw_confirmed", None),
-                                   SlotSet("correction_said", None if withdraw else _text(tracker.latest_message.get("text"))[:500]),
+                                   SlotSet("correction_said", _text(tracker.latest_message.get("text"))[:500]),
                                    SlotSet("correction_text", None)]
         if tracker.get_slot("phone_verified"):
             return events
@@ -171,6 +171,11 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
     numbers = [a["number"] for a in mine]
     number = tracker.get_slot("application_no") if tracker.get_slot("application_no") in numbers else None
+    # "低保那个撤了": the application of the type she named wins over the one the conversation last spoke of.
+    named = parsing.canonical_type(tracker.get_slot("correction_said") or "")
+    of_type = [a["number"] for a in mine if named and a.get("assistance_type") == named]
+    if len(of_type) == 1 and number not in of_type and not re.search(r"JZ\d+", tracker.get_slot("correction_said") or "", re.I):
+        number = of_type[0]
     if number is None and len(numbers) > 1:
         dispatcher.utter_message(response="utter_change_which", numbers="、".join(numbers), example=numbers[0],
                                  verb="撤回" if mode == "withdraw" else "更正")

@@ -283,3 +283,28 @@ def test_the_lock_out_ends_as_people_say_it() -> None:
     now = datetime(2026, 12, 6, 16, 25, tzinfo=codes.CHINA)
     assert codes.said_until(900, now) == (15, "16:40")
     assert codes.said_until(3600, datetime(2026, 12, 6, 23, 30, tzinfo=codes.CHINA)) == (60, "明天00:30")
+
+
+@pytest.mark.asyncio
+async def test_withdrawing_the_type_she_names(fake_backend) -> None:  # noqa: ANN001
+    """Seen by a tester: with a 低保 and a 特困 application open, "低保那个撤了" offered to withdraw the 特困 one."""
+    import httpx
+    from actions.requests import after_verify
+    route = fake_backend.handler
+    mine = [{"number": "JZ20261207000026", "assistance_type": "低保"}, {"number": "JZ20261207000036", "assistance_type": "特困"}]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1")
+        if path == "/applications/mine":
+            return httpx.Response(200, json=mine)
+        if path.startswith("/applications/JZ"):
+            number = path.rsplit("/", 1)[-1]
+            kind = next(a["assistance_type"] for a in mine if a["number"] == number)
+            return httpx.Response(200, json={"number": number, "assistance_type": kind, "status_label": "已提交，等待受理",
+                                             "available_actions": ["withdraw", "request_change"]})
+        return route(request)
+    fake_backend.handler = handler
+    dispatcher = CollectingDispatcher()
+    events = await after_verify(dispatcher, tracker({"citizen_token": "t", "after_verify": "withdraw", "application_no": "JZ20261207000036",
+                                                     "correction_said": "低保那个撤了 重复了"}))
+    assert Set("application_no", "JZ20261207000026") in events and dispatcher.messages[0]["number"] == "JZ20261207000026"
