@@ -54,10 +54,30 @@ async def checked(dispatcher: Dispatcher, request: Awaitable[T]) -> tuple[T | No
             minutes, until = said_until(int(seconds))
             dispatcher.utter_message(response="utter_code_locked", minutes=minutes, until=until)
             return None, {PAUSE: True}
-        dispatcher.utter_message(text=err.message)
         if err.code == USED_UP:
-            return None, {NEUTRAL: True}  # "作废了，说重发": the way on is said, not one more wrong answer
+            # "作废了，说重发": the way on is said, every answer kept, and it is not one more wrong answer.
+            dispatcher.utter_message(response="utter_code_used_up")
+            return None, {NEUTRAL: True}
+        dispatcher.utter_message(text=err.message)
     return None, {}
+
+
+async def sent(dispatcher: Dispatcher, request: Awaitable[Any]) -> tuple[bool, dict[str, Any]]:
+    """Like backend_client.call for a code being sent: when the phone had too many codes, that is said once with
+    when to try again, and the form pauses ({PAUSE: True}) instead of asking for the phone again and again."""
+    try:
+        await request
+        return True, {}
+    except BackendUnavailable:
+        dispatcher.utter_message(response="utter_backend_unavailable")
+    except BackendError as err:
+        if err.status == 429:
+            seconds = (err.details or {}).get("retry_after_seconds") if isinstance(err.details, dict) else None
+            minutes, until = said_until(int(seconds or 3600))
+            dispatcher.utter_message(response="utter_code_requests_locked", minutes=minutes, until=until)
+            return False, {PAUSE: True}
+        dispatcher.utter_message(text=err.message)
+    return False, {}
 
 
 def pause_events(form: str, events: list[EventType]) -> list[EventType]:

@@ -74,8 +74,9 @@ class SharedValidators:
             return {"verify_phone": None}
         if (bound := await wechat.bound_session(tracker, dispatcher, phone)) is not None:
             return {"verify_phone": phone, **bound}
-        if await call(dispatcher, get_client().request_code(phone)) is None:
-            return {"verify_phone": None}
+        ok, paused = await codes.sent(dispatcher, get_client().request_code(phone))
+        if not ok:
+            return {"verify_phone": None, **paused}
         return {"verify_phone": phone, "verify_code": None}
 
     async def validate_verify_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
@@ -85,9 +86,10 @@ class SharedValidators:
             return {"verify_code": "ok"}  # already verified (the form re-checks filled slots when it resumes)
         if codes.asks_resend(text):
             # A new code, within the backend's limits (it says when they are reached).
-            if phone and await call(dispatcher, get_client().request_code(phone)) is not None:
+            ok, paused = await codes.sent(dispatcher, get_client().request_code(phone)) if phone else (False, {})
+            if ok:
                 dispatcher.utter_message(response="utter_code_resent")
-            return {"verify_code": None, NEUTRAL: True}
+            return {"verify_code": None, NEUTRAL: True, **paused}
         code = parsing.parse_code(text)
         if code is None or not phone:
             dispatcher.utter_message(response="utter_code_wrong")
@@ -107,8 +109,9 @@ class SharedValidators:
             return {"applicant_phone": phone}
         if (bound := await wechat.bound_session(tracker, dispatcher, phone)) is not None:
             return {"applicant_phone": phone, "verify_phone": phone, **bound}
-        if await call(dispatcher, get_client().request_code(phone)) is None:
-            return {"applicant_phone": None}
+        ok, paused = await codes.sent(dispatcher, get_client().request_code(phone))
+        if not ok:
+            return {"applicant_phone": None, **paused}
         return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,
                 "phone_verified": False}
 

@@ -223,7 +223,7 @@ async def test_a_used_up_code_says_how_to_get_a_new_one_and_is_not_one_more_wron
     dispatcher = CollectingDispatcher()
     events = await ValidateVerifyForm().run(dispatcher, tracker, DOMAIN.as_dict())
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert [m.get("text") for m in dispatcher.messages][0].endswith("我再给您发一个新的。")
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_code_used_up"]
     assert "form_retries" not in slots and "utter_retry_offer" not in [m.get("response") for m in dispatcher.messages]
 
 
@@ -257,3 +257,23 @@ async def test_only_a_clear_yes_submits_and_another_type_is_a_correction(fake_ba
 async def test_asking_for_a_person_is_never_an_answer(slot: str, text: str) -> None:
     """Seen by a tester: 找工作人员 at 给自己/帮别人 was taken as the helper's kind (工作人员)."""
     assert slot not in await extracted("application_form", slot, text, "request_human", {"assistance_type": "低保"})
+
+
+@pytest.mark.asyncio
+async def test_too_many_codes_pauses_the_form_once_instead_of_asking_for_the_phone_again(fake_backend) -> None:
+    """Seen by testers: "验证码发送太频繁了，请56分钟后再试" and at once "请告诉我您的手机号" again, in a loop."""
+    import httpx
+    from actions.forms import ValidateVerifyForm
+    route = fake_backend.handler
+    fake_backend.handler = lambda r: httpx.Response(429, json={"error": {"code": "too_many_requests", "message": "请求太频繁了",
+                                                                          "details": {"retry_after_seconds": 3360}}}) \
+        if r.url.path.endswith("/otp/request") else route(r)
+    tracker = Tracker("t", {"requested_slot": "verify_phone", "verify_phone": "13812345678"},
+                      {"text": "13812345678", "intent": {"name": "inform"}, "entities": []},
+                      [{"event": "action", "name": "verify_form"}, {"event": "slot", "name": "verify_phone", "value": "13812345678"}],
+                      False, None, {"name": "verify_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateVerifyForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_code_requests_locked"]
+    assert dispatcher.messages[0]["minutes"] == 56
+    assert {"event": "followup", "name": "action_pause_form", "timestamp": None} in events
