@@ -1,7 +1,6 @@
 """Form validation: each answer is read, checked with the backend where a rule applies, and either
 kept or asked again with a plain explanation. No answer ever leads to a dead end."""
 
-import inspect
 import re
 from typing import Any
 
@@ -13,15 +12,13 @@ from rasa_sdk.types import DomainDict
 from actions import amount_answers, codes, corrections, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
+from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
 MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
 SKIPPED_NOTE = "（在线未答，请工作人员核实）"
-# A clear yes to "信息对吗？对的话我就提交了": nothing else submits ("还是申请特困吧" holds a 是 too).
-CONFIRMS = re.compile(r"^(对|对的|对头|是|是的|是滴|没错|没问题|确认|提交|确认提交|对，提交|对,提交|可以|好|好的|行|要得|嗯|嗯嗯|都对|全对|对了|"
-                      r"对着呢|没得问题|莫得问题|ok|OK)[，,。.!！ ]*(提交|提交吧|交吧|确认)?[。.!！]*$")
 SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
 
 
@@ -213,7 +210,7 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
         return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
 
-class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
+class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 
@@ -436,36 +433,6 @@ class ValidateApplicationForm(SharedValidators, RetryingFormValidationAction):
     def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
-
-    async def validate_confirmed(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        if isinstance(value, bool):
-            return {"confirmed": value}
-        text = _text(value)
-        field, said = corrections.read_correction(text)
-        if field is not None:
-            return await self._correct(field, said, dispatcher, tracker, domain)
-        named = parsing.canonical_type(text)
-        if named and named != tracker.get_slot("assistance_type"):
-            # "还是申请特困吧" at the read-back changes the type and reads back again; never a yes (it once submitted).
-            return await self._correct(corrections.BY_LABEL["申请类型"], named, dispatcher, tracker, domain)
-        if corrections.is_vague_no(text):
-            dispatcher.utter_message(response="utter_which_wrong")
-            return {"confirmed": None, NEUTRAL: True}
-        if CONFIRMS.match(text):
-            return {"confirmed": True}
-        return {"confirmed": False if parsing.parse_yes_no(text) is False else None}
-
-    async def _correct(self, field: corrections.Field, said: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Slots:
-        """One answer corrected at the read-back: the new answer said with it goes through that question's own
-        validator; without one (or one it cannot use) that question is asked again. Then the read-back again."""
-        again: Slots = {"confirmed": None, NEUTRAL: True}
-        if said and field.key != "more_members":
-            checked = getattr(self, f"validate_{field.key}")(said, dispatcher, tracker, domain)
-            checked = await checked if inspect.isawaitable(checked) else checked
-            if checked.get(field.key) not in (None, tracker.get_slot(field.key)):
-                return {**checked, **again}
-        return {**{slot: None for slot in field.clears}, **again}
 
 
 class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):

@@ -277,3 +277,19 @@ async def test_too_many_codes_pauses_the_form_once_instead_of_asking_for_the_pho
     assert [m.get("response") for m in dispatcher.messages] == ["utter_code_requests_locked"]
     assert dispatcher.messages[0]["minutes"] == 56
     assert {"event": "followup", "name": "action_pause_form", "timestamp": None} in events
+
+
+@pytest.mark.asyncio
+async def test_an_earlier_answer_corrected_while_another_question_is_asked(fake_backend) -> None:
+    """Seen by a tester: "不对不对 身份证打错了 是11010519491231002X" at the phone question → "手机号好像不对"."""
+    text = "不对不对 身份证打错了 是11010519491231002X"
+    slots = {"assistance_type": "低保", "filing_for": "self", "applicant_name": "陈建国", "applicant_id": "500110197005030048",
+             "requested_slot": "applicant_phone", "applicant_phone": text}
+    tracker = Tracker("t", slots, {"text": text, "intent": {"name": "correct_application"}, "entities": []},
+                      [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "applicant_phone", "value": text}],
+                      False, None, {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert after["applicant_id"] == "11010519491231002X" and after["applicant_phone"] is None
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_corrected"] and after["requested_slot"] == "applicant_phone"
