@@ -9,15 +9,15 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, codes, corrections, parsing, requests, streets, wechat
+from actions import amount_answers, codes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
+from actions.members import MEMBER_SLOTS
 from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
-MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
 SKIPPED_NOTE = "（在线未答，请工作人员核实）"
 SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
 
@@ -381,6 +381,8 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
         return {"more_members": answer}
 
     async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if (out := members.left_out("member_name", _text(value), dispatcher, tracker)) is not None:
+            return out
         name, id_text = parsing.split_name_and_id(_text(value))
         if not name and not id_text and parsing.parse_yes_no(_text(value)) is False:
             return {"more_members": False, **{slot: None for slot in MEMBER_SLOTS}}  # 没有了: no one more to add after all
@@ -388,6 +390,8 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
         return await self._member_id_checks(slots, dispatcher, tracker)
 
     async def validate_member_id(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if (out := members.left_out("member_id", _text(value), dispatcher, tracker)) is not None:
+            return out
         name, id_text = parsing.split_name_and_id(_text(value))
         slots = await self._check_id("member_id", id_text or value, dispatcher, tracker)
         if name and not tracker.get_slot("member_name"):
@@ -408,12 +412,16 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
         return slots
 
     def validate_member_relation(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if (out := members.left_out("member_relation", _text(value), dispatcher, tracker)) is not None:
+            return out
         relation = parsing.parse_relation(_text(value))
         if relation is None:
             dispatcher.utter_message(response="utter_relation_unclear")
         return {"member_relation": relation}
 
     async def validate_member_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        if (out := members.left_out("member_income", _text(value), dispatcher, tracker)) is not None:
+            return out
         text = _text(value)
         found = (parsing.Amount(float(value)) if isinstance(value, (int, float)) else
                  amount_answers.confirming("member_income", text, tracker) or parsing.read_amount(text, per_month=True))

@@ -8,6 +8,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import corrections, parsing, requests, wechat
+from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID, TO_CONFIRM
@@ -20,7 +21,7 @@ APPLICATION_SLOTS = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
     "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "form_retries", "ask_style", "skipped_slots",
-    "street_candidates", "hukou", "income_excluded", SAID, TO_CONFIRM, "precheck_heard",
+    "street_candidates", "hukou", "income_excluded", SAID, TO_CONFIRM, "precheck_heard", LATER,
 )
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
 CARRIED = ("monthly_income", "savings", "income_excluded")
@@ -144,7 +145,8 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
               ("手机", _mask_phone(s("applicant_phone"))), ("住址", str(s("street") or "未填"))]
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
-    lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)),
+    lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)
+               + later_note(tracker.get_slot(LATER))),
               ("每月收入", f"{_said_amount(tracker, 'monthly_income')}元"), ("存款", f"{_said_amount(tracker, 'savings')}元"),
               ("原因", str(s("reason") or "未填"))]
     return lines
@@ -166,7 +168,8 @@ class ActionSubmitApplication(Action):
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
         key = s("submission_key") or _submission_key()
-        notes = skipped_note(s("skipped_slots") or []) + approximate_note(s(SAID), s("members")) + household_note(tracker)
+        notes = (skipped_note(s("skipped_slots") or []) + approximate_note(s(SAID), s("members")) + household_note(tracker)
+                 + later_note(s(LATER)))
         reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:

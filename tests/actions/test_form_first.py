@@ -293,3 +293,22 @@ async def test_an_earlier_answer_corrected_while_another_question_is_asked(fake_
     after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert after["applicant_id"] == "11010519491231002X" and after["applicant_phone"] is None
     assert [m.get("response") for m in dispatcher.messages] == ["utter_corrected"] and after["requested_slot"] == "applicant_phone"
+
+
+@pytest.mark.asyncio
+async def test_a_member_without_her_id_number_is_kept_for_later_or_left_out(fake_backend) -> None:
+    """Seen by a tester: "我老婆 她身份证烧了 号码记不到", "不晓得 以后补行不行", "那不加她了" all got "您输入的是N位"."""
+    base = {**FILLED, "more_members": True, "member_name": "李秀珍", "requested_slot": "member_id"}
+    for text, later in (("她身份证烧了 号码记不到", True), ("那不加她了", False)):
+        tracker = Tracker("t", {**base, "member_id": text}, {"text": text, "intent": {"name": "inform"}, "entities": []},
+                          [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "member_id", "value": text}],
+                          False, None, {"name": "application_form"}, "action_listen")
+        dispatcher = CollectingDispatcher()
+        events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
+        after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        assert after["member_name"] is None and after["requested_slot"] == "more_members"
+        assert (after.get("members_later") == [{"name": "李秀珍", "relation": None}]) is later
+    from actions.journeys import ActionSubmitApplication
+    await ActionSubmitApplication().run(CollectingDispatcher(), Tracker("t", {**FILLED, "confirmed": True, "submission_key": "later-1",
+        "members_later": [{"name": "李秀珍", "relation": None}]}, {}, [], False, None, None, "action_listen"), {})
+    assert "家里还有李秀珍，身份证号待补" in fake_backend.submitted["later-1"]["reason"]
