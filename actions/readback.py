@@ -53,7 +53,7 @@ class ReadBack:
         if corrections.is_vague_no(text):
             dispatcher.utter_message(response="utter_which_wrong")
             return {"confirmed": None, NEUTRAL: True}
-        if CONFIRMS.match(text):
+        if CONFIRMS.match(text) or text == "/affirm":
             return {"confirmed": True}
         return {"confirmed": False if parsing.parse_yes_no(text) is False else None}
 

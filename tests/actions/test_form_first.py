@@ -312,3 +312,14 @@ async def test_a_member_without_her_id_number_is_kept_for_later_or_left_out(fake
     await ActionSubmitApplication().run(CollectingDispatcher(), Tracker("t", {**FILLED, "confirmed": True, "submission_key": "later-1",
         "members_later": [{"name": "李秀珍", "relation": None}]}, {}, [], False, None, None, "action_listen"), {})
     assert "家里还有李秀珍，身份证号待补" in fake_backend.submitted["later-1"]["reason"]
+
+
+@pytest.mark.asyncio
+async def test_the_nlus_yes_alone_never_submits(fake_backend) -> None:
+    """Seen in the persona harness: "不对，是农村户口" read as affirm submitted the application (the confirmed slot had a
+    from_intent affirm mapping). Only the read-back's validator decides, from what was said."""
+    mappings = DOMAIN.as_dict()["slots"]["confirmed"]["mappings"]
+    assert [m["type"] for m in mappings] == ["from_text"]
+    after, _ = await at_readback("不对，是农村户口", "affirm")
+    assert after["confirmed"] is None and after["hukou"] == "农村户口"
+    assert (await at_readback("/affirm", "affirm"))[0]["confirmed"] is True

@@ -76,7 +76,7 @@ FALLBACK = ("没太听懂", "换个说法")
 
 # Words that promise that someone will call or contact the person.
 PROMISE = re.compile(r"已经(请|登记|安排|转给).{0,30}(回电|电话|联系)|会.{0,16}(联系您|给您回电|给您打电话|打电话给您)|"
-                     r"等.{0,10}(电话|联系)")
+                     r"等.{0,4}(电话|联系)")
 
 # Which kind a shared wording means, by the kind asked before it.
 MEMBER_KINDS = {"member_name_and_id", "member_name", "member_relation", "member_income", "member_id"}
