@@ -323,3 +323,13 @@ async def test_the_nlus_yes_alone_never_submits(fake_backend) -> None:
     after, _ = await at_readback("不对，是农村户口", "affirm")
     assert after["confirmed"] is None and after["hukou"] == "农村户口"
     assert (await at_readback("/affirm", "affirm"))[0]["confirmed"] is True
+
+
+@pytest.mark.asyncio
+async def test_a_reason_that_sounds_like_a_precheck_keeps_the_hukou(fake_backend) -> None:
+    """Seen in the persona harness: "我妈残疾，我爸一个人的养老金不够两个人用" read as check_eligibility ran the pre-check's
+    户口 mapping inside the application and cleared the 城镇户口 the street had given."""
+    from actions.precheck import ActionReadHukouNeed
+    tracker = Tracker("t", {**FILLED, "requested_slot": "reason"}, {"text": "x", "intent": {"name": "check_eligibility"}, "entities": []},
+                      [], False, None, {"name": "application_form"}, "action_listen")
+    assert await ActionReadHukouNeed().run(CollectingDispatcher(), tracker, {}) == []
