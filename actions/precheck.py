@@ -83,8 +83,8 @@ class ActionReadHukouNeed(Action):
         return "action_read_hukou_need"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if tracker.active_loop_name:
-            return []  # a form is asking (a reason that sounds like "能办不"): the 户口 already given stays
+        if tracker.active_loop_name not in (None, "eligibility_form"):
+            return []  # another form is asking (a reason that sounds like "能办不"): the 户口 already given stays
         client = get_client()
         try:
             region = tracker.get_slot("region") or (await client.offer())["default_region"]
