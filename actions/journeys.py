@@ -1,5 +1,6 @@
 """The journeys after the forms: application, queries, 急难, complaints, a person to call (the pre-check: precheck.py)."""
 
+import re
 import uuid
 from typing import Any
 
@@ -111,8 +112,11 @@ def household_note(tracker: Tracker) -> str:
 
 
 def _said_amount(tracker: Tracker, slot: str) -> str:
-    """An amount as the read-back says it: as said when approximate ("100多"), else the figure ("1200")."""
-    return (tracker.get_slot(SAID) or {}).get(slot) or parsing.as_typed(tracker.get_slot(slot))
+    """An amount as the read-back says it: as said when approximate ("100多", "约三四百"), else the figure ("1200")."""
+    said = (tracker.get_slot(SAID) or {}).get(slot)
+    if said and not re.search(r"约|大概|左右|多|来", said):
+        said = f"约{said}"  # "三四百" is read back as the rough figure it is
+    return said or parsing.as_typed(tracker.get_slot(slot))
 
 
 class ActionAskConfirmed(Action):

@@ -21,6 +21,15 @@ CONFIRMS = re.compile(r"^(对|对的|对头|是|是的|是滴|没错|没问题|�
                       r"对着呢|没得问题|莫得问题|ok|OK)[，,。.!！ ]*(提交|提交吧|交吧|确认)?[。.!！]*$")
 
 
+OTHERS = r"她|他|老伴|老婆|老公|爱人|媳妇|妈|爸|儿子|女儿|孙|家人|家里人"
+
+
+def about_a_member(text: str, tracker: Tracker) -> bool:
+    """Whether a correction speaks of a family member (a kinship word, "她", or a member's name), not the applicant."""
+    names = [m.get("name") for m in tracker.get_slot("members") or [] if m.get("name")]
+    return bool(tracker.get_slot("members")) and bool(re.search(OTHERS + "".join(f"|{re.escape(n)}" for n in names), text))
+
+
 class ReadBack:
     """Mixed into the application form's validation action (which has the validate_<slot> methods)."""
 
@@ -44,6 +53,10 @@ class ReadBack:
             return {"confirmed": value}
         text = str(value or "").strip()
         field, said = corrections.read_correction(text)
+        if field is not None and field.key == "monthly_income" and about_a_member(text, tracker):
+            # "她的收入不是一千，是一千一": a family member's income, not the applicant's: her answers are asked again.
+            dispatcher.utter_message(response="utter_fix_members")
+            return await self._correct(corrections.BY_LABEL["家庭成员"], None, dispatcher, tracker, domain)
         if field is not None:
             return await self._correct(field, said, dispatcher, tracker, domain)
         named = parsing.canonical_type(text)

@@ -82,6 +82,8 @@ def read_amount(text: str, *, per_month: bool = False) -> Amount | None:
     """The amount an answer says, or None when it says none. With per_month, a yearly figure ("一年两万")
     is a twelfth of it (rounded to the yuan)."""
     t = join_thousands(text).replace(",", "")
+    if re.search(r"\d{9,}", t.replace(" ", "")):
+        return None  # an ID or phone number typed to the wrong question is no amount (seen: an ID read back as income)
     negative = bool(NEGATIVE.search(t))
     yearly = per_month and bool(YEARLY.search(t))
     t = NOT_AMOUNTS.sub(" ", t)

@@ -110,7 +110,7 @@ async def test_an_approximate_income_is_read_back_as_approximate_and_noted_for_t
     slots, _ = await turn(form, "savings", "几百块", slots)
     assert slots["savings"] == 500 and slots["amounts_said"] == {"monthly_income": "100多", "savings": "几百"}
     text = await read_back({**slots, **DONE})
-    assert "月收入：100多元" in text and "存款：几百元" in text and "大概数" in text
+    assert "月收入：100多元" in text and "存款：约几百元" in text and "大概数" in text
     body = await submitted(fake_backend, slots, "approx-1")
     assert body["members"][0]["incomes"][0]["monthly_amount"] == 100 and body["assets"][0]["value"] == 500
     assert "大概数：月收入100多元、存款几百元，请工作人员核实" in body["reason"]
@@ -200,3 +200,9 @@ def test_none_in_dialect_is_zero(said: str) -> None:
 @pytest.mark.parametrize("said", ["我个人的", "我自家", "给我自个儿申请"])
 def test_for_myself_in_other_words(said: str) -> None:
     assert parsing.parse_filing_for(said) == "self"
+
+
+@pytest.mark.parametrize("said", ["420102195708150016", "13908230041", "收入 420102195708150020"])
+def test_an_id_or_phone_number_is_no_amount(said: str) -> None:
+    """Seen by a tester: an ID number typed to the income question was read back as 每月收入：420102195708150016元."""
+    assert parsing.read_amount(said) is None and parsing.split_income_and_savings(said) == (None, None)
