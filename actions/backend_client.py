@@ -37,14 +37,17 @@ class Dispatcher(Protocol):
     def utter_message(self, text: str | None = None, response: str | None = None, **kwargs: Any) -> None: ...
 
 
-async def call(dispatcher: Dispatcher, request: Awaitable[T]) -> T | None:
-    """Run a backend call from an action; say what went wrong in plain words and return None if it failed."""
+async def call(dispatcher: Dispatcher, request: Awaitable[T], refused: list[str] | None = None) -> T | None:
+    """Run a backend call from an action; say what went wrong in plain words and return None if it failed
+    (the backend's error code is appended to `refused` when the caller wants to act on it)."""
     try:
         return await request
     except BackendUnavailable:
         dispatcher.utter_message(response="utter_backend_unavailable")
     except BackendError as err:
         dispatcher.utter_message(text=err.message)
+        if refused is not None:
+            refused.append(err.code)
     return None
 
 

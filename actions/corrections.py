@@ -67,6 +67,10 @@ def read_correction(text: str) -> tuple[Field | None, str | None]:
     value = re.sub(r"不是[^，,。是]*", " ", value)
     value = re.sub(WRONG + r"|应该是|应该|改成|改为|换成|改一下|我要改|要改|改|号码|号|填的|写的|那个|这个|了|吧|哦", " ", value)
     value = re.sub(r"^[\s，,。:：是]+|[\s，,。]+$", "", value).strip()
+    # "申请人写成我了，应该是奶奶，黄桂兰": what comes after 应该是/改成 is the answer.
+    after = re.split(r"应该是|应是|改成|改为|其实是|正确的是", t)
+    if len(after) > 1 and after[-1].strip("，,。 "):
+        value = after[-1].strip("，,。 ")
     return field, (value or None)
 
 

@@ -139,7 +139,11 @@ class SharedValidators:
             dispatcher.utter_message(response="utter_name_unclear")
 
     async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        return await self._name_and_id("applicant_name", "applicant_id", value, dispatcher, tracker)
+        slots = await self._name_and_id("applicant_name", "applicant_id", value, dispatcher, tracker)
+        if tracker.get_slot("filing_for") == "other" and slots.get("applicant_name") and slots["applicant_name"] == tracker.get_slot("helper_name"):
+            dispatcher.utter_message(response="utter_applicant_is_helper")  # the helper's own name, given for the applicant
+            slots["applicant_name"] = None
+        return slots
 
     async def _check_id(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
         """The backend says whether the number is valid; where to find it is the question's help wording."""
@@ -300,7 +304,11 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
         principal = {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"), "phone": phone}
         helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
                   "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
-        sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper))
+        refused: list[str] = []
+        sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper), refused)
+        if "name_mismatch" in refused:
+            # The name and the ID number do not belong together: both are asked again (not the phone, in a loop).
+            return {"applicant_phone": None, "applicant_name": None, "applicant_id": None, NEUTRAL: True}
         if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
             # A recorded person's code goes to the phone on record, not the one typed here: say where.
             dispatcher.utter_message(text=sent["message"])
@@ -377,7 +385,8 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
         return slots
 
     def validate_more_members(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        answer = value if isinstance(value, bool) else parsing.parse_yes_no(_text(value))
+        alone = re.search(r"一个人住|一个人过|就我一个|只有我|就我自己|我自己住|独居|单独住", _text(value))
+        answer = value if isinstance(value, bool) else False if alone else parsing.parse_yes_no(_text(value))
         return {"more_members": answer}
 
     async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001

@@ -103,12 +103,15 @@ class ActionRequestCallback(Action):
         if tracker.get_slot("street") == UNKNOWN_STREET:
             done.append(SlotSet("street", None))
         unplaced = not tracker.get_slot("area_code") and tracker.get_slot("street") != UNKNOWN_STREET
-        if (phone is None and tracker.get_slot("contact_phone") != NO_CONTACT or unplaced) and not tracker.active_loop_name:
-            # Ask where to call and where she lives (callback_form), then come back here.
-            return [SlotSet("callback_topic", topic), FollowupAction("callback_form")]
+        if phone is None and tracker.get_slot("contact_phone") != NO_CONTACT or unplaced:
+            # Ask where to call and where she lives (callback_form), then come back here; a form that was asking
+            # waits with every answer kept ("继续" goes back to it).
+            left = tracker.active_loop_name
+            if left and left != "callback_form":
+                dispatcher.utter_message(response="utter_callback_pauses_form")
+            return [SlotSet("callback_topic", topic), FollowupAction("callback_form")] + (
+                [SlotSet("paused_form", left)] if left and left != "callback_form" else [])
         if phone is None:
-            if tracker.active_loop_name:
-                dispatcher.utter_message(response="utter_callback_needs_phone_in_form")
             say_office(dispatcher, await office_of(dispatcher, tracker))
             return done
         body = {"phone": phone, "area_code": tracker.get_slot("area_code"), "topic": topic}

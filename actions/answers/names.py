@@ -31,7 +31,7 @@ def parse_name(text: str) -> str | None:
     t = re.sub(r"(呀|啊|哦|哈|嘛|呢|的)$", "", t) if len(t) > 2 else t
     if not NAME.fullmatch(t) or "··" in t:
         return None
-    if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS):
+    if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t):
         return None
     if _kin_or_title(t):
         return None

@@ -42,7 +42,7 @@ KIND_LABELS = {"complaint": "投诉", "callback": "请求回电"}
 # Working days to answer, from the day after filing: a call-back the next working day, a complaint in five.
 DUE_WORKDAYS = {"complaint": 5, "callback": 1}
 CITY_QUEUE = "city"  # the queue of requests whose district nobody knows: every admin sees it
-CITY_CALLER = "市民政局社会救助工作人员"  # who calls back from the city queue (said to the person)
+CITY_CALLER = "市民政局社会救助科"  # who calls back from the city queue (said to the person: "…的工作人员")
 
 
 def due_on(kind: str, filed_at: datetime) -> date:

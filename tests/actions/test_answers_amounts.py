@@ -206,3 +206,11 @@ def test_for_myself_in_other_words(said: str) -> None:
 def test_an_id_or_phone_number_is_no_amount(said: str) -> None:
     """Seen by a tester: an ID number typed to the income question was read back as 每月收入：420102195708150016元."""
     assert parsing.read_amount(said) is None and parsing.split_income_and_savings(said) == (None, None)
+
+
+@pytest.mark.parametrize(("said", "value"), [("我一个人住", None), ("两个娃 一个月八百", 800), ("七十九岁 养老金一百多", 100),
+                                             ("三口人 收入两千", 2000)])
+def test_counts_of_people_and_years_are_no_amount(said: str, value: float | None) -> None:
+    """Seen by a tester: "我一个人住" to the income question was saved as 1元."""
+    found = parsing.read_amount(said, per_month=True)
+    assert (found.value if found else None) == value

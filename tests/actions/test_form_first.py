@@ -349,3 +349,19 @@ async def test_a_members_income_corrected_at_the_readback_is_not_the_applicants(
     after = {**slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
     assert after["monthly_income"] == 3200.0 and after["members"] is None and after["requested_slot"] == "more_members"
     assert after["confirmed"] is None and "utter_fix_members" in [m.get("response") for m in dispatcher.messages]
+
+
+@pytest.mark.asyncio
+async def test_a_volunteers_slips_are_caught(fake_backend) -> None:
+    """Seen by a tester: her own name given for the applicant was filed; "申请人写成我了，应该是奶奶，黄桂兰" saved 写成我."""
+    text = "赵敏"
+    tracker = Tracker("t", {"assistance_type": "低保", "filing_for": "other", "helper_name": "赵敏", "requested_slot": "applicant_name",
+                            "applicant_name": text}, {"text": text, "intent": {"name": "inform"}, "entities": []},
+                      [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "applicant_name", "value": text}],
+                      False, None, {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}["applicant_name"] is None
+    assert "utter_applicant_is_helper" in [m.get("response") for m in dispatcher.messages]
+    after, _ = await at_readback("啊，申请人写成我了，应该是奶奶，黄桂兰")
+    assert after["applicant_name"] == "黄桂兰"

@@ -21,9 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(("text", "value"), [
     ("打零工一千", 1000), ("一个月一千二", 1200), ("每个月两三百", 250), ("八百块", 800), ("没得", 0), ("1.2万", 12000),
-    ("一千五百多", 1500), ("一家三口", 3)])
+    ("一千五百多", 1500)])
 def test_the_amount_is_the_number_that_is_an_amount(text, value) -> None:  # noqa: ANN001
     assert parsing.parse_amount(text) == value
+
+
+def test_a_count_of_people_is_a_household_size_not_an_amount() -> None:
+    assert parsing.parse_amount("一家三口") is None and parsing.parse_count("一家三口") == 3 and parsing.parse_count("三个人") == 3
 
 
 @pytest.mark.asyncio
