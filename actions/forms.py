@@ -147,7 +147,11 @@ class SharedValidators:
 
     async def _check_id(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
         """The backend says whether the number is valid; where to find it is the question's help wording."""
-        number = parsing.parse_id_number(_text(value))
+        if not re.search(r"\d", parsing.spoken_digits(_text(value))):
+            # A question or a remark while the ID number is asked: not "您输入的是26位".
+            dispatcher.utter_message(response="utter_id_not_said")
+            return {slot: None}
+        number = parsing.parse_id_number(parsing.spoken_digits(_text(value)))
         result = await call(dispatcher, get_client().check_id(number))
         if result is None:
             return {slot: None}

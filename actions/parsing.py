@@ -30,7 +30,7 @@ def parse_yes_no(text: str) -> bool | None:
 def parse_phone(text: str) -> str | None:
     """"13908230031", "139 0823 0031", "+86 139-0823-0031", and one said among other numbers ("等不到58分钟
     喊人打电话给我 13908230031")."""
-    t = text.translate(FULLWIDTH)
+    t = spoken_digits(text).translate(FULLWIDTH)
     digits = re.sub(r"\D", "", t)
     digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
     if re.fullmatch(r"1[3-9]\d{9}", digits):
@@ -51,8 +51,16 @@ def parse_id_number(text: str) -> str:
     return m.group(0) if m else re.sub(r"\s", "", t)
 
 
+SPOKEN_DIGITS = str.maketrans("零〇洞幺一二两三四五六七八九", "00011223456789")
+
+
+def spoken_digits(text: str) -> str:
+    """Voice typing writes numbers as words: "零零七四二四", "幺三九零八二三零零五幺" → digits (runs of 4 or more)."""
+    return re.sub(r"[零〇洞幺一二两三四五六七八九]{4,}", lambda m: m.group(0).translate(SPOKEN_DIGITS), text)
+
+
 def parse_code(text: str) -> str | None:
-    m = re.search(r"\d{6}", text.translate(FULLWIDTH))
+    m = re.search(r"\d{6}", spoken_digits(text).translate(FULLWIDTH))
     return m.group(0) if m else None
 
 

@@ -67,7 +67,7 @@ RANGE = re.compile(r"([一二两三四五六七八九])([二两三四五六七�
 DIGIT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:到|至|~|～|-)\s*(\d+(?:\.\d+)?)\s*(万|千|k|K)?")
 CN_RANGE = re.compile(r"([" + NUMERAL + r"]+)\s*(?:到|至|~|～)\s*([" + NUMERAL + r"]+)")
 SEVERAL = re.compile(r"几([十百千万]+)")  # 几百: two to nine hundred
-MORE = r"\s*(?:多|来|把)"  # "一百多", "百来块", "千把块": at least that much
+MORE = r"\s*(?:多|来|把|出头)"  # "一百多", "百来块", "千把块", "一万出头": at least that much
 MULTIPLIERS = {"万": 10000, "千": 1000, "k": 1000, "K": 1000}
 # "-500", "负五百", "−500": a minus before the figure (not a range's dash: "300-400").
 NEGATIVE = re.compile(r"(?<![\d\s])[-−]\s*\d|负\s*[\d" + NUMERAL + "]")
@@ -153,6 +153,8 @@ def read_income_and_savings(text: str) -> tuple[Amount | None, Amount | None]:
     """"收入三百，存款没有", "三百，两千", "收入1,200", "都没有": the monthly income and the savings, either may
     be missing. Clauses that name neither and hold no number ("没有车", "住的是公租房") say nothing about them."""
     t = join_thousands(text.strip())  # "1,200" is one figure before the answer is split on its commas
+    t = re.sub(r"不是[^，,。；;\s]*", " ", t)  # "一万出头 不是四千": what it is not is no answer
+    t = re.sub(r"(?<=[^\s，,。；;])(存款|存了|积蓄|存折|存的)", r"，\1", t)  # "收入四千多存款一万出头" (voice typing)
     if BARE_NONE.match(t.replace(" ", "")):
         return Amount(0.0), Amount(0.0)
     income = savings = None

@@ -214,3 +214,11 @@ def test_counts_of_people_and_years_are_no_amount(said: str, value: float | None
     """Seen by a tester: "我一个人住" to the income question was saved as 1元."""
     found = parsing.read_amount(said, per_month=True)
     assert (found.value if found else None) == value
+
+
+def test_voice_typing_and_what_it_is_not() -> None:
+    """Seen by a tester who voice-typed: "收入四千多存款一万出头" lost the savings; "一万出头 不是四千" saved 4000;
+    "幺三九零八二三零零五幺" and "零零七四二四" were refused as phone and code."""
+    assert parsing.split_income_and_savings("收入四千多存款一万出头") == (4000.0, 10000.0)
+    assert parsing.split_income_and_savings("一万出头 不是四千")[0] == 10000.0
+    assert parsing.parse_phone("幺三九零八二三零零五幺") == "13908230051" and parsing.parse_code("零零七四二四") == "007424"

@@ -365,3 +365,17 @@ async def test_a_volunteers_slips_are_caught(fake_backend) -> None:
     assert "utter_applicant_is_helper" in [m.get("response") for m in dispatcher.messages]
     after, _ = await at_readback("啊，申请人写成我了，应该是奶奶，黄桂兰")
     assert after["applicant_name"] == "黄桂兰"
+
+
+@pytest.mark.asyncio
+async def test_a_question_while_the_id_is_asked_is_not_counted_in_digits(fake_backend) -> None:
+    """Seen by a tester: "不是 你先回答我的问题啊 临时救助和医疗救助哪个适合我家" → "您输入的是26位"."""
+    text = "不是 你先回答我的问题啊 临时救助和医疗救助哪个适合我家"
+    tracker = Tracker("t", {"assistance_type": "临时救助", "filing_for": "self", "applicant_name": "陈小燕", "requested_slot": "applicant_id",
+                            "applicant_id": text}, {"text": text, "intent": {"name": "check_eligibility"}, "entities": []},
+                      [{"event": "action", "name": "application_form"}, {"event": "slot", "name": "applicant_id", "value": text}],
+                      False, None, {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
+    assert [m.get("response") for m in dispatcher.messages][0] == "utter_id_not_said"
+    assert "/persons/check-id" not in " ".join(fake_backend.paths())
