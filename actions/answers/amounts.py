@@ -154,7 +154,8 @@ def read_income_and_savings(text: str) -> tuple[Amount | None, Amount | None]:
     be missing. Clauses that name neither and hold no number ("没有车", "住的是公租房") say nothing about them."""
     t = join_thousands(text.strip())  # "1,200" is one figure before the answer is split on its commas
     t = re.sub(r"不是[^，,。；;\s]*", " ", t)  # "一万出头 不是四千": what it is not is no answer
-    t = re.sub(r"(?<=[^\s，,。；;])(存款|存了|积蓄|存折|存的)", r"，\1", t)  # "收入四千多存款一万出头" (voice typing)
+    # "收入四千多存款一万出头" (voice typing): a new clause where an amount runs into the savings word ("没有存款" stays whole).
+    t = re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千万多块元钱头])(存款|存了|积蓄|存折|存的)", r"，\1", t)
     if BARE_NONE.match(t.replace(" ", "")):
         return Amount(0.0), Amount(0.0)
     income = savings = None

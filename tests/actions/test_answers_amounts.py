@@ -222,3 +222,9 @@ def test_voice_typing_and_what_it_is_not() -> None:
     assert parsing.split_income_and_savings("收入四千多存款一万出头") == (4000.0, 10000.0)
     assert parsing.split_income_and_savings("一万出头 不是四千")[0] == 10000.0
     assert parsing.parse_phone("幺三九零八二三零零五幺") == "13908230051" and parsing.parse_code("零零七四二四") == "007424"
+
+
+@pytest.mark.parametrize(("said", "both"), [("三百，没有存款", (300.0, 0.0)), ("收入三百 没存款", (300.0, 0.0)),
+                                            ("三百块存款两千", (300.0, 2000.0))])
+def test_savings_said_as_none_after_the_income(said: str, both: tuple) -> None:
+    assert parsing.split_income_and_savings(said) == both
