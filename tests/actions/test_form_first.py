@@ -379,3 +379,10 @@ async def test_a_question_while_the_id_is_asked_is_not_counted_in_digits(fake_ba
     await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
     assert [m.get("response") for m in dispatcher.messages][0] == "utter_id_not_said"
     assert "/persons/check-id" not in " ".join(fake_backend.paths())
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("yes", ["是的咧", "对个", "要得嘛", "对头", "系啊", "中", "对的，提交"])
+async def test_a_yes_in_dialect_submits(fake_backend, yes: str) -> None:
+    """Seen in the persona harness: 武汉 "是的咧" and 常州 "对个" were asked four times at the read-back."""
+    assert (await at_readback(yes))[0]["confirmed"] is True
