@@ -121,6 +121,7 @@ class Conversation:
         pattern = re.compile(masked + r"\].*?验证码(?:是)?(\d{6})")
         deadline = time.monotonic() + 15
         newest = None
+        settled = False
         while True:
             lines = self.lines()
             for i, line in enumerate(lines):
@@ -128,6 +129,10 @@ class Conversation:
                 if m:
                     newest = (i, m.group(1))
             if (newest and newest[0] >= self.mark) or time.monotonic() > deadline:
+                if newest and not settled:
+                    settled = True  # the SMS worker prints on its own schedule: a code asked again may follow the first
+                    time.sleep(3)
+                    continue
                 break
             time.sleep(0.3)
         if newest is None:
