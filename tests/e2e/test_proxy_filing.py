@@ -25,7 +25,7 @@ def test_a_grid_worker_files_for_an_old_lady(stack) -> None:
     script = [*HELPER[:at], Say(f"王秀兰 {WRONG_ID}", "校验位"), Say(OLD_LADY_ID, "手机号"), *HELPER[at + 1:]]
     summary_at = next(i for i, step in enumerate(script) if step.expect == "请核对")
     summary = run(script[:summary_at + 1], stack.base_url, "e2e-proxy-filing-01", lambda: stack.lines, t)
-    assert "王秀兰" in summary and "李红（网格员）代办" in summary and "500103********0887" in summary
+    assert "王秀兰" in summary and "代办人：李红（网格员）" in summary and "500103********0887" in summary
     done = run(script[summary_at + 1:], stack.base_url, "e2e-proxy-filing-01", lambda: stack.lines, t)
     assert len(script) <= HELPER_LIMIT, "\n".join(t)
     number = re.search(r"JZ\d{14}", done).group(0)
