@@ -14,6 +14,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from tests.actions.test_retries import answer  # one way to build the tracker of an answer
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
 DOMAIN_DICT = DOMAIN.as_dict()
@@ -56,13 +58,6 @@ def install(fake) -> None:  # noqa: ANN001
         return route(request)
 
     fake.handler = handler
-
-
-def answer(slot: str, text: str, slots: dict, form: str) -> Tracker:
-    events = [{"event": "action", "name": form}, {"event": "slot", "name": slot, "value": text}]
-    return Tracker("t-1", {**slots, "requested_slot": slot, slot: text},
-                   {"text": text, "intent": {"name": "inform", "confidence": 1.0}, "entities": []}, events, False, None,
-                   {"name": form}, "action_listen")
 
 
 async def turn(action, slot: str, text: str, slots: dict, form: str = "application_form") -> tuple[dict, list]:  # noqa: ANN001
