@@ -256,6 +256,19 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
             dispatcher.utter_message(response="utter_type_unclear")
         return {"assistance_type": kind}
 
+    async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        """"哦不是，是帮我妈申请" where her own name is asked: she is a helper after all. The form turns to the
+        helper's questions (what was said about the helper is kept), then asks the applicant's name again."""
+        text = _text(value)
+        if (tracker.get_slot("filing_for") == "self" and not tracker.get_slot("citizen_token")
+                and not re.search(r"\d", text) and parsing.changes_to_other(text)):
+            dispatcher.utter_message(response="utter_filing_for_other_now")
+            slots: Slots = {"filing_for": "other", "applicant_name": None}
+            slots.update({k: v for k, v in parsing.first_message_slots(text).items()
+                          if k in ("helper_kind", "helper_relation")})
+            return slots
+        return await super().validate_applicant_name(value, dispatcher, tracker, domain)
+
     def validate_filing_for(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
         if text in ("self", "other"):

@@ -121,6 +121,12 @@ def parse_filing_for(text: str) -> str | None:
     return None
 
 
+def changes_to_other(text: str) -> bool:
+    """"不是，是帮我妈申请", "我是替我爸办的", "搞错了 是给我婆婆": said for someone else where her own answer was asked."""
+    t = text.strip()
+    return bool(re.search(r"(帮|替|给|代)(我|俺|额)?(的)?(" + KIN_PATTERN + r"|别人|老人|邻居)", t)) and parse_filing_for(t) == "other"
+
+
 def first_message_slots(text: str) -> dict[str, str]:
     """What a first message already says about the application: for whom, the helper's kind and relation,
     the applicant's name when a relative names them ("我奶奶张秀英"), a street. Never a title ("王婆婆")."""

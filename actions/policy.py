@@ -55,6 +55,9 @@ class ActionAnswerPolicy(Action):
             return [SlotSet("policy_pending", False)]
 
         if result.get("needs_region"):
+            if result.get("national") and not self.answers_place_question:
+                # The national rule at once; the local figures once we know where.
+                dispatcher.utter_message(text=result["national"])
             if self.answers_place_question:
                 # We asked once and what came back is no place we can find: say so, do not ask again.
                 dispatcher.utter_message(response="utter_region_unknown")

@@ -47,6 +47,9 @@ class PolicyAnswer(BaseModel):
     place: str | None = Field(default=None, examples=["四川省成都市"])
     # A 条件/资产 answer: the assistant offers the pre-check ("帮我测一测"), the other reading of such a question.
     offer_precheck: bool = False
+    # With `needs_region`: the national rule, said before asking where ("有车的人能不能吃低保" gets the rule on
+    # vehicles at once, the local limits once the place is known).
+    national: str | None = Field(default=None, examples=["全国的规定是：家庭存款、房产、车辆等财产要符合当地的规定…"])
 
 
 class FilingTypeOut(BaseModel):

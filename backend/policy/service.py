@@ -127,7 +127,8 @@ def answer(
         return PolicyAnswer(answer=_with_window(entry, text, office), **base)
     where = locate(catalogue, region_name=region_name, said=said, area_code=area_code)
     if where is None:
-        return PolicyAnswer(answer=None, needs_region=True, **base)
+        national = _tidy(entry["national"]) if entry.get("national") else None
+        return PolicyAnswer(answer=None, needs_region=True, national=national, **base)
     if isinstance(where, Unserved):
         text = render_text("policy/no_local_data.txt.j2", place=where.name, assistance_type=assistance_type,
                            aspect=aspect, known=known, national=_tidy(entry["national"]), office=where.office)

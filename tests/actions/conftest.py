@@ -210,7 +210,9 @@ class FakeBackend:
             text = f"{elsewhere[region]}的低保标准我这里还没有当地的数据，不敢乱说。低保标准由当地政府定。可以打12345问。"
             return httpx.Response(200, json={**base, "answer": text, "needs_region": False, "region": None,
                                              "place": elsewhere[region]})
-        return httpx.Response(200, json={**base, "answer": None, "needs_region": True, "region": None})
+        national = "全国的规定是：存款、房产、车辆等财产要符合当地的规定。" if aspect == "资产" else None
+        return httpx.Response(200, json={**base, "answer": None, "needs_region": True, "region": None,
+                                         "national": national})
 
 
 @pytest.fixture

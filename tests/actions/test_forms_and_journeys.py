@@ -258,3 +258,18 @@ async def test_the_applicants_phone_is_read_one_way_in_every_form(fake_backend, 
         assert (await form.validate_applicant_phone("123", dispatcher, tracker({}), {})) == {"applicant_phone": None}
     assert fake_backend.paths().count("POST /api/v1/auth/otp/request") == 2
     assert responses(dispatcher).count("utter_phone_invalid") == 2
+
+
+@pytest.mark.asyncio
+async def test_she_said_for_herself_then_says_it_is_for_her_mother(fake_backend, dispatcher) -> None:
+    """"给自己", then at her own name "哦不是，是帮我妈申请": the helper's questions come, nothing is a name."""
+    form = ValidateApplicationForm()
+    t = tracker({"filing_for": "self", "requested_slot": "applicant_name"}, text="哦不是，是帮我妈申请")
+    slots = await form.validate_applicant_name("哦不是，是帮我妈申请", dispatcher, t, {})
+    assert slots == {"filing_for": "other", "applicant_name": None, "helper_kind": "relative", "helper_relation": "子女"}
+    assert responses(dispatcher) == ["utter_filing_for_other_now"]
+    # A name is still a name, and once her phone is verified for herself the answer is not turned around.
+    assert (await form.validate_applicant_name("邓秀芳", dispatcher, tracker({"filing_for": "self"}, text="邓秀芳"), {}))[
+        "applicant_name"] == "邓秀芳"
+    verified = tracker({"filing_for": "self", "citizen_token": "t"}, text="是帮我妈申请")
+    assert (await form.validate_applicant_name("是帮我妈申请", dispatcher, verified, {})).get("filing_for") is None

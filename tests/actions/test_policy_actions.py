@@ -135,3 +135,14 @@ async def test_a_long_answer_to_where_goes_as_said(fake_backend, dispatcher, dom
     params = fake_backend.answers()[0].url.params
     assert "region" not in params and params["said"] == t.latest_message["text"]
     assert _said(dispatcher)[0].startswith("四川省成都市")
+
+
+@pytest.mark.asyncio
+async def test_a_question_that_needs_the_place_gets_the_national_rule_before_the_place_question(
+        fake_backend, dispatcher, domain) -> None:
+    tracker = load_tracker("ask_policy_no_region")
+    tracker.slots["policy_aspect"] = "资产"  # "有车的人能不能吃低保", no place known yet
+    events = await ActionAnswerPolicy().run(dispatcher, tracker, domain)
+    assert "车辆" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["response"] == "utter_ask_region"
+    assert events == [SlotSet("policy_pending", True)]

@@ -44,6 +44,13 @@ def test_answer_asks_for_the_region_when_it_matters(client: TestClient) -> None:
     assert body["known_regions"] == ["重庆", "武汉", "常州"]
 
 
+def test_a_question_that_needs_the_place_gets_the_national_rule_first(client: TestClient) -> None:
+    body = client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "资产"}).json()
+    assert body["needs_region"] is True and "车辆" in body["national"]
+    no_rule = client.get("/api/v1/policy/answer", params={"assistance_type": "低保", "aspect": "材料"}).json()
+    assert no_rule["needs_region"] is False and no_rule["national"] is None
+
+
 def test_edge_family_line_is_one_and_a_half_times_the_standard(client: TestClient) -> None:
     body = client.get("/api/v1/policy/answer", params={"assistance_type": "低保边缘", "region": "重庆"}).json()
     assert "城市每人每月1155元" in body["answer"] and "农村每人每月945元" in body["answer"]
