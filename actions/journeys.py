@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import corrections, parsing, requests, wechat
@@ -89,6 +89,26 @@ class ActionStartApplication(Action):
         if not tracker.get_slot("submission_key"):
             events.append(SlotSet("submission_key", _submission_key()))
         return events
+
+
+APPLY_WORDS = re.compile(r"申请|申办|要办|想办|帮我办|给我办|报个|办个|审请")
+
+
+class ActionLooseAnswer(ActionStartApplication):
+    """An answer with no question asked: outside any form the NLU read "inform". Where it asks to apply for a
+    type ("我想给我自己申请低保我叫周美华身份证…", a voice-typed first message) the application starts with all
+    it said; anything else is the fallback as before (said, and the message forgotten)."""
+
+    def name(self) -> str:
+        return "action_loose_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        typed = any(e.get("entity") == "assistance_type" for e in tracker.latest_message.get("entities", []))
+        if typed and APPLY_WORDS.search(text):
+            return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]
 
 
 def carried_from_precheck(tracker: Tracker) -> list[EventType]:

@@ -146,9 +146,18 @@ def first_message_slots(text: str) -> dict[str, str]:
             slots["applicant_name"] = m.group(1)
     elif re.search(r"自己|本人", t):
         slots["filing_for"] = "self"
+    if slots.get("filing_for") == "self":
+        # "我想给我自己申请低保我叫周美华身份证3204…": her name and ID number said at once, not asked again.
+        m = re.search(r"(?:我叫|我是|名字叫|名字是|姓名)([\u4e00-\u9fa5·]{2,5}?)(?=身份证|[\s，,。]|住|电话|今年|\d|$)", t)
+        name = parse_name(m.group(1)) if m else None
+        if name:
+            slots["applicant_name"] = name
+        id_text = split_name_and_id(t)[1]
+        if id_text and len(id_text) == 18:
+            slots["applicant_id"] = id_text
     m = re.search(r"([\u4e00-\u9fa5]{2,6}(?:街道|镇|乡))", t)
     if m:
-        slots["street"] = m.group(1).removeprefix("住在").removeprefix("我住").removeprefix("住")
+        slots["street"] = m.group(1).removeprefix("住在").removeprefix("我住").removeprefix("住").removeprefix("在")
     return slots
 
 

@@ -61,7 +61,7 @@ def chinese_number(text: str) -> float | None:
 # Words with a numeral that are not an amount: "一个月一千二", "打零工一千", "一家三口", and counts of people, years,
 # things ("我一个人住", "两个娃", "七十九岁", "三口人": seen, "我一个人住" was once saved as 1元 income).
 NOT_AMOUNTS = re.compile(r"(每|一|每一)个?(月|年)|一家|一起|一共|一般|一直|一点|一下|一些|零工|零活|零碎|零花|零用|"
-                         r"[零〇一二两三四五六七八九十几]+(个(?!月)|口|人|岁|周岁|年(?!收入)|天|次|回|趟|套|辆|间|亩|头|只|娃|孩)")
+                         r"(?:[零〇一二两三四五六七八九十几]+|\d{1,2})\s*(个(?!月)|口|人(?!民币)|岁|周岁|年(?!收入)|天|次|回|趟|套|辆|间|亩|头|只|娃|孩)")
 YEARLY = re.compile(r"(一|每|每一)年|年收入|全年")
 RANGE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万]+)")
 DIGIT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:到|至|~|～|-)\s*(\d+(?:\.\d+)?)\s*(万|千|k|K)?")
@@ -190,7 +190,7 @@ def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
 def parse_count(text: str) -> int | None:
     if re.search(r"(就|只有)?(我|俺)(一个|自己|一人)", text):
         return 1
-    m = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(口|个人|人)", text.translate(FULLWIDTH))  # "一家三口", "三个人"
+    m = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(口|个人|人|个(?!月))", text.translate(FULLWIDTH))  # "三个人", "一个"
     value = (float(m.group(1)) if m.group(1).isdigit() else chinese_number(m.group(1))) if m else parse_amount(text)
     return int(value) if value is not None and 1 <= value <= 30 and value == int(value) else None
 

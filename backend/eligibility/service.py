@@ -90,7 +90,14 @@ class EligibilityRules:
     def income_kind(self, said: str) -> str:
         """The kind an income line is ("养老金", "每月100多块养老金" → 城乡居民基础养老金); unknown: as said."""
         said = (said or "").strip()
-        return next((kind for name, kind in self._names if name in said), said)
+        found = [(name, kind) for name, kind in self._names if name in said]
+        if not found:
+            return said
+        # "退休金不就是养老金嘛": of names as long as the longest, a counted kind wins (never a promise of money
+        # on a pension that counts).
+        longest = max(len(name) for name, _ in found)
+        kinds = [kind for name, kind in found if len(name) == longest]
+        return next((k for k in kinds if k not in self.excluded), kinds[0])
 
     def counts(self, kind: str) -> bool:
         """Whether an income of this kind (or so called) counts towards household income."""

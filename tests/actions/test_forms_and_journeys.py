@@ -273,3 +273,23 @@ async def test_she_said_for_herself_then_says_it_is_for_her_mother(fake_backend,
         "applicant_name"] == "邓秀芳"
     verified = tracker({"filing_for": "self", "citizen_token": "t"}, text="是帮我妈申请")
     assert (await form.validate_applicant_name("是帮我妈申请", dispatcher, verified, {})).get("filing_for") is None
+
+
+@pytest.mark.asyncio
+async def test_an_application_said_all_at_once_outside_a_form_starts_with_what_it_said(dispatcher) -> None:
+    from rasa_sdk.events import FollowupAction, UserUtteranceReverted
+    from actions.journeys import ActionLooseAnswer
+    text = "我想给我自己申请低保我叫周美华身份证320402194707195452住在天宁区兰陵街道"
+    events = await ActionLooseAnswer().run(dispatcher, tracker(text=text, entities=[{"entity": "assistance_type", "value": "低保"}]), {})
+    assert events[-1] == FollowupAction("application_form")
+    for slot, value in [("assistance_type", "低保"), ("filing_for", "self"), ("applicant_name", "周美华"),
+                        ("applicant_id", "320402194707195452"), ("street", "天宁区兰陵街道")]:
+        assert SlotSet(slot, value) in events
+    events = await ActionLooseAnswer().run(dispatcher, tracker(text="三百块"), {})
+    assert events == [UserUtteranceReverted()] and responses(dispatcher)[-1] == "utter_default"
+
+
+@pytest.mark.parametrize(("text", "count"), [("一个", 1), ("1个人", 1), ("就一个", 1)])
+def test_a_count_of_people_is_never_money(text, count) -> None:  # noqa: ANN001
+    assert parsing.read_amount(text, per_month=True) is None
+    assert parsing.parse_count(text) == count

@@ -87,5 +87,7 @@ def test_the_rules_read_kinds_from_their_file() -> None:
     rules = get_rules()
     assert rules.income_kind("我有100多块养老金") == "城乡居民基础养老金"
     assert rules.income_kind("单位发的职工养老金") == "退休金"
+    # A tester's grandmother: "退休金不就是养老金噻？" is her pension, counted, not the exempt basic one.
+    assert rules.income_kind("退休金不就是养老金噻") == "退休金" and rules.counts("退休金不就是养老金噻")
     assert rules.counts("打零工") and not rules.counts("抚恤金")
     assert rules.hukou_matters("重庆", date(2026, 11, 24)) and not rules.hukou_matters("常州", date(2026, 11, 24))
