@@ -60,7 +60,10 @@ def spoken_digits(text: str) -> str:
 
 
 def parse_code(text: str) -> str | None:
-    m = re.search(r"\d{6}", spoken_digits(text).translate(FULLWIDTH))
+    """Six digits, also typed with spaces or dashes between them ("3 5 4 6 9 1", "354-691")."""
+    t = spoken_digits(text).translate(FULLWIDTH)
+    t = re.sub(r"(?<=\d)[\s\-—]+(?=\d)", "", t)
+    m = re.search(r"(?<!\d)\d{6}(?!\d)", t)  # a phone number typed here is no code
     return m.group(0) if m else None
 
 

@@ -38,11 +38,13 @@ class ActionAnswerPolicy(Action):
         assistance_type = _named(tracker, "assistance_type") or tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")
         text = " ".join((tracker.latest_message.get("text") or "").split())[:SAID_MAX]
-        region, said = _named(tracker, "region"), None
+        region, said = _named(tracker, "region"), text or None
         if region is None and self.answers_place_question and len(text) <= REGION_MAX:
-            region = text or None
+            region, said = text or None, None
         elif region is None:
-            region, said = tracker.get_slot("region"), text or None
+            region = tracker.get_slot("region")
+        elif self.answers_place_question:
+            said = None
         client = get_client()
         # The types and aspects answered, and what to assume when none was named, are the backend's.
         offer = await call(dispatcher, client.offer())

@@ -79,12 +79,26 @@ def _place_answering_to(name: str) -> Unserved | None:
     return _unserved(name.strip(), [f.place.code for f in exact])
 
 
+# "他有个儿子在广东": where a relative lives or works is not where the question is about.
+ELSEWHERE = re.compile(r"(儿子|女儿|子女|孩子|娃儿?|伢|老伴儿?|老公|媳妇|孙子|孙女|哥哥|姐姐|弟弟|妹妹|亲戚|女婿|儿媳)"
+                       r"(?:在|去了?|到|跑|跑到)[^\s，,。；;！!？?]{1,12}")
+
+
 def locate(catalogue: StandardsCatalogue, *, region_name: str | None, said: str | None,
            area_code: str | None = None) -> Region | Unserved | None:
     """Where the question is about. A place named in this message (`said`) wins over the region the conversation
     held, and that over the person's street (`area_code`); a place without data here is an `Unserved`, never the
     figures of another region."""
     if said:
+        cleaned = ELSEWHERE.sub(" ", said)
+        if region_name and region_name in said and region_name not in cleaned:
+            region_name = None  # the NLU's place was the son's ("儿子在广东")
+        said = cleaned
+        if region_name and region_name in said:
+            # The place the NLU found in this very message: as before, it is the one asked about.
+            found = catalogue.resolve(region_name) or _place_answering_to(region_name)
+            if found is not None:
+                return found
         named = catalogue.resolve(said) or _city_named_in(said)
         if named is not None:
             return named

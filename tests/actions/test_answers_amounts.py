@@ -228,3 +228,9 @@ def test_voice_typing_and_what_it_is_not() -> None:
                                             ("三百块存款两千", (300.0, 2000.0))])
 def test_savings_said_as_none_after_the_income(said: str, both: tuple) -> None:
     assert parsing.split_income_and_savings(said) == both
+
+
+@pytest.mark.parametrize("text", ["3 5 4 6 9 1", "354 691", "354-691", "验证码是 354691"])
+def test_a_code_typed_with_spaces_is_the_code(text) -> None:  # noqa: ANN001
+    assert parsing.parse_code(text) == "354691"
+    assert parsing.parse_code("139 0000 0931") is None

@@ -112,3 +112,14 @@ def test_the_assistant_is_offered_the_asset_aspect(client: TestClient) -> None:
 def test_the_persons_street_says_where_when_no_place_is_named(client: TestClient, area_code: str, region, place) -> None:
     body = _ask(client, "低保", "标准", area_code=area_code, said="低保一个月好多钱")
     assert body["needs_region"] is False and body["region"] == region and (place is None or body["place"] == place)
+
+
+def test_where_a_relative_lives_is_not_where_the_question_is_about(client: TestClient) -> None:
+    """A grid worker in 重庆: "他有个儿子在广东" once got 广东's "no data here" three times."""
+    body = _ask(client, "特困", "条件", region="重庆", said="蒋大爷能不能办特困 他有个儿子在广东 从来不寄钱回来")
+    assert body["region"] == "重庆" and body["place"] is None and "广东" not in body["answer"]
+    body = _ask(client, "低保", "标准", region="重庆", said="我儿子在上海 成都低保标准是多少")
+    assert body["region"] is None and body["place"] and "成都" in body["answer"]
+    # The NLU tags 广东 as a place: the backend still sees it was the son's.
+    body = _ask(client, "特困", "条件", region="广东", said="蒋大爷能不能办特困 他有个儿子在广东 从来不寄钱回来")
+    assert body["place"] is None and "广东" not in (body["answer"] or "")
