@@ -1,5 +1,4 @@
-"""Form validation: each answer is read, checked with the backend where a rule applies, and either
-kept or asked again with a plain explanation. No answer ever leads to a dead end."""
+"""Form validation: each answer read, checked with the backend where a rule applies, kept or asked again kindly."""
 
 import re
 from typing import Any
@@ -13,6 +12,7 @@ from actions import amount_answers, codes, members, parsing, requests, streets, 
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
+from actions.helper_switch import TurnsToHelper
 from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
@@ -218,7 +218,7 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
         return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
 
-class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidationAction):
+class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 
@@ -255,19 +255,6 @@ class ValidateApplicationForm(SharedValidators, ReadBack, RetryingFormValidation
         if kind is None:
             dispatcher.utter_message(response="utter_type_unclear")
         return {"assistance_type": kind}
-
-    async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        """"哦不是，是帮我妈申请" where her own name is asked: she is a helper after all. The form turns to the
-        helper's questions (what was said about the helper is kept), then asks the applicant's name again."""
-        text = _text(value)
-        if (tracker.get_slot("filing_for") == "self" and not tracker.get_slot("citizen_token")
-                and not re.search(r"\d", text) and parsing.changes_to_other(text)):
-            dispatcher.utter_message(response="utter_filing_for_other_now")
-            slots: Slots = {"filing_for": "other", "applicant_name": None}
-            slots.update({k: v for k, v in parsing.first_message_slots(text).items()
-                          if k in ("helper_kind", "helper_relation")})
-            return slots
-        return await super().validate_applicant_name(value, dispatcher, tracker, domain)
 
     def validate_filing_for(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
