@@ -22,14 +22,14 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 # The intent that asks for each kind of face check: said again by the chat page once a photo is kept,
 # and by the button that accepts the code to the principal.
 ASK_AGAIN = {"authorization": "/sign_authorization", "certification": "/certify_liveness"}
-SCOPE_WORDS = {"sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证"}
+SCOPE_WORDS = {"sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证", "withdraw": "撤回申请"}
 
 
 def on_sms(tracker: Tracker) -> bool:
     return tracker.sender_id.startswith("sms:") or tracker.get_latest_input_channel() == "twilio"
 
 
-async def _ask(dispatcher: CollectingDispatcher, request: Any) -> tuple[Any, BackendError | None]:
+async def ask(dispatcher: CollectingDispatcher, request: Any) -> tuple[Any, BackendError | None]:
     """The backend's answer, or its refusal (kept, the caller decides what to say); None after an outage."""
     try:
         return await request, None
@@ -43,7 +43,7 @@ async def _ask(dispatcher: CollectingDispatcher, request: Any) -> tuple[Any, Bac
 async def issue_face_link(dispatcher: CollectingDispatcher, tracker: Tracker, token: str, number: str,
                           mode: str) -> list[EventType]:
     """A face link for `mode` (authorization | certification), or the step that must come first."""
-    link, err = await _ask(dispatcher, get_client().face_link(token, number, mode))
+    link, err = await ask(dispatcher, get_client().face_link(token, number, mode))
     if link is not None:
         dispatcher.utter_message(response=f"utter_face_link_{mode}", link=link["link"], json_message={"link": link["link"]})
         return []
@@ -63,7 +63,7 @@ async def _ask_for_reference(dispatcher: CollectingDispatcher, tracker: Tracker,
     if on_sms(tracker):
         dispatcher.utter_message(response="utter_no_reference_staff")
         return []
-    opened, err = await _ask(dispatcher, get_client().id_photo_link(token, number, mode))
+    opened, err = await ask(dispatcher, get_client().id_photo_link(token, number, mode))
     if opened is None:
         if err is not None:
             dispatcher.utter_message(text=err.message)
@@ -81,7 +81,7 @@ async def _offer_scope(dispatcher: CollectingDispatcher, tracker: Tracker, token
     if offered.get("delegation_id") != delegation_id or offered.get("scope") != scope:
         dispatcher.utter_message(response="utter_scope_offer", scope_words=SCOPE_WORDS.get(scope, scope), again=ASK_AGAIN[mode])
         return [SlotSet("scope_offered", {"delegation_id": delegation_id, "scope": scope})]
-    sent, err = await _ask(dispatcher, get_client().send_scope_code(token, delegation_id, scope))
+    sent, err = await ask(dispatcher, get_client().send_scope_code(token, delegation_id, scope))
     if sent is None:
         if err is not None:
             dispatcher.utter_message(text=err.message)
@@ -103,7 +103,7 @@ class ValidateScopeForm(FormValidationAction):
         if len(code) != 6 or not offered.get("delegation_id"):
             dispatcher.utter_message(response="utter_scope_code_invalid")
             return {"scope_code": None}
-        added, err = await _ask(dispatcher, get_client().add_scope(tracker.get_slot("citizen_token"),
+        added, err = await ask(dispatcher, get_client().add_scope(tracker.get_slot("citizen_token"),
                                                                    int(offered["delegation_id"]), offered["scope"], code))
         if added is None:
             if err is not None:

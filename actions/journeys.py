@@ -176,6 +176,9 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
     return lines
 
 
+ALREADY_OPEN = "application_already_open"  # the backend's code: one open case of a type per person
+
+
 class ActionSubmitApplication(Action):
     def name(self) -> str:
         return "action_submit_application"
@@ -204,7 +207,11 @@ class ActionSubmitApplication(Action):
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
                 "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}],
                 "hukou": parse_hukou(s("hukou"))}
-        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        refused: list[str] = []
+        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
+        if ALREADY_OPEN in refused:
+            # Her case of this type is already being handled (the backend said which): nothing to file again.
+            return _reset(APPLICATION_SLOTS)
         if created is None:
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
@@ -305,7 +312,7 @@ class ActionSubmitEmergency(Action):
         done = _reset(("emergency_what", "submission_key"))
         phone = requests.phone_to_call(tracker) or s("applicant_phone")
         if not s("area_code"):
-            body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255]}
+            body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
             created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body)) if phone else None
             if created is not None:
                 dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],

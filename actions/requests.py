@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing, streets, wechat
+from actions import face, parsing, streets, wechat
 from actions.backend_client import call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -68,6 +68,16 @@ class ContactPhone:
         return {"contact_phone": phone}
 
 
+# Cannot wait: called back the same day, first in the queue, the duty mobile told (backend service_desk).
+URGENT = re.compile(r"马上|立刻|立即|赶紧|赶快|现在就|等不(了|得|起)|(?<![不别莫])急|救命|值班|着火|失火|烧了|住院|抢救|出事|晕倒|没饭吃|断顿")
+
+
+def is_urgent(tracker: Tracker, topic: str | None) -> bool:
+    """Urgent when said so, or asked from inside the 急难 report."""
+    return bool(URGENT.search(topic or "")) or tracker.active_loop_name == "emergency_form" or \
+        tracker.get_slot("paused_form") == "emergency_form"
+
+
 UNKNOWN_STREET = "不晓得"  # the street could not be named: the call-back goes to the city queue
 SAYS_UNKNOWN = re.compile(r"不晓得|不知道|说不清|不清楚|记不得|不记得|搞不清")
 
@@ -114,13 +124,24 @@ class ActionRequestCallback(Action):
         if phone is None:
             say_office(dispatcher, await office_of(dispatcher, tracker))
             return done
-        body = {"phone": phone, "area_code": tracker.get_slot("area_code"), "topic": topic}
+        urgent = is_urgent(tracker, topic)
+        body = {"phone": phone, "area_code": tracker.get_slot("area_code"), "topic": topic, "urgent": urgent}
         created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
         if created is None:
             return done
-        dispatcher.utter_message(response="utter_callback_booked" if tracker.get_slot("area_code") else "utter_callback_city",
-                                 reference=created["reference"], caller=created["caller"], due_day=created["due_day"],
-                                 phone_masked=parsing.mask_phone(phone))
+        said = {"reference": created["reference"], "caller": created["caller"], "due_day": created["due_day"],
+                "phone_masked": parsing.mask_phone(phone)}
+        if urgent:
+            dispatcher.utter_message(response="utter_callback_urgent_today" if created.get("due_today")
+                                     else "utter_callback_urgent_later", **said)
+            if created.get("duty_told"):
+                dispatcher.utter_message(response="utter_callback_duty_told")
+            dispatcher.utter_message(response="utter_emergency_danger")
+        else:
+            dispatcher.utter_message(response="utter_callback_booked" if tracker.get_slot("area_code")
+                                     else "utter_callback_city", **said)
+        if created.get("sms_sent"):
+            dispatcher.utter_message(response="utter_callback_sms_sent")
         if created.get("office_phone") and tracker.get_slot("area_code"):
             say_office(dispatcher, created)
         return done
@@ -194,6 +215,10 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         dispatcher.utter_message(response="utter_cannot_withdraw" if mode == "withdraw" else "utter_cannot_correct",
                                  number=number, status_label=app["status_label"])
         return [SlotSet("application_no", number)]
+    if mode == "withdraw" and tracker.get_slot("withdraw_confirmed") is True and tracker.get_slot("scope_code") == "ok":
+        # The principal's code just added her yes: the withdrawal the helper confirmed is done now.
+        return [SlotSet("scope_code", None), *await withdraw(dispatcher, tracker, number, [
+            SlotSet("application_no", number), SlotSet("withdraw_confirmed", None), SlotSet("after_verify", None)])]
     if mode == "withdraw":
         dispatcher.utter_message(response="utter_withdraw_which", number=number, assistance_type=app["assistance_type"],
                                  status_label=app["status_label"])
@@ -230,10 +255,33 @@ class ActionWithdrawApplication(Action):
         if tracker.get_slot("withdraw_confirmed") is not True:
             dispatcher.utter_message(response="utter_withdraw_kept", number=number)
             return events
-        done = await call(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "withdraw"))
-        if done is not None:
-            dispatcher.utter_message(response="utter_withdrawn", number=number)
+        return await withdraw(dispatcher, tracker, number, events)
+
+
+async def withdraw(dispatcher: CollectingDispatcher, tracker: Tracker, number: str, events: list[EventType]) -> list[EventType]:
+    """The workflow's withdrawal. A helper without the principal's own yes to it (the backend refuses, naming the
+    delegation) gets a code sent to the principal's phone; her code adds the yes (scope_form), then it is done."""
+    token = tracker.get_slot("citizen_token")
+    done, err = await face.ask(dispatcher, get_client().take_step(token, number, "withdraw"))
+    if done is not None:
+        dispatcher.utter_message(response="utter_withdrawn", number=number)
         return events
+    details = err.details if err is not None and isinstance(err.details, dict) else {}
+    if err is None or err.code != "no_delegation" or not details.get("delegation_id"):
+        if err is not None:
+            dispatcher.utter_message(text=err.message)
+        return events
+    dispatcher.utter_message(response="utter_withdraw_needs_principal")
+    offered = {"delegation_id": int(details["delegation_id"]), "scope": str(details["missing_scope"])}
+    sent, err = await face.ask(dispatcher, get_client().send_scope_code(token, offered["delegation_id"], offered["scope"]))
+    if sent is None:
+        if err is not None:
+            dispatcher.utter_message(text=err.message)
+        return events
+    dispatcher.utter_message(response="utter_scope_code_sent", phone_masked=sent["phone_masked"])
+    # Still withdrawing, already confirmed: once her code is in, action_after_verify withdraws without asking again.
+    return [SlotSet("scope_offered", offered), SlotSet("scope_code", None), SlotSet("after_verify", "withdraw"),
+            SlotSet("withdraw_confirmed", True), FollowupAction("scope_form")]
 
 
 class ValidateCorrectionForm(RetryingFormValidationAction):

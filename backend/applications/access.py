@@ -79,3 +79,22 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
         view_basis(session, actor, app)  # 404 for strangers; a helper who may only look gets the 403 below
         raise Forbidden("您的授权只能查询，不能代办这一步。需要申请人另外授权。", code="no_delegation")
     raise Forbidden("请先验证身份。", code="citizen_required")
+
+
+# Steps a helper takes only with the principal's own yes for that kind of step: the delegation's scope.
+OWN_YES = {"withdraw": "withdraw"}
+
+
+def require_own_yes(session: Session, actor: Actor, app: Application, action: str) -> None:
+    """A helper withdraws a person's application only when she agreed to that too (scope "withdraw", added by a
+    code to her phone or a paper form); the refusal names the delegation, so the chat can ask her for it."""
+    scope = OWN_YES.get(action)
+    if scope is None or actor.kind != "citizen" or holds_phone(app.applicant, actor.phone_hash):
+        return
+    helper = actor.phone_hash or ""
+    if active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=helper, scope=scope):
+        return
+    held = active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=helper, scope="apply")
+    raise Forbidden("撤回申请要申请人本人同意。可以给本人的手机发一个验证码，本人同意了把验证码告诉您；"
+                    "或者请本人自己来撤回。", code="no_delegation",
+                    details={"delegation_id": held.id if held else None, "missing_scope": scope})

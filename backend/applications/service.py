@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.applications import case_state
-from backend.applications.access import workflow_roles
+from backend.applications.access import require_own_yes, workflow_roles
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import (
@@ -102,8 +102,7 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
         raise AppError("同一个身份证号在家庭成员里填了两次，请核对每个人的号码。", code="duplicate_member")
 
     filed_by, delegation_id = _filer(session, actor, applicant, body.members[0].phone, area.parent_code)
-    if body.subtype == "急难型":
-        _one_open_emergency(session, applicant)
+    _none_open(session, persons, body.assistance_type, body.subtype)
 
     household = Household(area_code=area.code, address=body.address, is_rural=is_rural(body.hukou, body.is_rural))
     session.add(household)
@@ -194,17 +193,53 @@ class EmergencyAlreadyOpen(AppError):
     code = "emergency_already_open"
 
 
-def _one_open_emergency(session: Session, applicant: Person) -> None:
-    """One open 急难 case per person: 先行救助 pays first, so a second open case would pay twice."""
+class AlreadyOpen(AppError):
+    status_code = 409
+    code = "application_already_open"
+
+
+def _where_it_is(app: Application) -> str:
+    return "正在享受" if get_catalog().for_application(app).statuses[app.status].pays else "正在办理"
+
+
+def _none_open(session: Session, persons: list[Person], kind: str, subtype: str | None) -> None:
+    """One open case of a type (and subtype) per person: a second 低保 for the same household would be assessed,
+    and paid, twice. The applicant's own open case is named (she may ask its progress); a member already in
+    another household's open case is named by the member only (that case is someone else's)."""
     catalog = get_catalog()
-    for app in session.scalars(select(Application).where(Application.applicant_person_id == applicant.id,
-                                                          Application.subtype == "急难型")):
-        if catalog.for_application(app).statuses[app.status].open:
-            raise EmergencyAlreadyOpen(
-                f"您已经有一件急难救助正在办理（编号{app.number}），工作人员会尽快联系您。"
-                "情况更急了，请直接打街道（乡镇）值班电话或拨打110、120。",
-                details={"number": app.number},
-            )
+    ids = [p.id for p in persons]
+    rows = session.execute(
+        select(Application, HouseholdMember.person_id)
+        .join(HouseholdMember, HouseholdMember.household_id == Application.household_id)
+        .where(HouseholdMember.person_id.in_(ids), Application.assistance_type == kind,
+               Application.subtype.is_(None) if subtype is None else Application.subtype == subtype)
+        .order_by(Application.id)
+    ).all()
+    # Open, or paid monthly now (正在享受): either way a second case of the type would pay twice.
+    open_rows = [(app, pid) for app, pid in rows
+                 if (st := catalog.for_application(app).statuses[app.status]).open or st.pays]
+    if not open_rows:
+        return
+    label = f"{kind}（{subtype}）" if subtype and subtype != "急难型" else kind
+    own = next((app for app, _ in open_rows if app.applicant_person_id == persons[0].id), None)
+    if subtype == "急难型" and own is not None:
+        raise EmergencyAlreadyOpen(
+            f"您已经有一件急难救助正在办理（编号{own.number}），工作人员会尽快联系您。"
+            "情况更急了，请直接打街道（乡镇）值班电话或拨打110、120。",
+            details={"number": own.number},
+        )
+    if own is not None:
+        raise AlreadyOpen(
+            f"{persons[0].name}已经有一件{label}申请{_where_it_is(own)}（编号{own.number}），不用再交一次。"
+            "想看办到哪一步了，说“查进度”；要改内容，说“改申请”。",
+            details={"number": own.number},
+        )
+    names = "、".join(dict.fromkeys(p.name for p in persons if p.id in {pid for _, pid in open_rows}))
+    raise AlreadyOpen(
+        f"{names}已经在另一户{_where_it_is(open_rows[0][0])}的{label}申请里了，同一个人不能同时在两件申请里。"
+        "如果家里情况变了（比如分户），请联系街道（乡镇）工作人员，说“转人工”就行。",
+        details={"number": None},
+    )
 
 
 def payments(session: Session, app: Application) -> list[Payment]:
@@ -224,6 +259,7 @@ def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
 
 def act(session: Session, actor: Actor, app: Application, action: str, step: StepIn, *, today: date | None = None) -> ApplicationEvent:
     roles = workflow_roles(session, actor, app)
+    require_own_yes(session, actor, app, action)
     engine = WorkflowEngine(session, today=today)
     return engine.apply(app, action, roles=roles, actor_label=actor.label, channel=actor.channel,
                         step=StepInput(note=step.note, data=step.data))

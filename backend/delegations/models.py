@@ -16,7 +16,9 @@ from backend.core.types import Timestamp, UtcDateTime
 from backend.people.models import Person
 
 HELPER_KINDS = ("relative", "grid_worker", "volunteer", "community_police", "staff")
-SCOPES = ("apply", "query", "sign", "certify", "notices")
+# withdraw: never by default. Taking back a person's application needs her own yes (a code to her phone adds
+# it, or a paper form), not only the helper's word.
+SCOPES = ("apply", "query", "sign", "certify", "notices", "withdraw")
 
 # The verification of the consent (delegations.status). An OTP delegation and a paper form entered by the
 # caseworker who saw it are verified at once; a paper form a helper submitted waits for a caseworker.

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.core.fields import AreaCode, IdNumberText, PersonName, PhoneText, Relation, ShortText
 
 HelperKind = Literal["relative", "grid_worker", "volunteer", "community_police", "staff"]
-Scope = Literal["apply", "query", "sign", "certify", "notices"]
+Scope = Literal["apply", "query", "sign", "certify", "notices", "withdraw"]
 
 HELPER_KIND_LABELS = {
     "relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员",
@@ -82,7 +82,7 @@ class DelegationOut(BaseModel):
 
 
 SCOPE_LABELS = {"apply": "申请救助", "query": "查询进度", "sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证",
-                "notices": "接收短信通知"}
+                "notices": "接收短信通知", "withdraw": "撤回您的救助申请"}
 
 
 class ScopeCodeIn(BaseModel):

@@ -6,7 +6,7 @@ Both go through the same steps (service.STATUSES: new → in_progress → answer
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from backend.core.db import Base
@@ -44,6 +44,9 @@ class CallbackRequest(DeskWork, Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     topic: Mapped[str | None] = mapped_column(String(255))
+    # 急: the person cannot wait ("马上过来", a fire, a hospital bill): due the same day, first in the queue,
+    # and the street's duty mobile hears of it at once where one is on file.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
     channel: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[Timestamp]
 

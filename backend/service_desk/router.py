@@ -8,12 +8,13 @@ from pydantic import BaseModel, Field
 
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
-from backend.core import say
+from backend.core import clock, say
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
 from backend.core.phones import checked_phone
+from backend.notifications.service import notify_phone
 from backend.regions import matching
 from backend.regions import service as regions
 from backend.service_desk import service
@@ -82,6 +83,8 @@ class CallbackIn(BaseModel):
     phone: PhoneText | None = Field(default=None, examples=["13812345678"])
     area_code: AreaCode | None = Field(default=None, examples=["500103001"])
     topic: ShortText(255) | None = Field(default=None, examples=["想问低保怎么申请"])
+    urgent: bool = Field(default=False, description="the person cannot wait (马上, a fire, a hospital bill): called "
+                                                    "back the same day, first in the queue; the duty mobile is told")
 
 
 class CallbackOut(BaseModel):
@@ -94,6 +97,11 @@ class CallbackOut(BaseModel):
     caller: str = Field(examples=["渝中区民政局社会救助科"], description="who will call: the office whose queue it is in, "
                                                                   "or the city's staff for the city queue (never 12345)")
     due_day: str = Field(examples=["11月27日（星期五）"], description="called by the end of this day (service_desk.DUE_WORKDAYS)")
+    urgent: bool = False
+    due_today: bool = Field(default=False, description="urgent only: called back today (asked on a working day in time)")
+    duty_told: bool = Field(default=False, description="urgent only: the street's duty mobile got an SMS at once; "
+                                                       "false: none is on file (say so)")
+    sms_sent: bool = Field(default=False, description="a confirmation SMS with the reference and the day is queued")
 
 
 class CallbackNeedsPhone(AppError):
@@ -119,15 +127,28 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     area = regions.ensure_area(session, body.area_code)
     office = regions.office_for(body.area_code)
     row = CallbackRequest(area_code=area.code if area else None, phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
-                          phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel)
+                          phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel,
+                          urgent=body.urgent)
     session.add(row)
     session.flush()
+    reference = service.reference("callback", row.id)
+    caller = office.office_name if area is not None and office.area_code else service.CITY_CALLER
+    due_day = say.day(service.due_of("callback", row))
+    duty_told = False
+    if body.urgent and office.alert_phone and area is not None:
+        duty_told = notify_phone(session, event="callback_urgent_alert", phone=office.alert_phone, key=f"callback-urgent:{row.id}",
+                                 text_context={"reference": reference, "place": area.name,
+                                               "topic": (body.topic or "")[:40]}) is not None
+    today = service.due_of("callback", row) == row.created_at.astimezone(clock.CHINA).date()
+    sms = service.confirm(session, row, "callback", text_context={"reference": reference, "caller": caller,
+                                                                  "due_day": "今天" if today else due_day})
     audit(session, actor=actor.label, channel=actor.channel, action="callback.request", entity_type="callback",
-          entity_id=row.id, detail={"area": row.area_code})
-    return CallbackOut(id=row.id, reference=service.reference("callback", row.id), office_name=office.office_name,
+          entity_id=row.id, detail={"area": row.area_code, "urgent": body.urgent})
+    return CallbackOut(id=row.id, reference=reference, office_name=office.office_name,
                        office_phone=office.office_phone, office_hours=office.office_hours, office_configured=office.configured,
-                       caller=office.office_name if area is not None and office.area_code else service.CITY_CALLER,
-                       due_day=say.day(service.due_on("callback", row.created_at)))
+                       caller=caller, due_day=due_day, urgent=body.urgent,
+                       due_today=body.urgent and today,
+                       duty_told=duty_told, sms_sent=sms is not None)
 
 
 class ComplaintIn(BaseModel):
@@ -141,6 +162,7 @@ class ComplaintOut(BaseModel):
     id: int
     reference: str = Field(examples=["TS000012"])
     due_day: str = Field(examples=["12月2日（星期三）"], description="answered by this day (service_desk.DUE_WORKDAYS)")
+    sms_sent: bool = Field(default=False, description="a confirmation SMS with the reference and the day is queued")
 
 
 @router.post("/complaints", response_model=ComplaintOut, status_code=201, summary="投诉或意见（工作人员处理）",
@@ -159,8 +181,9 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="complaint.file", entity_type="complaint",
           entity_id=row.id, detail={"application": body.application_number})
-    return ComplaintOut(id=row.id, reference=service.reference("complaint", row.id),
-                        due_day=say.day(service.due_on("complaint", row.created_at)))
+    reference, due_day = service.reference("complaint", row.id), say.day(service.due_of("complaint", row))
+    sms = service.confirm(session, row, "complaint", text_context={"reference": reference, "due_day": due_day})
+    return ComplaintOut(id=row.id, reference=reference, due_day=due_day, sms_sent=sms is not None)
 
 
 class DeskItem(BaseModel):
@@ -172,14 +195,15 @@ class DeskItem(BaseModel):
     topic: str | None
     status: str = Field(description="new | in_progress | answered | closed")
     owner_id: int | None
-    due: date = Field(description="answer by this day (working days, service_desk.service.DUE_WORKDAYS)")
+    due: date = Field(description="answer by this day (working days, service_desk.service.DUE_WORKDAYS; urgent: that day)")
+    urgent: bool = False
 
 
 def _desk_item(session, kind: str, row) -> DeskItem:  # noqa: ANN001
     topic = row.topic if kind == "callback" else row.text[:60]
     return DeskItem(kind=kind, id=row.id, reference=service.reference(kind, row.id), area_code=row.area_code,
                     queue=service.queue_of(session, row), topic=topic, status=row.status, owner_id=row.owner_id,
-                    due=service.due_on(kind, row.created_at))
+                    due=service.due_of(kind, row), urgent=bool(getattr(row, "urgent", False)))
 
 
 @router.get("/service-desk", response_model=list[DeskItem], summary="待处理的回电请求和投诉（工作人员）",

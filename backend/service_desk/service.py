@@ -12,7 +12,7 @@ One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -45,8 +45,23 @@ CITY_QUEUE = "city"  # the queue of requests whose district nobody knows: every 
 CITY_CALLER = "市民政局社会救助科"  # who calls back from the city queue (said to the person: "…的工作人员")
 
 
-def due_on(kind: str, filed_at: datetime) -> date:
-    return get_calendar().add_workdays(filed_at.astimezone(clock.CHINA).date(), DUE_WORKDAYS[kind])
+URGENT_UNTIL = time(16, 30)  # an urgent call-back asked by then on a working day is made that day
+
+
+def due_on(kind: str, filed_at: datetime, *, urgent: bool = False) -> date:
+    """The day it is answered by. An urgent call-back: that day when asked on a working day by URGENT_UNTIL,
+    else the next working day (the first thing that morning; the duty mobile, where on file, hears at once)."""
+    local = filed_at.astimezone(clock.CHINA)
+    calendar = get_calendar()
+    if urgent:
+        if calendar.is_workday(local.date()) and local.time() <= URGENT_UNTIL:
+            return local.date()
+        return calendar.add_workdays(local.date(), 1)
+    return calendar.add_workdays(local.date(), DUE_WORKDAYS[kind])
+
+
+def due_of(kind: str, item: "CallbackRequest | Complaint") -> date:
+    return due_on(kind, item.created_at, urgent=bool(getattr(item, "urgent", False)))
 
 
 def _in_some_district(model: type) -> ColumnElement[bool]:
@@ -100,10 +115,11 @@ def count(session: Session, actor: Actor, f: DeskFilters) -> int:
 
 
 def find(session: Session, actor: Actor, f: DeskFilters, *, offset: int = 0, limit: int = 20) -> list:
-    """Oldest first: the one waiting longest is answered first."""
+    """Urgent call-backs first, then oldest first: the one waiting longest is answered first."""
     require_staff(actor)
     model = KINDS[f.kind]
-    query = select(model).where(*_where(model, actor, f)).order_by(model.created_at, model.id)
+    order = ([model.urgent.desc()] if model is CallbackRequest else []) + [model.created_at, model.id]
+    query = select(model).where(*_where(model, actor, f)).order_by(*order)
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
@@ -166,6 +182,22 @@ def take(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackReq
         item.status = "in_progress"
     _audit(session, actor, kind, item, "take", previous_owner=before)
     return item
+
+
+def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:
+    """The phone the person left, else the one of the person the verified phone belongs to."""
+    if item.phone_cipher:
+        return get_vault().decrypt(item.phone_cipher)
+    person = session.scalar(select(Person).where(Person.phone_hash == item.phone_hash)) if item.phone_hash else None
+    return get_vault().decrypt(person.phone_cipher) if person is not None and person.phone_cipher else None
+
+
+def confirm(session: Session, item: "CallbackRequest | Complaint", kind: str, *, text_context: dict):  # noqa: ANN201
+    """The person's own record of what was promised: an SMS with the reference and the day (sms/<kind>_filed)."""
+    phone = phone_of(session, item)
+    if phone is None:
+        return None
+    return notify_phone(session, event=f"{kind}_filed", phone=phone, text_context=text_context, key=f"{kind}-filed:{item.id}")
 
 
 class NoPhone(Conflict):

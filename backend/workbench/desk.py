@@ -52,7 +52,7 @@ def _owner_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _due(kind: str, item: Any, today: date) -> dict[str, Any]:  # noqa: ANN401
-    due = service.due_on(kind, item.created_at)
+    due = service.due_of(kind, item)
     return {"on": due, "late": item.status in ("new", "in_progress") and due < today}
 
 
@@ -66,6 +66,7 @@ def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: 
         "owner": owners.get(item.owner_id) if item.owner_id else None, "answer": item.answer,
         "phone": mask_phone(get_vault().decrypt(item.phone_cipher)) if item.phone_cipher else None,
         "has_phone": bool(item.phone_cipher or item.phone_hash),
+        "urgent": bool(getattr(item, "urgent", False)),
     }
 
 

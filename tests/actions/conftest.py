@@ -158,7 +158,10 @@ class FakeBackend:
             return httpx.Response(201, json={
                 "id": 1, "reference": "HD000001", "office_name": "七星岗街道社会救助窗口" if street else "政务服务便民热线",
                 "office_phone": None if street else "12345", "office_hours": "工作日 9:00-17:30", "office_configured": street,
-                "caller": "七星岗街道社会救助窗口" if street else "市民政局社会救助科", "due_day": "11月25日（星期三）"})
+                "caller": "七星岗街道社会救助窗口" if street else "市民政局社会救助科",
+                "due_day": "11月24日（星期二）" if body.get("urgent") else "11月25日（星期三）",
+                "urgent": bool(body.get("urgent")), "due_today": bool(body.get("urgent")),
+                "duty_told": bool(body.get("urgent") and street), "sms_sent": True})
         if path == "/complaints":
             return httpx.Response(201, json={"id": 12, "reference": "TS000012", "due_day": "12月1日（星期二）"})
         if path == "/applications/JZ20261124000009" and request.method == "GET":

@@ -386,3 +386,29 @@ async def test_a_question_while_the_id_is_asked_is_not_counted_in_digits(fake_ba
 async def test_a_yes_in_dialect_submits(fake_backend, yes: str) -> None:
     """Seen in the persona harness: 武汉 "是的咧" and 常州 "对个" were asked four times at the read-back."""
     assert (await at_readback(yes))[0]["confirmed"] is True
+
+
+@pytest.mark.asyncio
+async def test_a_case_already_open_ends_the_form_with_the_backends_answer(fake_backend) -> None:  # noqa: ANN001
+    """A tester's second 低保 for the same grandmother was filed as a new case. The backend now refuses it and
+    names the open one; the bot says so and closes the form (a 确认 again would only be refused again)."""
+    import httpx
+
+    from actions.journeys import ActionSubmitApplication
+
+    said = "刘淑英已经有一件低保申请正在办理（编号JZ20261124000009），不用再交一次。想看办到哪一步了，说“查进度”。"
+    route = fake_backend.route
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/applications" and request.method == "POST":
+            return httpx.Response(409, json={"error": {"code": "application_already_open", "message": said,
+                                                       "details": {"number": "JZ20261124000009"}}})
+        return route(request)
+
+    fake_backend.handler = refuse
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitApplication().run(dispatcher, Tracker("t", {**FILLED, "confirmed": True, "submission_key": "again-1"},
+                                                 {}, [], False, None, None, "action_listen"), {})
+    assert dispatcher.messages[-1]["text"] == said
+    after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert after["applicant_id"] is None and after["submission_key"] is None and after["confirmed"] is None

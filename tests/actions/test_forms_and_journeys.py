@@ -192,8 +192,9 @@ async def test_request_human_gives_the_street_office(fake_backend, dispatcher) -
                                                           text="转人工"), {})
     assert fake_backend.body()["area_code"] == "500103001"
     # Who calls, by when, on which phone (issue #20: never a call promised without a phone to call).
-    said = dispatcher.messages[-1]
+    said = dispatcher.messages[0]
     assert said["response"] == "utter_callback_booked" and said["due_day"] == "11月25日（星期三）" and said["phone_masked"] == "138****5678"
+    assert dispatcher.messages[1]["response"] == "utter_callback_sms_sent"
 
 
 @pytest.mark.asyncio

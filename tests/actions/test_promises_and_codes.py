@@ -3,6 +3,7 @@ promises kept (a call-back only with a phone to call, who calls by when; complai
 said plainly without; withdrawing and correcting for real), and codes (resent in the person's words, the
 principal's consent code too; a lock-out said once, the form paused with every answer kept)."""
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -138,10 +139,31 @@ async def test_a_typed_phone_books_it_with_who_calls_and_by_when(fake_backend) -
     assert slot_values(events)["street"] == "不晓得" and slot_values(events)["area_code"] is None
     done = await ActionRequestCallback().run(dispatcher, tracker({"contact_phone": "13912345678", "callback_topic": "我不会打字",
                                                                   "street": "不晓得"}), {})
-    assert fake_backend.body() == {"phone": "13912345678", "area_code": None, "topic": "我不会打字"}
-    said = dispatcher.messages[-1]
+    assert fake_backend.body() == {"phone": "13912345678", "area_code": None, "topic": "我不会打字", "urgent": False}
+    said = dispatcher.messages[-2]
+    assert responses(dispatcher)[-1] == "utter_callback_sms_sent"  # her own record of the promise
     assert said["response"] == "utter_callback_city" and said["due_day"] == "11月25日（星期三）" and said["phone_masked"] == "139****5678"
     assert all(e["name"] not in ("applicant_phone", "verified_phone") for e in done if e.get("event") == "slot")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["有没有人能马上过来一趟", "街道值班电话是好多", "老伴住院了等不起了", "屋头着火了 快点找人"])
+async def test_who_cannot_wait_is_called_back_today_and_told_the_danger_numbers(fake_backend, said: str) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    slots = {"contact_phone": "13912345678", "callback_topic": said, "street": "七星岗街道", "area_code": "500103001"}
+    await ActionRequestCallback().run(dispatcher, tracker(slots), {})
+    assert fake_backend.body()["urgent"] is True
+    assert responses(dispatcher)[:3] == ["utter_callback_urgent_today", "utter_callback_duty_told", "utter_emergency_danger"]
+    assert "今天" in DOMAIN.responses["utter_callback_urgent_today"][0]["text"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["我不会打字，你们打电话给我嘛", "不急，有空打给我", "莫急 慢慢来"])
+async def test_an_ordinary_call_back_is_not_made_urgent(fake_backend, said: str) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    slots = {"contact_phone": "13912345678", "callback_topic": said, "street": "七星岗街道", "area_code": "500103001"}
+    await ActionRequestCallback().run(dispatcher, tracker(slots), {})
+    assert fake_backend.body()["urgent"] is False and responses(dispatcher)[0] == "utter_callback_booked"
 
 
 @pytest.mark.asyncio
@@ -202,6 +224,43 @@ async def test_a_withdrawal_is_verified_confirmed_and_taken(fake_backend, dispat
     await ActionWithdrawApplication().run(dispatcher, tracker({**slots, "application_no": NUMBER, "withdraw_confirmed": True}), {})
     assert fake_backend.requests[-1].url.path == f"/api/v1/applications/{NUMBER}/actions/withdraw"
     assert responses(dispatcher) == ["utter_withdrawn"]
+
+
+@pytest.mark.asyncio
+async def test_a_helper_withdraws_only_after_the_principals_own_code(fake_backend) -> None:  # noqa: ANN001
+    """The backend refuses a helper's withdrawal without the principal's yes (naming the delegation): her phone gets
+    a code; once the helper passes it on, the withdrawal already confirmed is made without asking again."""
+    import httpx
+
+    from actions.face import ValidateScopeForm
+
+    route, agreed = fake_backend.route, []
+
+    def helper_backend(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1")
+        if path.endswith("/actions/withdraw") and not agreed:
+            return httpx.Response(403, json={"error": {"code": "no_delegation", "message": "撤回申请要申请人本人同意。",
+                                                       "details": {"delegation_id": 7, "missing_scope": "withdraw"}}})
+        if path == "/delegations/7/scope-code":
+            return httpx.Response(200, json={"message": "已发", "phone_masked": "138****1111"})
+        if path == "/delegations/7/scopes":
+            agreed.append(json.loads(request.content))
+            return httpx.Response(200, json={"id": 7, "scope": ["apply", "query", "withdraw"]})
+        return route(request)
+
+    fake_backend.handler = helper_backend
+    dispatcher = CollectingDispatcher()
+    slots = {**VERIFIED, "after_verify": "withdraw", "application_no": NUMBER, "withdraw_confirmed": True}
+    events = await ActionWithdrawApplication().run(dispatcher, tracker(slots), {})
+    assert responses(dispatcher) == ["utter_withdraw_needs_principal", "utter_scope_code_sent"]
+    assert FollowupAction("scope_form") in events and Set("withdraw_confirmed", True) in events
+    assert Set("scope_offered", {"delegation_id": 7, "scope": "withdraw"}) in events
+    slots.update({"scope_offered": {"delegation_id": 7, "scope": "withdraw"}})
+    events, _ = await validate(ValidateScopeForm(), "scope_code", "382 915", slots, "scope_form")
+    assert agreed == [{"scope": "withdraw", "consent": {"method": "otp", "code": "382915"}}]
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerify().run(dispatcher, tracker({**slots, "scope_code": "ok", "scope_offered": None}), {})
+    assert responses(dispatcher) == ["utter_withdrawn"]  # not asked to confirm again
 
 
 @pytest.mark.asyncio

@@ -216,3 +216,33 @@ def test_id_numbers_and_phones_are_encrypted_at_rest(world) -> None:
     dump = repr(rows)
     assert member("张秀英")["id_number"] not in dump and APPLICANT_PHONE not in dump
     assert rows[0].id_masked.count("*") == 8
+
+
+def test_a_helper_withdraws_only_with_the_principals_own_yes(world, sms) -> None:  # noqa: ANN001
+    """A tester's helper took back grandma's 低保 with nobody asking her. Withdrawing needs her yes too: a code to
+    her phone adds "withdraw" to the delegation (never there by default); she may still withdraw herself."""
+    delegation = _delegate(world, sms, scope=("apply", "query", "sign", "certify", "notices"))
+    number = world.submit(headers=world.helper, key="helper-withdraw-1")["number"]
+    refused = world.client.post(f"/api/v1/applications/{number}/actions/withdraw", json={"note": None, "data": {}},
+                                headers=world.helper)
+    assert refused.status_code == 403, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "no_delegation" and "本人同意" in error["message"]
+    assert error["details"] == {"delegation_id": delegation["id"], "missing_scope": "withdraw"}
+    assert world.client.get(f"/api/v1/applications/{number}", headers=world.helper).json()["status"] == "submitted"
+
+    sent = world.client.post(f"/api/v1/delegations/{delegation['id']}/scope-code", json={"scope": "withdraw"}, headers=world.helper)
+    assert sent.status_code == 200, sent.text
+    code = _code_sent_to(sms, APPLICANT_PHONE)
+    assert "撤回您的救助申请" in [t for p, t in sms.sent if p == APPLICANT_PHONE][-1]
+    added = world.client.post(f"/api/v1/delegations/{delegation['id']}/scopes",
+                              json={"scope": "withdraw", "consent": {"method": "otp", "code": code}}, headers=world.helper)
+    assert added.status_code == 200, added.text
+    world.act(number, "withdraw", world.helper)
+    assert world.client.get(f"/api/v1/applications/{number}", headers=world.applicant).json()["status"] == "withdrawn"
+
+
+def test_the_principal_withdraws_her_own_without_any_code(world, sms) -> None:  # noqa: ANN001
+    _delegate(world, sms)
+    number = world.submit(headers=world.helper, key="helper-withdraw-2")["number"]
+    world.act(number, "withdraw", world.applicant)

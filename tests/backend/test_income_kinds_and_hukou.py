@@ -71,8 +71,9 @@ def test_whether_to_ask_and_what_the_street_suggests(client) -> None:  # noqa: A
 def test_the_application_takes_hukou_and_income_kinds_into_its_decision(world, set_today) -> None:  # noqa: ANN001
     set_today(date(2026, 11, 2))
     rural = world.submit(application_body(hukou="rural"), key="rural-0001")["number"]
-    pension = world.submit(application_body(members=[member("张秀英", phone=APPLICANT_PHONE, incomes=[
-        {"category": "转移净", "kind": "养老金", "monthly_amount": 180}])]), key="pension-0001")["number"]
+    # Another grandmother, filed at the counter (张秀英 has her open 低保 already: one open case a person).
+    pension = world.submit(application_body(members=[member("王桂兰", seq=4, incomes=[
+        {"category": "转移净", "kind": "养老金", "monthly_amount": 180}])]), headers=world.caseworker, key="pension-0001")["number"]
     for n in (rural, pension):
         _to_review(world, set_today, n)
         world.act(n, "approve", world.reviewer)

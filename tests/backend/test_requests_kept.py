@@ -3,11 +3,17 @@ by when; office numbers are real or absent (never a placeholder); an applicant w
 and asks for a correction that reaches the caseworker's timeline."""
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 
+from backend.core import clock, say
 from backend.core.settings import get_settings
+from backend.notifications.models import Notice
+from backend.regions import service as regions_service
+from backend.regions.offices import Office
 from backend.service_desk.service import CITY_CALLER
 from tests.backend.world import application_body
 
@@ -65,3 +71,48 @@ def test_a_correction_reaches_the_caseworker_on_the_timeline(world) -> None:  # 
     assert (timeline[-1]["action_label"], timeline[-1]["note"]) == ("申请人要求更正", "名字填错了，应该是刘淑芬")
     assert "request_change" not in world.client.get(f"/api/v1/applications/{number}", headers=world.caseworker).json()["available_actions"]
     world.act(number, "request_change", world.stranger, note="改成我的名字", expect=404)
+
+
+def _at(monkeypatch, when: datetime) -> None:  # noqa: ANN001
+    monkeypatch.setattr(clock, "now", lambda: when)
+    monkeypatch.setattr(clock, "today", lambda: when.date())
+
+
+def test_an_urgent_call_back_is_made_today_first_in_the_queue_and_the_duty_phone_hears(world, monkeypatch) -> None:  # noqa: ANN001
+    _at(monkeypatch, datetime(2026, 12, 7, 10, 0, tzinfo=clock.CHINA))  # a Monday morning
+    duty = Office("两路口街道社会救助窗口", None, "工作日 9:00-17:30", "13900104004", TWO_ROADS, configured=True)
+    monkeypatch.setattr(regions_service, "office_for", lambda code: duty)
+    chat = {"Authorization": f"Bearer {get_settings().service_token}", "X-Channel": "chat"}  # the time moves: no citizen token
+    plain = world.client.post("/api/v1/callbacks", json={"area_code": TWO_ROADS, "topic": "想问低保", "phone": "13812345670"},
+                              headers=chat).json()
+    urgent = world.client.post("/api/v1/callbacks", json={"area_code": TWO_ROADS, "topic": "有没有人能马上过来", "urgent": True,
+                                                          "phone": "13812345671"}, headers=chat).json()
+    assert not plain["urgent"] and plain["due_day"] != urgent["due_day"]
+    assert urgent["urgent"] and urgent["due_today"] and urgent["duty_told"]
+    assert urgent["due_day"] == say.day(date(2026, 12, 7))
+    alerts = world.session.scalars(select(Notice).where(Notice.event == "callback_urgent_alert")).all()
+    assert len(alerts) == 1 and urgent["reference"] in alerts[0].text and "马上过来" in alerts[0].text
+    # Each person gets her own record of the promise by SMS.
+    assert plain["sms_sent"] and urgent["sms_sent"]
+    filed = world.session.scalars(select(Notice).where(Notice.event == "callback_filed")).all()
+    assert [urgent["reference"] in n.text for n in filed] == [False, True] and "今天" in filed[1].text
+    monkeypatch.undo()  # back to the real clock: the admin's session is of today
+    desk = [d for d in world.client.get("/api/v1/service-desk", headers=world.admin).json() if d["kind"] == "callback"]
+    assert desk[0]["reference"] == urgent["reference"] and desk[0]["urgent"]  # asked second, answered first
+
+
+def test_an_urgent_call_back_after_hours_is_the_first_call_of_the_next_working_day(world, monkeypatch) -> None:  # noqa: ANN001
+    _at(monkeypatch, datetime(2026, 12, 4, 19, 30, tzinfo=clock.CHINA))  # a Friday evening
+    chat = {"Authorization": f"Bearer {get_settings().service_token}", "X-Channel": "chat"}
+    resp = world.client.post("/api/v1/callbacks", json={"topic": "屋头断顿了", "urgent": True, "phone": "13812345678"},
+                             headers=chat).json()
+    assert resp["urgent"] and not resp["due_today"] and not resp["duty_told"]  # the city queue has no duty mobile
+    assert resp["due_day"] == say.day(date(2026, 12, 7))
+
+
+def test_a_complaint_is_confirmed_by_sms_with_its_reference_and_day(world) -> None:  # noqa: ANN001
+    filed = world.client.post("/api/v1/complaints", json={"text": "社区的人要好处费", "phone": "13812345679"},
+                              headers=world.applicant).json()
+    assert filed["sms_sent"]
+    notice = world.session.scalars(select(Notice).where(Notice.event == "complaint_filed")).one()
+    assert filed["reference"] in notice.text and filed["due_day"] in notice.text and "13812345679" not in notice.text

@@ -210,6 +210,35 @@ def test_one_open_emergency_case_per_person(world, monkeypatch) -> None:  # noqa
     assert len(world.session.scalars(select(Notice).where(Notice.event == "emergency_alert")).all()) == 1
 
 
+def test_a_second_open_dibao_for_the_same_person_is_refused_and_names_the_first(world) -> None:  # noqa: ANN001
+    first = world.submit(key="dibao-0001")
+    again = world.client.post("/api/v1/applications", json={**application_body(), "reason": "再交一次"},
+                              headers={**world.applicant, "Idempotency-Key": "dibao-0002"})
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "application_already_open" and first["number"] in error["message"]
+    assert "查进度" in error["message"]
+    # Another type is another matter: 特困 or 临时救助 may be asked for while 低保 is open.
+    world.submit(application_body("临时救助", subtype="支出型"), key="dibao-0003")
+
+
+def test_a_member_already_in_another_open_case_is_refused_without_its_number(world) -> None:  # noqa: ANN001
+    first = world.submit(key="member-0001")
+    husband = member("李建国", "本人", seq=3, phone=None)
+    body = application_body(members=[husband, {**HER, "relation": "配偶", "phone": None}])
+    resp = world.client.post("/api/v1/applications", json=body,
+                             headers={**world.caseworker, "Idempotency-Key": "member-0002"})
+    assert resp.status_code == 409, resp.text
+    message = resp.json()["error"]["message"]
+    assert "张秀英" in message and first["number"] not in message
+
+
+def test_after_a_withdrawal_she_may_apply_again(world) -> None:  # noqa: ANN001
+    first = world.submit(key="again-0001")
+    world.act(first["number"], "withdraw", world.applicant)
+    assert world.submit(key="again-0002")["number"] != first["number"]
+
+
 def test_the_same_person_twice_in_one_household_is_refused(world) -> None:  # noqa: ANN001
     body = application_body(members=[HER, {**HER, "relation": "配偶", "phone": None}])
     resp = world.client.post("/api/v1/applications", json=body, headers={**world.applicant, "Idempotency-Key": "twice-0001"})
