@@ -33,6 +33,11 @@ BY_LABEL = {f.label: f for f in FIELDS}
 WRONG = r"(不对|错了|有错|写错|填错|说错|搞错|弄错|不是这个|不是的|没填|漏了|漏填|少填|忘了填)"
 VAGUE_NO = re.compile(r"^(/deny|不对|不|错了|有错|有错要改|有地方要改|有地方不对|不对哦|不对的|不是|不是的|要改|我要改|改一下|改)[。.!！,，]?$")
 FIX_BUTTON = re.compile(r"^改(.+)$")
+FREE_TEXT = ("reason",)  # answers in the person's own words: never cut into
+# "原因那里改下，是…", "把原因改一下：…", "理由写错了 …": the instruction before a free-text answer.
+INSTRUCTION = re.compile(r"^(原因|理由|困难)(那里|那块|那儿|这里|这儿|那一?栏|那一?项|这一?项)?(要|得|帮我|麻烦)?"
+                         r"(改|换|重写|重新写|写错了|填错了|写错|填错|不对|错了|有错)?(一下|下)?(了)?[\s，,。:：]*"
+                         r"(是|写|填|写成|填成)?[\s:：]*")
 
 
 def _field_named(text: str) -> tuple[Field, str] | None:
@@ -58,6 +63,12 @@ def read_correction(text: str) -> tuple[Field | None, str | None]:
     if named is None:
         return None, None
     field, word = named
+    if field.key in FREE_TEXT:
+        # Her own words, kept whole ("老伴住院了"): only the instruction before them goes.
+        rest = re.split(r"改成|改为|应该是|其实是|正确的是", t)
+        value = rest[-1] if len(rest) > 1 else INSTRUCTION.sub("", t[t.find(word):])
+        value = value.strip(" ，,。:：")
+        return field, (value if len(value) >= 2 else None)
     # Drop the word that named the field (once: "住址不对，是七星岗街道" keeps its 街道), what is wrong
     # ("不是800") and the correction words; what is left is the answer.
     value = t if word == "我叫" else t.replace(word, " ", 1)
@@ -66,7 +77,7 @@ def read_correction(text: str) -> tuple[Field | None, str | None]:
             value = value.replace(other, " ")
     value = re.sub(r"不是[^，,。是]*", " ", value)
     value = re.sub(WRONG + r"|应该是|应该|改成|改为|换成|改一下|我要改|要改|改|号码|号|填的|写的|那个|这个|了|吧|哦", " ", value)
-    value = re.sub(r"^[\s，,。:：是]+|[\s，,。]+$", "", value).strip()
+    value = re.sub(r"^(那里|那块|那儿|这里|这儿|那一?栏|那一?项|这一?项|一下|下|写|填|成|为|[\s，,。:：是])+|[\s，,。]+$", "", value).strip()
     # "申请人写成我了，应该是奶奶，黄桂兰": what comes after 应该是/改成 is the answer.
     after = re.split(r"应该是|应是|改成|改为|其实是|正确的是", t)
     if len(after) > 1 and after[-1].strip("，,。 "):

@@ -15,26 +15,10 @@ from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
 from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
+from actions.notes import SKIPPED_NOTE
 
 Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
-SKIPPED_NOTE = "（在线未答，请工作人员核实）"
-SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
-
-
-def skipped_note(skipped: list[str]) -> str:
-    """The caseworker's note for the questions the person skipped (the reason notes itself)."""
-    labels = [SKIP_LABELS[s] for s in skipped if s in SKIP_LABELS]
-    return f"（在线未答：{'、'.join(dict.fromkeys(labels))}，请工作人员核实）" if labels else ""
-
-
-def approximate_note(said: dict[str, str] | None, members: list[dict] | None = None) -> str:
-    """The caseworker's (and the read-back's) note for amounts said approximately ("一百多"): as said."""
-    parts = [f"{SKIP_LABELS[k]}{v}元" for k, v in (said or {}).items() if k in SKIP_LABELS and k != "member_income"]
-    parts += [f"{m['name']}收入{m['income_said']}元" for m in members or [] if m.get("income_said")]
-    return f"（大概数：{'、'.join(parts)}，请工作人员核实）" if parts else ""
-
-
 def household_size(tracker: Tracker) -> int:
     """The household as far as the conversation knows it: the pre-check's answer, or the members added."""
     heard = (tracker.get_slot("precheck_heard") or {}).get("household_size")
@@ -122,6 +106,11 @@ class SharedValidators:
         slots: Slots = {name_slot: name}
         if id_text and not tracker.get_slot(id_slot):
             slots.update(await self._check_id(id_slot, id_text, dispatcher, tracker))
+            phone = parsing.parse_phone(text.replace(id_text, " ")) if slots.get(id_slot) else None
+            if phone and name_slot == "applicant_name" and tracker.get_slot("filing_for") != "other" \
+                    and not tracker.get_slot("applicant_phone"):
+                # "张秀英 5001…1226 13912345678": her phone too, with its code, not asked again.
+                slots.update(await self.validate_applicant_phone(phone, dispatcher, tracker, {}))
         elif not name and not id_text:
             self._not_a_name(text, name_slot, dispatcher, slots)
         return slots

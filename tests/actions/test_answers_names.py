@@ -119,3 +119,16 @@ async def test_a_helper_is_not_named_by_a_pronoun(fake_backend) -> None:  # noqa
 @pytest.mark.parametrize(("text", "name"), [("帮我奶奶张秀英申请低保", "张秀英"), ("帮我妈不晓得的申请", None), ("我奶奶他们的", None)])
 def test_a_first_message_names_the_applicant_only_with_a_name(text: str, name: str | None) -> None:
     assert parsing.first_message_slots(text).get("applicant_name") == name
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", [f"张秀英 {HER_ID} 13912345678", f"我叫张秀英，身份证{HER_ID}，电话13912345678",
+                                  f"张秀英{HER_ID}手机139 1234 5678"])
+async def test_a_phone_said_with_the_name_and_id_is_taken_with_its_code(fake_backend, text: str) -> None:  # noqa: ANN001
+    """A tester gave all three at once; the phone was asked again as if never said."""
+    install(fake_backend)
+    fresh = {"assistance_type": "低保", "filing_for": "self"}
+    slots, messages = await turn(ValidateApplicationForm(), "applicant_name", text, fresh)
+    assert (slots["applicant_name"], slots["applicant_id"], slots["applicant_phone"]) == ("张秀英", HER_ID, "13912345678")
+    assert slots["verify_phone"] == "13912345678" and slots["requested_slot"] != "applicant_phone"
+    assert any(r.url.path == "/api/v1/auth/otp/request" for r in fake_backend.requests)  # the code went out

@@ -128,6 +128,14 @@ async def test_continue_asks_the_question_again_without_counting_a_wrong_answer(
     ("改每月收入", "monthly_income", None),
     ("名字不对", "applicant_name", None),
     ("电话号码错了 13812345678", "applicant_phone", "13812345678"),
+    # A tester's reason was saved as "那里 下，是老伴住院": her own words are kept whole, the instruction goes.
+    ("原因那里改下，是老伴住院了", "reason", "老伴住院了"),
+    ("原因那里改下 老伴住院了没钱交费", "reason", "老伴住院了没钱交费"),
+    ("原因要改一下，写老伴住院了", "reason", "老伴住院了"),
+    ("把原因改成：老伴住院了", "reason", "老伴住院了"),
+    ("原因那块写错了 其实是儿子出车祸了", "reason", "儿子出车祸了"),
+    ("原因那里改一下", "reason", None),
+    ("收入那里改一下，一千二", "monthly_income", "一千二"),
 ])
 def test_a_correction_names_its_field_and_the_new_answer(text: str, field: str, value: str | None) -> None:
     named, said = read_correction(text)

@@ -1,0 +1,18 @@
+"""The caseworker's notes on an application: what the person skipped, and amounts said approximately."""
+
+
+SKIPPED_NOTE = "（在线未答，请工作人员核实）"
+SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
+
+
+def skipped_note(skipped: list[str]) -> str:
+    """The caseworker's note for the questions the person skipped (the reason notes itself)."""
+    labels = [SKIP_LABELS[s] for s in skipped if s in SKIP_LABELS]
+    return f"（在线未答：{'、'.join(dict.fromkeys(labels))}，请工作人员核实）" if labels else ""
+
+
+def approximate_note(said: dict[str, str] | None, members: list[dict] | None = None) -> str:
+    """The caseworker's (and the read-back's) note for amounts said approximately ("一百多"): as said."""
+    parts = [f"{SKIP_LABELS[k]}{v}元" for k, v in (said or {}).items() if k in SKIP_LABELS and k != "member_income"]
+    parts += [f"{m['name']}收入{m['income_said']}元" for m in members or [] if m.get("income_said")]
+    return f"（大概数：{'、'.join(parts)}，请工作人员核实）" if parts else ""
