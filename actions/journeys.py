@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, parsing, requests, wechat
+from actions import corrections, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -108,6 +108,8 @@ class ActionLooseAnswer(ActionStartApplication):
         typed = any(e.get("entity") == "assistance_type" for e in tracker.latest_message.get("entities", []))
         if typed and APPLY_WORDS.search(text):
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
+        if await fallback.before_not_understood(dispatcher, tracker):
+            return [UserUtteranceReverted()]  # "退休金算不算收入" after a result: answered, and forgotten as an answer
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
 

@@ -128,7 +128,13 @@ class ActionPrecheck(Action):
         if result is None:
             return events
         eligible = [r for r in result["results"] if r["eligible"]]
+        # Why each type is not met, as the backend said it: "为啥子不符合" is answered from these (action_explain_result).
+        why = [f"【{r['assistance_type']}】{r['reason']}" for r in result["results"] if not r["eligible"]]
+        events.append(SlotSet("precheck_why", why or None))
         if not eligible:
+            first = result["results"][0]  # 低保: the reason with the figures (income against the standard)
+            dispatcher.utter_message(response="utter_precheck_result", assistance_type=first["assistance_type"],
+                                     reason=first["reason"])
             dispatcher.utter_message(response="utter_precheck_none")
             return events
         for r in eligible:
@@ -140,3 +146,22 @@ class ActionPrecheck(Action):
         first = asked if asked in online and any(r["assistance_type"] == asked for r in eligible) else next(
             (r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
         return events + ([SlotSet("assistance_type", first)] if first else [])
+
+
+class ActionExplainResult(Action):
+    """"为啥子不符合": the reasons of the pre-check just made, with what they are (an estimate; she may apply all
+    the same; a person). Without one in this conversation, where each result's reasons are found."""
+
+    def name(self) -> str:
+        return "action_explain_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        why = tracker.get_slot("precheck_why") or []
+        named = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"]
+        chosen = [w for w in why if any(w.startswith(f"【{t}】") for t in named)] or why
+        if not chosen:
+            dispatcher.utter_message(response="utter_why_which")
+            return []
+        dispatcher.utter_message(response="utter_precheck_why", reasons="\n".join(chosen))
+        dispatcher.utter_message(response="utter_precheck_estimate")
+        return []

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import face, parsing, streets, wechat
+from actions import face, fallback, parsing, streets, wechat
 from actions.backend_client import call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -106,6 +106,9 @@ class ActionRequestCallback(Action):
         return "action_request_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
+            fallback.say_callback_again(dispatcher, tracker)  # "好久打嘛": the one booked, not a second ticket
+            return []
         phone = phone_to_call(tracker)
         # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
         topic = tracker.get_slot("callback_topic") or _text(tracker.latest_message.get("text"))[:200] or None
@@ -144,7 +147,7 @@ class ActionRequestCallback(Action):
             dispatcher.utter_message(response="utter_callback_sms_sent")
         if created.get("office_phone") and tracker.get_slot("area_code"):
             say_office(dispatcher, created)
-        return done
+        return done + [fallback.booked(created, said["phone_masked"], urgent)]
 
 
 class ActionFileComplaint(Action):

@@ -50,6 +50,8 @@ class PolicyAnswer(BaseModel):
     # With `needs_region`: the national rule, said before asking where ("有车的人能不能吃低保" gets the rule on
     # vehicles at once, the local limits once the place is known).
     national: str | None = Field(default=None, examples=["全国的规定是：家庭存款、房产、车辆等财产要符合当地的规定…"])
+    # "受理是啥子意思": the answer says what the word means (backend/policy/data/terms.yaml), not a type's rule.
+    term: str | None = Field(default=None, examples=["受理"])
 
 
 class FilingTypeOut(BaseModel):

@@ -16,6 +16,8 @@ from typing import get_args
 
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
+from backend.eligibility.service import get_rules
+from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
     DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
 )
@@ -125,12 +127,32 @@ def _with_window(entry: dict, text: str, office: Office | None) -> str:
     return f"{text}\n{render_text('policy/window.txt.j2', office=office)}" if entry.get("at_window") else text
 
 
+def _income_kind_asked(said: str | None) -> str | None:
+    """"退休金算不算收入": the rules' answer for the kind named, with the lists it comes from; None otherwise."""
+    if not said or not ASKS_COUNTED.search(said):
+        return None
+    rules = get_rules()
+    kind = rules.income_kind(said)
+    if kind == said.strip():
+        return None  # no kind named
+    income = rules.raw["income"]
+    return render_text("policy/income_kind.txt.j2", kind=kind, counted=rules.counts(kind), deductible=rules.deducts(kind),
+                       excluded=income["excluded_kinds"], deductible_kinds=income["deductible_kinds"])
+
+
 def answer(
     catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
     office: Office | None = None, said: str | None = None, area_code: str | None = None,
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
+    term = get_glossary().meaning(said)
+    if term is not None:
+        # "受理是啥子意思": what the word means, whatever type or aspect the question was read as.
+        return PolicyAnswer(answer=term.text, term=term.key, **base)
+    kind = _income_kind_asked(said)
+    if kind is not None:
+        return PolicyAnswer(answer=kind, term="收入种类", **base)
     entry = (policy_texts().get(assistance_type) or {}).get(aspect)
     if entry is None:
         text = render_text("policy/not_yet.txt.j2", assistance_type=assistance_type, aspect=aspect)

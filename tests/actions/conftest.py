@@ -1,6 +1,7 @@
 """Action tests: tracker snapshots from JSON and a fake backend behind the real HTTP client."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -186,6 +187,21 @@ class FakeBackend:
             return httpx.Response(200, json={"matters": differ, "suggested": suggested if differ else None, "urban": "770.00" if differ else "1000.00",
                                              "rural": "630.00" if differ else "1000.00"})
         if path == "/eligibility/precheck":
+            income = sum(i["monthly_amount"] for i in json.loads(request.content)["members"][0].get("incomes") or [])
+            if income > 1000:
+                return httpx.Response(200, json={"results": [
+                    {"assistance_type": "低保", "eligible": False, "monthly_amount": None,
+                     "reason": "家庭1人，月人均收入1200元，不低于重庆市城市低保标准770元，不符合低保条件。"},
+                    {"assistance_type": "低保边缘", "eligible": True, "monthly_amount": None,
+                     "reason": "家庭1人，月人均收入1200元，低于低保边缘收入线1155元。"},
+                    {"assistance_type": "特困", "eligible": False, "monthly_amount": None,
+                     "reason": "申请人每月收入1200元，不低于特困供养标准1001元。"}]})
+            if income > 800:
+                return httpx.Response(200, json={"results": [
+                    {"assistance_type": "低保", "eligible": False, "monthly_amount": None,
+                     "reason": "家庭1人，月人均收入900元，不低于重庆市城市低保标准770元，不符合低保条件。"},
+                    {"assistance_type": "特困", "eligible": False, "monthly_amount": None,
+                     "reason": "申请人有劳动能力，不符合特困人员条件。"}]})
             return httpx.Response(200, json={"results": [
                 {"assistance_type": "低保", "eligible": True, "reason": "家庭1人，月人均收入300元，低于重庆市城市低保标准770元。", "monthly_amount": "470"},
                 {"assistance_type": "低保边缘", "eligible": False, "reason": "已符合低保条件。", "monthly_amount": None}]})
@@ -205,6 +221,12 @@ class FakeBackend:
             "assistance_type": params["assistance_type"], "aspect": aspect, "known_regions": ["重庆", "武汉", "常州"],
             "place": None, "offer_precheck": aspect in ("条件", "资产"),
         }
+        # As the backend: what a word means, or whether an income counts, whatever type and aspect were sent.
+        terms = {"受理": "“受理”就是街道（乡镇）收下了您的申请，正式开始办。", "退休金": "退休金要算进家庭收入。"}
+        term = next((t for t in terms if t in said and re.search(r"意思|是啥|算不算", said)), None)
+        if term:
+            return httpx.Response(200, json={**base, "answer": terms[term], "needs_region": False, "region": None,
+                                             "term": term})
         if aspect == "材料":
             return httpx.Response(200, json={**base, "answer": "一般要身份证、户口簿。", "needs_region": False, "region": None})
         if region in known:

@@ -66,8 +66,9 @@ def test_a_place_the_nlu_did_not_understand_is_still_the_place(rules) -> None:  
     assert _next(rules, events) == "action_listen"
 
 
-def test_not_understood_without_our_question_is_still_the_fallback_response(rules) -> None:  # noqa: ANN001
-    assert _next(rules, [LISTEN, _user("nlu_fallback", "嗯嗯啊")]) == "utter_default"
+def test_not_understood_without_our_question_is_still_the_fallback(rules) -> None:  # noqa: ANN001
+    # action_fallback: a call-back follow-up or a word's meaning first (actions/fallback.py), else utter_default.
+    assert _next(rules, [LISTEN, _user("nlu_fallback", "嗯嗯啊")]) == "action_fallback"
 
 
 @pytest.mark.parametrize("pending", [True, False])

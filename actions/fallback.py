@@ -1,0 +1,72 @@
+"""What is tried before "没太听懂": a follow-up to the call-back booked in this conversation ("好久打嘛" is told its
+number and day again, never a second ticket), and a question the backend can answer from the words alone
+("受理是啥子意思", "退休金算不算收入": backend/policy/data/terms.yaml and the income rules)."""
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.backend_client import BackendError, BackendUnavailable, get_client
+
+# "好久打嘛", "啥时候打电话", "咋个还没人打来", "说好的回电呢", "电话还没来"
+FOLLOW_UP = re.compile(r"(好久|多久|什么时候|啥时候|啥子时候|几时|几点|到底|还没|咋个还|怎么还|说好的|等了|等到|还要等|催)"
+                       r".{0,8}(打|电话|回电|来人|联系)|(电话|回电|人).{0,4}(呢|还没|没来|没打|没到)")
+
+
+def asks_after_callback(tracker: Tracker, text: str) -> bool:
+    return bool(tracker.get_slot("callback_booked")) and bool(FOLLOW_UP.search(text))
+
+
+def say_callback_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    booked = tracker.get_slot("callback_booked") or {}
+    dispatcher.utter_message(response="utter_callback_followup", reference=booked.get("reference"),
+                             caller=booked.get("caller"), due_day=booked.get("due_day"),
+                             before="" if booked.get("due_day") == "今天" else "前", phone_masked=booked.get("phone_masked"))
+
+
+async def answered_from_words(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """A word's meaning or whether an income counts, when the message asks that; False when it does not."""
+    if not text.strip() or text.startswith("/"):
+        return False
+    try:
+        client = get_client()
+        offer = await client.offer()
+        result = await client.policy_answer(assistance_type=offer["default_type"], aspect=offer["default_aspect"],
+                                            region=None, said=" ".join(text.split())[:200])
+    except (BackendError, BackendUnavailable):
+        return False  # the fallback below still answers; an outage is not the person's business here
+    if not result.get("term") or not result.get("answer"):
+        return False
+    dispatcher.utter_message(text=result["answer"])
+    return True
+
+
+async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """True when something was answered, so "没太听懂" is not said."""
+    text = tracker.latest_message.get("text") or ""
+    if asks_after_callback(tracker, text):
+        say_callback_again(dispatcher, tracker)
+        return True
+    return await answered_from_words(dispatcher, text)
+
+
+class ActionFallback(Action):
+    """Outside any form, the NLU had no idea: the follow-up or the word question first, then "没太听懂"."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if await before_not_understood(dispatcher, tracker):
+            return []
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]
+
+
+def booked(created: dict, phone_masked: str, urgent: bool) -> SlotSet:
+    """What a follow-up is told again (callback_booked)."""
+    return SlotSet("callback_booked", {"reference": created["reference"], "caller": created["caller"],
+                                       "due_day": "今天" if urgent and created.get("due_today") else created["due_day"],
+                                       "phone_masked": phone_masked})

@@ -1,0 +1,94 @@
+"""Issue 20, testers' findings: "好久打嘛" after a call-back fell to the greeting or opened a second ticket;
+"受理是啥子意思" and "退休金算不算收入" after a result got "没太听懂". Before the fallback, the call-back booked is
+told again, and a question about a word or an income is answered from the backend."""
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import FOLLOW_UP, ActionFallback
+from actions.journeys import ActionLooseAnswer
+from actions.requests import ActionRequestCallback
+from tests.actions.test_forms_and_journeys import responses, tracker
+
+BOOKED = {"reference": "HD000001", "caller": "七星岗街道社会救助窗口", "due_day": "11月25日（星期三）",
+          "phone_masked": "139****5678"}
+
+
+@pytest.mark.parametrize("text", ["好久打嘛", "你们好久给我打电话", "电话咋个还没来", "说好的回电呢", "啥时候打电话过来",
+                                  "怎么还没人联系我", "等了半天还没打来"])
+def test_follow_ups_to_a_call_back(text: str) -> None:
+    assert FOLLOW_UP.search(text)
+
+
+@pytest.mark.parametrize("text", ["打电话给我", "转人工", "我要申请低保", "电话号码是13912345678", "好的谢谢"])
+def test_not_follow_ups(text: str) -> None:
+    assert not FOLLOW_UP.search(text)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("intent", ["request_human", "nlu_fallback"])
+async def test_a_follow_up_is_told_the_call_back_again_and_books_nothing(fake_backend, intent: str) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    action = ActionRequestCallback() if intent == "request_human" else ActionFallback()
+    await action.run(dispatcher, tracker({"callback_booked": BOOKED, "contact_phone": "13912345678"}, text="好久打嘛",
+                                         intent=intent), {})
+    assert responses(dispatcher) == ["utter_callback_followup"] and dispatcher.messages[0]["reference"] == "HD000001"
+    assert dispatcher.messages[0]["before"] == "前"
+    assert not any(r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)
+
+
+@pytest.mark.asyncio
+async def test_a_booked_call_back_is_remembered_for_the_follow_up(fake_backend) -> None:  # noqa: ANN001
+    slots = {"contact_phone": "13912345678", "callback_topic": "我不会打字", "street": "七星岗街道", "area_code": "500103001"}
+    events = await ActionRequestCallback().run(CollectingDispatcher(), tracker(slots), {})
+    kept = next(e["value"] for e in events if e.get("name") == "callback_booked")
+    assert kept == {**BOOKED, "phone_masked": "139****5678"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("action", "text", "said"), [
+    (ActionFallback(), "受理是啥子意思", "“受理”就是街道（乡镇）收下了您的申请，正式开始办。"),
+    (ActionLooseAnswer(), "退休金算不算收入", "退休金要算进家庭收入。"),
+])
+async def test_a_word_or_an_income_question_is_answered_not_missed(fake_backend, action, text: str, said: str) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker(text=text), {})
+    assert responses(dispatcher) == [said]
+
+
+@pytest.mark.asyncio
+async def test_anything_else_is_still_not_understood(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, tracker(text="阿巴阿巴"), {})
+    assert responses(dispatcher) == ["utter_default"] and events == [{"event": "rewind", "timestamp": None}]
+
+
+@pytest.mark.asyncio
+async def test_a_result_of_none_says_why_and_why_is_answered_again(fake_backend) -> None:  # noqa: ANN001
+    """A tester got "暂时不太符合" with no reason, and her "为啥子不符合" was filed as a complaint."""
+    from actions.precheck import ActionExplainResult, ActionPrecheck
+
+    slots = {"household_size": 1.0, "monthly_income": 900.0, "savings": 0.0, "applicant_age": 50.0, "region": "重庆"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
+    assert responses(dispatcher) == ["utter_precheck_result", "utter_precheck_none"]
+    assert "不低于重庆市城市低保标准770元" in dispatcher.messages[0]["reason"]
+    why = next(e["value"] for e in events if e.get("name") == "precheck_why")
+    assert len(why) == 2 and why[1].startswith("【特困】")
+    dispatcher = CollectingDispatcher()
+    await ActionExplainResult().run(dispatcher, tracker({"precheck_why": why}, text="为啥子不符合", intent="ask_why"), {})
+    assert responses(dispatcher) == ["utter_precheck_why", "utter_precheck_estimate"]
+    assert "770元" in dispatcher.messages[0]["reasons"] and "劳动能力" in dispatcher.messages[0]["reasons"]
+    dispatcher = CollectingDispatcher()
+    await ActionExplainResult().run(dispatcher, tracker({"precheck_why": why}, text="那特困为啥不行", intent="ask_why",
+                                                        entities=[{"entity": "assistance_type", "value": "特困"}]), {})
+    assert dispatcher.messages[0]["reasons"] == why[1]  # only the type asked about
+
+
+@pytest.mark.asyncio
+async def test_why_without_a_result_here_says_where_each_reason_is(fake_backend) -> None:  # noqa: ANN001
+    from actions.precheck import ActionExplainResult
+
+    dispatcher = CollectingDispatcher()
+    await ActionExplainResult().run(dispatcher, tracker(text="为啥子不符合", intent="ask_why"), {})
+    assert responses(dispatcher) == ["utter_why_which"]
