@@ -288,9 +288,10 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
         if tracker.get_slot("filing_for") != "other":
             return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
         if parsing.says_no_phone(_text(value)) or re.fullmatch(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?", _text(value)):
-            # No phone for the consent code: the signed paper form at the window is the way (not a wrong answer).
+            # No phone for the consent code: the signed paper form at the window is the way (not a wrong answer). The
+            # form pauses, every answer kept, instead of asking for a phone there is none of ("继续" asks again).
             dispatcher.utter_message(response="utter_principal_no_phone")
-            return {"applicant_phone": None, NEUTRAL: True}
+            return {"applicant_phone": None, NEUTRAL: True, codes.PAUSE: True}
         phone = _phone(value, dispatcher)
         if phone is None:
             return {"applicant_phone": None}
@@ -340,6 +341,8 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
         if isinstance(value, (int, float)):
             return {"monthly_income": float(value)}
         text = _text(value)
+        if (hukou := streets.hukou_said_instead(text, tracker)) is not None:
+            return {"monthly_income": None, **hukou}  # "是农村户口" after the street's guess; income asked again
         answers: dict[str, Any] = {"monthly_income": amount_answers.confirming("monthly_income", text, tracker)}
         if answers["monthly_income"] is None:
             income, savings = parsing.read_income_and_savings(text)

@@ -3,6 +3,7 @@ homophone) is confirmed first; several streets of one name are chosen by their f
 alone gets the question which street in it. The gazetteer and the offices are the backend's
 (GET /areas/search); where a street's 户口 matters is too (GET /eligibility/hukou)."""
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
-from actions.precheck import NO_QUESTION
+from actions.precheck import NO_QUESTION, parse_hukou
 from actions.retry import NEUTRAL
 
 Slots = dict[str, Any]
@@ -107,7 +108,24 @@ async def _take(area: dict, dispatcher: CollectingDispatcher, tracker: Tracker, 
         return slots  # 户口 as the person said it in the pre-check: the street's name guesses nothing over it
     if hukou and not (tracker.get_slot("hukou") and tracker.get_slot("area_code") == area["code"]):
         slots["hukou"] = await _hukou(area)  # the same street again (the form resuming) keeps a corrected 户口
+        if slots["hukou"] in HUKOU_SAID.values():
+            # A guess from the street's name, said at once, not only at the read-back: one word corrects it.
+            other = next(v for v in HUKOU_SAID.values() if v != slots["hukou"])
+            dispatcher.utter_message(response="utter_hukou_assumed", place=area["name"], hukou=slots["hukou"], other=other)
     return slots
+
+
+HUKOU_ONLY = re.compile(r"^(不是|不对|是|我是|我们是|她是|他是|其实是|我家是|户口是)?[，, ]*(城镇|农村|城市|农业|非农业?|居民)"
+                        r"(户口|户籍|的)?(户口)?(哦|嘛|哈|的|哟|噻)?[。.!！]?$")
+
+
+def hukou_said_instead(text: str, tracker: Tracker) -> Slots | None:
+    """"是农村户口" said to the next question, after the street's guess: the 户口 is changed and that question
+    asked again (None: the message answers the question asked)."""
+    if not HUKOU_ONLY.match(text.strip()) or tracker.get_slot("hukou") in (None, NO_QUESTION):
+        return None
+    kind = HUKOU_SAID.get(parse_hukou(text) or "")
+    return {"hukou": kind, NEUTRAL: True} if kind else None
 
 
 async def _hukou(area: dict) -> str | None:

@@ -79,8 +79,15 @@ async def test_an_answer_given_in_the_application_is_not_overwritten_by_the_prec
 async def test_without_a_precheck_the_street_still_suggests_hukou(fake_backend) -> None:  # noqa: ANN001
     install(fake_backend)
     slots = {"assistance_type": "低保", "filing_for": "self"}
-    slots, _ = await turn(ValidateApplicationForm(), "street", "渝中区七星岗街道", slots)
+    slots, said = await turn(ValidateApplicationForm(), "street", "渝中区七星岗街道", slots)
     assert slots["hukou"] == "城镇户口"
+    # A tester's 户口 was filled from the street without a word: the guess is said at once, with how to correct it.
+    assert [m.get("response") for m in said] == ["utter_hukou_assumed"]
+    assert await wording("utter_hukou_assumed", {}) != ""
+    slots, said = await turn(ValidateApplicationForm(), "monthly_income", "是农村户口", slots)
+    assert slots["hukou"] == "农村户口" and slots["monthly_income"] is None  # and income is asked again
+    slots, said = await turn(ValidateApplicationForm(), "monthly_income", "八百", slots)
+    assert slots["monthly_income"] == 800 and slots["hukou"] == "农村户口"
 
 
 @pytest.mark.asyncio

@@ -269,8 +269,14 @@ async def test_a_helper_whose_principal_has_no_phone_is_shown_the_paper_way(said
     slots = {"assistance_type": "低保", "filing_for": "other", "helper_kind": "grid_worker", "helper_name": "李红",
              "citizen_token": "t", "verified_phone": "13987654321", "applicant_name": "王秀英",
              "applicant_id": "500103194603090887"}
-    after, said_back = await turn(ValidateApplicationForm(), "applicant_phone", said, slots)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateApplicationForm().run(dispatcher, answer("applicant_phone", said, slots), DOMAIN_DICT)
+    after = {**slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+    said_back = [m.get("response") or m.get("text") for m in dispatcher.messages]
     assert said_back == ["utter_principal_no_phone"]
+    # A tester's grid worker was asked for the phone again and again: the form pauses instead, every answer kept.
+    assert {"event": "followup", "name": "action_pause_form", "timestamp": None} in events
+    assert after["applicant_name"] == "王秀英" and after["applicant_id"] == "500103194603090887"
     assert after["applicant_phone"] is None and not (after.get("form_retries") or {}).get("applicant_phone")
     assert "授权委托书" in await wording("utter_principal_no_phone", after) and "王秀英" in await wording(
         "utter_principal_no_phone", after)

@@ -46,7 +46,9 @@ async def test_one_exact_street_is_taken_and_within_goes_along(fake_backend, dis
     search = next(r for r in fake_backend.requests if r.url.path.endswith("/areas/search"))
     assert search.url.params["within"] == "重庆" and int(search.url.params["limit"]) <= 8
     elsewhere = await ValidateApplicationForm().validate_street("解放碑街道", dispatcher, tracker({"region": "北京"}), {})
-    assert elsewhere["area_code"] == "500103003" and dispatcher.messages == []  # an unknown region: searched without it
+    assert elsewhere["area_code"] == "500103003"  # an unknown region: searched without it
+    # Nothing said but the 户口 the street's name suggests (one for each street taken).
+    assert [m["response"] for m in dispatcher.messages] == ["utter_hukou_assumed"] * 2
 
 
 @pytest.mark.asyncio

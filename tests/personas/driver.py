@@ -19,6 +19,7 @@ from tests.personas import questions
 from tests.personas.people import Deviation, Persona, Step
 
 MAX_MESSAGES = 40
+RESEND = re.compile(r"重发|没收到|再发|没有收到|收不到")  # her message asked for a new code
 REPEATS = 3  # the same question asked more often than this (beyond her planned answers): the bot does not take hers  # a conversation that has not ended by then is going round in circles
 DONE = {
     "submitted": [r"申请已经提交", r"JZ\d{14}"],
@@ -58,6 +59,7 @@ class Conversation:
     turns_to_outcome: int | None = None
     readback: str = ""  # the last read-back (请核对 …) the bot gave
     mark: int = 0  # the stack's output lines before the last message (a code sent after it is newer)
+    transcript_said: list = field(default_factory=list)  # what she sent, message by message
     used: set = field(default_factory=set)  # the deviations done
 
     # ------------------------------------------------------------ talking
@@ -80,6 +82,7 @@ class Conversation:
         reply = Reply([m.get("text") or "" for m in body["messages"]], [b for m in body["messages"] for b in m.get("buttons") or []])
         self.sent += 1
         self.transcript.append(f"{self.sent:>2} 用户：{message}")
+        self.transcript_said.append(message)
         self.transcript.extend(f"   助手：{line}" for t in reply.texts for line in t.splitlines())
         self._check(reply)
         if "请核对" in reply.text:
@@ -119,7 +122,10 @@ class Conversation:
             self.fail("a code was asked and the persona has no phone")
         masked = re.escape(f"{phone[:3]}****{phone[-4:]}")
         pattern = re.compile(masked + r"\].*?验证码(?:是)?(\d{6})")
-        deadline = time.monotonic() + 15
+        # After "重发" the code she uses is the new one: wait for it however slow the SMS worker is under load (the old
+        # one is no longer good), never take the code printed before her message.
+        resent = bool(self.transcript_said) and bool(RESEND.search(self.transcript_said[-1]))
+        deadline = time.monotonic() + (90 if resent else 15)
         newest = None
         settled = False
         while True:
@@ -128,6 +134,9 @@ class Conversation:
                 m = pattern.search(line)
                 if m:
                     newest = (i, m.group(1))
+            if resent and (newest is None or newest[0] < self.mark) and time.monotonic() <= deadline:
+                time.sleep(0.3)
+                continue
             if (newest and newest[0] >= self.mark) or time.monotonic() > deadline:
                 if newest and not settled:
                     settled = True  # the SMS worker prints on its own schedule: a code asked again may follow the first
