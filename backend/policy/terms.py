@@ -32,7 +32,7 @@ class Glossary:
 @lru_cache
 def get_glossary() -> Glossary:
     raw = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
-    pairs = [(w, Term(key, " ".join(entry["text"].split()))) for key, entry in raw["terms"].items() for w in entry["words"]]
+    pairs = [(w, Term(key, "".join(entry["text"].split()))) for key, entry in raw["terms"].items() for w in entry["words"]]
     pairs.sort(key=lambda p: -len(p[0]))
     # "是什么时候" / "是啥时间" ask when, not what: the cue must not run on into a time word.
     cue = re.compile(f"(?:{raw['asks_meaning']})(?!时候|时间|时|日子)")

@@ -46,3 +46,8 @@ def test_whether_an_income_counts_is_answered_by_the_rules(world, said: str, sta
 def test_a_question_naming_no_income_is_not_a_kind_question(world) -> None:  # noqa: ANN001
     body = world.client.get("/api/v1/policy/answer", params={"said": "存款算不算", "aspect": "资产"}).json()
     assert body.get("term") is None
+
+
+def test_every_explanation_is_plain_chinese_without_stray_spaces() -> None:
+    for _, term in get_glossary().words:
+        assert " " not in term.text and term.text.startswith("“"), term.key
