@@ -12,15 +12,15 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 
 # "好久打嘛", "啥时候打电话", "咋个还没人打来", "说好的回电呢", "电话还没来"
 FOLLOW_UP = re.compile(r"(好久|多久|什么时候|啥时候|啥子时候|几时|几点|到底|还没|咋个还|怎么还|说好的|等了|等到|还要等|催)"
-                       r".{0,8}(打|电话|回电|来人|联系)|(电话|回电|人).{0,4}(呢|还没|没来|没打|没到)")
+                       r".{0,8}(打|电话|回电|来人|联系)|(电话|回电|人).{0,4}(呢|还没|没来|没打|没到)|值班电话")
 
 
 def asks_after_callback(tracker: Tracker, text: str) -> bool:
     return bool(tracker.get_slot("callback_booked")) and bool(FOLLOW_UP.search(text))
 
 
-def say_callback_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    booked = tracker.get_slot("callback_booked") or {}
+def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None) -> None:
+    booked = booked or {}
     dispatcher.utter_message(response="utter_callback_followup", reference=booked.get("reference"),
                              caller=booked.get("caller"), due_day=booked.get("due_day"),
                              before="" if booked.get("due_day") == "今天" else "前", phone_masked=booked.get("phone_masked"))
@@ -47,7 +47,7 @@ async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     """True when something was answered, so "没太听懂" is not said."""
     text = tracker.latest_message.get("text") or ""
     if asks_after_callback(tracker, text):
-        say_callback_again(dispatcher, tracker)
+        say_callback_again(dispatcher, tracker.get_slot("callback_booked"))
         return True
     return await answered_from_words(dispatcher, text)
 

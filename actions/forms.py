@@ -195,8 +195,8 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
         return await self._amount("savings", value, dispatcher, tracker)
 
     def validate_applicant_age(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        age = parsing.parse_amount(_text(value))
-        if age is None or not 0 <= age <= 120:
+        age = parsing.parse_age(_text(value))  # "81岁" (a tester's "81岁" was refused and "莫得" taken for her age)
+        if age is None:
             dispatcher.utter_message(response="utter_number_unclear")
             return {"applicant_age": None}
         return {"applicant_age": age}

@@ -320,6 +320,7 @@ class ActionSubmitEmergency(Action):
             if created is not None:
                 dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
                                          reference=created["reference"], phone_masked=parsing.mask_phone(phone))
+                done.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
             else:
                 requests.say_office(dispatcher, {})
             for advice in requests.emergency_advice(what):

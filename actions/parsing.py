@@ -221,3 +221,12 @@ def canonical_type(text: str) -> str | None:
     if "临时" in text or "急难" in text:
         return "临时救助"
     return None
+
+
+def parse_age(text: str) -> float | None:
+    """"81岁", "八十一岁", "我今年81岁了", "八十一了": the age; "莫得", "不晓得" are no age (None)."""
+    t = re.sub(r"周岁|虚岁|岁|今年|已经|都|快|有|了|我|她|他|嘛|哦|噻|啦|吧|[，,。.!！\s]", "", text or "")
+    if not t or not re.search(r"[\d一二两三四五六七八九十百]", t):
+        return None
+    age = parse_amount(t)
+    return age if age is not None and 0 < age <= 120 else None

@@ -133,6 +133,11 @@ class ActionPrecheck(Action):
         events.append(SlotSet("precheck_why", why or None))
         if not eligible:
             first = result["results"][0]  # 低保: the reason with the figures (income against the standard)
+            if result.get("standard") is None:
+                # No figures for that place: nothing was measured, so nothing is "不符合" (a tester was told so).
+                dispatcher.utter_message(text=first["reason"])
+                dispatcher.utter_message(response="utter_precheck_no_figures")
+                return events[:-1] + [SlotSet("precheck_why", None), SlotSet("region", None)]
             dispatcher.utter_message(response="utter_precheck_result", assistance_type=first["assistance_type"],
                                      reason=first["reason"])
             dispatcher.utter_message(response="utter_precheck_none")

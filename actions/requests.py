@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import face, fallback, parsing, streets, wechat
 from actions.backend_client import call, get_client
-from actions.retry import RetryingFormValidationAction
+from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 NO_CONTACT = "不留"  # contact_phone when the person would rather not leave a number (or has none)
 DECLINES = re.compile(r"不留|不想留|不用留|匿名|不方便|算了不留")
@@ -107,7 +107,7 @@ class ActionRequestCallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
-            fallback.say_callback_again(dispatcher, tracker)  # "好久打嘛": the one booked, not a second ticket
+            fallback.say_callback_again(dispatcher, tracker.get_slot("callback_booked"))  # the one booked, not a second
             return []
         phone = phone_to_call(tracker)
         # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
@@ -134,6 +134,13 @@ class ActionRequestCallback(Action):
             return done
         said = {"reference": created["reference"], "caller": created["caller"], "due_day": created["due_day"],
                 "phone_masked": parsing.mask_phone(phone)}
+        if created.get("existing"):
+            # This phone's call-back is open already (asked in another conversation): that one, never a second.
+            kept = fallback.booked(created, said["phone_masked"], urgent)
+            fallback.say_callback_again(dispatcher, kept["value"])
+            if urgent:
+                dispatcher.utter_message(response="utter_emergency_danger")
+            return done + [kept]
         if urgent:
             dispatcher.utter_message(response="utter_callback_urgent_today" if created.get("due_today")
                                      else "utter_callback_urgent_later", **said)
@@ -179,6 +186,12 @@ class ActionStartChange(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         withdraw = tracker.latest_message.get("intent", {}).get("name") == "withdraw_application"
+        said = _text(tracker.latest_message.get("text"))
+        if withdraw and not SAYS_WITHDRAW.search(said) and not said.startswith("/"):
+            # Read as a withdrawal with no word of one ("我摔了那个 有人来没得"): never start taking a case back.
+            if not await fallback.before_not_understood(dispatcher, tracker):
+                dispatcher.utter_message(response="utter_default")
+            return []
         events: list[EventType] = [SlotSet("after_verify", "withdraw" if withdraw else "correct"), SlotSet("withdraw_confirmed", None),
                                    SlotSet("correction_said", _text(tracker.latest_message.get("text"))[:500]),
                                    SlotSet("correction_text", None)]
@@ -231,6 +244,12 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     return [SlotSet("application_no", number), FollowupAction("correction_form")]
 
 
+# Only these take an application back: "要得", "好", "嗯" are how an old lady says she heard ("要得" withdrew a
+# tester's 低保 after "我摔了那个 有人来没得" was read as a withdrawal).
+SAYS_WITHDRAW = re.compile(r"撤|取消|不要了|不办了|不申请了|不申请|退回|不搞了|不弄了")
+CONFIRMS_WITHDRAW = re.compile(r"确定撤|确认撤|撤回|撤了|撤吧|撤掉|要撤|就撤|取消吧|确定取消|不要了|不办了")
+
+
 class ValidateWithdrawForm(RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_withdraw_form"
@@ -239,9 +258,13 @@ class ValidateWithdrawForm(RetryingFormValidationAction):
         text = _text(value)
         if isinstance(value, bool):
             return {"withdraw_confirmed": value}
-        if re.search(r"不撤|别撤|不要撤|接着办|算了", text):
+        if re.search(r"不撤|别撤|不要撤|莫撤|接着办|算了|继续办", text) or parsing.parse_yes_no(text) is False:
             return {"withdraw_confirmed": False}
-        return {"withdraw_confirmed": True if re.search(r"确定|撤回|撤了|撤吧", text) else parsing.parse_yes_no(text)}
+        if CONFIRMS_WITHDRAW.search(text):
+            return {"withdraw_confirmed": True}
+        # "要得", "好", "确定": not enough to take a case back; asked again with the words that do.
+        dispatcher.utter_message(response="utter_withdraw_say_it")
+        return {"withdraw_confirmed": None, NEUTRAL: True}
 
 
 class ActionWithdrawApplication(Action):

@@ -17,7 +17,13 @@ PRONOUN = re.compile(r"^(我|你|您|他|她|它|咱|俺|人家|自己|本人|�
 NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "不懂", "不会", "没有", "没得", "莫得", "算了", "跳过",
                   "申请", "低保", "特困", "救助", "身份证", "号码", "手机", "电话", "街道", "收入", "存款", "工作人员",
                   "谢谢", "你好", "您好", "不用", "可以", "好的", "是的", "对的", "什么", "啥子", "为啥", "怎么", "哪个", "这个",
-                  "那个", "一下", "名字", "姓名", "帮忙", "不对", "错了", "重新", "不清", "告诉", "不想", "不说")
+                  "那个", "一下", "名字", "姓名", "帮忙", "不对", "错了", "重新", "不清", "告诉", "不想", "不说",
+                  # A cry for help said where the name was asked ("医院喊明天不交就停药", "好久来人"): never a name.
+                  "好久", "多久", "来人", "有人", "救命", "医院", "住院", "着火", "失火", "烧了", "烧完", "停药", "不交",
+                  "不得", "快点", "赶紧", "马上", "现在", "明天", "今天", "昨天", "晚上", "屋头", "家里", "房子",
+                  "要钱", "交钱", "没钱", "莫钱", "咋个", "为什么", "干啥", "能不能", "可不可以", "帮我", "给我")
+# Words no Chinese name holds: a sentence ends with them ("烧完了 啥子都莫得了").
+SENTENCE_CHARS = re.compile(r"[了嘛吗呢吧啊呀噻哟喊]")
 FILLERS = re.compile(r"^(是|对|嗯|哦|啊|好|行|要得|对头|没|不|无|莫|啥|喂|哈|呃|额|唉|哎)+$")
 
 
@@ -31,7 +37,8 @@ def parse_name(text: str) -> str | None:
     t = re.sub(r"(呀|啊|哦|哈|嘛|呢|的)$", "", t) if len(t) > 2 else t
     if not NAME.fullmatch(t) or "··" in t:
         return None
-    if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t):
+    if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t) \
+            or SENTENCE_CHARS.search(t):
         return None
     if _kin_or_title(t):
         return None

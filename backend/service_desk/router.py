@@ -97,6 +97,7 @@ class CallbackOut(BaseModel):
     caller: str = Field(examples=["渝中区民政局社会救助科"], description="who will call: the office whose queue it is in, "
                                                                   "or the city's staff for the city queue (never 12345)")
     due_day: str = Field(examples=["11月27日（星期五）"], description="called by the end of this day (service_desk.DUE_WORKDAYS)")
+    existing: bool = Field(default=False, description="this phone's call-back already open (said again, not booked twice)")
     urgent: bool = False
     due_today: bool = Field(default=False, description="urgent only: called back today (asked on a working day in time)")
     duty_told: bool = Field(default=False, description="urgent only: the street's duty mobile got an SMS at once; "
@@ -126,10 +127,23 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     # An unknown code is no reason to refuse a person: the call-back goes to the city queue then.
     area = regions.ensure_area(session, body.area_code)
     office = regions.office_for(body.area_code)
-    row = CallbackRequest(area_code=area.code if area else None, phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
-                          phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel,
-                          urgent=body.urgent)
-    session.add(row)
+    phone_hash = vault.lookup_hash(phone) if phone else actor.phone_hash
+    row = service.open_callback(session, phone_hash)
+    existing = row is not None
+    if row is not None:
+        # The same phone asked again ("好久打嘛" in a new conversation): the one open, never a second ticket. It
+        # becomes urgent if this ask is, and learns a street it did not have.
+        if body.urgent and not row.urgent:
+            row.urgent = True
+        if row.area_code is None and area is not None:
+            row.area_code = area.code
+        area = regions.ensure_area(session, row.area_code)
+        office = regions.office_for(row.area_code)
+    else:
+        row = CallbackRequest(area_code=area.code if area else None, phone_hash=phone_hash,
+                              phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel,
+                              urgent=body.urgent)
+        session.add(row)
     session.flush()
     reference = service.reference("callback", row.id)
     caller = office.office_name if area is not None and office.area_code else service.CITY_CALLER
@@ -140,11 +154,12 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
                                  text_context={"reference": reference, "place": area.name,
                                                "topic": (body.topic or "")[:40]}) is not None
     today = service.due_of("callback", row) == row.created_at.astimezone(clock.CHINA).date()
-    sms = service.confirm(session, row, "callback", text_context={"reference": reference, "caller": caller,
-                                                                  "due_day": "今天" if today else due_day})
+    sms = None if existing and not body.urgent else service.confirm(
+        session, row, "callback", text_context={"reference": reference, "caller": caller,
+                                                "due_day": "今天" if today else due_day})
     audit(session, actor=actor.label, channel=actor.channel, action="callback.request", entity_type="callback",
-          entity_id=row.id, detail={"area": row.area_code, "urgent": body.urgent})
-    return CallbackOut(id=row.id, reference=reference, office_name=office.office_name,
+          entity_id=row.id, detail={"area": row.area_code, "urgent": body.urgent, "existing": existing})
+    return CallbackOut(id=row.id, reference=reference, existing=existing, office_name=office.office_name,
                        office_phone=office.office_phone, office_hours=office.office_hours, office_configured=office.configured,
                        caller=caller, due_day=due_day, urgent=body.urgent,
                        due_today=body.urgent and today,

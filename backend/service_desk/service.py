@@ -184,6 +184,15 @@ def take(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackReq
     return item
 
 
+def open_callback(session: Session, phone_hash: str | None) -> CallbackRequest | None:
+    """This phone's call-back not yet answered (新收到 or 办理中), if any: one at a time per phone."""
+    if not phone_hash:
+        return None
+    return session.scalar(select(CallbackRequest).where(CallbackRequest.phone_hash == phone_hash,
+                                                        CallbackRequest.status.in_(("new", "in_progress")))
+                          .order_by(CallbackRequest.id.desc()).limit(1))
+
+
 def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:
     """The phone the person left, else the one of the person the verified phone belongs to."""
     if item.phone_cipher:

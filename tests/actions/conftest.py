@@ -187,9 +187,14 @@ class FakeBackend:
             return httpx.Response(200, json={"matters": differ, "suggested": suggested if differ else None, "urban": "770.00" if differ else "1000.00",
                                              "rural": "630.00" if differ else "1000.00"})
         if path == "/eligibility/precheck":
+            body = json.loads(request.content)
+            if body.get("region") == "广东":  # a place without figures: nothing measured
+                return httpx.Response(200, json={"standard": None, "results": [
+                    {"assistance_type": "低保", "eligible": False, "monthly_amount": None,
+                     "reason": "暂时没有广东在2026年12月7日执行的标准数据，无法测算，请咨询街道（乡镇）社会救助窗口。"}]})
             income = sum(i["monthly_amount"] for i in json.loads(request.content)["members"][0].get("incomes") or [])
             if income > 1000:
-                return httpx.Response(200, json={"results": [
+                return httpx.Response(200, json={"standard": "770.00", "results": [
                     {"assistance_type": "低保", "eligible": False, "monthly_amount": None,
                      "reason": "家庭1人，月人均收入1200元，不低于重庆市城市低保标准770元，不符合低保条件。"},
                     {"assistance_type": "低保边缘", "eligible": True, "monthly_amount": None,
@@ -197,12 +202,12 @@ class FakeBackend:
                     {"assistance_type": "特困", "eligible": False, "monthly_amount": None,
                      "reason": "申请人每月收入1200元，不低于特困供养标准1001元。"}]})
             if income > 800:
-                return httpx.Response(200, json={"results": [
+                return httpx.Response(200, json={"standard": "770.00", "results": [
                     {"assistance_type": "低保", "eligible": False, "monthly_amount": None,
                      "reason": "家庭1人，月人均收入900元，不低于重庆市城市低保标准770元，不符合低保条件。"},
                     {"assistance_type": "特困", "eligible": False, "monthly_amount": None,
                      "reason": "申请人有劳动能力，不符合特困人员条件。"}]})
-            return httpx.Response(200, json={"results": [
+            return httpx.Response(200, json={"standard": "770.00", "results": [
                 {"assistance_type": "低保", "eligible": True, "reason": "家庭1人，月人均收入300元，低于重庆市城市低保标准770元。", "monthly_amount": "470"},
                 {"assistance_type": "低保边缘", "eligible": False, "reason": "已符合低保条件。", "monthly_amount": None}]})
         return httpx.Response(404, json={"error": {"code": "not_found", "message": "没有找到。", "details": None}})

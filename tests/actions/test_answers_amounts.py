@@ -234,3 +234,12 @@ def test_savings_said_as_none_after_the_income(said: str, both: tuple) -> None:
 def test_a_code_typed_with_spaces_is_the_code(text) -> None:  # noqa: ANN001
     assert parsing.parse_code(text) == "354691"
     assert parsing.parse_code("139 0000 0931") is None
+
+
+@pytest.mark.parametrize(("text", "age"), [("81岁", 81), ("八十一岁", 81), ("我今年81岁了", 81), ("八十一了", 81), ("七十八", 78),
+                                           ("莫得", None), ("不晓得", None), ("200岁", None)])
+def test_an_age_as_people_say_it(text: str, age: int | None) -> None:
+    """A tester's "81岁" was refused as "这个数我没听明白", and her next "莫得" was kept as her age."""
+    from actions import parsing
+
+    assert parsing.parse_age(text) == age

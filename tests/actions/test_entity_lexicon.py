@@ -76,3 +76,13 @@ def test_amounts_whole_never_an_age_a_count_or_a_phone(lexicon):
     assert pairs(lexicon, "十万火急", "report_emergency") == []
     text = "打15683427109找我"
     assert ("amount", "15683427109") not in pairs(lexicon, text, "inform", [diet(text, "amount", "15683427109")])
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("我有个儿子在广东打工 好多年不管我了", []), ("女儿嫁到上海去了", []),
+    ("我在重庆渝中区 是我儿子在广东", ["渝中区", "重庆"]), ("广东低保标准多少", ["广东"]),
+])
+def test_a_relatives_place_is_not_hers(lexicon, text, kept):
+    """A tester's pre-check moved to 广东 after "我有个儿子在广东打工", even when DIET tagged it."""
+    tagged = [diet(text, "region", "广东")] if "广东" in text else []
+    assert sorted(v for e, v in pairs(lexicon, text, "inform", tagged) if e == "region") == sorted(kept)

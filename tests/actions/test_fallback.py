@@ -15,7 +15,7 @@ BOOKED = {"reference": "HD000001", "caller": "七星岗街道社会救助窗口"
 
 
 @pytest.mark.parametrize("text", ["好久打嘛", "你们好久给我打电话", "电话咋个还没来", "说好的回电呢", "啥时候打电话过来",
-                                  "怎么还没人联系我", "等了半天还没打来"])
+                                  "怎么还没人联系我", "等了半天还没打来", "好久来人", "街道值班电话是好多"])
 def test_follow_ups_to_a_call_back(text: str) -> None:
     assert FOLLOW_UP.search(text)
 
@@ -92,3 +92,37 @@ async def test_why_without_a_result_here_says_where_each_reason_is(fake_backend)
     dispatcher = CollectingDispatcher()
     await ActionExplainResult().run(dispatcher, tracker(text="为啥子不符合", intent="ask_why"), {})
     assert responses(dispatcher) == ["utter_why_which"]
+
+
+@pytest.mark.asyncio
+async def test_a_call_back_already_open_for_this_phone_is_told_again(fake_backend) -> None:  # noqa: ANN001
+    """The backend answers `existing` when the phone has an open call-back (asked in another conversation)."""
+    import httpx
+
+    route = fake_backend.route
+
+    def existing(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/callbacks":
+            return httpx.Response(200, json={**BOOKED, "id": 1, "office_name": "七星岗街道社会救助窗口", "office_phone": None,
+                                             "office_hours": None, "office_configured": True, "existing": True,
+                                             "urgent": False, "due_today": False, "duty_told": False, "sms_sent": False})
+        return route(request)
+
+    fake_backend.handler = existing
+    dispatcher = CollectingDispatcher()
+    slots = {"contact_phone": "13912345678", "callback_topic": "昨天说要打电话给我", "street": "七星岗街道", "area_code": "500103001"}
+    events = await ActionRequestCallback().run(dispatcher, tracker(slots), {})
+    assert responses(dispatcher) == ["utter_callback_followup"]
+    assert any(e.get("name") == "callback_booked" and e["value"]["reference"] == "HD000001" for e in events)
+
+
+@pytest.mark.asyncio
+async def test_a_place_without_figures_is_never_called_not_eligible(fake_backend) -> None:  # noqa: ANN001
+    """A tester's pre-check for 广东 (her son's place) ended "所以…暂时不太符合低保、特困的条件"."""
+    from actions.precheck import ActionPrecheck
+
+    slots = {"household_size": 1.0, "monthly_income": 180.0, "savings": 0.0, "applicant_age": 81.0, "region": "广东"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
+    assert "utter_precheck_none" not in responses(dispatcher) and responses(dispatcher)[-1] == "utter_precheck_no_figures"
+    assert {"event": "slot", "timestamp": None, "name": "region", "value": None} in events

@@ -218,7 +218,7 @@ async def test_a_withdrawal_is_verified_confirmed_and_taken(fake_backend, dispat
     events = await ActionAfterVerify().run(dispatcher, tracker(slots), {})
     assert responses(dispatcher) == ["utter_withdraw_which"] and FollowupAction("withdraw_form") in events
     assert "确定要撤回JZ20261124000009吗？撤回后要重新申请" in await wording("utter_ask_withdraw_confirmed", {"application_no": NUMBER})
-    events, _ = await validate(ValidateWithdrawForm(), "withdraw_confirmed", "确定", {}, "withdraw_form")
+    events, _ = await validate(ValidateWithdrawForm(), "withdraw_confirmed", "确定撤回", {}, "withdraw_form")
     assert slot_values(events)["withdraw_confirmed"] is True
     dispatcher = CollectingDispatcher()
     await ActionWithdrawApplication().run(dispatcher, tracker({**slots, "application_no": NUMBER, "withdraw_confirmed": True}), {})
@@ -261,6 +261,29 @@ async def test_a_helper_withdraws_only_after_the_principals_own_code(fake_backen
     dispatcher = CollectingDispatcher()
     await ActionAfterVerify().run(dispatcher, tracker({**slots, "scope_code": "ok", "scope_offered": None}), {})
     assert responses(dispatcher) == ["utter_withdrawn"]  # not asked to confirm again
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["要得", "好", "嗯", "确定", "你说啥子"])
+async def test_an_everyday_yes_never_withdraws(fake_backend, said: str) -> None:  # noqa: ANN001
+    """A tester's grandmother said "要得" (I heard you) to "确定要撤回…吗？" and her 低保 was withdrawn."""
+    events, dispatcher = await validate(ValidateWithdrawForm(), "withdraw_confirmed", said, {}, "withdraw_form")
+    assert slot_values(events)["withdraw_confirmed"] is None
+    assert "确定撤回" in DOMAIN.responses["utter_withdraw_say_it"][0]["text"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("said", "value"), [("确定撤回", True), ("撤了吧", True), ("不撤了", False), ("莫撤", False)])
+async def test_a_withdrawal_needs_its_own_words(fake_backend, said: str, value: bool) -> None:  # noqa: ANN001
+    events, _ = await validate(ValidateWithdrawForm(), "withdraw_confirmed", said, {}, "withdraw_form")
+    assert slot_values(events)["withdraw_confirmed"] is value
+
+
+@pytest.mark.asyncio
+async def test_a_message_read_as_withdrawal_without_a_word_of_it_starts_nothing(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartChange().run(dispatcher, tracker(text="我摔了那个 有人来没得", intent="withdraw_application"), {})
+    assert events == [] and not any(e for e in events if e.get("name") == "after_verify")
 
 
 @pytest.mark.asyncio

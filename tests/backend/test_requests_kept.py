@@ -44,7 +44,7 @@ def test_a_call_back_says_who_calls_and_by_when(world) -> None:  # noqa: ANN001
     body = resp.json()
     assert resp.status_code == 201 and body["caller"] == "渝中区民政局社会救助科" and body["office_phone"] is None
     assert re.fullmatch(r"\d+月\d+日（星期.）", body["due_day"]) and body["reference"].startswith("HD")
-    city = world.client.post("/api/v1/callbacks", json={"topic": "着火了"}, headers=world.applicant).json()
+    city = world.client.post("/api/v1/callbacks", json={"topic": "着火了"}, headers=world.helper).json()
     assert city["caller"] == CITY_CALLER and "12345" not in city["caller"]
     complaint = world.client.post("/api/v1/complaints", json={"text": "有人吃拿卡要"}, headers=world.applicant).json()
     assert re.fullmatch(r"\d+月\d+日（星期.）", complaint["due_day"])  # the person is told by when
@@ -116,3 +116,20 @@ def test_a_complaint_is_confirmed_by_sms_with_its_reference_and_day(world) -> No
     assert filed["sms_sent"]
     notice = world.session.scalars(select(Notice).where(Notice.event == "complaint_filed")).one()
     assert filed["reference"] in notice.text and filed["due_day"] in notice.text and "13812345679" not in notice.text
+
+
+def test_the_same_phone_asking_again_is_told_the_open_call_back_never_a_second(world) -> None:  # noqa: ANN001
+    """Testers' follow-ups in new conversations ("昨天说要打电话给我 好久打嘛") piled up four tickets for one phone."""
+    phone = "13812345602"
+    first = world.client.post("/api/v1/callbacks", json={"topic": "我不会打字", "area_code": TWO_ROADS, "phone": phone},
+                              headers=world.applicant).json()
+    again = world.client.post("/api/v1/callbacks", json={"topic": "好久打嘛", "phone": phone}, headers=world.applicant).json()
+    assert again["existing"] and again["reference"] == first["reference"] and not first["existing"]
+    assert again["caller"] == first["caller"]  # still her street's office, not the city queue
+    urgent = world.client.post("/api/v1/callbacks", json={"topic": "我摔了 马上来人", "urgent": True, "phone": phone},
+                               headers=world.applicant).json()
+    assert urgent["reference"] == first["reference"] and urgent["urgent"]
+    desk = [d for d in world.client.get("/api/v1/service-desk", headers=world.admin).json() if d["kind"] == "callback"]
+    assert len(desk) == 1 and desk[0]["urgent"]
+    filed = world.session.scalars(select(Notice).where(Notice.event == "callback_filed")).all()
+    assert len(filed) == 1  # one record of the promise; "好久打嘛" and the urgent ask are told it in the chat
