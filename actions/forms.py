@@ -182,6 +182,8 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
         if isinstance(value, (int, float)):
             return {slot: float(value)}
         text = _text(value)
+        if (asked := await amount_answers.asked_instead(slot, text, dispatcher)) is not None:
+            return asked
         found = amount_answers.confirming(slot, text, tracker) or parsing.read_amount(text, per_month=slot == "monthly_income")
         slots = await amount_answers.take({slot: found}, dispatcher, tracker, household_size=int(tracker.get_slot("household_size") or 1))
         if found is None:
@@ -343,6 +345,8 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
         text = _text(value)
         if (hukou := streets.hukou_said_instead(text, tracker)) is not None:
             return {"monthly_income": None, **hukou}  # "是农村户口" after the street's guess; income asked again
+        if (asked := await amount_answers.asked_instead("monthly_income", text, dispatcher)) is not None:
+            return asked
         answers: dict[str, Any] = {"monthly_income": amount_answers.confirming("monthly_income", text, tracker)}
         if answers["monthly_income"] is None:
             income, savings = parsing.read_income_and_savings(text)
@@ -368,6 +372,8 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
         if isinstance(value, (int, float)):
             return {"savings": float(value)}
         text = _text(value)
+        if (asked := await amount_answers.asked_instead("savings", text, dispatcher)) is not None:
+            return asked
         savings = amount_answers.confirming("savings", text, tracker)
         if savings is None:
             income, savings = parsing.read_income_and_savings(text)

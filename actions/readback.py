@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import corrections, parsing
+from actions import amount_answers, corrections, fallback, parsing
 from actions.retry import NEUTRAL
 
 Slots = dict[str, Any]
@@ -53,6 +53,8 @@ class ReadBack:
         if isinstance(value, bool):
             return {"confirmed": value}
         text = str(value or "").strip()
+        if amount_answers.ASKS_WHAT_COUNTS.search(text) and await fallback.answered_from_words(dispatcher, text):
+            return {"confirmed": None, NEUTRAL: True}  # "等下 退休金算不算收入啊" at the read-back: answered, read back again
         field, said = corrections.read_correction(text)
         if field is not None and field.key == "monthly_income" and about_a_member(text, tracker):
             # "她的收入不是一千，是一千一": a family member's income, not the applicant's: her answers are asked again.

@@ -228,7 +228,7 @@ class FakeBackend:
         }
         # As the backend: what a word means, or whether an income counts, whatever type and aspect were sent.
         terms = {"受理": "“受理”就是街道（乡镇）收下了您的申请，正式开始办。", "退休金": "退休金要算进家庭收入。"}
-        term = next((t for t in terms if t in said and re.search(r"意思|是啥|算不算", said)), None)
+        term = next((t for t in terms if t in said and re.search(r"意思|是啥|算不算|算收入", said)), None)
         if term:
             return httpx.Response(200, json={**base, "answer": terms[term], "needs_region": False, "region": None,
                                              "term": term})

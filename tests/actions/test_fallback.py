@@ -126,3 +126,35 @@ async def test_a_place_without_figures_is_never_called_not_eligible(fake_backend
     events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
     assert "utter_precheck_none" not in responses(dispatcher) and responses(dispatcher)[-1] == "utter_precheck_no_figures"
     assert {"event": "slot", "timestamp": None, "name": "region", "value": None} in events
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("slot", "text", "kept"), [
+    ("savings", "你还没回答我 退休金算收入吗", None),  # was kept as 存款0元
+    ("monthly_income", "退休金算不算收入哦", None),
+    ("monthly_income", "退休金算不算收入啊 奶奶有个一千二的退休金", 1200.0),
+])
+async def test_a_question_about_what_counts_is_answered_inside_the_form(fake_backend, slot: str, text: str,
+                                                                         kept: float | None) -> None:  # noqa: ANN001
+    from tests.actions.answers_helpers import install, turn
+    from actions.forms import ValidateApplicationForm
+
+    install(fake_backend)
+    slots = {"assistance_type": "低保", "filing_for": "self", "area_code": "500103001", "street": "七星岗街道",
+             "hukou": "城镇户口", "monthly_income": 300.0 if slot == "savings" else None}
+    after, said = await turn(ValidateApplicationForm(), slot, text, slots)
+    assert "退休金要算进家庭收入。" in [m.get("text") for m in said]
+    assert after[slot] == kept
+
+
+@pytest.mark.asyncio
+async def test_a_question_about_what_counts_at_the_read_back_reads_back_again(fake_backend) -> None:  # noqa: ANN001
+    from tests.actions.answers_helpers import install, turn
+    from tests.actions.test_form_first import FILLED
+    from actions.forms import ValidateApplicationForm
+
+    install(fake_backend)
+    after, said = await turn(ValidateApplicationForm(), "confirmed", "等下 退休金算不算收入啊 算的话是不是就评不上了",
+                             {**FILLED, "requested_slot": "confirmed"})
+    assert "退休金要算进家庭收入。" in [m.get("text") for m in said]
+    assert after["confirmed"] is None and after["monthly_income"] == 800.0
