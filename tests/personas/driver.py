@@ -71,6 +71,8 @@ class Conversation:
         if self.sent >= MAX_MESSAGES:
             self.fail(f"no outcome after {MAX_MESSAGES} messages")
         message = self._resolve(message)
+        if RESEND.search(message):
+            self._wait_for_first_code()
         if re.search(r"(?<!\d)1\d{10}(?!\d)", message):
             self.phone_said = True
         data = json.dumps({"sender": self.sender, "message": message}).encode()
@@ -115,6 +117,17 @@ class Conversation:
         if message == "<wrong_code>":
             return "000000"
         return message
+
+    def _wait_for_first_code(self) -> None:
+        """As a person does, "重发" comes some seconds after the first code was sent: wait until the SMS worker has
+        printed it, so the two codes cannot be printed in the other order (two workers send at once)."""
+        phones = [p for p in (self.persona.facts.get("helper_phone"), self.persona.facts.get("phone")) if p]
+        patterns = [re.compile(re.escape(f"{p[:3]}****{p[-4:]}") + r"\].*?验证码") for p in phones]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if any(pat.search(line) for line in self.lines()[self.mark:] for pat in patterns):
+                return
+            time.sleep(0.3)
 
     def _code(self, phone: str | None) -> str:
         """The newest code printed for `phone`; one sent after the last message if it comes within 15 s."""
