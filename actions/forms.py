@@ -279,6 +279,8 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
     async def validate_helper_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         """"李红", "王浩 我是她孙子", "李红，电话13908230021": the name, and a phone said with it is not asked again."""
         text = _text(value)
+        if (principal := await members.principal_said(text, self._check_id, dispatcher, tracker)) is not None:
+            return principal  # "我是她孙子小刘 奶奶叫刘淑芬身份证…电话…": her details, never his phone
         name = parsing.split_name_and_id(text)[0]
         slots: Slots = {"helper_name": name}
         phone = parsing.parse_phone(text)

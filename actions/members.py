@@ -8,6 +8,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import parsing
+
 MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
 LATER = "members_later"  # [{"name", "relation"}]: in the household, ID number to be added by the caseworker
 NOT_ADDING = re.compile(r"不加(了|她|他|这个|这位)|不用加|别加|莫加|不要加|算了不加|那就不加|不填(她|他)了")
@@ -32,3 +34,23 @@ def later_note(later: list[dict] | None) -> str:
     """For the caseworker (the reason) and the read-back: who is in the household without an ID number yet."""
     names = "、".join(m["name"] for m in later or [])
     return f"（家里还有{names}，身份证号待补，请工作人员核实）" if names else ""
+
+
+async def principal_said(text: str, check_id: Any, dispatcher: Any, tracker: Any) -> dict[str, Any] | None:
+    """The helper's name question answered with the principal's details ("我是她孙子小刘 奶奶叫刘淑芬身份证5001…电话139…"):
+    her name and ID fill hers, his own name is taken where he said it ("我是…小刘"), and the phone in it — hers — is
+    never taken for his (a tester's grandma got his code). None: an ordinary answer to the question asked."""
+    _, id_text = parsing.split_name_and_id(text)
+    if not id_text or len(id_text) != 18:
+        return None
+    slots: dict[str, Any] = {"helper_name": None}
+    mine = re.search(r"我(?:是|叫)(?:她|他)?(?:的)?(?:" + parsing.KIN_PATTERN + r")?([\u4e00-\u9fa5]{2,3}?)(?=[\s，,。]|奶奶|爷爷|外婆|外公|妈|爸|$)", text)
+    if mine and parsing.parse_name(mine.group(1)):
+        slots["helper_name"] = mine.group(1)
+    kin_named = re.finditer(r"(?:" + parsing.KIN_PATTERN + r")(?:叫|是|名字叫|的名字是)?([\u4e00-\u9fa5·]{2,5}?)"
+                            r"(?=身份证|电话|手机|\d|[\s，,。]|$)", text)
+    hers = next((m.group(1) for m in kin_named if parsing.parse_name(m.group(1)) and m.group(1) != slots["helper_name"]), None)
+    if hers:
+        slots["applicant_name"] = hers
+        slots.update(await check_id("applicant_id", id_text, dispatcher, tracker))
+    return slots

@@ -132,3 +132,17 @@ async def test_a_phone_said_with_the_name_and_id_is_taken_with_its_code(fake_bac
     assert (slots["applicant_name"], slots["applicant_id"], slots["applicant_phone"]) == ("张秀英", HER_ID, "13912345678")
     assert slots["verify_phone"] == "13912345678" and slots["requested_slot"] != "applicant_phone"
     assert any(r.url.path == "/api/v1/auth/otp/request" for r in fake_backend.requests)  # the code went out
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["我是她孙子小刘 奶奶叫刘淑芬身份证11010519491231002X电话13900000821住沙坪坝小龙坎",
+                                  "我是小刘 我奶奶刘淑芬 11010519491231002X 13900000821"])
+async def test_the_principals_details_said_to_the_helper_question_are_hers_not_his(fake_backend, text: str) -> None:  # noqa: ANN001
+    """A tester's run-on answer to "您怎么称呼" sent "his" code to grandma's phone and took her phone for his."""
+    install(fake_backend)
+    slots = {"assistance_type": "低保", "filing_for": "other", "helper_kind": "relative", "helper_relation": "孙子女"}
+    after, _ = await turn(ValidateApplicationForm(), "helper_name", text, slots)
+    assert after["helper_name"] == "小刘"
+    assert after["applicant_name"] == "刘淑芬" and after["applicant_id"] == "11010519491231002X"
+    assert after.get("verify_phone") in (None, "") and not any(r.url.path == "/api/v1/auth/otp/request"
+                                                               for r in fake_backend.requests)
