@@ -22,7 +22,7 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 # The intent that asks for each kind of face check: said again by the chat page once a photo is kept,
 # and by the button that accepts the code to the principal.
 ASK_AGAIN = {"authorization": "/sign_authorization", "certification": "/certify_liveness"}
-SCOPE_WORDS = {"sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证", "withdraw": "撤回申请"}
+SCOPE_WORDS = {"sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证", "withdraw": "撤回这一次的申请"}
 
 
 def on_sms(tracker: Tracker) -> bool:

@@ -85,15 +85,17 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
 OWN_YES = {"withdraw": "withdraw"}
 
 
-def require_own_yes(session: Session, actor: Actor, app: Application, action: str) -> None:
+def require_own_yes(session: Session, actor: Actor, app: Application, action: str):  # noqa: ANN201
     """A helper withdraws a person's application only when she agreed to that too (scope "withdraw", added by a
-    code to her phone or a paper form); the refusal names the delegation, so the chat can ask her for it."""
+    code to her phone or a paper form); the refusal names the delegation, so the chat can ask her for it.
+    Returns the delegation whose yes is used (the caller spends it: one yes, one withdrawal), else None."""
     scope = OWN_YES.get(action)
     if scope is None or actor.kind != "citizen" or holds_phone(app.applicant, actor.phone_hash):
-        return
+        return None
     helper = actor.phone_hash or ""
-    if active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=helper, scope=scope):
-        return
+    if (agreed := active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=helper,
+                                    scope=scope)) is not None:
+        return agreed
     held = active_delegation(session, principal_person_id=app.applicant_person_id, helper_phone_hash=helper, scope="apply")
     raise Forbidden("撤回申请要申请人本人同意。可以给本人的手机发一个验证码，本人同意了把验证码告诉您；"
                     "或者请本人自己来撤回。", code="no_delegation",

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.applications import case_state
-from backend.applications.access import require_own_yes, workflow_roles
+from backend.applications.access import OWN_YES, require_own_yes, workflow_roles
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import (
@@ -259,10 +259,14 @@ def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
 
 def act(session: Session, actor: Actor, app: Application, action: str, step: StepIn, *, today: date | None = None) -> ApplicationEvent:
     roles = workflow_roles(session, actor, app)
-    require_own_yes(session, actor, app, action)
+    agreed = require_own_yes(session, actor, app, action)
     engine = WorkflowEngine(session, today=today)
-    return engine.apply(app, action, roles=roles, actor_label=actor.label, channel=actor.channel,
-                        step=StepInput(note=step.note, data=step.data))
+    event = engine.apply(app, action, roles=roles, actor_label=actor.label, channel=actor.channel,
+                         step=StepInput(note=step.note, data=step.data))
+    if agreed is not None:
+        # Her yes was to this withdrawal, not to any later one: spent.
+        agreed.scope = sorted(set(agreed.scope) - {OWN_YES[action]})
+    return event
 
 
 def available_actions(session: Session, actor: Actor, app: Application) -> list[str]:

@@ -82,7 +82,7 @@ class DelegationOut(BaseModel):
 
 
 SCOPE_LABELS = {"apply": "申请救助", "query": "查询进度", "sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证",
-                "notices": "接收短信通知", "withdraw": "撤回您的救助申请"}
+                "notices": "接收短信通知", "withdraw": "撤回您的救助申请（只这一次）"}
 
 
 class ScopeCodeIn(BaseModel):

@@ -240,6 +240,10 @@ def test_a_helper_withdraws_only_with_the_principals_own_yes(world, sms) -> None
     assert added.status_code == 200, added.text
     world.act(number, "withdraw", world.helper)
     assert world.client.get(f"/api/v1/applications/{number}", headers=world.applicant).json()["status"] == "withdrawn"
+    # Her yes was to this withdrawal only: spent (a tester read "以后替您撤回" as a standing permission).
+    mine = world.client.get("/api/v1/delegations", headers=world.helper).json()
+    assert all("withdraw" not in d["scope"] for d in mine)
+    assert any("撤回您的救助申请（只这一次）" in t for p, t in sms.sent if p == APPLICANT_PHONE)
 
 
 def test_the_principal_withdraws_her_own_without_any_code(world, sms) -> None:  # noqa: ANN001
