@@ -353,6 +353,8 @@ def emergency_advice(what: str) -> list[str]:
     """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
     found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (MEDICAL, "utter_emergency_medical"),
                                   (POLICE, "utter_emergency_police")) if pattern.search(what)]
+    if MEDICAL.search(what):
+        found.append("utter_emergency_medical_aid")  # a hospital bill: 医疗救助 too (a tester never heard of it)
     return found or ["utter_emergency_danger"]
 
 
