@@ -13,7 +13,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing
+from actions import fallback, parsing
 from actions.answers.amounts import Amount
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.retry import NEUTRAL
@@ -117,8 +117,6 @@ HAS_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 async def asked_instead(slot: str, text: str, dispatcher: CollectingDispatcher) -> Slots | None:
     """The question answered first (the backend's rules, actions/fallback.py); with no figure said, the amount is
     asked again without counting a wrong answer (a tester's "你还没回答我 退休金算收入吗" was kept as 存款0元)."""
-    from actions import fallback  # the policy answer's one caller for words (imports journeys' neighbours)
-
     if not ASKS_WHAT_COUNTS.search(text) or not await fallback.answered_from_words(dispatcher, text):
         return None
     if HAS_FIGURE.search(re.sub(r"算不算|一下|一点", "", text)):

@@ -180,6 +180,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
 
 
 ALREADY_OPEN = "application_already_open"  # the backend's code: one open case of a type per person
+NAME_MISMATCH = "name_mismatch"  # the backend's code: the name is not the one on record for that ID number
 
 
 class ActionSubmitApplication(Action):
@@ -215,6 +216,10 @@ class ActionSubmitApplication(Action):
         if ALREADY_OPEN in refused:
             # Her case of this type is already being handled (the backend said which): nothing to file again.
             return _reset(APPLICATION_SLOTS)
+        if NAME_MISMATCH in refused:
+            # The name does not go with the ID number on record: both asked again, every other answer kept.
+            return [SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("confirmed", None),
+                    SlotSet("submission_key", None), FollowupAction("application_form")]
         if created is None:
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
@@ -334,7 +339,13 @@ class ActionSubmitEmergency(Action):
         body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
                 "reason": what or None,
                 "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
-        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key))
+        refused: list[str] = []
+        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
+        if NAME_MISMATCH in refused:
+            # The name does not go with the ID number on record: both asked again, everything else kept (a tester
+            # was stuck on "对不上" with no way to say the name again).
+            return [SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("submission_key", None),
+                    FollowupAction("emergency_form")]
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
                                      phone_masked=_mask_phone(phone))

@@ -21,7 +21,8 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   # A cry for help said where the name was asked ("医院喊明天不交就停药", "好久来人"): never a name.
                   "好久", "多久", "来人", "有人", "救命", "医院", "住院", "着火", "失火", "烧了", "烧完", "停药", "不交",
                   "不得", "快点", "赶紧", "马上", "现在", "明天", "今天", "昨天", "晚上", "屋头", "家里", "房子",
-                  "要钱", "交钱", "没钱", "莫钱", "咋个", "为什么", "干啥", "能不能", "可不可以", "帮我", "给我")
+                  "要钱", "交钱", "没钱", "莫钱", "咋个", "为什么", "干啥", "能不能", "可不可以", "帮我", "给我",
+                  "痛", "疼", "起不来", "哎哟", "哎呀", "老天", "天爷", "菩萨", "求求", "救救", "摔", "流血")
 # Words no Chinese name holds: a sentence ends with them ("烧完了 啥子都莫得了").
 SENTENCE_CHARS = re.compile(r"[了嘛吗呢吧啊呀噻哟喊]")
 FILLERS = re.compile(r"^(是|对|嗯|哦|啊|好|行|要得|对头|没|不|无|莫|啥|喂|哈|呃|额|唉|哎)+$")
@@ -37,6 +38,8 @@ def parse_name(text: str) -> str | None:
     t = re.sub(r"(呀|啊|哦|哈|嘛|呢|的)$", "", t) if len(t) > 2 else t
     if not NAME.fullmatch(t) or "··" in t:
         return None
+    if len(t) > 4 and "·" not in t:
+        return None  # "腿好痛起不来": a name without "·" has at most four characters (欧阳娜娜)
     if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t) \
             or SENTENCE_CHARS.search(t):
         return None

@@ -196,10 +196,11 @@ class EligibilityRules:
             why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{yuan(edge_line)}")
             results.append(TypeResult("低保边缘", False, f"{why}，不按低保边缘认定。"))
 
-        results.append(self._special_hardship(h, members, std, region.full_name, on))
+        results.append(self._special_hardship(h, members, std, region.full_name, on, asset_problem))
         return Assessment(on, size, income, per_capita, standard, std.source, results)
 
-    def _special_hardship(self, h: HouseholdFacts, members: list[MemberFacts], std: StandardVersion, place: str, on: date) -> TypeResult:
+    def _special_hardship(self, h: HouseholdFacts, members: list[MemberFacts], std: StandardVersion, place: str, on: date,
+                          asset_problem: str | None = None) -> TypeResult:
         applicant = next((m for m in members if m.is_applicant), members[0] if members else None)
         if applicant is None or std.tekun is None:
             return TypeResult("特困", False, f"暂时没有{place}的特困供养标准数据，请咨询街道（乡镇）社会救助窗口。")
@@ -210,6 +211,9 @@ class EligibilityRules:
             return TypeResult("特困", False, f"{applicant.name}有劳动能力，不符合特困人员条件。")
         if own_income >= basic:
             return TypeResult("特困", False, f"{applicant.name}每月收入{yuan(own_income)}，不低于特困供养标准{yuan(basic)}。")
+        if asset_problem is not None:
+            # 特困人员认定办法: property must meet the local rules too (a tester's 2万 savings were ignored for 特困).
+            return TypeResult("特困", False, f"{asset_problem}；特困也要看财产，不符合特困人员条件。")
         supporters = [
             m for m in members
             if m is not applicant and (self.lacks_labour_ability(m, on) is None or self.member_income(m) >= basic)

@@ -420,3 +420,30 @@ async def test_a_case_already_open_ends_the_form_with_the_backends_answer(fake_b
     assert dispatcher.messages[-1]["text"] == said
     after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert after["applicant_id"] is None and after["submission_key"] is None and after["confirmed"] is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("emergency", [False, True])
+async def test_a_name_that_is_not_the_one_on_record_is_asked_again_with_the_id(fake_backend, emergency: bool) -> None:  # noqa: ANN001
+    """A tester's 急难 report ended in "姓名和身份证号对不上" with no way to say the name again."""
+    import httpx
+
+    from actions.journeys import ActionSubmitApplication, ActionSubmitEmergency
+
+    route = fake_backend.route
+
+    def mismatch(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/applications" and request.method == "POST":
+            return httpx.Response(422, json={"error": {"code": "name_mismatch", "details": None,
+                                                       "message": "申请人的姓名和身份证号对不上，请核对姓名（要和身份证上一样）和号码。"}})
+        return route(request)
+
+    fake_backend.handler = mismatch
+    slots = {**FILLED, "confirmed": True, "submission_key": "mismatch-1", "area_code": "500103004", "emergency_what": "屋头着火了"}
+    action = ActionSubmitEmergency() if emergency else ActionSubmitApplication()
+    events = await action.run(CollectingDispatcher(), Tracker("t", slots, {}, [], False, None, None, "action_listen"), {})
+    after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert after["applicant_name"] is None and after["applicant_id"] is None
+    form = "emergency_form" if emergency else "application_form"
+    assert {"event": "followup", "name": form, "timestamp": None} in events
+    assert "emergency_what" not in after and "street" not in after  # everything else kept

@@ -139,6 +139,15 @@ def test_assets_over_the_limit_exclude() -> None:
     assert "2套住房" in RULES.assess(two_homes, ON).result("低保").reason
 
 
+def test_special_hardship_looks_at_property_too() -> None:
+    """A tester's 82-year-old with 2万 savings (over the limit for 低保) was told she qualified for 特困."""
+    old = dict(born=date(1944, 1, 1), is_applicant=True, incomes=[("退休金", 1000)])
+    saver = HouseholdFacts("重庆", False, [person("甲", **old)], assets=[("存款", Decimal(20000))])
+    result = RULES.assess(saver, ON).result("特困")
+    assert not result.eligible and "特困也要看财产" in result.reason
+    assert RULES.assess(HouseholdFacts("重庆", False, [person("甲", **old)]), ON).result("特困").eligible
+
+
 def test_the_standard_in_force_on_the_decision_date_is_used() -> None:
     h = HouseholdFacts("重庆", False, [person("甲", is_applicant=True, incomes=[("工资", 700)])])
     assert RULES.assess(h, date(2025, 6, 30)).result("低保").monthly_amount == Decimal("50.00")  # 750 − 700
