@@ -30,6 +30,11 @@ def asks_resend(text: str) -> bool:
     return bool(RESEND.search(text)) and not re.search(r"\d{4,}", text)
 
 
+def asks_what(text: str) -> bool:
+    """"验证码是啥子", "在哪里看": a question about the code, not a wrong one."""
+    return bool(re.search(r"啥|什么|哪个|哪里|在哪|咋|怎么|是哪样|不懂|不晓得", text)) and not re.search(r"\d{4,}", text)
+
+
 USED_UP = "code_used_up"  # the backend's word for a code that had all its tries (backend/auth/otp.py)
 
 

@@ -72,9 +72,9 @@ class SharedValidators:
                 dispatcher.utter_message(response="utter_code_resent")
             return {"verify_code": None, NEUTRAL: True, **paused}
         code = parsing.parse_code(text)
-        if code is None or not phone:
-            dispatcher.utter_message(response="utter_code_wrong")
-            return {"verify_code": None}
+        if code is None or not phone:  # "验证码是啥子": explained, not counted as a wrong code
+            dispatcher.utter_message(response="utter_code_what" if codes.asks_what(text) else "utter_code_wrong")
+            return {"verify_code": None, **({NEUTRAL: True} if codes.asks_what(text) else {})}
         token, paused = await codes.checked(dispatcher, get_client().verify_code(phone, code))
         if token is None:
             return {"verify_code": None, **paused}

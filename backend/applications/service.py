@@ -223,9 +223,11 @@ def _none_open(session: Session, persons: list[Person], kind: str, subtype: str 
     label = f"{kind}（{subtype}）" if subtype and subtype != "急难型" else kind
     own = next((app for app, _ in open_rows if app.applicant_person_id == persons[0].id), None)
     if subtype == "急难型" and own is not None:
+        duty = office_for(own.area_code).alert_phone
+        # Only a number that is on file is named (a tester was sent to "值班电话" the chat had said it did not have).
+        then = f"请直接打街道（乡镇）值班电话{duty}，或拨打110、120。" if duty else "有危险请拨打110、120；着急可以说“找工作人员”。"
         raise EmergencyAlreadyOpen(
-            f"您已经有一件急难救助正在办理（编号{own.number}），工作人员会尽快联系您。"
-            "情况更急了，请直接打街道（乡镇）值班电话或拨打110、120。",
+            f"您已经有一件急难救助正在办理（编号{own.number}），工作人员会尽快联系您。情况更急了，{then}",
             details={"number": own.number},
         )
     if own is not None:

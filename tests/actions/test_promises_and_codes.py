@@ -391,3 +391,13 @@ async def test_withdrawing_the_type_she_names(fake_backend) -> None:  # noqa: AN
     events = await after_verify(dispatcher, tracker({"citizen_token": "t", "after_verify": "withdraw", "application_no": "JZ20261207000036",
                                                      "correction_said": "低保那个撤了 重复了"}))
     assert Set("application_no", "JZ20261207000026") in events and dispatcher.messages[0]["number"] == "JZ20261207000026"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["验证码是啥子", "在哪里看验证码", "啥子验证码哦"])
+async def test_a_question_about_the_code_is_explained_not_counted_wrong(fake_backend, said: str) -> None:  # noqa: ANN001
+    """A tester's "验证码是啥子" got "验证码不对或者过期了" and counted as a wrong try."""
+    events, said_back = await validate(ValidateVerifyForm(), "verify_code", said, {"verify_phone": "13812345678"}, "verify_form")
+    assert said_back == ["utter_code_what"] and slot_values(events)["verify_code"] is None
+    assert not (slot_values(events).get("form_retries") or {}).get("verify_code")
+    assert not any(r.url.path == "/api/v1/auth/otp/verify" for r in fake_backend.requests)

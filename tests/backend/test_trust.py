@@ -207,7 +207,16 @@ def test_one_open_emergency_case_per_person(world, monkeypatch) -> None:  # noqa
                               headers={**world.applicant, "Idempotency-Key": "emergency-0002"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "emergency_already_open"
     assert first["number"] in again.json()["error"]["message"]
+    assert "值班电话13900103001" in again.json()["error"]["message"]  # the duty number on file, named
     assert len(world.session.scalars(select(Notice).where(Notice.event == "emergency_alert")).all()) == 1
+
+
+def test_an_emergency_refusal_never_names_a_duty_phone_that_is_not_on_file(world) -> None:  # noqa: ANN001
+    body = application_body("临时救助", subtype="急难型", members=[HER])
+    world.submit(body, key="emergency-1001")
+    again = world.client.post("/api/v1/applications", json=body, headers={**world.applicant, "Idempotency-Key": "emergency-1002"})
+    message = again.json()["error"]["message"]
+    assert again.status_code == 409 and "值班电话" not in message and "找工作人员" in message
 
 
 def test_a_second_open_dibao_for_the_same_person_is_refused_and_names_the_first(world) -> None:  # noqa: ANN001
