@@ -128,16 +128,16 @@ class ActionPrecheck(Action):
         if result is None:
             return events
         eligible = [r for r in result["results"] if r["eligible"]]
+        first = result["results"][0]  # 低保: the reason with the figures (income against the standard)
+        if not eligible and result.get("standard") is None:
+            # No figures for that place: nothing was measured, so nothing is "不符合" (a tester was told so).
+            dispatcher.utter_message(text=first["reason"])
+            dispatcher.utter_message(response="utter_precheck_no_figures")
+            return events + [SlotSet("precheck_why", None), SlotSet("region", None)]
         # Why each type is not met, as the backend said it: "为啥子不符合" is answered from these (action_explain_result).
         why = [f"【{r['assistance_type']}】{r['reason']}" for r in result["results"] if not r["eligible"]]
         events.append(SlotSet("precheck_why", why or None))
         if not eligible:
-            first = result["results"][0]  # 低保: the reason with the figures (income against the standard)
-            if result.get("standard") is None:
-                # No figures for that place: nothing was measured, so nothing is "不符合" (a tester was told so).
-                dispatcher.utter_message(text=first["reason"])
-                dispatcher.utter_message(response="utter_precheck_no_figures")
-                return events[:-1] + [SlotSet("precheck_why", None), SlotSet("region", None)]
             dispatcher.utter_message(response="utter_precheck_result", assistance_type=first["assistance_type"],
                                      reason=first["reason"])
             dispatcher.utter_message(response="utter_precheck_none")

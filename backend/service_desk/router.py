@@ -147,13 +147,14 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
     session.flush()
     reference = service.reference("callback", row.id)
     caller = office.office_name if area is not None and office.area_code else service.CITY_CALLER
-    due_day = say.day(service.due_of("callback", row))
+    due = service.due_of("callback", row)
+    today = due == row.created_at.astimezone(clock.CHINA).date()
+    due_day = say.day(due)
     duty_told = False
     if body.urgent and office.alert_phone and area is not None:
         duty_told = notify_phone(session, event="callback_urgent_alert", phone=office.alert_phone, key=f"callback-urgent:{row.id}",
                                  text_context={"reference": reference, "place": area.name,
                                                "topic": (body.topic or "")[:40]}) is not None
-    today = service.due_of("callback", row) == row.created_at.astimezone(clock.CHINA).date()
     sms = None if existing and not body.urgent else service.confirm(
         session, row, "callback", text_context={"reference": reference, "caller": caller,
                                                 "due_day": "今天" if today else due_day})
