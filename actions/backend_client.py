@@ -90,7 +90,7 @@ class BackendClient:
                 raise BackendError(resp.status_code, err["code"], err["message"], err.get("details"))
             except (ValueError, KeyError, TypeError):
                 raise BackendError(resp.status_code, "unknown", "请求没有成功。") from None
-        return resp.json()
+        return resp.json() if resp.content else None
 
     async def offer(self) -> dict[str, Any]:
         """The default region, the types answered and filed online with their subtypes, and the defaults.
@@ -166,6 +166,23 @@ class BackendClient:
 
     async def create_delegation(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/delegations", citizen_token=token, json=body)
+
+    async def held_delegation(self, token: str, principal: dict) -> dict[str, Any]:
+        """{"status": "verified"|"pending", "delegation_id", "due_said"?} when the caller already holds the
+        principal's delegation to apply (a paper form verified at the window); 404 no_delegation otherwise."""
+        return await self._request("POST", "/delegations/held", citizen_token=token, json={"principal": principal})
+
+    async def save_draft(self, token: str, answers: dict[str, Any], *, kind: str | None, applicant_name: str | None,
+                         applicant_id: str | None) -> dict[str, Any]:
+        return await self._request("PUT", "/drafts/application", citizen_token=token,
+                                   json={"answers": answers, "kind": kind, "applicant_name": applicant_name,
+                                         "applicant_id": applicant_id})
+
+    async def my_drafts(self, token: str) -> list[dict[str, Any]]:
+        return await self._request("GET", "/drafts/application", citizen_token=token)
+
+    async def drop_draft(self, token: str, draft_id: int) -> None:
+        await self._request("DELETE", f"/drafts/application/{draft_id}", citizen_token=token)
 
     async def submit_application(self, token: str, body: dict[str, Any], key: str) -> dict[str, Any]:
         return await self._request("POST", "/applications", citizen_token=token, json=body, headers={"Idempotency-Key": key})

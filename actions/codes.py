@@ -1,6 +1,6 @@
 """One-time codes as people handle them: a resend asked for in their words ("重发", "没收到", "再发一次", "收不到"),
 and a lock-out after too many wrong codes — said once, with its end time as people say it ("15分钟后，16:40以后"),
-the form paused with every answer kept (action_pause_form), the way back and a person offered."""
+the form paused with every answer kept (action_pause_form, in actions/drafts.py), the way back and a person offered."""
 
 import math
 import re
@@ -9,9 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.events import ActionExecutionRejected, EventType, FollowupAction
 
 from actions.backend_client import BackendError, BackendUnavailable, Dispatcher
 from actions.retry import NEUTRAL
@@ -90,14 +88,3 @@ def pause_events(form: str, events: list[EventType]) -> list[EventType]:
     action_pause_form closes it."""
     kept = [e for e in events if e.get("name") != PAUSE]
     return kept + [ActionExecutionRejected(form), FollowupAction("action_pause_form")]
-
-
-class ActionPauseForm(Action):
-    """The form stops asking (a lock-out): every answer stays; "继续" or the journey's own words resume it."""
-
-    def name(self) -> str:
-        return "action_pause_form"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None),
-                SlotSet("paused_form", tracker.active_loop_name)]  # "继续" goes back to it (bot/data/rules.yml, resume)

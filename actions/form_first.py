@@ -136,16 +136,3 @@ class ActionReadAnswer(Action):
         if looks_like_answer(slot, text, intent, tracker.active_loop_name, tracker.get_slot("assistance_type")):
             return [SlotSet(slot, text)]
         return []
-
-
-class ActionResume(Action):
-    """"继续" with nothing paused: ask what to go on with (the rules resume a paused form themselves, after
-    this action has cleared the mark)."""
-
-    def name(self) -> str:
-        return "action_resume"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if not tracker.get_slot("paused_form"):
-            dispatcher.utter_message(response="utter_resume_nothing")
-        return [SlotSet("paused_form", None)]

@@ -13,6 +13,7 @@ from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
+from actions.drafts import HeldDelegation
 from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 from actions.notes import SKIPPED_NOTE
@@ -209,7 +210,7 @@ class ValidateEligibilityForm(RetryingFormValidationAction):
         return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
 
-class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, RetryingFormValidationAction):
+class ValidateApplicationForm(TurnsToHelper, SharedValidators, HeldDelegation, ReadBack, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 
@@ -227,7 +228,7 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
             if not verified:
                 slots += ["verify_phone", "verify_code"]
         # Name and ID are asked in one question (applicant_name); applicant_id only when still missing.
-        slots += ["applicant_name", "applicant_id", "applicant_phone"]
+        slots += ["applicant_name", "applicant_id"] + ([] if other and s("delegation_id") else ["applicant_phone"])
         if not other and not verified:
             slots += ["verify_code"]
         if other and not s("delegation_id"):
@@ -292,8 +293,7 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, ReadBack, Retryin
         if tracker.get_slot("filing_for") != "other":
             return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
         if parsing.says_no_phone(_text(value)) or re.fullmatch(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?", _text(value)):
-            # No phone for the consent code: the signed paper form at the window is the way (not a wrong answer). The
-            # form pauses, every answer kept, instead of asking for a phone there is none of ("继续" asks again).
+            # No phone for her code: a signed paper form, verified at the window, is the way. The form pauses, kept for this phone.
             dispatcher.utter_message(response="utter_principal_no_phone")
             return {"applicant_phone": None, NEUTRAL: True, codes.PAUSE: True}
         phone = _phone(value, dispatcher)

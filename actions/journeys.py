@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, fallback, parsing, requests, wechat
+from actions import corrections, drafts, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -19,12 +19,9 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION
 from actions.streets import HUKOU_SAID
 
-APPLICATION_SLOTS = (
-    "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
-    "applicant_phone", "consent_code", "delegation_id", "street", "area_code", "more_members", *MEMBER_SLOTS,
-    "members", "monthly_income", "savings", "reason", "confirmed", "submission_key", "form_retries", "ask_style", "skipped_slots",
-    "street_candidates", "hukou", "income_excluded", SAID, TO_CONFIRM, "precheck_heard", LATER,
-)
+# Every slot of one application: the answers a draft keeps (actions/drafts.py) and the form's own state.
+APPLICATION_SLOTS = (*drafts.KEPT, "consent_code", "delegation_id", "confirmed", "submission_key", "form_retries",
+                     "ask_style", "street_candidates", "draft_id", "held_for")
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
 CARRIED = ("monthly_income", "savings", "income_excluded")
 
@@ -215,6 +212,7 @@ class ActionSubmitApplication(Action):
         created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
         if ALREADY_OPEN in refused:
             # Her case of this type is already being handled (the backend said which): nothing to file again.
+            await drafts.drop(tracker)
             return _reset(APPLICATION_SLOTS)
         if NAME_MISMATCH in refused:
             # The name does not go with the ID number on record: both asked again, every other answer kept.
@@ -225,6 +223,7 @@ class ActionSubmitApplication(Action):
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
         dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
                                  due=created.get("step_due_day") or "近几个工作日")
+        await drafts.drop(tracker)
         return _reset(APPLICATION_SLOTS) + [SlotSet("application_no", created["number"])]
 
 
@@ -237,8 +236,10 @@ class ActionCancel(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if tracker.active_loop_name:
             dispatcher.utter_message(response="utter_stopped")
-            # "继续" goes back to this form (bot/data/rules.yml, resume); every answer stays.
-            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", tracker.active_loop_name)]
+            saved = await drafts.keep(dispatcher, tracker) if tracker.active_loop_name == "application_form" else []
+            # "继续" goes back to this form (bot/data/rules.yml, resume); every answer stays, an application's also
+            # for the verified phone, for another day (actions/drafts.py).
+            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", tracker.active_loop_name), *saved]
         dispatcher.utter_message(response="utter_nothing_to_stop")
         return []
 
@@ -270,6 +271,8 @@ class ActionAfterVerify(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if tracker.get_slot("after_verify") in requests.CHANGES:
             return await requests.after_verify(dispatcher, tracker)  # withdrawing or correcting (actions/requests.py)
+        if tracker.get_slot("after_verify") == "draft":
+            return [SlotSet("after_verify", None), *await drafts.restore(dispatcher, tracker)]  # "继续" another day
         token = tracker.get_slot("citizen_token")
         number = tracker.get_slot("application_no")
         mine = await call(dispatcher, get_client().my_applications(token))

@@ -23,6 +23,7 @@ from backend.core.openapi import install_openapi
 from backend.core.logging import configure_logging, mask_path
 from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
+from backend.drafts.router import router as drafts_router
 from backend.economic_check.router import router as economic_check_router
 from backend.eligibility.router import router as eligibility_router
 from backend.facecheck.router import page_router as face_page_router
@@ -67,6 +68,7 @@ def create_app() -> FastAPI:
     api.include_router(applications_router)
     api.include_router(supervision_router)
     api.include_router(delegations_router)
+    api.include_router(drafts_router)
     api.include_router(eligibility_router)
     api.include_router(identity_router)
     api.include_router(sms_router)

@@ -7,6 +7,7 @@ from backend.authorizations.models import AuthorizationSignature
 from backend.certification.models import CertificationSchedule
 from backend.core.db import Base
 from backend.delegations.models import Delegation
+from backend.drafts.models import FormDraft
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.facecheck.models import AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession
 from backend.monitoring.models import MonitoredPerson
@@ -20,7 +21,7 @@ from backend.wechat.models import WeChatBinding
 __all__ = [
     "AcceptedFrameKey", "AuthorizationSignature", "BiometricConsent", "CertificationSchedule", "FaceReference", "LivenessSession",
     "Application", "ApplicationEvent", "Area", "CallbackRequest", "Complaint", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
-    "Delegation", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
+    "Delegation", "FormDraft", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
     "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser", "StaffWebSession",
     "WeChatBinding",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from backend.core import clock
-from backend.delegations.models import VERIFIED, Delegation
+from backend.delegations.models import PENDING, VERIFIED, Delegation
 from backend.households import service as households
 from backend.people.models import Person
 
@@ -40,6 +40,16 @@ def active_delegation(session: Session, *, principal_person_id: int, helper_phon
     """The newest active delegation by this principal to the holder of this phone that includes `scope`."""
     found = active_delegations(session, scope=scope, principal_ids=[principal_person_id], helper_phone_hash=helper_phone_hash)
     return found[0] if found else None
+
+
+def pending_paper_of(session: Session, *, principal_person_id: int, helper_phone_hash: str) -> Delegation | None:
+    """The newest paper form this phone's holder handed in for this principal that no caseworker has looked at yet."""
+    return session.scalars(
+        select(Delegation).join(Delegation.helper)
+        .where(Delegation.principal_person_id == principal_person_id, Person.phone_hash == helper_phone_hash,
+               Delegation.status == PENDING, Delegation.revoked_at.is_(None))
+        .order_by(Delegation.id.desc())
+    ).first()
 
 
 def involving_phone(session: Session, phone_hash: str | None) -> list[Delegation]:

@@ -19,7 +19,7 @@ from backend.core.fields import DbId
 from backend.delegations import paper, repository, service
 from backend.delegations.models import Delegation
 from backend.delegations.schemas import (
-    HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, DelegationIn, DelegationOut, OtpConsent, PaperConsent, PendingPaperOut,
+    HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, HeldIn, DelegationIn, DelegationOut, OtpConsent, PaperConsent, PendingPaperOut,
     RejectPaperIn, RevokeIn, ScopeAddIn, ScopeCodeIn, VerifyPaperIn,
 )
 from backend.documents.storage import store_photo
@@ -66,6 +66,17 @@ def create_delegation(body: DelegationIn, session: SessionDep, actor: ActorDep) 
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.create", entity_type="delegation",
           entity_id=delegation.id, detail={"kind": body.helper.kind, "scope": delegation.scope, "consent": body.consent.method})
     return _out(delegation)
+
+
+@router.post("/held", summary="我是否已经有这位的授权委托（窗口核验过的书面委托书，或以前的验证码授权）",
+             responses={**ERRORS, 404: {"model": ErrorResponse}})
+def held_delegation(body: HeldIn, session: SessionDep, actor: ActorDep) -> dict[str, object]:
+    if actor.kind != "citizen":
+        raise Forbidden("请先用手机验证码验证身份。", code="citizen_required")
+    found = service.held(session, actor, body.principal, body.scope)
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.held", entity_type="delegation",
+          entity_id=found["delegation_id"], detail={"status": found["status"], "scope": body.scope})
+    return found
 
 
 @router.post("/paper", response_model=DelegationOut, status_code=201,

@@ -19,6 +19,11 @@ class PrincipalIn(BaseModel):
     phone: PhoneText | None = Field(default=None, description="本人手机（用于接收授权验证码）", examples=["13812345678"])
 
 
+class HeldIn(BaseModel):
+    principal: PrincipalIn
+    scope: Literal["apply", "query", "sign", "certify", "notices"] = "apply"
+
+
 class HelperIn(BaseModel):
     name: PersonName = Field(examples=["李红"])
     phone: PhoneText = Field(examples=["13987654321"])

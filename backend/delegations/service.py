@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
 from backend.auth.otp import check_code
-from backend.core import clock
+from backend.core import clock, say
 from backend.core.crypto import get_vault
-from backend.core.errors import AppError, Forbidden
+from backend.core.errors import AppError, Forbidden, NotFound
 from backend.delegations.models import PENDING, VERIFIED, Delegation
-from backend.delegations import repository
+from backend.delegations import paper, repository
 from backend.delegations.schemas import DelegationIn, HelperIn, PaperConsent, PrincipalIn
 from backend.people.models import Person
 from backend.people.service import (
@@ -21,6 +21,22 @@ from backend.people.service import (
 )
 from backend.core.phones import checked_phone
 from backend.regions.service import ensure_area
+
+
+def held(session: Session, actor: Actor, principal: PrincipalIn, scope: str = "apply") -> dict:
+    """Does the caller already hold this person's delegation for `scope` (a paper form verified at the window, a
+    code answered before)? Then the chat asks no phone and no code. A paper form still waiting is said, with the
+    day it will have been looked at. The name must be the one on record for the ID number."""
+    person = find_named(session, name=principal.name, id_number=principal.id_number, who="被帮办人的")
+    if person is not None and actor.phone_hash:
+        found = repository.active_delegation(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash,
+                                             scope=scope)
+        if found is not None:
+            return {"status": VERIFIED, "delegation_id": found.id}
+        waiting = repository.pending_paper_of(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash)
+        if waiting is not None:
+            return {"status": PENDING, "delegation_id": waiting.id, "due_said": say.by_day(paper.due_on(waiting))}
+    raise NotFound("还没有这位的授权委托。", code="no_delegation")
 
 
 class NoPrincipalPhone(AppError):

@@ -84,6 +84,10 @@ class FakeBackend:
         self.submitted: dict[str, dict] = {}
         # The steps the applicant may take on JZ20261124000009 now (GET /applications/{number}).
         self.available = ["withdraw", "request_change"]
+        # POST /delegations/held: None answers 404 no_delegation; a dict is the answer.
+        self.held: dict | None = None
+        # The phone's saved drafts (backend/drafts), newest first, as GET /drafts/application gives them.
+        self.drafts: list[dict] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -115,6 +119,22 @@ class FakeBackend:
                 return httpx.Response(200, json=search_areas(request.url.params))
             except UnknownArea:
                 return httpx.Response(404, json={"error": {"code": "unknown_area", "message": "没有这个地区。", "details": None}})
+        if path == "/delegations/held":
+            if self.held is None:
+                return httpx.Response(404, json={"error": {"code": "no_delegation", "message": "还没有这位的授权委托。",
+                                                           "details": None}})
+            return httpx.Response(200, json=self.held)
+        if path == "/drafts/application" and request.method == "PUT":
+            body = json.loads(request.content)
+            saved = {"id": 7, "form": "application", "label": f"{body['kind']} · 某*某", "updated_at": "2026-12-07T02:00:00Z",
+                     "updated_said": "12月7日", "kept_until_said": "2027年1月6日", "answers": body["answers"]}
+            self.drafts = [saved, *[d for d in self.drafts if d["id"] != 7]]
+            return httpx.Response(200, json={k: v for k, v in saved.items() if k != "answers"})
+        if path == "/drafts/application":
+            return httpx.Response(200, json=self.drafts)
+        if path.startswith("/drafts/application/") and request.method == "DELETE":
+            self.drafts = [d for d in self.drafts if str(d["id"]) != path.rsplit("/", 1)[1]]
+            return httpx.Response(204)
         if path == "/auth/otp/request":
             return httpx.Response(200, json={"sent": True, "message": "验证码已发送"})
         if path in ("/auth/otp/verify", "/delegations") and json.loads(request.content).get("code", (json.loads(

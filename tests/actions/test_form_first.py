@@ -211,7 +211,7 @@ async def test_not_submitting_keeps_the_answers_for_later() -> None:
 
 @pytest.mark.asyncio
 async def test_a_lock_out_pause_is_resumed_by_continue() -> None:
-    from actions.codes import ActionPauseForm
+    from actions.drafts import ActionPauseForm
     tracker = Tracker("t", {"requested_slot": "verify_code"}, {"text": "000000", "intent": {"name": "inform"}}, [], False, None,
                       {"name": "application_form"}, "action_listen")
     events = await ActionPauseForm().run(CollectingDispatcher(), tracker, {})

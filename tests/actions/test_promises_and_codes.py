@@ -339,7 +339,7 @@ async def test_a_resend_in_the_persons_words(fake_backend, said) -> None:  # noq
 @pytest.mark.asyncio
 async def test_grandmas_consent_code_is_resent_to_her_phone(fake_backend) -> None:  # noqa: ANN001
     slots = {"filing_for": "other", "helper_name": "李红", "helper_kind": "relative", "applicant_name": "王秀英",
-             "applicant_id": VALID_ID, "applicant_phone": "13800001111", **VERIFIED}
+             "applicant_id": VALID_ID, "applicant_phone": "13800001111", "held_for": VALID_ID, **VERIFIED}
     events, words = await validate(ValidateApplicationForm(), "consent_code", "奶奶说没收到", slots, "application_form")
     assert fake_backend.paths()[-1] == "POST /api/v1/delegations/consent-code" and words == ["utter_code_resent_principal"]
     assert fake_backend.body()["principal"]["phone"] == "13800001111" and slot_values(events)["consent_code"] is None

@@ -1,0 +1,152 @@
+"""A half-filled application kept beyond the conversation (backend/drafts): saved when the form stops or pauses
+and the phone is verified, found again by "继续" in a later conversation (after the phone's code), and thrown
+away once filed. A helper who holds the principal's delegation already (a paper 授权委托书 verified at the
+window) is asked no phone and no code: the backend says so (`held`)."""
+
+import logging
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import codes
+from actions.amount_answers import SAID, TO_CONFIRM
+from actions.backend_client import BackendError, BackendUnavailable, call, get_client
+from actions.members import LATER, MEMBER_SLOTS
+
+log = logging.getLogger(__name__)
+
+# The answers a draft keeps: what the person said, never codes, tokens or the form's bookkeeping. The
+# applicant's phone only for herself: a principal's phone would send her a consent code again on resume.
+KEPT = (
+    "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
+    "applicant_phone", "street", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
+    "savings", "income_excluded", "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER,
+)
+PAUSE = codes.PAUSE
+
+
+def answers(tracker: Tracker) -> dict[str, Any]:
+    kept = {k: tracker.get_slot(k) for k in KEPT if tracker.get_slot(k) not in (None, [], {})}
+    if kept.get("filing_for") == "other":
+        kept.pop("applicant_phone", None)
+    return kept
+
+
+async def keep(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Save the application's answers for the verified phone, and say until when; nothing said when there is no
+    verified phone yet (the conversation still keeps them) or nothing worth keeping."""
+    token = tracker.get_slot("citizen_token")
+    kept = answers(tracker)
+    if not token or not (kept.get("applicant_name") or kept.get("applicant_id") or kept.get("street")):
+        return []
+    try:
+        saved = await get_client().save_draft(token, kept, kind=kept.get("assistance_type"),
+                                              applicant_name=kept.get("applicant_name"), applicant_id=kept.get("applicant_id"))
+    except (BackendError, BackendUnavailable) as exc:
+        log.warning("draft not saved: %s", type(exc).__name__)  # the conversation still has every answer
+        return []
+    dispatcher.utter_message(response="utter_draft_kept", until=saved["kept_until_said"])
+    return [SlotSet("draft_id", float(saved["id"]))]
+
+
+async def drop(tracker: Tracker) -> None:
+    """The application is filed: its draft goes (quietly; a draft left behind only costs a question later)."""
+    token, draft_id = tracker.get_slot("citizen_token"), tracker.get_slot("draft_id")
+    if token and draft_id:
+        try:
+            await get_client().drop_draft(token, int(draft_id))
+        except (BackendError, BackendUnavailable) as exc:
+            log.warning("draft not dropped: %s", type(exc).__name__)
+
+
+async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | None, id_number: str | None) -> dict[str, Any]:
+    """Slots for a helper whose delegation the backend already has: no phone, no code. A paper form still waiting
+    for the caseworker pauses the form with the day it will have been looked at. Asked once per ID number."""
+    token = tracker.get_slot("citizen_token")
+    if (tracker.get_slot("filing_for") != "other" or not token or not name or not id_number
+            or tracker.get_slot("delegation_id") or tracker.get_slot("held_for") == id_number):
+        return {}
+    slots: dict[str, Any] = {"held_for": id_number}
+    try:
+        found = await get_client().held_delegation(token, {"name": name, "id_number": id_number})
+    except (BackendError, BackendUnavailable):
+        return slots  # none (404), or the backend will say it at the consent step: ask as before
+    if found["status"] == "verified":
+        dispatcher.utter_message(response="utter_delegation_held", applicant_name=name)
+        return {**slots, "delegation_id": float(found["delegation_id"]), "consent_code": "ok"}
+    dispatcher.utter_message(response="utter_delegation_waiting", applicant_name=name, due=found.get("due_said") or "")
+    return {**slots, PAUSE: True}
+
+
+class HeldDelegation:
+    """Mixin for the application form's validator, after SharedValidators in the bases (which pauses the form on
+    PAUSE): once the principal's name and ID number are both known, a delegation the helper already holds is
+    found before any phone is asked."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        now = {**tracker.slots, **{e["name"]: e.get("value") for e in events if e.get("event") == "slot"}}
+        found = await held(dispatcher, tracker, now.get("applicant_name"), now.get("applicant_id"))
+        return events + [SlotSet(k, v) for k, v in found.items()]
+
+
+class ActionPauseForm(Action):
+    """The form stops asking (a lock-out, a principal with no phone, a paper form still waiting): every answer
+    stays, and an application's answers are saved for the verified phone; "继续" resumes it."""
+
+    def name(self) -> str:
+        return "action_pause_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        saved = await keep(dispatcher, tracker) if tracker.active_loop_name == "application_form" else []
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None),
+                SlotSet("paused_form", tracker.active_loop_name), *saved]  # "继续" goes back to it (bot/data/rules.yml)
+
+
+async def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """"继续" with nothing paused in this conversation: the phone's saved draft, after its code if not verified yet."""
+    if not tracker.get_slot("citizen_token"):
+        dispatcher.utter_message(response="utter_resume_which_phone")
+        return [SlotSet("after_verify", "draft"), SlotSet("verify_phone", None), SlotSet("verify_code", None),
+                FollowupAction("verify_form")]
+    return await restore(dispatcher, tracker)
+
+
+async def restore(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The newest draft's answers back in the form, which then asks only what is missing. Others are named."""
+    token = tracker.get_slot("citizen_token")
+    drafts = await call(dispatcher, get_client().my_drafts(token))
+    if drafts is None:
+        return []
+    if not drafts:
+        dispatcher.utter_message(response="utter_resume_nothing")
+        return []
+    draft, others = drafts[0], drafts[1:]
+    kept = {k: v for k, v in (draft.get("answers") or {}).items() if k in KEPT}
+    dispatcher.utter_message(response="utter_draft_found", label=draft["label"], day=draft["updated_said"])
+    if others:
+        dispatcher.utter_message(response="utter_draft_others", labels="、".join(d["label"] for d in others[:3]))
+    tracker.slots.update(kept)
+    found = await held(dispatcher, tracker, kept.get("applicant_name"), kept.get("applicant_id"))
+    events: list[EventType] = [SlotSet(k, v) for k, v in kept.items()]
+    events += [SlotSet("draft_id", float(draft["id"])), SlotSet("paused_form", None), SlotSet("form_retries", None),
+               SlotSet("ask_style", None), SlotSet("submission_key", f"chat-{uuid.uuid4().hex}")]
+    if found.pop(PAUSE, False):
+        return events + [SlotSet(k, v) for k, v in found.items()] + [SlotSet("paused_form", "application_form")]
+    return events + [SlotSet(k, v) for k, v in found.items()] + [FollowupAction("application_form")]
+
+
+class ActionResume(Action):
+    """"继续": the rules resume a form paused in this conversation themselves (after this action has cleared the
+    mark); with nothing paused, the phone's application saved another day."""
+
+    def name(self) -> str:
+        return "action_resume"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not tracker.get_slot("paused_form"):
+            return [SlotSet("paused_form", None), *await resume(dispatcher, tracker)]
+        return [SlotSet("paused_form", None)]

@@ -1,0 +1,121 @@
+"""Issue #20: answers outlive the conversation. An application paused (a principal with no phone, a lock-out, "先放一放")
+is saved for the verified phone; "继续" another day finds it (after the phone's code) and the form asks only what is
+missing; a helper whose paper 授权委托书 was verified at the window is asked no phone and no code; a paper form
+still waiting is said with its day; the draft goes once the application is filed."""
+
+import json
+
+import pytest
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.drafts import ActionPauseForm, ActionResume
+from actions.forms import ValidateApplicationForm
+from actions.journeys import ActionAfterVerify, ActionCancel, ActionSubmitApplication
+from tests.actions.test_forms_and_journeys import responses, tracker
+from tests.actions.test_promises_and_codes import VALID_ID, VERIFIED, slot_values, validate
+from tests.actions.test_retries import DOMAIN_DICT
+
+HELPER = {"filing_for": "other", "helper_kind": "grid_worker", "helper_name": "李红", "assistance_type": "低保", **VERIFIED}
+OLD_MAN = {**HELPER, "applicant_name": "周明富", "applicant_id": VALID_ID, "held_for": VALID_ID}
+
+
+def saved(fake_backend) -> dict:  # noqa: ANN001
+    [put] = [r for r in fake_backend.requests if r.method == "PUT"]
+    return json.loads(put.content)
+
+
+@pytest.mark.asyncio
+async def test_no_phone_for_the_old_man_pauses_and_saves_for_the_grid_worker(fake_backend) -> None:  # noqa: ANN001
+    events, words = await validate(ValidateApplicationForm(), "applicant_phone", "他没得手机", OLD_MAN, "application_form")
+    assert words == ["utter_principal_no_phone"] and FollowupAction("action_pause_form") in events
+    dispatcher = CollectingDispatcher()
+    paused = await ActionPauseForm().run(dispatcher, tracker({**OLD_MAN, **slot_values(events)}, active_loop="application_form"), {})
+    body = saved(fake_backend)
+    assert body["answers"]["applicant_name"] == "周明富" and body["applicant_id"] == VALID_ID and body["kind"] == "低保"
+    assert "citizen_token" not in body["answers"] and "applicant_phone" not in body["answers"]
+    assert responses(dispatcher) == ["utter_draft_kept"] and dispatcher.messages[0]["until"] == "2027年1月6日"
+    assert slot_values(paused)["draft_id"] == 7 and slot_values(paused)["paused_form"] == "application_form"
+
+
+@pytest.mark.asyncio
+async def test_stopping_saves_only_with_a_verified_phone(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    unverified = {"filing_for": "self", "applicant_name": "王秀英", "assistance_type": "低保"}
+    await ActionCancel().run(dispatcher, tracker(unverified, active_loop="application_form"), {})
+    assert [r for r in fake_backend.requests if r.method == "PUT"] == [] and responses(dispatcher) == ["utter_stopped"]
+    await ActionCancel().run(dispatcher, tracker({**unverified, **VERIFIED, "applicant_phone": "13812345678"},
+                                                 active_loop="application_form"), {})
+    assert saved(fake_backend)["answers"]["applicant_phone"] == "13812345678"  # her own phone is kept
+    assert responses(dispatcher)[-1] == "utter_draft_kept"
+
+
+@pytest.mark.asyncio
+async def test_continue_another_day_asks_the_phone_then_restores_the_newest_draft(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, tracker({}, text="继续", intent="resume"), {})
+    assert responses(dispatcher) == ["utter_resume_which_phone"] and FollowupAction("verify_form") in events
+    assert slot_values(events)["after_verify"] == "draft"
+    fake_backend.drafts = [
+        {"id": 9, "label": "低保 · 周*富", "updated_said": "12月5日", "answers": {**{k: v for k, v in OLD_MAN.items() if k not in VERIFIED
+                                                                                   and k != "held_for"}, "street": "两路口街道"}},
+        {"id": 4, "label": "特困 · 张*英", "updated_said": "12月1日", "answers": {"assistance_type": "特困"}},
+    ]
+    fake_backend.held = {"status": "verified", "delegation_id": 31}  # the paper form was verified meanwhile
+    dispatcher = CollectingDispatcher()
+    restored = await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": "draft"}), {})
+    values = slot_values(restored)
+    assert values["applicant_name"] == "周明富" and values["street"] == "两路口街道" and values["draft_id"] == 9
+    assert values["delegation_id"] == 31 and values["consent_code"] == "ok" and FollowupAction("application_form") in restored
+    assert responses(dispatcher) == ["utter_draft_found", "utter_draft_others", "utter_delegation_held"]
+    assert dispatcher.messages[1]["labels"] == "特困 · 张*英"
+    # The form now asks neither the old man's phone nor a code.
+    slots = {**VERIFIED, **values}
+    needed = await ValidateApplicationForm().required_slots([], dispatcher, tracker(slots), DOMAIN_DICT)
+    assert "applicant_phone" not in needed and "consent_code" not in needed and "street" in needed
+
+
+@pytest.mark.asyncio
+async def test_continue_with_nothing_saved_says_what_can_be_done(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, tracker(VERIFIED, text="继续", intent="resume"), {})
+    assert responses(dispatcher) == ["utter_resume_nothing"] and not any(e.get("event") == "followup" for e in events)
+
+
+@pytest.mark.asyncio
+async def test_a_held_delegation_is_found_when_the_name_and_id_are_said(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.held = {"status": "verified", "delegation_id": 31}
+    events, words = await validate(ValidateApplicationForm(), "applicant_name", f"周明富 {VALID_ID}", HELPER, "application_form")
+    values = slot_values(events)
+    assert values["delegation_id"] == 31 and values["consent_code"] == "ok" and values["held_for"] == VALID_ID
+    assert "utter_delegation_held" in words and values.get("requested_slot") != "applicant_phone"
+    assert fake_backend.body(-1) == {"principal": {"name": "周明富", "id_number": VALID_ID}}
+
+
+@pytest.mark.asyncio
+async def test_a_paper_form_still_waiting_is_said_with_its_day_and_pauses(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.held = {"status": "pending", "delegation_id": 31, "due_said": "12月10日（星期四）前"}
+    events, words = await validate(ValidateApplicationForm(), "applicant_name", f"周明富 {VALID_ID}", HELPER, "application_form")
+    assert "utter_delegation_waiting" in words and FollowupAction("action_pause_form") in events
+    assert slot_values(events)["applicant_id"] == VALID_ID and not slot_values(events).get("delegation_id")
+
+
+@pytest.mark.asyncio
+async def test_no_delegation_asks_the_phone_as_before_and_only_once(fake_backend) -> None:  # noqa: ANN001
+    events, _ = await validate(ValidateApplicationForm(), "applicant_name", f"周明富 {VALID_ID}", HELPER, "application_form")
+    assert slot_values(events)["requested_slot"] == "applicant_phone" and slot_values(events)["held_for"] == VALID_ID
+    asked = len(fake_backend.requests)
+    await validate(ValidateApplicationForm(), "applicant_phone", "13800001111", {**HELPER, **slot_values(events)}, "application_form")
+    assert "POST /api/v1/delegations/held" not in fake_backend.paths()[asked:]
+
+
+@pytest.mark.asyncio
+async def test_the_draft_goes_once_the_application_is_filed(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.drafts = [{"id": 7, "label": "低保 · 王*英", "updated_said": "12月7日", "answers": {}}]
+    slots = {**VERIFIED, "filing_for": "self", "assistance_type": "低保", "applicant_name": "王秀英", "applicant_id": VALID_ID,
+             "applicant_phone": "13812345678", "area_code": "500103004", "monthly_income": 300.0, "savings": 0.0,
+             "reason": "生活困难", "confirmed": True, "draft_id": 7.0}
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitApplication().run(dispatcher, tracker(slots), {})
+    assert "utter_submitted" in responses(dispatcher)
+    assert "DELETE /api/v1/drafts/application/7" in fake_backend.paths() and fake_backend.drafts == []
