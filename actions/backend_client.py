@@ -172,6 +172,10 @@ class BackendClient:
         principal's delegation to apply (a paper form verified at the window); 404 no_delegation otherwise."""
         return await self._request("POST", "/delegations/held", citizen_token=token, json={"principal": principal})
 
+    async def open_paper_link(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        """{"upload_url"}: where the chat page uploads the photo of the principal's signed 授权委托书."""
+        return await self._request("POST", "/delegations/paper-link", citizen_token=token, json=body)
+
     async def save_draft(self, token: str, answers: dict[str, Any], *, kind: str | None, applicant_name: str | None,
                          applicant_id: str | None) -> dict[str, Any]:
         return await self._request("PUT", "/drafts/application", citizen_token=token,

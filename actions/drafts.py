@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes
+from actions.face import on_sms
 from actions.amount_answers import SAID, TO_CONFIRM
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.members import LATER, MEMBER_SLOTS
@@ -22,10 +23,12 @@ log = logging.getLogger(__name__)
 # applicant's phone only for herself: a principal's phone would send her a consent code again on resume.
 KEPT = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
-    "applicant_phone", "street", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
+    "applicant_phone", "principal_no_phone", "street", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
     "savings", "income_excluded", "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER,
 )
 PAUSE = codes.PAUSE
+# The principal has no phone for a consent code: the form goes on and asks for her signed paper form at the end.
+NO_PHONE = "principal_no_phone"
 
 
 def answers(tracker: Tracker) -> dict[str, Any]:
@@ -62,12 +65,14 @@ async def drop(tracker: Tracker) -> None:
             log.warning("draft not dropped: %s", type(exc).__name__)
 
 
-async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | None, id_number: str | None) -> dict[str, Any]:
+async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | None, id_number: str | None, *,
+               again: bool = False) -> dict[str, Any]:
     """Slots for a helper whose delegation the backend already has: no phone, no code. A paper form still waiting
-    for the caseworker pauses the form with the day it will have been looked at. Asked once per ID number."""
+    for the caseworker pauses the form with the day it will have been looked at. Asked once per ID number, or
+    `again` (the last step of a no-phone application)."""
     token = tracker.get_slot("citizen_token")
     if (tracker.get_slot("filing_for") != "other" or not token or not name or not id_number
-            or tracker.get_slot("delegation_id") or tracker.get_slot("held_for") == id_number):
+            or tracker.get_slot("delegation_id") or (tracker.get_slot("held_for") == id_number and not again)):
         return {}
     slots: dict[str, Any] = {"held_for": id_number}
     try:
@@ -91,6 +96,33 @@ class HeldDelegation:
         now = {**tracker.slots, **{e["name"]: e.get("value") for e in events if e.get("event") == "slot"}}
         found = await held(dispatcher, tracker, now.get("applicant_name"), now.get("applicant_id"))
         return events + [SlotSet(k, v) for k, v in found.items()]
+
+
+async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The read-back is confirmed and the principal has no phone: filed at once if her paper form has been verified
+    meanwhile; otherwise its photo is asked for (web chat: an upload card; SMS: the window), every answer is saved,
+    and "继续" after the caseworker's SMS files it."""
+    s = tracker.get_slot
+    found = await held(dispatcher, tracker, s("applicant_name"), s("applicant_id"), again=True)
+    if found.get("delegation_id"):
+        return [*(SlotSet(k, v) for k, v in found.items()), FollowupAction("action_submit_application")]
+    if not found.get(PAUSE):
+        link = None
+        if not on_sms(tracker):
+            body = {"principal": {"name": s("applicant_name"), "id_number": s("applicant_id")},
+                    "helper": {"name": s("helper_name"), "phone": s("verified_phone"), "kind": s("helper_kind") or "relative",
+                               "relation": s("helper_relation")},
+                    "scope": ["apply", "query", "notices"],
+                    "consent": {"method": "paper", "form_reference": "对话中上传的照片", "area_code": s("area_code")}}
+            link = await call(dispatcher, get_client().open_paper_link(s("citizen_token"), body))
+        if link is not None:
+            dispatcher.utter_message(response="utter_paper_form_upload", applicant_name=s("applicant_name"),
+                                     json_message={"upload": link["upload_url"]})
+        else:
+            dispatcher.utter_message(response="utter_paper_form_window", applicant_name=s("applicant_name"))
+    saved = await keep(dispatcher, tracker)
+    return [*(SlotSet(k, v) for k, v in found.items() if k != PAUSE), *saved, SlotSet("confirmed", None),
+            SlotSet("paused_form", "application_form")]
 
 
 class ActionPauseForm(Action):
@@ -149,4 +181,5 @@ class ActionResume(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if not tracker.get_slot("paused_form"):
             return [SlotSet("paused_form", None), *await resume(dispatcher, tracker)]
-        return [SlotSet("paused_form", None)]
+        # A delegation is looked up again: the paper form may have been verified since the pause.
+        return [SlotSet("paused_form", None), SlotSet("held_for", None)]

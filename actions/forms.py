@@ -13,7 +13,7 @@ from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
-from actions.drafts import HeldDelegation
+from actions.drafts import NO_PHONE, HeldDelegation
 from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 from actions.notes import SKIPPED_NOTE
@@ -228,11 +228,11 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, HeldDelegation, R
             if not verified:
                 slots += ["verify_phone", "verify_code"]
         # Name and ID are asked in one question (applicant_name); applicant_id only when still missing.
-        slots += ["applicant_name", "applicant_id"] + ([] if other and s("delegation_id") else ["applicant_phone"])
+        slots += ["applicant_name", "applicant_id"] + ([] if other and (s("delegation_id") or s(NO_PHONE)) else ["applicant_phone"])
         if not other and not verified:
             slots += ["verify_code"]
-        if other and not s("delegation_id"):
-            slots += ["consent_code"]
+        if other and not s("delegation_id") and not s(NO_PHONE):
+            slots += ["consent_code"]  # without a phone: a signed paper form at the end (actions/drafts.py)
         # Income and savings likewise: one question, savings asked alone only when it was not said.
         slots += ["street"]
         if s("street") and s("hukou") != NO_QUESTION:
@@ -293,9 +293,9 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, HeldDelegation, R
         if tracker.get_slot("filing_for") != "other":
             return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
         if parsing.says_no_phone(_text(value)) or re.fullmatch(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?", _text(value)):
-            # No phone for her code: a signed paper form, verified at the window, is the way. The form pauses, kept for this phone.
+            # No phone for her code: the form goes on, and her signed paper form's photo comes at the end.
             dispatcher.utter_message(response="utter_principal_no_phone")
-            return {"applicant_phone": None, NEUTRAL: True, codes.PAUSE: True}
+            return {"applicant_phone": None, NO_PHONE: True, NEUTRAL: True}
         phone = _phone(value, dispatcher)
         if phone is None:
             return {"applicant_phone": None}

@@ -166,7 +166,8 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
     if s("filing_for") == "other":
         lines.append(("代办人", f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）"))
     lines += [("申请人", str(s("applicant_name") or "未填")), ("身份证", _mask_id(s("applicant_id"))),
-              ("手机", _mask_phone(s("applicant_phone"))), ("住址", str(s("street") or "未填"))]
+              ("手机", "没有手机（交书面授权委托书）" if s(drafts.NO_PHONE) else _mask_phone(s("applicant_phone"))),
+              ("住址", str(s("street") or "未填"))]
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
     lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)
@@ -190,6 +191,8 @@ class ActionSubmitApplication(Action):
             # Not now: nothing is thrown away; "继续" reads it back again.
             dispatcher.utter_message(response="utter_not_submitted")
             return [SlotSet("confirmed", None), SlotSet("paused_form", "application_form")]
+        if s("filing_for") == "other" and s(drafts.NO_PHONE) and not s("delegation_id"):
+            return await drafts.paper_step(dispatcher, tracker)  # her signed paper form first
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
                      "incomes": application_incomes(float(s("monthly_income") or 0), s("income_excluded"))}
         others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],

@@ -16,13 +16,14 @@ _ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A
 _PHONE_RE = re.compile(r"(?<![0-9])((?:\+?86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 
 
-# A face link's token is the whole credential for that face check: only its first three characters
-# may reach a log.
-_TOKEN_PATH_RE = re.compile(r"^(/face/|/api/v1/liveness/sessions/)([^/]{3})[^/]+")
+# A link's token is the whole credential for what it opens (a face check, an ID-card photo, a paper form's
+# upload): only its first three characters may reach a log.
+_TOKEN_PATH_RE = re.compile(r"^(/face/|/api/v1/liveness/sessions/|/api/v1/liveness/id-photo/|/api/v1/delegations/paper-link/)"
+                            r"([^/]{3})[^/]+")
 
 
 def mask_path(path: str) -> str:
-    """A request path as it may be logged: face-link tokens cut to three characters, numbers redacted."""
+    """A request path as it may be logged: link tokens cut to three characters, numbers redacted."""
     return redact(_TOKEN_PATH_RE.sub(r"\1\2…", path))
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from backend.audit.service import record as audit
 from backend.auth import throttle
@@ -15,8 +15,8 @@ from backend.core import clock
 from backend.core.idnumber import mask_phone
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse, Forbidden, NotFound
-from backend.core.fields import DbId
-from backend.delegations import paper, repository, service
+from backend.core.fields import DbId, ShortText
+from backend.delegations import paper, paper_link, repository, service
 from backend.delegations.models import Delegation
 from backend.delegations.schemas import (
     HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, HeldIn, DelegationIn, DelegationOut, OtpConsent, PaperConsent, PendingPaperOut,
@@ -77,6 +77,40 @@ def held_delegation(body: HeldIn, session: SessionDep, actor: ActorDep) -> dict[
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.held", entity_type="delegation",
           entity_id=found["delegation_id"], detail={"status": found["status"], "scope": body.scope})
     return found
+
+
+PaperToken = ShortText(2000)
+
+
+class PaperLinkOut(BaseModel):
+    upload_url: str = Field(examples=["/api/v1/delegations/paper-link/gAAAA..."])
+    expires_at: str
+
+
+@router.post("/paper-link", response_model=PaperLinkOut, status_code=201, responses=ERRORS,
+             summary="本人没有手机：生成上传书面授权委托书照片的链接（帮办人发起，链接里不带个人信息）")
+def open_paper_link(body: DelegationIn, session: SessionDep, actor: ActorDep) -> PaperLinkOut:
+    token, expires = paper_link.open_link(session, actor, body)
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.paper_link", entity_type="delegation",
+          entity_id="-", detail={"kind": body.helper.kind})
+    return PaperLinkOut(upload_url=f"/api/v1/delegations/paper-link/{token}", expires_at=expires.isoformat())
+
+
+@router.get("/paper-link/{token}", summary="上传书面授权委托书：卡片上显示的内容", responses={410: {"model": ErrorResponse}})
+def paper_link_info(token: PaperToken) -> dict[str, object]:
+    return paper_link.info(token)
+
+
+@router.post("/paper-link/{token}", status_code=201, summary="上传书面授权委托书的照片（等本人所在区县工作人员核验）",
+             responses={409: {"model": ErrorResponse}, 410: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def paper_link_upload(token: PaperToken, session: SessionDep,
+                      image: Annotated[UploadFile, File(description="本人签字的授权委托书，手机拍的照片")]) -> dict[str, object]:
+    paper_link.read_link(token)  # an expired link is said before a photo is kept
+    photo = store_photo(image.file.read(), label="委托书照片")
+    d = paper_link.upload(session, token, photo["file"])
+    audit(session, actor=f"citizen:{(d.helper.phone_hash or '')[:12]}", channel="chat", action="delegation.submit_paper",
+          entity_type="delegation", entity_id=d.id, detail={"kind": d.helper_kind, "scope": d.scope, "district": d.district_code})
+    return {"message": paper_link.said(d), "status": d.status, "delegation_id": d.id}
 
 
 @router.post("/paper", response_model=DelegationOut, status_code=201,

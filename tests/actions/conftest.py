@@ -124,6 +124,8 @@ class FakeBackend:
                 return httpx.Response(404, json={"error": {"code": "no_delegation", "message": "还没有这位的授权委托。",
                                                            "details": None}})
             return httpx.Response(200, json=self.held)
+        if path == "/delegations/paper-link":
+            return httpx.Response(201, json={"upload_url": "/api/v1/delegations/paper-link/sealed", "expires_at": "2026-12-07T03:00:00+08:00"})
         if path == "/drafts/application" and request.method == "PUT":
             body = json.loads(request.content)
             saved = {"id": 7, "form": "application", "label": f"{body['kind']} · 某*某", "updated_at": "2026-12-07T02:00:00Z",

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.drafts import ActionPauseForm, ActionResume
 from actions.forms import ValidateApplicationForm
-from actions.journeys import ActionAfterVerify, ActionCancel, ActionSubmitApplication
+from actions.journeys import ActionAfterVerify, ActionCancel, ActionSubmitApplication, readback_lines
 from tests.actions.test_forms_and_journeys import responses, tracker
 from tests.actions.test_promises_and_codes import VALID_ID, VERIFIED, slot_values, validate
 from tests.actions.test_retries import DOMAIN_DICT
@@ -26,14 +26,68 @@ def saved(fake_backend) -> dict:  # noqa: ANN001
 
 
 @pytest.mark.asyncio
-async def test_no_phone_for_the_old_man_pauses_and_saves_for_the_grid_worker(fake_backend) -> None:  # noqa: ANN001
+async def test_no_phone_for_the_old_man_goes_on_without_a_code(fake_backend) -> None:  # noqa: ANN001
     events, words = await validate(ValidateApplicationForm(), "applicant_phone", "他没得手机", OLD_MAN, "application_form")
-    assert words == ["utter_principal_no_phone"] and FollowupAction("action_pause_form") in events
+    values = slot_values(events)
+    assert words == ["utter_principal_no_phone"] and values["principal_no_phone"] is True
+    assert values["requested_slot"] == "street" and not any(e.get("event") == "followup" for e in events)  # no pause
+    assert "POST /api/v1/delegations/consent-code" not in fake_backend.paths()
+
+
+def no_phone_filled(**more) -> dict:  # noqa: ANN003
+    return {**OLD_MAN, "principal_no_phone": True, "street": "两路口街道", "area_code": "500103004", "monthly_income": 0.0,
+            "savings": 0.0, "more_members": False, "reason": "一个人住，没得收入", "confirmed": True, **more}
+
+
+@pytest.mark.asyncio
+async def test_at_the_end_the_paper_forms_photo_is_asked_and_everything_is_saved(fake_backend) -> None:  # noqa: ANN001
     dispatcher = CollectingDispatcher()
-    paused = await ActionPauseForm().run(dispatcher, tracker({**OLD_MAN, **slot_values(events)}, active_loop="application_form"), {})
+    events = await ActionSubmitApplication().run(dispatcher, tracker(no_phone_filled(), sender="web-abc12345"), {})
+    assert "POST /api/v1/applications" not in fake_backend.paths()  # nothing filed without her consent
+    link = [r for r in fake_backend.requests if r.url.path == "/api/v1/delegations/paper-link"][0]
+    body = json.loads(link.content)
+    assert body["consent"]["method"] == "paper" and body["consent"]["area_code"] == "500103004"
+    assert body["helper"]["phone"] == VERIFIED["verified_phone"] and body["principal"] == {"name": "周明富", "id_number": VALID_ID}
+    assert responses(dispatcher) == ["utter_paper_form_upload", "utter_draft_kept"]
+    assert dispatcher.messages[0]["custom"] == {"upload": "/api/v1/delegations/paper-link/sealed"}
+    assert saved(fake_backend)["answers"]["principal_no_phone"] is True
+    values = slot_values(events)
+    assert values["paused_form"] == "application_form" and values["confirmed"] is None
+
+
+@pytest.mark.asyncio
+async def test_by_sms_the_paper_form_goes_to_the_window(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitApplication().run(dispatcher, tracker(no_phone_filled(), sender="sms:+8613812345678"), {})
+    assert responses(dispatcher) == ["utter_paper_form_window", "utter_draft_kept"]
+    assert "POST /api/v1/delegations/paper-link" not in fake_backend.paths()
+
+
+@pytest.mark.asyncio
+async def test_once_the_paper_form_is_verified_continue_files_it(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.held = {"status": "verified", "delegation_id": 31}
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitApplication().run(dispatcher, tracker(no_phone_filled()), {})
+    assert slot_values(events)["delegation_id"] == 31 and FollowupAction("action_submit_application") in events
+    filed = await ActionSubmitApplication().run(dispatcher, tracker({**no_phone_filled(), **slot_values(events)}), {})
+    assert "utter_submitted" in responses(dispatcher) and any(e.get("name") == "application_no" for e in filed)
+    [filing] = [r for r in fake_backend.requests if r.url.path == "/api/v1/applications"]
+    assert json.loads(filing.content)["members"][0]["phone"] is None  # the principal's phone: none, not a guess
+
+
+@pytest.mark.asyncio
+async def test_the_read_back_says_the_paper_form_instead_of_a_phone() -> None:
+    lines = dict(readback_lines(tracker(no_phone_filled())))
+    assert lines["手机"] == "没有手机（交书面授权委托书）"
+
+
+@pytest.mark.asyncio
+async def test_pausing_keeps_the_answers_for_the_phone(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    paused = await ActionPauseForm().run(dispatcher, tracker(OLD_MAN, active_loop="application_form"), {})
     body = saved(fake_backend)
     assert body["answers"]["applicant_name"] == "周明富" and body["applicant_id"] == VALID_ID and body["kind"] == "低保"
-    assert "citizen_token" not in body["answers"] and "applicant_phone" not in body["answers"]
+    assert "citizen_token" not in body["answers"] and "held_for" not in body["answers"]
     assert responses(dispatcher) == ["utter_draft_kept"] and dispatcher.messages[0]["until"] == "2027年1月6日"
     assert slot_values(paused)["draft_id"] == 7 and slot_values(paused)["paused_form"] == "application_form"
 

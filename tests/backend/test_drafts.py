@@ -10,8 +10,10 @@ from sqlalchemy import select, text
 from backend.audit.models import AuditEntry
 from backend.core import clock
 from backend.drafts.models import FormDraft
-from tests.backend.test_paper_delegation_queue import PRINCIPAL, documents, pending  # noqa: F401  (fixture)
-from tests.backend.world import member
+from backend.core.logging import mask_path
+from backend.delegations.models import Delegation
+from tests.backend.test_paper_delegation_queue import JPEG, PRINCIPAL, documents, pending  # noqa: F401  (fixture)
+from tests.backend.world import HELPER_PHONE, member
 
 ANSWERS = {"assistance_type": "低保", "filing_for": "other", "helper_name": "李红", "applicant_name": "张秀英",
            "applicant_id": PRINCIPAL["id_number"], "street": "两路口街道", "monthly_income": 800.0}
@@ -88,3 +90,53 @@ def test_the_backend_says_whether_a_helper_holds_a_delegation(world) -> None:
     wrong = world.client.post("/api/v1/delegations/held", json={"principal": {**PRINCIPAL, "name": "张秀兰"}},
                               headers=world.helper)
     assert wrong.status_code in (409, 422) and "对不上" in wrong.json()["error"]["message"]
+
+
+# ---- a principal with no phone: her signed paper form's photo, uploaded from the chat -------------------------
+
+def _link_body(area="500103001"):  # noqa: ANN001, ANN202
+    return {"principal": PRINCIPAL, "helper": {"name": "李红", "phone": HELPER_PHONE, "kind": "grid_worker", "relation": "网格员"},
+            "scope": ["apply", "query", "notices"], "consent": {"method": "paper", "form_reference": "对话中上传的照片",
+                                                                "area_code": area}}
+
+
+def test_the_paper_form_link_carries_nothing_personal_and_makes_a_pending_delegation(world) -> None:
+    opened = world.client.post("/api/v1/delegations/paper-link", json=_link_body(), headers=world.helper)
+    assert opened.status_code == 201, opened.text
+    url = opened.json()["upload_url"]
+    assert PRINCIPAL["id_number"] not in url and "张秀英" not in url and HELPER_PHONE not in url
+    card = world.client.get(url).json()
+    assert card["who_line"] == "张秀英签了字的授权委托书" and card["needs_consent"] is False and card["shoot_label"]
+    done = world.client.post(url, files={"image": ("form.jpg", JPEG, "image/jpeg")})
+    assert done.status_code == 201, done.text
+    assert done.json()["status"] == "pending" and "继续" in done.json()["message"] and "前核对" in done.json()["message"]
+    row = world.session.get(Delegation, done.json()["delegation_id"])
+    assert row.consent_method == "paper" and row.form_photo and row.status == "pending"
+    # A second tap is told it arrived; the helper's queue is unchanged; the backend says it is waiting.
+    again = world.client.post(url, files={"image": ("form.jpg", JPEG, "image/jpeg")})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_uploaded"
+    held = world.client.post("/api/v1/delegations/held", json={"principal": PRINCIPAL}, headers=world.helper).json()
+    assert held["status"] == "pending"
+
+
+def test_a_paper_form_link_is_refused_to_the_wrong_people_and_expires(world, monkeypatch) -> None:  # noqa: ANN001
+    assert world.client.post("/api/v1/delegations/paper-link", json=_link_body(), headers=world.stranger).json()["error"]["code"] \
+        == "helper_phone_mismatch"
+    assert world.client.post("/api/v1/delegations/paper-link", json=_link_body(), headers=world.caseworker).status_code == 403
+    nowhere = world.client.post("/api/v1/delegations/paper-link", json=_link_body(area=None), headers=world.helper)
+    assert nowhere.status_code == 400 and nowhere.json()["error"]["code"] == "area_required"
+    world.submit()  # she is known now: a wrong name for her number is said
+    wrong = world.client.post("/api/v1/delegations/paper-link", json={**_link_body(), "principal": {**PRINCIPAL, "name": "张秀兰"}},
+                              headers=world.helper)
+    assert "对不上" in wrong.json()["error"]["message"]
+    assert world.client.get("/api/v1/delegations/paper-link/not-a-real-token").status_code == 410
+    url = world.client.post("/api/v1/delegations/paper-link", json=_link_body(), headers=world.helper).json()["upload_url"]
+    later = clock.now() + timedelta(minutes=61)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    gone = world.client.post(url, files={"image": ("form.jpg", JPEG, "image/jpeg")})
+    assert gone.status_code == 410 and "过期" in gone.json()["error"]["message"]
+
+
+def test_link_tokens_never_reach_the_log_whole() -> None:
+    assert mask_path("/api/v1/delegations/paper-link/gAAAAABnSecretTail") == "/api/v1/delegations/paper-link/gAA…"
+    assert mask_path("/api/v1/liveness/id-photo/Xk3SecretTail") == "/api/v1/liveness/id-photo/Xk3…"

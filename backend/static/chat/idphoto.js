@@ -1,4 +1,4 @@
-/* The ID card photo card of the web chat (chat.js shows it when a reply carries an upload link): the
+/* The photo card of the web chat (an ID card; or a signed 授权委托书, as its link says) (chat.js shows it when a reply carries an upload link): the
    consent text (its own version) is shown and answered first; only then the camera button appears. A bad
    photo says why and keeps the button, so nothing is lost. */
 (function () {
@@ -17,7 +17,10 @@
     function ready() { $(".ask").classList.add("hidden"); $(".take").classList.remove("hidden"); }
     fetch(url).then(readJson).then(function (res) {
       if (!res.ok) { $(".ask").classList.add("hidden"); status(errorText(res.body), "bad"); return; }
-      $(".who").textContent = "登记照片的人：" + res.body.person_name;
+      // The same card uploads a signed 授权委托书 (its link says what to photograph and how).
+      $(".who").textContent = res.body.who_line || "登记照片的人：" + res.body.person_name;
+      if (res.body.shoot_label) $(".shoot").firstChild.textContent = res.body.shoot_label;
+      if (res.body.note) $(".take .note").textContent = res.body.note;
       $(".consent").textContent = res.body.consent_text;
       if (!res.body.needs_consent) ready();
       card.scrollIntoView({ block: "start" });
@@ -36,7 +39,7 @@
       var file = input.files && input.files[0];
       if (!file) return;
       var form = new FormData();
-      form.append("image", file, file.name || "idcard.jpg");
+      form.append("image", file, file.name || "photo.jpg");
       status("正在识别照片，请稍等……");
       fetch(url, { method: "POST", body: form }).then(readJson).then(function (res) {
         input.value = "";
