@@ -12,8 +12,8 @@ from actions import corrections, drafts, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
-from actions.amount_answers import SAID, TO_CONFIRM
-from actions.forms import HELPER_KIND_NAMES, MEMBER_SLOTS
+from actions.amount_answers import SAID
+from actions.forms import HELPER_KIND_NAMES
 from actions.notes import approximate_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
 from actions.precheck import NO_QUESTION

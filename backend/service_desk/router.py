@@ -8,17 +8,16 @@ from pydantic import BaseModel, Field
 
 from backend.audit.service import record as audit
 from backend.auth.actor import ActorDep, require_staff
-from backend.core import clock, say
+from backend.core import say
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
 from backend.core.phones import checked_phone
-from backend.notifications.service import notify_phone
 from backend.regions import matching
 from backend.regions import service as regions
 from backend.service_desk import service
-from backend.service_desk.models import CallbackRequest, Complaint
+from backend.service_desk.models import Complaint
 
 router = APIRouter(tags=["服务台 service desk"])
 
@@ -105,12 +104,6 @@ class CallbackOut(BaseModel):
     sms_sent: bool = Field(default=False, description="a confirmation SMS with the reference and the day is queued")
 
 
-class CallbackNeedsPhone(AppError):
-    status_code = 422
-    code = "callback_needs_phone"
-    message = "请留一个能接电话的手机号，工作人员才能给您回电话。"
-
-
 def _caller(actor) -> None:  # noqa: ANN001
     if actor.kind not in ("service", "citizen"):
         raise Forbidden("这个入口给群众和对话渠道使用。", code="citizen_or_service")
@@ -120,51 +113,13 @@ def _caller(actor) -> None:  # noqa: ANN001
              responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> CallbackOut:
     _caller(actor)
-    vault = get_vault()
-    phone = checked_phone(body.phone) if body.phone else None
-    if phone is None and not actor.phone_hash:
-        raise CallbackNeedsPhone()  # a call-back nobody can make is a promise not kept
-    # An unknown code is no reason to refuse a person: the call-back goes to the city queue then.
-    area = regions.ensure_area(session, body.area_code)
-    office = regions.office_for(body.area_code)
-    phone_hash = vault.lookup_hash(phone) if phone else actor.phone_hash
-    row = service.open_callback(session, phone_hash)
-    existing = row is not None
-    if row is not None:
-        # The same phone asked again ("好久打嘛" in a new conversation): the one open, never a second ticket. It
-        # becomes urgent if this ask is, and learns a street it did not have.
-        if body.urgent and not row.urgent:
-            row.urgent = True
-        if row.area_code is None and area is not None:
-            row.area_code = area.code
-        area = regions.ensure_area(session, row.area_code)
-        office = regions.office_for(row.area_code)
-    else:
-        row = CallbackRequest(area_code=area.code if area else None, phone_hash=phone_hash,
-                              phone_cipher=vault.encrypt(phone) if phone else None, topic=body.topic, channel=actor.channel,
-                              urgent=body.urgent)
-        session.add(row)
-    session.flush()
-    reference = service.reference("callback", row.id)
-    caller = office.office_name if area is not None and office.area_code else service.CITY_CALLER
-    due = service.due_of("callback", row)
-    today = due == row.created_at.astimezone(clock.CHINA).date()
-    due_day = say.day(due)
-    duty_told = False
-    if body.urgent and office.alert_phone and area is not None:
-        duty_told = notify_phone(session, event="callback_urgent_alert", phone=office.alert_phone, key=f"callback-urgent:{row.id}",
-                                 text_context={"reference": reference, "place": area.name,
-                                               "topic": (body.topic or "")[:40]}) is not None
-    sms = None if existing and not body.urgent else service.confirm(
-        session, row, "callback", text_context={"reference": reference, "caller": caller,
-                                                "due_day": "今天" if today else due_day})
+    b = service.book_callback(session, actor, phone=body.phone, area_code=body.area_code, topic=body.topic, urgent=body.urgent)
     audit(session, actor=actor.label, channel=actor.channel, action="callback.request", entity_type="callback",
-          entity_id=row.id, detail={"area": row.area_code, "urgent": body.urgent, "existing": existing})
-    return CallbackOut(id=row.id, reference=reference, existing=existing, office_name=office.office_name,
-                       office_phone=office.office_phone, office_hours=office.office_hours, office_configured=office.configured,
-                       caller=caller, due_day=due_day, urgent=body.urgent,
-                       due_today=body.urgent and today,
-                       duty_told=duty_told, sms_sent=sms is not None)
+          entity_id=b.row.id, detail={"area": b.row.area_code, "urgent": b.row.urgent, "existing": b.existing})
+    return CallbackOut(id=b.row.id, reference=service.reference("callback", b.row.id), existing=b.existing,
+                       office_name=b.office.office_name, office_phone=b.office.office_phone, office_hours=b.office.office_hours,
+                       office_configured=b.office.configured, caller=b.caller, due_day=say.day(b.due), urgent=b.row.urgent,
+                       due_today=b.row.urgent and b.today, duty_told=b.duty_told, sms_sent=b.sms_sent)
 
 
 class ComplaintIn(BaseModel):

@@ -20,13 +20,16 @@ from sqlalchemy.orm import Session
 from backend.applications.models import Application
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor, require_staff
-from backend.core import clock
+from backend.core import clock, say
 from backend.core.crypto import get_vault
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import AppError, Conflict, NotFound
+from backend.core.phones import checked_phone
 from backend.core.workdays import get_calendar
 from backend.notifications.service import notice_key, notify, notify_phone
 from backend.people.models import Person
 from backend.regions.models import Area
+from backend.regions import service as regions
+from backend.regions.offices import Office
 from backend.regions.service import codes_in_district
 from backend.service_desk.models import CallbackRequest, Complaint
 
@@ -191,6 +194,63 @@ def open_callback(session: Session, phone_hash: str | None) -> CallbackRequest |
     return session.scalar(select(CallbackRequest).where(CallbackRequest.phone_hash == phone_hash,
                                                         CallbackRequest.status.in_(("new", "in_progress")))
                           .order_by(CallbackRequest.id.desc()).limit(1))
+
+
+class CallbackNeedsPhone(AppError):
+    status_code = 422
+    code = "callback_needs_phone"
+    message = "请留一个能接电话的手机号，工作人员才能给您回电话。"
+
+
+@dataclass
+class Booking:
+    row: CallbackRequest
+    existing: bool  # the phone's open call-back, asked for again
+    office: Office
+    caller: str  # who will call
+    due: date
+    today: bool  # due the day it was asked
+    duty_told: bool  # the street's duty mobile got an SMS at once
+    sms_sent: bool  # the person got the confirmation SMS
+
+
+def book_callback(session: Session, actor: Actor, *, phone: str | None, area_code: str | None, topic: str | None,
+                  urgent: bool) -> Booking:
+    """A call-back, booked only with a phone to call: the one the person gave, or the one she proved. One open per
+    phone: asked again, the open one is the answer (urgent if this ask is, with a street it did not have). An unknown
+    area is no reason to refuse a person: the city queue takes it. Urgent: the duty mobile hears of it at once."""
+    vault = get_vault()
+    phone = checked_phone(phone) if phone else None
+    if phone is None and not actor.phone_hash:
+        raise CallbackNeedsPhone()  # a call-back nobody can make is a promise not kept
+    area = regions.ensure_area(session, area_code)
+    phone_hash = vault.lookup_hash(phone) if phone else actor.phone_hash
+    row = open_callback(session, phone_hash)
+    existing = row is not None
+    if row is not None:
+        row.urgent = row.urgent or urgent
+        if row.area_code is None and area is not None:
+            row.area_code = area.code
+        area = regions.ensure_area(session, row.area_code)
+    else:
+        row = CallbackRequest(area_code=area.code if area else None, phone_hash=phone_hash,
+                              phone_cipher=vault.encrypt(phone) if phone else None, topic=topic, channel=actor.channel,
+                              urgent=urgent)
+        session.add(row)
+    session.flush()
+    office = regions.office_for(row.area_code)
+    ref = reference("callback", row.id)
+    caller = office.office_name if area is not None and office.area_code else CITY_CALLER
+    due = due_of("callback", row)
+    today = due == row.created_at.astimezone(clock.CHINA).date()
+    duty_told = False
+    if urgent and office.alert_phone and area is not None:
+        duty_told = notify_phone(session, event="callback_urgent_alert", phone=office.alert_phone, key=f"callback-urgent:{row.id}",
+                                 text_context={"reference": ref, "place": area.name, "topic": (topic or "")[:40]}) is not None
+    sms = None if existing and not urgent else confirm(
+        session, row, "callback", text_context={"reference": ref, "caller": caller, "due_day": "今天" if today else say.day(due)})
+    return Booking(row=row, existing=existing, office=office, caller=caller, due=due, today=today, duty_told=duty_told,
+                   sms_sent=sms is not None)
 
 
 def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:

@@ -129,6 +129,8 @@ def test_the_same_phone_asking_again_is_told_the_open_call_back_never_a_second(w
     urgent = world.client.post("/api/v1/callbacks", json={"topic": "我摔了 马上来人", "urgent": True, "phone": phone},
                                headers=world.applicant).json()
     assert urgent["reference"] == first["reference"] and urgent["urgent"]
+    calm = world.client.post("/api/v1/callbacks", json={"topic": "好久打嘛", "phone": phone}, headers=world.applicant).json()
+    assert calm["urgent"]  # what is stored, not what this ask said: it stays urgent
     desk = [d for d in world.client.get("/api/v1/service-desk", headers=world.admin).json() if d["kind"] == "callback"]
     assert len(desk) == 1 and desk[0]["urgent"]
     filed = world.session.scalars(select(Notice).where(Notice.event == "callback_filed")).all()
