@@ -252,6 +252,14 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-say]"), function (b) {
     b.addEventListener("click", function () { send(b.getAttribute("data-say")); });
   });
+  // The quick row scrolls sideways on a narrow phone: a fade on the side where more buttons are says so.
+  var quick = document.querySelector(".quick");
+  function edges() {
+    if (!quick) return;
+    quick.classList.toggle("more-right", quick.scrollLeft + quick.clientWidth < quick.scrollWidth - 2);
+    quick.classList.toggle("more-left", quick.scrollLeft > 2);
+  }
+  if (quick) { quick.addEventListener("scroll", edges); window.addEventListener("resize", edges); edges(); }
   render({ who: "bot", text: WELCOME });
   restore();
   reveal();
