@@ -108,7 +108,7 @@ async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
         return [*(SlotSet(k, v) for k, v in found.items()), FollowupAction("action_submit_application")]
     if not found.get(PAUSE):
         link = None
-        if not on_sms(tracker):
+        if not on_sms(tracker) and tracker.get_latest_input_channel() != "wechat":  # the card is the web chat's
             body = {"principal": {"name": s("applicant_name"), "id_number": s("applicant_id")},
                     "helper": {"name": s("helper_name"), "phone": s("verified_phone"), "kind": s("helper_kind") or "relative",
                                "relation": s("helper_relation")},

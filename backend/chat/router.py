@@ -28,7 +28,8 @@ router = APIRouter(prefix="/chat", tags=["聊天 chat"])
 _SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Added here, never by the browser; Rasa's REST channel takes only this prefix (bot/channels/web_relay.py).
 WEB_PREFIX = "web:"
-ID_PHOTO_PREFIX = "/api/v1/liveness/id-photo/"
+# The page posts a photo only to this backend's own one-time links: an ID card, or a signed 授权委托书.
+UPLOAD_PREFIXES = ("/api/v1/liveness/id-photo/", "/api/v1/delegations/paper-link/")
 
 
 class ChatIn(BaseModel):
@@ -52,7 +53,7 @@ class BotMessage(BaseModel):
     text: str | None = None
     buttons: list[Button] = Field(default_factory=list)
     link: str | None = None
-    # An ID-card photo upload (a one-time link of this backend) and what the page says when it is kept.
+    # A photo upload (a one-time link of this backend: an ID card, a signed 授权委托书) and what the page says when it is kept.
     upload: str | None = Field(default=None, examples=["/api/v1/liveness/id-photo/Xk3..."])
     then: str | None = Field(default=None, examples=["/certify_liveness"])
 
@@ -88,7 +89,7 @@ async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_s
         custom = item.get("custom") or {}
         upload = custom.get("upload")
         # Only this backend's own upload links: the page posts a photo there, never to another address.
-        if not (isinstance(upload, str) and upload.startswith(ID_PHOTO_PREFIX)):
+        if not (isinstance(upload, str) and upload.startswith(UPLOAD_PREFIXES)):
             upload = None
         then = custom.get("then") if upload and isinstance(custom.get("then"), str) else None
         messages.append(BotMessage(text=item.get("text"), buttons=buttons, link=custom.get("link"), upload=upload, then=then))

@@ -56,10 +56,13 @@ async def test_at_the_end_the_paper_forms_photo_is_asked_and_everything_is_saved
 
 
 @pytest.mark.asyncio
-async def test_by_sms_the_paper_form_goes_to_the_window(fake_backend) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(("sender", "channel"), [("sms:+8613812345678", "twilio"), ("wx-o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "wechat")])
+async def test_by_sms_or_wechat_the_paper_form_goes_to_the_window(fake_backend, sender, channel) -> None:  # noqa: ANN001
     dispatcher = CollectingDispatcher()
-    await ActionSubmitApplication().run(dispatcher, tracker(no_phone_filled(), sender="sms:+8613812345678"), {})
-    assert responses(dispatcher) == ["utter_paper_form_window", "utter_draft_kept"]
+    t = tracker(no_phone_filled(), sender=sender)
+    t.events.append({"event": "user", "text": "对", "input_channel": channel})
+    await ActionSubmitApplication().run(dispatcher, t, {})
+    assert responses(dispatcher) == ["utter_paper_form_window", "utter_draft_kept"]  # no card there to press
     assert "POST /api/v1/delegations/paper-link" not in fake_backend.paths()
 
 

@@ -16,6 +16,8 @@ def _replies(body: dict) -> list[dict]:
         {"text": "请拍一下身份证有头像的那一面。", "buttons": [{"title": "拍不了，请工作人员上门", "payload": "/request_human"}]},
         {"custom": {"upload": "/api/v1/liveness/id-photo/abc", "then": "/certify_liveness"}},
         {"custom": {"upload": "https://elsewhere.example/steal", "then": "/certify_liveness"}},
+        {"custom": {"upload": "/api/v1/delegations/paper-link/gAAAAsealed"}},
+        {"custom": {"upload": "/api/v1/delegations/pending"}},
     ]
 
 
@@ -30,6 +32,8 @@ def test_the_relay_passes_only_this_backends_upload_links(client: TestClient, up
     messages = client.post("/api/v1/chat/messages", json={"sender": "abcdef123456", "message": "我要认证"}).json()["messages"]
     assert messages[1]["upload"] == "/api/v1/liveness/id-photo/abc" and messages[1]["then"] == "/certify_liveness"
     assert messages[2]["upload"] is None and messages[2]["then"] is None
+    assert messages[3]["upload"] == "/api/v1/delegations/paper-link/gAAAAsealed"  # a signed 授权委托书's photo
+    assert messages[4]["upload"] is None
 
 
 def test_the_page_has_a_large_camera_button_behind_the_consent(client: TestClient) -> None:
