@@ -46,6 +46,9 @@ LIMITS: dict[str, RateLimitItem] = {
     # Higher: a family, a community office or a mobile carrier's NAT share one address.
     "code_request:ip": parse("30/hour"),
     "code_request:conversation": parse("10/hour"),
+    # A helper's requests for codes to someone else's phone (her consent): the phone's count apart from her own
+    # sign-in's; the address and the conversation share code_request's.
+    "consent_request:phone": parse(f"{CODES_PER_PHONE_PER_HOUR}/hour"),
     # Guessing a six-digit code: each code also allows only otp.MAX_ATTEMPTS tries.
     "code_check:phone": parse("10/15 minutes"),
     "code_check:ip": parse("50/15 minutes"),
@@ -59,6 +62,7 @@ LIMITS: dict[str, RateLimitItem] = {
 _SEE_A_PERSON = "着急的话，可以到街道（乡镇）社会救助窗口，请工作人员当面帮您办理。"
 MESSAGES = {
     "code_request": "验证码发送太频繁了，请{when}再试。" + _SEE_A_PERSON,
+    "consent_request": "给本人手机发的验证码太频繁了，请{when}再试。" + _SEE_A_PERSON,
     "code_check": "验证码试的次数太多了，为了保护您的信息，请{when}再试。" + _SEE_A_PERSON,
     "staff_login": "登录尝试太频繁了，请{when}再试，或联系管理员。",
 }
@@ -151,8 +155,16 @@ def _phone_key(phone: str) -> str:
 
 
 def code_request(client: Client | None, phone: str) -> None:
-    """Before sending a one-time code to `phone` (login or a principal's consent)."""
+    """Before sending a one-time code to `phone` for its holder herself (sign-in, a phone change)."""
     _enforce("code_request", _origin(client) + [("phone", _phone_key(phone))])
+
+
+def consent_request(client: Client | None, phone: str) -> None:
+    """Before a helper has a code sent to someone else's phone (her consent, a scope): the phone's own allowance
+    for these, so a helper's resends never lock its holder out of her own sign-in; the address's and the
+    conversation's allowances are code_request's (switching kinds of code gains nothing)."""
+    _enforce("code_request", _origin(client))
+    _enforce("consent_request", [("phone", _phone_key(phone))])
 
 
 def code_check(client: Client | None, phone: str) -> None:

@@ -44,7 +44,7 @@ def send_consent_code(body: ConsentCodeIn, session: SessionDep, actor: ActorDep)
         raise Forbidden("请帮办人先用自己的手机验证码验证身份。", code="citizen_required")
     service.helper_is_caller(actor, body.helper)
     _, phone = service.consent_phone(session, actor, body.principal)
-    throttle.code_request(actor.client, phone)
+    throttle.consent_request(actor.client, phone)
     send_code(session, phone, "consent", "otp_consent", helper_name=body.helper.name,
               helper_kind=HELPER_KIND_LABELS[body.helper.kind])
     return {"message": f"已给{body.principal.name}的手机{mask_phone(phone)}发了授权验证码，请本人把验证码告诉您。",
@@ -190,7 +190,7 @@ def _delegation(session: SessionDep, delegation_id: int) -> Delegation:
 def send_scope_code(delegation_id: DbId, body: ScopeCodeIn, session: SessionDep, actor: ActorDep) -> dict[str, str]:
     d = _delegation(session, delegation_id)
     phone = service.scope_request(session, actor, d, body.scope)
-    throttle.code_request(actor.client, phone)
+    throttle.consent_request(actor.client, phone)
     send_code(session, phone, service.scope_code_purpose(d, body.scope), "otp_scope", helper_name=d.helper.name,
               helper_kind=HELPER_KIND_LABELS[d.helper_kind], scope_label=SCOPE_LABELS[body.scope])
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.scope_code", entity_type="delegation",

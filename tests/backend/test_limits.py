@@ -389,3 +389,17 @@ def test_an_unreachable_storage_does_not_stop_signing_in(storage_url) -> None:
     phone = _new_phone()
     for _ in range(throttle.LIMITS["code_check:phone"].amount + 1):
         throttle.code_check(None, phone)  # fails open: the database counts still hold
+
+
+def test_a_helpers_consent_codes_never_lock_her_out_of_her_own_sign_in(world) -> None:
+    """A grandson resending grandma's consent code used up her phone's codes: she could not sign in herself."""
+    principal = {"name": "张秀英", "id_number": member("张秀英")["id_number"], "phone": APPLICANT_PHONE}
+    helper = {"name": "李红", "phone": HELPER_PHONE, "kind": "relative", "relation": "女儿"}
+    for _ in range(throttle.CODES_PER_PHONE_PER_HOUR):
+        resp = world.client.post("/api/v1/delegations/consent-code", json={"principal": principal, "helper": helper},
+                                 headers=world.helper)
+        assert resp.status_code == 200, resp.text
+    _assert_throttled(world.client.post("/api/v1/delegations/consent-code", json={"principal": principal, "helper": helper},
+                                        headers=world.helper))
+    own = _other_address(world.client, "10.0.0.9").post("/api/v1/auth/otp/request", json={"phone": APPLICANT_PHONE})
+    assert own.status_code == 200, own.text  # her own sign-in still gets its code
