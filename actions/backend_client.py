@@ -172,6 +172,11 @@ class BackendClient:
         principal's delegation to apply (a paper form verified at the window); 404 no_delegation otherwise."""
         return await self._request("POST", "/delegations/held", citizen_token=token, json={"principal": principal})
 
+    async def open_check(self, token: str, name: str, id_number: str, kind: str) -> None:
+        """409 application_already_open (the backend's words name her case) when she has one of this type open."""
+        await self._request("POST", "/applications/open-check", citizen_token=token,
+                            json={"name": name, "id_number": id_number, "assistance_type": kind})
+
     async def open_paper_link(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
         """{"upload_url"}: where the chat page uploads the photo of the principal's signed 授权委托书."""
         return await self._request("POST", "/delegations/paper-link", citizen_token=token, json=body)

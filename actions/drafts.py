@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes
@@ -89,13 +89,59 @@ async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | N
 class HeldDelegation:
     """Mixin for the application form's validator, after SharedValidators in the bases (which pauses the form on
     PAUSE): once the principal's name and ID number are both known, a delegation the helper already holds is
-    found before any phone is asked."""
+    found before any phone is asked; and once the caller may know it (her own verified phone, or a helper's
+    delegation), an open case of the same type is said at once, not after every question (the form closes)."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
         now = {**tracker.slots, **{e["name"]: e.get("value") for e in events if e.get("event") == "slot"}}
         found = await held(dispatcher, tracker, now.get("applicant_name"), now.get("applicant_id"))
-        return events + [SlotSet(k, v) for k, v in found.items()]
+        now.update(found)
+        events += [SlotSet(k, v) for k, v in found.items()]
+        if PAUSE not in found and await already_open(dispatcher, tracker, now):
+            return [ActionExecutionRejected(self.form_name()), FollowupAction("action_close_application")]  # type: ignore[attr-defined]
+        return events + ([SlotSet("open_checked", _open_key(now))] if _may_check_open(now) else [])
+
+
+def _open_key(now: dict[str, Any]) -> str:
+    return f"{now.get('applicant_id')}:{now.get('assistance_type')}"
+
+
+def _may_check_open(now: dict[str, Any]) -> bool:
+    """Name, ID number and type known, and the caller is her (a verified phone filing for herself) or holds her
+    delegation; asked once for each person and type."""
+    mine = now.get("filing_for") == "self" and now.get("citizen_token") and now.get("phone_verified")
+    helper = now.get("filing_for") == "other" and now.get("citizen_token") and now.get("delegation_id")
+    return bool((mine or helper) and now.get("applicant_name") and now.get("applicant_id") and now.get("assistance_type")
+                and now.get("open_checked") != _open_key(now))
+
+
+async def already_open(dispatcher: CollectingDispatcher, tracker: Tracker, now: dict[str, Any]) -> bool:
+    """The backend's answer, in its words (her case's number and "查进度"), when one is open; False otherwise."""
+    if not _may_check_open(now):
+        return False
+    try:
+        await get_client().open_check(now["citizen_token"], now["applicant_name"], now["applicant_id"], now["assistance_type"])
+    except BackendError as err:
+        if err.code != "application_already_open":
+            return False  # a wrong name is said at the submission, with both asked again
+        dispatcher.utter_message(text=err.message)
+        return True
+    except BackendUnavailable:
+        return False
+    return False
+
+
+class ActionCloseApplication(Action):
+    """Her case of this type is already being handled: the form closes (nothing to file twice), its draft goes."""
+
+    def name(self) -> str:
+        return "action_close_application"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        await drop(tracker)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(k, None) for k in (*KEPT, "draft_id", "held_for",
+                "consent_code", "delegation_id", "confirmed", "form_retries", "ask_style", "open_checked"))]
 
 
 async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -21,7 +21,7 @@ from actions.streets import HUKOU_SAID
 
 # Every slot of one application: the answers a draft keeps (actions/drafts.py) and the form's own state.
 APPLICATION_SLOTS = (*drafts.KEPT, "consent_code", "delegation_id", "confirmed", "submission_key", "form_retries",
-                     "ask_style", "street_candidates", "draft_id", "held_for")
+                     "ask_style", "street_candidates", "draft_id", "held_for", "open_checked")
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
 CARRIED = ("monthly_income", "savings", "income_excluded")
 

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel
 
 from backend.applications import queue, service, supervision
 from backend.applications.access import audit_list, audited_view, district_scope
@@ -11,7 +12,7 @@ from backend.applications.assessment import assess_application
 from backend.applications.models import Application
 from backend.applications.schemas import (
     ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut, PaymentOut,
-    ProgressOut, StepIn, TimelineEntry,
+    AssistanceType, ProgressOut, StepIn, TimelineEntry,
 )
 from backend.applications.supervision_schemas import (
     ApprovalRow, DayTypeCount, EscalationIn, EscalationOut, MonthCompletion,
@@ -23,7 +24,7 @@ from backend.auth.actor import ActorDep, require_citizen, require_staff
 from backend.core import clock, say
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
-from backend.core.fields import ApplicationNumber, AreaCode, DbOffset, Month, ShortText
+from backend.core.fields import ApplicationNumber, AreaCode, DbOffset, IdNumberText, Month, PersonName, ShortText
 from backend.eligibility.schemas import AssessmentOut, assessment_out
 
 router = APIRouter(prefix="/applications", tags=["申请 applications"])
@@ -96,6 +97,20 @@ def list_applications(
     rows = [_summary(a) for a in apps]
     audit_list(session, actor, "application.list", [r.number for r in rows])
     return rows
+
+
+class OpenCheckIn(BaseModel):
+    name: PersonName
+    id_number: IdNumberText
+    assistance_type: AssistanceType
+
+
+@router.post("/open-check", status_code=204, summary="提交之前：本人是否已经有一件同类的申请在办（本人或受托帮办人）",
+             responses={**ERRORS, 409: {"model": ErrorResponse, "description": "application_already_open，和提交时一样的话"}})
+def open_check(body: OpenCheckIn, session: SessionDep, actor: ActorDep) -> Response:
+    require_citizen(actor)
+    service.check_none_open(session, actor, name=body.name, id_number=body.id_number, kind=body.assistance_type)
+    return Response(status_code=204)
 
 
 @router.get("/mine", response_model=list[ApplicationSummary], summary="我的申请和我帮办的申请（群众）", responses=ERRORS)

@@ -12,7 +12,7 @@ from backend.applications.access import OWN_YES, require_own_yes, workflow_roles
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
 from backend.applications.schemas import (
-    ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
+    DEFAULT_SUBTYPES, ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
 )
 from backend.applications.progress import progress, timeline  # noqa: F401  (the router reads them here)
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
@@ -23,7 +23,7 @@ from backend.eligibility.hukou import is_rural
 from backend.notifications.service import notify_phone
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.people.models import Person
-from backend.people.service import bind_phone, find_or_register, holds_phone
+from backend.people.service import bind_phone, find_named, find_or_register, holds_phone
 from backend.core.phones import checked_phone
 from backend.regions.service import ensure_area, office_for
 from backend.staff.models import StaffRelation, StaffUser
@@ -200,6 +200,20 @@ class AlreadyOpen(AppError):
 
 def _where_it_is(app: Application) -> str:
     return "正在享受" if get_catalog().for_application(app).statuses[app.status].pays else "正在办理"
+
+
+def check_none_open(session: Session, actor: Actor, *, name: str, id_number: str, kind: str) -> None:
+    """Before the form goes on: does this person already have an open (or paying) case of this type? Asked as the
+    submission would be (AlreadyOpen, the same words), but only by the person herself or a helper holding her
+    delegation to apply; anyone else learns nothing here (the submission still refuses)."""
+    person = find_named(session, name=name, id_number=id_number, who="申请人的")
+    if person is None or actor.kind != "citizen":
+        return
+    mine = holds_phone(person, actor.phone_hash)
+    if not mine and active_delegation(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash or "",
+                                      scope="apply") is None:
+        return
+    _none_open(session, [person], kind, DEFAULT_SUBTYPES.get(kind))
 
 
 def _none_open(session: Session, persons: list[Person], kind: str, subtype: str | None) -> None:

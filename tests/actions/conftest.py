@@ -86,6 +86,8 @@ class FakeBackend:
         self.available = ["withdraw", "request_change"]
         # POST /delegations/held: None answers 404 no_delegation; a dict is the answer.
         self.held: dict | None = None
+        # POST /applications/open-check: None answers 204; a text is the 409's message (her case is open).
+        self.open_case: str | None = None
         # The phone's saved drafts (backend/drafts), newest first, as GET /drafts/application gives them.
         self.drafts: list[dict] = []
 
@@ -124,6 +126,11 @@ class FakeBackend:
                 return httpx.Response(404, json={"error": {"code": "no_delegation", "message": "还没有这位的授权委托。",
                                                            "details": None}})
             return httpx.Response(200, json=self.held)
+        if path == "/applications/open-check":
+            if self.open_case is None:
+                return httpx.Response(204)
+            return httpx.Response(409, json={"error": {"code": "application_already_open", "message": self.open_case,
+                                                       "details": {"number": "JZ20261124000009"}}})
         if path == "/delegations/paper-link":
             return httpx.Response(201, json={"upload_url": "/api/v1/delegations/paper-link/sealed", "expires_at": "2026-12-07T03:00:00+08:00"})
         if path == "/drafts/application" and request.method == "PUT":

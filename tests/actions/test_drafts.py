@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafts import ActionPauseForm, ActionResume
+from actions.drafts import ActionCloseApplication, ActionPauseForm, ActionResume
 from actions.forms import ValidateApplicationForm
 from actions.journeys import ActionAfterVerify, ActionCancel, ActionSubmitApplication, readback_lines
 from tests.actions.test_forms_and_journeys import responses, tracker
@@ -146,7 +146,9 @@ async def test_a_held_delegation_is_found_when_the_name_and_id_are_said(fake_bac
     values = slot_values(events)
     assert values["delegation_id"] == 31 and values["consent_code"] == "ok" and values["held_for"] == VALID_ID
     assert "utter_delegation_held" in words and values.get("requested_slot") != "applicant_phone"
-    assert fake_backend.body(-1) == {"principal": {"name": "周明富", "id_number": VALID_ID}}
+    [asked] = [r for r in fake_backend.requests if r.url.path == "/api/v1/delegations/held"]
+    assert json.loads(asked.content) == {"principal": {"name": "周明富", "id_number": VALID_ID}}
+    assert "POST /api/v1/applications/open-check" in fake_backend.paths()  # now he may know of an open case
 
 
 @pytest.mark.asyncio
@@ -176,3 +178,34 @@ async def test_the_draft_goes_once_the_application_is_filed(fake_backend) -> Non
     await ActionSubmitApplication().run(dispatcher, tracker(slots), {})
     assert "utter_submitted" in responses(dispatcher)
     assert "DELETE /api/v1/drafts/application/7" in fake_backend.paths() and fake_backend.drafts == []
+
+
+@pytest.mark.asyncio
+async def test_her_open_case_is_said_as_soon_as_she_is_known_not_at_the_end(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.open_case = "王秀英已经有一件低保申请正在办理（编号JZ20261124000009），不用再交一次。"
+    slots = {**VERIFIED, "filing_for": "self", "assistance_type": "低保", "applicant_name": "王秀英", "applicant_id": VALID_ID}
+    events, words = await validate(ValidateApplicationForm(), "applicant_phone", VERIFIED["verified_phone"], slots, "application_form")
+    assert words == [fake_backend.open_case] and FollowupAction("action_close_application") in events
+    assert json.loads(fake_backend.requests[-1].content) == {"name": "王秀英", "id_number": VALID_ID, "assistance_type": "低保"}
+    closed = await ActionCloseApplication().run(CollectingDispatcher(), tracker({**slots, "draft_id": 7.0}), {})
+    assert {"event": "active_loop", "name": None, "timestamp": None} in closed and slot_values(closed)["applicant_id"] is None
+    assert "DELETE /api/v1/drafts/application/7" in fake_backend.paths()
+
+
+@pytest.mark.asyncio
+async def test_no_open_case_asks_once_and_goes_on(fake_backend) -> None:  # noqa: ANN001
+    slots = {**VERIFIED, "filing_for": "self", "assistance_type": "低保", "applicant_name": "王秀英", "applicant_id": VALID_ID}
+    events, _ = await validate(ValidateApplicationForm(), "applicant_phone", VERIFIED["verified_phone"], slots, "application_form")
+    values = slot_values(events)
+    assert values["open_checked"] == f"{VALID_ID}:低保" and values["requested_slot"] == "street"
+    asked = fake_backend.paths().count("POST /api/v1/applications/open-check")
+    await validate(ValidateApplicationForm(), "street", "两路口街道", {**slots, **values}, "application_form")
+    assert fake_backend.paths().count("POST /api/v1/applications/open-check") == asked == 1
+
+
+@pytest.mark.asyncio
+async def test_nobody_unverified_is_told_about_a_case(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.open_case = "有一件"
+    slots = {"filing_for": "other", "assistance_type": "低保", **VERIFIED}
+    await validate(ValidateApplicationForm(), "applicant_name", f"王秀英 {VALID_ID}", slots, "application_form")
+    assert "POST /api/v1/applications/open-check" not in fake_backend.paths()  # a helper without her delegation yet

@@ -15,7 +15,8 @@ from backend.notifications.models import Notice
 from backend.regions import service as regions_service
 from backend.regions.offices import Office
 from backend.service_desk.service import CITY_CALLER
-from tests.backend.world import application_body
+from tests.backend.test_access_and_delegations import _delegate, sms  # noqa: F401  (fixture)
+from tests.backend.world import application_body, member
 
 TWO_ROADS = "500103004"
 OFFICES = Path(__file__).resolve().parents[2] / "backend" / "regions" / "data" / "offices.yaml"
@@ -135,3 +136,22 @@ def test_the_same_phone_asking_again_is_told_the_open_call_back_never_a_second(w
     assert len(desk) == 1 and desk[0]["urgent"]
     filed = world.session.scalars(select(Notice).where(Notice.event == "callback_filed")).all()
     assert len(filed) == 1  # one record of the promise; "好久打嘛" and the urgent ask are told it in the chat
+
+
+def test_an_open_case_is_said_before_the_form_goes_on_only_to_her_or_her_helper(world, sms) -> None:  # noqa: ANN001
+    """A second 低保 used to be refused only at the very end, after every question was answered again."""
+    ask = {"name": "张秀英", "id_number": member("张秀英")["id_number"], "assistance_type": "低保"}
+    assert world.client.post("/api/v1/applications/open-check", json=ask, headers=world.applicant).status_code == 204
+    number = world.submit()["number"]
+    mine = world.client.post("/api/v1/applications/open-check", json=ask, headers=world.applicant)
+    assert mine.status_code == 409 and mine.json()["error"]["code"] == "application_already_open"
+    assert number in mine.json()["error"]["message"]
+    assert world.client.post("/api/v1/applications/open-check", json={**ask, "assistance_type": "特困"},
+                             headers=world.applicant).status_code == 204
+    # Somebody with no delegation learns nothing here (the submission still refuses him).
+    assert world.client.post("/api/v1/applications/open-check", json=ask, headers=world.stranger).status_code == 204
+    _delegate(world, sms)
+    helper = world.client.post("/api/v1/applications/open-check", json=ask, headers=world.helper)
+    assert helper.status_code == 409 and number in helper.json()["error"]["message"]
+    wrong = world.client.post("/api/v1/applications/open-check", json={**ask, "name": "张秀兰"}, headers=world.applicant)
+    assert "对不上" in wrong.json()["error"]["message"]
