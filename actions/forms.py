@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import amount_answers, codes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
-from actions.precheck import NO_QUESTION, parse_hukou, read_excluded
+from actions.precheck import NO_QUESTION, AsksSupporter, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
 from actions.drafts import NO_PHONE, HeldDelegation
@@ -166,7 +166,7 @@ class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(RetryingFormValidationAction):
+class ValidateEligibilityForm(AsksSupporter, RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 

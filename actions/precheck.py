@@ -17,7 +17,7 @@ from actions import parsing
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 
 PRECHECK_SLOTS = ("household_size", "monthly_income", "income_excluded", "savings", "applicant_age",
-                  "illness_or_disability", "hukou")
+                  "illness_or_disability", "has_supporter", "hukou")
 NO_QUESTION = "不用问"  # the slot's value when a question does not apply
 NONE_EXCLUDED = "没有"
 
@@ -104,6 +104,30 @@ def heard(tracker: Tracker) -> dict[str, Any] | None:
     return facts or None
 
 
+class AsksSupporter:
+    """Mixin for the pre-check's validator: 特困 is for people with no one able to support them (义务人), so where
+    特困 is in play (living alone, and old, a minor, or ill or disabled) that is asked; "有" makes 特困 not met."""
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: dict) -> list[str]:
+        s = tracker.get_slot
+        age, ill = s("applicant_age"), s("illness_or_disability")
+        alone = int(s("household_size") or 1) == 1
+        in_play = alone and age is not None and ill is not None and (ill or age >= 60 or age < 16)
+        return [d for d in domain_slots if d != "has_supporter" or in_play]
+
+    def validate_has_supporter(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict[str, Any]:
+        if isinstance(value, bool):
+            return {"has_supporter": value}
+        said = parsing.parse_yes_no(str(value or ""))
+        text = str(value or "")
+        if said is None and re.search(r"(没|莫|冇|无)(得|有)?(儿|女|子女|娃|亲人)|不管|管不了|养不起|联系不上|也困难", text):
+            said = False  # "莫得儿女", "儿子不管" : nobody able to support her
+        elif said is None and re.search(r"(儿|女|娃|孙).{0,8}(给|管|养|寄|照顾)", text):
+            said = True  # "儿子每个月给我钱"
+        return {"has_supporter": said}
+
+
 class ActionPrecheck(Action):
     def name(self) -> str:
         return "action_precheck"
@@ -123,7 +147,8 @@ class ActionPrecheck(Action):
         if offer is None:
             return events
         body = {"region": tracker.get_slot("region") or offer["default_region"], "members": members,
-                "savings": tracker.get_slot("savings") or 0, "hukou": parse_hukou(tracker.get_slot("hukou"))}
+                "savings": tracker.get_slot("savings") or 0, "hukou": parse_hukou(tracker.get_slot("hukou")),
+                "obligors_able_to_support": 1 if tracker.get_slot("has_supporter") else 0}
         result = await call(dispatcher, get_client().precheck(body))
         if result is None:
             return events

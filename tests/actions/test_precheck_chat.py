@@ -8,6 +8,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from actions.forms import ValidateEligibilityForm
 from actions.precheck import ActionPrecheck, ActionReadHukouNeed, ActionReadIncomeKind, income_lines, parse_hukou
 
 DOMAIN = yaml.safe_load((Path(__file__).parents[2] / "bot" / "domain.yml").read_text(encoding="utf-8"))
@@ -68,3 +69,36 @@ def test_the_form_asks_both_questions_with_buttons() -> None:
     for response in ("utter_ask_income_excluded", "utter_ask_hukou"):
         assert DOMAIN["responses"][response][0]["buttons"]
     assert {"action_read_income_kind", "action_read_hukou_need"} <= {a if isinstance(a, str) else next(iter(a)) for a in DOMAIN["actions"]}
+
+
+ALONE_OLD = {"household_size": 1.0, "monthly_income": 0.0, "income_excluded": "没有", "savings": 0.0, "applicant_age": 81.0,
+             "illness_or_disability": False, "region": "重庆"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("slots", "asked"), [
+    (ALONE_OLD, True),
+    ({**ALONE_OLD, "applicant_age": 45.0}, False),                                 # 特困 is not in play
+    ({**ALONE_OLD, "applicant_age": 45.0, "illness_or_disability": True}, True),  # unable to work
+    ({**ALONE_OLD, "household_size": 3.0}, False),                                # living with family
+])
+async def test_someone_able_to_support_her_is_asked_only_where_tekun_is_in_play(dispatcher, slots, asked) -> None:  # noqa: ANN001
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    needed = await ValidateEligibilityForm().required_slots(domain["forms"]["eligibility_form"]["required_slots"], dispatcher,
+                                                            tracker(slots), domain)
+    assert ("has_supporter" in needed) is asked
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("said", "value"), [("有", True), ("我儿子在上班 每个月给我钱", True), ("搞不清楚", None), ("莫得儿女", False),
+                                             ("儿子不管我", False), ("没有", False)])
+async def test_the_supporter_answer(dispatcher, said, value) -> None:  # noqa: ANN001
+    assert ValidateEligibilityForm().validate_has_supporter(said, dispatcher, tracker(), {}) == {"has_supporter": value}
+
+
+@pytest.mark.asyncio
+async def test_a_supporter_reaches_the_backend_as_an_able_obligor(fake_backend, dispatcher) -> None:  # noqa: ANN001
+    await ActionPrecheck().run(dispatcher, tracker({**ALONE_OLD, "has_supporter": True}), {})
+    assert fake_backend.body()["obligors_able_to_support"] == 1
+    await ActionPrecheck().run(dispatcher, tracker({**ALONE_OLD, "has_supporter": False}), {})
+    assert fake_backend.body()["obligors_able_to_support"] == 0
