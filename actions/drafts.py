@@ -225,7 +225,15 @@ class ActionResume(Action):
         return "action_resume"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if not tracker.get_slot("paused_form"):
+        s = tracker.get_slot
+        if not s("paused_form"):
             return [SlotSet("paused_form", None), *await resume(dispatcher, tracker)]
-        # A delegation is looked up again: the paper form may have been verified since the pause.
+        if s("paused_form") == "application_form" and s("filing_for") == "other" and not s("delegation_id"):
+            # The paper form may have been verified since the pause: looked up before the form opens again; still
+            # waiting, that is all that is said (the form stays paused, nothing is asked).
+            found = await held(dispatcher, tracker, s("applicant_name"), s("applicant_id"), again=True)
+            if found.pop(PAUSE, False):
+                return [*(SlotSet(k, v) for k, v in found.items()), SlotSet("paused_form", "application_form"),
+                        FollowupAction("action_listen")]
+            return [SlotSet("paused_form", None), *(SlotSet(k, v) for k, v in found.items())]
         return [SlotSet("paused_form", None), SlotSet("held_for", None)]

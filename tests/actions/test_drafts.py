@@ -209,3 +209,18 @@ async def test_nobody_unverified_is_told_about_a_case(fake_backend) -> None:  # 
     slots = {"filing_for": "other", "assistance_type": "低保", **VERIFIED}
     await validate(ValidateApplicationForm(), "applicant_name", f"王秀英 {VALID_ID}", slots, "application_form")
     assert "POST /api/v1/applications/open-check" not in fake_backend.paths()  # a helper without her delegation yet
+
+
+@pytest.mark.asyncio
+async def test_continue_while_the_paper_form_waits_says_so_and_asks_nothing(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.held = {"status": "pending", "delegation_id": 31, "due_said": "12月10日（星期四）前"}
+    dispatcher = CollectingDispatcher()
+    paused = {**no_phone_filled(confirmed=None), "paused_form": "application_form"}
+    events = await ActionResume().run(dispatcher, tracker(paused, text="继续", intent="resume"), {})
+    assert responses(dispatcher) == ["utter_delegation_waiting"] and FollowupAction("action_listen") in events
+    assert slot_values(events)["paused_form"] == "application_form"  # the form does not open (no read-back)
+    fake_backend.held = {"status": "verified", "delegation_id": 31}
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, tracker(paused, text="继续", intent="resume"), {})
+    assert slot_values(events)["delegation_id"] == 31 and slot_values(events)["paused_form"] is None
+    assert not any(e.get("event") == "followup" for e in events)  # the rules open the form: read-back, then filed
