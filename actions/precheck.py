@@ -111,21 +111,21 @@ class AsksSupporter:
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: dict) -> list[str]:
         s = tracker.get_slot
-        age, ill = s("applicant_age"), s("illness_or_disability")
-        alone = int(s("household_size") or 1) == 1
-        in_play = alone and age is not None and ill is not None and (ill or age >= 60 or age < 16)
+        # Only validated values: while an answer is being read, its slot still holds the words ("我一个人住").
+        size, age, ill = s("household_size"), s("applicant_age"), s("illness_or_disability")
+        numbers = isinstance(size, (int, float)) and isinstance(age, (int, float)) and isinstance(ill, bool)
+        in_play = numbers and size == 1 and (ill or age >= 60 or age < 16)
         return [d for d in domain_slots if d != "has_supporter" or in_play]
 
     def validate_has_supporter(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict[str, Any]:
         if isinstance(value, bool):
             return {"has_supporter": value}
-        said = parsing.parse_yes_no(str(value or ""))
         text = str(value or "")
-        if said is None and re.search(r"(没|莫|冇|无)(得|有)?(儿|女|子女|娃|亲人)|不管|管不了|养不起|联系不上|也困难", text):
-            said = False  # "莫得儿女", "儿子不管" : nobody able to support her
-        elif said is None and re.search(r"(儿|女|娃|孙).{0,8}(给|管|养|寄|照顾)", text):
-            said = True  # "儿子每个月给我钱"
-        return {"has_supporter": said}
+        if re.search(r"(没|莫|冇|无)(得|有)?(儿|女|子女|娃|亲人)|不管|管不了|不给|养不起|联系不上|也困难|没得能力|莫得能力", text):
+            return {"has_supporter": False}  # "有个儿在广东 他不管我的": a son who does not support her is not a supporter
+        if re.search(r"(儿|女|娃|孙).{0,8}(给|管|养|寄|照顾)", text):
+            return {"has_supporter": True}  # "儿子每个月给我钱"
+        return {"has_supporter": parsing.parse_yes_no(text)}
 
 
 class ActionPrecheck(Action):

@@ -19,6 +19,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import form_first, parsing
+from actions.answers import amounts
 
 # A validator returns this key (with any value) when an answer moved nothing but was not a failure
 # either: a resent code, a street that needs choosing among several.
@@ -40,7 +41,8 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         before = (dict(tracker.get_slot("form_retries") or {}), tracker.get_slot("ask_style"))
         aimed = bool(requested) and requested in tracker.slots_to_validate()
         text = str(tracker.latest_message.get("text") or "")
-        if aimed and requested in self.skippable and parsing.is_skip(text):
+        # "退休金一千出头 存款不清楚": a figure said with "不清楚" is an answer (approximate), never a skip that drops it.
+        if aimed and requested in self.skippable and parsing.is_skip(text) and not amounts.read_amount(text):
             dispatcher.utter_message(response="utter_skipped")
             values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested]}
             tracker.slots.update(values)

@@ -81,6 +81,8 @@ ALONE_OLD = {"household_size": 1.0, "monthly_income": 0.0, "income_excluded": "�
     ({**ALONE_OLD, "applicant_age": 45.0}, False),                                 # 特困 is not in play
     ({**ALONE_OLD, "applicant_age": 45.0, "illness_or_disability": True}, True),  # unable to work
     ({**ALONE_OLD, "household_size": 3.0}, False),                                # living with family
+    ({**ALONE_OLD, "household_size": "我一个人住"}, False),  # an answer still being read: never a crash (a tester got silence)
+    ({"household_size": "就我一个"}, False),
 ])
 async def test_someone_able_to_support_her_is_asked_only_where_tekun_is_in_play(dispatcher, slots, asked) -> None:  # noqa: ANN001
     domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "bot" / "domain.yml").read_text(encoding="utf-8"))
@@ -91,7 +93,7 @@ async def test_someone_able_to_support_her_is_asked_only_where_tekun_is_in_play(
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("said", "value"), [("有", True), ("我儿子在上班 每个月给我钱", True), ("搞不清楚", None), ("莫得儿女", False),
-                                             ("儿子不管我", False), ("没有", False)])
+                                             ("儿子不管我", False), ("有个儿在广东 他不管我的", False), ("他有钱 就是一分钱都不给", False), ("没有", False)])
 async def test_the_supporter_answer(dispatcher, said, value) -> None:  # noqa: ANN001
     assert ValidateEligibilityForm().validate_has_supporter(said, dispatcher, tracker(), {}) == {"has_supporter": value}
 

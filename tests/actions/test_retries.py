@@ -281,3 +281,16 @@ async def test_a_helper_whose_principal_has_no_phone_is_shown_the_paper_way(said
     assert after["applicant_phone"] is None and not (after.get("form_retries") or {}).get("applicant_phone")
     assert "授权委托书" in await wording("utter_principal_no_phone", after) and "王秀英" in await wording(
         "utter_principal_no_phone", after)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("said", "income"), [("退休金一千出头 存款不清楚 应该没多少", 1000.0), ("不知道 几千吧", 5000.0)])
+async def test_a_figure_said_with_not_sure_is_kept_never_skipped(fake_backend, said, income) -> None:  # noqa: ANN001
+    """A grandson's "退休金一千出头 存款不清楚" was skipped whole: the read-back said 月收入0元 and asked him to promise it."""
+    slots = {"assistance_type": "低保", "filing_for": "self", "applicant_name": "王秀英", "citizen_token": "t",
+             "verified_phone": "13812345678", "phone_verified": True, "street": "两路口街道", "area_code": "500103004",
+             "hukou": "城镇户口"}
+    after, said_back = await turn(ValidateApplicationForm(), "monthly_income", said, slots)
+    assert "utter_skipped" not in said_back
+    assert after.get("monthly_income") == income or (after.get("amount_to_confirm") or {}).get("value") == income, (after, said_back)
+    assert "monthly_income" not in (after.get("skipped_slots") or [])
