@@ -9,6 +9,7 @@ code to the principal's phone on record; the principal's answer adds the scope (
 face link follows. The backend decides everything; these only converse.
 """
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import codes
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 
 # The intent that asks for each kind of face check: said again by the chat page once a photo is kept,
@@ -98,8 +100,20 @@ class ValidateScopeForm(FormValidationAction):
 
     async def validate_scope_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
-        code = "".join(c for c in str(value or "") if c.isdigit())
+        text = str(value or "")
+        code = "".join(c for c in text if c.isdigit())
         offered = tracker.get_slot("scope_offered") or {}
+        if not code and offered.get("delegation_id") and codes.asks_resend(text):
+            # "奶奶说没收到", "重发": her code again, within the same limits (a tester was told "验证码是6位数字" forever).
+            sent, err = await ask(dispatcher, get_client().send_scope_code(tracker.get_slot("citizen_token"),
+                                                                          int(offered["delegation_id"]), offered["scope"]))
+            if sent is not None:
+                dispatcher.utter_message(response="utter_scope_code_resent", phone_masked=sent["phone_masked"])
+            elif err is not None:
+                dispatcher.utter_message(text=err.message)
+            return {"scope_code": None}
+        if not code and re.search(r"撤回|确定|同意|要得|好的?$", text):
+            return {"scope_code": None}  # the words that started this ("确定撤回"): the question is simply asked
         if len(code) != 6 or not offered.get("delegation_id"):
             dispatcher.utter_message(response="utter_scope_code_invalid")
             return {"scope_code": None}

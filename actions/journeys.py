@@ -124,6 +124,11 @@ def carried_from_precheck(tracker: Tracker) -> list[EventType]:
     return [SlotSet(k, v) for k, v in carried.items()]
 
 
+def _answered(tracker: Tracker) -> dict[str, object]:
+    """The skippable figures as they are now (a skip recorded 0; a correction since then holds the figure)."""
+    return {k: tracker.get_slot(k) for k in ("monthly_income", "savings")}
+
+
 def household_note(tracker: Tracker) -> str:
     """The household size the pre-check heard, when the application lists fewer people (for the caseworker)."""
     size = int((tracker.get_slot("precheck_heard") or {}).get("household_size") or 0)
@@ -152,7 +157,7 @@ class ActionAskConfirmed(Action):
         # One message: a newer message closes the web page's older buttons, and these are the question's own.
         fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines
                  if label in corrections.BY_LABEL and tracker.get_latest_input_channel() in ("rest", None)]
-        note = skipped_note(tracker.get_slot("skipped_slots") or []) + approximate_note(tracker.get_slot(SAID), tracker.get_slot("members") or [])
+        note = skipped_note(tracker.get_slot("skipped_slots") or [], _answered(tracker)) + approximate_note(tracker.get_slot(SAID), tracker.get_slot("members") or [])
         dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
                                  note=note, buttons=fixes)
         return []
@@ -199,7 +204,7 @@ class ActionSubmitApplication(Action):
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
         key = s("submission_key") or _submission_key()
-        notes = (skipped_note(s("skipped_slots") or []) + approximate_note(s(SAID), s("members")) + household_note(tracker)
+        notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
                  + later_note(s(LATER)))
         reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
@@ -254,6 +259,9 @@ class ActionStartVerifiedQuery(Action):
         return "action_start_verified_query"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if await fallback.answered_from_words(dispatcher, tracker.latest_message.get("text") or ""):
+            # "授权委托书是啥子，表在哪里拿" read as signing or progress: a word's meaning, no phone asked for.
+            return [UserUtteranceReverted()]
         intent = tracker.latest_message.get("intent", {}).get("name")
         mode = {"query_payment": "payment", "sign_authorization": "authorization", "certify_liveness": "certification"}.get(intent, "progress")
         events: list[EventType] = [SlotSet("after_verify", mode)]

@@ -5,9 +5,11 @@ SKIPPED_NOTE = "（在线未答，请工作人员核实）"
 SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
 
 
-def skipped_note(skipped: list[str]) -> str:
-    """The caseworker's note for the questions the person skipped (the reason notes itself)."""
-    labels = [SKIP_LABELS[s] for s in skipped if s in SKIP_LABELS]
+def skipped_note(skipped: list[str], answered: dict[str, object] | None = None) -> str:
+    """The caseworker's note for the questions the person skipped (the reason notes itself); one answered later
+    (a figure at the read-back: "收入是一千一") is not noted as skipped any more."""
+    answered = answered or {}
+    labels = [SKIP_LABELS[s] for s in skipped if s in SKIP_LABELS and not answered.get(s)]
     return f"（在线未答：{'、'.join(dict.fromkeys(labels))}，请工作人员核实）" if labels else ""
 
 

@@ -256,7 +256,8 @@ class FakeBackend:
             "place": None, "offer_precheck": aspect in ("条件", "资产"),
         }
         # As the backend: what a word means, or whether an income counts, whatever type and aspect were sent.
-        terms = {"受理": "“受理”就是街道（乡镇）收下了您的申请，正式开始办。", "退休金": "退休金要算进家庭收入。"}
+        terms = {"受理": "“受理”就是街道（乡镇）收下了您的申请，正式开始办。", "退休金": "退休金要算进家庭收入。",
+                 "委托书": "“授权委托书”是本人签字同意让别人替他办的一张表，社区可以领。"}
         term = next((t for t in terms if t in said and re.search(r"意思|是啥|算不算|算收入", said)), None)
         if term:
             return httpx.Response(200, json={**base, "answer": terms[term], "needs_region": False, "region": None,

@@ -224,3 +224,13 @@ async def test_continue_while_the_paper_form_waits_says_so_and_asks_nothing(fake
     events = await ActionResume().run(dispatcher, tracker(paused, text="继续", intent="resume"), {})
     assert slot_values(events)["delegation_id"] == 31 and slot_values(events)["paused_form"] is None
     assert not any(e.get("event") == "followup" for e in events)  # the rules open the form: read-back, then filed
+
+
+@pytest.mark.asyncio
+async def test_a_skipped_income_corrected_at_the_read_back_is_not_noted_as_skipped(fake_backend) -> None:  # noqa: ANN001
+    slots = {**VERIFIED, "filing_for": "self", "assistance_type": "低保", "applicant_name": "王秀英", "applicant_id": VALID_ID,
+             "applicant_phone": "13812345678", "area_code": "500103004", "monthly_income": 1100.0, "savings": 0.0,
+             "reason": "生活困难", "confirmed": True, "skipped_slots": ["monthly_income", "savings"]}
+    await ActionSubmitApplication().run(CollectingDispatcher(), tracker(slots), {})
+    [filing] = [r for r in fake_backend.requests if r.url.path == "/api/v1/applications"]
+    assert "在线未答：存款，" in json.loads(filing.content)["reason"]  # savings still skipped; income answered since

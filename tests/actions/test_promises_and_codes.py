@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from rasa.core.actions.action import ActionExtractSlots
@@ -19,8 +20,9 @@ from rasa_sdk.events import SlotSet as Set
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes
+from actions.face import ValidateScopeForm
 from actions.forms import ValidateApplicationForm, ValidateComplaintForm, ValidateEmergencyForm, ValidateVerifyForm
-from actions.journeys import ActionAfterVerify, ActionSubmitEmergency
+from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery, ActionSubmitEmergency
 from actions.requests import (
     NO_CONTACT, ActionFileComplaint, ActionFileCorrection, ActionReadEmergency, ActionRequestCallback, ActionStartChange,
     ActionWithdrawApplication, ValidateCallbackForm, ValidateWithdrawForm,
@@ -401,3 +403,33 @@ async def test_a_question_about_the_code_is_explained_not_counted_wrong(fake_bac
     assert said_back == ["utter_code_what"] and slot_values(events)["verify_code"] is None
     assert not (slot_values(events).get("form_retries") or {}).get("verify_code")
     assert not any(r.url.path == "/api/v1/auth/otp/verify" for r in fake_backend.requests)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("said", "words", "resent"), [
+    ("确定撤回", [], False),                              # the words that started it: just the question
+    ("奶奶说没收到", ["utter_scope_code_resent"], True),
+    ("重发", ["utter_scope_code_resent"], True),
+    ("12345", ["utter_scope_code_invalid"], False),
+])
+async def test_grandmas_withdrawal_code_can_be_resent_and_is_not_asked_wrongly(fake_backend, said, words, resent) -> None:  # noqa: ANN001
+    """A grandson was told "验证码是6位数字" right after 确定撤回, and again for 没收到 and 重发: a dead end."""
+
+    slots = {**VERIFIED, "scope_offered": {"delegation_id": 31, "scope": "withdraw"}, "after_verify": "withdraw"}
+    fake_backend.handler = lambda r: (httpx.Response(200, json={"phone_masked": "138****1111"})
+                                      if r.url.path.endswith("/scope-code") else fake_backend.route(r))
+    events, said_back = await validate(ValidateScopeForm(), "scope_code", said, slots, "scope_form")
+    assert said_back == words and slot_values(events)["scope_code"] is None
+    assert any(r.url.path == "/api/v1/delegations/31/scope-code" for r in fake_backend.requests) is resent
+
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("intent", ["query_progress", "sign_authorization"])
+async def test_what_the_paper_form_is_is_answered_not_taken_for_signing_or_progress(fake_backend, intent) -> None:  # noqa: ANN001
+    """A grid worker's "授权委托书是啥子哦，表在哪里拿" was read as progress (no application here) or signing (a code to a
+    woman with no phone)."""
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartVerifiedQuery().run(dispatcher, tracker({}, text="授权委托书是啥子哦，表在哪里拿？", intent=intent), {})
+    assert responses(dispatcher)[0].startswith("“授权委托书”") and events == [{"event": "rewind", "timestamp": None}]

@@ -66,7 +66,7 @@ def test_certify_is_added_only_with_the_principals_code(world, outbox) -> None:
     assert sent.status_code == 200, sent.text
     assert sent.json()["phone_masked"] == "138****1111"
     code = _code_sent_to(outbox, APPLICANT_PHONE)
-    assert "李红（网格员）申请以后替您刷脸做待遇资格认证" in [t for p, t in outbox.sent if p == APPLICANT_PHONE][-1]
+    assert "李红（网格员）想替您刷脸做待遇资格认证" in [t for p, t in outbox.sent if p == APPLICANT_PHONE][-1]
 
     wrong = world.client.post(scopes, json={"scope": "certify", "consent": {"method": "otp", "code": "000000" if code != "000000" else "111111"}},
                               headers=world.helper)

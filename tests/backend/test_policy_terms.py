@@ -51,3 +51,12 @@ def test_a_question_naming_no_income_is_not_a_kind_question(world) -> None:  # n
 def test_every_explanation_is_plain_chinese_without_stray_spaces() -> None:
     for _, term in get_glossary().words:
         assert " " not in term.text and term.text.startswith("“"), term.key
+
+
+def test_the_paper_authorization_form_is_explained_with_where_to_get_it() -> None:
+    """A grid worker's "授权委托书是啥子哦，表在哪里拿？" went to the progress query and to signing by face."""
+
+    for said in ("授权委托书是啥子哦，表在哪里拿？", "委托书在哪里领表", "书面授权是什么"):
+        term = get_glossary().meaning(said)
+        assert term is not None and term.key == "授权委托书", said
+        assert "社区" in term.text and "按手印" in term.text
