@@ -19,11 +19,22 @@ def asks_after_callback(tracker: Tracker, text: str) -> bool:
     return bool(tracker.get_slot("callback_booked")) and bool(FOLLOW_UP.search(text))
 
 
-def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None) -> None:
+ASKS_NUMBER = re.compile(r"值班|电话是|号码|打哪个|电话多少|电话好多|啥子电话|什么电话")
+
+
+def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None, text: str = "") -> None:
+    """The call-back booked, again; asked for a number to ring ("有没得值班电话"), the office's if on file, else
+    plainly none and 12345 to call (a tester asking for the duty number was only told the call-back again)."""
     booked = booked or {}
     dispatcher.utter_message(response="utter_callback_followup", reference=booked.get("reference"),
                              caller=booked.get("caller"), due_day=booked.get("due_day"),
                              before="" if booked.get("due_day") == "今天" else "前", phone_masked=booked.get("phone_masked"))
+    if ASKS_NUMBER.search(text):
+        if booked.get("office_phone"):
+            dispatcher.utter_message(response="utter_emergency_office_phone", office_name=booked.get("caller"),
+                                     office_phone=booked["office_phone"], office_hours=booked.get("office_hours") or "工作日")
+        else:
+            dispatcher.utter_message(response="utter_callback_no_office")
 
 
 async def answered_from_words(dispatcher: CollectingDispatcher, text: str) -> bool:
@@ -47,7 +58,7 @@ async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     """True when something was answered, so "没太听懂" is not said."""
     text = tracker.latest_message.get("text") or ""
     if asks_after_callback(tracker, text):
-        say_callback_again(dispatcher, tracker.get_slot("callback_booked"))
+        say_callback_again(dispatcher, tracker.get_slot("callback_booked"), text)
         return True
     return await answered_from_words(dispatcher, text)
 
@@ -69,4 +80,5 @@ def booked(created: dict, phone_masked: str, urgent: bool) -> SlotSet:
     """What a follow-up is told again (callback_booked)."""
     return SlotSet("callback_booked", {"reference": created["reference"], "caller": created["caller"],
                                        "due_day": "今天" if urgent and created.get("due_today") else created["due_day"],
-                                       "phone_masked": phone_masked})
+                                       "phone_masked": phone_masked, "office_phone": created.get("office_phone"),
+                                       "office_hours": created.get("office_hours")})

@@ -14,6 +14,7 @@ from actions.precheck import NO_QUESTION, AsksSupporter, parse_hukou, read_exclu
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
 from actions.drafts import NO_PHONE, HeldDelegation
+from actions.emergency import EmergencyAsides
 from actions.readback import ReadBack
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 from actions.notes import SKIPPED_NOTE
@@ -456,10 +457,9 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, HeldDelegation, R
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 
-class ValidateEmergencyForm(SharedValidators, RetryingFormValidationAction):
+class ValidateEmergencyForm(EmergencyAsides, SharedValidators, RetryingFormValidationAction):
     skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}
     STREET_UNKNOWN = "unknown"  # the street could not be named: filed for the city queue (ActionSubmitEmergency)
-    # A bare 算了 / 找工作人员 leaves the description to its rule; anything else is what happened (form_first.py).
 
     def name(self) -> str:
         return "validate_emergency_form"

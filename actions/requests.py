@@ -107,8 +107,12 @@ class ActionRequestCallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
-            fallback.say_callback_again(dispatcher, tracker.get_slot("callback_booked"))  # the one booked, not a second
+            said = _text(tracker.latest_message.get("text"))
+            fallback.say_callback_again(dispatcher, tracker.get_slot("callback_booked"), said)  # the one booked, not a second
             return []
+        if fallback.ASKS_NUMBER.search(_text(tracker.latest_message.get("text"))) and not tracker.get_slot("area_code"):
+            # "有没得值班电话" with no street known: no number to give yet, said plainly, with what can be done now.
+            dispatcher.utter_message(response="utter_duty_phone_needs_street")
         phone = phone_to_call(tracker)
         # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
         topic = tracker.get_slot("callback_topic") or _text(tracker.latest_message.get("text"))[:200] or None
@@ -137,7 +141,7 @@ class ActionRequestCallback(Action):
         if created.get("existing"):
             # This phone's call-back is open already (asked in another conversation): that one, never a second.
             kept = fallback.booked(created, said["phone_masked"], urgent)
-            fallback.say_callback_again(dispatcher, kept["value"])
+            fallback.say_callback_again(dispatcher, kept["value"], topic or "")
             if urgent:
                 dispatcher.utter_message(response="utter_emergency_danger")
             return done + [kept]

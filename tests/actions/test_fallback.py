@@ -42,7 +42,7 @@ async def test_a_booked_call_back_is_remembered_for_the_follow_up(fake_backend) 
     slots = {"contact_phone": "13912345678", "callback_topic": "我不会打字", "street": "七星岗街道", "area_code": "500103001"}
     events = await ActionRequestCallback().run(CollectingDispatcher(), tracker(slots), {})
     kept = next(e["value"] for e in events if e.get("name") == "callback_booked")
-    assert kept == {**BOOKED, "phone_masked": "139****5678"}
+    assert kept == {**BOOKED, "phone_masked": "139****5678", "office_phone": None, "office_hours": "工作日 9:00-17:30"}
 
 
 @pytest.mark.asyncio

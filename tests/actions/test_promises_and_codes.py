@@ -19,7 +19,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.events import SlotSet as Set
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import codes
+from actions import codes, fallback
 from actions.face import ValidateScopeForm
 from actions.forms import ValidateApplicationForm, ValidateComplaintForm, ValidateEmergencyForm, ValidateVerifyForm
 from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery, ActionSubmitEmergency
@@ -433,3 +433,46 @@ async def test_what_the_paper_form_is_is_answered_not_taken_for_signing_or_progr
     dispatcher = CollectingDispatcher()
     events = await ActionStartVerifiedQuery().run(dispatcher, tracker({}, text="授权委托书是啥子哦，表在哪里拿？", intent=intent), {})
     assert responses(dispatcher)[0].startswith("“授权委托书”") and events == [{"event": "rewind", "timestamp": None}]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("slot", "said", "word", "more"), [
+    ("applicant_name", "我婆娘手烧伤了 在医院头 莫得钱交医药费 咋个办嘛", "utter_emergency_noted", True),
+    ("applicant_phone", "好久来人", "utter_emergency_when", False),
+    ("applicant_phone", "有没得值班电话", "utter_emergency_when", False),
+    ("applicant_id", "医院要先交五千押金", "utter_emergency_noted", True),
+])
+async def test_what_a_man_in_a_fire_says_between_questions_is_heard(fake_backend, slot, said, word, more) -> None:  # noqa: ANN001
+    """"这个好像不是名字" to his wife's burns, "手机号好像不对" to "好久来人": now noted or answered, the question again."""
+    slots = {"emergency_what": "屋头昨晚上失火了 房子烧光了", "applicant_name": "陈建国", "applicant_id": "500101197001013316"}
+    slots = {k: v for k, v in slots.items() if k != slot and (slot != "applicant_name" or k == "emergency_what")}
+    events, words = await validate(ValidateEmergencyForm(), slot, said, slots, "emergency_form")
+    values = slot_values(events)
+    assert words == [word] and values[slot] is None and not values.get("form_retries")
+    assert ("emergency_what" in values and said in values["emergency_what"] and "失火" in values["emergency_what"]) is more
+
+
+@pytest.mark.asyncio
+async def test_a_name_said_with_more_trouble_is_still_the_name(fake_backend) -> None:  # noqa: ANN001
+    events, words = await validate(ValidateEmergencyForm(), "applicant_name", "陈建国 我老婆在医院", {"emergency_what": "失火"},
+                                   "emergency_form")
+    assert slot_values(events)["applicant_name"] == "陈建国" and "utter_emergency_noted" not in words
+
+
+@pytest.mark.asyncio
+async def test_asked_for_the_duty_number_after_booking_it_is_said_plainly_none(fake_backend) -> None:  # noqa: ANN001
+
+    dispatcher = CollectingDispatcher()
+    booked = {"reference": "HD000001", "caller": "市民政局社会救助科", "due_day": "12月8日（星期二）", "phone_masked": "139****0895"}
+    fallback.say_callback_again(dispatcher, booked, "有没得值班电话")
+    assert responses(dispatcher) == ["utter_callback_followup", "utter_callback_no_office"]
+    dispatcher = CollectingDispatcher()
+    fallback.say_callback_again(dispatcher, {**booked, "office_phone": "023-63851234"}, "值班电话是好多")
+    assert responses(dispatcher)[-1] == "utter_emergency_office_phone" and dispatcher.messages[-1]["office_phone"] == "023-63851234"
+
+
+@pytest.mark.asyncio
+async def test_the_duty_number_asked_with_no_street_known_is_answered_before_the_call_back(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ActionRequestCallback().run(dispatcher, tracker({}, text="有没得值班电话", intent="request_human"), {})
+    assert responses(dispatcher)[0] == "utter_duty_phone_needs_street" and FollowupAction("callback_form") in events

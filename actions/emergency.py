@@ -1,0 +1,50 @@
+"""What a person in an emergency says between the 急难 report's questions, heard as what it is.
+
+A man whose house burnt was asked his name and wrote "我婆娘手烧伤了 在医院头 莫得钱交医药费 咋个办嘛"; asked his
+phone, "好久来人". Both were read as wrong answers ("这个好像不是名字", "手机号好像不对"). Now more of what happened is
+added to the report's description, and "when will someone come" / "the duty number" is answered; then the same
+question is asked again, and neither counts as a wrong answer.
+"""
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import fallback, parsing
+
+ASIDE_SLOTS = ("applicant_name", "applicant_id", "applicant_phone", "verify_code")
+WHEN = re.compile(r"好久|多久|什么时候|啥时候|几时|马上|快点|等不及|来人|有没有人|有没得人")
+# More of the trouble: people, injuries, money, a roof, food.
+TROUBLE = re.compile(r"医院|住院|烧伤|受伤|伤了|病|押金|医药费|医疗费|莫得钱|没得钱|没钱|没有钱|交不起|房子|烧光|烧了|垮了|淹了|"
+                     r"没地方住|莫得地方|没得吃|莫得吃|娃儿|孩子|老人|婆娘|老伴|老公|老婆")
+
+
+def aside(text: str) -> str | None:
+    """"when" (a question about help coming or the number), "more" (more of what happened), or None (an answer)."""
+    if re.search(r"\d{4,}", text) or len(text) < 3:
+        return None  # digits are an answer to these questions; a short reply is one too ("王强")
+    if fallback.ASKS_NUMBER.search(text) or (WHEN.search(text) and not TROUBLE.search(text)):
+        return "when"
+    return "more" if TROUBLE.search(text) else None
+
+
+class EmergencyAsides:
+    """Mixin for the 急难 form's validator (first in the bases)."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict]:
+        requested = tracker.get_slot("requested_slot")
+        text = str(tracker.latest_message.get("text") or "").strip()
+        kind = aside(text) if requested in ASIDE_SLOTS and requested in tracker.slots_to_validate() else None
+        if kind and requested == "applicant_name" and parsing.split_name_and_id(text)[0]:
+            kind = None  # "陈建国 我老婆在医院": a name is in it, the validator takes it
+        if kind == "when":
+            dispatcher.utter_message(response="utter_emergency_when")
+            return [SlotSet(requested, None)]
+        if kind == "more":
+            what = tracker.get_slot("emergency_what") or ""
+            dispatcher.utter_message(response="utter_emergency_noted")
+            return [SlotSet(requested, None), SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])]
+        return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
