@@ -19,6 +19,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 RESEND = re.compile(r"重发|重新发|再发|没收到|没有收到|莫得收到|没得收到|收不到|没来|还没到|没到")
 # The backend's answer when codes for this phone were tried too often (backend/auth/throttle.py "code_check").
 LOCKED = (429, "too_many_requests")
+WRONG = "wrong_code"  # the backend's code for a wrong or expired one (backend/auth/otp.py WrongCode)
 # A validator returns this key when the form must pause (SharedValidators turns it into events).
 PAUSE = "_pause_form"
 
@@ -57,6 +58,10 @@ async def checked(dispatcher: Dispatcher, request: Awaitable[T]) -> tuple[T | No
             minutes, until = said_until(int(seconds))
             dispatcher.utter_message(response="utter_code_locked", minutes=minutes, until=until)
             return None, {PAUSE: True}
+        if err.code == WRONG:
+            # "验证码不对或已过期，请重新获取" left people guessing how: the way to a new one is said.
+            dispatcher.utter_message(response="utter_code_wrong_or_old")
+            return None, {}
         if err.code == USED_UP:
             # "作废了，说重发": the way on is said, every answer kept, and it is not one more wrong answer.
             dispatcher.utter_message(response="utter_code_used_up")

@@ -13,6 +13,7 @@ from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, AsksSupporter, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
+from actions.consent import PrincipalConsent
 from actions.drafts import NO_PHONE, HeldDelegation
 from actions.emergency import EmergencyAsides
 from actions.readback import ReadBack
@@ -211,7 +212,8 @@ class ValidateEligibilityForm(AsksSupporter, RetryingFormValidationAction):
         return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
 
-class ValidateApplicationForm(TurnsToHelper, SharedValidators, HeldDelegation, ReadBack, RetryingFormValidationAction):
+class ValidateApplicationForm(TurnsToHelper, PrincipalConsent, SharedValidators, HeldDelegation, ReadBack,
+                               RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 
@@ -289,58 +291,6 @@ class ValidateApplicationForm(TurnsToHelper, SharedValidators, HeldDelegation, R
         if name and phone and not tracker.get_slot("verify_phone") and not tracker.get_slot("citizen_token"):
             slots.update(await self.validate_verify_phone(phone, dispatcher, tracker, domain))
         return slots
-
-    async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        if tracker.get_slot("filing_for") != "other":
-            return await super().validate_applicant_phone(value, dispatcher, tracker, domain)
-        if parsing.says_no_phone(_text(value)) or re.fullmatch(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?", _text(value)):
-            # No phone for her code: the form goes on, and her signed paper form's photo comes at the end.
-            dispatcher.utter_message(response="utter_principal_no_phone")
-            return {"applicant_phone": None, NO_PHONE: True, NEUTRAL: True}
-        phone = _phone(value, dispatcher)
-        if phone is None:
-            return {"applicant_phone": None}
-        principal = {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"), "phone": phone}
-        helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
-                  "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
-        refused: list[str] = []
-        sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper), refused)
-        if "name_mismatch" in refused:
-            # The name and the ID number do not belong together: both are asked again (not the phone, in a loop).
-            return {"applicant_phone": None, "applicant_name": None, "applicant_id": None, NEUTRAL: True}
-        if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
-            # A recorded person's code goes to the phone on record, not the one typed here: say where.
-            dispatcher.utter_message(text=sent["message"])
-        return {"applicant_phone": phone if sent is not None else None, "consent_code": None}
-
-    async def validate_consent_code(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        if value == "ok" and tracker.get_slot("delegation_id"):
-            return {"consent_code": "ok"}
-        if codes.asks_resend(_text(value)):
-            # Grandma's code again, to the principal's phone, through the same endpoint and limits.
-            principal = {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"),
-                         "phone": tracker.get_slot("applicant_phone")}
-            helper = {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
-                      "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")}
-            if await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper)) is not None:
-                dispatcher.utter_message(response="utter_code_resent_principal", applicant_name=principal["name"])
-            return {"consent_code": None, NEUTRAL: True}
-        code = parsing.parse_code(_text(value))
-        if code is None:
-            dispatcher.utter_message(response="utter_code_wrong")
-            return {"consent_code": None}
-        body = {
-            "principal": {"name": tracker.get_slot("applicant_name"), "id_number": tracker.get_slot("applicant_id"),
-                          "phone": tracker.get_slot("applicant_phone")},
-            "helper": {"name": tracker.get_slot("helper_name"), "phone": tracker.get_slot("verified_phone"),
-                       "kind": tracker.get_slot("helper_kind") or "relative", "relation": tracker.get_slot("helper_relation")},
-            "scope": ["apply", "query", "notices"],
-            "consent": {"method": "otp", "code": code},
-        }
-        created, paused = await codes.checked(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))
-        if created is None:
-            return {"consent_code": None, **paused}
-        return {"consent_code": "ok", "delegation_id": float(created["id"])}
 
     async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, (int, float)):

@@ -163,6 +163,15 @@ class ActionAskConfirmed(Action):
         return []
 
 
+def _phone_line(tracker: Tracker) -> str:
+    s = tracker.get_slot
+    if s(drafts.NO_PHONE):
+        return "没有手机（交书面授权委托书）"
+    if s("filing_for") == "other" and s("delegation_id") and not s("applicant_phone"):
+        return "不用填（已有本人的授权委托）"  # a paper form verified before: no code, so no phone was asked
+    return _mask_phone(s("applicant_phone"))
+
+
 def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
     """(label, value) for each answer of the application, in the order they were asked."""
     s = tracker.get_slot
@@ -171,7 +180,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
     if s("filing_for") == "other":
         lines.append(("代办人", f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）"))
     lines += [("申请人", str(s("applicant_name") or "未填")), ("身份证", _mask_id(s("applicant_id"))),
-              ("手机", "没有手机（交书面授权委托书）" if s(drafts.NO_PHONE) else _mask_phone(s("applicant_phone"))),
+              ("手机", _phone_line(tracker)),
               ("住址", str(s("street") or "未填"))]
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))

@@ -82,6 +82,8 @@ async def test_once_the_paper_form_is_verified_continue_files_it(fake_backend) -
 async def test_the_read_back_says_the_paper_form_instead_of_a_phone() -> None:
     lines = dict(readback_lines(tracker(no_phone_filled())))
     assert lines["手机"] == "没有手机（交书面授权委托书）"
+    held = {**no_phone_filled(), "principal_no_phone": None, "delegation_id": 31.0}  # a second application, same paper form
+    assert dict(readback_lines(tracker(held)))["手机"] == "不用填（已有本人的授权委托）"  # not "未填"
 
 
 @pytest.mark.asyncio

@@ -476,3 +476,14 @@ async def test_the_duty_number_asked_with_no_street_known_is_answered_before_the
     dispatcher = CollectingDispatcher()
     events = await ActionRequestCallback().run(dispatcher, tracker({}, text="有没得值班电话", intent="request_human"), {})
     assert responses(dispatcher)[0] == "utter_duty_phone_needs_street" and FollowupAction("callback_form") in events
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["她没有手机", "她没得手机 那个号是我的"])
+async def test_no_phone_said_at_the_consent_code_takes_the_paper_way(fake_backend, said) -> None:  # noqa: ANN001
+    slots = {"filing_for": "other", "helper_name": "李红", "applicant_name": "王秀英", "applicant_id": VALID_ID,
+             "applicant_phone": "13800001111", "held_for": VALID_ID, "assistance_type": "低保", "helper_kind": "grid_worker", **VERIFIED}
+    events, words = await validate(ValidateApplicationForm(), "consent_code", said, slots, "application_form")
+    values = slot_values(events)
+    assert words == ["utter_principal_no_phone"] and values["principal_no_phone"] is True and values["requested_slot"] == "street"
+    assert values["applicant_phone"] is None

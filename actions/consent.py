@@ -1,0 +1,87 @@
+"""The principal's consent when a helper files for her: her phone for the code, the code (resent in the helper's
+words), or no phone at all — then the form goes on and her signed paper form's photo comes at the end
+(actions/drafts.py)."""
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import codes, parsing
+from actions.backend_client import call, get_client
+from actions.drafts import NO_PHONE
+from actions.retry import NEUTRAL
+
+Slots = dict[str, Any]
+NONE_AT_ALL = re.compile(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?")
+
+
+def no_phone(text: str) -> bool:
+    """"她没得手机", "不晓得她电话", a bare "没有": she has none to receive a code."""
+    return parsing.says_no_phone(text) or bool(NONE_AT_ALL.fullmatch(text))
+
+
+def _people(tracker: Tracker, phone: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    s = tracker.get_slot
+    principal = {"name": s("applicant_name"), "id_number": s("applicant_id"), "phone": phone}
+    helper = {"name": s("helper_name"), "phone": s("verified_phone"), "kind": s("helper_kind") or "relative",
+              "relation": s("helper_relation")}
+    return principal, helper
+
+
+def _without_phone(dispatcher: CollectingDispatcher) -> Slots:
+    # No phone for her code: the form goes on, and her signed paper form's photo comes at the end.
+    dispatcher.utter_message(response="utter_principal_no_phone")
+    return {"applicant_phone": None, "consent_code": None, NO_PHONE: True, NEUTRAL: True}
+
+
+class PrincipalConsent:
+    """Mixin for the application form's validator, before SharedValidators (whose applicant phone is her own)."""
+
+    async def validate_applicant_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: DomainDict) -> Slots:
+        if tracker.get_slot("filing_for") != "other":
+            return await super().validate_applicant_phone(value, dispatcher, tracker, domain)  # type: ignore[misc]
+        text = str(value or "").strip()
+        if no_phone(text):
+            return _without_phone(dispatcher)
+        phone = parsing.parse_phone(text)
+        if phone is None:
+            dispatcher.utter_message(response="utter_phone_invalid")
+            return {"applicant_phone": None}
+        principal, helper = _people(tracker, phone)
+        refused: list[str] = []
+        sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper), refused)
+        if "name_mismatch" in refused:
+            # The name and the ID number do not belong together: both are asked again (not the phone, in a loop).
+            return {"applicant_phone": None, "applicant_name": None, "applicant_id": None, NEUTRAL: True}
+        if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
+            # A recorded person's code goes to the phone on record, not the one typed here: say where.
+            dispatcher.utter_message(text=sent["message"])
+        return {"applicant_phone": phone if sent is not None else None, "consent_code": None}
+
+    async def validate_consent_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Slots:
+        if value == "ok" and tracker.get_slot("delegation_id"):
+            return {"consent_code": "ok"}
+        text = str(value or "").strip()
+        principal, helper = _people(tracker, tracker.get_slot("applicant_phone"))
+        if codes.asks_resend(text):
+            # Grandma's code again, to the principal's phone, through the same endpoint and limits.
+            if await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper)) is not None:
+                dispatcher.utter_message(response="utter_code_resent_principal", applicant_name=principal["name"])
+            return {"consent_code": None, NEUTRAL: True}
+        if not re.search(r"\d", text) and no_phone(text.replace("本人", "")):
+            return _without_phone(dispatcher)  # "她没得手机，那个号是我的": the paper way, here too
+        code = parsing.parse_code(text)
+        if code is None:
+            dispatcher.utter_message(response="utter_code_wrong")
+            return {"consent_code": None}
+        body = {"principal": principal, "helper": helper, "scope": ["apply", "query", "notices"],
+                "consent": {"method": "otp", "code": code}}
+        created, paused = await codes.checked(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))
+        if created is None:
+            return {"consent_code": None, **paused}
+        return {"consent_code": "ok", "delegation_id": float(created["id"])}
