@@ -43,7 +43,8 @@ def next_action(wf: Workflow, current: str) -> str | None:
     return chosen.action if chosen else None
 
 
-def progress(app: Application) -> ProgressOut:
+def progress(app: Application, whose: str = "您的") -> ProgressOut:
+    """`whose`: "您的" for the applicant herself, "周桂英的" for anyone else who asks (her grandson, a caseworker)."""
     catalog = get_catalog()
     wf = catalog.for_application(app)
     status = wf.statuses[app.status]
@@ -54,7 +55,7 @@ def progress(app: Application) -> ProgressOut:
     amount = decision.monthly_amount if decision and decision.monthly_amount else None
     summary = render_text(
         "applications/progress_summary.txt.j2",
-        summary=status.summary, type_name=type_name, number=app.number, label=status.label,
+        summary=status.summary, type_name=type_name, number=app.number, label=status.label, whose=whose,
         due=app.step_due_date if status.open else None, who=who if status.open else "",
         missing=app.missing_materials or [], amount=amount, one_off=wf.one_off,
         reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
@@ -67,7 +68,7 @@ def progress(app: Application) -> ProgressOut:
         current = StepNow(label=status.label, who=who, due_date=due, due_said=say.by_day(due) if due else None)
     following = next_action(wf, app.status) if status.open else None
     then = catalog.action_labels.get(following, following) if following else None
-    context = {"type_name": type_name, "number": app.number, "current": current, "then": then,
+    context = {"type_name": type_name, "number": app.number, "current": current, "then": then, "whose": whose,
                "summary": summary if not status.open or status.summary else None}
     said = render_text("applications/progress_steps.txt.j2", done=done, **context)
     said_sms = said

@@ -155,3 +155,12 @@ def test_an_open_case_is_said_before_the_form_goes_on_only_to_her_or_her_helper(
     assert helper.status_code == 409 and number in helper.json()["error"]["message"]
     wrong = world.client.post("/api/v1/applications/open-check", json={**ask, "name": "张秀兰"}, headers=world.applicant)
     assert "对不上" in wrong.json()["error"]["message"]
+
+
+def test_progress_names_whose_case_it_is_to_a_helper(world, sms) -> None:  # noqa: ANN001
+    """A grandson asking was told "您的低保申请": it is his grandmother's."""
+    number = world.submit()["number"]
+    assert world.client.get(f"/api/v1/applications/{number}/progress", headers=world.applicant).json()["said"].startswith("您的低保申请")
+    _delegate(world, sms)
+    said = world.client.get(f"/api/v1/applications/{number}/progress", headers=world.helper).json()["said"]
+    assert said.startswith("张秀英的低保申请") and "您的" not in said.splitlines()[0]
