@@ -385,4 +385,4 @@ class ActionSubmitEmergency(Action):
             dispatcher.utter_message(response=advice)
         if created is None:
             return [SlotSet("submission_key", key)]
-        return done + [SlotSet("application_no", created["number"])]
+        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True)]

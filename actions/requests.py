@@ -355,8 +355,10 @@ BARE_EMERGENCY = re.compile(r"^(我|我们)?(家里|屋头)?(有|遇到|出)?(�
 
 def emergency_advice(what: str) -> list[str]:
     """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
+    in_hospital = bool(re.search(r"医院|住院", what))  # already there: "马上打120" is not what they need (a tester)
     found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (MEDICAL, "utter_emergency_medical"),
-                                  (POLICE, "utter_emergency_police")) if pattern.search(what)]
+                                  (POLICE, "utter_emergency_police")) if pattern.search(what)
+             and not (r == "utter_emergency_medical" and in_hospital)]
     if MEDICAL.search(what):
         found.append("utter_emergency_medical_aid")  # a hospital bill: 医疗救助 too (a tester never heard of it)
     return found or ["utter_emergency_danger"]
@@ -368,6 +370,18 @@ def describes_emergency(text: str) -> bool:
     return len(bare) >= 4 and not BARE_EMERGENCY.fullmatch(bare)
 
 
+async def add_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, number: str, text: str) -> list[EventType]:
+    """More of what happened, on the 急难 case filed in this conversation, as a note its caseworker reads."""
+    added, _ = await face.ask(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "request_change",
+                                                                   note=f"补充情况：{text}"[:500]))
+    dispatcher.utter_message(response="utter_emergency_added" if added is not None else "utter_emergency_added_call",
+                             number=number)
+    for advice in emergency_advice(text):
+        if advice != "utter_emergency_danger":
+            dispatcher.utter_message(response=advice)
+    return [FollowupAction("action_listen")]
+
+
 class ActionReadEmergency(Action):
     """The first message of a 急难 report usually says what happened: kept, so it is not asked again."""
 
@@ -376,6 +390,11 @@ class ActionReadEmergency(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = _text(tracker.latest_message.get("text"))
+        number = tracker.get_slot("application_no")
+        if tracker.get_slot("emergency_filed") and number and tracker.get_slot("citizen_token") and not text.startswith("/"):
+            # Already reported in this conversation ("医院要先交五千押金"): added to that case for the caseworker, never
+            # the questions again and "您已经有一件急难救助" (a tester got both, and "马上打120" from a hospital).
+            return await add_to_emergency(dispatcher, tracker, number, text)
         # Said in the middle of another form: that form waits, every answer kept ("继续" goes back to it).
         left = tracker.active_loop_name
         paused = [SlotSet("paused_form", left)] if left and left != "emergency_form" else []

@@ -487,3 +487,18 @@ async def test_no_phone_said_at_the_consent_code_takes_the_paper_way(fake_backen
     values = slot_values(events)
     assert words == ["utter_principal_no_phone"] and values["principal_no_phone"] is True and values["requested_slot"] == "street"
     assert values["applicant_phone"] is None
+
+
+@pytest.mark.asyncio
+async def test_more_trouble_after_the_report_is_added_to_it_not_asked_again(fake_backend) -> None:  # noqa: ANN001
+    """"医院要先交五千押金" after filing got the questions' opener, "您已经有一件急难救助" and "马上打120" from a hospital."""
+    dispatcher = CollectingDispatcher()
+    slots = {**VERIFIED, "application_no": NUMBER, "emergency_filed": True}
+    events = await ActionReadEmergency().run(dispatcher, tracker(slots, text="婆娘在三峡中心医院 医院要先交五千押金",
+                                                                 intent="report_emergency"), {})
+    assert FollowupAction("action_listen") in events
+    step = fake_backend.requests[-1]
+    assert step.url.path == f"/api/v1/applications/{NUMBER}/actions/request_change"
+    assert json.loads(step.content)["note"] == "补充情况：婆娘在三峡中心医院 医院要先交五千押金"
+    said = responses(dispatcher)
+    assert said[0] == "utter_emergency_added" and "utter_emergency_medical" not in said and "utter_emergency_medical_aid" in said
