@@ -159,6 +159,10 @@ class ActionPrecheck(Action):
             dispatcher.utter_message(text=first["reason"])
             dispatcher.utter_message(response="utter_precheck_no_figures")
             return events + [SlotSet("precheck_why", None), SlotSet("region", None)]
+        lines = members[0]["incomes"]
+        if len(lines) > 1 or lines[0]["kind"] != "收入":
+            # "咋个是0元": the part the rules leave out is said before the figures (a tester's 180元 pension "vanished").
+            dispatcher.utter_message(response="utter_precheck_excluded", excluded=lines[-1]["kind"])
         # Why each type is not met, as the backend said it: "为啥子不符合" is answered from these (action_explain_result).
         why = [f"【{r['assistance_type']}】{r['reason']}" for r in result["results"] if not r["eligible"]]
         events.append(SlotSet("precheck_why", why or None))

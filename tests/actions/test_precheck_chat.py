@@ -45,6 +45,9 @@ async def test_a_pension_only_household_and_a_rural_hukou_reach_the_backend(fake
     assert body["members"][0]["incomes"] == [{"kind": "每月有100多块养老金", "monthly_amount": 100.0}]
     assert body["hukou"] == "rural"
     assert SlotSet("hukou", None) in events and SlotSet("income_excluded", None) in events
+    # Said before the figures: the pension is not counted (a tester asked "咋个是0元" and got "没太听懂").
+    excluded = next(m for m in dispatcher.messages if m.get("response") == "utter_precheck_excluded")
+    assert excluded["excluded"] == "每月有100多块养老金"
 
 
 @pytest.mark.parametrize(("income", "said", "lines"), [
