@@ -107,7 +107,8 @@ def _in_force(actor: Actor):  # noqa: ANN202 - a select
 
 
 def _row(d: Delegation, staff: dict[int, str]) -> dict[str, Any]:
-    return {"id": d.id, "principal": d.principal.name, "helper": d.helper.name,
+    return {"id": d.id, "principal": d.principal.name, "principal_id": d.principal.id_masked or "",
+            "principal_phone": d.principal.phone_masked, "helper": d.helper.name,
             "kind": HELPER_KIND_LABELS.get(d.helper_kind, d.helper_kind), "relation": d.helper_relation,
             "scope": "、".join(SCOPE_LABELS.get(s, s) for s in d.scope), "evidence": d.consent_evidence,
             "verified_by": staff.get(d.verified_by_staff_id, "—"), "created": d.created_at.astimezone(clock.CHINA).date(),

@@ -12,6 +12,7 @@ from backend.core import clock
 from backend.drafts.models import FormDraft
 from backend.core.logging import mask_path
 from backend.delegations.models import Delegation
+from tests.backend.staff_pages import sign_in
 from tests.backend.test_paper_delegation_queue import JPEG, PRINCIPAL, documents, pending  # noqa: F401  (fixture)
 from tests.backend.world import HELPER_PHONE, member
 
@@ -140,3 +141,13 @@ def test_a_paper_form_link_is_refused_to_the_wrong_people_and_expires(world, mon
 def test_link_tokens_never_reach_the_log_whole() -> None:
     assert mask_path("/api/v1/delegations/paper-link/gAAAAABnSecretTail") == "/api/v1/delegations/paper-link/gAA…"
     assert mask_path("/api/v1/liveness/id-photo/Xk3SecretTail") == "/api/v1/liveness/id-photo/Xk3…"
+
+
+def test_the_caseworker_sees_who_it_is_and_that_there_is_no_phone_to_call(world) -> None:
+    """A tester at the workbench saw only a name, and "电话联系本人确认" suggested for a woman with no phone."""
+    url = world.client.post("/api/v1/delegations/paper-link", json=_link_body(), headers=world.helper).json()["upload_url"]
+    assert world.client.post(url, files={"image": ("form.jpg", JPEG, "image/jpeg")}).status_code == 201
+    sign_in(world.client, "cw_yuzhong")
+    page = world.client.get("/staff/desk/delegations").text
+    assert "张秀英" in page and PRINCIPAL["id_number"][:6] + "********" + PRINCIPAL["id_number"][-4:] in page
+    assert "本人没有登记手机" in page and "入户见到本人" in page and PRINCIPAL["id_number"] not in page
