@@ -48,6 +48,7 @@ from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.db import get_sessionmaker
 from backend.core.settings import get_settings
+from backend.notifications.sealed import opened
 from backend.notifications.models import Notice
 from backend.notifications.providers import ProviderError, SendResult, SmsProvider, get_provider
 from backend.wechat.client import WeChatApi, WeChatError, get_wechat_api
@@ -167,7 +168,7 @@ class Dispatcher:
         openids = self._wechat_route(session, rows)
         session.commit()
         vault = get_vault()
-        return [_Job(r.id, vault.decrypt(r.phone_cipher), r.text, r.status == "sending", _utc(r.claimed_at), r.attempts + 1,
+        return [_Job(r.id, vault.decrypt(r.phone_cipher), opened(r.text), r.status == "sending", _utc(r.claimed_at), r.attempts + 1,
                      "wechat" if r.id in openids else r.channel, openids.get(r.id), r.wechat_message) for r in rows]
 
     def _wechat_route(self, session: Session, rows: list) -> dict[int, str]:

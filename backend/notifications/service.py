@@ -19,6 +19,7 @@ from backend.core.crypto import get_vault
 from backend.core.templates import render_text, text_env
 from backend.delegations.repository import active_delegations
 from backend.notifications.models import Notice, SmsOptOut
+from backend.notifications.sealed import seal
 from backend.notifications.segments import segments
 from backend.people.models import Person
 from backend.wechat.notices import template_message
@@ -138,7 +139,7 @@ def _queue(session: Session, *, event: str, recipient: Person, role: str, text: 
     notice = Notice(
         key=key, event=event, application_id=application_id,
         person_id=person_id, recipient=role,
-        phone_hash=recipient.phone_hash, phone_cipher=recipient.phone_cipher, text=text, segments=segments(text),
+        phone_hash=recipient.phone_hash, phone_cipher=recipient.phone_cipher, text=seal(event, text), segments=segments(text),
         essential=essential, status=status, next_attempt_at=clock.now_utc(), wechat_message=wechat_message,
     )
     try:

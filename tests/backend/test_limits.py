@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from backend.audit.models import AuditEntry, AuditHead
+from backend.notifications.sealed import opened
 from backend.auth import otp, staff_login, throttle
 from backend.auth.models import OneTimeCode
 from backend.core import clock
@@ -77,7 +78,7 @@ class Real:
         with Session(self.engine) as s:
             text = s.scalars(select(Notice.text).where(Notice.phone_hash == get_vault().lookup_hash(phone))
                              .order_by(Notice.id.desc())).first()
-        return _code_in(text)
+        return _code_in(opened(text))
 
     def otp_row(self, phone: str) -> OneTimeCode:
         with Session(self.engine) as s:

@@ -1,6 +1,7 @@
 """SMS: notices written with their events, sent exactly once through the real Twilio client against a
 local fake Twilio server, delivery callbacks signed, opt-out honoured, and the monthly payment run."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from backend.core.settings import get_settings
 from backend.core.templates import render_text
 from backend.notifications.dispatcher import Dispatcher
 from backend.notifications.models import Notice
+from backend.notifications.sealed import opened
 from backend.notifications.providers import ProviderError, TwilioProvider
 from backend.notifications.segments import segments
 from backend.payments.run import run as payment_run
@@ -313,3 +315,13 @@ def test_monthly_run_pays_each_recipient_once(world, set_today, dispatcher, twil
     assert count == 5
     assert _notices(world.session, event="payment_made")[0].text == "【救助】您的2026年11月低保470元已于11月10日（星期二）发放，请注意查收。"
     assert world.session.scalars(select(Application).where(Application.number == a)).one().status == "paying"
+
+
+def test_a_one_time_code_is_never_stored_in_clear_in_the_outbox(world) -> None:  # noqa: ANN001
+    """Issue 21: notices.text held every live code in clear (a dump or a staff tool showed them)."""
+    assert world.client.post("/api/v1/auth/otp/request", json={"phone": "13812345600"}).status_code == 200
+    stored = world.session.scalars(select(Notice.text).where(Notice.event == "otp_login")).one()
+    assert stored.startswith("sealed:") and "验证码" not in stored
+    assert re.search(r"验证码(?:是)?\d{6}", opened(stored))
+    code = re.search(r"\d{6}", opened(stored)).group(0)
+    assert code not in stored
