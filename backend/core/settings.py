@@ -83,6 +83,10 @@ class Settings(BaseSettings):
                 f"{', '.join(n.upper() for n in weak)} must be set to a strong secret "
                 f"(at least 32 characters) when ENVIRONMENT={self.environment}"
             )
+        if self.environment == "production" and self.sms_provider == "console":
+            # The console provider prints every message, one-time codes included, to the log.
+            raise ValueError("SMS_PROVIDER=console prints every SMS (codes included) to the log: set SMS_PROVIDER=twilio "
+                             "in production (ENVIRONMENT=development for a local run)")
         return self
 
     @property

@@ -84,10 +84,23 @@ def test_short_secrets_are_refused_in_production() -> None:
         Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG, service_token="abc")
 
 
+TWILIO = {"sms_provider": "twilio", "twilio_account_sid": "AC" + "0" * 32, "twilio_auth_token": STRONG,
+          "twilio_from_number": "+8613800000000"}
+
+
 def test_strong_secrets_are_accepted_in_production() -> None:
     s = Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG,
-                 service_token=STRONG, audit_key=STRONG)
+                 service_token=STRONG, audit_key=STRONG, **TWILIO)
     assert s.environment == "production"
+
+
+def test_the_console_sms_provider_is_refused_in_production() -> None:
+    """Issue 21: it prints every SMS, one-time codes included, to the log."""
+    with pytest.raises(ValidationError, match="SMS_PROVIDER=console"):
+        Settings(_env_file=None, environment="production", secret_key=STRONG, data_encryption_key=STRONG,
+                 service_token=STRONG, audit_key=STRONG)
+    assert Settings(_env_file=None, environment="test", secret_key=STRONG, data_encryption_key=STRONG,
+                    service_token=STRONG, audit_key=STRONG).sms_provider == "console"
 
 
 @pytest.mark.parametrize("audit_key", [DEFAULT_SECRET, "short"])
