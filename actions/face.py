@@ -112,15 +112,20 @@ class ValidateScopeForm(FormValidationAction):
             elif err is not None:
                 dispatcher.utter_message(text=err.message)
             return {"scope_code": None}
-        if not code and re.search(r"撤回|确定|同意|要得|好的?$", text):
-            return {"scope_code": None}  # the words that started this ("确定撤回"): the question is simply asked
+        if not code:
+            # Nothing typed yet (the form opening clears the slot), the words that started this ("确定撤回"), or another
+            # question: the question is simply asked again, which says how to resend or stop (never "验证码是6位数字"
+            # before a code was typed, as a tester was told).
+            return {"scope_code": None}
         if len(code) != 6 or not offered.get("delegation_id"):
             dispatcher.utter_message(response="utter_scope_code_invalid")
             return {"scope_code": None}
         added, err = await ask(dispatcher, get_client().add_scope(tracker.get_slot("citizen_token"),
                                                                    int(offered["delegation_id"]), offered["scope"], code))
         if added is None:
-            if err is not None:
+            if err is not None and err.code == codes.WRONG:
+                dispatcher.utter_message(response="utter_code_wrong_or_old")  # with the way to a new one
+            elif err is not None:
                 dispatcher.utter_message(text=err.message)
             return {"scope_code": None}
         dispatcher.utter_message(response="utter_scope_added", scope_words=SCOPE_WORDS.get(offered["scope"], offered["scope"]))

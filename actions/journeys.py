@@ -163,6 +163,13 @@ class ActionAskConfirmed(Action):
         return []
 
 
+def _figure_line(tracker: Tracker, slot: str) -> str:
+    """"没说（工作人员会核实）" for a figure she did not know ("存款不晓得"), never "0元" under the truthfulness promise."""
+    if slot in (tracker.get_slot("skipped_slots") or []) and not _answered(tracker).get(slot):
+        return "没说（工作人员会核实）"
+    return f"{_said_amount(tracker, slot)}元"
+
+
 def _phone_line(tracker: Tracker) -> str:
     s = tracker.get_slot
     if s(drafts.NO_PHONE):
@@ -186,7 +193,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
         lines.append(("户口", str(s("hukou"))))
     lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)
                + later_note(tracker.get_slot(LATER))),
-              ("每月收入", f"{_said_amount(tracker, 'monthly_income')}元"), ("存款", f"{_said_amount(tracker, 'savings')}元"),
+              ("每月收入", _figure_line(tracker, "monthly_income")), ("存款", _figure_line(tracker, "savings")),
               ("原因", str(s("reason") or "未填"))]
     return lines
 

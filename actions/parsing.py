@@ -183,7 +183,7 @@ def split_name_and_id(text: str) -> tuple[str | None, str | None]:
     return name, id_text
 
 
-SKIP_WORDS = ("跳过", "不知道", "说不清", "不清楚", "记不得", "不记得")
+SKIP_WORDS = ("跳过", "不知道", "不晓得", "说不清", "不清楚", "记不得", "不记得", "记不到", "搞不清")
 
 
 BARE_COMPLAINT = re.compile(r"^我?(要|想)?(投诉|举报|反映|申诉)(一下)?[。.!！,，\s]*$")

@@ -27,6 +27,12 @@ NEUTRAL = "_retry_neutral"
 BOOKKEEPING = ("form_retries", "ask_style", "requested_slot", NEUTRAL)
 
 
+def _figure_for(slot: str, text: str) -> object:
+    """A figure said for this very question: "一百五 存款不晓得" has one for the income, none for the savings."""
+    income, savings = amounts.read_income_and_savings(text)
+    return {"monthly_income": income, "savings": savings}.get(slot, amounts.read_amount(text))
+
+
 class RetryingFormValidationAction(FormValidationAction, ABC):
     """Subclasses list the slots that may be skipped, with the value a skip records."""
 
@@ -42,7 +48,7 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         aimed = bool(requested) and requested in tracker.slots_to_validate()
         text = str(tracker.latest_message.get("text") or "")
         # "退休金一千出头 存款不清楚": a figure said with "不清楚" is an answer (approximate), never a skip that drops it.
-        if aimed and requested in self.skippable and parsing.is_skip(text) and not amounts.read_amount(text):
+        if aimed and requested in self.skippable and parsing.is_skip(text) and not _figure_for(requested, text):
             dispatcher.utter_message(response="utter_skipped")
             values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested]}
             tracker.slots.update(values)

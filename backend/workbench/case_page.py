@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.delegations.schemas import SCOPE_LABELS
 from backend.applications import service
 from backend.applications.access import audited_view
 from backend.applications.case_state import latest_economic_check_report
@@ -36,7 +37,6 @@ from backend.workbench.work_queue import _due, type_label
 LABOUR = {"full": "有劳动能力", "partial": "部分丧失劳动能力", "none": "无劳动能力"}
 CONSENT = {"otp": "本人手机验证码确认", "paper": "书面授权书（工作人员核验）"}
 HELPER_KINDS = {"family": "家属", "grid_worker": "网格员", "social_worker": "社工", "volunteer": "志愿者"}
-SCOPES = {"query": "查询进度", "apply": "代为申请", "certify": "协助认证"}
 
 
 def who_is(session: Session, label: str, names: dict[str, str]) -> str:
@@ -90,7 +90,7 @@ def _delegations(session: Session, app: Application) -> list[dict[str, Any]]:
         if filed:
             found[filed.id] = filed
     return [{"helper": d.helper.name, "relation": d.helper_relation or HELPER_KINDS.get(d.helper_kind, d.helper_kind),
-             "principal": d.principal.name, "scope": "、".join(SCOPES.get(s, s) for s in d.scope),
+             "principal": d.principal.name, "scope": "、".join(SCOPE_LABELS.get(s, s) for s in d.scope),
              "consent": CONSENT.get(d.consent_method, d.consent_method), "evidence": d.consent_evidence,
              "verified": d.verified_by_staff_id is not None, "filed_this": d.id == app.delegation_id,
              "expires": d.expires_at.date(), "revoked": d.revoked_at is not None} for d in found.values()]

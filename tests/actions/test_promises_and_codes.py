@@ -408,6 +408,8 @@ async def test_a_question_about_the_code_is_explained_not_counted_wrong(fake_bac
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("said", "words", "resent"), [
     ("确定撤回", [], False),                              # the words that started it: just the question
+    ("None", [], False),                                  # the form opening (the slot cleared): nothing said
+    ("爷爷的低保办到哪了", [], False),                      # another question: the question again, not "6位数字"
     ("奶奶说没收到", ["utter_scope_code_resent"], True),
     ("重发", ["utter_scope_code_resent"], True),
     ("12345", ["utter_scope_code_invalid"], False),

@@ -294,3 +294,16 @@ async def test_a_figure_said_with_not_sure_is_kept_never_skipped(fake_backend, s
     assert "utter_skipped" not in said_back
     assert after.get("monthly_income") == income or (after.get("amount_to_confirm") or {}).get("value") == income, (after, said_back)
     assert "monthly_income" not in (after.get("skipped_slots") or [])
+
+
+@pytest.mark.asyncio
+async def test_savings_not_known_is_skipped_even_with_the_income_figure_in_it(fake_backend) -> None:  # noqa: ANN001
+    """"一百五 存款不晓得" at the savings question was saved as 150元 savings."""
+    slots = {"assistance_type": "低保", "filing_for": "self", "applicant_name": "王秀英", "citizen_token": "t",
+             "verified_phone": "13812345678", "phone_verified": True, "street": "两路口街道", "area_code": "500103004",
+             "hukou": "城镇户口", "monthly_income": 150.0}
+    after, said_back = await turn(ValidateApplicationForm(), "savings", "一百五 存款不晓得", slots)
+    assert "utter_skipped" in said_back and after["savings"] == 0.0 and "savings" in after["skipped_slots"]
+    from actions.journeys import readback_lines  # noqa: PLC0415
+    from tests.actions.test_forms_and_journeys import tracker  # noqa: PLC0415
+    assert dict(readback_lines(tracker(after)))["存款"] == "没说（工作人员会核实）"  # never "0元" under the promise
