@@ -54,9 +54,24 @@ async def answered_from_words(dispatcher: CollectingDispatcher, text: str) -> bo
     return True
 
 
+URGE = re.compile(r"等不起|等不及|快点|马上|赶紧|急死|好久|多久|什么时候|啥时候|来人|打电话")
+
+
+def says_emergency_again(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """"好久打电话来嘛 等不起了" after a 急难 report in this conversation: that report, never a second ticket with
+    another caller (a tester got one from the city's office after the street's)."""
+    number = tracker.get_slot("application_no")
+    if not (tracker.get_slot("emergency_filed") and number and URGE.search(text)):
+        return False
+    dispatcher.utter_message(response="utter_emergency_added_call", number=number)
+    return True
+
+
 async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """True when something was answered, so "没太听懂" is not said."""
     text = tracker.latest_message.get("text") or ""
+    if says_emergency_again(dispatcher, tracker, text):
+        return True
     if asks_after_callback(tracker, text):
         say_callback_again(dispatcher, tracker.get_slot("callback_booked"), text)
         return True

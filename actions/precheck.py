@@ -173,12 +173,16 @@ class ActionPrecheck(Action):
             return events
         for r in eligible:
             dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
-        dispatcher.utter_message(response="utter_offer_apply")
-        # Offer the first matching type the assistant can file online.
+        # Offer the first matching type the assistant can file online, by name (a tester's grandmother was filed for
+        # 特困 without being told which).
         online = {t["assistance_type"] for t in offer["filing_types"]}
         asked = tracker.get_slot("assistance_type")  # the type she asked about ("能办特困不"), when she may have it
         first = asked if asked in online and any(r["assistance_type"] == asked for r in eligible) else next(
             (r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
+        if first:
+            dispatcher.utter_message(response="utter_offer_apply_type", assistance_type=first)
+        else:
+            dispatcher.utter_message(response="utter_offer_apply")
         return events + ([SlotSet("assistance_type", first)] if first else [])
 
 

@@ -106,6 +106,8 @@ class ActionRequestCallback(Action):
         return "action_request_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not tracker.active_loop_name and fallback.says_emergency_again(dispatcher, tracker, _text(tracker.latest_message.get("text"))):
+            return []
         if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
             said = _text(tracker.latest_message.get("text"))
             fallback.say_callback_again(dispatcher, tracker.get_slot("callback_booked"), said)  # the one booked, not a second
@@ -372,8 +374,8 @@ def describes_emergency(text: str) -> bool:
 
 async def add_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, number: str, text: str) -> list[EventType]:
     """More of what happened, on the 急难 case filed in this conversation, as a note its caseworker reads."""
-    added, _ = await face.ask(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "request_change",
-                                                                   note=f"补充情况：{text}"[:500]))
+    added, _ = await face.ask(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "add_information",
+                                                                 note=text[:500]))
     dispatcher.utter_message(response="utter_emergency_added" if added is not None else "utter_emergency_added_call",
                              number=number)
     for advice in emergency_advice(text):

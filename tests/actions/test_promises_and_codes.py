@@ -500,7 +500,17 @@ async def test_more_trouble_after_the_report_is_added_to_it_not_asked_again(fake
                                                                  intent="report_emergency"), {})
     assert FollowupAction("action_listen") in events
     step = fake_backend.requests[-1]
-    assert step.url.path == f"/api/v1/applications/{NUMBER}/actions/request_change"
-    assert json.loads(step.content)["note"] == "补充情况：婆娘在三峡中心医院 医院要先交五千押金"
+    assert step.url.path == f"/api/v1/applications/{NUMBER}/actions/add_information"  # not "申请人要求更正"
+    assert json.loads(step.content)["note"] == "婆娘在三峡中心医院 医院要先交五千押金"
     said = responses(dispatcher)
     assert said[0] == "utter_emergency_added" and "utter_emergency_medical" not in said and "utter_emergency_medical_aid" in said
+
+
+
+@pytest.mark.asyncio
+async def test_after_a_report_hurrying_is_told_that_report_not_given_a_second_ticket(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    slots = {**VERIFIED, "application_no": NUMBER, "emergency_filed": True, "area_code": None}
+    events = await ActionRequestCallback().run(dispatcher, tracker(slots, text="好久打电话来嘛 等不起了", intent="request_human"), {})
+    assert responses(dispatcher) == ["utter_emergency_added_call"] and events == []
+    assert not any(r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)

@@ -164,3 +164,13 @@ def test_progress_names_whose_case_it_is_to_a_helper(world, sms) -> None:  # noq
     _delegate(world, sms)
     said = world.client.get(f"/api/v1/applications/{number}/progress", headers=world.helper).json()["said"]
     assert said.startswith("张秀英的低保申请") and "您的" not in said.splitlines()[0]
+
+
+def test_more_information_is_on_the_timeline_as_what_it_is(world) -> None:  # noqa: ANN001
+    """"医院说先交三千" after a 急难 report showed as "申请人要求更正" in the progress."""
+    number = world.submit()["number"]
+    world.act(number, "add_information", world.applicant, note="医院说先交三千")
+    events = world.client.get(f"/api/v1/applications/{number}/timeline", headers=world.caseworker).json()
+    assert any(e["action_label"] == "申请人补充情况" and e["note"] == "医院说先交三千" for e in events)
+    assert not any(e["action"] == "request_change" for e in events)
+    world.act(number, "add_information", world.stranger, note="别人补充", expect=404)

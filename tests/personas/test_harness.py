@@ -29,7 +29,8 @@ ASKED = {
     "utter_ask_member_name": ("member_name", "member_name_and_id"), "utter_ask_member_relation": "member_relation",
     "utter_ask_member_income": ("member_income", "income"), "utter_ask_reason": "reason", "utter_readback": "confirm",
     "utter_ask_emergency_what": "emergency_what", "utter_ask_complaint_text": "complaint_text",
-    "utter_ask_region": "region", "utter_offer_apply": "offer_apply", "utter_street_in_area": "street",
+    "utter_ask_region": "region", "utter_offer_apply": "offer_apply", "utter_offer_apply_type": "offer_apply",
+    "utter_street_in_area": "street", "utter_ask_has_supporter": "supporter",
     "utter_street_unknown": "street", "utter_code_wrong": "code", "utter_retry_offer": "stuck",
     "utter_stopped": "left_form", "utter_not_submitted": "left_form", "utter_nothing_to_stop": "left_form",
 }
