@@ -20,7 +20,7 @@ NO = ("不", "没", "莫", "无", "否", "错", "别")
 
 def parse_yes_no(text: str) -> bool | None:
     t = text.strip()
-    if any(t.startswith(w) for w in NO) or any(w in t for w in ("没有", "没得", "莫得", "不对", "不是", "不要")):
+    if any(t.startswith(w) for w in NO) or any(w in t for w in ("没有", "没得", "莫得", "不对", "不是", "不要", "不算")):
         return False
     if any(w in t for w in YES):
         return True

@@ -83,7 +83,7 @@ class FakeBackend:
         self.handler: Callable[[httpx.Request], httpx.Response] = self.route
         self.submitted: dict[str, dict] = {}
         # The steps the applicant may take on JZ20261124000009 now (GET /applications/{number}).
-        self.available = ["withdraw", "request_change"]
+        self.available = ["withdraw", "request_change", "add_information"]
         # POST /delegations/held: None answers 404 no_delegation; a dict is the answer.
         self.held: dict | None = None
         # POST /applications/open-check: None answers 204; a text is the 409's message (her case is open).

@@ -29,7 +29,7 @@ async def precheck(fake) -> dict:  # noqa: ANN001
         slots, _ = await turn(form, slot, text, slots, form="eligibility_form")
         assert slots.get(slot) is not None, slot
     slots, messages = await run(ActionPrecheck(), slots)
-    assert any(m.get("response") == "utter_offer_apply" for m in messages)
+    assert any(m.get("response") == "utter_offer_apply_type" and m["assistance_type"] == "低保" for m in messages)
     return slots
 
 

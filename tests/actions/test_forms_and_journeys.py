@@ -203,7 +203,7 @@ async def test_precheck_lists_what_may_apply_and_offers_to_apply(fake_backend, d
     slots = {"household_size": 1.0, "monthly_income": 300.0, "savings": 0.0, "applicant_age": 72.0, "illness_or_disability": False,
              "region": "重庆"}
     events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
-    assert responses(dispatcher) == ["utter_precheck_result", "utter_offer_apply"]
+    assert responses(dispatcher) == ["utter_precheck_result", "utter_offer_apply_type"]  # the type it will file, by name
     assert fake_backend.body()["members"][0]["age"] == 72
     assert SlotSet("assistance_type", "低保") in events
 
