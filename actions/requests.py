@@ -106,7 +106,11 @@ class ActionRequestCallback(Action):
         return "action_request_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if not tracker.active_loop_name and fallback.says_emergency_again(dispatcher, tracker, _text(tracker.latest_message.get("text"))):
+        said = _text(tracker.latest_message.get("text"))
+        if not tracker.active_loop_name and tracker.get_slot("emergency_filed") and fallback.ASKS_NUMBER.search(said):
+            say_office(dispatcher, await office_of(dispatcher, tracker))  # "有没得值班电话" after the report: a number or plainly none
+            return []
+        if not tracker.active_loop_name and fallback.says_emergency_again(dispatcher, tracker, said):
             return []
         if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
             said = _text(tracker.latest_message.get("text"))

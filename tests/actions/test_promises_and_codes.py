@@ -514,3 +514,13 @@ async def test_after_a_report_hurrying_is_told_that_report_not_given_a_second_ti
     events = await ActionRequestCallback().run(dispatcher, tracker(slots, text="好久打电话来嘛 等不起了", intent="request_human"), {})
     assert responses(dispatcher) == ["utter_emergency_added_call"] and events == []
     assert not any(r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)
+
+
+
+@pytest.mark.asyncio
+async def test_the_duty_number_asked_after_the_report_is_the_offices_or_plainly_none(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    slots = {**VERIFIED, "application_no": NUMBER, "emergency_filed": True}
+    events = await ActionRequestCallback().run(dispatcher, tracker(slots, text="有没得值班电话", intent="request_human"), {})
+    assert events == [] and not any(r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)
+    assert responses(dispatcher) == ["utter_callback_no_office"]  # no street known here: plainly none, 12345 to call
