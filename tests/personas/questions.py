@@ -57,7 +57,7 @@ KINDS: list[tuple[str, list[list[str]]]] = [
     ("household_size", [["几个人"], ["一共几个"]]),
     ("age", [["多大岁数"], ["说个岁数"], ["多大年纪"]]),
     ("illness", [["重病", "残疾"], ["残疾证"]]),
-    ("supporter", [["有能力照顾您的生活"], ["能给您生活费"]]),
+    ("supporter", [["有能力照顾您的生活"], ["能给您生活费"], ["有工作、有收入的", "就算"]]),
     ("offer_apply", [["要不要现在就帮您申请"], ["现在申请"]]),
     ("region", [["您在哪个地方"], ["说个市或者区县"]]),
     # coming back to a paused form (issue 20, item 8)
