@@ -39,11 +39,11 @@ def test_a_grid_worker_files_for_a_man_with_no_phone_with_his_signed_forms_photo
         assert expect in reply, "\n".join(said)
         return reply
 
-    say("我是网格员，帮社区周大爷申请低保", "手机号")
+    say("我是网格员，帮社区周大爷申请低保", "称呼")
+    say("马丽", "手机号")
     mark = len(stack.lines)
     say(GRID_WORKER, "验证码")
-    say(code_sent_to(lambda: stack.lines, GRID_WORKER, mark), "姓名")
-    say("马丽", "身份证")
+    say(code_sent_to(lambda: stack.lines, GRID_WORKER, mark), "身份证")
     say(f"{OLD_MAN[0]} {OLD_MAN[1]}", "手机")
     say("他没得手机", "没有手机也能办")
     say("七星岗街道", "收入")
