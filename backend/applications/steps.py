@@ -159,7 +159,32 @@ def g_phase_out_months(ctx: StepContext) -> None:
         _refuse("每月金额（amounts）的个数要和月数一致。", "phase_out_amounts")
 
 
+# The steps that put a case forward for decision: whoever took one of them does not decide it (四眼原则).
+PROPOSING = ("propose", "close_publicity", "democratic_review")
+
+
+def _took(ctx: StepContext, actions: tuple[str, ...]) -> bool:
+    return ctx.session.scalar(select(ApplicationEvent.id).where(
+        ApplicationEvent.application_id == ctx.app.id, ApplicationEvent.action.in_(actions),
+        ApplicationEvent.actor == ctx.actor_label).limit(1)) is not None
+
+
+def g_not_who_proposed(ctx: StepContext) -> None:
+    """The person who proposed a case (or closed its 公示) does not check or decide it: in a flagged case,
+    where the county takes every step, that means two different reviewers."""
+    if ctx.actor_label.startswith("staff:") and _took(ctx, PROPOSING):
+        _refuse("这件申请是您提出审批意见的，按规定要由另一位工作人员审核决定。", "same_person")
+
+
+def g_second_person_if_flagged(ctx: StepContext) -> None:
+    """急难 in a flagged case: the reviewer who gave the aid does not also close the paperwork."""
+    if ctx.app.conflict_of_interest and ctx.actor_label.startswith("staff:") and _took(ctx, ("emergency_aid",)):
+        _refuse("这件申请涉及工作人员近亲属，先行救助和补办手续要由两位不同的工作人员办理。", "same_person")
+
+
 GUARDS: dict[str, Callable[[StepContext], None]] = {
+    "not_who_proposed": g_not_who_proposed,
+    "second_person_if_flagged": g_second_person_if_flagged,
     "phase_out_months": g_phase_out_months,
     "first_return": g_first_return,
     "missing_items": g_missing_items,
@@ -183,6 +208,7 @@ GUARDS: dict[str, Callable[[StepContext], None]] = {
 STATE_GUARDS = frozenset({
     "first_return", "home_visit_recorded", "economic_check_recorded", "objection_is_open", "no_open_objection",
     "publicity_over", "spot_check_if_required", "not_extended", "authorization_signed", "suspension_proposed",
+    "not_who_proposed", "second_person_if_flagged",
 })
 
 

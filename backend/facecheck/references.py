@@ -1,7 +1,8 @@
 """Reference photos staff handle: upload (a staff-verified selfie or an ID card photo) and the review of ID
 card photos a helper uploaded. One place for the rules the API (/api/v1/liveness/references…) and the
 workbench pages (/staff/desk/references…) share: which persons a staff member may touch (a household or
-paper delegation of their district), who may review (a caseworker not related to the person), the audit.
+paper delegation of their district), who may review (a caseworker not related to the person, and not
+the one who uploaded it), the audit.
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from backend.facecheck.challenge import FaceImageError
 from backend.facecheck.geometry import FaceEngine
 from backend.facecheck.models import FaceReference
 from backend.people.models import Person
-from backend.staff.relations import related
+from backend.staff.models import StaffUser
+from backend.staff.relations import refuse_related
 
 
 def district_person(session: Session, actor: Actor, person_id: int) -> Person:
@@ -49,10 +51,12 @@ class ConsentMissing(AppError):
 
 def upload(session: Session, actor: Actor, engine: FaceEngine, person_id: int, raw: bytes, source: str,
            consent: ConsentInPerson) -> FaceReference:
-    """The person's reference from now on (the photo itself is never kept: only its encoding), after her
-    separate consent to this text, recorded first (by whom, who was present) — as the chat's ID-photo flow does."""
+    """The person's reference (the photo itself is never kept: only its encoding), after her separate consent
+    to this text, recorded first (by whom, who was present) — as the chat's ID-photo flow does. Where a
+    confirmed reference is on file, the new one waits for a second staff member (service.set_reference)."""
     require_staff(actor, "caseworker", "reviewer")
     person = district_person(session, actor, person_id)
+    refuse_related(session, actor, person.id)  # nobody registers the face of a relative (or her own)
     if not consent.agreed:
         raise ConsentMissing()
     if consent.text_version != service.REFERENCE_CONSENT_VERSION:
@@ -78,10 +82,12 @@ def pending_for(session: Session, actor: Actor) -> list[dict]:
         if actor.district_code not in person_districts(session, ref.person_id):
             continue
         d = session.get(Delegation, ref.delegation_id) if ref.delegation_id else None
+        by_staff = session.get(StaffUser, ref.verified_by_staff_id) if d is None and ref.verified_by_staff_id else None
         out.append({"reference_id": ref.id, "person_id": ref.person_id, "person_name": session.get(Person, ref.person_id).name,
                     "uploaded_at": ref.created_at, "delegation_id": ref.delegation_id,
-                    "helper_name": d.helper.name if d else None,
-                    "helper_kind": HELPER_KIND_LABELS[d.helper_kind] if d else None})
+                    "helper_name": d.helper.name if d else (by_staff.display_name if by_staff else None),
+                    "helper_kind": HELPER_KIND_LABELS[d.helper_kind] if d else ("工作人员，替换原照片" if by_staff else None),
+                    "mine": by_staff is not None and by_staff.id == actor.staff_id})
     return out
 
 
@@ -89,11 +95,12 @@ def review(session: Session, actor: Actor, person_id: int, reason: str, *, confi
     """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
     require_staff(actor, "caseworker")
     person = district_person(session, actor, person_id)
-    if related(session, actor.staff_id, person.id):  # she does not vouch for a face she is related to
-        raise Forbidden("您和这个人有亲属等关系，请由其他工作人员核实。", code="conflict_of_interest")
+    refuse_related(session, actor, person.id)  # she does not vouch for a face she is related to
     ref = service.pending_reference(session, person.id)
     if ref is None:
         raise Conflict("这个人没有等待核实的照片。", code="no_pending_reference")
+    if ref.delegation_id is None and ref.verified_by_staff_id == actor.staff_id:
+        raise Forbidden("这张照片是您登记的，要由另一位工作人员核实后才能替换原来的照片。", code="same_person")
     service.review_reference(session, ref, staff_id=actor.staff_id, reason=reason, confirm=confirm)
     audit(session, actor=actor.label, channel=actor.channel, action=f"face.{'confirm' if confirm else 'reject'}_reference",
           entity_type="person", entity_id=person.id, detail={"reference": ref.id, "delegation": ref.delegation_id, "reason": reason})

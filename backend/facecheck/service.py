@@ -161,13 +161,20 @@ def record_person_consent(session: Session, *, person_id: int, agreed: bool, cha
 
 def set_reference(session: Session, *, person: Person, encoding, source: str, staff_id: int | None,  # noqa: ANN001
                   pending_under: int | None = None) -> FaceReference:
-    """The person's reference from now on; `pending_under` (a delegation): a helper uploaded it, and it
-    counts only once a caseworker confirms it (review_reference)."""
-    for old in session.scalars(select(FaceReference).where(FaceReference.person_id == person.id, FaceReference.active.is_(True))):
+    """A new reference face for the person. Her own upload (through her verified phone) and a staff member's
+    first one count at once. A helper's upload (`pending_under`, the delegation) and a staff member's that
+    would replace a confirmed reference wait (pending) for a caseworker's review (review_reference), and the
+    confirmed one stays in use meanwhile: nobody else silently replaces the face every check compares with.
+    For a pending staff upload, `verified_by_staff_id` is the uploader until a second staff member reviews it."""
+    pending = pending_under is not None or (staff_id is not None and has_reference(session, person.id))
+    # A newer upload supersedes older ones still waiting; a confirmed one gives way only to a reference that counts.
+    superseded = _current(person.id, REFERENCE_PENDING) if pending else select(FaceReference).where(
+        FaceReference.person_id == person.id, FaceReference.active.is_(True))
+    for old in session.scalars(superseded):
         old.active = False
     ref = FaceReference(person_id=person.id, encoding_cipher=get_vault().encrypt_bytes(encoding_to_bytes(encoding)),
                         source=source, verified_by_staff_id=staff_id, delegation_id=pending_under,
-                        status=REFERENCE_CONFIRMED if pending_under is None else REFERENCE_PENDING)
+                        status=REFERENCE_PENDING if pending else REFERENCE_CONFIRMED)
     session.add(ref)
     session.flush()
     return ref
@@ -198,8 +205,13 @@ def require_reference(session: Session, person_id: int) -> None:
 
 
 def review_reference(session: Session, ref: FaceReference, *, staff_id: int, reason: str, confirm: bool) -> None:
-    """A caseworker checked by other means (home visit, 户籍 photo) whether the helper's upload is her face:
-    confirmed, it counts from now on; rejected, it is no longer current."""
+    """A caseworker checked by other means (home visit, 户籍 photo) whether the upload (a helper's, or another
+    staff member's replacing a confirmed one) is her face: confirmed, it counts from now on and replaces the
+    earlier one; rejected, it is no longer current (the confirmed one, if any, stays)."""
+    if confirm:  # from now on this face counts, and the one it replaces no longer does
+        for earlier in session.scalars(select(FaceReference).where(
+                FaceReference.person_id == ref.person_id, FaceReference.active.is_(True), FaceReference.id != ref.id)):
+            earlier.active = False
     ref.status = REFERENCE_CONFIRMED if confirm else REFERENCE_REJECTED
     ref.active = confirm
     ref.verified_by_staff_id, ref.reviewed_at, ref.review_reason = staff_id, clock.now_utc(), reason

@@ -9,6 +9,8 @@ One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/
   the city queue included. So no request is seen by nobody.
 - Due time (`due_on`): DUE_WORKDAYS working days after the day it was filed (backend/core/workdays.py).
 - The answer goes to the person by SMS through the outbox (notifications.service, template sms/desk_answer).
+- A complaint about a staff member (`about`: it names her, or a case she acted on or whose household she is
+  related to) is taken, answered and closed by a colleague, never by her.
 """
 
 from dataclasses import dataclass
@@ -17,12 +19,12 @@ from datetime import date, datetime, time
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from backend.applications.models import Application
+from backend.applications.models import Application, ApplicationEvent
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor, require_staff
 from backend.core import clock, say
 from backend.core.crypto import get_vault
-from backend.core.errors import AppError, Conflict, NotFound
+from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.phones import checked_phone
 from backend.core.workdays import get_calendar
 from backend.notifications.service import notice_key, notify, notify_phone
@@ -32,6 +34,8 @@ from backend.regions import service as regions
 from backend.regions.offices import Office
 from backend.regions.service import codes_in_district
 from backend.service_desk.models import CallbackRequest, Complaint
+from backend.staff.models import StaffUser
+from backend.staff.relations import household_ids, related
 
 STATUSES = {"new": "新收到", "in_progress": "办理中", "answered": "已答复", "closed": "已办结"}
 OPEN = ("new", "in_progress", "answered")
@@ -175,10 +179,33 @@ def _require_step(item: CallbackRequest | Complaint, step: str) -> None:
         raise Conflict(REFUSED[item.status], code=f"desk_{item.status}")
 
 
+def about(session: Session, actor: Actor, item: CallbackRequest | Complaint) -> bool:
+    """Whether a complaint may be about this staff member: it names her, or a case she took a step on, or a
+    case of a household she is related to. Such a complaint is for a colleague (a call-back is not about staff)."""
+    if not isinstance(item, Complaint) or actor.kind != "staff":
+        return False
+    staff = session.get(StaffUser, actor.staff_id) if actor.staff_id else None
+    if staff is not None and len(staff.display_name) >= 2 and staff.display_name in item.text:
+        return True
+    app = session.scalar(select(Application).where(Application.number == item.application_number)) \
+        if item.application_number else None
+    if app is None:
+        return False
+    acted = session.scalar(select(ApplicationEvent.id).where(ApplicationEvent.application_id == app.id,
+                                                            ApplicationEvent.actor == actor.label).limit(1))
+    return acted is not None or related(session, actor.staff_id, *household_ids(session, app.household_id))
+
+
+def _not_about_me(session: Session, actor: Actor, item: CallbackRequest | Complaint) -> None:
+    if about(session, actor, item):
+        raise Forbidden("这条投诉涉及您本人或您经办、有亲属关系的申请，请由其他同事办理。", code="conflict_of_interest")
+
+
 def take(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequest | Complaint:
     """I take it: in progress, with me as the owner (taking over from a colleague is allowed, and audited)."""
     item = get(session, actor, kind, item_id)
     _require_step(item, "take")
+    _not_about_me(session, actor, item)
     before = item.owner_id
     item.owner_id = actor.staff_id
     if item.status == "new":
@@ -280,6 +307,7 @@ def answer(session: Session, actor: Actor, kind: str, item_id: int, text: str) -
     if item.status == "answered" and item.answer == text:
         return item  # the same answer twice (a double click): one SMS
     _require_step(item, "answer")
+    _not_about_me(session, actor, item)
     context = {"reference": reference(kind, item.id), "answer": text}
     key = notice_key("desk_answer", kind, item.id, text)
     if item.phone_cipher:
@@ -303,6 +331,7 @@ def close(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRe
     if item.status == "closed":
         return item  # a double click
     _require_step(item, "close")
+    _not_about_me(session, actor, item)
     item.status, item.done_at = "closed", clock.now_utc()
     item.owner_id = item.owner_id or actor.staff_id
     _audit(session, actor, kind, item, "close")

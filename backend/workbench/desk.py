@@ -128,7 +128,7 @@ def desk_item(request: Request, session: SessionDep, who: SignedInDep, kind: str
           entity_id=item.id, detail={})
     return render(request, "staff/desk_item.html", who, r=_row(session, kind, item, owners, clock.today()),
                   sent=_sent(session, item, owners), kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
-                  is_mine=item.owner_id == who.actor.staff_id)
+                  is_mine=item.owner_id == who.actor.staff_id, about_me=service.about(session, who.actor, item))
 
 
 def _back(kind: str, item_id: int, done: str) -> RedirectResponse:

@@ -21,7 +21,8 @@ from backend.core.fields import ApplicationNumber, DbId, ShortText, Text
 from backend.facecheck import references
 from backend.facecheck.geometry import FaceEngine
 from backend.facecheck.id_photo import consent_text
-from backend.facecheck.service import REFERENCE_CONSENT_VERSION, get_face_engine, has_reference, pending_reference
+from backend.facecheck.service import (REFERENCE_CONFIRMED, REFERENCE_CONSENT_VERSION, get_face_engine, has_reference,
+                                       pending_reference)
 from backend.workbench.desk_queues import tabs
 from backend.workbench.pages import paginate, render
 from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
@@ -29,6 +30,7 @@ from backend.workbench.signin import PREFIX, SignedInDep, csrf_guard
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])  # under /staff/desk (desk.py)
 PHOTOS = f"{PREFIX}/desk/references"
 DONE = {"confirmed": "已确认，本人可以刷脸了。", "rejected": "已作废这张照片，可以重新登记。", "uploaded": "参考照片已登记，本人的同意已记录（照片本身不保存）。",
+        "replacing": "新照片已登记，等另一位工作人员核实后替换原来的照片；在那之前本人刷脸仍比对原照片。",
         "signed": "已记录工作人员协助签署。", "certified": "已记录工作人员协助认证，下次认证日期已更新。"}
 SOURCES = {"staff_selfie": "工作人员当面核实后拍的照片", "id_card": "身份证照片"}
 
@@ -76,9 +78,10 @@ def upload(session: SessionDep, who: SignedInDep, person_id: DbId,
            consent: Annotated[str | None, Form(pattern="^yes$")] = None,
            source: Annotated[str, Form(pattern="^(staff_selfie|id_card)$")] = "staff_selfie") -> RedirectResponse:
     """After the person's separate consent, ticked on the form with who was present (refused without it)."""
-    references.upload(session, who.actor, engine, person_id, image.file.read(), source,
-                      references.ConsentInPerson(agreed=consent == "yes", text_version=consent_text_version, present=present))
-    return RedirectResponse(f"{PHOTOS}?number={number}&done=uploaded", status_code=303)
+    ref = references.upload(session, who.actor, engine, person_id, image.file.read(), source,
+                            references.ConsentInPerson(agreed=consent == "yes", text_version=consent_text_version, present=present))
+    done = "uploaded" if ref.status == REFERENCE_CONFIRMED else "replacing"
+    return RedirectResponse(f"{PHOTOS}?number={number}&done={done}", status_code=303)
 
 
 @router.post("/references/{number}/sign/{person_id}")

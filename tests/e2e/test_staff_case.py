@@ -20,7 +20,7 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.e2e.test_staff_queue import _cjk_font, _demo_password
+from tests.e2e.staff_signin import cjk_font, demo_password, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,14 +37,6 @@ def visit_photo(tmp_path: Path) -> Path:
     path = tmp_path / "home_visit.jpg"
     im.save(path, quality=80)
     return path
-
-
-def _sign_in(page, stack, username: str, password: str, target: str) -> None:  # noqa: ANN001
-    page.goto(f"{stack.base_url}{target}")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{stack.base_url}{target}")
 
 
 def _act(page, action: str) -> None:  # noqa: ANN001
@@ -78,11 +70,11 @@ def _a_week_of_publicity_passes(stack, number: str) -> None:  # noqa: ANN001
 
 
 def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, output_dir, visit_photo) -> None:  # noqa: ANN001
-    _cjk_font()
-    password = _demo_password(stack)
+    cjk_font()
+    password = demo_password(stack)
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = desk.new_page()
-    _sign_in(page, stack, "yuzhong_caseworker", password, "/staff/")
+    sign_in(page, stack.base_url, "yuzhong_caseworker", password, "/staff/")
     page.locator("tr", has_text="张秀英").locator("a").click()
     page.wait_for_url(re.compile(r".*/staff/applications/JZ\d{14}$"))
     number = page.url.rsplit("/", 1)[1]
@@ -97,7 +89,7 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     # The home visit on a phone: typed, connection lost (a reload), draft back, photo taken, submitted.
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     mobile = phone.new_page()
-    _sign_in(mobile, stack, "yuzhong_caseworker", password, f"/staff/applications/{number}")
+    sign_in(mobile, stack.base_url, "yuzhong_caseworker", password, f"/staff/applications/{number}")
     visit = mobile.locator("#visit-form")
     assert visit.is_visible()
     photo_input = visit.locator("input[type=file]")
@@ -140,7 +132,7 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     page.click("form.logout button")
 
     # The county reviewer decides with the amount the assessment gives and written reasons.
-    _sign_in(page, stack, "yuzhong_reviewer", password, f"/staff/applications/{number}")
+    sign_in(page, stack.base_url, "yuzhong_reviewer", password, f"/staff/applications/{number}")
     page.click("#act-approve summary")  # open the form: the other actions stay folded
     assert "按申报信息测算：每月" in page.inner_text("#act-approve")
     page.fill("#note-approve", "入户调查和核对属实，按测算金额批准。")

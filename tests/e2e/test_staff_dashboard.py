@@ -5,34 +5,24 @@ tests/e2e/output/<test>/ (dashboard-1280.png, dashboard-390.png).
 """
 
 import re
-import subprocess
 
 import pytest
 
-from tests.e2e.test_staff_queue import _demo_password
+from tests.e2e.staff_signin import cjk_font, demo_password, sign_in
 
 pytestmark = pytest.mark.e2e
 
 CHARTS = ("#chart-completion", "#chart-per-day", "#chart-approval", "#chart-coverage")
 
 
-def _sign_in(page, stack, username: str, next_path: str) -> None:  # noqa: ANN001
-    page.goto(f"{stack.base_url}{next_path}")
-    page.fill("#username", username)
-    page.fill("#password", _demo_password(stack, username))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{stack.base_url}{next_path}")
-
-
 def test_the_demo_reviewer_sees_the_supervision_dashboard(stack, browser, output_dir) -> None:  # noqa: ANN001
-    if not subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip():
-        pytest.fail("no Chinese font: run `make browser` (Debian's fonts-noto-cjk), or the screenshots show boxes")
+    cjk_font()
     scripts: list[str] = []
     for width, height in ((1280, 900), (390, 844)):
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
         page = context.new_page()
         page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
-        _sign_in(page, stack, "yuzhong_reviewer", "/staff/")
+        sign_in(page, stack.base_url, "yuzhong_reviewer", demo_password(stack, "yuzhong_reviewer"), "/staff/")
         page.click("nav.nav >> text=督办")
         page.wait_for_url(f"{stack.base_url}/staff/supervision")
         # The demo's 渝中区 has figures for three charts; nobody there is paid yet, so the coverage chart
@@ -60,7 +50,7 @@ def test_the_demo_reviewer_sees_the_supervision_dashboard(stack, browser, output
     # A caseworker has no dashboard: the same refusal as the API.
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, stack, "yuzhong_caseworker", "/staff/")
+    sign_in(page, stack.base_url, "yuzhong_caseworker", demo_password(stack, "yuzhong_caseworker"), "/staff/")
     answer = page.goto(f"{stack.base_url}/staff/supervision")
     assert answer.status == 403 and "您的岗位不能办理这项操作" in page.inner_text("main")
     context.close()

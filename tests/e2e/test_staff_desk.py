@@ -16,7 +16,7 @@ import time
 import pytest
 
 from scripts.turns import Say, code, run
-from tests.e2e.test_staff_queue import _cjk_font, _demo_password
+from tests.e2e.staff_signin import cjk_font, demo_password, sign_in, submit_sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = "13811114321"
@@ -46,14 +46,6 @@ def _complain_in_chat(stack, script: list[Say], sender: str) -> str:  # noqa: AN
     return found.group(0)
 
 
-def _sign_in(page, stack, password: str) -> None:  # noqa: ANN001
-    page.goto(f"{stack.base_url}/staff/desk")
-    page.fill("#username", "admin")
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{stack.base_url}/staff/desk")
-
-
 def _sms_printed(stack, text: str, after: int, timeout: float = 30) -> str:  # noqa: ANN001
     masked = f"{PHONE[:3]}****{PHONE[-4:]}"
     deadline = time.monotonic() + timeout
@@ -78,13 +70,13 @@ def _sms_shown(page, status: str, timeout: float = 20) -> str:  # noqa: ANN001
 
 
 def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser, output_dir) -> None:  # noqa: ANN001
-    _cjk_font()
-    password = _demo_password(stack, "admin")
+    cjk_font()
+    password = demo_password(stack, "admin")
     reference = _complain_in_chat(stack, VERIFIED_THEN_COMPLAINS, "e2e-desk-complaint-01")
     other = _complain_in_chat(stack, COMPLAINS_AT_ONCE, "e2e-desk-complaint-02")
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, stack, password)
+    sign_in(page, stack.base_url, "admin", password, "/staff/desk")
     rows = page.locator("table.cases tbody tr")
     assert rows.count() == 2
     assert "市级队列" in rows.nth(0).inner_text() and "新收到" in rows.nth(0).inner_text()
@@ -121,7 +113,7 @@ def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser,
     context.close()
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = phone.new_page()
-    _sign_in(page, stack, password)
+    sign_in(page, stack.base_url, "admin", password, "/staff/desk")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(output_dir / "desk-390.png"), full_page=True)
     page.goto(f"{stack.base_url}/staff/desk?status=closed")
@@ -132,10 +124,7 @@ def test_a_complaint_from_the_chat_is_answered_by_sms_and_closed(stack, browser,
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = phone.new_page()
     page.goto(f"{stack.base_url}/staff/login")
-    page.fill("#username", "yuzhong_caseworker")
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{stack.base_url}/staff/")
+    submit_sign_in(page, stack.base_url, "yuzhong_caseworker", password, "/staff/")
     number = re.search(r"JZ\d{14}", page.inner_text("table.cases")).group(0)
     page.goto(f"{stack.base_url}/staff/desk/references")
     page.fill("#number", number)

@@ -5,40 +5,17 @@ Screenshots go to tests/e2e/output/<test>/ (queue-1280.png, queue-390.png, login
 """
 
 import re
-import subprocess
 
 import pytest
+
+from tests.e2e.staff_signin import cjk_font, demo_password, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def _demo_password(stack, username: str = "yuzhong_caseworker") -> str:  # noqa: ANN001
-    """A demo account's password, as `make run` prints the accounts (every e2e test of the workbench uses this)."""
-    for line in stack.lines:
-        found = re.search(rf"\b{username}\s+\w+\s+.*password: (\S+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError("the stack did not print the demo accounts")
-
-
-def _cjk_font() -> None:
-    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
-    if not fonts.strip():
-        pytest.fail("no Chinese font: run `make browser` (Debian's fonts-noto-cjk), or the screenshots show boxes")
-
-
-def _sign_in(page, stack, password: str) -> None:  # noqa: ANN001
-    page.goto(f"{stack.base_url}/staff/")
-    assert "/staff/login?next=/staff/" in page.url  # not signed in: to the sign-in page, with the way back
-    page.fill("#username", "yuzhong_caseworker")
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{stack.base_url}/staff/")
-
-
 def test_the_demo_caseworker_signs_in_and_sees_her_queue(stack, browser, output_dir) -> None:  # noqa: ANN001
-    _cjk_font()
-    password = _demo_password(stack)
+    cjk_font()
+    password = demo_password(stack)
     for width, height in ((1280, 900), (390, 844)):
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
         page = context.new_page()
@@ -49,7 +26,7 @@ def test_the_demo_caseworker_signs_in_and_sees_her_queue(stack, browser, output_
             page.click("button[type=submit]")
             assert "用户名或密码不对" in page.inner_text("#login-error")
             page.screenshot(path=str(output_dir / "login-390.png"), full_page=True)
-        _sign_in(page, stack, password)
+        sign_in(page, stack.base_url, "yuzhong_caseworker", password)
         header = page.inner_text("header")
         assert "七星岗街道 王芳" in header and "街道（乡镇）经办人" in header and "渝中区" in header
         assert "督办" not in header  # a caseworker has no supervision dashboard

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from tests.e2e.backend_alone import backend_alone
+from tests.e2e.staff_signin import submit_sign_in
 
 PASSWORD = "visit-photos-demo-pw"
 
@@ -39,10 +40,7 @@ def test_a_camera_photo_is_shrunk_and_kept_in_the_draft_until_posted(backend, br
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{base}/staff/login")
-    page.fill("#username", "yuzhong_caseworker")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/staff/")
+    submit_sign_in(page, base, "yuzhong_caseworker", PASSWORD, "/staff/")
     # The demo's case being investigated (王德明): its visit form.
     page.goto(f"{base}/staff/?q=王德明")
     number = re.search(r"JZ\d{14}", page.inner_text("table.cases")).group(0)
@@ -71,10 +69,11 @@ def test_a_camera_photo_is_shrunk_and_kept_in_the_draft_until_posted(backend, br
     page.locator("#visit-form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*done=record_home_visit.*"))
     [name] = re.findall(r"/photos/([0-9a-f]{64}\.jpg)", page.content())[:1]
-    stored = (documents / name).read_bytes()
+    assert not (documents / name).read_bytes().startswith(b"\xff\xd8")  # sealed at rest (backend.documents.storage)
+    stored = page.request.get(f"{base}/staff/applications/{number}/photos/{name}").body()  # decrypted on the way out
     with Image.open(io.BytesIO(stored)) as img:
         assert max(img.size) <= 1600 and img.size == (1600, 1200)
-    assert len(stored) == picked[1] < original.stat().st_size
+    assert len(stored) < original.stat().st_size
 
     # Recorded: the draft's photo is gone, a new visit form starts empty.
     page.reload()
@@ -109,5 +108,8 @@ def test_without_javascript_the_visit_form_still_posts(backend, browser, tmp_pat
     page.locator("#visit-form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*done=record_home_visit.*"))
     names = re.findall(r"/photos/([0-9a-f]{64}\.png)", page.content())
-    assert names and (documents / names[0]).read_bytes() == small.read_bytes()
+    assert names and (documents / names[0]).read_bytes() != small.read_bytes()  # sealed at rest
+    served = page.request.get(f"{base}/staff/applications/{number}/photos/{names[0]}").body()
+    with Image.open(io.BytesIO(served)) as img:
+        assert img.format == "PNG" and img.size == (800, 600)
     context.close()
