@@ -1,8 +1,14 @@
 """Chatting through a WeChat Official Account (公众号), safely and within WeChat's 5 seconds.
 
-Every request must be WeChat's: the signature over the account's Token (and, in safe mode, `msg_signature`
-over the encrypted body) is checked in constant time, a timestamp more than 5 minutes away is a replay, and
-anything else — or any request while WECHAT_TOKEN is unset — is refused with 403 (bot/channels/wechat_crypto.py).
+Every request must be WeChat's: the signature over the account's Token is checked in constant time, a timestamp
+more than 5 minutes away is a replay, and anything else — or any request while WECHAT_TOKEN is unset — is
+refused with 403 (bot/channels/wechat_crypto.py). The mode follows the configuration, never the request:
+- without an AES key, plaintext mode (明文模式): `signature` covers only timestamp and nonce, not the body;
+- with WECHAT_AES_KEY, safe mode (安全模式, the default): only `encrypt_type=aes` requests whose `msg_signature`
+  covers the `Encrypt` element; the outer body holds nothing else but ToUserName, equal to the encrypted one;
+- with WECHAT_AES_KEY and `mode: compat` (WECHAT_MODE=compat, 兼容模式): the same, and the plaintext copy WeChat
+  adds to the body must equal the encrypted message field by field.
+A signed query is taken once, keyed on exactly what its signature covers (wechat_once.py).
 The OpenID is the conversation's identity, namespaced as `wechat:<openid>` (web conversations are `web:…`,
 and Rasa's REST channel takes only those), and is masked in every log line.
 
@@ -20,11 +26,12 @@ serves `/webhooks/wechat/webhook`.
 
 import asyncio
 import logging
+import os
 import re
 import secrets
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional, Set, Text, Tuple
 
 import httpx
 import yaml
@@ -50,6 +57,26 @@ OPENID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 NOT_TEXT = {"image", "location", "link", "video", "shortvideo", "file"}
 SUCCESS = "success"
 UNBIND = "unbind"  # a menu key's value that unbinds (bot/channels/wechat_menu.yaml)
+PLAINTEXT, SAFE, COMPAT = "plaintext", "safe", "compat"
+ENVELOPE = {"ToUserName", "Encrypt"}  # a safe-mode body's elements
+
+
+class SignedMessage(NamedTuple):
+    fields: Dict[str, str]
+    encrypted: bool
+    query: str  # the values the signature covers, and nothing else: the query's once-only key
+
+
+def channel_mode(mode: Optional[str], aes_key: str) -> str:
+    """The configured mode; a mode that does not fit the AES key stops the start-up."""
+    mode = (mode or "").strip().lower()
+    if not aes_key:
+        if mode not in ("", PLAINTEXT):
+            raise ValueError(f"WECHAT_MODE={mode} needs WECHAT_AES_KEY")
+        return PLAINTEXT
+    if mode not in ("", SAFE, COMPAT):
+        raise ValueError("with WECHAT_AES_KEY, WECHAT_MODE is safe (the default) or compat (兼容模式)")
+    return mode or SAFE
 
 
 def conversation_id(openid: str) -> str:
@@ -109,16 +136,19 @@ class WeChatInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatInput":
         c = credentials or {}
         return cls(token=c.get("token") or "", app_id=c.get("app_id") or "", aes_key=c.get("aes_key") or "",
+                   mode=c.get("mode") or os.environ.get("WECHAT_MODE") or "",
                    backend_url=c.get("backend_url") or "http://127.0.0.1:8000", service_token=c.get("service_token") or "",
                    reply_within=float(c.get("reply_within") or 4.0))
 
-    def __init__(self, *, token: str, app_id: str = "", aes_key: str = "", backend_url: str = "http://127.0.0.1:8000",
+    def __init__(self, *, token: str, app_id: str = "", aes_key: str = "", mode: str = "",
+                 backend_url: str = "http://127.0.0.1:8000",
                  service_token: str = "", reply_within: float = 4.0, menus: Optional[MenuMemory] = None,
                  once: Optional[MessageOnce] = None, clock: Callable[[], float] = time.time):
         self.token = token
         self.app_id = app_id
         # A malformed EncodingAESKey stops the start-up rather than refusing every message later.
         self.safe = SafeMode(aes_key, app_id) if aes_key else None
+        self.mode = channel_mode(mode, aes_key)
         self.backend_url = backend_url.rstrip("/")
         self.service_token = service_token
         self.reply_within = reply_within
@@ -139,32 +169,43 @@ class WeChatInput(InputChannel):
     def _fresh(self, timestamp: str) -> bool:
         return timestamp.isdigit() and abs(self.clock() - int(timestamp)) <= MAX_CLOCK_SKEW
 
-    def _message_fields(self, request: Request) -> Optional[Tuple[Dict[str, str], bool]]:
-        """The message's fields and whether it came in safe mode; None when the request is not WeChat's."""
+    def _signed(self, request: Request) -> SignedMessage:
+        """The message WeChat signed; WeChatSecurityError when the request is not WeChat's or not in our mode."""
         args = request.args
         timestamp, nonce = args.get("timestamp") or "", args.get("nonce") or ""
-        if not (self.token and self._fresh(timestamp)):
-            return None
-        try:
+        if not self.token:
+            raise WeChatSecurityError("no WECHAT_TOKEN configured")
+        if not self._fresh(timestamp):
+            raise WeChatSecurityError("no timestamp within 5 minutes")
+        if self.safe is None:
             if args.get("encrypt_type") == "aes":
-                if self.safe is None:
-                    return None
-                encrypted = parse_xml(request.body).get("Encrypt") or ""
-                if not signature_ok(args.get("msg_signature"), self.token, timestamp, nonce, encrypted):
-                    return None
-                return parse_xml(self.safe.decrypt(encrypted)), True
+                raise WeChatSecurityError("an encrypted message, but no WECHAT_AES_KEY is configured")
             if not signature_ok(args.get("signature"), self.token, timestamp, nonce):
-                return None
-            return parse_xml(request.body), False
-        except WeChatSecurityError as exc:
-            log.warning("refused a WeChat message: %s", exc)
-            return None
+                raise WeChatSecurityError("no valid signature")
+            # The signature covers timestamp and nonce only: the body is read after the check, unsigned.
+            query = f"{PLAINTEXT}|{timestamp}|{nonce}|{signature(self.token, timestamp, nonce)}"
+            return SignedMessage(parse_xml(request.body), False, query)
+        if args.get("encrypt_type") != "aes" or not args.get("msg_signature"):
+            raise WeChatSecurityError(f"no encrypt_type=aes and msg_signature in {self.mode} mode")
+        outer = parse_xml(request.body)  # only to find `Encrypt`, which the signature covers
+        encrypted = outer.pop("Encrypt", "")
+        if not (encrypted and signature_ok(args.get("msg_signature"), self.token, timestamp, nonce, encrypted)):
+            raise WeChatSecurityError("no valid msg_signature")
+        fields = parse_xml(self.safe.decrypt(encrypted))
+        if self.mode == SAFE and not set(outer) <= ENVELOPE:
+            raise WeChatSecurityError("plaintext fields in safe mode (兼容模式 needs mode: compat)")
+        differing = [name for name, value in outer.items() if fields.get(name) != value]
+        if differing:
+            raise WeChatSecurityError(f"{len(differing)} plaintext field(s) differ from the encrypted message")
+        query = f"{self.mode}|{timestamp}|{nonce}|{signature(self.token, timestamp, nonce, encrypted)}"
+        return SignedMessage(fields, True, query)
 
-    def _first_time(self, request: Request, fields: Dict[str, str], openid: str) -> bool:
+    def _first_time(self, signed: SignedMessage, openid: str) -> bool:
         # A signed query is good for 5 minutes, and in plaintext mode it does not cover the body: one use only.
-        query = "|".join(request.args.get(k) or "" for k in ("timestamp", "nonce", "signature", "msg_signature"))
-        if not self.once.first_time(f"query|{query}"):
+        # Its key is what the signature covers, so no unsigned parameter (nor the signature's case) makes it new.
+        if not self.once.first_time(f"query|{signed.query}"):
             return False
+        fields = signed.fields
         key = fields.get("MsgId") or f"{openid}|{fields.get('CreateTime', '')}|{fields.get('Event', '')}"
         return self.once.first_time(f"message|{key}")
 
@@ -309,18 +350,19 @@ class WeChatInput(InputChannel):
             declared = request.headers.get("content-length") or "0"
             if not declared.isdigit() or int(declared) > MAX_BODY or len(request.body or b"") > MAX_BODY:
                 return response.text("too large", status=413)
-            found = self._message_fields(request)
-            if found is None:
-                log.warning("refused a WeChat message without a valid signature")
+            try:
+                signed = self._signed(request)
+            except WeChatSecurityError as exc:
+                log.warning("refused a WeChat message: %s", exc)
                 return response.text("forbidden", status=403)
-            fields, safe = found
+            fields = signed.fields
             openid = fields.get("FromUserName", "")
             if not OPENID.match(openid):
                 log.warning("a signed WeChat message without a usable sender")
                 return response.text(SUCCESS)
-            if not self._first_time(request, fields, openid):
+            if not self._first_time(signed, openid):
                 log.info("WeChat sent a message from %s again; it was taken already", mask(openid))
                 return response.text(SUCCESS)
-            return self._reply(fields, await self._answer(fields, openid, on_new_message), safe)
+            return self._reply(fields, await self._answer(fields, openid, on_new_message), signed.encrypted)
 
         return bp

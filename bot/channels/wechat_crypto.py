@@ -4,8 +4,10 @@
   in safe mode also the `Encrypt` text), hex; always compared in constant time.
 - Safe mode: AES-256-CBC, key = base64 of EncodingAESKey + "=", IV = the key's first 16 bytes, PKCS#7 padding to
   32-byte blocks; the plaintext is 16 random bytes, the XML's length (4 bytes, big-endian), the XML, the AppID.
-- XML: WeChat's messages are flat; a document with a DOCTYPE or an ENTITY is refused before parsing (no entity
-  expansion, no external references).
+- XML: WeChat's messages are flat UTF-8; anything else is refused (a UTF-16/32 document is not UTF-8, or holds
+  NUL bytes when it has no BOM). The text is checked for a DOCTYPE or an ENTITY and then parsed as that same text,
+  so the parser cannot read the bytes in another encoding than the check did (no entity expansion, no external
+  references).
 """
 
 import base64
@@ -21,7 +23,7 @@ from xml.etree import ElementTree
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 BLOCK = 32
-UNSAFE_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+UNSAFE_XML = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class WeChatSecurityError(ValueError):
@@ -38,12 +40,25 @@ def signature_ok(given: Optional[str], token: str, *parts: str) -> bool:
     return hmac.compare_digest(given.lower().encode(), signature(token, *parts).encode())
 
 
-def parse_xml(body: bytes) -> Dict[str, str]:
-    """The message's fields (child tag → text). Refuses DOCTYPE/ENTITY and anything that is not XML."""
-    if UNSAFE_XML.search(body):
-        raise WeChatSecurityError("XML with a DOCTYPE or ENTITY")
+def xml_text(body: bytes) -> str:
+    """The body as the text the parser will read: UTF-8 (WeChat sends nothing else), no NUL, no DOCTYPE/ENTITY."""
     try:
-        root = ElementTree.fromstring(body)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WeChatSecurityError("XML that is not UTF-8") from exc
+    if "\x00" in text:
+        raise WeChatSecurityError("XML with NUL bytes (UTF-16 or UTF-32)")
+    if UNSAFE_XML.search(text):
+        raise WeChatSecurityError("XML with a DOCTYPE or ENTITY")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_xml(body: bytes) -> Dict[str, str]:
+    """The message's fields (child tag → text). Refuses DOCTYPE/ENTITY and anything that is not UTF-8 XML."""
+    text = xml_text(body)
+    try:
+        # Parsed as text: expat then reads UTF-8 whatever encoding the XML declaration names.
+        root = ElementTree.fromstring(text)
     except ElementTree.ParseError as exc:
         raise WeChatSecurityError("not XML") from exc
     return {child.tag: (child.text or "") for child in root}

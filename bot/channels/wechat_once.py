@@ -1,6 +1,8 @@
 """Each WeChat message is taken once. WeChat retries a message it got no answer to within 5 seconds (three
 times), so the channel marks every message it takes — by `MsgId`, an event by its sender and `CreateTime`
-— and answers a retry with `success` without passing it to the bot again.
+— and answers a retry with `success` without passing it to the bot again. It marks every signed query too,
+by exactly the values its signature covers (bot/channels/wechat.py), so a query seen once cannot carry a
+second message.
 
 The marks are shared by every Rasa worker that can receive the retry: in the state file of the machine's
 workers (SMS_MENU_DB, bot/local_state.py) as `make run` runs them, in Redis when the lock store is Redis

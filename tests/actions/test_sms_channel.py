@@ -1,12 +1,19 @@
-"""The SMS channel refuses forged requests, uses the phone as the conversation, and honours STOP/退订;
-the REST channel (the web relay's) cannot reach an SMS conversation.
+"""The SMS channel refuses forged requests, uses the phone as the conversation, honours STOP/退订, and
+answers in the webhook's own TwiML, so a reply does not need Twilio's REST API; the REST channel (the web
+relay's) cannot reach an SMS conversation.
 
-Runs the channels' real Sanic blueprints; replies go through the real Twilio client to the local fake
-Twilio server; opt-outs go over HTTP to a small fake backend.
+Runs the channels' real Sanic blueprints (through Sanic's ASGI client in the test's event loop where a turn
+outlives its request); signatures come from twilio's own RequestValidator, the TwiML is read with an XML
+parser, REST sends go through the real Twilio client to the local fake Twilio server (or to a closed port:
+Twilio unreachable); opt-outs go over HTTP to a small fake backend.
 """
 
+import asyncio
 import json
+import socket
 import threading
+import time
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -97,23 +104,30 @@ def test_a_tampered_body_is_refused(app) -> None:  # noqa: ANN001
     assert _post(app, {**MESSAGE, "From": "+8613999999999"}, signature).status == 403
 
 
+def _twiml_messages(resp) -> list[str]:  # noqa: ANN001
+    """The bodies of a TwiML answer's `<Message>` elements, read as Twilio reads them."""
+    assert resp.status == 200 and resp.headers["content-type"].split(";")[0].strip() == "text/xml"
+    root = ET.fromstring(resp.body)
+    assert root.tag == "Response" and all(child.tag == "Message" for child in root)
+    return [child.text or "" for child in root]
+
+
 def test_a_signed_message_reaches_the_bot_with_the_phone_as_identity(app, twilio) -> None:  # noqa: ANN001
     resp = _post(app, MESSAGE, _sign(MESSAGE))
-    assert resp.status == 200 and "<Response>" in resp.text
     (message,) = app.ctx.received
     assert (message.sender_id, message.text, message.input_channel) == ("sms:+8613812345678", "重庆低保标准是多少", "twilio")
-    (reply,) = twilio.messages
-    assert reply["to"] == "+8613812345678" and reply["from"] == FROM_NUMBER
-    assert reply["body"] == "您在哪个地方？\n1. 重庆\n2. 武汉\n（回复前面的数字或直接打字）"
+    # The reply is the webhook's answer (Twilio sends it to the sender), not a REST call.
+    assert _twiml_messages(resp) == ["您在哪个地方？\n1. 重庆\n2. 武汉\n（回复前面的数字或直接打字）"]
+    assert twilio.messages == []
 
 
 @pytest.mark.parametrize(("word", "action"), [("退订", "stop"), ("STOP", "stop"), ("td", "stop"), ("订阅", "start")])
 def test_stop_and_start_go_to_the_backend_not_the_bot(app, twilio, word, action) -> None:  # noqa: ANN001
     params = {**MESSAGE, "Body": word}
-    assert _post(app, params, _sign(params)).status == 200
+    (reply,) = _twiml_messages(_post(app, params, _sign(params)))
     assert app.ctx.received == []
     assert FakeBackend.calls == [{"path": "/api/v1/sms/subscription", "auth": "Bearer svc-token", "phone": "13812345678", "action": action}]
-    assert twilio.messages[-1]["body"].startswith("【救助】已为您")
+    assert reply.startswith("【救助】已为您") and twilio.messages == []
 
 
 def test_without_a_configured_token_everything_is_refused(twilio) -> None:  # noqa: ANN001
@@ -221,3 +235,146 @@ def test_menus_are_per_conversation(menu_app) -> None:  # noqa: ANN001
     # Another phone never sent a menu: its "1" is just "1".
     assert _say(menu_app, "1", sender="+8613900000000") == "1"
     assert _say(menu_app, "1", sender="+8613812345678") == '/inform{"assistance_type":"低保"}'
+
+
+# --- replies in the webhook's own answer (TwiML), whatever Twilio's REST API is doing ----------------
+
+
+def _closed_port_url() -> str:
+    """A URL where nothing listens: Twilio's REST API unreachable."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def _sms_app(bot, api_base: str, backend: str = "http://127.0.0.1:9", **options):  # noqa: ANN001, ANN003, ANN201
+    channel = TwilioSmsInput(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, twilio_number=FROM_NUMBER,
+                             public_url=PUBLIC, backend_url=backend, service_token="svc-token", api_base=api_base, **options)
+    received = []
+
+    async def on_new_message(message) -> None:  # noqa: ANN001
+        received.append(message)
+        await bot(message)
+
+    sanic = Sanic(f"sms_twiml_{id(received)}")
+    sanic.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/twilio")
+    sanic.ctx.received = received
+    sanic.ctx.channel = channel
+    return sanic
+
+
+async def _menu_bot(message) -> None:  # noqa: ANN001
+    await message.output_channel.send_text_with_buttons(
+        message.sender_id, "您在哪个地方？", [{"title": "重庆", "payload": "/inform"}, {"title": "武汉", "payload": "/inform"}])
+
+
+def test_the_reply_is_in_the_twiml_answer_while_twilios_api_is_unreachable() -> None:
+    app = _sms_app(_menu_bot, api_base=_closed_port_url())
+    resp = _post(app, MESSAGE, _sign(MESSAGE))
+    assert _twiml_messages(resp) == ["您在哪个地方？\n1. 重庆\n2. 武汉\n（回复前面的数字或直接打字）"]
+    # The menu is remembered as when it went by REST: "2" answers it.
+    params = {**MESSAGE, "Body": "2", "MessageSid": "SM" + "2" * 32}
+    assert _post(app, params, _sign(params)).status == 200
+    assert app.ctx.received[-1].text == "/inform"
+
+
+def test_several_bot_messages_are_several_escaped_message_elements(twilio) -> None:  # noqa: ANN001
+    async def chatty_bot(message) -> None:  # noqa: ANN001
+        await message.output_channel.send_text_message(message.sender_id, '收入 < 标准 & 存款 > 0 的"低保"家庭')
+        await message.output_channel.send_text_message(message.sender_id, "第一段\n\n第二段 </Message><Message>假的")
+        await _menu_bot(message)
+
+    resp = _post(_sms_app(chatty_bot, api_base=twilio.url), MESSAGE, _sign(MESSAGE))
+    assert _twiml_messages(resp) == [
+        '收入 < 标准 & 存款 > 0 的"低保"家庭', "第一段", "第二段 </Message><Message>假的",
+        "您在哪个地方？\n1. 重庆\n2. 武汉\n（回复前面的数字或直接打字）",
+    ]
+    assert "收入 &lt; 标准 &amp; 存款 &gt; 0" in resp.text and "&lt;/Message&gt;&lt;Message&gt;" in resp.text
+    assert twilio.messages == []  # never both: answered in TwiML, not sent again by REST
+
+
+def test_a_turn_that_fails_still_answers_with_what_it_said() -> None:
+    async def failing_bot(message) -> None:  # noqa: ANN001
+        await message.output_channel.send_text_message(message.sender_id, "正在为您查询。")
+        raise RuntimeError("the action server went away")
+
+    resp = _post(_sms_app(failing_bot, api_base=_closed_port_url()), MESSAGE, _sign(MESSAGE))
+    assert _twiml_messages(resp) == ["正在为您查询。"]
+
+
+@pytest.mark.parametrize("signature", ["Zm9yZ2Vk", _sign(MESSAGE, token="someone-elses-token")])
+def test_a_forged_message_is_still_refused_while_twilios_api_is_unreachable(signature) -> None:  # noqa: ANN001
+    app = _sms_app(_menu_bot, api_base=_closed_port_url())
+    resp = _post(app, MESSAGE, signature)
+    assert resp.status == 403 and "<Message" not in resp.text and app.ctx.received == []
+
+
+async def _post_async(app, params: dict):  # noqa: ANN001, ANN201
+    _, resp = await app.asgi_client.post("/webhooks/twilio/webhook", data=params, headers={"X-Twilio-Signature": _sign(params)})
+    return resp
+
+
+async def _sent(twilio, count: int, within: float = 5.0) -> list[dict]:  # noqa: ANN001
+    for _ in range(int(within / 0.05)):
+        if len(twilio.messages) >= count:
+            break
+        await asyncio.sleep(0.05)
+    return twilio.messages
+
+
+async def _slow_bot(message) -> None:  # noqa: ANN001
+    await message.output_channel.send_text_message(message.sender_id, "正在为您查询，请稍等。")
+    await asyncio.sleep(1.5)
+    await message.output_channel.send_text_message(message.sender_id, "您的申请已受理。")
+
+
+@pytest.mark.asyncio
+async def test_a_slow_turn_answers_in_time_and_the_rest_follows_through_the_rest_api(twilio) -> None:  # noqa: ANN001
+    app = _sms_app(_slow_bot, api_base=twilio.url, reply_within=0.3)
+    started = time.monotonic()
+    resp = await _post_async(app, MESSAGE)
+    assert time.monotonic() - started < 1.5
+    assert _twiml_messages(resp) == ["正在为您查询，请稍等。"] and twilio.messages == []
+    (late,) = await _sent(twilio, 1)
+    assert (late["to"], late["from"], late["body"]) == ("+8613812345678", FROM_NUMBER, "您的申请已受理。")
+
+
+@pytest.mark.asyncio
+async def test_a_late_reply_is_retried_while_twilio_fails_and_not_after_a_permanent_refusal(twilio) -> None:  # noqa: ANN001
+    app = _sms_app(_slow_bot, api_base=twilio.url, reply_within=0.3, retry_delays=(0.05, 0.05, 0.05))
+    twilio.fail_next(503, times=2)
+    await _post_async(app, MESSAGE)
+    (late,) = await _sent(twilio, 1)
+    assert late["body"] == "您的申请已受理。" and twilio.requests == 3
+    twilio.fail_next(400, code=21610)  # the number unsubscribed at Twilio: trying again will not help
+    await _post_async(app, {**MESSAGE, "MessageSid": "SM" + "3" * 32})
+    for _ in range(100):
+        if twilio.requests == 4:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # retries would come 0.05 s apart
+    assert len(twilio.messages) == 1 and twilio.requests == 4
+
+
+def test_messages_the_bot_starts_itself_still_go_through_the_rest_api(twilio) -> None:  # noqa: ANN001
+    app = _sms_app(_menu_bot, api_base=twilio.url)
+    out = app.ctx.channel.get_output_channel()  # what Rasa's trigger_intent uses with output_channel=twilio
+    asyncio.run(out.send_text_message("sms:+8613812345678", "您的申请已受理。\n\n请留意短信通知。"))
+    assert [(m["to"], m["body"]) for m in twilio.messages] == [("+8613812345678", "您的申请已受理。"),
+                                                              ("+8613812345678", "请留意短信通知。")]
+
+
+def test_when_nobody_reads_the_answer_what_was_said_goes_through_the_rest_api_in_order(twilio) -> None:  # noqa: ANN001
+    # What the webhook does when Twilio hangs up before the answer (the request is cancelled).
+    channel = _sms_app(_menu_bot, api_base=twilio.url).ctx.channel
+
+    async def hang_up() -> None:
+        out = channel._turn_output("sms:+8613812345678")
+        await out.send_text_message("sms:+8613812345678", "第一条\n\n第二条")
+        out.answer_later()
+        await out.send_text_message("sms:+8613812345678", "第三条")
+        await _sent(twilio, 3)
+
+    asyncio.run(hang_up())
+    assert [m["body"] for m in twilio.sent_to("+8613812345678")] == ["第一条", "第二条", "第三条"]

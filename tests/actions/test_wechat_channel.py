@@ -1,10 +1,12 @@
-"""The WeChat channel refuses what WeChat did not sign (plaintext and safe mode), takes each message once,
+"""The WeChat channel refuses what WeChat did not sign (plaintext, safe and compatibility mode), takes each
+signed query and each message once,
 answers within WeChat's 5 seconds (passively, or `success` and the reply later through the backend), and
 turns buttons, menu clicks, subscriptions, voice and pictures into the right conversation.
 
 Runs the channel's real Sanic blueprint through Sanic's ASGI client in the test's event loop, so a slow turn
 keeps running after its request is answered; the backend is a small real HTTP server on a free port.
 Signatures and the AES envelope are computed here from WeChat's documented steps, not with the channel's code.
+`app` is an account in plaintext mode (no AES key), `safe_app` one in safe mode (an AES key, the default mode).
 """
 
 import asyncio
@@ -26,7 +28,7 @@ from sqlalchemy.engine import make_url
 from bot.channels.sms_menus import MenuMemory
 from bot.channels.wechat import WeChatInput, split_passive
 from bot.channels.wechat_crypto import SafeMode
-from bot.channels.wechat_once import MessageOnce, RedisSeen
+from bot.channels.wechat_once import InProcessSeen, MessageOnce, RedisSeen
 from bot.local_state import SQLiteSeen
 from tests.actions.test_endpoints import REDIS_URL, _need
 
@@ -34,6 +36,7 @@ TOKEN = "jiuzhu-wechat-token"
 APP_ID = "wx5823bf96d3bd56c7"
 AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")  # 43 characters, like an EncodingAESKey
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+VICTIM = "oUpF8uN7bQ2vXk9LmR4sTq1WyZ3e"  # a bound OpenID someone else would like to speak for
 ACCOUNT = "gh_0123456789ab"
 
 # --- WeChat's side, written from its documentation --------------------------------------------------
@@ -84,11 +87,16 @@ def plain_query(*, age: int = 0, token: str = TOKEN, nonce: str | None = None) -
     return {"timestamp": timestamp, "nonce": nonce, "signature": spec_signature(token, timestamp, nonce), "openid": OPENID}
 
 
-def safe_request(xml: bytes, *, age: int = 0, token: str = TOKEN, app_id: str = APP_ID) -> tuple[dict, bytes]:
+def safe_request(xml: bytes, *, age: int = 0, token: str = TOKEN, app_id: str = APP_ID,
+                 plaintext: bytes = b"") -> tuple[dict, bytes]:
+    """WeChat's safe-mode request; with `plaintext` (a message's XML), its compatibility-mode request (兼容模式)."""
     encrypted = spec_encrypt(xml, app_id=app_id)
     query = plain_query(age=age, token=token)
     query.update(encrypt_type="aes", msg_signature=spec_signature(token, query["timestamp"], query["nonce"], encrypted))
-    body = f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>".encode()
+    outer = f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+    if plaintext:
+        outer = plaintext.decode()[len("<xml>"):-len("</xml>")]
+    body = f"<xml>{outer}<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>".encode()
     return query, body
 
 
@@ -137,7 +145,7 @@ def backend():  # noqa: ANN201
 
 
 def make_app(backend: str, bot, **channel_args):  # noqa: ANN001, ANN201
-    args = {"token": TOKEN, "app_id": APP_ID, "aes_key": AES_KEY, "backend_url": backend, "service_token": "svc-token",
+    args = {"token": TOKEN, "app_id": APP_ID, "aes_key": "", "backend_url": backend, "service_token": "svc-token",
             "menus": MenuMemory(), "once": MessageOnce(), **channel_args}
     channel = WeChatInput(**args)
     received = []
@@ -167,6 +175,11 @@ async def menu_bot(message) -> None:  # noqa: ANN001
 @pytest.fixture
 def app(backend):  # noqa: ANN001, ANN201
     return make_app(backend, echo_bot)
+
+
+@pytest.fixture
+def safe_app(backend):  # noqa: ANN001, ANN201
+    return make_app(backend, echo_bot, aes_key=AES_KEY)
 
 
 async def post(app, query: dict, body: bytes):  # noqa: ANN001, ANN201
@@ -258,6 +271,7 @@ async def test_without_a_configured_token_everything_is_refused(backend) -> None
     _, resp = await app.asgi_client.get("/webhooks/wechat/webhook", params=unsigned_for_empty_token)
     assert resp.status == 403
     assert (await post(app, plain_query(token=""), message_xml())).status == 403
+    app = make_app(backend, never, token="", aes_key=AES_KEY)
     query, body = safe_request(message_xml(), token="")
     assert (await post(app, query, body)).status == 403
     assert WeChatInput.from_credentials({"token": None}).token == ""
@@ -275,7 +289,8 @@ def test_the_aes_envelope_matches_the_documented_steps() -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_signed_safe_mode_message_is_answered_encrypted_and_signed(app) -> None:  # noqa: ANN001
+async def test_a_signed_safe_mode_message_is_answered_encrypted_and_signed(safe_app) -> None:  # noqa: ANN001
+    app = safe_app
     query, body = safe_request(message_xml("我想申请低保"))
     resp = await post(app, query, body)
     assert resp.status == 200
@@ -289,8 +304,8 @@ async def test_a_signed_safe_mode_message_is_answered_encrypted_and_signed(app) 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("forgery", ["no_signature", "forged", "other_token", "replayed", "tampered", "other_app"])
-async def test_forged_and_replayed_safe_mode_messages_are_refused(app, forgery) -> None:  # noqa: ANN001
-    xml = message_xml()
+async def test_forged_and_replayed_safe_mode_messages_are_refused(safe_app, forgery) -> None:  # noqa: ANN001
+    app, xml = safe_app, message_xml()
     query, body = safe_request(xml, age=400 if forgery == "replayed" else 0,
                                token="someone-elses-token" if forgery == "other_token" else TOKEN,
                                app_id="wx0000000000000000" if forgery == "other_app" else APP_ID)
@@ -312,19 +327,141 @@ async def test_safe_mode_is_refused_when_no_aes_key_is_configured(backend) -> No
     assert app.ctx.received == []
 
 
+# --- safe mode means encrypted only (issue 21) ---------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_in_safe_mode_a_seen_query_with_a_plaintext_body_is_refused(safe_app) -> None:  # noqa: ANN001
+    app = safe_app
+    query, body = safe_request(message_xml("我想申请低保"))
+    assert (await post(app, query, body)).status == 200
+    # The URL as a proxy log keeps it. Its `signature` covers timestamp and nonce only, not a plaintext body.
+    seen = {k: v for k, v in query.items() if k != "encrypt_type"}
+    replays = [{**seen, "msg_signature": f"{i}" * 40} for i in range(3)]
+    replays += [{k: v for k, v in seen.items() if k != "msg_signature"}, query]
+    for i, replay in enumerate(replays):
+        resp = await post(app, replay, message_xml("查一下进度", msg_id=f"950{i}", FromUserName=VICTIM))
+        assert (resp.status, resp.text) == (403, "forbidden")
+    assert [m.sender_id for m in app.ctx.received] == [f"wechat:{OPENID}"]
+
+
+@pytest.mark.asyncio
+async def test_a_plaintext_query_is_taken_once_whatever_unsigned_parameters_change(app) -> None:  # noqa: ANN001
+    query = plain_query()
+    assert (await post(app, query, message_xml("你好", msg_id="1101"))).status == 200
+    replays = [{**query, "msg_signature": "1" * 40}, {**query, "msg_signature": "2" * 40},
+               {**query, "signature": query["signature"].upper()}, {**query, "encrypt_type": "raw", "openid": VICTIM}]
+    for i, replay in enumerate(replays):
+        resp = await post(app, replay, message_xml("帮我查一下进度", msg_id=f"120{i}", FromUserName=VICTIM))
+        assert resp.text == "success"
+    assert [m.text for m in app.ctx.received] == ["你好"]
+
+
+class ClaimsSeen(InProcessSeen):
+    """Remembers what each claim answered, to see where a replay was stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(600)
+        self.claims: list = []
+
+    def claim(self, key: str, now: float) -> bool:
+        taken = super().claim(key, now)
+        self.claims.append(taken)
+        return taken
+
+
+@pytest.mark.asyncio
+async def test_a_safe_mode_query_is_taken_once_whatever_unsigned_parameters_change(backend) -> None:  # noqa: ANN001
+    store = ClaimsSeen()
+    app = make_app(backend, echo_bot, aes_key=AES_KEY, once=MessageOnce(store))
+    query, body = safe_request(message_xml("我想申请低保"))
+    assert (await post(app, query, body)).status == 200
+    replays = [{**query, "msg_signature": query["msg_signature"].upper()}, {**query, "signature": "0" * 40},
+               {k: v for k, v in query.items() if k != "signature"}, {**query, "openid": VICTIM}]
+    for replay in replays:
+        store.claims.clear()
+        assert (await post(app, replay, body)).text == "success"
+        assert store.claims == [False]  # stopped at the query's own mark: (timestamp, nonce, msg_signature)
+    changed = {**query, "msg_signature": spec_signature(TOKEN, query["timestamp"], query["nonce"], "another body")}
+    assert (await post(app, changed, body)).status == 403
+    assert [m.text for m in app.ctx.received] == ["我想申请低保"]
+
+
+@pytest.mark.asyncio
+async def test_compat_mode_takes_a_plaintext_copy_only_when_it_equals_the_encrypted_one(backend) -> None:  # noqa: ANN001
+    app = make_app(backend, echo_bot, aes_key=AES_KEY, mode="compat")
+    xml = message_xml("我想申请低保", msg_id="9001")
+    resp = await post(app, *safe_request(xml, plaintext=xml))
+    assert reply_fields(spec_decrypt(reply_fields(resp.text)["Encrypt"])[0].decode())["Content"] == "收到：我想申请低保"
+    xml = message_xml("查一下进度", msg_id="9002")
+    forged = [xml.replace(OPENID.encode(), VICTIM.encode()),  # someone else's OpenID in the plaintext copy
+              xml.replace("查一下进度".encode(), "解绑".encode()),
+              xml.replace(b"</xml>", b"<Event><![CDATA[subscribe]]></Event></xml>")]
+    for plaintext in forged:
+        resp = await post(app, *safe_request(xml, plaintext=plaintext))
+        assert (resp.status, resp.text) == (403, "forbidden")
+    # Compatibility mode still needs the encrypted message: a plaintext request is refused.
+    assert (await post(app, plain_query(), message_xml("你好", msg_id="9003"))).status == 403
+    # Without `mode: compat` a plaintext copy is refused, even a true one.
+    safe = make_app(backend, echo_bot, aes_key=AES_KEY)
+    xml = message_xml("我想申请低保", msg_id="9004")
+    assert (await post(safe, *safe_request(xml, plaintext=xml))).status == 403
+    assert [m.text for m in app.ctx.received] == ["我想申请低保"] and safe.ctx.received == []
+
+
+def test_the_mode_is_configured_never_taken_from_the_request(monkeypatch) -> None:
+    monkeypatch.delenv("WECHAT_MODE", raising=False)
+    creds = {"token": TOKEN, "app_id": APP_ID, "aes_key": AES_KEY}
+    assert WeChatInput.from_credentials(creds).mode == "safe"
+    assert WeChatInput.from_credentials({**creds, "mode": "compat"}).mode == "compat"
+    assert WeChatInput.from_credentials({"token": TOKEN}).mode == "plaintext"
+    monkeypatch.setenv("WECHAT_MODE", "compat")
+    assert WeChatInput.from_credentials(creds).mode == "compat"
+    wrong_modes = [{**creds, "mode": "plaintext"}, {**creds, "mode": "aes"}, {"token": TOKEN, "mode": "safe"},
+                   {"token": TOKEN}]  # WECHAT_MODE=compat, no AES key
+    for wrong in wrong_modes:
+        with pytest.raises(ValueError):
+            WeChatInput.from_credentials(wrong)
+
+
+BOMB = ('<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE x [<!ENTITY a "' + OPENID + '">]><xml>'
+        '<ToUserName>' + ACCOUNT + '</ToUserName><FromUserName>&a;</FromUserName><CreateTime>{now}</CreateTime>'
+        '<MsgType>text</MsgType><Content>你好</Content><MsgId>{msg_id}</MsgId></xml>')
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("mode", ["plaintext", "safe"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])  # with a BOM, and without one
+async def test_xml_with_a_doctype_is_refused_in_any_encoding(backend, mode, codec) -> None:  # noqa: ANN001
+    app = make_app(backend, echo_bot, aes_key=AES_KEY if mode == "safe" else "")
+    bomb = BOMB.format(encoding="UTF-16", now=int(time.time()), msg_id=next(_nonces)).encode(codec)
+    resp = await post(app, *(safe_request(bomb) if mode == "safe" else (plain_query(), bomb)))
+    assert (resp.status, resp.text) == (403, "forbidden")
+    assert app.ctx.received == []
+
+
+@pytest.mark.asyncio
+async def test_a_body_that_is_not_utf8_is_refused(app) -> None:  # noqa: ANN001
+    latin1 = message_xml("cafe").replace(b"<xml>", b"").replace(b"cafe", "café".encode("latin-1"))
+    resp = await post(app, plain_query(), b'<?xml version="1.0" encoding="ISO-8859-1"?><xml>' + latin1)
+    assert (resp.status, resp.text) == (403, "forbidden")
+    assert app.ctx.received == []
+
+
 # --- WeChat's retries and its 5 seconds -----------------------------------------------------------
 
 
 @pytest.mark.asyncio
-async def test_a_retried_message_reaches_the_bot_once(app) -> None:  # noqa: ANN001
+async def test_a_retried_message_reaches_the_bot_once(app, safe_app) -> None:  # noqa: ANN001
     xml = message_xml("我的申请到哪一步了", msg_id="6000000000000000001")
     first = await post(app, plain_query(), xml)
     retry = await post(app, plain_query(), xml)  # WeChat's retry: the same MsgId, a new signature
-    query, body = safe_request(xml)
-    safe_retry = await post(app, query, body)
+    safe_first = await post(safe_app, *safe_request(xml))
+    safe_retry = await post(safe_app, *safe_request(xml))
     assert reply_fields(first.text)["Content"] == "收到：我的申请到哪一步了"
+    assert reply_fields(safe_first.text)["Encrypt"]
     assert retry.text == safe_retry.text == "success"
-    assert [m.text for m in app.ctx.received] == ["我的申请到哪一步了"]
+    assert [m.text for m in app.ctx.received] == [m.text for m in safe_app.ctx.received] == ["我的申请到哪一步了"]
 
 
 @pytest.mark.asyncio
