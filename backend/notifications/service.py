@@ -26,7 +26,7 @@ from backend.wechat.notices import template_message
 
 # Sent even to phones that opted out: codes people asked for, and notices about their rights and money.
 ESSENTIAL_EVENTS = {"otp_login", "otp_consent", "otp_scope", "otp_phone_change", "rejected", "certification_overdue", "authorization_requested", "emergency_alert",
-                    "desk_answer",  # the answer a person asked for at the service desk
+                    "desk_answer", "desk_answer_unproven",  # the answer a person asked for at the service desk
                     "callback_filed", "complaint_filed", "callback_urgent_alert",  # what she asked for, and when
                     "paper_delegation_verified", "paper_delegation_rejected"}  # whether a helper may act now
 

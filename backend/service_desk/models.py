@@ -20,6 +20,9 @@ class DeskWork:
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # closed
+    # The phone to answer is the caller's own, proven by a code (her signed-in phone). A number typed into the
+    # chat is not: anyone may type anyone's number, so its SMS says only that there is an answer.
+    phone_proven: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @declared_attr
     def owner_id(cls) -> Mapped[int | None]:  # noqa: N805

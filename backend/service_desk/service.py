@@ -8,7 +8,9 @@ One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/
   street) it is in the city queue. Staff of a district see their district's queue; admins see every queue,
   the city queue included. So no request is seen by nobody.
 - Due time (`due_on`): DUE_WORKDAYS working days after the day it was filed (backend/core/workdays.py).
-- The answer goes to the person by SMS through the outbox (notifications.service, template sms/desk_answer).
+- The answer goes to the person by SMS through the outbox (notifications.service, template sms/desk_answer) —
+  with its content only to a phone the caller proved (`phone_proven`); a typed number hears only that there is
+  an answer (sms/desk_answer_unproven), and the staff member phones the content.
 - A complaint about a staff member (`about`: it names her, or a case she acted on or whose household she is
   related to) is taken, answered and closed by a colleague, never by her.
 """
@@ -214,6 +216,11 @@ def take(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackReq
     return item
 
 
+def proven(actor: Actor, phone_hash: str | None) -> bool:
+    """Whether the phone a request is answered on is the caller's own, proven by a code (the signed-in phone)."""
+    return bool(phone_hash) and phone_hash == actor.phone_hash
+
+
 def open_callback(session: Session, phone_hash: str | None) -> CallbackRequest | None:
     """This phone's call-back not yet answered (新收到 or 办理中), if any: one at a time per phone."""
     if not phone_hash:
@@ -256,13 +263,14 @@ def book_callback(session: Session, actor: Actor, *, phone: str | None, area_cod
     existing = row is not None
     if row is not None:
         row.urgent = row.urgent or urgent
+        row.phone_proven = row.phone_proven or proven(actor, phone_hash)
         if row.area_code is None and area is not None:
             row.area_code = area.code
         area = regions.ensure_area(session, row.area_code)
     else:
         row = CallbackRequest(area_code=area.code if area else None, phone_hash=phone_hash,
                               phone_cipher=vault.encrypt(phone) if phone else None, topic=topic, channel=actor.channel,
-                              urgent=urgent)
+                              urgent=urgent, phone_proven=proven(actor, phone_hash))
         session.add(row)
     session.flush()
     office = regions.office_for(row.area_code)
@@ -311,7 +319,9 @@ def answer(session: Session, actor: Actor, kind: str, item_id: int, text: str) -
     context = {"reference": reference(kind, item.id), "answer": text}
     key = notice_key("desk_answer", kind, item.id, text)
     if item.phone_cipher:
-        sms = notify_phone(session, event="desk_answer", phone=get_vault().decrypt(item.phone_cipher),
+        # A typed number may be anyone's: it hears only that there is an answer; its content goes by phone.
+        event = "desk_answer" if item.phone_proven else "desk_answer_unproven"
+        sms = notify_phone(session, event=event, phone=get_vault().decrypt(item.phone_cipher),
                            text_context=context, key=key)
     else:
         person = session.scalar(select(Person).where(Person.phone_hash == item.phone_hash)) if item.phone_hash else None

@@ -128,7 +128,8 @@ def desk_item(request: Request, session: SessionDep, who: SignedInDep, kind: str
           entity_id=item.id, detail={})
     return render(request, "staff/desk_item.html", who, r=_row(session, kind, item, owners, clock.today()),
                   sent=_sent(session, item, owners), kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
-                  is_mine=item.owner_id == who.actor.staff_id, about_me=service.about(session, who.actor, item))
+                  is_mine=item.owner_id == who.actor.staff_id, about_me=service.about(session, who.actor, item),
+                  unproven_phone=item.phone_cipher is not None and not item.phone_proven)
 
 
 def _back(kind: str, item_id: int, done: str) -> RedirectResponse:

@@ -10,6 +10,8 @@ from backend.applications.case_state import open_suspension_proposal, propose_su
 from backend.applications.models import Application, ApplicationEvent, SuspensionProposal
 from backend.audit.models import AuditEntry
 from backend.notifications.models import Notice
+from backend.notifications.sealed import opened
+from backend.core.settings import get_settings
 from backend.core.say import moment
 from backend.service_desk.models import CallbackRequest, Complaint
 from backend.workbench.pages import PAGE_SIZE
@@ -233,3 +235,24 @@ def test_a_request_closed_without_an_answer_is_read_only(world) -> None:  # noqa
     done_at = moment(world.session.get(CallbackRequest, item).done_at)
     assert "已办结" in page and _desk_forms(page, "callback", item) == set() and 'id="answered"' not in page
     assert f"这条已经办结（{done_at}），只能查看" in page
+
+
+def test_a_typed_number_hears_only_that_there_is_an_answer(world) -> None:  # noqa: ANN001
+    """Anyone may type anyone's number into the chat: the answer's content goes only to a phone the caller
+    proved; a typed one gets "有答复了" and the staff member phones the content (the page says so)."""
+    chat = {"Authorization": f"Bearer {get_settings().service_token}", "X-Channel": "chat"}
+    typed = world.client.post("/api/v1/complaints", json={"text": "低保的事想问一下", "area_code": TWO_ROADS,
+                                                           "phone": "13912345678"}, headers=chat)
+    assert typed.status_code == 201, typed.text
+    own = _complaint(world, area_code=TWO_ROADS, phone=APPLICANT_PHONE)  # her signed-in phone: proven
+    csrf = sign_in(world.client, "cw_yuzhong")
+    page = world.client.get(f"/staff/desk/complaint/{typed.json()['id']}").text
+    assert 'id="unproven-phone"' in page and "记录答复，短信通知" in page
+    assert 'id="unproven-phone"' not in world.client.get(f"/staff/desk/complaint/{own}").text
+    answer = "您的低保申请下周二入户调查。"
+    for item in (typed.json()["id"], own):
+        world.client.post(f"/staff/desk/complaint/{item}/answer", data={"csrf_token": csrf, "text": answer})
+    texts = {opened(n.text) for n in world.session.scalars(select(Notice).where(Notice.event.like("desk_answer%")))}
+    assert len(texts) == 2
+    assert any(answer in t for t in texts)  # to her proven phone
+    assert any("有答复了" in t and answer not in t and "打电话" in t for t in texts)  # to the typed number
