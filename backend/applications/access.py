@@ -71,7 +71,7 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
         if actor.district_code != app.district_code:
             raise not_found(app.number)
         # Related to the household: no step at all, whichever role the case was routed to.
-        refuse_related(session, actor, *household_ids(session, app.household_id, app.applicant_person_id))
+        refuse_related(session, actor.staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
         return {actor.role} if actor.role else set()
     if actor.kind == "citizen":
         if holds_phone(app.applicant, actor.phone_hash):

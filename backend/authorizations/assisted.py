@@ -16,7 +16,7 @@ def staff_assisted_sign(session: Session, actor: Actor, number: str, person_id: 
     require_staff(actor, "caseworker", "reviewer")
     app = get_by_number(session, number)
     view_basis(session, actor, app)
-    refuse_related(session, actor, *household_ids(session, app.household_id, app.applicant_person_id))
+    refuse_related(session, actor.staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
     person = service.person_for(session, app, person_id)
     service.sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
     audit(session, actor=actor.label, channel=actor.channel, action="authorization.staff_assisted_sign",

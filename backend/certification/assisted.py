@@ -19,7 +19,7 @@ def staff_assisted_certification(session: Session, actor: Actor, number: str, pe
     app = get_by_number(session, number)
     view_basis(session, actor, app)
     # Vouching that a relative is alive and still eligible is exactly what a relative must not do.
-    refuse_related(session, actor, *household_ids(session, app.household_id, app.applicant_person_id))
+    refuse_related(session, actor.staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
     schedule = schedule_for(session, app, clock.today())
     if person_id != schedule.person_id:
         raise NotFound("这个人不是这件救助的认证对象。", code="person_not_found")

@@ -56,7 +56,7 @@ def upload(session: Session, actor: Actor, engine: FaceEngine, person_id: int, r
     confirmed reference is on file, the new one waits for a second staff member (service.set_reference)."""
     require_staff(actor, "caseworker", "reviewer")
     person = district_person(session, actor, person_id)
-    refuse_related(session, actor, person.id)  # nobody registers the face of a relative (or her own)
+    refuse_related(session, actor.staff_id, person.id)  # nobody registers the face of a relative (or her own)
     if not consent.agreed:
         raise ConsentMissing()
     if consent.text_version != service.REFERENCE_CONSENT_VERSION:
@@ -95,7 +95,7 @@ def review(session: Session, actor: Actor, person_id: int, reason: str, *, confi
     """Only a caseworker of her district who is not related to her; who, when and why are kept and audited."""
     require_staff(actor, "caseworker")
     person = district_person(session, actor, person_id)
-    refuse_related(session, actor, person.id)  # she does not vouch for a face she is related to
+    refuse_related(session, actor.staff_id, person.id)  # she does not vouch for a face she is related to
     ref = service.pending_reference(session, person.id)
     if ref is None:
         raise Conflict("这个人没有等待核实的照片。", code="no_pending_reference")

@@ -11,7 +11,6 @@ signing and certification, reference photos, paper delegations, desk items.
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.auth.actor import Actor
 from backend.core.errors import Forbidden
 from backend.households.service import people_of
 from backend.staff.models import StaffRelation
@@ -35,7 +34,8 @@ def household_ids(session: Session, household_id: int, *more: int) -> list[int]:
     return [*(p.id for p in people_of(session, household_id)), *more]
 
 
-def refuse_related(session: Session, actor: Actor, *person_ids: int) -> None:
-    """A staff actor related to any of these persons is refused (403 conflict_of_interest); others pass."""
-    if actor.kind == "staff" and related(session, actor.staff_id, *person_ids):
+def refuse_related(session: Session, staff_id: int | None, *person_ids: int) -> None:
+    """A staff member (`actor.staff_id`; None for citizens) related to any of these persons is refused (403
+    conflict_of_interest); everyone else passes."""
+    if related(session, staff_id, *person_ids):
         raise RelatedStaff()
