@@ -20,6 +20,7 @@ from backend.chat.router import router as chat_router
 from backend.core.body_limit import BodySizeLimit
 from backend.core.errors import install_error_handlers
 from backend.core.openapi import install_openapi
+from backend.core.security_headers import install_security_headers
 from backend.core.logging import configure_logging, mask_path
 from backend.core.settings import get_settings
 from backend.delegations.router import router as delegations_router
@@ -58,6 +59,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="救助 Jiuzhu API", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
     install_error_handlers(app, pages=page_errors)
     install_openapi(app)
+    install_security_headers(app, hsts=settings.environment != "development")
     app.router.add_event_handler("shutdown", chat_relay.close)
 
     api = APIRouter(prefix="/api/v1")

@@ -2,11 +2,12 @@
 
 from backend.applications.models import Application, ApplicationEvent, Decision, Payment
 from backend.audit.models import AuditEntry, AuditHead
-from backend.auth.models import OneTimeCode, StaffWebSession
+from backend.auth.models import OneTimeCode, StaffLoginCounter, StaffWebSession
 from backend.authorizations.models import AuthorizationSignature
 from backend.certification.models import CertificationSchedule
 from backend.core.db import Base
 from backend.delegations.models import Delegation
+from backend.documents.models import StoredDocument
 from backend.drafts.models import FormDraft
 from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
 from backend.facecheck.models import AcceptedFrameKey, BiometricConsent, FaceReference, LivenessSession
@@ -22,6 +23,6 @@ __all__ = [
     "AcceptedFrameKey", "AuthorizationSignature", "BiometricConsent", "CertificationSchedule", "FaceReference", "LivenessSession",
     "Application", "ApplicationEvent", "Area", "CallbackRequest", "Complaint", "Asset", "AuditEntry", "AuditHead", "Base", "Decision", "Deduction",
     "Delegation", "FormDraft", "Household", "HouseholdMember", "IncomeItem", "MonitoredPerson", "Obligor", "OneTimeCode",
-    "Notice", "Payment", "Person", "SmsOptOut", "StaffRelation", "StaffUser", "StaffWebSession",
-    "WeChatBinding",
+    "Notice", "Payment", "Person", "SmsOptOut", "StaffLoginCounter", "StaffRelation", "StaffUser", "StaffWebSession",
+    "StoredDocument", "WeChatBinding",
 ]

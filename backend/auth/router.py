@@ -6,11 +6,11 @@ from fastapi import APIRouter, Form
 from pydantic import BaseModel, Field
 
 from backend.audit.service import record as audit
-from backend.auth import throttle
+from backend.auth import staff_login as sign_in, throttle, totp
 from backend.auth.otp import check_code, send_code
 from backend.auth.security import CITIZEN_TOKEN_MINUTES, STAFF_TOKEN_MINUTES, issue_citizen_token, issue_token
 from backend.auth.actor import ActorDep, require_staff
-from backend.auth.staff_login import LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate_staff, unlock_staff
+from backend.auth.staff_login import LOCK_MINUTES, MAX_FAILED_LOGINS, unlock_staff
 from backend.auth.throttle import ClientDep
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
@@ -46,23 +46,36 @@ class SentOut(BaseModel):
     message: str = Field(examples=["验证码已发送到138****5678，5分钟内有效。"])
 
 
-@router.post("/staff/login", response_model=TokenOut, summary="工作人员登录",
-             description=f"密码连续输错{MAX_FAILED_LOGINS}次，账号锁定{LOCK_MINUTES}分钟（423）。"
-                         "请求太频繁时返回 429（带 Retry-After），按账号和来源地址计数。",
-             responses={401: {"model": ErrorResponse}, 423: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
+class StaffTokenOut(TokenOut):
+    notice: str | None = Field(None, description="给本人的提醒：上次登录以来账号有过连续输错、暂停登录时，说明次数和时间")
+
+
+@router.post("/staff/login", response_model=StaffTokenOut, summary="工作人员登录",
+             description=f"同一来源地址对同一账号连续输错{MAX_FAILED_LOGINS}次，这个地址暂停登录{LOCK_MINUTES}分钟；"
+                         "别的地址（本人常用的电脑）照常登录。用户名不存在、密码不对、地址被暂停，回答完全一样（401 bad_credentials）。"
+                         "账号设置了动态码时，带上 `totp_code`（没带：401 totp_required）；管理员在正式环境必须先在工作台设置动态码"
+                         "（403 totp_enrolment_required）。请求太频繁时返回 429（带 Retry-After），按来源地址、按账号和地址计数。",
+             responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse}})
 def staff_login(
     session: SessionDep,
     client: ClientDep,
     username: Annotated[ShortText(64), Form(examples=["yuzhong_caseworker"])],  # staff_users.username
     # Bounded so that a megabyte "password" cannot make argon2 hash a megabyte.
     password: Annotated[ShortText(256), Form()],
-) -> TokenOut:
+    totp_code: Annotated[ShortText(16) | None, Form(description="验证器上的6位动态码（设置了动态码的账号）")] = None,
+) -> StaffTokenOut:
     throttle.staff_login(client, username)
-    staff = authenticate_staff(session, username, password)
+    staff = sign_in.check_password(session, username, password, client)
+    step = sign_in.next_step(staff)
+    if step == "enrol":
+        raise sign_in.EnrolmentNeeded()
+    if step == "totp":
+        if not totp_code:
+            raise sign_in.CodeNeeded()
+        sign_in.check_code(session, staff, totp_code, client)
+    notice = sign_in.signed_in(session, staff, client, channel="api")
     token, _ = issue_token({"sub": str(staff.id), "kind": "staff"}, STAFF_TOKEN_MINUTES)
-    audit(session, actor=f"staff:{staff.id}", channel="api", action="staff.login", entity_type="staff",
-          entity_id=staff.id, detail={})
-    return TokenOut(access_token=token, expires_in=STAFF_TOKEN_MINUTES * 60)
+    return StaffTokenOut(access_token=token, expires_in=STAFF_TOKEN_MINUTES * 60, notice=notice)
 
 
 @router.post("/otp/request", response_model=SentOut, summary="给手机发验证码（申请人、帮办人）",
@@ -95,9 +108,23 @@ class UnlockOut(BaseModel):
     unlocked: bool = True
 
 
-@router.post("/staff/{staff_id}/unlock", response_model=UnlockOut, summary="解除工作人员账号锁定（管理员，留痕）",
+@router.post("/staff/{staff_id}/unlock", response_model=UnlockOut, summary="解除工作人员账号在各地址的暂停登录（管理员，留痕）",
              responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
 def unlock(staff_id: DbId, body: UnlockIn, session: SessionDep, actor: ActorDep) -> UnlockOut:
     require_staff(actor, "admin")
     staff = unlock_staff(session, staff_id=staff_id, by=actor.label, reason=body.reason)
     return UnlockOut(username=staff.username)
+
+
+class TotpResetOut(BaseModel):
+    username: str
+    totp_enabled: bool = False
+
+
+@router.post("/staff/{staff_id}/totp/reset", response_model=TotpResetOut, summary="重置工作人员的动态码（管理员，留痕）",
+             description="本人换了手机、丢了验证器时用；下次登录时重新设置。",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def reset_totp(staff_id: DbId, body: UnlockIn, session: SessionDep, actor: ActorDep) -> TotpResetOut:
+    require_staff(actor, "admin")
+    staff = totp.reset(session, staff_id=staff_id, by=actor.label, reason=body.reason)
+    return TotpResetOut(username=staff.username)

@@ -1,100 +1,120 @@
-"""Staff sign-in by password, and the lock-out after repeated wrong passwords.
+"""Staff sign-in: the password, the second factor, and what the owner is told — one sequence for the JSON
+API (POST /api/v1/auth/staff/login) and the workbench (/staff/login).
 
-MAX_FAILED_LOGINS wrong passwords in a row lock the account for LOCK_MINUTES. The attempt is counted
-by one conditional UPDATE *before* the password is checked: parallel guesses wait on the row and then
-find the count reached, so at most MAX_FAILED_LOGINS passwords are ever checked between two lock-outs.
-The count stays although the login fails (the errors keep their changes); a success resets it.
+1. `check_password`: an attempt is counted (backend/auth/login_counters.py: per account and address, and per
+   account for addresses it never signed in from) *before* the password is checked, so parallel guesses
+   check no more passwords than the count allows. A paused attempt checks a dummy hash instead: every failure
+   (a wrong password, a name that does not exist, a paused address) costs the same work and gets the same
+   answer, so nobody learns which accounts exist or that someone is paused. A right password (or code)
+   gives its attempt back: only failures fill the counts.
+2. `next_step`: "totp" when the account has a second factor, "enrol" when it must have one and has none
+   (administrators outside development: nothing is open to them until they enrol), else None.
+3. `check_code`: the second factor's code, counted like a password.
+4. `signed_in`: the address's count is cleared and the address trusted; when the account saw a pause since
+   the last sign-in, the owner is told ("您的账号在…有N次…") and that is audited. Every pause is audited when
+   it happens.
 """
 
-import math
-from datetime import datetime, timedelta
-
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit.service import record as audit
+from backend.auth import login_counters, totp
+from backend.auth.login_counters import LOCK_MINUTES, MAX_FAILED_LOGINS
 from backend.auth.security import verify_password
-from backend.core import clock
-from backend.core.errors import AppError, NotFound, Unauthorized
+from backend.auth.throttle import Client
+from backend.core import say
+from backend.core.errors import Forbidden, NotFound, Unauthorized
 from backend.staff.models import StaffUser
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
+__all__ = ["LOCK_MINUTES", "MAX_FAILED_LOGINS", "BadCredentials", "WrongCode", "CodeNeeded", "EnrolmentNeeded",
+           "check_password", "next_step", "check_code", "signed_in", "unlock_staff"]
+
+_PAUSE = f"连续输错{MAX_FAILED_LOGINS}次的话，请{LOCK_MINUTES}分钟后再试。"
+NOTICE = "提醒：您的账号在{since}以后有{failures}次密码错误，出错的地址被暂停登录{lockouts}次。如果不是您本人操作，请告诉管理员。"
 
 
 class BadCredentials(Unauthorized):
+    """Every failed password: wrong, unknown name, inactive account or paused address — one answer."""
+
     code = "bad_credentials"
-    message = "用户名或密码不对。"
+    message = f"用户名或密码不对。{_PAUSE}"
     keep_changes = True  # the counted attempt must stay
 
 
-class AccountLocked(AppError):
-    status_code = 423
-    code = "account_locked"
-    keep_changes = True  # the lock itself is written by the failing request
-
-    def __init__(self, seconds_left: int):
-        minutes = max(1, math.ceil(seconds_left / 60))
-        super().__init__(
-            f"密码连续输错{MAX_FAILED_LOGINS}次，账号已暂时锁定{LOCK_MINUTES}分钟。请{minutes}分钟后再试，或联系管理员解锁。",
-            details={"retry_after_seconds": seconds_left},
-        )
-        self.headers = {"Retry-After": str(seconds_left)}
+class WrongCode(Unauthorized):
+    code = "totp_wrong"
+    message = f"动态码不对或已经用过了，请输入验证器上最新的6位数字。{_PAUSE}"
+    keep_changes = True
 
 
-def _claim_attempt(session: Session, staff_id: int, now: datetime) -> int | None:
-    """Count one attempt unless the account is locked; the new count, or None when locked. An expired
-    lock starts a fresh count."""
-    expired = and_(StaffUser.locked_until.is_not(None), StaffUser.locked_until <= now)
-    free = and_(StaffUser.locked_until.is_(None), StaffUser.failed_logins < MAX_FAILED_LOGINS)
-    return session.scalar(
-        update(StaffUser)
-        .where(StaffUser.id == staff_id, or_(free, expired))
-        .values(failed_logins=case((expired, 1), else_=StaffUser.failed_logins + 1),
-                locked_until=case((expired, None), else_=StaffUser.locked_until))
-        .returning(StaffUser.failed_logins)
-        .execution_options(synchronize_session=False)
-    )
+class CodeNeeded(Unauthorized):
+    code = "totp_required"
+    message = "请再输入验证器（身份验证器App）上的6位动态码。"
+    keep_changes = True
 
 
-def _seconds_left(session: Session, staff_id: int, now: datetime) -> int:
-    until = session.scalar(select(StaffUser.locked_until).where(StaffUser.id == staff_id))
-    if until is None:  # the last free attempt is being checked by a parallel request right now
-        return LOCK_MINUTES * 60
-    until = until if until.tzinfo else until.replace(tzinfo=now.tzinfo)  # SQLite returns naive UTC
-    return max(1, math.ceil((until - now).total_seconds()))
+class EnrolmentNeeded(Forbidden):
+    code = "totp_enrolment_required"
+    message = "管理员账号要先设置动态码才能使用。请在工作台（/staff/login）登录，按提示设置。"
+    keep_changes = True
 
 
-def authenticate_staff(session: Session, username: str, password: str) -> StaffUser:
-    now = clock.now_utc()
+def _failed(session: Session, attempt: login_counters.Attempt, staff: StaffUser | None, channel: str) -> None:
+    for scope in login_counters.failed(session, attempt):
+        if staff is not None:  # a pause on a name nobody has is not worth an audit entry
+            audit(session, actor=f"staff:{staff.id}", channel=channel, action="staff.locked", entity_type="staff",
+                  entity_id=staff.id, detail={"scope": scope, "minutes": LOCK_MINUTES})
+
+
+def check_password(session: Session, username: str, password: str, client: Client | None, *,
+                   channel: str = "api") -> StaffUser:
+    attempt = login_counters.claim(session, username, client)
     staff = session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
-    if staff is None:
-        verify_password(password, None)  # the same work as for a real account: no telling who exists
+    stored = staff.password_hash if staff is not None and attempt.allowed else None
+    # Positional: the same call, the same argon2 work, whether the name exists and is paused or not.
+    if not verify_password(password, stored) or staff is None or not staff.active:
+        _failed(session, attempt, staff, channel)
         raise BadCredentials()
-    count = _claim_attempt(session, staff.id, now)
-    if count is None:
-        raise AccountLocked(_seconds_left(session, staff.id, now))
-    if not verify_password(password, staff.password_hash) or not staff.active:
-        if count >= MAX_FAILED_LOGINS:
-            session.execute(update(StaffUser).where(StaffUser.id == staff.id)
-                            .values(locked_until=now + timedelta(minutes=LOCK_MINUTES))
-                            .execution_options(synchronize_session=False))
-            audit(session, actor=f"staff:{staff.id}", channel="api", action="staff.locked",
-                  entity_type="staff", entity_id=staff.id,
-                  detail={"failed_logins": count, "minutes": LOCK_MINUTES})
-            raise AccountLocked(LOCK_MINUTES * 60)
-        raise BadCredentials()
-    session.execute(update(StaffUser).where(StaffUser.id == staff.id)
-                    .values(failed_logins=0, locked_until=None).execution_options(synchronize_session=False))
+    login_counters.release(session, attempt)
     return staff
 
 
+def next_step(staff: StaffUser) -> str | None:
+    if totp.enabled(staff):
+        return "totp"
+    return "enrol" if totp.required(staff) else None
+
+
+def check_code(session: Session, staff: StaffUser, code: str, client: Client | None, *,
+               channel: str = "api") -> None:
+    attempt = login_counters.claim(session, staff.username, client)
+    if not attempt.allowed or not totp.check(session, staff, code):
+        _failed(session, attempt, staff, channel)
+        raise WrongCode()
+    login_counters.release(session, attempt)
+
+
+def signed_in(session: Session, staff: StaffUser, client: Client | None, *, channel: str,
+              detail: dict | None = None) -> str | None:
+    """The sign-in is complete: audit it; the notice for the owner, or None."""
+    unseen = login_counters.succeeded(session, staff.username, client)
+    audit(session, actor=f"staff:{staff.id}", channel=channel, action="staff.login", entity_type="staff",
+          entity_id=staff.id, detail=detail or {})
+    if not unseen.lockouts:
+        return None
+    audit(session, actor=f"staff:{staff.id}", channel=channel, action="staff.lockout_notice", entity_type="staff",
+          entity_id=staff.id, detail={"failures": unseen.failures, "lockouts": unseen.lockouts})
+    since = say.moment(unseen.since) if unseen.since else "上次登录"
+    return NOTICE.format(since=since, failures=unseen.failures, lockouts=unseen.lockouts)
+
+
 def unlock_staff(session: Session, *, staff_id: int, by: str, reason: str) -> StaffUser:
-    """An administrator lifts a lock-out before its time (the person phoned, their identity checked)."""
+    """An administrator lifts every pause on an account before its time (the person phoned, identity checked)."""
     staff = session.get(StaffUser, staff_id)
     if staff is None:
         raise NotFound("没有这个工作人员账号。", code="staff_not_found")
-    staff.failed_logins, staff.locked_until = 0, None
+    login_counters.forget(session, staff.username)
     audit(session, actor=by, channel="api", action="staff.unlock", entity_type="staff", entity_id=staff.id,
           detail={"reason": reason})
     return staff

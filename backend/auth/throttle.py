@@ -3,7 +3,7 @@ staff account may ask for a code, try a code, or try a password.
 
 The limiter slows guessing and SMS flooding down before they reach the database. It is not the last
 line: the attempts on each code and the codes per phone and hour (backend/auth/otp.py) and the staff
-lock-out (backend/auth/staff_login.py) are counted in the database and hold even when the limiter's
+sign-in counts (backend/auth/login_counters.py) are counted in the database and hold even when the limiter's
 storage is lost or unreachable.
 
 Storage: RATE_LIMIT_STORAGE_URL, `memory://` (embedded default: counts live in this process) or
@@ -53,10 +53,16 @@ LIMITS: dict[str, RateLimitItem] = {
     "code_check:phone": parse("10/15 minutes"),
     "code_check:ip": parse("50/15 minutes"),
     "code_check:conversation": parse("10/15 minutes"),
-    # Passwords: the lock-out stops guessing at one account; the address limit stops trying one
-    # password on many accounts. A street office signs in from one address, hence the room.
+    # Passwords: per account *and address*, never per account alone (then anyone could keep an account's
+    # owner out); the database's counts (login_counters) hold guessing at one account from many addresses.
+    # The address limit stops trying one password on many accounts. A street office signs in from one
+    # address, hence the room.
     "staff_login:account": parse("10/15 minutes"),
     "staff_login:ip": parse("60/15 minutes"),
+    # Anonymous look-ups of a street by what a person typed: room for someone typing letter by letter,
+    # not for a script walking the gazetteer.
+    "area_search:ip": parse("60/minute"),
+    "area_search:conversation": parse("60/minute"),
 }
 
 _SEE_A_PERSON = "着急的话，可以到街道（乡镇）社会救助窗口，请工作人员当面帮您办理。"
@@ -65,6 +71,7 @@ MESSAGES = {
     "consent_request": "给本人手机发的验证码太频繁了，请{when}再试。" + _SEE_A_PERSON,
     "code_check": "验证码试的次数太多了，为了保护您的信息，请{when}再试。" + _SEE_A_PERSON,
     "staff_login": "登录尝试太频繁了，请{when}再试，或联系管理员。",
+    "area_search": "查得太快了，请{when}再查。",
 }
 
 
@@ -174,7 +181,13 @@ def code_check(client: Client | None, phone: str) -> None:
 
 def staff_login(client: Client | None, username: str) -> None:
     # Staff sign in from their own browsers, never through the action server: the address is the origin.
-    _enforce("staff_login", [("ip", (client or Client()).ip), ("account", username.strip().lower()[:64])])
+    ip = (client or Client()).ip
+    _enforce("staff_login", [("ip", ip), ("account", f"{ip or '-'}|{username.strip().lower()[:64]}")])
+
+
+def area_search(client: Client | None) -> None:
+    """Before looking up the streets a person may have meant (anonymous): per address or conversation."""
+    _enforce("area_search", _origin(client))
 
 
 def reset() -> None:

@@ -93,10 +93,22 @@ def purge_ended(session: Session, *, now: datetime) -> int:
     return result.rowcount or 0
 
 
+def _derived(label: str, token: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"{label}\0{token}".encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(token: str) -> str:
     """The form token of the session whose cookie token is `token`."""
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, f"staff-csrf\0{token}".encode(), hashlib.sha256).hexdigest()
+    return _derived("staff-csrf", token)
+
+
+def draft_scope(staff_id: int) -> str:
+    """The name under which the browser keeps this staff member's drafts (home visit notes and photos): shown to
+    the page's scripts, so derived under its own label from the account, never from the session's cookie. The
+    account, not the session: a visit that outlasts the 30 idle minutes keeps its notes when she signs in again;
+    another account on the same phone never reads them (its pages delete them), and signing out clears them."""
+    return _derived("staff-drafts", f"staff:{staff_id}")[:32]
 
 
 def csrf_ok(token: str | None, submitted: str | None) -> bool:

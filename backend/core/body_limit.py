@@ -16,11 +16,12 @@ The limits:
 - multipart bodies (face frames, reference photos): 12 MiB. A face check sends up to 20 JPEG frames
   from the phone's camera at quality 0.9 (100-500 KB each for 640×480 to 1280×720), a reference
   photo of an ID card is a few MB; 12 MiB holds either with room, and still bounds what one request
-  can make the server hold and decode.
+  can make the server hold and decode. Uploads are held in memory, never spooled to disk in clear.
 """
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.core.errors import error_response
@@ -47,6 +48,10 @@ class BodySizeLimit:
         self.app = app
         self.json_limit = json_limit
         self.multipart_limit = multipart_limit
+        # Starlette writes an uploaded file over 1 MiB to a temporary file, in clear: the photo of an ID card
+        # or a signed form, EXIF and all, on disk before anything checked it. Bounded here, a body is held
+        # in memory instead (at most multipart_limit a request); only documents.storage writes a photo, sealed.
+        MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, multipart_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

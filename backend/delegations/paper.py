@@ -9,7 +9,6 @@ The API (/api/v1/delegations/pending…) and the desk page (/staff/desk/delegati
 """
 
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -23,7 +22,7 @@ from backend.core.workdays import get_calendar
 from backend.delegations.events import PaperDelegationReviewed
 from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
 from backend.delegations.schemas import REJECT_REASON_MAX
-from backend.documents.storage import photo_path
+from backend.documents.storage import read_photo
 from backend.staff.relations import related
 
 VERIFY_WORKDAYS = 3  # a submitted form is looked at within three working days
@@ -60,16 +59,16 @@ def _of_my_district(session: Session, actor: Actor, delegation_id: int) -> Deleg
     return d
 
 
-def form_photo(session: Session, actor: Actor, delegation_id: int) -> Path:
-    """The photo of the signed form, for staff of its district; each look is audited."""
+def form_photo(session: Session, actor: Actor, delegation_id: int) -> tuple[bytes, str]:
+    """The photo of the signed form (decrypted) and its type, for staff of its district; each look is audited."""
     require_staff(actor, "caseworker", "reviewer", "admin")
     d = _of_my_district(session, actor, delegation_id)
-    path = photo_path(d.form_photo)
-    if path is None:
+    found = read_photo(d.form_photo)
+    if found is None:
         raise NotFound("委托书照片找不到了，请联系帮办人重新提交。", code="form_photo_missing")
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.view_form", entity_type="delegation",
           entity_id=d.id, detail={"file": d.form_photo})
-    return path
+    return found
 
 
 def review(session: Session, actor: Actor, delegation_id: int, note: str, *, verify: bool) -> Delegation:

@@ -20,6 +20,7 @@ from backend.core.errors import AppError, Conflict
 from backend.delegations import paper, repository, service
 from backend.delegations.models import Delegation
 from backend.delegations.schemas import DelegationIn, PaperConsent
+from backend.documents.storage import Photo
 from backend.people.service import find_named
 
 LINK_MINUTES = 60
@@ -37,6 +38,7 @@ def open_link(session: Session, actor: Actor, body: DelegationIn) -> tuple[str, 
     if not isinstance(body.consent, PaperConsent):
         raise AppError("这里只收书面授权委托书。", code="paper_only")
     service.helper_is_caller(actor, body.helper)
+    service.room_for_paper(session, actor)  # said before the helper photographs a form that would be refused
     principal = find_named(session, name=body.principal.name, id_number=body.principal.id_number, who="被帮办人的")
     if principal is not None:
         service.submitted_district(session, principal, body.consent)
@@ -67,14 +69,15 @@ def info(token: str) -> dict[str, object]:
             "note": "把委托书放平，签字和手印要拍清楚，整张纸都在画面里。"}
 
 
-def upload(session: Session, token: str, photo_file: str) -> Delegation:
-    """The photo is handed in: a pending paper delegation, once per link (a second tap is told it arrived)."""
+def upload(session: Session, token: str, photo: Photo) -> Delegation:
+    """The photo (checked, not yet written) is handed in: a pending paper delegation, once per link (a second
+    tap is told it arrived, and nothing is written)."""
     actor, body = read_link(token)
     principal = find_named(session, name=body.principal.name, id_number=body.principal.id_number, who="被帮办人的")
     if principal is not None and repository.pending_paper_of(session, principal_person_id=principal.id,
                                                              helper_phone_hash=actor.phone_hash or "") is not None:
         raise Conflict("这份委托书已经收到了，正在等工作人员核对。", code="already_uploaded")
-    return service.submit_paper(session, actor, body, photo_file)
+    return service.submit_paper(session, actor, body, photo)
 
 
 def said(d: Delegation) -> str:

@@ -5,7 +5,7 @@ what, right now": access checks, the citizen's case list, notices to helpers and
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from backend.core import clock
@@ -50,6 +50,17 @@ def pending_paper_of(session: Session, *, principal_person_id: int, helper_phone
                Delegation.status == PENDING, Delegation.revoked_at.is_(None))
         .order_by(Delegation.id.desc())
     ).first()
+
+
+def pending_paper_count(session: Session, *, helper_phone_hash: str) -> int:
+    """Paper forms this phone's holder handed in, for anyone, that no caseworker has looked at yet."""
+    if not helper_phone_hash:
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Delegation).join(Delegation.helper)
+        .where(Person.phone_hash == helper_phone_hash, Delegation.consent_method == "paper",
+               Delegation.status == PENDING, Delegation.revoked_at.is_(None))
+    ) or 0
 
 
 def involving_phone(session: Session, phone_hash: str | None) -> list[Delegation]:

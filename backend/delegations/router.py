@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
 from backend.audit.service import record as audit
@@ -22,7 +22,8 @@ from backend.delegations.schemas import (
     HELPER_KIND_LABELS, SCOPE_LABELS, ConsentCodeIn, HeldIn, DelegationIn, DelegationOut, OtpConsent, PaperConsent, PendingPaperOut,
     RejectPaperIn, RevokeIn, ScopeAddIn, ScopeCodeIn, VerifyPaperIn,
 )
-from backend.documents.storage import store_photo
+from backend.documents.limits import MAX_BYTES
+from backend.documents.storage import TYPES, photo_response, prepare_photo
 
 router = APIRouter(prefix="/delegations", tags=["授权委托 delegations"])
 PAGE = 20
@@ -80,6 +81,7 @@ def held_delegation(body: HeldIn, session: SessionDep, actor: ActorDep) -> dict[
 
 
 PaperToken = ShortText(2000)
+PHOTO_TYPES = sorted(set(TYPES.values()))
 
 
 class PaperLinkOut(BaseModel):
@@ -87,7 +89,8 @@ class PaperLinkOut(BaseModel):
     expires_at: str
 
 
-@router.post("/paper-link", response_model=PaperLinkOut, status_code=201, responses=ERRORS,
+@router.post("/paper-link", response_model=PaperLinkOut, status_code=201,
+             responses={**ERRORS, 409: {"model": ErrorResponse, "description": "等待核验的委托书已经太多了"}},
              summary="本人没有手机：生成上传书面授权委托书照片的链接（帮办人发起，链接里不带个人信息）")
 def open_paper_link(body: DelegationIn, session: SessionDep, actor: ActorDep) -> PaperLinkOut:
     token, expires = paper_link.open_link(session, actor, body)
@@ -102,19 +105,22 @@ def paper_link_info(token: PaperToken) -> dict[str, object]:
 
 
 @router.post("/paper-link/{token}", status_code=201, summary="上传书面授权委托书的照片（等本人所在区县工作人员核验）",
-             responses={409: {"model": ErrorResponse}, 410: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+             responses={409: {"model": ErrorResponse}, 410: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
+                        429: {"model": ErrorResponse, "description": "今天上传的照片太多了"}})
 def paper_link_upload(token: PaperToken, session: SessionDep,
                       image: Annotated[UploadFile, File(description="本人签字的授权委托书，手机拍的照片")]) -> dict[str, object]:
-    paper_link.read_link(token)  # an expired link is said before a photo is kept
-    photo = store_photo(image.file.read(), label="委托书照片")
-    d = paper_link.upload(session, token, photo["file"])
+    paper_link.read_link(token)  # an expired link is said before the photo is looked at
+    photo = prepare_photo(image.file.read(MAX_BYTES + 1), label="委托书照片")  # checked in memory, written last
+    d = paper_link.upload(session, token, photo)
     audit(session, actor=f"citizen:{(d.helper.phone_hash or '')[:12]}", channel="chat", action="delegation.submit_paper",
           entity_type="delegation", entity_id=d.id, detail={"kind": d.helper_kind, "scope": d.scope, "district": d.district_code})
     return {"message": paper_link.said(d), "status": d.status, "delegation_id": d.id}
 
 
 @router.post("/paper", response_model=DelegationOut, status_code=201,
-             summary="帮办人提交书面授权委托书的照片（工作人员核验前不能用）", responses=ERRORS)
+             summary="帮办人提交书面授权委托书的照片（工作人员核验前不能用）",
+             responses={**ERRORS, 409: {"model": ErrorResponse, "description": "等待核验的委托书已经太多了"},
+                        429: {"model": ErrorResponse, "description": "今天上传的照片太多了"}})
 def submit_paper(session: SessionDep, actor: ActorDep,
                  delegation: Annotated[str, Form(max_length=4000, description="DelegationIn 的 JSON，consent 为 paper",
                                                  examples=['{"principal": {"name": "张秀英", "id_number": "11010519491231002X"}, '
@@ -132,8 +138,8 @@ def submit_paper(session: SessionDep, actor: ActorDep,
     if not isinstance(body.consent, PaperConsent):
         raise RequestValidationError([{"type": "value_error", "loc": ("body", "delegation", "consent"),
                                        "msg": "这里只收书面授权委托书（consent.method 为 paper）", "input": body.consent.method}])
-    photo = store_photo(form_photo.file.read(), label="委托书照片")
-    d = service.submit_paper(session, actor, body, photo["file"])
+    photo = prepare_photo(form_photo.file.read(MAX_BYTES + 1), label="委托书照片")  # checked in memory, written last
+    d = service.submit_paper(session, actor, body, photo)
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.submit_paper", entity_type="delegation",
           entity_id=d.id, detail={"kind": body.helper.kind, "scope": d.scope, "district": d.district_code})
     return _out(d)
@@ -150,10 +156,11 @@ def pending_paper(session: SessionDep, actor: ActorDep,
     ) for d in paper.pending(session, actor, offset=(page - 1) * PAGE, limit=PAGE)]
 
 
-@router.get("/{delegation_id}/form-photo", summary="书面授权委托书的照片（查看记入审计）",
-            responses={**ERRORS, 404: {"model": ErrorResponse, "description": "没有这份委托书，或不是本区县的"}})
-def form_photo(delegation_id: DbId, session: SessionDep, actor: ActorDep) -> FileResponse:
-    return FileResponse(paper.form_photo(session, actor, delegation_id), headers={"Cache-Control": "no-store"})
+@router.get("/{delegation_id}/form-photo", summary="书面授权委托书的照片（解密后给出，查看记入审计）", response_class=Response,
+            responses={**ERRORS, 200: {"content": {t: {} for t in PHOTO_TYPES}, "description": "照片"},
+                       404: {"model": ErrorResponse, "description": "没有这份委托书，或不是本区县的"}})
+def form_photo(delegation_id: DbId, session: SessionDep, actor: ActorDep) -> Response:
+    return photo_response(*paper.form_photo(session, actor, delegation_id))
 
 
 @router.post("/{delegation_id}/verify", response_model=DelegationOut, summary="核验通过书面授权委托书（写明怎么核验的）",

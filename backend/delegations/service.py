@@ -15,6 +15,8 @@ from backend.core.errors import AppError, Forbidden, NotFound
 from backend.delegations.models import PENDING, VERIFIED, Delegation
 from backend.delegations import paper, repository
 from backend.delegations.schemas import DelegationIn, HelperIn, PaperConsent, PrincipalIn
+from backend.documents import storage
+from backend.documents.limits import MAX_PENDING_PAPER_FORMS
 from backend.people.models import Person
 from backend.people.service import (
     bind_phone, find_named, find_or_register, holds_phone, recorded_phone, upsert_phone_holder,
@@ -168,18 +170,36 @@ def submitted_district(session: Session, principal: Person, consent: PaperConsen
     return next(iter(known))
 
 
-def submit_paper(session: Session, actor: Actor, body: DelegationIn, form_photo: str) -> Delegation:
+class TooManyPendingForms(AppError):
+    status_code = 409
+    code = "too_many_pending_forms"
+    message = (f"您交的书面委托书已经有{MAX_PENDING_PAPER_FORMS}份在等工作人员核对了。请等核对好了（会发短信告诉您）再交新的；"
+               "着急的话，可以带着委托书到街道（乡镇）社会救助窗口。")
+
+
+def room_for_paper(session: Session, actor: Actor) -> None:
+    """A helper may have MAX_PENDING_PAPER_FORMS forms waiting at once (409 beyond): one phone cannot flood a queue."""
+    if repository.pending_paper_count(session, helper_phone_hash=actor.phone_hash or "") >= MAX_PENDING_PAPER_FORMS:
+        raise TooManyPendingForms()
+
+
+def submit_paper(session: Session, actor: Actor, body: DelegationIn, form_photo: storage.Photo) -> Delegation:
     """A helper (the caller) hands in the photo of the principal's signed form: pending, no rights until a
     caseworker of the principal's district verifies it (delegations.paper). The principal's phone is not
-    recorded from the helper's word."""
+    recorded from the helper's word. The photo (checked, not yet written) is written last, once every
+    rule here has passed, under the helper's lock: forms waiting and bytes a day hold in parallel."""
     helper_phone = helper_is_caller(actor, body.helper)
+    owner = storage.owner_of(actor)
+    storage.serialise_owner(session, owner)
+    room_for_paper(session, actor)
     principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
                                  who="被帮办人的")
     district = submitted_district(session, principal, body.consent)
     delegation = _record(session, body, principal=principal, helper_phone=helper_phone,
                          evidence=f"书面授权委托书 {body.consent.form_reference}", verified_by=None, district=district,
                          status=PENDING)
-    delegation.form_photo = form_photo
+    delegation.form_photo = form_photo.name
+    storage.keep(session, [form_photo], owner=owner, purpose="paper_form")
     return delegation
 
 

@@ -2,7 +2,7 @@
 that process runs besides (`housekeeping`)."""
 
 import backend.models  # noqa: F401  (every table known, so the ORM can resolve the outbox's references)
-from backend.auth import web_sessions
+from backend.auth import login_counters, web_sessions
 from backend.core.logging import configure_logging
 from backend.core.settings import get_settings
 from backend.notifications.dispatcher import Periodic, run_forever
@@ -11,7 +11,8 @@ from backend.wiring import register_all
 
 def housekeeping() -> list[Periodic]:
     """The jobs the worker runs on its loop."""
-    return [Periodic("purge ended staff sessions", web_sessions.purge_ended, web_sessions.PURGE_EVERY)]
+    return [Periodic("purge ended staff sessions", web_sessions.purge_ended, web_sessions.PURGE_EVERY),
+            Periodic("purge stale staff sign-in counts", login_counters.purge_stale, login_counters.PURGE_EVERY)]
 
 
 if __name__ == "__main__":

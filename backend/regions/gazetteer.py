@@ -55,6 +55,7 @@ class Gazetteer:
     by_syllable: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # 社区/村 name or stem → the street codes it belongs to (重庆 only, see data/gazetteer.yaml).
     communities: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    longest_street_stem: int = 0  # characters: bounds what a close match can be (matching._close)
 
     def get(self, code: str | None) -> Place | None:
         return self.places.get(code) if code else None
@@ -97,6 +98,7 @@ def build(places: list[Place], communities: list[tuple[str, str]] = ()) -> Gazet
         if p.stem != p.name:
             names[p.stem].append(p.code)
         if p.level == "street":
+            g.longest_street_stem = max(g.longest_street_stem, len(p.stem))
             for ch in p.stem:
                 g.by_char[ch].add(p.code)
             for syl in p.pinyin[: len(p.stem)]:

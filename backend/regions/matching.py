@@ -102,22 +102,32 @@ def _exact(g: Gazetteer, text: str) -> list[Candidate]:
     return list(found.values())
 
 
+def within_reach(said: int, name: int) -> bool:
+    """Whether names of these lengths can be within CLOSE_ENOUGH: each character one is longer is one edit."""
+    return min(said, name) >= CLOSE_ENOUGH * max(said, name)
+
+
 def _close(g: Gazetteer, text: str) -> list[Candidate]:
+    """Streets a typo or a homophone away. Its cost grows with the length of what was said times the streets
+    sharing a character or a sound with it, so lengths no street's name can be close to are not scored at
+    all (a pasted or repeated text of 64 characters answers at once), nor streets of out-of-reach length."""
     said = stem(text)
-    if len(said) < 2:
-        return []
+    if len(said) < 2 or g.longest_street_stem < CLOSE_ENOUGH * len(said):
+        return []  # longer than any street's name could be close to
     sounds = lazy_pinyin(said)
     # Within CLOSE_ENOUGH, at most 40 % of what was said may differ: the rest must be found in the name.
     need = max(1, len(said) - int(len(said) * (1 - CLOSE_ENOUGH)))
     hits: Counter[str] = Counter()
-    for ch, syl in zip(said, sounds, strict=False):
-        hits.update(g.by_char.get(ch, set()) | g.by_syllable.get(syl, set()))
+    # Each distinct character-and-sound once, counted as often as it was said ("和和和" looks the index up once).
+    for (ch, syl), times in Counter(zip(said, sounds, strict=False)).items():
+        hits.update(dict.fromkeys(g.by_char.get(ch, set()) | g.by_syllable.get(syl, set()), times))
     out = []
     for code, n in hits.items():
-        if n >= need:
-            score = similarity(said, sounds, g.places[code])
+        place = g.places[code]
+        if n >= need and within_reach(len(said), len(place.stem)):
+            score = similarity(said, sounds, place)
             if score >= CLOSE_ENOUGH:
-                out.append(Candidate(g.places[code], "close", score))
+                out.append(Candidate(place, "close", score))
     return out
 
 

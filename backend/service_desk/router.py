@@ -7,7 +7,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from backend.audit.service import record as audit
+from backend.auth import throttle
 from backend.auth.actor import ActorDep, require_staff
+from backend.auth.throttle import ClientDep
 from backend.core import say
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
@@ -61,8 +63,9 @@ class UnknownArea(AppError):
 
 
 @router.get("/areas/search", response_model=list[AreaOut], summary="按说法找街道（乡镇）：容错、可按已知地区排序",
-            responses={422: {"model": ErrorResponse}})
+            responses={422: {"model": ErrorResponse}, 429: {"model": ErrorResponse, "description": "查得太频繁"}})
 def search_areas(
+    client: ClientDep,
     q: Annotated[ShortText(64, min_length=1), Query(examples=["我住渝中区两路口那边"])],
     within: Annotated[AreaCode | None, Query(description="the area the conversation already knows, as a code (500000) or "
                                                          "as the region's name (重庆): streets of a shared name are "
@@ -72,6 +75,7 @@ def search_areas(
 ) -> list[AreaOut]:
     """Streets for what a person said, best first: `match` says how sure. When only a 省/市/区县 is named
     ("渝中区"), that area itself (level district/city/province). An empty list: nothing close enough."""
+    throttle.area_search(client)
     code = regions.area_code_of(within)
     if within and code is None:
         raise UnknownArea()
@@ -145,9 +149,10 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
         raise UnknownArea()
     vault = get_vault()
     phone = checked_phone(body.phone) if body.phone else None
+    phone_hash = vault.lookup_hash(phone) if phone else actor.phone_hash
     row = Complaint(area_code=body.area_code, application_number=body.application_number, text=body.text, channel=actor.channel,
-                    phone_hash=vault.lookup_hash(phone) if phone else actor.phone_hash,
-                    phone_cipher=vault.encrypt(phone) if phone else None)
+                    phone_hash=phone_hash, phone_cipher=vault.encrypt(phone) if phone else None,
+                    phone_proven=service.proven(actor, phone_hash))
     session.add(row)
     session.flush()
     audit(session, actor=actor.label, channel=actor.channel, action="complaint.file", entity_type="complaint",

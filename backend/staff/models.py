@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base
@@ -21,9 +21,12 @@ class StaffUser(Base):
     district_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Timestamp]
-    # Consecutive wrong passwords; at the limit the account is locked until `locked_until`.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Failed sign-ins are counted per address in staff_login_counters (backend/auth/login_counters.py).
+    # Second factor (backend/auth/totp.py): the TOTP secret, encrypted with the personal-data key; enabled once
+    # the person typed a first code from it; the last time step used, so a code never works twice.
+    totp_secret_cipher: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class StaffRelation(Base):

@@ -25,6 +25,14 @@ What the pages of this package (and the next ones) use — one of each, reuse th
   `numbers_on`, `replay`); browser tests take screenshots into the `output_dir` fixture (tests/e2e/output/<test>/).
 - CSS: backend/static/staff/staff.css, served at /static/staff/staff.css (classes: card, stack, primary,
   button, notice, error, cases, late, due-late, tag-late, pager, counts, filters, empty).
+- Signing in after the password (the second factor's code, the enrolment an admin must do first, the
+  notice to the owner) and 账号安全 (/staff/account): backend/workbench/signin_steps.py; the rules are
+  backend/auth/staff_login.py's, shared with the JSON login.
+- Scripts: files under backend/static/, loaded with `<script src>`; never an inline `<script>` or an `on…=`
+  attribute (the pages' CSP is `script-src 'self'`, set with every other security header in
+  backend/core/security_headers.py — a page sets none of its own). Data for a script: `data-` attributes or a
+  `<script type="application/json">` block. Anything kept in the browser (drafts) goes through
+  static/staff/drafts.js: tied to the session, cleared at sign-out and on the sign-in page.
 - Sessions: backend/auth/web_sessions.py (table staff_web_sessions; token hashed at rest; idle 30 min,
   10 hours at most; revoke at sign-out).
 """

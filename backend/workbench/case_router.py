@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -17,7 +17,8 @@ from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, NotFound
 from backend.core.fields import ApplicationNumber, DbId, ShortText
-from backend.documents.storage import MAX_FILES, BadPhoto, photo_path, store_photo
+from backend.documents.limits import MAX_FILES
+from backend.documents.storage import BadPhoto, Photo, keep, owner_of, photo_response, prepare_photo, read_photo
 from backend.identity.service import Identity, reveal
 from backend.workbench import case_page
 from backend.workbench.case_actions import step_from_form, validated
@@ -70,16 +71,17 @@ async def posted_form(request: Request) -> Posted:
     return Posted(fields=fields, photos=[await f.read() for f in files])
 
 
-def _photos(posted: Posted) -> tuple[list[dict], list[str]]:
+def _photos(posted: Posted) -> tuple[list[Photo], list[str]]:
+    """Each photo checked and re-encoded in memory; nothing is written before the step is taken."""
     if len(posted.photos) > MAX_FILES:
         return [], [f"照片最多{MAX_FILES}张，请分两次上传。"]
-    refs, errors = [], []
+    photos, errors = [], []
     for i, data in enumerate(posted.photos, start=1):
         try:
-            refs.append(store_photo(data, label=f"第{i}张照片"))
+            photos.append(prepare_photo(data, label=f"第{i}张照片"))
         except BadPhoto as exc:
             errors.append(exc.message)
-    return refs, errors
+    return photos, errors
 
 
 @router.post("/{number}/actions/{action}", response_class=HTMLResponse)
@@ -92,13 +94,16 @@ def take_action(request: Request, number: ApplicationNumber, action: ShortText(3
     if action not in service.available_actions(session, who.actor, app):
         audited_view(session, who.actor, app, "application.read")  # another district: 404 before any upload
     photos, errors = _photos(posted)
-    step, invalid = validated(step_from_form(form, latest_economic_check_report(session, app), photos))
+    refs = [p.reference for p in photos]
+    step, invalid = validated(step_from_form(form, latest_economic_check_report(session, app), refs))
     errors += invalid
     status_code = 422
     if step is not None and not errors:
         try:
             with session.begin_nested():
                 service.act(session, who.actor, app, action, step)
+                # Written last, inside the step's savepoint: a refused step (or allowance) writes no file.
+                keep(session, photos, owner=owner_of(who.actor), purpose="visit_photo")
         except AppError as exc:
             if exc.status_code == 404:
                 raise  # another district's case: the same 404 as the API
@@ -117,7 +122,7 @@ def photo(number: ApplicationNumber, name: ShortText(80), session: SessionDep, w
     app = service.get_by_number(session, number)
     audited_view(session, who.actor, app, "application.read_photo")
     named = {p.get("file") for e in app.events for p in ((e.data or {}).get("photos") or []) if isinstance(p, dict)}
-    path = photo_path(name) if name in named else None
-    if path is None:
+    found = read_photo(name) if name in named else None
+    if found is None:
         raise NotFound("没有找到这张照片。")
-    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    return photo_response(*found)

@@ -10,7 +10,7 @@ its roles, guards, audit and events); the list is the open proposals of the case
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from backend.core.fields import ApplicationNumber, DbId, ShortText, Text
 from backend.delegations import paper
 from backend.delegations.models import VERIFIED, Delegation
 from backend.delegations.schemas import HELPER_KIND_LABELS, SCOPE_LABELS
+from backend.documents.storage import photo_response
 from backend.service_desk import service as desk
 from backend.staff.models import StaffUser
 from backend.service_desk.service import KIND_LABELS, DeskFilters
@@ -142,9 +143,9 @@ def paper_delegations(request: Request, session: SessionDep, who: SignedInDep,
 
 
 @router.get("/delegations/{delegation_id}/photo")
-def paper_form_photo(session: SessionDep, who: SignedInDep, delegation_id: DbId) -> FileResponse:
-    """The photo of the signed form (another district: 404); each look is audited."""
-    return FileResponse(paper.form_photo(session, who.actor, delegation_id), headers={"Cache-Control": "no-store"})
+def paper_form_photo(session: SessionDep, who: SignedInDep, delegation_id: DbId) -> Response:
+    """The photo of the signed form, decrypted (another district: 404); each look is audited."""
+    return photo_response(*paper.form_photo(session, who.actor, delegation_id))
 
 
 @router.post("/delegations/{delegation_id}")

@@ -2,7 +2,8 @@
 
 `render(request, "staff/queue.html", who, **context)` renders a template that extends staff/base.html
 with what the layout needs: `me` (name, role and district said in Chinese), `nav` (the entries this
-role has), `csrf_field()` (the hidden form field for this session) and `csrf_token`.
+role has), `csrf_field()` (the hidden form field for this session), `csrf_token`, and `draft_scope` (what
+this session's drafts in the browser are kept under: static/staff/drafts.js; empty when nobody is signed in).
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ NAV = [
     (f"{PREFIX}/", "工作台", ()),
     (f"{PREFIX}/desk", "服务台", ()),
     (f"{PREFIX}/supervision", "督办", ("reviewer", "admin")),
+    (f"{PREFIX}/account", "账号安全", ()),
 ]
 
 
@@ -53,9 +55,8 @@ def paginate(total: int, page: int, size: int = PAGE_SIZE) -> Pagination:
     return Pagination(page=min(max(1, page), pages), pages=pages, total=total, size=size)
 
 
-# Pages of personal data: never cached, never framed by another site (clickjacking), no address sent on.
-PAGE_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                "Content-Security-Policy": "frame-ancestors 'none'", "Referrer-Policy": "same-origin"}
+# Pages of personal data are never cached. Framing, scripts and referrers: backend.core.security_headers.
+PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 
 def csrf_field(token: str) -> Markup:
@@ -65,7 +66,7 @@ def csrf_field(token: str) -> Markup:
 def layout_context(request: Request, who: SignedIn | None, csrf: str | None = None) -> dict[str, Any]:
     token = who.csrf if who else (csrf or "")
     context: dict[str, Any] = {"csrf_token": token, "csrf_field": lambda: csrf_field(token), "path": request.url.path,
-                               "me": None, "nav": []}
+                               "me": None, "nav": [], "draft_scope": who.draft_scope if who else ""}
     if who:
         role = who.actor.role or ""
         context["me"] = {"name": who.staff.display_name, "role": ROLE_LABELS.get(role, role),

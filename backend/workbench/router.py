@@ -1,4 +1,4 @@
-"""Workbench pages under /staff/: sign-in, sign-out, the work queue.
+"""Workbench pages under /staff/: sign-in (its later steps: signin_steps.py), sign-out, the work queue.
 
 Every route of `router` passes `csrf_guard` (a router dependency), so a form post without this
 session's token is refused before the handler runs — for pages added later too.
@@ -10,13 +10,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backend.audit.service import record as audit
-from backend.auth import throttle, web_sessions
-from backend.auth.staff_login import AccountLocked, BadCredentials, authenticate_staff
+from backend.auth import staff_login as sign_in, throttle, web_sessions
 from backend.auth.throttle import ClientDep, TooManyRequests
 from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.fields import ShortText
-from backend.workbench import work_queue as work_queue_page
+from backend.workbench import signin_steps, work_queue as work_queue_page
 from backend.workbench.pages import render
 from backend.workbench.work_queue import QueueFilters
 from backend.workbench.signin import (
@@ -27,10 +26,10 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False, dependencies=[Depends
 
 
 def _login_page(request: Request, *, next_path: str, status_code: int = 200, error: str | None = None,
-                notice: str | None = None, username: str = "") -> HTMLResponse:
+                notice: str | None = None, username: str = "", signed_out: bool = False) -> HTMLResponse:
     token, new = pre_session_token(request)
     response = render(request, "staff/login.html", None, status_code=status_code, csrf=web_sessions.csrf_token(token),
-                      next=safe_next(next_path), error=error, notice=notice, username=username)
+                      next=safe_next(next_path), error=error, notice=notice, username=username, signed_out=signed_out)
     if new:
         response.set_cookie(PRE_COOKIE, token, max_age=3600, **cookie_flags())
     return response
@@ -39,7 +38,7 @@ def _login_page(request: Request, *, next_path: str, status_code: int = 200, err
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: Annotated[ShortText(500) | None, Query()] = None,  # noqa: A002
                bye: Annotated[int, Query(ge=0, le=1)] = 0) -> HTMLResponse:
-    return _login_page(request, next_path=next or f"{PREFIX}/", notice="您已安全退出。" if bye else None)
+    return _login_page(request, next_path=next or f"{PREFIX}/", notice="您已安全退出。" if bye else None, signed_out=bool(bye))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -51,21 +50,18 @@ def login(
     password: Annotated[ShortText(256), Form()],
     next: Annotated[ShortText(500), Form()] = f"{PREFIX}/",  # noqa: A002
 ) -> Response:
-    """The same sign-in as POST /api/v1/auth/staff/login: its throttle, its lock-out, its audit."""
+    """The same sign-in as POST /api/v1/auth/staff/login: its throttle, its counts, its audit; then the second
+    factor or its enrolment when the account has or needs one (backend/workbench/signin_steps.py)."""
     try:
         throttle.staff_login(client, username)
-        staff = authenticate_staff(session, username, password)
-    except (BadCredentials, AccountLocked, TooManyRequests) as exc:
+        staff = sign_in.check_password(session, username, password, client, channel=CHANNEL)
+    except (sign_in.BadCredentials, TooManyRequests) as exc:
         # Answered as a page, so the handler returns and the counted attempt is committed as on the API.
         return _login_page(request, next_path=next, status_code=exc.status_code, error=exc.message, username=username)
-    web_sessions.revoke(session, request.cookies.get(web_sessions.COOKIE_NAME))  # one browser, one session
-    token = web_sessions.open_session(session, staff)
-    audit(session, actor=f"staff:{staff.id}", channel=CHANNEL, action="staff.login", entity_type="staff",
-          entity_id=staff.id, detail={"via": "workbench"})
-    response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(web_sessions.COOKIE_NAME, token, **cookie_flags())  # a session cookie: gone with the browser
-    response.delete_cookie(PRE_COOKIE, path=PREFIX)
-    return response
+    step = sign_in.next_step(staff)
+    if step:
+        return signin_steps.begin(request, staff, step, next)
+    return signin_steps.complete(request, session, staff, client, next)
 
 
 @router.post("/logout")
@@ -98,3 +94,6 @@ def work_queue(
                            q=(q or "").strip() or None, page=page)
     context = work_queue_page.build(session, who.actor, filters, today=clock.today())
     return render(request, "staff/queue.html", who, **context)
+
+
+router.include_router(signin_steps.router)

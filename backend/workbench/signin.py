@@ -5,10 +5,12 @@
   (no cookie, signed out, idle 30 minutes, past the session's lifetime, account disabled): a redirect
   to /staff/login?next=<this page>.
 - `signed_in` (`SignedInDep`): the same plus the staff row and the session's CSRF token, for pages that
-  show who is signed in (every page that extends staff/base.html).
+  show who is signed in (every page that extends staff/base.html). An account that must have a second
+  factor and has none is sent to 账号安全 (/staff/account) from every page.
 - `csrf_guard`: a dependency of the whole /staff router. Every request other than GET/HEAD/OPTIONS must
   carry the session's token, as the form field `csrf_token` (`{{ csrf_field() }}` in a template) or the
-  header `X-CSRF-Token` (scripts). The sign-in form, before any session, uses a pre-session cookie.
+  header `X-CSRF-Token` (scripts). The sign-in form and its later steps (/staff/login/…), before any
+  session, use a pre-session cookie.
   Missing or wrong: 403 with a Chinese page.
 """
 
@@ -19,7 +21,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from backend.auth import web_sessions
+from backend.auth import totp, web_sessions
 from backend.auth.actor import Actor, staff_actor
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, Forbidden
@@ -28,6 +30,7 @@ from backend.staff.models import StaffUser
 
 PREFIX = "/staff"
 LOGIN_PATH = f"{PREFIX}/login"
+ACCOUNT_PATH = f"{PREFIX}/account"  # 账号安全: the second factor (backend/workbench/signin_steps.py)
 PRE_COOKIE = "jiuzhu_staff_pre"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -47,6 +50,18 @@ class SignInRequired(AppError):
         self.headers = {"Location": f"{LOGIN_PATH}?next={quote(next_path, safe='/')}"}
 
 
+class EnrolFirst(AppError):
+    """An account that must have a second factor and has none: only 账号安全 is open (303 there)."""
+
+    status_code = 303
+    code = "totp_enrolment_required"
+    message = "请先设置动态码。"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers = {"Location": ACCOUNT_PATH}
+
+
 class CsrfRefused(Forbidden):
     code = "csrf_refused"
     message = "页面已过期或来源不明，这次提交没有办理。请返回上一页，刷新后再提交一次。"
@@ -57,6 +72,7 @@ class SignedIn:
     actor: Actor
     staff: StaffUser
     csrf: str  # this session's form token
+    draft_scope: str  # what this account's drafts in the browser are kept under (web_sessions.draft_scope)
 
 
 def cookie_flags() -> dict:
@@ -82,7 +98,10 @@ def signed_in(request: Request, session: SessionDep) -> SignedIn:
     staff = web_sessions.staff_for(session, token)
     if staff is None or token is None:
         raise SignInRequired(_here(request) if request.method in SAFE_METHODS else f"{PREFIX}/")
-    return SignedIn(actor=staff_actor(staff, CHANNEL), staff=staff, csrf=web_sessions.csrf_token(token))
+    if totp.required(staff) and not totp.enabled(staff) and not request.url.path.startswith(ACCOUNT_PATH):
+        raise EnrolFirst()  # a session from before the second factor was required: nothing but enrolling
+    return SignedIn(actor=staff_actor(staff, CHANNEL), staff=staff, csrf=web_sessions.csrf_token(token),
+                    draft_scope=web_sessions.draft_scope(staff.id))
 
 
 SignedInDep = Annotated[SignedIn, Depends(signed_in)]
@@ -106,7 +125,9 @@ def pre_session_token(request: Request) -> tuple[str, bool]:
 async def csrf_guard(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
-    cookie = PRE_COOKIE if request.url.path == LOGIN_PATH else web_sessions.COOKIE_NAME
+    path = request.url.path
+    # The sign-in form and its later steps (second factor, enrolment) come before any session.
+    cookie = PRE_COOKIE if path == LOGIN_PATH or path.startswith(f"{LOGIN_PATH}/") else web_sessions.COOKIE_NAME
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):

@@ -2,9 +2,11 @@
 principal's district: pending, it gives no rights at all; she verifies it (with how she checked) or rejects
 it (the helper is told why by SMS); another district gets 404; she does not review her own or a relative's."""
 
+import io
 import json
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from backend.audit.models import AuditEntry
@@ -16,7 +18,19 @@ from backend.people.models import Person
 from backend.staff.models import StaffRelation, StaffUser
 from tests.backend.world import HELPER_PHONE, STAFF_CONSENT, application_body, member
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 180, 150)).save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = _jpeg()  # a real photo: what is kept is re-encoded from it (backend.documents.storage)
+
+
+def the_photo(content: bytes) -> bool:
+    """The form's photo as served: the same picture (re-encoded, so not the same bytes)."""
+    with Image.open(io.BytesIO(content)) as img:
+        return img.format == "JPEG" and img.size == (64, 48)
 PRINCIPAL = {"name": "张秀英", "id_number": member("张秀英")["id_number"]}
 HELPER = {"name": "李红", "phone": HELPER_PHONE, "kind": "grid_worker", "relation": "网格员"}
 ALL = ["apply", "query", "sign", "certify", "notices"]
@@ -90,7 +104,7 @@ def test_the_queue_oldest_first_with_due_date_and_photo_of_my_district_only(worl
     rows = world.client.get("/api/v1/delegations/pending", headers=world.caseworker).json()
     assert [r["id"] for r in rows] == [first["id"], second.json()["id"]]
     assert rows[0]["due_on"] and rows[0]["helper_kind_label"] == "网格员" and "七星岗-2026-0077" in rows[0]["form_reference"]
-    assert world.client.get(rows[0]["form_photo_url"], headers=world.caseworker).content == JPEG
+    assert the_photo(world.client.get(rows[0]["form_photo_url"], headers=world.caseworker).content)
     assert world.session.scalars(select(AuditEntry).where(AuditEntry.action == "delegation.view_form")).all()
     # Another district: an empty queue, and 404 on the photo, the verification and the rejection.
     assert world.client.get("/api/v1/delegations/pending", headers=world.other_caseworker).json() == []
@@ -180,7 +194,7 @@ def test_the_desk_shows_the_queue_with_the_photo_and_verifies_with_how_she_check
     page = world.client.get("/staff/desk/delegations").text
     assert "张秀英" in page and "李红" in page and "七星岗-2026-0077" in page and "前核验" in page
     assert '纸质委托书 <span class="n">1</span>' in page  # the tab counts the waiting form
-    assert world.client.get(f"/staff/desk/delegations/{d['id']}/photo").content == JPEG
+    assert the_photo(world.client.get(f"/staff/desk/delegations/{d['id']}/photo").content)
     no_token = world.client.post(f"/staff/desk/delegations/{d['id']}", data={"decision": "verify", "note": "无令牌"})
     assert no_token.status_code == 403 and world.session.get(Delegation, d["id"]).status == "pending"
     too_long = world.client.post(f"/staff/desk/delegations/{d['id']}",

@@ -2,10 +2,12 @@
 district's 404 as on the API, only the actions the engine allows, each posted through service.act with
 the API's validation, refused input shown again as typed, visit photos stored as files."""
 
+import io
 import re
 from datetime import UTC, date, datetime
 
 import pytest
+from PIL import Image
 from sqlalchemy import select, update
 
 from backend.applications.models import Application
@@ -16,7 +18,13 @@ from backend.facecheck.models import LivenessSession
 from tests.backend.staff_pages import csrf_of, sign_in
 from tests.backend.world import APPLICANT_PHONE, advance, application_body, member
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (90, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 ACTION_RE = re.compile(r'action="/staff/applications/JZ\d+/actions/(\w+)"')
 
 
@@ -140,8 +148,9 @@ def test_the_case_goes_from_submitted_to_approved_through_the_page(world, set_to
     assert _done(visit), visit.text
     page = world.client.get(f"/staff/applications/{number}").text
     [photo] = re.findall(r'/photos/([0-9a-f]{64}\.png)"', page)[:1]
-    assert (documents / photo).read_bytes() == PNG
-    assert world.client.get(f"/staff/applications/{number}/photos/{photo}").content == PNG
+    assert (documents / photo).is_file() and (documents / photo).read_bytes() != PNG  # sealed at rest
+    with Image.open(io.BytesIO(world.client.get(f"/staff/applications/{number}/photos/{photo}").content)) as served:
+        assert served.format == "PNG" and served.size == (80, 60)
     assert "调查人员：王芳、李强" in page and "照片1张" in page
     # The economic check's own comparison is attached, not re-typed.
     assert "自动核对" in page and 'name="use_report"' in page

@@ -62,18 +62,26 @@ def test_wrong_password_is_refused_kindly_and_counted(world) -> None:
 
 
 def test_lock_out_applies_to_the_pages_as_to_the_api(world) -> None:
+    """Paused for this address, with the answer every failure gets; the owner elsewhere still signs in."""
     client = https(world.client)
     token = csrf_of(client.get("/staff/login").text)
     statuses = []
     for _ in range(MAX_FAILED_LOGINS):
         statuses.append(client.post("/staff/login", data={"username": "cw_yuzhong", "password": "bad",
                                                           "csrf_token": token}).status_code)
-    assert statuses == [401] * (MAX_FAILED_LOGINS - 1) + [423]
+    assert statuses == [401] * MAX_FAILED_LOGINS
     page = client.post("/staff/login", data={"username": "cw_yuzhong", "password": "pw-for-tests-123",
                                              "csrf_token": token})
-    assert page.status_code == 423 and "锁定" in page.text  # the right password waits too
+    assert page.status_code == 401 and "15分钟后再试" in page.text  # the right password waits too, here
     api = client.post("/api/v1/auth/staff/login", data={"username": "cw_yuzhong", "password": "pw-for-tests-123"})
-    assert api.status_code == 423
+    assert api.status_code == 401 and api.json()["error"]["code"] == "bad_credentials"
+    elsewhere = TestClient(client.app, base_url="https://testserver", client=("10.9.8.7", 50000))
+    token = csrf_of(elsewhere.get("/staff/login").text)
+    notice = elsewhere.post("/staff/login", data={"username": "cw_yuzhong", "password": "pw-for-tests-123",
+                                                  "csrf_token": token, "next": "/staff/desk"}, follow_redirects=False)
+    # Signed in; first told what happened meanwhile, then on to the page asked for.
+    assert notice.status_code == 200 and "7次密码错误" in notice.text and 'href="/staff/desk"' in notice.text
+    assert elsewhere.get("/staff/", follow_redirects=False).status_code == 200
 
 
 def test_idle_session_ends_after_thirty_minutes(world, monkeypatch) -> None:

@@ -7,6 +7,7 @@ stack or database. A missing Chromium is a failure, not a skip: `make test` inst
 import base64
 import os
 import queue
+import re
 import secrets
 import signal
 import socket
@@ -135,13 +136,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     wechat.stop()
 
 
+def _as_function(expression: str) -> str:
+    """Playwright polls a bare expression given to `wait_for_function` through the page's own eval, which the
+    pages' Content-Security-Policy forbids (script-src 'self', backend/core/security_headers.py); a function
+    it sends through the DevTools protocol, which the policy does not govern."""
+    text = expression.strip()
+    if text.startswith(("function", "async ")) or re.match(r"^\(?[\w\s,]*\)?\s*=>", text):
+        return expression
+    return f"() => ({expression})"
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian packages chromium and chromium-driver)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
-    with sync_playwright() as pw:
+    wait_for_function = Page.wait_for_function
+    with sync_playwright() as pw, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Page, "wait_for_function",
+                      lambda page, expression, *args, **kwargs: wait_for_function(page, _as_function(expression),
+                                                                                  *args, **kwargs))
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()

@@ -1,35 +1,13 @@
 /* The home visit form keeps a draft in this browser while the caseworker works, so a lost connection or a
-   reload loses nothing: the text in localStorage and the photos (already shrunk by photo_shrink.js) in
-   IndexedDB, both keyed by the case number; restored on load, cleared once the server says the visit was
-   recorded. Without JavaScript the form posts as it is (full-size photos, no draft). */
+   reload loses nothing: the text and the photos (already shrunk by photo_shrink.js), both under the case
+   number, kept by drafts.js (only for this sign-in; cleared at sign-out); restored on load, cleared once the
+   server says the visit was recorded. Without JavaScript the form posts as it is (full-size photos, no draft). */
 (function () {
   "use strict";
   var KEEP = ["investigator_1", "investigator_2", "investigator_3", "visited_on", "note", "video"];
-  var DB_NAME = "jiuzhu-drafts", STORE = "photos";
-
-  function photoStore(mode, work) {
-    return new Promise(function (resolve, reject) {
-      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
-      var opening = indexedDB.open(DB_NAME, 1);
-      opening.onupgradeneeded = function () { opening.result.createObjectStore(STORE); };
-      opening.onerror = function () { reject(opening.error); };
-      opening.onsuccess = function () {
-        var db = opening.result, tx = db.transaction(STORE, mode), req = work(tx.objectStore(STORE));
-        tx.oncomplete = function () { db.close(); resolve(req.result); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
-      };
-    });
-  }
-  function savePhotos(key, files) {
-    var rows = files.map(function (f) { return { name: f.name, type: f.type, modified: f.lastModified, blob: f }; });
-    return photoStore("readwrite", function (s) { return rows.length ? s.put(rows, key) : s.delete(key); });
-  }
-  function loadPhotos(key) {
-    return photoStore("readonly", function (s) { return s.get(key); }).then(function (rows) {
-      return (rows || []).map(function (r) { return new File([r.blob], r.name, { type: r.type, lastModified: r.modified }); });
-    });
-  }
-  function dropPhotos(key) { return photoStore("readwrite", function (s) { return s.delete(key); }); }
+  var drafts = window.JiuzhuDrafts;
+  if (!drafts) return;
+  drafts.dropOthers().catch(function () { /* nothing kept */ });
 
   function canSetFiles() {
     try { return typeof DataTransfer === "function" && !!new DataTransfer().items; } catch (e) { return false; }
@@ -43,13 +21,12 @@
 
   var done = document.getElementById("done");
   if (done && done.dataset.done === "record_home_visit") {
-    try { localStorage.removeItem("jiuzhu-draft-visit-" + done.dataset.number); } catch (e) { /* private mode */ }
-    dropPhotos("visit-" + done.dataset.number).catch(function () { /* nothing kept */ });
+    drafts.dropText("visit-" + done.dataset.number);
+    drafts.dropPhotos("visit-" + done.dataset.number).catch(function () { /* nothing kept */ });
   }
   var form = document.getElementById("visit-form");
   if (!form) return;
-  var key = "jiuzhu-draft-" + form.dataset.draft;
-  var photoKey = form.dataset.draft;
+  var key = form.dataset.draft;
   var input = form.elements.photos;
   var keepPhotos = !!input && canSetFiles();
   var status = form.querySelector(".draft-status");
@@ -66,11 +43,10 @@
     var draft = {};
     fields().forEach(function (el) { draft[el.name] = el.type === "checkbox" ? (el.checked ? "1" : "") : el.value; });
     draft.saved = new Date().toISOString();
-    try { localStorage.setItem(key, JSON.stringify(draft)); say("草稿已保存在本机（" + new Date().toLocaleTimeString("zh-CN") + "），断网也不会丢。"); }
+    try { drafts.saveText(key, draft); say("草稿已保存在本机（" + new Date().toLocaleTimeString("zh-CN") + "），断网也不会丢。"); }
     catch (e) { say("这台手机不能保存草稿，请尽快提交。"); }
   }
-  var stored = null;
-  try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+  var stored = drafts.readText(key);
   var serverKept = form.querySelector(".error");  // a refused post already shows what was typed
   var restoredText = false;
   if (stored && !serverKept) {
@@ -85,7 +61,7 @@
   if (restoredText) { opened(); say("已恢复上次没有提交的草稿。"); }
   if (keepPhotos) {
     // The photos come back also after a refused post (the server cannot send files back).
-    loadPhotos(photoKey).then(function (files) {
+    drafts.loadPhotos(key).then(function (files) {
       if (!files.length || input.files.length) return;
       setFiles(input, files);
       opened();
@@ -99,7 +75,7 @@
     input.addEventListener("change", function (ev) {
       ev.stopPropagation();  // the text draft is saved below, once the photos are ready
       var picked = Array.prototype.slice.call(input.files);
-      if (!picked.length) { if (keepPhotos) track(savePhotos(photoKey, [])); return; }
+      if (!picked.length) { if (keepPhotos) track(drafts.savePhotos(key, [])); return; }
       var before = picked.reduce(function (n, f) { return n + f.size; }, 0);
       say("正在压缩照片，请稍等…");
       track(window.JiuzhuPhotos.shrink(picked).then(function (files) {
@@ -108,7 +84,7 @@
         save();
         var text = files.length + "张照片，" + (after < before ? "已从" + mb(before) + "压缩到" + mb(after) : "共" + mb(after));
         if (!keepPhotos) { say(text + "。"); return; }
-        return savePhotos(photoKey, files).then(function () { say(text + "，已和草稿一起保存在本机。"); },
+        return drafts.savePhotos(key, files).then(function () { say(text + "，已和草稿一起保存在本机。"); },
                                                 function () { say(text + "。这台手机不能保存照片草稿，请尽快提交。"); });
       }));
     });
