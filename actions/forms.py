@@ -445,6 +445,14 @@ class ValidateComplaintForm(requests.ContactPhone, RetryingFormValidationAction)
         verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
         return ["complaint_text"] + ([] if verified else ["contact_phone"])
 
+    async def extract_complaint_text(self, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        # "我要投诉 街道那个工作人员拖起不办": what went wrong is already in the message that opened the form —
+        # kept as said (a tester's first message was lost, and with it who the complaint is about).
+        opening = tracker.get_slot("requested_slot") is None and tracker.get_slot("complaint_text") is None
+        if opening and (tracker.latest_message.get("intent") or {}).get("name") == "complain":
+            return {"complaint_text": tracker.latest_message.get("text")}
+        return {}
+
     def validate_complaint_text(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
         return {"complaint_text": text[:2000] if len(text) >= 2 and not parsing.is_bare_complaint(text) else None}

@@ -35,7 +35,8 @@ router = APIRouter(prefix=f"{PREFIX}/desk", include_in_schema=False, dependencie
 router.include_router(queues_router)  # before /{kind}/{item_id}: /suspensions is not an item
 router.include_router(photos_router)
 DESK = f"{PREFIX}/desk"
-NOTICES = {"taken": "已由您负责办理。", "answered": "答复已通过短信发出。", "closed": "已办结。"}
+NOTICES = {"taken": "已由您负责办理。", "answered": "答复已通过短信发出。", "closed": "已办结。",
+           "noted": "答复已记录；短信只通知对方“有答复了”，请打电话把答复内容告诉本人。"}
 
 
 def _place(code: str | None) -> str:
@@ -145,8 +146,8 @@ def take(session: SessionDep, who: SignedInDep, kind: str, item_id: int) -> Redi
 @router.post("/{kind}/{item_id}/answer")
 def answer(session: SessionDep, who: SignedInDep, kind: str, item_id: int,
            text: Annotated[Text(300, min_length=2), Form()]) -> RedirectResponse:
-    service.answer(session, who.actor, _kind(kind), item_id, text.strip())
-    return _back(kind, item_id, "answered")
+    item = service.answer(session, who.actor, _kind(kind), item_id, text.strip())
+    return _back(kind, item_id, "answered" if item.phone_proven or not item.phone_cipher else "noted")
 
 
 @router.post("/{kind}/{item_id}/close")

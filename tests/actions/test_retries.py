@@ -307,3 +307,19 @@ async def test_savings_not_known_is_skipped_even_with_the_income_figure_in_it(fa
     from actions.journeys import readback_lines  # noqa: PLC0415
     from tests.actions.test_forms_and_journeys import tracker  # noqa: PLC0415
     assert dict(readback_lines(tracker(after)))["存款"] == "没说（工作人员会核实）"  # never "0元" under the promise
+
+
+@pytest.mark.asyncio
+async def test_what_went_wrong_in_the_opening_message_is_the_complaint() -> None:
+    """"我要投诉 街道那个工作人员 拖起不办 …": the opening message already says what went wrong (and about whom);
+    a tester's was dropped and the form asked "遇到了什么问题？" as if nothing had been said."""
+    said = "投诉 街道那个工作人员 拖起不办 我奶奶申请低保好几个星期了都没人来家里看"
+
+    def opening(text: str) -> Tracker:  # the validation the form runs as it activates: nothing asked yet
+        return Tracker("t-1", {"requested_slot": None}, {"text": text, "intent": {"name": "complain", "confidence": 1.0},
+                                                          "entities": []}, [], False, None, {}, "action_listen")
+
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), opening(said), DOMAIN_DICT)
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("complaint_text") == said
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), opening("我要投诉"), DOMAIN_DICT)
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("complaint_text") is None

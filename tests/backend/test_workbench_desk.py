@@ -250,8 +250,9 @@ def test_a_typed_number_hears_only_that_there_is_an_answer(world) -> None:  # no
     assert 'id="unproven-phone"' in page and "记录答复，短信通知" in page
     assert 'id="unproven-phone"' not in world.client.get(f"/staff/desk/complaint/{own}").text
     answer = "您的低保申请下周二入户调查。"
-    for item in (typed.json()["id"], own):
-        world.client.post(f"/staff/desk/complaint/{item}/answer", data={"csrf_token": csrf, "text": answer})
+    for item, said in ((typed.json()["id"], "请打电话把答复内容告诉本人"), (own, "答复已通过短信发出")):
+        done = world.client.post(f"/staff/desk/complaint/{item}/answer", data={"csrf_token": csrf, "text": answer})
+        assert said in done.text
     texts = {opened(n.text) for n in world.session.scalars(select(Notice).where(Notice.event.like("desk_answer%")))}
     assert len(texts) == 2
     assert any(answer in t for t in texts)  # to her proven phone

@@ -304,3 +304,25 @@ def test_an_offer_before_a_question_asked_again_stays_live(chat, output_dir) -> 
     offer.locator("button", has_text="先放一放").click()
     page.wait_for_function(f"document.querySelectorAll('.msg.bot').length >= 3 && {SETTLED}")
     assert messages(received)[-1] == "/stop"
+
+
+def test_a_paste_longer_than_the_box_takes_is_said_not_cut_in_silence(chat, output_dir) -> None:
+    """A grandson pasted 2,820 characters: the box kept 1,000 and said nothing, and the rest of his story
+    was lost. Now the page says so under the box, and the note goes once the message is sent."""
+    page, received = chat
+    story = "我奶奶申请低保好几个星期了都没人来家里看，" * 140
+    note = page.locator("#toolong")
+    assert note.is_hidden()
+    page.focus("#text")
+    page.evaluate("""(text) => {
+        const box = document.getElementById('text');
+        const data = new DataTransfer(); data.setData('text/plain', text);
+        const paste = new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true});
+        if (box.dispatchEvent(paste)) { box.value = text.slice(0, box.maxLength); box.dispatchEvent(new Event('input')); }
+    }""", story)
+    page.wait_for_function("!document.getElementById('toolong').hidden")
+    assert "一次最多1000个字" in note.inner_text() and "分几次发" in note.inner_text()
+    page.screenshot(path=str(output_dir / "too-long-390.png"))
+    page.click("#send")
+    page.wait_for_function(f"document.getElementById('toolong').hidden && document.querySelectorAll('.msg.bot').length > 0 && {SETTLED}")
+    assert len(messages(received)) == 1 and 0 < len(messages(received)[0]) <= 1000

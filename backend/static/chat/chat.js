@@ -242,11 +242,24 @@
     post(message);
   }
 
+  // The box takes 1000 characters: a longer paste is cut by the browser without a word, so say so.
+  var tooLong = document.getElementById("toolong");
+  function lengthNote() {
+    if (tooLong) tooLong.hidden = input.value.length < (input.maxLength > 0 ? input.maxLength : 1000);
+  }
+  input.addEventListener("input", lengthNote);
+  input.addEventListener("paste", function (e) {
+    var pasted = (e.clipboardData || window.clipboardData);
+    var text = pasted ? pasted.getData("text") : "";
+    if (tooLong && text && input.value.length + text.length > input.maxLength) tooLong.hidden = false;
+    setTimeout(lengthNote, 0);
+  });
   document.getElementById("form").addEventListener("submit", function (e) {
     e.preventDefault();
     var text = input.value.trim();
     if (busy || !text) return;
     input.value = "";
+    if (tooLong) tooLong.hidden = true;
     send(text);
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-say]"), function (b) {
