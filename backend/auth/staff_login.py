@@ -44,7 +44,7 @@ class BadCredentials(Unauthorized):
 
 class WrongCode(Unauthorized):
     code = "totp_wrong"
-    message = f"动态码不对或已经用过了，请输入验证器上最新的6位数字。{_PAUSE}"
+    message = f"动态码不对或已经用过了（每个动态码只能用一次），请等验证器换成新的6位数字再输。{_PAUSE}"
     keep_changes = True
 
 

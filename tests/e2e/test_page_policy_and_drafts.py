@@ -127,8 +127,15 @@ def test_a_visit_draft_goes_at_sign_out_and_never_reaches_another_sign_in(base, 
     assert scope and page.evaluate(DRAFT_KEYS) == [f"jiuzhu-draft-{key}"]
     assert page.evaluate(PHOTO_KEPT, key) == scope
 
-    # Signing out clears the drafts as it posts (the post held back here, to look at what it left).
+    # Signing out with a visit not yet submitted asks first: "no" keeps her notes and her sign-in.
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("form.logout button[type=submit]")
+    assert asked and "没提交的入户调查记录" in asked[0]
+    assert page.evaluate(DRAFT_KEYS) == [f"jiuzhu-draft-{key}"] and "/staff/applications/" in page.url
+    # "Yes" clears the drafts as it posts (the post held back here, to look at what it left).
     page.evaluate("document.querySelector('form.logout').addEventListener('submit', e => e.preventDefault())")
+    page.once("dialog", lambda d: d.accept())
     page.click("form.logout button[type=submit]")
     assert page.evaluate(DRAFT_KEYS) == []
     _eventually(page, f"{DRAFT_DB}.then(kept => !kept)")

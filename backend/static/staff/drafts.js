@@ -98,7 +98,15 @@
   if (document.querySelector("[data-clear-drafts]")) clearAll();
   // The sign-out posts at once (never held up by storage): the text goes before it leaves, the photo store's
   // deletion is under way, and the sign-in page it lands on clears again whatever did not finish.
+  // A visit not yet submitted is asked about first: signing out throws it away (a tester lost one unawares).
+  function unsent() { return textKeys().some(function (key) { return mine(parsed(key)); }); }
   Array.prototype.forEach.call(document.querySelectorAll("form.logout"), function (form) {
-    form.addEventListener("submit", function () { clearAll(); });
+    form.addEventListener("submit", function (e) {
+      if (unsent() && !window.confirm("还有没提交的入户调查记录（草稿），退出后会清掉。\n确定退出吗？")) {
+        e.preventDefault();
+        return;
+      }
+      clearAll();
+    });
   });
 })();
