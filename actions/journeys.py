@@ -309,6 +309,13 @@ class ActionAfterVerify(Action):
         if number not in numbers:
             number = numbers[0] if numbers else None
         if number is None:
+            # A helper whose forms wait (a paper 委托书 being checked, a form paused) asked "存好了没得": they are
+            # kept, not "no records" (a grid worker was told the latter just after "填过的都存着").
+            kept = await call(dispatcher, get_client().my_drafts(token)) or []
+            if kept:
+                dispatcher.utter_message(response="utter_no_applications_drafts_kept",
+                                         labels="、".join(d["label"] for d in kept[:5]))
+                return []
             dispatcher.utter_message(response="utter_no_applications")
             return []
         mode = tracker.get_slot("after_verify")

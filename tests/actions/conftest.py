@@ -90,6 +90,8 @@ class FakeBackend:
         self.open_case: str | None = None
         # The phone's saved drafts (backend/drafts), newest first, as GET /drafts/application gives them.
         self.drafts: list[dict] = []
+        # The phone's applications (GET /applications/mine).
+        self.mine: list[dict] = [{"number": "JZ20261124000009"}]
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -170,7 +172,7 @@ class FakeBackend:
             return httpx.Response(201 if first else 200, json={"number": "JZ20261124000009", "status_label": "已提交，等待受理",
                                                                "step_due_date": "2026-11-27", "step_due_day": "11月27日（星期五）"})
         if path == "/applications/mine":
-            return httpx.Response(200, json=[{"number": "JZ20261124000009"}])
+            return httpx.Response(200, json=self.mine)
         if path.endswith("/progress"):
             return httpx.Response(200, json={
                 "summary": "您的低保申请（JZ20261124000009）现在是“已提交，等待受理”。",

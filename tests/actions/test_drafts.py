@@ -236,3 +236,20 @@ async def test_a_skipped_income_corrected_at_the_read_back_is_not_noted_as_skipp
     await ActionSubmitApplication().run(CollectingDispatcher(), tracker(slots), {})
     [filing] = [r for r in fake_backend.requests if r.url.path == "/api/v1/applications"]
     assert "在线未答：存款，" in json.loads(filing.content)["reason"]  # savings still skipped; income answered since
+
+
+@pytest.mark.asyncio
+async def test_a_helper_with_forms_waiting_is_told_they_are_kept_not_that_there_is_nothing(fake_backend) -> None:  # noqa: ANN001
+    """A grid worker whose paper forms wait asked "我交的那些材料你们那边存好了没得" and was told "这个手机号下面还没有
+    申请记录" just after "填过的都存着". With drafts kept for her phone, she hears which, and how to go on."""
+    fake_backend.mine = []
+    fake_backend.drafts = [{"id": 9, "label": "低保 · 周*贵", "updated_said": "12月7日", "answers": {}},
+                           {"id": 8, "label": "低保 · 李*珍", "updated_said": "12月7日", "answers": {}}]
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": None}), {})
+    assert responses(dispatcher) == ["utter_no_applications_drafts_kept"]
+    assert dispatcher.messages[0]["labels"] == "低保 · 周*贵、低保 · 李*珍"
+    fake_backend.drafts = []
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": None}), {})
+    assert responses(dispatcher) == ["utter_no_applications"]
