@@ -141,7 +141,7 @@ def ensure_dotenv() -> None:
     path = ROOT / ".env"
     existing = read_dotenv()
     missing = [k for k in SECRETS if k not in existing and k not in os.environ]
-    lines = [f"{key}={secrets.token_urlsafe(32)}" for key in missing]
+    lines = [f"{key}={new_secret()}" for key in missing]
     if "ENVIRONMENT" not in existing:
         lines.insert(0, "ENVIRONMENT=development")
     if lines:
@@ -264,6 +264,14 @@ def _get(url: str, timeout: float = 2.0) -> int | None:
         return None
 
 
+def new_secret() -> str:
+    """A random secret for .env that no command line reads as an option: one in 45 of token_urlsafe's starts
+    with "-", and `rasa run --auth-token -…` then fails to start (it did, once, in a fresh clone's CI)."""
+    while (value := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return value
+
+
 def serve(env: dict[str, str], model: Path) -> int:
     host = env.get("HOST", "127.0.0.1")
     b, a, r = env["BACKEND_PORT"], env["ACTIONS_PORT"], env["RASA_PORT"]
@@ -272,7 +280,7 @@ def serve(env: dict[str, str], model: Path) -> int:
         "worker": [str(VENV_BACKEND / "bin/python"), "-m", "backend.notifications.worker"],
         "actions": [str(VENV_BOT / "bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", a],
         "rasa": [
-            str(VENV_BOT / "bin/rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", env["RASA_TOKEN"],
+            str(VENV_BOT / "bin/rasa"), "run", "--model", str(model), "--enable-api", f"--auth-token={env['RASA_TOKEN']}",  # "=": a token may start with "-"
             "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
             # Loopback only, whatever HOST says: the REST channel trusts the sender id it is given,
             # so only the backend's relay (on this machine) may reach it.

@@ -1,10 +1,13 @@
 """Checks on the repository itself: the compose file, the endpoints' variables, what must never be committed."""
 
+import argparse
 import re
 import subprocess
 from pathlib import Path
 
 import yaml
+
+import scripts.stack as stack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,3 +106,17 @@ def test_rasa_is_reachable_only_by_the_backend() -> None:
     assert '"--interface", "127.0.0.1"' in launcher
     credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8"))
     assert "rest" not in credentials and "bot.channels.web_relay.WebRelayInput" in credentials
+
+
+def test_no_generated_secret_is_read_as_a_command_line_option() -> None:
+    """One token in 64 of `token_urlsafe` starts with "-": a fresh clone's CI wrote such a RASA_TOKEN and
+    `rasa run --auth-token -…` refused to start, failing every e2e test. Secrets never start with "-" now, and
+    the token is passed as `--auth-token=…` wherever Rasa starts (the launcher and compose)."""
+    assert not any(stack.new_secret().startswith("-") for _ in range(3000))
+    launcher = (ROOT / "scripts" / "stack.py").read_text(encoding="utf-8")
+    assert "f\"--auth-token={env['RASA_TOKEN']}\"" in launcher and '"--auth-token", env' not in launcher
+    command = _compose()["services"]["rasa"]["command"][-1]
+    assert '--auth-token="$$RASA_TOKEN"' in command
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-t", "--auth-token")
+    assert parser.parse_args(["--auth-token=-Ab3_x"]).auth_token == "-Ab3_x"  # the "=" form takes a leading "-"
