@@ -13,7 +13,7 @@ from backend.auth.actor import Actor
 from backend.core.errors import Forbidden, NotFound
 from backend.delegations.repository import active_delegation
 from backend.people.service import holds_phone
-from backend.staff.relations import household_ids, refuse_related
+from backend.staff.relations import refuse_related_to_case
 
 
 def not_found(number: str | None) -> NotFound:
@@ -71,7 +71,7 @@ def workflow_roles(session: Session, actor: Actor, app: Application) -> set[str]
         if actor.district_code != app.district_code:
             raise not_found(app.number)
         # Related to the household: no step at all, whichever role the case was routed to.
-        refuse_related(session, actor.staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
+        refuse_related_to_case(session, actor.staff_id, app)
         return {actor.role} if actor.role else set()
     if actor.kind == "citizen":
         if holds_phone(app.applicant, actor.phone_hash):

@@ -9,14 +9,14 @@ from backend.audit.service import record as audit
 from backend.auth.actor import Actor, require_staff
 from backend.authorizations import service
 from backend.people.models import Person
-from backend.staff.relations import household_ids, refuse_related
+from backend.staff.relations import refuse_related_to_case
 
 
 def staff_assisted_sign(session: Session, actor: Actor, number: str, person_id: int, note: str) -> Person:
     require_staff(actor, "caseworker", "reviewer")
     app = get_by_number(session, number)
     view_basis(session, actor, app)
-    refuse_related(session, actor.staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
+    refuse_related_to_case(session, actor.staff_id, app)
     person = service.person_for(session, app, person_id)
     service.sign(session, app.id, person.id, channel="counter", session_id=None, method="staff_assisted")
     audit(session, actor=actor.label, channel=actor.channel, action="authorization.staff_assisted_sign",

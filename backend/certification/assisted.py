@@ -11,7 +11,7 @@ from backend.certification.models import CertificationSchedule
 from backend.certification.service import certified, schedule_for
 from backend.core import clock
 from backend.core.errors import NotFound
-from backend.staff.relations import household_ids, refuse_related
+from backend.staff.relations import refuse_related_to_case
 
 
 def staff_assisted_certification(session: Session, actor: Actor, number: str, person_id: int, note: str) -> CertificationSchedule:
@@ -19,7 +19,7 @@ def staff_assisted_certification(session: Session, actor: Actor, number: str, pe
     app = get_by_number(session, number)
     view_basis(session, actor, app)
     # Vouching that a relative is alive and still eligible is exactly what a relative must not do.
-    refuse_related(session, actor.staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
+    refuse_related_to_case(session, actor.staff_id, app)
     schedule = schedule_for(session, app, clock.today())
     if person_id != schedule.person_id:
         raise NotFound("这个人不是这件救助的认证对象。", code="person_not_found")

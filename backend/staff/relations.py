@@ -39,3 +39,8 @@ def refuse_related(session: Session, staff_id: int | None, *person_ids: int) -> 
     conflict_of_interest); everyone else passes."""
     if related(session, staff_id, *person_ids):
         raise RelatedStaff()
+
+
+def refuse_related_to_case(session: Session, staff_id: int | None, app) -> None:
+    """`refuse_related` for a case: its household's members and obligors and its applicant."""
+    refuse_related(session, staff_id, *household_ids(session, app.household_id, app.applicant_person_id))
