@@ -80,8 +80,13 @@ async def sent(dispatcher: Dispatcher, request: Awaitable[Any]) -> tuple[bool, d
         dispatcher.utter_message(response="utter_backend_unavailable")
     except BackendError as err:
         if err.status == 429:
-            seconds = (err.details or {}).get("retry_after_seconds") if isinstance(err.details, dict) else None
-            minutes, until = said_until(int(seconds or 3600))
+            details = err.details if isinstance(err.details, dict) else {}
+            if details.get("limit") not in (None, "phone"):
+                # Not the phone's codes: a helper's own ceiling for codes to other people's phones (or her chat's),
+                # said as the backend put it; "这个手机号…太多了" made a grid worker think her own phone was blocked.
+                dispatcher.utter_message(text=err.message)
+                return False, {PAUSE: True}
+            minutes, until = said_until(int(details.get("retry_after_seconds") or 3600))
             dispatcher.utter_message(response="utter_code_requests_locked", minutes=minutes, until=until)
             return False, {PAUSE: True}
         dispatcher.utter_message(text=err.message)

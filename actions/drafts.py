@@ -27,6 +27,8 @@ KEPT = (
     "savings", "income_excluded", "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER,
 )
 PAUSE = codes.PAUSE
+# Everything one application holds in the conversation: its answers and the form's state for it (not the verified phone).
+CLOSED = (*KEPT, "draft_id", "held_for", "consent_code", "delegation_id", "confirmed", "form_retries", "ask_style", "open_checked")
 # The principal has no phone for a consent code: the form goes on and asks for her signed paper form at the end.
 NO_PHONE = "principal_no_phone"
 
@@ -140,8 +142,7 @@ class ActionCloseApplication(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         await drop(tracker)
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(k, None) for k in (*KEPT, "draft_id", "held_for",
-                "consent_code", "delegation_id", "confirmed", "form_retries", "ask_style", "open_checked"))]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(k, None) for k in CLOSED)]
 
 
 async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -37,8 +37,9 @@ def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None, te
             dispatcher.utter_message(response="utter_callback_no_office")
 
 
-async def answered_from_words(dispatcher: CollectingDispatcher, text: str) -> bool:
-    """A word's meaning or whether an income counts, when the message asks that; False when it does not."""
+async def answered_from_words(dispatcher: CollectingDispatcher, text: str, only: str | None = None) -> bool:
+    """A word's meaning, whether an income counts or a question about her data (actions/privacy.py), when the
+    message asks that; False when it does not. `only`: that kind of answer alone (the backend's `term`)."""
     if not text.strip() or text.startswith("/"):
         return False
     try:
@@ -48,7 +49,7 @@ async def answered_from_words(dispatcher: CollectingDispatcher, text: str) -> bo
                                             region=None, said=" ".join(text.split())[:200])
     except (BackendError, BackendUnavailable):
         return False  # the fallback below still answers; an outage is not the person's business here
-    if not result.get("term") or not result.get("answer"):
+    if not result.get("term") or not result.get("answer") or only not in (None, result["term"]):
         return False
     dispatcher.utter_message(text=result["answer"])
     return True

@@ -18,7 +18,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, parsing
+from actions import corrections, parsing, privacy
+from actions.answers import all_at_once
 
 # The intents that may leave a form (bot/domain.yml repeats this list in the `not_intent` of every form
 # slot and the `intent` of `answer_read`; tests/actions/test_form_first.py checks they agree).
@@ -73,6 +74,9 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
     t = text.strip()
     if not slot or not t or t.startswith("/"):
         return False  # a button's intent ("/stop", "/request_human") is what it says
+    if form == "application_form" and (slot == "discard_confirmed" or parsing.says_discard(t)):
+        # "填错了 不要了 重新来" read as stop, "算了 接着填" to "作废吗": the form asks, and reads the answer (actions/discard.py).
+        return not (intent == "request_human" and EXPLICIT.match(t))
     if intent in OWN_TOPIC.get(form or "", ()):
         return True
     if is_resume(t):
@@ -81,6 +85,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True  # the NLU's guess alone does not leave a form: the question's validator decides
     if intent in ("request_human", "stop") and EXPLICIT.match(t):
         return False  # "找工作人员", "转人工", "算了不办了": never a name, a relation or a helper's kind
+    if form == "application_form" and all_at_once.is_all_at_once(t):
+        return True  # "王秀英 身份证… 电话… 住七星岗街道 一个人住…": everything at once, read for every question (said_ahead.py)
     if intent == "apply_assistance":
         named = parsing.canonical_type(t)
         if slot == "assistance_type":
@@ -134,5 +140,9 @@ class ActionReadAnswer(Action):
         text = str(message.get("text") or "")
         intent = (message.get("intent") or {}).get("name")
         if looks_like_answer(slot, text, intent, tracker.active_loop_name, tracker.get_slot("assistance_type")):
+            return [SlotSet(slot, text)]
+        if slot and await privacy.asks(text):
+            # "照片你们存好久" read as a person or a policy question: the form's validation answers it and asks the
+            # question again (actions/retry.py), whatever the NLU read; never a call-back or the materials list.
             return [SlotSet(slot, text)]
         return []

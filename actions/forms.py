@@ -14,9 +14,11 @@ from actions.precheck import NO_QUESTION, AsksSupporter, parse_hukou, read_exclu
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
 from actions.consent import PrincipalConsent
+from actions.discard import ASKED as DISCARD_ASKED, DiscardDraft
 from actions.drafts import NO_PHONE, HeldDelegation
 from actions.emergency import EmergencyAsides
 from actions.readback import ReadBack
+from actions.said_ahead import SaidAhead
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 from actions.notes import SKIPPED_NOTE
 
@@ -131,6 +133,13 @@ class SharedValidators:
             dispatcher.utter_message(response="utter_name_unclear")
 
     async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        his = members.helper_name_was_his(_text(value), tracker) if tracker.get_slot("filing_for") == "other" else None
+        if his:
+            # "不是，周德贵是老人的名字": the name taken for the helper's is his; hers is asked again (it comes first).
+            dispatcher.utter_message(response="utter_helper_name_was_principal", applicant_name=his)
+            id_text = parsing.split_name_and_id(_text(value))[1]
+            checked = await self._check_id("applicant_id", id_text, dispatcher, tracker) if id_text and not tracker.get_slot("applicant_id") else {}
+            return {**checked, "applicant_name": his, "helper_name": None}
         slots = await self._name_and_id("applicant_name", "applicant_id", value, dispatcher, tracker)
         if tracker.get_slot("filing_for") == "other" and slots.get("applicant_name") and slots["applicant_name"] == tracker.get_slot("helper_name"):
             dispatcher.utter_message(response="utter_applicant_is_helper")  # the helper's own name, given for the applicant
@@ -212,8 +221,8 @@ class ValidateEligibilityForm(AsksSupporter, RetryingFormValidationAction):
         return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
 
-class ValidateApplicationForm(TurnsToHelper, PrincipalConsent, SharedValidators, HeldDelegation, ReadBack,
-                               RetryingFormValidationAction):
+class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, SharedValidators, HeldDelegation, SaidAhead,
+                               ReadBack, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 
@@ -243,7 +252,8 @@ class ValidateApplicationForm(TurnsToHelper, PrincipalConsent, SharedValidators,
         slots += ["monthly_income", "savings", "more_members"]
         if s("more_members"):
             slots += list(MEMBER_SLOTS)
-        return slots + ["reason", "confirmed"]
+        # "不要这个了 重新来": whether to throw this application away is asked before anything else (actions/discard.py).
+        return (["discard_confirmed"] if s(DISCARD_ASKED) else []) + slots + ["reason", "confirmed"]
 
     def validate_assistance_type(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         kind = parsing.canonical_type(_text(value))
@@ -285,6 +295,8 @@ class ValidateApplicationForm(TurnsToHelper, PrincipalConsent, SharedValidators,
         text = _text(value)
         if (principal := await members.principal_said(text, self._check_id, dispatcher, tracker)) is not None:
             return principal  # "我是她孙子小刘 奶奶叫刘淑芬身份证…电话…": her details, never his phone
+        if (his := members.principal_for_helper(text, dispatcher, tracker)) is not None:
+            return his  # "周德贵" again, "他叫周德贵": his name, not hers
         name = parsing.split_name_and_id(text)[0]
         slots: Slots = {"helper_name": name}
         phone = parsing.parse_phone(text)
@@ -312,7 +324,8 @@ class ValidateApplicationForm(TurnsToHelper, PrincipalConsent, SharedValidators,
             dispatcher.utter_message(response="utter_number_unclear")
         if slots.get("monthly_income"):
             # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
-            slots["income_excluded"] = await read_excluded(text)
+            said = parsing.labeled_clauses(text).get("monthly_income") or [text]  # the pension's own words, not the whole message
+            slots["income_excluded"] = await read_excluded(said[0] if len(said) == 1 else text)
         return slots
 
     def validate_hukou(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -340,8 +353,8 @@ class ValidateApplicationForm(TurnsToHelper, PrincipalConsent, SharedValidators,
         return slots
 
     def validate_more_members(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        alone = re.search(r"一个人住|一个人过|就我一个|只有我|就我自己|我自己住|独居|单独住", _text(value))
-        answer = value if isinstance(value, bool) else False if alone else parsing.parse_yes_no(_text(value))
+        said = None if isinstance(value, bool) else parsing.household_said(_text(value))  # "他一个人住", "一家三口"
+        answer = value if isinstance(value, bool) else said if said is not None else parsing.parse_yes_no(_text(value))
         return {"more_members": answer}
 
     async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -436,6 +449,8 @@ class ValidateComplaintForm(requests.ContactPhone, RetryingFormValidationAction)
     # Asked what went wrong, a person describes it, and the NLU often reads that as a complaint, a progress
     # or a payment question: none of these interrupts a form (actions/form_first.py), so the description is
     # the answer as said — unless it is only the wish to complain again ("我要投诉").
+
+    answers_privacy = False  # "你们把我的信息泄露了" is the complaint, not a question to answer
 
     def name(self) -> str:
         return "validate_complaint_form"

@@ -24,6 +24,9 @@ APPLICATION_SLOTS = (*drafts.KEPT, "consent_code", "delegation_id", "confirmed",
                      "ask_style", "street_candidates", "draft_id", "held_for", "open_checked")
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
 CARRIED = ("monthly_income", "savings", "income_excluded")
+# after_verify for a progress query about someone else ("查下我奶奶的申请"): his phone shows his own cases and those she
+# delegated to him; what he can see, and how to get her permission, is said with them.
+RELATIVE = "relative"
 
 
 def _mask_id(number: str | None) -> str:
@@ -62,6 +65,8 @@ class ActionStartApplication(Action):
         return "action_start_application"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if parsing.asks_progress(tracker.latest_message.get("text") or ""):
+            return await progress_instead(dispatcher, tracker)  # "查下我奶奶的申请 她身份证是…": no new application
         events: list[EventType] = []
         named = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"), None)
         before = tracker.get_slot("assistance_type")
@@ -103,6 +108,8 @@ class ActionLooseAnswer(ActionStartApplication):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         typed = any(e.get("entity") == "assistance_type" for e in tracker.latest_message.get("entities", []))
+        if parsing.asks_progress(text):
+            return await progress_instead(dispatcher, tracker)
         if typed and APPLY_WORDS.search(text):
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
         if await fallback.before_not_understood(dispatcher, tracker):
@@ -278,15 +285,35 @@ class ActionStartVerifiedQuery(Action):
         if await fallback.answered_from_words(dispatcher, tracker.latest_message.get("text") or ""):
             # "授权委托书是啥子，表在哪里拿" read as signing or progress: a word's meaning, no phone asked for.
             return [UserUtteranceReverted()]
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        mode = {"query_payment": "payment", "sign_authorization": "authorization", "certify_liveness": "certification"}.get(intent, "progress")
-        events: list[EventType] = [SlotSet("after_verify", mode)]
-        if tracker.get_slot("phone_verified"):
-            return events
-        if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
-            # A bound WeChat user: the verify form finds its slots filled and asks nothing.
-            return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
-        return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+        return await start_query(dispatcher, tracker)
+
+
+async def start_query(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """What is asked for (progress, a relative's progress, payments, a face link), and the phone verified first if needed."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    mode = {"query_payment": "payment", "sign_authorization": "authorization", "certify_liveness": "certification"}.get(intent, "progress")
+    if mode == "progress" and parsing.about_someone_else(tracker.latest_message.get("text") or ""):
+        mode = RELATIVE
+    events: list[EventType] = [SlotSet("after_verify", mode)]
+    if tracker.get_slot("phone_verified"):
+        return events
+    if mode == RELATIVE:
+        dispatcher.utter_message(response="utter_relative_progress_first")  # why his phone, and what it can see
+    if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
+        # A bound WeChat user: the verify form finds its slots filled and asks nothing.
+        return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
+    return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+
+
+async def progress_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A progress query the NLU read as an application: the progress path (the rules' own for query_progress). Nothing
+    in the message fills a slot: an ID number in it is neither kept nor sent (his phone shows what he may see)."""
+    events = await start_query(dispatcher, tracker)
+    if not tracker.get_slot("phone_verified"):
+        return events + [FollowupAction("verify_form")]  # then the rule "phone verified" answers (action_after_verify)
+    tracker.slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+    # Answered here, then listen: the rule that brought us here would open the application form next.
+    return events + await ActionAfterVerify().run(dispatcher, tracker, {}) + [FollowupAction("action_listen")]
 
 
 class ActionAfterVerify(Action):
@@ -315,8 +342,9 @@ class ActionAfterVerify(Action):
             if kept:
                 dispatcher.utter_message(response="utter_no_applications_drafts_kept",
                                          labels="、".join(d["label"] for d in kept[:5]))
+                _relative_note(dispatcher, tracker)
                 return []
-            dispatcher.utter_message(response="utter_no_applications")
+            dispatcher.utter_message(response="utter_no_applications")  # its second line is the relative's way
             return []
         mode = tracker.get_slot("after_verify")
         if mode in ("authorization", "certification"):
@@ -339,7 +367,14 @@ class ActionAfterVerify(Action):
                 dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
+        _relative_note(dispatcher, tracker)
         return [SlotSet("application_no", number)]
+
+
+def _relative_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After what his phone shows, for a relative's progress: what that is, and how to see hers if it is not there."""
+    if tracker.get_slot("after_verify") == RELATIVE:
+        dispatcher.utter_message(response="utter_relative_what_you_see")
 
 
 class ActionSubmitEmergency(Action):

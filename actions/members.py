@@ -54,3 +54,44 @@ async def principal_said(text: str, check_id: Any, dispatcher: Any, tracker: Any
         slots["applicant_name"] = hers
         slots.update(await check_id("applicant_id", id_text, dispatcher, tracker))
     return slots
+
+
+# Who the principal is, as a helper points at him: "他", "老人家", "我奶奶", "申请人".
+WHO = r"(?:他|她|老人家|老人|老爷子|老太太|老太婆|老头|申请人|大爷|大妈|婆婆|爷爷|奶奶|(?:我|俺)?(?:的|家)?(?:" + parsing.KIN_PATTERN + r"))"
+HIS_NAME_FIRST = re.compile(r"^" + WHO + r"(?:的)?(?:名字|姓名|全名)?(?:就)?(?:叫做|叫|是)\s*(?P<name>[^\s，,。.；;!！?？]+)")
+HIS_NAME_AFTER = re.compile(r"(?P<name>[\u4e00-\u9fa5·]*?)\s*(?:就是|是)" + WHO + r"(?:的)?(?:名字|姓名|全名)")
+
+
+def principal_named(text: str) -> tuple[bool, str | None]:
+    """Whether an answer says the name is the principal's ("他叫周德贵", "老人叫周德贵", "周德贵是老人的名字", "这是老人家的
+    名字"), and the name in it, if any."""
+    t = re.sub(r"^(不是|不对|没有|哦|啊|嗯)[，,。\s]*", "", text.strip())
+    m = HIS_NAME_FIRST.match(t) or HIS_NAME_AFTER.search(t)
+    name = parsing.parse_name(m.group("name")) if m else None
+    return bool(m) and bool(name or re.search(r"名字|姓名", t)), name
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """"周德贵" and "周德贵", or "德贵": the same person's name."""
+    return bool(a and b) and (a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a)))
+
+
+def principal_for_helper(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
+    """The helper's own name asked, and the principal's given: the name he was given by her ("周德贵" again), or one she
+    says is his ("他叫周德贵"), is never taken for hers; she is asked again for her own, and a name said to be his is
+    kept as his. None: an answer to the question asked."""
+    said, his = principal_named(text)
+    name = his if said else parsing.split_name_and_id(text)[0]
+    known = tracker.get_slot("applicant_name")
+    if not name or not ((said and his) or same_name(name, known)):
+        return None
+    dispatcher.utter_message(response="utter_helper_name_is_principal", principal=name)
+    return {"helper_name": None, **({} if known else {"applicant_name": name})}
+
+
+def helper_name_was_his(text: str, tracker: Tracker) -> str | None:
+    """At the applicant's question, the name taken for the helper's is said to be his ("不是，周德贵是老人的名字", "他叫
+    周德贵", "这是老人家的名字" after "这是您自己的名字吧"): that name."""
+    mine = tracker.get_slot("helper_name")
+    said, his = principal_named(text)
+    return mine if said and mine and (his is None or his == mine) else None

@@ -8,8 +8,8 @@ import re
 
 # Amounts and names have one parser each (actions/answers/); re-exported here for the callers.
 from actions.answers.amounts import (  # noqa: F401
-    FULLWIDTH, INCOME_WORDS, NONE_WORDS, SAVINGS_WORDS, Amount, as_typed, chinese_number, parse_amount, parse_count,
-    read_amount, read_income_and_savings, said_large, split_income_and_savings,
+    FULLWIDTH, INCOME_WORDS, NONE_WORDS, SAVINGS_WORDS, Amount, as_typed, chinese_number, labeled_clauses, parse_amount,
+    parse_count, read_amount, read_income_and_savings, said_large, split_income_and_savings,
 )
 from actions.answers.kin import IN_LAWS, KIN, KIN_PATTERN
 from actions.answers.names import parse_name  # noqa: F401
@@ -130,12 +130,44 @@ def changes_to_other(text: str) -> bool:
     return bool(re.search(r"(帮|替|给|代)(我|俺|额)?(的)?(" + KIN_PATTERN + r"|别人|老人|邻居)", t)) and parse_filing_for(t) == "other"
 
 
+# "查下我奶奶的申请", "批了没", "办到哪一步了": where a case stands, never a wish to apply (a tester's grandson, asking
+# about his grandmother's case with her ID number, was started on a new application).
+PROGRESS = re.compile(r"进度|进展|到哪|哪一步|哪个环节|状态|结果出来|审核到|审批到|审到|审完|审过|审起|审下来|审得|(怎么|咋|么)样了|咋个样|"
+                      r"(啥|什么|啥子)情况|批(了|下来|咗|完|过)?了?(没|冇|伐|未|吗)|通过(了)?(没|冇|吗)|有(消息|信|下文|结果|进展|动静)(了)?(没|冇|吗)|"
+                      r"(?<![调核审检抽])(查|查询|看看|看下|看一下)(一)?(下|查)?[^，。,.？?！!\d]{0,8}?(申请|低保|特困|救助)|JZ\d{6}", re.I)
+NOT_PROGRESS = re.compile(r"能不能|可不可以|能否|可以申请|能(申请|吃|领|拿|办|享受)|好拿|符不符合|符合|条件|材料|要带|要交|需要|怎么申请|如何申请|"
+                          r"哪里申请|在哪申请|可以(领|办|吃|拿)|算得上|能给|多久|哪些|哪种|标准|多少|政策|快递")
+
+
+def asks_progress(text: str) -> bool:
+    """"查下我奶奶的申请", "我的低保批了没": a question about a case already filed (not "能不能申请", not "要查哪些材料")."""
+    t = text.strip()
+    return bool(PROGRESS.search(t)) and not NOT_PROGRESS.search(t)
+
+
+def about_someone_else(text: str) -> bool:
+    """"我奶奶的申请", "她的", "帮老人查": the message is about another person's case, not the writer's own."""
+    return parse_filing_for(text) == "other" or bool(re.search(r"[她他](的|们)", text))
+
+
+# "不要这个了", "删掉重新填", "重新来", "作废": this unfinished application thrown away (asked once first, actions/discard.py).
+# Never about a code ("验证码作废了 重发"): that is a resend.
+DISCARD = re.compile(r"不要这个了|不要这份|这份不要|不要这个申请|作废|重新来|重来|从头(来|填|开始|再来)|重新填|重填|全部重新|"
+                     r"删(掉|了|除)?(吧)?[，, ]*(重新|重来|这份|这个申请|申请)|(申请|这份|这个|全部|都)(给我)?删(掉|了|除)")
+
+
+def says_discard(text: str) -> bool:
+    return bool(DISCARD.search(text)) and not re.search(r"\d{4,}|码", text)
+
+
 def first_message_slots(text: str) -> dict[str, str]:
     """What a first message already says about the application: for whom, the helper's kind and relation,
     the applicant's name when a relative names them ("我奶奶张秀英"), a street. Never a title ("王婆婆")."""
     slots: dict[str, str] = {}
     t = text.strip()
-    third = parse_helper_kind(t) or any(w in t for w in THIRD_PERSON)
+    # "我想给我自己申请低保…老伴去年走了…": said for herself; her 老伴 later in the message is not whom she helps.
+    own = re.search(r"我自己|我本人|给自己|自己申请", t) and parse_helper_kind(t) in (None, "relative") and not changes_to_other(t)
+    third = not own and (parse_helper_kind(t) or any(w in t for w in THIRD_PERSON))
     if third:
         slots["filing_for"] = "other"
         kind = parse_helper_kind(t)
@@ -151,8 +183,7 @@ def first_message_slots(text: str) -> dict[str, str]:
         slots["filing_for"] = "self"
     if slots.get("filing_for") == "self":
         # "我想给我自己申请低保我叫周美华身份证3204…": her name and ID number said at once, not asked again.
-        m = re.search(r"(?:我叫|我是|名字叫|名字是|姓名)([\u4e00-\u9fa5·]{2,5}?)(?=身份证|[\s，,。]|住|电话|今年|\d|$)", t)
-        name = parse_name(m.group(1)) if m else None
+        name = named(t, own=True)
         if name:
             slots["applicant_name"] = name
         id_text = split_name_and_id(t)[1]
@@ -174,13 +205,46 @@ def split_name_and_id(text: str) -> tuple[str | None, str | None]:
     m = ID_SHAPE.search(compact)
     id_text = m.group(0).upper() if m else None
     rest = compact.replace(m.group(0), " ") if m else compact
-    rest = re.sub(r"身份证(号码|号)?(是|为)?|号码(是)?|名字(叫|是)?|姓名(是)?", " ", rest)
-    name = None
-    for part in re.split(r"[\s，,。.、；;:：]+", rest):
+    rest = re.sub(ID_WORDS, " ", rest)
+    # Said with its number ("…她叫王秀英，身份证5001…") or after 叫: that name first, before any other words of a long
+    # message (a tester's "一个人住" was taken for the name).
+    before = [p for p in re.split(NAME_SEPARATORS, re.sub(ID_WORDS, " ", compact[:m.start()])) if p] if m else []
+    name = (parse_name(before[-1]) if before else None) or named(t, own=False)
+    for part in [] if name else re.split(NAME_SEPARATORS, rest):
         name = parse_name(part) if part else None
         if name:
             break
     return name, id_text
+
+
+ID_WORDS = r"身份证(号码|号)?(是|为)?|号码(是)?|名字(叫|是)?|姓名(是)?"
+NAME_SEPARATORS = r"[\s，,。.、；;:：]+"
+# What comes before a name: her own ("我叫王秀英"), or anyone's but the writer's ("老人叫王秀英", "名字是刘淑芬").
+NAME_LEADS = {True: r"我叫|我是|名字叫|名字是|姓名", False: r"(?<![我俺])叫|(?<![我俺])名字(?:叫|是)|姓名(?:是)?[:：]?"}
+
+
+def named(text: str, *, own: bool) -> str | None:
+    """The name said after a lead word ("我叫周美华身份证…" with `own`; "老人叫王秀英，…" without: never the writer's)."""
+    for m in re.finditer(r"(?:" + NAME_LEADS[own] + r")([\u4e00-\u9fa5·]{2,5}?)(?=身份证|[\s，,。]|住|电话|今年|\d|$)", text):
+        if name := parse_name(m.group(1)):
+            return name
+        if own:
+            return None  # as a first message always read it: the first lead only
+    return None
+
+
+# "他一个人住", "老人独居": the applicant lives alone; "一家三口", "家里4个人": with others.
+ALONE = re.compile(r"一个人住|一个人过|一个人生活|就我一个|只有我|就我自己|我自己住|(他|她)自己住|就(他|她)一个|独居|独自(住|生活)|单独住")
+HOUSEHOLD = re.compile(r"(一家|家里|家头|屋头|屋里|全家)(有|就|一共|总共)?[\d一二两三四五六七八九十]+\s*(口|个人|人)|[\d一二两三四五六七八九十]+\s*口人")
+
+
+def household_said(text: str) -> bool | None:
+    """Whether others live with the applicant, when the words say it (the household question's answer); else None."""
+    if ALONE.search(text):
+        return False
+    m = HOUSEHOLD.search(text)
+    size = parse_count(m.group(0)) if m else None
+    return None if size is None else size > 1
 
 
 SKIP_WORDS = ("跳过", "不知道", "不晓得", "说不清", "不清楚", "记不得", "不记得", "记不到", "搞不清")

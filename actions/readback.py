@@ -22,13 +22,26 @@ CONFIRMS = re.compile(r"^(对|对的|对头|是|是的|没错|没问题|确认|�
                       r"[，,。.!！ ]*(提交|提交吧|交吧|确认|对的)?[。.!！]*$")
 
 
-OTHERS = r"她|他|老伴|老婆|老公|爱人|媳妇|妈|爸|儿子|女儿|孙|家人|家里人"
+UNCLEAR = -1  # a family member is meant, not said which
 
 
-def about_a_member(text: str, tracker: Tracker) -> bool:
-    """Whether a correction speaks of a family member (a kinship word, "她", or a member's name), not the applicant."""
-    names = [m.get("name") for m in tracker.get_slot("members") or [] if m.get("name")]
-    return bool(tracker.get_slot("members")) and bool(re.search(OTHERS + "".join(f"|{re.escape(n)}" for n in names), text))
+def member_meant(text: str, tracker: Tracker) -> int | None:
+    """Which family member a correction speaks of (her place in `members`): by her name, by what she is to the
+    applicant ("儿子的收入"), or, filing for oneself with one member, "她/他". None: the applicant's own answer — for a
+    helper "他/她" is the applicant (a grid worker's "他收入不对" once re-asked the whole household and lost the son)."""
+    members = tracker.get_slot("members") or []
+    named = [i for i, m in enumerate(members) if m.get("name") and m["name"] in text]
+    if len(named) == 1:
+        return named[0]
+    helper = tracker.get_slot("filing_for") == "other"
+    own_kin = helper and re.search(r"我(的|家)?(" + parsing.KIN_PATTERN + ")", text)  # "我妈": the applicant, from his side
+    relation = None if own_kin else parsing.parse_relation(text)
+    related = [i for i, m in enumerate(members) if relation and m.get("relation") == relation]
+    if len(related) == 1:
+        return related[0]
+    if members and (len(named) > 1 or len(related) > 1 or (not helper and re.search(r"她|他", text))):
+        return 0 if len(members) == 1 else UNCLEAR
+    return None
 
 
 class ReadBack:
@@ -56,10 +69,10 @@ class ReadBack:
         if amount_answers.ASKS_WHAT_COUNTS.search(text) and await fallback.answered_from_words(dispatcher, text):
             return {"confirmed": None, NEUTRAL: True}  # "等下 退休金算不算收入啊" at the read-back: answered, read back again
         field, said = corrections.read_correction(text)
-        if field is not None and field.key == "monthly_income" and about_a_member(text, tracker):
-            # "她的收入不是一千，是一千一": a family member's income, not the applicant's: her answers are asked again.
-            dispatcher.utter_message(response="utter_fix_members")
-            return await self._correct(corrections.BY_LABEL["家庭成员"], None, dispatcher, tracker, domain)
+        who = member_meant(text, tracker) if field is not None and field.key == "monthly_income" else None
+        if who is not None:
+            # "她的收入不是一千，是一千一": a family member's income, not the applicant's; only hers is changed.
+            return await self._correct_member_income(who, said, dispatcher, tracker)
         if field is not None:
             return await self._correct(field, said, dispatcher, tracker, domain)
         named = parsing.canonical_type(text)
@@ -72,6 +85,30 @@ class ReadBack:
         if CONFIRMS.match(text) or text == "/affirm":
             return {"confirmed": True}
         return {"confirmed": False if parsing.parse_yes_no(text) is False else None}
+
+    async def _correct_member_income(self, who: int, said: str | None, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
+        """One family member's income corrected: to the figure said with it, or her income asked again (she is kept,
+        and so is everyone else)."""
+        again: Slots = {"confirmed": None, NEUTRAL: True}
+        members = [dict(m) for m in tracker.get_slot("members") or []]
+        if who == UNCLEAR:
+            dispatcher.utter_message(response="utter_which_member", names="、".join(m["name"] for m in members),
+                                     example=members[0]["name"])
+            return again
+        member = members[who]
+        found = parsing.read_amount(said, per_month=True) if said else None
+        taken = await amount_answers.take({"member_income": found}, dispatcher, tracker) if found is not None else {}
+        if taken.get("member_income") is not None:
+            member["income"] = taken["member_income"]
+            member.pop("income_said", None)
+            if found is not None and found.approximate:
+                member["income_said"] = found.said or f"约{parsing.as_typed(found.value)}"
+            dispatcher.utter_message(response="utter_corrected", label=f"{member['name']}的收入")
+            return {"members": members, amount_answers.TO_CONFIRM: None, **again}
+        # Her income asked again (an amount far above the usual is asked there too): she goes back to the member questions.
+        return {"members": members[:who] + members[who + 1:], "member_name": member["name"], "member_id": member["id_number"],
+                "member_relation": member["relation"], "member_income": None, "more_members": True,
+                **{k: v for k, v in taken.items() if k == amount_answers.TO_CONFIRM}, **again}
 
     async def _correct(self, field: corrections.Field, said: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Slots:

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import face, fallback, parsing, streets, wechat
+from actions import face, fallback, parsing, privacy, streets, wechat
 from actions.backend_client import call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
@@ -107,6 +107,10 @@ class ActionRequestCallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         said = _text(tracker.latest_message.get("text"))
+        if await privacy.answered(dispatcher, said):
+            # "照片你们存好久" read as asking for a person: answered, and no call-back she never asked for (inside a
+            # form, its rule asks the form's question again).
+            return []
         if not tracker.active_loop_name and tracker.get_slot("emergency_filed") and fallback.ASKS_NUMBER.search(said):
             say_office(dispatcher, await office_of(dispatcher, tracker))  # "有没得值班电话" after the report: a number or plainly none
             return []

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import form_first, parsing
+from actions import form_first, parsing, privacy
 from actions.answers import amounts
 
 # A validator returns this key (with any value) when an answer moved nothing but was not a failure
@@ -37,6 +37,9 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
     """Subclasses list the slots that may be skipped, with the value a skip records."""
 
     skippable: dict[str, Any] = {}
+    # A question about her data is answered and the question asked again (actions/privacy.py); False where such
+    # words are the answer itself (a complaint that her data leaked is the complaint).
+    answers_privacy = True
 
     @abstractmethod
     def name(self) -> str:
@@ -53,8 +56,9 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
             values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested]}
             tracker.slots.update(values)
             return [SlotSet(k, v) for k, v in values.items()] + self._state(tracker, before, {}, None)
-        if aimed and form_first.is_resume(text):
-            # "继续" after an interruption: the question again, not a wrong answer.
+        if aimed and (form_first.is_resume(text) or self.answers_privacy and await privacy.answered(dispatcher, text)):
+            # "继续" after an interruption, or a question about her data answered ("委托书照片哪些人看得到"):
+            # the question again, not a wrong answer.
             tracker.slots[requested] = None
             return [SlotSet(requested, None)] + self._state(tracker, before, *before)
         said_before = len(dispatcher.messages)

@@ -145,33 +145,52 @@ def _amount(t: str) -> Amount | None:
 
 
 SAVINGS_WORDS = ("存款", "存了", "积蓄", "存折", "存的", "银行")
-INCOME_WORDS = ("收入", "工资", "挣", "退休金", "养老金", "赚", "一个月", "每月", "月入")
+INCOME_WORDS = ("收入", "工资", "挣", "退休金", "养老金", "赚", "一个月", "每个月", "每月", "月入")
 BARE_NONE = re.compile(r"^(都)?(没有|没得|莫得|无|没|零|0|没钱|冇得|冇|弗有|勿有|木有|么得|冒得)(了|呢|的|哦|啊)?[。.!！]?$")
+
+
+def _normalized(text: str) -> str:
+    t = join_thousands(text.strip())  # "1,200" is one figure before the answer is split on its commas
+    t = re.sub(r"不是[^，,。；;\s]*", " ", t)  # "一万出头 不是四千": what it is not is no answer
+    # "收入四千多存款一万出头" (voice typing): a new clause where an amount runs into the savings word ("没有存款" stays whole).
+    return re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千万多块元钱头])(存款|存了|积蓄|存折|存的)", r"，\1", t)
+
+
+def _clauses(text: str) -> list[tuple[str | None, str, Amount | None]]:
+    """The answer's clauses as (what each names: "savings", "monthly_income" or None, the clause, its amount)."""
+    read = []
+    for label in (c for c in re.split(r"[，,。；;、\s]+", _normalized(text)) if c):
+        clause = re.sub(r"(一|每|每一)个?月", "", label)  # "一个月三百": the 一 is not the amount
+        savings = any(w in label for w in SAVINGS_WORDS)
+        amount = read_amount(clause, per_month=not savings)
+        named = "savings" if savings else "monthly_income" if any(w in label for w in INCOME_WORDS) else None
+        read.append((named, label, amount if named or re.search(r"[\d" + NUMERAL + "几]", clause) else None))
+    return read
+
+
+def labeled_clauses(text: str) -> dict[str, list[str]]:
+    """The clauses that name the income or the savings and say an amount ("每个月养老金一千二", "没得存款"), by what they
+    name: what a message answering another question says about them too (actions/said_ahead.py)."""
+    found: dict[str, list[str]] = {}
+    for named, clause, amount in _clauses(text):
+        if named and amount is not None:
+            found.setdefault(named, []).append(clause)
+    return found
 
 
 def read_income_and_savings(text: str) -> tuple[Amount | None, Amount | None]:
     """"收入三百，存款没有", "三百，两千", "收入1,200", "都没有": the monthly income and the savings, either may
     be missing. Clauses that name neither and hold no number ("没有车", "住的是公租房") say nothing about them."""
-    t = join_thousands(text.strip())  # "1,200" is one figure before the answer is split on its commas
-    t = re.sub(r"不是[^，,。；;\s]*", " ", t)  # "一万出头 不是四千": what it is not is no answer
-    # "收入四千多存款一万出头" (voice typing): a new clause where an amount runs into the savings word ("没有存款" stays whole).
-    t = re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千万多块元钱头])(存款|存了|积蓄|存折|存的)", r"，\1", t)
-    if BARE_NONE.match(t.replace(" ", "")):
+    if BARE_NONE.match(_normalized(text).replace(" ", "")):
         return Amount(0.0), Amount(0.0)
     income = savings = None
     unlabeled: list[Amount] = []
-    for clause in re.split(r"[，,。；;、\s]+", t):
-        if not clause:
-            continue
-        label = clause
-        clause = re.sub(r"(一|每|每一)个?月", "", clause)  # "一个月三百": the 一 is not the amount
-        has_number = re.search(r"[\d" + NUMERAL + "几]", clause)
-        amount = read_amount(clause, per_month=not any(w in label for w in SAVINGS_WORDS))
-        if any(w in label for w in SAVINGS_WORDS):
+    for named, _, amount in _clauses(text):
+        if named == "savings":
             savings = amount if amount is not None else savings
-        elif any(w in label for w in INCOME_WORDS):
+        elif named == "monthly_income":
             income = amount if amount is not None else income
-        elif has_number and amount is not None:
+        elif amount is not None:
             unlabeled.append(amount)
     for amount in unlabeled:
         if income is None:

@@ -22,7 +22,11 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   "好久", "多久", "来人", "有人", "救命", "医院", "住院", "着火", "失火", "烧了", "烧完", "停药", "不交",
                   "不得", "快点", "赶紧", "马上", "现在", "明天", "今天", "昨天", "晚上", "屋头", "家里", "房子",
                   "要钱", "交钱", "没钱", "莫钱", "咋个", "为什么", "干啥", "能不能", "可不可以", "帮我", "给我",
-                  "痛", "疼", "起不来", "哎哟", "哎呀", "老天", "天爷", "菩萨", "求求", "救救", "摔", "流血")
+                  "痛", "疼", "起不来", "哎哟", "哎呀", "老天", "天爷", "菩萨", "求求", "救救", "摔", "流血",
+                  # What a message that says everything at once holds besides the name ("一个人住", "身体不好").
+                  "一个人", "外地", "打工", "身体", "生活", "困难", "去世", "独居", "方便", "养老金", "退休金",
+                  "网格", "志愿者", "社工", "民警", "警察",  # who the helper is ("我是网格员"), not his name
+                  "岁", "块钱")  # "七十六岁", "八百块钱"
 # Words no Chinese name holds: a sentence ends with them ("烧完了 啥子都莫得了").
 SENTENCE_CHARS = re.compile(r"[了嘛吗呢吧啊呀噻哟喊]")
 FILLERS = re.compile(r"^(是|对|嗯|哦|啊|好|行|要得|对头|没|不|无|莫|啥|喂|哈|呃|额|唉|哎)+$")
@@ -43,8 +47,8 @@ def parse_name(text: str) -> str | None:
     if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t) \
             or SENTENCE_CHARS.search(t):
         return None
-    if _kin_or_title(t):
-        return None
+    if _kin_or_title(t) or re.fullmatch(r"[零〇一二两三四五六七八九十百千万几]+", t):
+        return None  # "八百", "七十六": a figure, not a name
     return t
 
 

@@ -18,8 +18,10 @@ from backend.core.events import publish, subscribers
 CODE_MINUTES = 5
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = throttle.CODES_PER_PHONE_PER_HOUR
-# Codes the phone's holder asks for herself; every other purpose (consent, scope) is asked by a helper.
-OWN = ("login", "phone_change")
+# Purposes: login and phone_change are asked by the phone's holder; consent and scope by a helper. A scope
+# code's purpose is this and a hash of its delegation and scope (delegations.service.scope_code_purpose): one
+# purpose, "scope", for a phone's hourly count.
+SCOPE_PREFIX = "sc:"
 # Namespace of this module's PostgreSQL advisory locks (the first key of pg_advisory_xact_lock(int, int)).
 _ADVISORY_NAMESPACE = 0x4F5450  # "OTP"
 
@@ -67,12 +69,13 @@ def send_code(session: Session, phone: str, purpose: str, event: str, **context:
     phone_hash = vault.lookup_hash(phone)
     _serialise_per_phone(session, phone_hash)
     now = clock.now_utc()
-    # Codes she asked for herself and codes a helper asked to her phone are counted apart: a grandson resending
-    # her consent code must not lock her out of her own sign-in (and the other way round).
-    same_kind = OneTimeCode.purpose.in_(OWN) if purpose in OWN else OneTimeCode.purpose.not_in(OWN)
+    # Counted per phone and purpose: a grandson resending her consent code must not lock her out of her own
+    # sign-in (and the other way round), nor someone's phone-change codes.
+    same_purpose = (OneTimeCode.purpose.startswith(SCOPE_PREFIX) if purpose.startswith(SCOPE_PREFIX)
+                    else OneTimeCode.purpose == purpose)
     recent = session.scalar(
         select(func.count()).select_from(OneTimeCode).where(
-            OneTimeCode.phone_hash == phone_hash, OneTimeCode.created_at > now - timedelta(hours=1), same_kind,
+            OneTimeCode.phone_hash == phone_hash, OneTimeCode.created_at > now - timedelta(hours=1), same_purpose,
         )
     )
     if recent >= MAX_CODES_PER_HOUR:

@@ -12,6 +12,12 @@ Storage: RATE_LIMIT_STORAGE_URL, `memory://` (embedded default: counts live in t
 Calls from the action server (Bearer SERVICE_TOKEN) all come from its one address, for every chat
 user at once; throttling them by address would lock everybody out because of one person. They are
 counted per phone and per conversation (`X-Conversation-Id`), never by address.
+
+A phone's allowance is per destination and per purpose (a sign-in, a phone change, a consent, a scope): codes
+of one kind never use up another's. Codes a helper has sent to other people's phones (consent, a scope) count
+against each of those phones and against the helper herself (the requester: her verified phone), with a
+ceiling of their own, never against her chat's or her own sign-in codes: a grid worker filing for several old
+people in an hour still confirms her own number.
 """
 
 import logging
@@ -38,6 +44,8 @@ CONVERSATION_HEADER = "X-Conversation-Id"
 
 # The database enforces this one too (otp.send_code), so it holds with any limiter storage.
 CODES_PER_PHONE_PER_HOUR = 5
+# A grid worker files for several old people in an hour: one consent code each to their phones, a resend or two.
+CONSENT_CODES_PER_REQUESTER_PER_HOUR = 20
 
 # Every number in one place. Moving windows: a slot frees exactly one window after it was used.
 LIMITS: dict[str, RateLimitItem] = {
@@ -46,8 +54,12 @@ LIMITS: dict[str, RateLimitItem] = {
     # Higher: a family, a community office or a mobile carrier's NAT share one address.
     "code_request:ip": parse("30/hour"),
     "code_request:conversation": parse("10/hour"),
-    # A helper's requests for codes to someone else's phone (her consent): the phone's count apart from her own
-    # sign-in's; the address and the conversation share code_request's.
+    # A helper's requests for codes to someone else's phone (her consent, a scope): per destination phone and
+    # purpose, apart from its holder's own sign-in; per requester (the verified helper, whatever the chat) with a
+    # higher ceiling; per address for direct API callers (a community office's several helpers share one).
+    # Never the conversation's or the address's code_request allowance: her own sign-in stays free.
+    "consent_request:ip": parse("60/hour"),
+    "consent_request:requester": parse(f"{CONSENT_CODES_PER_REQUESTER_PER_HOUR}/hour"),
     "consent_request:phone": parse(f"{CODES_PER_PHONE_PER_HOUR}/hour"),
     # Guessing a six-digit code: each code also allows only otp.MAX_ATTEMPTS tries.
     "code_check:phone": parse("10/15 minutes"),
@@ -71,6 +83,9 @@ _SEE_A_PERSON = "着急的话，可以到街道（乡镇）社会救助窗口，
 MESSAGES = {
     "code_request": "验证码发送太频繁了，请{when}再试。" + _SEE_A_PERSON,
     "consent_request": "给本人手机发的验证码太频繁了，请{when}再试。" + _SEE_A_PERSON,
+    # Said instead of the action's message when this limit is the one reached.
+    "consent_request:requester": f"您这一小时帮人发的授权验证码已经有{CONSENT_CODES_PER_REQUESTER_PER_HOUR}条了，"
+                                 "请{when}再帮下一位办。" + _SEE_A_PERSON,
     "code_check": "验证码试的次数太多了，为了保护您的信息，请{when}再试。" + _SEE_A_PERSON,
     "staff_login": "登录尝试太频繁了，请{when}再试，或联系管理员。",
     "area_search": "查得太快了，请{when}再查。",
@@ -82,9 +97,11 @@ class TooManyRequests(AppError):
     code = "too_many_requests"
     message = "请求太频繁了，请稍后再试。" + _SEE_A_PERSON
 
-    def __init__(self, action: str, retry_after: int):
-        super().__init__(MESSAGES[action].format(when=_when(retry_after)),
-                         details={"retry_after_seconds": retry_after})
+    def __init__(self, action: str, retry_after: int, limit: str | None = None):
+        # `limit`: which count was full (phone, requester, conversation, ip), so the chat says whose it was.
+        message = MESSAGES.get(f"{action}:{limit}", MESSAGES[action])
+        super().__init__(message.format(when=_when(retry_after)),
+                         details={"retry_after_seconds": retry_after, "limit": limit})
         self.headers = {"Retry-After": str(retry_after)}
 
 
@@ -150,7 +167,7 @@ def _enforce(action: str, keys: list[tuple[str, str | None]]) -> None:
             log.warning("rate limit storage unavailable, not throttling: %s",
                         type(exc.storage_error).__name__)
             return
-        raise TooManyRequests(action, max(1, math.ceil(reset - time.time())))
+        raise TooManyRequests(action, max(1, math.ceil(reset - time.time())), name)
 
 
 def _origin(client: Client | None) -> list[tuple[str, str | None]]:
@@ -158,22 +175,24 @@ def _origin(client: Client | None) -> list[tuple[str, str | None]]:
     return [("ip", client.ip), ("conversation", client.conversation)]
 
 
-def _phone_key(phone: str) -> str:
+def _phone_key(phone: str, purpose: str | None = None) -> str:
     # Never a phone number in clear in the limiter's storage.
-    return get_vault().lookup_hash(phone)[:32]
+    key = get_vault().lookup_hash(phone)[:32]
+    return f"{key}:{purpose}" if purpose else key
 
 
-def code_request(client: Client | None, phone: str) -> None:
-    """Before sending a one-time code to `phone` for its holder herself (sign-in, a phone change)."""
-    _enforce("code_request", _origin(client) + [("phone", _phone_key(phone))])
+def code_request(client: Client | None, phone: str, purpose: str = "login") -> None:
+    """Before sending a one-time code to `phone` for its holder herself (`purpose`: login, phone_change)."""
+    _enforce("code_request", _origin(client) + [("phone", _phone_key(phone, purpose))])
 
 
-def consent_request(client: Client | None, phone: str) -> None:
-    """Before a helper has a code sent to someone else's phone (her consent, a scope): the phone's own allowance
-    for these, so a helper's resends never lock its holder out of her own sign-in; the address's and the
-    conversation's allowances are code_request's (switching kinds of code gains nothing)."""
-    _enforce("code_request", _origin(client))
-    _enforce("consent_request", [("phone", _phone_key(phone))])
+def consent_request(client: Client | None, requester: str, phone: str, purpose: str) -> None:
+    """Before a helper (`requester`: her verified phone's hash) has a code sent to someone else's phone
+    (`purpose`: consent, scope). Counted per destination phone and purpose, so her resends never lock its
+    holder out of her own sign-in, and per requester with a higher ceiling, so the codes she sends to several
+    people's phones never take her own sign-in's or her chat's (code_request's) allowance."""
+    _enforce("consent_request", [("ip", (client or Client()).ip), ("requester", requester[:32]),
+                                 ("phone", _phone_key(phone, purpose))])
 
 
 def code_check(client: Client | None, phone: str) -> None:

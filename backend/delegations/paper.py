@@ -3,8 +3,9 @@
 A grid worker, volunteer or relative photographs the principal's signed 授权委托书 and submits it
 (delegations.service.submit_paper): the delegation is pending and gives no rights. A caseworker of the
 principal's district looks at the photo and verifies it (with how she checked) or rejects it (with the
-reason the helper is told). She does not review a form where she, or someone she declared a relation
-with, is the helper or the principal (conflict of interest). Another district's forms answer 404.
+reason the helper is told; the rejected photo is then deleted from storage). She does not review a form
+where she, or someone she declared a relation with, is the helper or the principal (conflict of
+interest). Another district's forms answer 404.
 The API (/api/v1/delegations/pending…) and the desk page (/staff/desk/delegations) both call these.
 """
 
@@ -19,10 +20,11 @@ from backend.core import clock
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.events import publish
 from backend.core.workdays import get_calendar
+from backend.delegations import repository
 from backend.delegations.events import PaperDelegationReviewed
 from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
 from backend.delegations.schemas import REJECT_REASON_MAX
-from backend.documents.storage import read_photo
+from backend.documents.storage import discard, read_photo
 from backend.staff.relations import related
 
 VERIFY_WORKDAYS = 3  # a submitted form is looked at within three working days
@@ -63,6 +65,8 @@ def form_photo(session: Session, actor: Actor, delegation_id: int) -> tuple[byte
     """The photo of the signed form (decrypted) and its type, for staff of its district; each look is audited."""
     require_staff(actor, "caseworker", "reviewer", "admin")
     d = _of_my_district(session, actor, delegation_id)
+    if d.status == REJECTED:
+        raise NotFound("这份委托书已经退回了，照片也已经删除。", code="form_photo_deleted")
     found = read_photo(d.form_photo)
     if found is None:
         raise NotFound("委托书照片找不到了，请联系帮办人重新提交。", code="form_photo_missing")
@@ -86,6 +90,8 @@ def review(session: Session, actor: Actor, delegation_id: int, note: str, *, ver
         d.expires_at = now + (d.expires_at - d.created_at)  # the validity it was given for starts now
     d.status, d.verified_by_staff_id, d.reviewed_at, d.review_note = (VERIFIED if verify else REJECTED), actor.staff_id, now, note
     session.flush()
+    if not verify and not repository.form_photo_wanted(session, d.form_photo, besides=d.id):
+        discard(session, d.form_photo, purpose="paper_form")  # a rejected photo is not kept (the note says why)
     audit(session, actor=actor.label, channel=actor.channel,
           action=f"delegation.{'verify' if verify else 'reject'}_paper", entity_type="delegation", entity_id=d.id,
           detail={"note": note})

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from backend.core import clock
-from backend.delegations.models import PENDING, VERIFIED, Delegation
+from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
 from backend.households import service as households
 from backend.people.models import Person
 
@@ -61,6 +61,14 @@ def pending_paper_count(session: Session, *, helper_phone_hash: str) -> int:
         .where(Person.phone_hash == helper_phone_hash, Delegation.consent_method == "paper",
                Delegation.status == PENDING, Delegation.revoked_at.is_(None))
     ) or 0
+
+
+def form_photo_wanted(session: Session, name: str, *, besides: int) -> bool:
+    """Is this photo (one file for one picture) also the photo of another form, waiting or verified?"""
+    return session.scalar(
+        select(Delegation.id).where(Delegation.form_photo == name, Delegation.id != besides,
+                                    Delegation.status != REJECTED).limit(1)
+    ) is not None
 
 
 def involving_phone(session: Session, phone_hash: str | None) -> list[Delegation]:

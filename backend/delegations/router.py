@@ -45,7 +45,7 @@ def send_consent_code(body: ConsentCodeIn, session: SessionDep, actor: ActorDep)
         raise Forbidden("请帮办人先用自己的手机验证码验证身份。", code="citizen_required")
     service.helper_is_caller(actor, body.helper)
     _, phone = service.consent_phone(session, actor, body.principal)
-    throttle.consent_request(actor.client, phone)
+    throttle.consent_request(actor.client, actor.phone_hash, phone, "consent")
     send_code(session, phone, "consent", "otp_consent", helper_name=body.helper.name,
               helper_kind=HELPER_KIND_LABELS[body.helper.kind])
     return {"message": f"已给{body.principal.name}的手机{mask_phone(phone)}发了授权验证码，请本人把验证码告诉您。",
@@ -110,7 +110,8 @@ def paper_link_info(token: PaperToken) -> dict[str, object]:
 def paper_link_upload(token: PaperToken, session: SessionDep,
                       image: Annotated[UploadFile, File(description="本人签字的授权委托书，手机拍的照片")]) -> dict[str, object]:
     paper_link.read_link(token)  # an expired link is said before the photo is looked at
-    photo = prepare_photo(image.file.read(MAX_BYTES + 1), label="委托书照片")  # checked in memory, written last
+    # Checked in memory (a readable form, not a blank page or a thumbnail), written last.
+    photo = prepare_photo(image.file.read(MAX_BYTES + 1), label="委托书照片", paper_form=True)
     d = paper_link.upload(session, token, photo)
     audit(session, actor=f"citizen:{(d.helper.phone_hash or '')[:12]}", channel="chat", action="delegation.submit_paper",
           entity_type="delegation", entity_id=d.id, detail={"kind": d.helper_kind, "scope": d.scope, "district": d.district_code})
@@ -138,7 +139,8 @@ def submit_paper(session: SessionDep, actor: ActorDep,
     if not isinstance(body.consent, PaperConsent):
         raise RequestValidationError([{"type": "value_error", "loc": ("body", "delegation", "consent"),
                                        "msg": "这里只收书面授权委托书（consent.method 为 paper）", "input": body.consent.method}])
-    photo = prepare_photo(form_photo.file.read(MAX_BYTES + 1), label="委托书照片")  # checked in memory, written last
+    # Checked in memory (a readable form, not a blank page or a thumbnail), written last.
+    photo = prepare_photo(form_photo.file.read(MAX_BYTES + 1), label="委托书照片", paper_form=True)
     d = service.submit_paper(session, actor, body, photo)
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.submit_paper", entity_type="delegation",
           entity_id=d.id, detail={"kind": body.helper.kind, "scope": d.scope, "district": d.district_code})
@@ -197,7 +199,7 @@ def _delegation(session: SessionDep, delegation_id: int) -> Delegation:
 def send_scope_code(delegation_id: DbId, body: ScopeCodeIn, session: SessionDep, actor: ActorDep) -> dict[str, str]:
     d = _delegation(session, delegation_id)
     phone = service.scope_request(session, actor, d, body.scope)
-    throttle.consent_request(actor.client, phone)
+    throttle.consent_request(actor.client, actor.phone_hash, phone, "scope")
     send_code(session, phone, service.scope_code_purpose(d, body.scope), "otp_scope", helper_name=d.helper.name,
               helper_kind=HELPER_KIND_LABELS[d.helper_kind], scope_label=SCOPE_LABELS[body.scope])
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.scope_code", entity_type="delegation",

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
-from backend.auth.otp import check_code
+from backend.auth.otp import SCOPE_PREFIX, check_code
 from backend.core import clock, say
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, Forbidden, NotFound
@@ -96,7 +96,7 @@ class DelegationInactive(AppError):
 
 def scope_code_purpose(d: Delegation, scope: str) -> str:
     """A code is good for one scope of one delegation (one_time_codes.purpose holds 16 characters)."""
-    return "sc:" + hashlib.sha256(f"{d.id}:{scope}".encode()).hexdigest()[:12]
+    return SCOPE_PREFIX + hashlib.sha256(f"{d.id}:{scope}".encode()).hexdigest()[:12]
 
 
 def scope_request(session: Session, actor: Actor, d: Delegation, scope: str) -> str:

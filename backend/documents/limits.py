@@ -14,6 +14,18 @@ MAX_FILES = 12  # photos in one step of a case
 MAX_PIXELS = 40_000_000  # width × height a photo may claim before it is decoded (a 108 MP phone mode is refused)
 MAX_SIDE = 4096  # longest side kept: a signed A4 form stays readable, a camera photo is not touched
 
+# A photo of a paper form must be readable before it is kept (documents.quality): a blank page, a lens cap, a
+# black frame or a thumbnail is refused at once, in Chinese, instead of waiting days for a caseworker to reject it.
+# Measured on the upright picture as kept, in grayscale, scaled down to QUALITY_MEASURE_SIDE (the same numbers
+# for every camera), slightly blurred so sensor noise makes no edges. Thresholds are low on purpose: a dim or
+# sparse form still passes (the caseworker judges it); only what holds nothing to read is refused.
+MIN_FORM_SHORT_SIDE = 480  # pixels, the shorter side: below it a signature and an ID number cannot be read
+QUALITY_MEASURE_SIDE = 800  # longest side the picture is measured at
+MIN_FORM_GRAY_STDDEV = 4.0  # grayscale standard deviation (0–255): below it the picture is one flat tone
+FORM_EDGE_BLUR = 1.0  # Gaussian radius before FIND_EDGES: noise of a dark or grainy shot is not writing
+FORM_EDGE_LEVEL = 24  # FIND_EDGES response (0–255) that counts a pixel as an edge (a stroke, a line)
+MIN_FORM_EDGE_SHARE = 0.002  # share of edge pixels: a printed A4 form has 1–15 %, a blank page or lens cap ~0
+
 # Bytes kept per person and calendar day (China time). A helper (a verified phone) sends a form's photo
 # or two; a caseworker may record several home visits a day, 12 photos each.
 CITIZEN_DAILY_BYTES = 30 * MIB

@@ -6,13 +6,17 @@ delegation keeps is a small reference ({"file", "type", "size"}) or the file's n
 - **Checked in memory before anything is written** (`prepare_photo`): Pillow must open it as JPEG, PNG
   or WebP (what the file is, not what its name says); its pixel count is bounded before decoding; it is
   turned upright by its EXIF orientation and re-encoded, so what is kept has no EXIF (GPS, device),
-  no other metadata and nothing appended after the picture. Refused: a 422 in Chinese.
+  no other metadata and nothing appended after the picture. A photo of a paper form must also be readable
+  (`documents.quality`: not a thumbnail, not a blank page, a lens cap or a black frame). Refused: a 422 in
+  Chinese, saying what to do; nothing is written, so the person tries again where she was.
 - **Written last** (`keep`), once the request that brought it has passed every other check, under the
   uploader's lock and daily allowance (limits.*_DAILY_BYTES, 429), each upload counted in
   stored_documents.
 - **Sealed at rest**: MAGIC, then AES-GCM under a key derived from DATA_ENCRYPTION_KEY for documents,
   bound to the file's name (core.crypto). The name is a keyed hash of the content (the same photo twice
   is one file; the name says nothing about the picture) and cannot point outside the folder.
+- **Deleted when no longer wanted** (`discard`): a form photo a caseworker rejected goes once the rejection
+  commits, unless the same picture (one file) is still someone else's upload.
 - **Read only decrypted** (`read_photo`, `photo_response`), by handlers that have checked the district
   and audited the read. Files from before sealing (plain image bytes, told apart by MAGIC) are still
   read; `python -m backend.documents.legacy` seals them in place.
@@ -27,8 +31,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from PIL import Image, ImageOps
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 from starlette.responses import Response
 
 from backend.auth.actor import Actor
@@ -36,6 +40,7 @@ from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError
 from backend.core.settings import get_settings
+from backend.documents import quality
 from backend.documents.limits import CITIZEN_DAILY_BYTES, MAX_BYTES, MAX_PIXELS, MAX_SIDE, MIB, STAFF_DAILY_BYTES
 from backend.documents.models import StoredDocument
 
@@ -49,6 +54,7 @@ FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 SAVE_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {"compress_level": 6}, "WEBP": {"quality": 90}}
 # Namespace of this module's PostgreSQL advisory locks (the first key of pg_advisory_xact_lock(int, int)).
 _ADVISORY_NAMESPACE = 0x444F43  # "DOC"
+_DISCARDED = "documents.discarded"  # Session.info: names of files to delete when the transaction commits
 
 
 class BadPhoto(AppError):
@@ -89,8 +95,9 @@ def _not_a_photo(label: str) -> BadPhoto:
                     "苹果手机可以在“设置—相机—格式”里选“兼容性最佳”。")
 
 
-def reencode(data: bytes, label: str) -> tuple[bytes, str]:
-    """The picture alone, upright, re-encoded in its own format: (bytes, extension)."""
+def _decode(data: bytes, label: str) -> tuple[Image.Image, str]:
+    """The picture alone, upright, decoded (its pixel count bounded first) and no larger than MAX_SIDE:
+    (image, Pillow's format)."""
     try:
         with Image.open(io.BytesIO(data), formats=list(FORMATS)) as img:
             fmt = img.format
@@ -110,19 +117,46 @@ def reencode(data: bytes, label: str) -> tuple[bytes, str]:
     if max(picture.size) > MAX_SIDE:
         picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
     picture.info = {}  # nothing of the original (EXIF, ICC, text chunks, XMP) reaches the encoder
+    return picture, fmt
+
+
+def _encode(picture: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
     picture.save(out, fmt, **SAVE_OPTIONS[fmt])
-    return out.getvalue(), FORMATS[fmt]
+    return out.getvalue()
 
 
-def prepare_photo(data: bytes, *, label: str = "照片") -> Photo:
-    """Check one photo and re-encode it in memory; nothing is written. Raises BadPhoto (422, in Chinese)."""
+def reencode(data: bytes, label: str) -> tuple[bytes, str]:
+    """The picture alone, upright, re-encoded in its own format: (bytes, extension)."""
+    picture, fmt = _decode(data, label)
+    return _encode(picture, fmt), FORMATS[fmt]
+
+
+def readable_form(picture: Image.Image, label: str) -> None:
+    """A photo of a paper form a caseworker can read (documents.quality), or BadPhoto saying what to do."""
+    measures = quality.measure(picture)
+    problem = measures.problem
+    if problem is None:
+        return
+    log.info("a form photo is refused as %s: %s", problem, measures)  # numbers only: for tuning the thresholds
+    if problem == quality.TOO_SMALL:
+        raise BadPhoto(f"{label}太小了，看不清上面的字。请用手机相机把整张纸拍进来（不要发截图或缩小的图），再拍一次。",
+                       code="photo_too_small")
+    raise BadPhoto(f"{label}看不清，像是一张白纸或一片黑。请把整张纸拍进来，光线亮一点再拍一次。", code="photo_blank")
+
+
+def prepare_photo(data: bytes, *, label: str = "照片", paper_form: bool = False) -> Photo:
+    """Check one photo and re-encode it in memory; nothing is written. Raises BadPhoto (422, in Chinese).
+    A photo of a paper form (`paper_form`) must also be readable (readable_form)."""
     if not data:
         raise BadPhoto(f"{label}是空的，请重新拍一张。")
     too_large = BadPhoto(f"{label}太大了（最大{MAX_BYTES // MIB}MB），请换一张或调低相机清晰度。", code="photo_too_large")
     if len(data) > MAX_BYTES:
         raise too_large
-    content, ext = reencode(data, label)
+    picture, fmt = _decode(data, label)
+    if paper_form:
+        readable_form(picture, label)
+    content, ext = _encode(picture, fmt), FORMATS[fmt]
     if len(content) > MAX_BYTES:
         raise too_large
     return Photo(name=f"{get_vault().document_name(content)}.{ext}", type=TYPES[ext], content=content)
@@ -182,6 +216,41 @@ def write_sealed(path: Path, content: bytes) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(MAGIC + get_vault().seal_document(content, path.name))
     tmp.replace(path)
+
+
+def discard(session: Session, name: str, *, purpose: str) -> None:
+    """Delete a stored photo's file once this transaction commits (if it, or the savepoint this is called in,
+    rolls back, the file stays). Not if the same picture (one file: the name is a hash of the content) was
+    also uploaded for another purpose; the caller has checked its own kind (another form with the same
+    photo). The upload's stored_documents row stays: it counts that day's bytes."""
+    if not NAME_RE.match(name) or session.scalar(select(StoredDocument.id).where(
+            StoredDocument.file == name, StoredDocument.purpose != purpose).limit(1)) is not None:
+        return
+    where = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_DISCARDED, []).append((name, where))
+    if not event.contains(session, "after_commit", _delete_discarded):
+        event.listen(session, "after_commit", _delete_discarded)
+        event.listen(session, "after_soft_rollback", _keep_discarded)
+
+
+def _delete_discarded(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released (a notice queued, say): the transaction may still roll back
+    for name in sorted({name for name, _ in session.info.pop(_DISCARDED, [])}):
+        try:
+            (root() / name).unlink(missing_ok=True)
+        except OSError:  # committed already: a file left behind is logged, the request still succeeds
+            log.warning("a discarded document could not be deleted")
+
+
+def _keep_discarded(session: Session, rolled_back: SessionTransaction) -> None:
+    """A rollback, of the transaction or of a savepoint: what was discarded inside it stays."""
+    def inside(tx: SessionTransaction | None) -> bool:
+        while tx is not None and tx is not rolled_back:
+            tx = tx.parent
+        return tx is not None
+
+    session.info[_DISCARDED] = [(name, tx) for name, tx in session.info.get(_DISCARDED, []) if not inside(tx)]
 
 
 def magic_kind(data: bytes) -> str | None:

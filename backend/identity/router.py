@@ -145,7 +145,7 @@ def _new_phone_is_callers(actor, new_phone: str) -> str:  # noqa: ANN001
 def phone_change_code(body: PhoneChangeCodeIn, session: SessionDep, actor: ActorDep) -> CodeSentOut:
     new_phone = _new_phone_is_callers(actor, body.new_phone)
     _, old_phone = _recorded(session, body)
-    throttle.code_request(actor.client, old_phone)
+    throttle.code_request(actor.client, old_phone, "phone_change")
     send_code(session, old_phone, "phone_change", "otp_phone_change", new_masked=mask_phone(new_phone))
     return CodeSentOut(phone_masked=mask_phone(old_phone),
                        message=f"验证码已发到原来登记的手机{mask_phone(old_phone)}。原号码已经不用了的，请带身份证到街道（乡镇）窗口改。")

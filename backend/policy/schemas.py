@@ -50,7 +50,8 @@ class PolicyAnswer(BaseModel):
     # With `needs_region`: the national rule, said before asking where ("有车的人能不能吃低保" gets the rule on
     # vehicles at once, the local limits once the place is known).
     national: str | None = Field(default=None, examples=["全国的规定是：家庭存款、房产、车辆等财产要符合当地的规定…"])
-    # "受理是啥子意思": the answer says what the word means (backend/policy/data/terms.yaml), not a type's rule.
+    # "受理是啥子意思": the answer says what the word means (backend/policy/data/terms.yaml), not a type's rule;
+    # "个人信息": a question about her own data ("照片你们存好久", backend/policy/data/privacy.yaml).
     term: str | None = Field(default=None, examples=["受理"])
 
 
@@ -77,3 +78,7 @@ class OfferOut(BaseModel):
     default_aspect: str = Field(examples=["标准"])
     filing_types: list[FilingTypeOut]
     emergency: EmergencyOut
+    privacy_cue: str = Field(
+        description="正则：一句话像在问个人信息（谁看得到、存多久、人脸做什么用、怎么删除）时匹配；"
+                    "再用 /policy/answer?said=… 取答案（term 为“个人信息”）",
+        examples=["(?s)^(?=.*(?:照片|材料)).*(?:(?:存(?![款折钱])[^，。]{0,3}(好久|多久)))|(?:泄露|隐私)"])

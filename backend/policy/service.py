@@ -17,6 +17,7 @@ from typing import get_args
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
 from backend.eligibility.service import get_rules
+from backend.policy.privacy import TOPIC as PRIVACY, get_privacy
 from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
     DEFAULT_ASPECT, DEFAULT_TYPE, Aspect, AssistanceType, EmergencyOut, FilingTypeOut, OfferOut, PolicyAnswer,
@@ -146,6 +147,10 @@ def answer(
 ) -> PolicyAnswer:
     known = [r.key for r in catalogue.regions]
     base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
+    private = get_privacy().answer(said)
+    if private is not None:
+        # "委托书照片哪些人看得到" (read as a question about 材料): who sees her data, how long it is kept, her rights.
+        return PolicyAnswer(answer=private, term=PRIVACY, **base)
     term = get_glossary().meaning(said)
     if term is not None:
         # "受理是啥子意思": what the word means, whatever type or aspect the question was read as.
@@ -197,4 +202,5 @@ def offer(catalogue: StandardsCatalogue, workflows: WorkflowCatalog, *, region_n
         filing_types=[FilingTypeOut(assistance_type=k, subtypes=v, default_subtype=DEFAULT_SUBTYPES.get(k))
                       for k, v in filing.items()],
         emergency=EmergencyOut(assistance_type=EMERGENCY[0], subtype=EMERGENCY[1]),
+        privacy_cue=get_privacy().cue,
     )

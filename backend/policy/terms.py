@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from backend.policy.privacy import get_privacy
+
 TERMS_FILE = Path(__file__).with_name("data") / "terms.yaml"
 
 
@@ -32,7 +34,9 @@ class Glossary:
 @lru_cache
 def get_glossary() -> Glossary:
     raw = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
-    pairs = [(w, Term(key, "".join(entry["text"].split()))) for key, entry in raw["terms"].items() for w in entry["words"]]
+    publicity = get_privacy().publicity  # 公示 says what it shows from the one place that says it
+    pairs = [(w, Term(key, "".join(entry["text"].split()).replace("{publicity}", publicity)))
+             for key, entry in raw["terms"].items() for w in entry["words"]]
     pairs.sort(key=lambda p: -len(p[0]))
     # "是什么时候" / "是啥时间" ask when, not what: the cue must not run on into a time word.
     cue = re.compile(f"(?:{raw['asks_meaning']})(?!时候|时间|时|日子)")

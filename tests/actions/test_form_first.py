@@ -345,7 +345,9 @@ async def test_a_reason_that_sounds_like_a_precheck_keeps_the_hukou(fake_backend
 
 @pytest.mark.asyncio
 async def test_a_members_income_corrected_at_the_readback_is_not_the_applicants(fake_backend) -> None:
-    """Seen by a tester: "她的收入不是一千，是一千一" changed the applicant's own income from 3200 to 1100."""
+    """Seen by a tester: "她的收入不是一千，是一千一" changed the applicant's own income from 3200 to 1100. Deliberately
+    changed (a grid worker's "他收入不对" lost the son she had entered): only that member's income changes, nobody is
+    asked again (tests/actions/test_said_ahead.py)."""
     members = [{"name": "刘凤英", "relation": "配偶", "id_number": "420102195708150020", "income": 1000.0}]
     slots = {**FILLED, "monthly_income": 3200.0, "members": members, "more_members": False, "requested_slot": "confirmed"}
     text = "她的收入不是一千，是一千一"
@@ -355,8 +357,9 @@ async def test_a_members_income_corrected_at_the_readback_is_not_the_applicants(
     dispatcher = CollectingDispatcher()
     events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
     after = {**slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
-    assert after["monthly_income"] == 3200.0 and after["members"] is None and after["requested_slot"] == "more_members"
-    assert after["confirmed"] is None and "utter_fix_members" in [m.get("response") for m in dispatcher.messages]
+    assert after["monthly_income"] == 3200.0 and after["members"] == [{**members[0], "income": 1100.0}]
+    assert after["confirmed"] is None and after["requested_slot"] == "confirmed"
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_corrected"]
 
 
 @pytest.mark.asyncio

@@ -22,6 +22,7 @@ from backend.documents import legacy, storage
 from backend.documents.limits import MAX_PENDING_PAPER_FORMS
 from backend.documents.models import StoredDocument
 from backend.people.models import Person
+from tests.backend.form_images import PAGE, encoded, form_page
 from tests.backend.staff_pages import sign_in
 from tests.backend.test_limits import _in_parallel, real  # noqa: F401  (fixture)
 from tests.backend.test_workbench_case import _file, _post
@@ -33,14 +34,14 @@ GPS_IFD = 0x8825
 
 
 def camera_photo(color: tuple[int, int, int] = (30, 160, 90)) -> bytes:
-    """What a phone sends: a JPEG lying on its side (EXIF orientation 6), with the phone's make and model,
-    where it was taken (GPS), and bytes appended after the picture."""
+    """What a phone sends: a JPEG of a signed form (its seal in `color`) lying on its side (EXIF orientation 6),
+    with the phone's make and model, where it was taken (GPS), and bytes appended after the picture."""
     exif = Image.Exif()
     exif[0x0112] = 6
     exif[0x0110] = "SecretPhone 12"
     exif[GPS_IFD] = {1: "N", 2: (29.0, 33.0, 30.0), 3: "E", 4: (106.0, 34.0, 12.0)}
     out = io.BytesIO()
-    Image.new("RGB", (120, 80), color).save(out, "JPEG", exif=exif, quality=95)
+    form_page(mark=color).transpose(Image.Transpose.ROTATE_90).save(out, "JPEG", exif=exif, quality=95)
     data = out.getvalue() + b"TRAILING-PAYLOAD"
     assert b"Exif" in data and b"SecretPhone" in data
     return data
@@ -69,7 +70,7 @@ def assert_clean(content: bytes) -> None:
     """A kept photo: the picture alone, upright, no EXIF, nothing appended."""
     assert b"Exif" not in content and b"SecretPhone" not in content and b"TRAILING-PAYLOAD" not in content
     with Image.open(io.BytesIO(content)) as img:
-        assert img.format == "JPEG" and img.size == (80, 120)  # turned upright, then re-encoded
+        assert img.format == "JPEG" and img.size == PAGE  # turned upright, then re-encoded
         assert len(img.getexif()) == 0 and not img.getexif().get_ifd(GPS_IFD)
 
 
@@ -214,10 +215,9 @@ def test_an_upload_is_never_spooled_to_disk_in_clear(world, documents, monkeypat
             super().rollover()
 
     monkeypatch.setattr(formparsers, "SpooledTemporaryFile", Recording)
-    big = io.BytesIO()
-    Image.effect_noise((1400, 1400), 80).convert("RGB").save(big, "JPEG", quality=95)
-    assert 1024 * 1024 < len(big.getvalue()) < 8 * 1024 * 1024
-    assert paper(world, photo=big.getvalue()).status_code == 201
+    big = encoded(form_page((1600, 1600), grain=40), quality=95)  # a grainy shot of a form
+    assert 1024 * 1024 < len(big) < 8 * 1024 * 1024
+    assert paper(world, photo=big).status_code == 201
     assert rolled == []
 
 

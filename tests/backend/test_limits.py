@@ -360,14 +360,22 @@ def test_the_limiter_holds_under_parallel_requests(real) -> None:
     assert Counter(r.status_code for r in answers) == {400: per_phone, 429: PARALLEL - per_phone}
 
 
-def test_consent_codes_share_the_code_request_limits(world) -> None:
+def test_consent_codes_have_their_own_address_limit_apart_from_sign_in_codes(world, monkeypatch) -> None:
+    """Consent codes go to other people's phones: they are counted per requester and destination (and for direct
+    API callers per address, with its own allowance), never in the address's sign-in codes
+    (test_code_limits_per_destination.py: the grid worker filing for several old people)."""
     for _ in range(throttle.LIMITS["code_request:ip"].amount):
         assert world.client.post("/api/v1/auth/otp/request", json={"phone": _new_phone()}).status_code == 200
+    monkeypatch.setitem(throttle.LIMITS, "consent_request:ip", throttle.parse("1/hour"))  # its own count
     principal = {"name": "张秀英", "id_number": member("张秀英")["id_number"], "phone": APPLICANT_PHONE}
     helper = {"name": "李红", "phone": HELPER_PHONE, "kind": "relative", "relation": "女儿"}
     resp = world.client.post("/api/v1/delegations/consent-code", json={"principal": principal, "helper": helper},
                              headers=world.helper)
+    assert resp.status_code == 200, resp.text
+    resp = world.client.post("/api/v1/delegations/consent-code", json={"principal": principal, "helper": helper},
+                             headers=world.helper)
     _assert_throttled(resp)
+    assert resp.json()["error"]["details"]["limit"] == "ip"
 
 
 def test_staff_logins_are_limited_per_account_and_per_address(client, monkeypatch) -> None:

@@ -16,21 +16,16 @@ from backend.documents import storage
 from backend.notifications.models import Notice
 from backend.people.models import Person
 from backend.staff.models import StaffRelation, StaffUser
+from tests.backend.form_images import PAGE, encoded, form_page
 from tests.backend.world import HELPER_PHONE, STAFF_CONSENT, application_body, member
 
-def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 180, 150)).save(out, "JPEG")
-    return out.getvalue()
-
-
-JPEG = _jpeg()  # a real photo: what is kept is re-encoded from it (backend.documents.storage)
+JPEG = encoded(form_page())  # a readable form's photo: what is kept is re-encoded from it (backend.documents.storage)
 
 
 def the_photo(content: bytes) -> bool:
     """The form's photo as served: the same picture (re-encoded, so not the same bytes)."""
     with Image.open(io.BytesIO(content)) as img:
-        return img.format == "JPEG" and img.size == (64, 48)
+        return img.format == "JPEG" and img.size == PAGE
 PRINCIPAL = {"name": "张秀英", "id_number": member("张秀英")["id_number"]}
 HELPER = {"name": "李红", "phone": HELPER_PHONE, "kind": "grid_worker", "relation": "网格员"}
 ALL = ["apply", "query", "sign", "certify", "notices"]
