@@ -7,13 +7,16 @@ asking for assistance declare is asked again once (slot `amount_to_confirm`), an
 says it again or says 对. Where that ceiling lies is the backend's (GET /eligibility/plausible).
 """
 
+import inspect
 import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions import fallback, parsing
+from actions import corrections, fallback, parsing
 from actions.answers.amounts import Amount
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.retry import NEUTRAL
@@ -122,3 +125,33 @@ async def asked_instead(slot: str, text: str, dispatcher: CollectingDispatcher) 
     if HAS_FIGURE.search(re.sub(r"算不算|一下|一点", "", text)):
         return None  # "奶奶有个一千二的退休金" goes on to be read as the amount
     return {slot: None, NEUTRAL: True}
+
+
+class LastAmountCorrected:
+    """Mixin for a form's validator (before RetryingFormValidationAction in the bases): "不对 是一千二" with no field
+    named, while the next question is asked, corrects the last amount asked, then that question again (a tester's was
+    ignored, or taken for the next answer)."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        requested = tracker.get_slot("requested_slot")
+        said = corrections.bare_answer(str((tracker.latest_message or {}).get("text") or ""))
+        # Where the question asked is a figure of its own (age, household, a member's income), the figure answers it.
+        own = requested in (None, "confirmed", "member_income", "household_size", "applicant_age")
+        last = last_amount_asked(tracker, domain) if said and not own else None
+        if last is None or parsing.read_amount(said or "") is None:
+            return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        checked = getattr(self, f"validate_{last}")(said, dispatcher, tracker, domain)
+        checked = dict(await checked if inspect.isawaitable(checked) else checked)
+        checked.pop(NEUTRAL, None)
+        if checked.get(last) is not None:
+            dispatcher.utter_message(response="utter_corrected", label=next(f.label for f in corrections.FIELDS if f.key == last))
+        tracker.slots[requested] = None
+        return [SlotSet(k, v) for k, v in checked.items()] + [SlotSet(requested, None)]
+
+
+def last_amount_asked(tracker: Tracker, domain: DomainDict) -> str | None:
+    """The amount question answered last before the question now asked (the form's order), if any."""
+    order = list(((domain.get("forms") or {}).get(tracker.active_loop_name or "") or {}).get("required_slots") or [])
+    requested = tracker.get_slot("requested_slot")
+    before = order[:order.index(requested)] if requested in order else []
+    return next((s for s in reversed(before) if s in ("monthly_income", "savings") and tracker.get_slot(s) is not None), None)

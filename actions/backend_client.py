@@ -136,9 +136,12 @@ class BackendClient:
     async def check_id(self, id_number: str) -> dict[str, Any]:
         return await self._request("POST", "/persons/check-id", json={"id_number": id_number})
 
-    async def search_areas(self, text: str, within: str | None = None, limit: int = 8) -> list[dict[str, Any]]:
-        """Places a person may have meant, best first; `within` (a code or a region name) ranks that region first."""
-        params = {"q": text[:64], "limit": min(limit, 8), **({"within": within} if within else {})}
+    async def search_areas(self, text: str, within: str | None = None, limit: int = 8,
+                           near: str | None = None) -> list[dict[str, Any]]:
+        """Places a person may have meant, best first; `within` (a code or a region name) ranks that region first;
+        `near` (an area code, e.g. the ID number's first 6 digits) puts its places first, dropping none."""
+        params = {"q": text[:64], "limit": min(limit, 8), **({"within": within} if within else {}),
+                  **({"near": near} if near else {})}
         return await self._request("GET", "/areas/search", params=params)
 
     async def request_code(self, phone: str) -> dict[str, Any]:

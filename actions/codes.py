@@ -29,6 +29,15 @@ def asks_resend(text: str) -> bool:
     return bool(RESEND.search(text)) and not re.search(r"\d{4,}", text)
 
 
+# "等下我打电话问她", "我问下她", "等她回我": the person will ask whoever holds the phone — a wait, nothing to book.
+ASKS_HOLDER = re.compile(r"我(先|去|再|马上)?(打(个)?电话|问(一?下|问)?|联系)(给|问)?(她|他|一?下)|等(她|他|老人|奶奶|外婆|我妈)(回|告诉|发|看)")
+
+
+def waits_for_holder(text: str) -> bool:
+    """He will phone or ask her for the code himself: the question stays open (never a call-back, never a wrong code)."""
+    return bool(ASKS_HOLDER.search(text)) and not re.search(r"\d{4,}", text)
+
+
 def asks_what(text: str) -> bool:
     """"验证码是啥子", "在哪里看": a question about the code, not a wrong one."""
     return bool(re.search(r"啥|什么|哪个|哪里|在哪|咋|怎么|是哪样|不懂|不晓得", text)) and not re.search(r"\d{4,}", text)

@@ -3,24 +3,55 @@ words), or no phone at all — then the form goes on and her signed paper form's
 (actions/drafts.py)."""
 
 import re
+import time
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import codes, parsing
 from actions.backend_client import call, get_client
+from actions import drafts
 from actions.drafts import NO_PHONE
 from actions.retry import NEUTRAL
 
 Slots = dict[str, Any]
+CODE_SECONDS = 5 * 60  # how long a code stands (backend/auth/otp.py CODE_MINUTES)
 NONE_AT_ALL = re.compile(r"(他|她)?(都)?(没得|没有|莫得|冇得|没|无|不有)(手机|电话)?[。.!！的]?")
 
 
 def no_phone(text: str) -> bool:
     """"她没得手机", "不晓得她电话", a bare "没有": she has none to receive a code."""
     return parsing.says_no_phone(text) or bool(NONE_AT_ALL.fullmatch(text))
+
+
+REFUSED = "name_refused"  # the ID number whose name the backend refused once (bot/domain.yml)
+
+
+async def name_refused(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The backend refused the applicant's name for her ID number (the name of someone already on record; a name
+    only this helper registered is corrected there). Once: both asked again, every other answer kept. Again for
+    the same number: no third round (a tester looped on "对不上") — the window or a person, everything kept."""
+    id_number = tracker.get_slot("applicant_id")
+    if tracker.get_slot(REFUSED) != id_number:
+        return [SlotSet(REFUSED, id_number), SlotSet("applicant_name", None), SlotSet("applicant_id", None),
+                SlotSet("confirmed", None), SlotSet("submission_key", None), FollowupAction("application_form")]
+    dispatcher.utter_message(response="utter_name_still_refused", applicant_name=tracker.get_slot("applicant_name"))
+    saved = await drafts.keep(dispatcher, tracker)
+    return [SlotSet("confirmed", None), SlotSet("submission_key", None), SlotSet("paused_form", "application_form"), *saved]
+
+
+def _code_still_valid(tracker: Tracker, phone: str) -> bool:
+    """This phone was taken (and sent her code) under CODE_SECONDS ago, before the values now being checked."""
+    events = list(tracker.events)
+    while events and events[-1].get("event") == "slot":
+        events.pop()  # the values being validated now
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("name") == "applicant_phone":
+            return event.get("value") == phone and time.time() - float(event.get("timestamp") or 0) < CODE_SECONDS
+    return False
 
 
 def _people(tracker: Tracker, phone: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -51,6 +82,9 @@ class PrincipalConsent:
         if phone is None:
             dispatcher.utter_message(response="utter_phone_invalid")
             return {"applicant_phone": None}
+        if _code_still_valid(tracker, phone):
+            # The form resuming re-checks her phone: the code sent to it still stands ("重发" sends a new one).
+            return {"applicant_phone": phone}
         principal, helper = _people(tracker, phone)
         refused: list[str] = []
         sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper), refused)
@@ -77,8 +111,9 @@ class PrincipalConsent:
             return _without_phone(dispatcher)  # "她没得手机，那个号是我的": the paper way, here too
         code = parsing.parse_code(text)
         if code is None:
-            dispatcher.utter_message(response="utter_code_wrong")
-            return {"consent_code": None}
+            # No digits typed ("等她回我", a resume): nothing was wrong, the question stays open.
+            dispatcher.utter_message(response="utter_code_wrong" if re.search(r"\d", text) else "utter_consent_code_wait")
+            return {"consent_code": None, NEUTRAL: True}
         body = {"principal": principal, "helper": helper, "scope": ["apply", "query", "notices"],
                 "consent": {"method": "otp", "code": code}}
         created, paused = await codes.checked(dispatcher, get_client().create_delegation(tracker.get_slot("citizen_token"), body))

@@ -33,6 +33,8 @@ BY_LABEL = {f.label: f for f in FIELDS}
 WRONG = r"(不对|错了|有错|写错|填错|说错|搞错|弄错|不是这个|不是的|没填|漏了|漏填|少填|忘了填)"
 VAGUE_NO = re.compile(r"^(/deny|不对|不|错了|有错|有错要改|有地方要改|有地方不对|不对哦|不对的|不是|不是的|要改|我要改|改一下|改)[。.!！,，]?$")
 FIX_BUTTON = re.compile(r"^改(.+)$")
+# "不对 是一千二": a new answer said without naming which one (the question just asked knows which); never a no.
+BARE = re.compile(r"^(不对|不是|错了|说错了|搞错了|弄错了)(的|了|哦|哈|啊)?[\s，,。!！]*(应该是|应是|其实是|是)\s*(?P<value>.+?)[。.!！]*$")
 FREE_TEXT = ("reason",)  # answers in the person's own words: never cut into
 # "原因那里改下，是…", "把原因改一下：…", "理由写错了 …": the instruction before a free-text answer.
 INSTRUCTION = re.compile(r"^(原因|理由|困难)(那里|那块|那儿|这里|这儿|那一?栏|那一?项|这一?项)?(要|得|帮我|麻烦)?"
@@ -83,6 +85,12 @@ def read_correction(text: str) -> tuple[Field | None, str | None]:
     if len(after) > 1 and after[-1].strip("，,。 "):
         value = after[-1].strip("，,。 ")
     return field, (value or None)
+
+
+def bare_answer(text: str) -> str | None:
+    """The new answer in "不对 是一千二", where no field is named; None for anything else."""
+    m = BARE.match(text.strip())
+    return m.group("value").strip() if m and _field_named(text) is None else None
 
 
 def is_vague_no(text: str) -> bool:

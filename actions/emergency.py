@@ -16,6 +16,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import fallback, parsing
 
 ASIDE_SLOTS = ("applicant_name", "applicant_id", "applicant_phone", "verify_code")
+# "呜呜", "救命", "娃儿在哭", "咋个办嘛": fear, not an answer. One warm line and the same question (any of the form's).
+DISTRESS = re.compile(r"呜+|哇+|救命|救救|帮帮|(?:娃儿|娃娃|孩子|小孩|娃)(?:一直|还)?在?哭|哭|好怕|害怕|吓死|吓人|"
+                      r"怎么办|咋办|咋个办|天啊|天哪|老天爷?|求求")
+CALM_FILLERS = re.compile(r"[\s，,。.!！?？~～、…]|我|们|你|了|啊|呀|嘛|哦|喃|哟|噻|吧|呢|的|要|好|快|点|来|人")
+
+
+def distressed(text: str) -> bool:
+    """Only fear in it: nothing left once the cries and fillers are taken out (a name or a number is an answer)."""
+    return bool(DISTRESS.search(text)) and not re.search(r"\d", text) and not CALM_FILLERS.sub("", DISTRESS.sub("", text))
 WHEN = re.compile(r"好久|多久|什么时候|啥时候|几时|马上|快点|等不及|来人|有没有人|有没得人")
 # More of the trouble: people, injuries, money, a roof, food.
 TROUBLE = re.compile(r"医院|住院|烧伤|受伤|伤了|病|押金|医药费|医疗费|莫得钱|没得钱|没钱|没有钱|交不起|房子|烧光|烧了|垮了|淹了|"
@@ -37,11 +46,15 @@ class EmergencyAsides:
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict]:
         requested = tracker.get_slot("requested_slot")
         text = str(tracker.latest_message.get("text") or "").strip()
+        if requested and requested in tracker.slots_to_validate() and distressed(text):
+            dispatcher.utter_message(response="utter_emergency_calm")  # never "没太听懂", never a wrong name
+            return [SlotSet(requested, None)]
         kind = aside(text) if requested in ASIDE_SLOTS and requested in tracker.slots_to_validate() else None
         if kind and requested == "applicant_name" and parsing.split_name_and_id(text)[0]:
             kind = None  # "陈建国 我老婆在医院": a name is in it, the validator takes it
         if kind == "when":
-            dispatcher.utter_message(response="utter_emergency_when")
+            if not await fallback.answered_office_phone(dispatcher, tracker, text):  # "铜元局街道的值班电话"
+                dispatcher.utter_message(response="utter_emergency_when")
             return [SlotSet(requested, None)]
         if kind == "more":
             what = tracker.get_slot("emergency_what") or ""

@@ -20,6 +20,43 @@ def asks_after_callback(tracker: Tracker, text: str) -> bool:
 
 
 ASKS_NUMBER = re.compile(r"值班|电话是|号码|打哪个|电话多少|电话好多|啥子电话|什么电话")
+# "南坪街道电话", "铜元局街道的值班电话", "渝中区民政局电话", "民政局电话": a named office's number.
+ASKS_OFFICE_PHONE = re.compile(r"([\u4e00-\u9fff]{0,8}?(?:街道|镇|乡|民政局))(?:的)?(?:办事处|便民服务中心|社会救助窗口)?(?:的)?"
+                               r"(?:值班|办公室|办公|联系|咨询|救助)?(?:电话|号码)")
+
+
+async def answered_office_phone(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """A named street's (or the 民政局's) number, from the offices the backend has: the real one where on file, else
+    plainly not on file, the district 民政局's if on file, and 12345 as a hotline to call. False: not asked."""
+    m = ASKS_OFFICE_PHONE.search(text or "")
+    if not m:
+        return False
+    place = re.sub(r"^(我们|我|这边|那边|我家|屋头|你们|给我|告诉我)+", "", m.group(1)).removesuffix("民政局").removesuffix("的")
+    place = place if place not in ("", "街道", "镇", "乡") else tracker.get_slot("street") or ""  # "街道电话": hers
+    try:
+        client = get_client()
+        area = next((a for a in await client.search_areas(place) if a.get("match") == "exact"), None) if place else None
+        district = None
+        if area and area["level"] == "street" and not (area.get("office_configured") and (area.get("office_phone") or area.get("duty_phone"))) \
+                and area.get("district"):
+            district = next((a for a in await client.search_areas(area["district"]) if a["level"] == "district"
+                             and a.get("office_configured") and a.get("office_phone")), None)
+    except (BackendError, BackendUnavailable):
+        area, district = None, None
+    if area and area.get("office_configured") and area.get("duty_phone"):
+        dispatcher.utter_message(response="utter_office_duty_phone", office_name=area["office_name"], duty_phone=area["duty_phone"])
+    if area and area.get("office_configured") and area.get("office_phone"):
+        dispatcher.utter_message(response="utter_callback_office", office_name=area["office_name"],
+                                 office_phone=area["office_phone"], office_hours=area.get("office_hours") or "工作日")
+        return True
+    if area and area.get("office_configured") and area.get("duty_phone"):
+        return True
+    dispatcher.utter_message(response="utter_office_phone_not_on_file", place=(area or {}).get("name") or m.group(1))
+    if district:
+        dispatcher.utter_message(response="utter_callback_office", office_name=district["office_name"],
+                                 office_phone=district["office_phone"], office_hours=district.get("office_hours") or "工作日")
+    dispatcher.utter_message(response="utter_hotline_to_call")
+    return True
 
 
 def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None, text: str = "") -> None:
@@ -58,20 +95,34 @@ async def answered_from_words(dispatcher: CollectingDispatcher, text: str, only:
 URGE = re.compile(r"等不起|等不及|快点|马上|赶紧|急死|好久|多久|什么时候|啥时候|来人|打电话")
 
 
-def says_emergency_again(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+async def says_emergency_again(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
     """"好久打电话来嘛 等不起了" after a 急难 report in this conversation: that report, never a second ticket with
-    another caller (a tester got one from the city's office after the street's)."""
+    another caller (a tester got one from the city's office after the street's). The hurry goes on the case as a
+    note for its caseworker, and she is told by when the call is due (the backend's step deadline) and 119/120/110;
+    a tester was told the same sentence with no time after half an hour."""
     number = tracker.get_slot("application_no")
     if not (tracker.get_slot("emergency_filed") and number and URGE.search(text)):
         return False
-    dispatcher.utter_message(response="utter_emergency_added_call", number=number)
+    urged = None
+    if tracker.get_slot("citizen_token"):
+        try:
+            urged = await get_client().take_step(tracker.get_slot("citizen_token"), number, "add_information",
+                                                 note=f"【再次催促，请尽快回电】{text}"[:500])
+        except (BackendError, BackendUnavailable):
+            urged = None
+    if urged is not None and urged.get("step_due_day"):
+        dispatcher.utter_message(response="utter_emergency_urged", number=number, due=urged["step_due_day"])
+    else:
+        dispatcher.utter_message(response="utter_emergency_added_call", number=number)
     return True
 
 
 async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """True when something was answered, so "没太听懂" is not said."""
     text = tracker.latest_message.get("text") or ""
-    if says_emergency_again(dispatcher, tracker, text):
+    if await answered_office_phone(dispatcher, tracker, text):
+        return True
+    if await says_emergency_again(dispatcher, tracker, text):
         return True
     if asks_after_callback(tracker, text):
         say_callback_again(dispatcher, tracker.get_slot("callback_booked"), text)
@@ -96,5 +147,7 @@ def booked(created: dict, phone_masked: str, urgent: bool) -> SlotSet:
     """What a follow-up is told again (callback_booked)."""
     return SlotSet("callback_booked", {"reference": created["reference"], "caller": created["caller"],
                                        "due_day": "今天" if urgent and created.get("due_today") else created["due_day"],
-                                       "phone_masked": phone_masked, "office_phone": created.get("office_phone"),
+                                       "phone_masked": phone_masked,
+                                       # the caller's own number only: the hotline's 12345 is nobody's office phone
+                                       "office_phone": created.get("office_phone") if created.get("office_name") == created["caller"] else None,
                                        "office_hours": created.get("office_hours")})

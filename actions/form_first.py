@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, parsing, privacy
+from actions import codes, corrections, emergency, parsing, privacy
 from actions.answers import all_at_once
 
 # The intents that may leave a form (bot/domain.yml repeats this list in the `not_intent` of every form
@@ -64,6 +64,17 @@ def clearly(intent: str | None, text: str) -> bool:
     return pattern is None or bool(pattern.search(text))
 
 
+# "这个是啥子意思", "啥子验证码哦", "看不懂": a question about the question asked (not about a term of the rules, "受理是啥子意思").
+MEANING = re.compile(r"^(这个|这|那个|你|您)?(说的|问的|讲的)?(是)?(啥子|啥|什么|么子|哪样)意思|^(看不懂|听不懂|不懂|不明白|没懂|没听懂)"
+                     r"|^(啥子|啥|什么|么子|哪个)(验证码|授权码|码|短信|收入|存款|户口|原因|手机号|号码|身份证号?|街道|名字|家庭成员)"
+                     r"(哦|哟|啊|呀|嘛|哈|喔|噢|呢)*[？?。.!！]*$")
+
+
+def asks_meaning(text: str) -> bool:
+    """Whether a message asks what the question just asked means (its explaining wording answers it)."""
+    return bool(MEANING.search(text.strip()))
+
+
 def is_resume(text: str) -> bool:
     """"继续" / "那继续吧" / "接着填": go on with the question, not an answer and not a pause."""
     return bool(RESUME.match(text.strip()))
@@ -74,13 +85,19 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
     t = text.strip()
     if not slot or not t or t.startswith("/"):
         return False  # a button's intent ("/stop", "/request_human") is what it says
+    if slot in CODE_SLOTS and codes.waits_for_holder(t):
+        return True  # "等下我打电话问她": a wait for her code, never a call-back (its validator says so)
     if form == "application_form" and (slot == "discard_confirmed" or parsing.says_discard(t)):
         # "填错了 不要了 重新来" read as stop, "算了 接着填" to "作废吗": the form asks, and reads the answer (actions/discard.py).
         return not (intent == "request_human" and EXPLICIT.match(t))
     if intent in OWN_TOPIC.get(form or "", ()):
         return True
-    if is_resume(t):
-        return True  # the validators re-ask without counting it as a wrong answer
+    if form == "emergency_form" and emergency.distressed(t):
+        return True  # "救命", "呜呜 咋个办嘛": its validator calms her and asks again (actions/emergency.py)
+    if is_resume(t) or asks_meaning(t):
+        return True  # the validators re-ask (explained) without counting it as a wrong answer
+    if corrections.bare_answer(t) is not None:
+        return True  # "不对 是一千二": an answer corrected (actions/amount_answers.py, readback.py), never a no
     if not clearly(intent, t):
         return True  # the NLU's guess alone does not leave a form: the question's validator decides
     if intent in ("request_human", "stop") and EXPLICIT.match(t):

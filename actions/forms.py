@@ -10,13 +10,14 @@ from rasa_sdk.types import DomainDict
 
 from actions import amount_answers, codes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
-from actions.precheck import NO_QUESTION, AsksSupporter, parse_hukou, read_excluded
+from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
 from actions.consent import PrincipalConsent
 from actions.discard import ASKED as DISCARD_ASKED, DiscardDraft
 from actions.drafts import NO_PHONE, HeldDelegation
 from actions.emergency import EmergencyAsides
+from actions.amount_answers import LastAmountCorrected
 from actions.readback import ReadBack
 from actions.said_ahead import SaidAhead
 from actions.retry import NEUTRAL, RetryingFormValidationAction
@@ -63,6 +64,7 @@ class SharedValidators:
         ok, paused = await codes.sent(dispatcher, get_client().request_code(phone))
         if not ok:
             return {"verify_phone": None, **paused}
+        dispatcher.utter_message(response="utter_code_sent")  # said only when one was sent (not after a wrong code)
         return {"verify_phone": phone, "verify_code": None}
 
     async def validate_verify_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
@@ -98,6 +100,7 @@ class SharedValidators:
         ok, paused = await codes.sent(dispatcher, get_client().request_code(phone))
         if not ok:
             return {"applicant_phone": None, **paused}
+        dispatcher.utter_message(response="utter_code_sent")
         return {"applicant_phone": phone, "verify_phone": phone, "verify_code": None, "citizen_token": None,
                 "phone_verified": False}
 
@@ -109,13 +112,14 @@ class SharedValidators:
         name, id_text = parsing.split_name_and_id(text)
         # Never the slot's own value as a fallback: it is this very answer (an ID number, "我不晓得").
         slots: Slots = {name_slot: name}
+        phone = parsing.parse_phone(text.replace(id_text, " ") if id_text else text)
         if id_text and not tracker.get_slot(id_slot):
             slots.update(await self._check_id(id_slot, id_text, dispatcher, tracker))
-            phone = parsing.parse_phone(text.replace(id_text, " ")) if slots.get(id_slot) else None
-            if phone and name_slot == "applicant_name" and tracker.get_slot("filing_for") != "other" \
-                    and not tracker.get_slot("applicant_phone"):
-                # "张秀英 5001…1226 13912345678": her phone too, with its code, not asked again.
-                slots.update(await self.validate_applicant_phone(phone, dispatcher, tracker, {}))
+            phone = phone if slots.get(id_slot) else None
+        if phone and name and name_slot == "applicant_name" and tracker.get_slot("filing_for") != "other" \
+                and not tracker.get_slot("applicant_phone"):
+            # "张秀英 5001…1226 13912345678": her phone too, with its code, not asked again.
+            slots.update(await self.validate_applicant_phone(phone, dispatcher, tracker, {}))
         elif not name and not id_text:
             self._not_a_name(text, name_slot, dispatcher, slots)
         return slots
@@ -177,7 +181,7 @@ class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(AsksSupporter, RetryingFormValidationAction):
+class ValidateEligibilityForm(AsksSupporter, LastAmountCorrected, RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 
@@ -208,6 +212,16 @@ class ValidateEligibilityForm(AsksSupporter, RetryingFormValidationAction):
     async def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         return await self._amount("savings", value, dispatcher, tracker)
 
+    async def validate_income_excluded(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+        """"我是厂头退休的 退休金" to "有没有基础养老金…": a kind that counts is no income left out (it was once told
+        "按规定不算家庭收入"); which kinds count is the backend's."""
+        text = _text(value).strip()
+        if not text or text in (NONE_EXCLUDED, NO_QUESTION):
+            return {"income_excluded": text or None}
+        kind = await call(CollectingDispatcher(), get_client().income_kind(text))
+        counted = kind is not None and kind["recognized"] and kind["counted"] and not kind["deductible"]
+        return {"income_excluded": NONE_EXCLUDED if counted else text}
+
     def validate_applicant_age(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         age = parsing.parse_age(_text(value))  # "81岁" (a tester's "81岁" was refused and "莫得" taken for her age)
         if age is None:
@@ -222,7 +236,7 @@ class ValidateEligibilityForm(AsksSupporter, RetryingFormValidationAction):
 
 
 class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, SharedValidators, HeldDelegation, SaidAhead,
-                               ReadBack, RetryingFormValidationAction):
+                               ReadBack, LastAmountCorrected, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 

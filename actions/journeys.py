@@ -1,5 +1,6 @@
 """The journeys after the forms: application, queries, 急难, complaints, a person to call (the pre-check: precheck.py)."""
 
+import copy
 import re
 import uuid
 from typing import Any
@@ -8,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, drafts, fallback, parsing, requests, wechat
+from actions import consent, corrections, drafts, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -16,7 +17,7 @@ from actions.amount_answers import SAID
 from actions.forms import HELPER_KIND_NAMES
 from actions.notes import approximate_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
-from actions.precheck import NO_QUESTION
+from actions.precheck import NO_QUESTION, PRECHECK_SLOTS
 from actions.streets import HUKOU_SAID
 
 # Every slot of one application: the answers a draft keeps (actions/drafts.py) and the form's own state.
@@ -108,6 +109,8 @@ class ActionLooseAnswer(ActionStartApplication):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         typed = any(e.get("entity") == "assistance_type" for e in tracker.latest_message.get("entities", []))
+        if (again := await precheck_corrected(dispatcher, tracker)) is not None:
+            return again
         if parsing.asks_progress(text):
             return await progress_instead(dispatcher, tracker)
         if typed and APPLY_WORDS.search(text):
@@ -116,6 +119,35 @@ class ActionLooseAnswer(ActionStartApplication):
             return [UserUtteranceReverted()]  # "退休金算不算收入" after a result: answered, and forgotten as an answer
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
+
+
+class ActionOfferDeclined(Action):
+    """"先不用" (/deny) to the pre-check's offer: said kindly, never "没太听懂"; "不对 是一千二" read as a no is the
+    income corrected, and the result again."""
+
+    def name(self) -> str:
+        return "action_offer_declined"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if (again := await precheck_corrected(dispatcher, tracker)) is not None:
+            return again
+        dispatcher.utter_message(response="utter_offer_declined")
+        return []
+
+
+async def precheck_corrected(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """"不对 是一千二" (no field named) after a pre-check's result: the income its result quoted, said again, and the
+    result again with everything else as heard; None when the message is not that."""
+    heard = tracker.get_slot("precheck_heard") or {}
+    said = corrections.bare_answer(tracker.latest_message.get("text") or "")
+    found = parsing.read_amount(said, per_month=True) if said and heard else None
+    if found is None:
+        return None
+    again = copy.copy(tracker)
+    again.slots = {**tracker.slots, **{k: heard.get(k) for k in PRECHECK_SLOTS}, "hukou": HUKOU_SAID.get(heard.get("hukou") or ""),
+                   "monthly_income": float(found.value), "amounts_said": None}
+    dispatcher.utter_message(response="utter_corrected", label="每月收入")
+    return await ActionPrecheck().run(dispatcher, again, {})
 
 
 def carried_from_precheck(tracker: Tracker) -> list[EventType]:
@@ -164,7 +196,9 @@ class ActionAskConfirmed(Action):
         # One message: a newer message closes the web page's older buttons, and these are the question's own.
         fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines
                  if label in corrections.BY_LABEL and tracker.get_latest_input_channel() in ("rest", None)]
-        note = skipped_note(tracker.get_slot("skipped_slots") or [], _answered(tracker)) + approximate_note(tracker.get_slot(SAID), tracker.get_slot("members") or [])
+        # Approximate amounts are noted on their own lines (readback_lines), never after her reason.
+        note = skipped_note(tracker.get_slot("skipped_slots") or [], _answered(tracker))
+        note = f"\n{note}" if note else ""
         dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
                                  note=note, buttons=fixes)
         return []
@@ -174,7 +208,8 @@ def _figure_line(tracker: Tracker, slot: str) -> str:
     """"没说（工作人员会核实）" for a figure she did not know ("存款不晓得"), never "0元" under the truthfulness promise."""
     if slot in (tracker.get_slot("skipped_slots") or []) and not _answered(tracker).get(slot):
         return "没说（工作人员会核实）"
-    return f"{_said_amount(tracker, slot)}元"
+    rough = "（大概数，请工作人员核实）" if (tracker.get_slot(SAID) or {}).get(slot) else ""
+    return f"{_said_amount(tracker, slot)}元{rough}"
 
 
 def _phone_line(tracker: Tracker) -> str:
@@ -199,7 +234,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
     lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)
-               + later_note(tracker.get_slot(LATER))),
+               + later_note(tracker.get_slot(LATER)) + approximate_note(None, members)),
               ("每月收入", _figure_line(tracker, "monthly_income")), ("存款", _figure_line(tracker, "savings")),
               ("原因", str(s("reason") or "未填"))]
     return lines
@@ -246,9 +281,8 @@ class ActionSubmitApplication(Action):
             await drafts.drop(tracker)
             return _reset(APPLICATION_SLOTS)
         if NAME_MISMATCH in refused:
-            # The name does not go with the ID number on record: both asked again, every other answer kept.
-            return [SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("confirmed", None),
-                    SlotSet("submission_key", None), FollowupAction("application_form")]
+            # The name does not go with the ID number on record: both asked again once, then the window or a person.
+            return await consent.name_refused(dispatcher, tracker)
         if created is None:
             # Nothing is lost: the answers and the key stay, so trying again cannot file twice.
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
@@ -270,7 +304,10 @@ class ActionCancel(Action):
             saved = await drafts.keep(dispatcher, tracker) if tracker.active_loop_name == "application_form" else []
             # "继续" goes back to this form (bot/data/rules.yml, resume); every answer stays, an application's also
             # for the verified phone, for another day (actions/drafts.py).
-            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", tracker.active_loop_name), *saved]
+            # A call-back's phone question stopped: the form it interrupted is the one "继续" goes back to.
+            aside = tracker.active_loop_name == "callback_form" and tracker.get_slot("paused_form")
+            paused = tracker.get_slot("paused_form") if aside else tracker.active_loop_name
+            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", paused), *saved]
         dispatcher.utter_message(response="utter_nothing_to_stop")
         return []
 
@@ -367,7 +404,8 @@ class ActionAfterVerify(Action):
                 dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
-        _relative_note(dispatcher, tracker)
+        if all(a.get("own", True) for a in mine):  # a relative's case shown: no "没有看到家里人的申请的话"
+            _relative_note(dispatcher, tracker)
         return [SlotSet("application_no", number)]
 
 

@@ -27,13 +27,16 @@ def parse_yes_no(text: str) -> bool | None:
     return None
 
 
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
 def parse_phone(text: str) -> str | None:
     """"13908230031", "139 0823 0031", "+86 139-0823-0031", and one said among other numbers ("等不到58分钟
     喊人打电话给我 13908230031")."""
     t = spoken_digits(text).translate(FULLWIDTH)
     digits = re.sub(r"\D", "", t)
     digits = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
-    if re.fullmatch(r"1[3-9]\d{9}", digits):
+    if MOBILE.fullmatch(digits):
         return digits
     found = {m.group(1) for m in re.finditer(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d(?:[-\s]?\d){8})(?!\d)", t)}
     found = {re.sub(r"\D", "", f) for f in found}
@@ -202,7 +205,11 @@ def split_name_and_id(text: str) -> tuple[str | None, str | None]:
     """"张秀英 11010519491231002X", "我叫张秀英，身份证是…": the name and the ID-shaped part, either may be missing."""
     t = text.translate(FULLWIDTH).replace("Ｘ", "X")
     compact = re.sub(r"(?<=\d)\s+(?=[\dXx])", "", t)
-    m = ID_SHAPE.search(compact)
+    # A mobile number ("13900012411") is a phone, not a wrong ID number: skipped, and always when an
+    # 18-character number is there too ("陈美兰 13900012411 铜元局街道 5001…0064").
+    shapes = list(ID_SHAPE.finditer(compact))
+    m = next((s for s in shapes if len(s.group(0)) == 18), None) or \
+        next((s for s in shapes if not MOBILE.fullmatch(s.group(0))), None)
     id_text = m.group(0).upper() if m else None
     rest = compact.replace(m.group(0), " ") if m else compact
     rest = re.sub(ID_WORDS, " ", rest)

@@ -99,7 +99,10 @@ def heard(tracker: Tracker) -> dict[str, Any] | None:
     part the rules do not count), savings, 户口 (urban/rural, only when asked), approximate amounts."""
     s = tracker.get_slot
     facts = {"household_size": s("household_size"), "monthly_income": s("monthly_income"), "savings": s("savings"),
-             "income_excluded": s("income_excluded"), "hukou": parse_hukou(s("hukou")), "said": s("amounts_said")}
+             "income_excluded": s("income_excluded"), "hukou": parse_hukou(s("hukou")), "said": s("amounts_said"),
+             # for the result again with one amount corrected ("不对 是一千二", actions/journeys.py)
+             "applicant_age": s("applicant_age"), "illness_or_disability": s("illness_or_disability"),
+             "has_supporter": s("has_supporter")}
     facts = {k: v for k, v in facts.items() if v not in (None, {}, "")}
     return facts or None
 

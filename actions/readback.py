@@ -75,6 +75,12 @@ class ReadBack:
             return await self._correct_member_income(who, said, dispatcher, tracker)
         if field is not None:
             return await self._correct(field, said, dispatcher, tracker, domain)
+        if (bare := corrections.bare_answer(text)) is not None:
+            # "不对 是一千二" at the read-back: the income said again (it was once taken for 先不提交); never a no.
+            if parsing.read_amount(bare) is not None:
+                return await self._correct(corrections.BY_LABEL["每月收入"], bare, dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_which_wrong")
+            return {"confirmed": None, NEUTRAL: True}
         named = parsing.canonical_type(text)
         if named and named != tracker.get_slot("assistance_type"):
             # "还是申请特困吧" at the read-back changes the type and reads back again; never a yes (it once submitted).

@@ -19,7 +19,10 @@ NO_CONTACT = "不留"  # contact_phone when the person would rather not leave a 
 DECLINES = re.compile(r"不留|不想留|不用留|匿名|不方便|算了不留")
 CHANGES = ("withdraw", "correct")  # after_verify modes handled here
 # A correction that already says what is right ("应该是刘淑芬", "少填了我孙子") needs no further question.
-SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|少填|漏填|多填|\d{3,}")
+SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|少填|漏填|多填|\d{3,}|"
+                                r"(?:我|她|他|本人|老人|名字|应该)叫[\u4e00-\u9fff]{2}|名字是[\u4e00-\u9fff]{2}")
+# Said where the correction is asked, these are commands, never the correction ("进度" was filed as one).
+COMMANDS = re.compile(r"^(查|看|问)?(一下)?(进度|办到哪|结果)|^(找|转|要)?(个)?(工作人员|人工|真人|客服)|^(算了|取消|不改了|不更正了|不用了|退出)")
 
 
 def _text(value: Any) -> str:
@@ -111,10 +114,12 @@ class ActionRequestCallback(Action):
             # "照片你们存好久" read as asking for a person: answered, and no call-back she never asked for (inside a
             # form, its rule asks the form's question again).
             return []
+        if await fallback.answered_office_phone(dispatcher, tracker, said):
+            return []  # "南坪街道值班电话": that office's number, or plainly none on file and 12345 to call
         if not tracker.active_loop_name and tracker.get_slot("emergency_filed") and fallback.ASKS_NUMBER.search(said):
             say_office(dispatcher, await office_of(dispatcher, tracker))  # "有没得值班电话" after the report: a number or plainly none
             return []
-        if not tracker.active_loop_name and fallback.says_emergency_again(dispatcher, tracker, said):
+        if not tracker.active_loop_name and await fallback.says_emergency_again(dispatcher, tracker, said):
             return []
         if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
             said = _text(tracker.latest_message.get("text"))
@@ -330,6 +335,9 @@ class ValidateCorrectionForm(RetryingFormValidationAction):
 
     def validate_correction_text(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
         text = _text(value)
+        if COMMANDS.match(text):
+            dispatcher.utter_message(response="utter_correction_not_command")
+            return {"correction_text": None, NEUTRAL: True}
         return {"correction_text": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 

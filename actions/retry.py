@@ -61,6 +61,11 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
             # the question again, not a wrong answer.
             tracker.slots[requested] = None
             return [SlotSet(requested, None)] + self._state(tracker, before, *before)
+        if aimed and form_first.asks_meaning(text) and "码" not in text:
+            # "这个是啥子意思": this question explained (its wording with what it means, bot/domain.yml `ask_style: help`)
+            # and asked again; never the 低保 standard, never a wrong answer. "啥子验证码哦": the code's validator explains.
+            tracker.slots[requested] = None
+            return [SlotSet(requested, None)] + self._state(tracker, before, before[0], "help")
         said_before = len(dispatcher.messages)
         events = await super().get_validation_events(dispatcher, self._without_clearings(tracker), domain)
         values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

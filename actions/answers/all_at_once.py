@@ -39,14 +39,13 @@ def _ids(text: str) -> list[str]:
 
 
 def _name(text: str, id_number: str | None, own: bool) -> str | None:
-    """The applicant's name where a long message surely says it: just before her ID number, after 叫/名字是, or alone
-    at its start ("王秀英，女，身份证…")."""
+    """The applicant's name where a message surely says it: just before her ID number, or after 叫/名字是/姓名是.
+    Never without such a cue: a tester's "继续" and "不是急事 我就问一下" were kept as her name."""
     if id_number and (at := text.find(id_number)) >= 0:
         start = max(text.rfind(c, 0, at) for c in "，,。；;！!？?") + 1
         if name := parsing.split_name_and_id(text[start:at + len(id_number)])[0]:
             return name
-    first = re.split(CLAUSE, text.strip(), maxsplit=1)[0]
-    return parsing.named(text, own=own) or (first if parsing.parse_name(first) == first and parsing.read_amount(first) is None else None)
+    return parsing.named(text, own=own)
 
 
 def found(text: str, filing_for: str | None = None) -> dict[str, str]:
@@ -77,6 +76,7 @@ def found(text: str, filing_for: str | None = None) -> dict[str, str]:
         facts["more_members"] = household
     # Everything at once: what is left, in her words, is why she applies ("老伴去年走了，她腿脚不方便").
     left = [c for c in clauses if not re.search(r"\d{6,}", c) and not FILING.search(c) and len(re.findall(r"[\u4e00-\u9fa5]", c)) > 1
+            and parsing.parse_name(c) != c  # "王秀英，女，…": her name (its own question's), not her reason
             and not any(v in c or c in v for v in facts.values())]
     reason = "，".join(left)
     if len(facts) >= ALL_AT_ONCE and len(re.findall(r"[\u4e00-\u9fa5]", reason)) >= REASON_CHARS:

@@ -26,7 +26,12 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   # What a message that says everything at once holds besides the name ("一个人住", "身体不好").
                   "一个人", "外地", "打工", "身体", "生活", "困难", "去世", "独居", "方便", "养老金", "退休金",
                   "网格", "志愿者", "社工", "民警", "警察",  # who the helper is ("我是网格员"), not his name
-                  "岁", "块钱")  # "七十六岁", "八百块钱"
+                  "岁", "块钱",  # "七十六岁", "八百块钱"
+                  # A question or an amount ("有好多钱", "要多少"), or a cry ("呜呜", "娃儿在哭"): never a name.
+                  "好多", "多少", "几多", "好些", "呜", "哭",
+                  # What she tells the chat to do ("继续", "不是急事", "查进度"): a command, never a name.
+                  "继续", "接着", "进度", "急事", "不是", "取消", "退出", "返回", "人工", "客服", "提交", "确认", "重来",
+                  "稍等", "等一下", "等等", "暂停", "开始", "结束", "投诉", "查询", "撤回", "问问", "先不")
 # Words no Chinese name holds: a sentence ends with them ("烧完了 啥子都莫得了").
 SENTENCE_CHARS = re.compile(r"[了嘛吗呢吧啊呀噻哟喊]")
 FILLERS = re.compile(r"^(是|对|嗯|哦|啊|好|行|要得|对头|没|不|无|莫|啥|喂|哈|呃|额|唉|哎)+$")

@@ -117,7 +117,8 @@ def open_check(body: OpenCheckIn, session: SessionDep, actor: ActorDep) -> Respo
 @router.get("/mine", response_model=list[ApplicationSummary], summary="我的申请和我帮办的申请（群众）", responses=ERRORS)
 def my_applications(session: SessionDep, actor: ActorDep) -> list[ApplicationSummary]:
     require_citizen(actor)
-    rows = [_summary(a) for a in service.visible_to_citizen(session, actor)]
+    rows = [_summary(a).model_copy(update={"own": holds_phone(a.applicant, actor.phone_hash)})
+            for a in service.visible_to_citizen(session, actor)]
     audit_list(session, actor, "application.list_mine", [r.number for r in rows])
     return rows
 

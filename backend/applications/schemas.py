@@ -104,6 +104,7 @@ class ApplicationSummary(BaseModel):
     case_due_date: date | None
     conflict_of_interest: bool
     spot_check_required: bool
+    own: bool = Field(default=True, description="调用者本人的申请；false 是家里人授权他查的申请（群众“我的申请”）")
 
 
 class MemberOut(BaseModel):

@@ -11,6 +11,7 @@ from backend.applications import case_state
 from backend.applications.access import OWN_YES, require_own_yes, workflow_roles
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
+from backend.delegations.service import correct_own_name
 from backend.applications.schemas import (
     DEFAULT_SUBTYPES, ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
 )
@@ -93,6 +94,7 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     if not area.standards_region:
         raise AreaNotServed()
 
+    correct_own_name(session, actor, name=body.members[0].name, id_number=body.members[0].id_number)  # her own typo
     persons = []
     for i, m in enumerate(body.members):
         who = "申请人" if i == 0 else f"第{i + 1}位家庭成员（{m.name}）"
@@ -206,6 +208,7 @@ def check_none_open(session: Session, actor: Actor, *, name: str, id_number: str
     """Before the form goes on: does this person already have an open (or paying) case of this type? Asked as the
     submission would be (AlreadyOpen, the same words), but only by the person herself or a helper holding her
     delegation to apply; anyone else learns nothing here (the submission still refuses)."""
+    correct_own_name(session, actor, name=name, id_number=id_number)
     person = find_named(session, name=name, id_number=id_number, who="申请人的")
     if person is None or actor.kind != "citizen":
         return

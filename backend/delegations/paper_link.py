@@ -39,6 +39,7 @@ def open_link(session: Session, actor: Actor, body: DelegationIn) -> tuple[str, 
         raise AppError("这里只收书面授权委托书。", code="paper_only")
     service.helper_is_caller(actor, body.helper)
     service.room_for_paper(session, actor)  # said before the helper photographs a form that would be refused
+    service.correct_own_name(session, actor, name=body.principal.name, id_number=body.principal.id_number)
     principal = find_named(session, name=body.principal.name, id_number=body.principal.id_number, who="被帮办人的")
     if principal is not None:
         service.submitted_district(session, principal, body.consent)

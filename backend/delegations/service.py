@@ -5,8 +5,10 @@ are in `repository`."""
 import hashlib
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.audit.service import record as audit
 from backend.auth.actor import Actor
 from backend.auth.otp import SCOPE_PREFIX, check_code
 from backend.core import clock, say
@@ -17,18 +19,45 @@ from backend.delegations import paper, repository
 from backend.delegations.schemas import DelegationIn, HelperIn, PaperConsent, PrincipalIn
 from backend.documents import storage
 from backend.documents.limits import MAX_PENDING_PAPER_FORMS
+from backend.households import service as households
 from backend.people.models import Person
 from backend.people.service import (
-    bind_phone, find_named, find_or_register, holds_phone, recorded_phone, upsert_phone_holder,
+    bind_phone, find_by_id_number, find_named, find_or_register, holds_phone, recorded_phone, same_name, upsert_phone_holder,
 )
 from backend.core.phones import checked_phone
 from backend.regions.service import ensure_area
 
 
+def correct_own_name(session: Session, actor: Actor, *, name: str, id_number: str) -> bool:
+    """A name this caller registered for this ID number, and only she ever gave, is hers to correct: a grid worker
+    who typed the wrong name, uploaded the paper form (or had the code answered), then corrected it at the
+    read-back was refused with "对不上" in a loop. Correctable only while nothing else stands on that name: no
+    household (no case filed) and every delegation naming the person is this caller's, with no caseworker's look.
+    A different person's registered ID number is refused as before (find_or_register). True if renamed."""
+    if actor.kind != "citizen" or not actor.phone_hash:
+        return False
+    try:
+        person = find_by_id_number(session, id_number)
+    except AppError:
+        return False  # a bad number is said where it is used
+    if person is None or same_name(person.name) == same_name(name) or households.person_districts(session, person.id):
+        return False
+    ours = list(session.scalars(select(Delegation).where(Delegation.principal_person_id == person.id)))
+    if not ours or any(not holds_phone(d.helper, actor.phone_hash) or d.verified_by_staff_id or d.reviewed_at for d in ours):
+        return False
+    audit(session, actor=actor.label, channel=actor.channel, action="person.name_corrected", entity_type="person",
+          entity_id=person.id, detail={"before": person.name, "after": name.strip()})
+    person.name = name.strip()
+    session.flush()
+    return True
+
+
 def held(session: Session, actor: Actor, principal: PrincipalIn, scope: str = "apply") -> dict:
     """Does the caller already hold this person's delegation for `scope` (a paper form verified at the window, a
     code answered before)? Then the chat asks no phone and no code. A paper form still waiting is said, with the
-    day it will have been looked at. The name must be the one on record for the ID number."""
+    day it will have been looked at. The name must be the one on record for the ID number (or one this caller may
+    still correct)."""
+    correct_own_name(session, actor, name=principal.name, id_number=principal.id_number)
     person = find_named(session, name=principal.name, id_number=principal.id_number, who="被帮办人的")
     if person is not None and actor.phone_hash:
         found = repository.active_delegation(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash,
@@ -58,6 +87,7 @@ def helper_is_caller(actor: Actor, helper: HelperIn) -> str:
 def consent_phone(session: Session, actor: Actor, principal: PrincipalIn) -> tuple[Person | None, str]:
     """Where the principal's consent code goes: the phone on record, never one the helper names for a
     recorded person. A new person's code goes to the phone given, which must not be the helper's own."""
+    correct_own_name(session, actor, name=principal.name, id_number=principal.id_number)
     person = find_named(session, name=principal.name, id_number=principal.id_number, who="被帮办人的")
     if person is not None:
         phone = recorded_phone(person)

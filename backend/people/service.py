@@ -31,7 +31,7 @@ class NameMismatch(AppError):
 def find_named(session: Session, *, name: str, id_number: str, who: str = "") -> Person | None:
     """The recorded person with this ID number (None if unknown); refuses a name that is not theirs."""
     person = find_by_id_number(session, id_number)
-    if person is not None and _same_name(person.name) != _same_name(name):
+    if person is not None and same_name(person.name) != same_name(name):
         raise NameMismatch(f"{who}姓名和身份证号对不上，请核对姓名（要和身份证上一样）和号码。"
                            "核对过确实没错的，可能是以前登记的名字有误，请说“找工作人员”，由街道帮您改。")
     return person
@@ -57,13 +57,13 @@ def find_or_register(session: Session, *, name: str, id_number: str, who: str = 
         )
         session.add(person)
         session.flush()
-    elif _same_name(person.name) != _same_name(name):
+    elif same_name(person.name) != same_name(name):
         raise NameMismatch(f"{who}姓名和身份证号对不上，请核对姓名（要和身份证上一样）和号码。"
                            "核对过确实没错的，可能是以前登记的名字有误，请说“找工作人员”，由街道帮您改。")
     return person
 
 
-def _same_name(name: str) -> str:
+def same_name(name: str) -> str:
     # 张 秀英 / 张秀英 / 张·秀英 are one name; people type the middle dot and spaces differently.
     return "".join(ch for ch in name if not ch.isspace() and ch not in "·•．.").casefold()
 

@@ -141,6 +141,40 @@ def _income_kind_asked(said: str | None) -> str | None:
                        excluded=income["excluded_kinds"], deductible_kinds=income["deductible_kinds"])
 
 
+MEANING = "是什么"  # the catalogue's entry saying what a type is ("临时救助是啥子")
+# "临时救助是啥子", "啥叫低保": the type's name right before (or after) the question, nothing else asked.
+ASKS_WHAT = r"(?:到底|究竟|又)?(?:是个?|是一个)?(?:啥子?|什么|哪样|么子)(?:意思|东西|救助)?|(?:是)?(?:啥子?|什么|哪样)意思|是干啥|是干什么"
+ENDING = r"[呀啊哦嘛呢哈吗嗦喃？?。！!，,\s]*$"
+BEFORE = r"^(?:请问|那|那个|你说的|这个|啥子|你们说的)*"
+
+
+def _type_words() -> list[tuple[str, str]]:
+    """(word, type) for every way the catalogue names a type, the longest word first."""
+    pairs = [(w, t) for t, entry in policy_texts().items() for w in (entry.get(MEANING) or {}).get("words", ())]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def types_named(said: str | None) -> list[str]:
+    """The types a question names, each word taken once (低保边缘 is not also 低保)."""
+    text, found = re.sub(r"\s+", "", said or ""), []
+    for word, kind in _type_words():
+        if word in text:
+            text = text.replace(word, " ")
+            found.append(kind)
+    return list(dict.fromkeys(found))
+
+
+def _type_asked_what(said: str | None) -> str | None:
+    """"临时救助是啥子", "什么叫低保": the type whose meaning is asked; None for "临时救助的条件是什么"."""
+    text = re.sub(r"\s+", "", said or "")
+    for word, kind in _type_words():
+        w = re.escape(word)
+        if re.search(f"{BEFORE}{w}(?:{ASKS_WHAT}){ENDING}", text) or \
+                re.search(f"{BEFORE}(?:什么是|什么叫|啥叫|啥子叫|啥子是)(?:个)?{w}{ENDING}", text):
+            return kind
+    return None
+
+
 def answer(
     catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
     office: Office | None = None, said: str | None = None, area_code: str | None = None,
@@ -158,6 +192,15 @@ def answer(
     kind = _income_kind_asked(said)
     if kind is not None:
         return PolicyAnswer(answer=kind, term="收入种类", **base)
+    asked = _type_asked_what(said)
+    if asked is not None:
+        # "临时救助是啥子": what the type is, for whom — not its amount.
+        text = _tidy(policy_texts()[asked][MEANING]["text"])
+        return PolicyAnswer(answer=text, term=asked, **{**base, "assistance_type": asked, "aspect": MEANING})
+    named = types_named(said)
+    if assistance_type not in named and len(named) == 1:
+        # "急难的能给好多钱" came as the default type: the type the question names is the one asked about.
+        assistance_type = base["assistance_type"] = named[0]
     entry = (policy_texts().get(assistance_type) or {}).get(aspect)
     if entry is None:
         text = render_text("policy/not_yet.txt.j2", assistance_type=assistance_type, aspect=aspect)

@@ -41,13 +41,13 @@ def _names(g: Gazetteer, place: Place) -> dict[str, str | None]:
     return {"district": up.get("district") if place.level == "street" else None, "city": city, "province": province}
 
 
-def search(text: str, *, within: str | None = None, limit: int = matching.LIMIT) -> list[Found]:
+def search(text: str, *, within: str | None = None, near: str | None = None, limit: int = matching.LIMIT) -> list[Found]:
     """Streets (or the 省/市/区县 named when no street is) for what a person said, best first."""
     g, book = get_gazetteer(), get_offices()
     return [Found(place=c.place, match=c.match, community=c.community, full_name=g.full_name(c.place.code),
                   office=book.office_for(g, c.place.code), standards_region=book.standards_region(g, c.place.code),
                   **_names(g, c.place))
-            for c in matching.find(g, text, within=within, limit=limit)]
+            for c in matching.find(g, text, within=within, near=near, limit=limit)]
 
 
 def area_code_of(value: str | None) -> str | None:

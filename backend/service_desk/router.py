@@ -71,6 +71,9 @@ def search_areas(
                                                          "as the region's name (重庆): streets of a shared name are "
                                                          "kept to those inside it when there are any",
                                              examples=["500000"])] = None,
+    near: Annotated[AreaCode | None, Query(description="an area the conversation knows without it being where the person "
+                                                       "lives for sure (the ID number's 6-digit area code): its matches "
+                                                       "come first, none is dropped", examples=["500108"])] = None,
     limit: Annotated[int, Query(ge=1, le=matching.LIMIT)] = matching.LIMIT,
 ) -> list[AreaOut]:
     """Streets for what a person said, best first: `match` says how sure. When only a 省/市/区县 is named
@@ -79,7 +82,7 @@ def search_areas(
     code = regions.area_code_of(within)
     if within and code is None:
         raise UnknownArea()
-    return [_area_out(f) for f in regions.search(q, within=code, limit=limit)]
+    return [_area_out(f) for f in regions.search(q, within=code, near=near, limit=limit)]
 
 
 class CallbackIn(BaseModel):

@@ -208,6 +208,8 @@ class FakeBackend:
                                              "step_due_day": None if action == "withdraw" else "11月27日（星期五）"})
         if path == "/eligibility/income-kind":
             said = request.url.params["said"]
+            if "退休" in said:  # a work unit's pension (rules.yaml): counted
+                return httpx.Response(200, json={"kind": "退休金", "recognized": True, "counted": True, "deductible": False})
             excluded = next((k for n, k in (("养老金", "城乡居民基础养老金"), ("抚恤", "优抚金")) if n in said), None)
             return httpx.Response(200, json={"kind": excluded or said, "recognized": excluded is not None,
                                              "counted": excluded is None, "deductible": False})

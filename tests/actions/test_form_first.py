@@ -18,7 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_first
 from actions.corrections import read_correction
-from actions.forms import ValidateApplicationForm
+from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
+from tests.actions.test_retries import turn as retry_turn
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "bot" / "domain.yml"))
@@ -450,3 +451,52 @@ async def test_a_name_that_is_not_the_one_on_record_is_asked_again_with_the_id(f
     form = "emergency_form" if emergency else "application_form"
     assert {"event": "followup", "name": form, "timestamp": None} in events
     assert "emergency_what" not in after and "street" not in after  # everything else kept
+
+
+@pytest.mark.asyncio
+async def test_every_button_a_form_offers_is_handled_there_never_the_fallback() -> None:
+    """An 81-year-old's "先不用" (/deny) to the pre-check's offer got "没太听懂": each intent button of a form's question is
+    read by that form's slot mapping (or a rule for that form answers it), and each button of the pre-check's offer has a
+    rule or story after it."""
+    domain = DOMAIN.as_dict()
+    stories = yaml.safe_load((ROOT / "bot" / "data" / "stories.yml").read_text(encoding="utf-8"))["stories"]
+    for form, spec in domain["forms"].items():
+        for slot in spec["required_slots"]:
+            for variation in domain["responses"].get(f"utter_ask_{slot}", []):
+                for button in variation.get("buttons") or []:
+                    intent = button["payload"].removeprefix("/")
+                    if not button["payload"].startswith("/"):
+                        continue
+                    ruled = any(c.get("active_loop") == form for r in RULES for c in r.get("condition", [])) and any(
+                        s.get("intent") == intent for r in RULES if any(c.get("active_loop") == form for c in r.get("condition", []))
+                        for s in r["steps"])
+                    filled = (await extracted(form, slot, button["payload"], intent)).get(slot) is not None
+                    assert filled or ruled, (form, slot, button)
+    after_precheck = [[s.get("intent") for s in steps[steps.index({"action": "action_precheck"}) + 1:] if "intent" in s][:1]
+                      for steps in (r["steps"] for r in [*RULES, *stories]) if {"action": "action_precheck"} in steps]
+    for response in ("utter_offer_apply", "utter_offer_apply_type"):
+        for button in domain["responses"][response][0]["buttons"]:
+            assert [button["payload"].removeprefix("/")] in after_precheck, button
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("slot", "text", "explained"), [
+    ("verify_code", "啥子验证码哦", "短信"), ("verify_code", "这个是啥子意思", "6位数字"),
+    ("monthly_income", "这个是啥子意思", "收入"), ("income_excluded", "什么意思", "退休工资"),
+])
+async def test_what_does_this_mean_explains_the_question_asked_and_asks_it_again(slot: str, text: str, explained: str) -> None:
+    """An 81-year-old's "这个是啥子意思" / "啥子验证码哦" at a question got the 低保 standard: whatever the NLU read, the
+    question's explaining wording answers it, and it is asked again (not a wrong answer)."""
+    form = "eligibility_form" if slot == "income_excluded" else "application_form"
+    slots = {"assistance_type": "低保", "filing_for": "self", "verify_phone": "13912345678", "household_size": 1.0, "monthly_income": 800.0}
+    assert (await extracted(form, slot, text, "ask_policy", slots)).get(slot) == text
+    validator = ValidateEligibilityForm() if form == "eligibility_form" else ValidateApplicationForm()
+    after, messages = await retry_turn(validator, slot, text, {k: v for k, v in slots.items() if k != slot}, form)
+    assert after[slot] is None and not after.get("form_retries")
+    if "码" in text:  # a question about the code: its validator explains (utter_code_what)
+        assert messages == ["utter_code_what"]
+        return
+    assert after["ask_style"] == "help" and messages == []
+    help_text = next(v["text"] for v in DOMAIN.as_dict()["responses"][f"utter_ask_{slot}"]
+                     if any(c.get("value") == "help" for c in v.get("condition") or []))
+    assert explained in help_text

@@ -7,8 +7,10 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateEligibilityForm
+from actions.journeys import ActionLooseAnswer, ActionOfferDeclined
 from actions.precheck import ActionPrecheck, ActionReadHukouNeed, ActionReadIncomeKind, income_lines, parse_hukou
 
 DOMAIN = yaml.safe_load((Path(__file__).parents[2] / "bot" / "domain.yml").read_text(encoding="utf-8"))
@@ -109,3 +111,38 @@ async def test_a_supporter_reaches_the_backend_as_an_able_obligor(fake_backend, 
     assert fake_backend.body()["obligors_able_to_support"] == 1
     await ActionPrecheck().run(dispatcher, tracker({**ALONE_OLD, "has_supporter": False}), {})
     assert fake_backend.body()["obligors_able_to_support"] == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "kept"), [
+    ("我是厂头退休的 退休金", "没有"),  # an 81-year-old was told her work unit's pension "按规定不算家庭收入"
+    ("厂头退休的 养老金", "没有"),
+    ("有 基础养老金180", "有 基础养老金180"),
+    ("没有", "没有"),
+])
+async def test_a_pension_that_counts_is_no_income_left_out(fake_backend, dispatcher, text: str, kept: str) -> None:  # noqa: ANN001
+    slots = {"household_size": 1.0, "monthly_income": 1500.0, "requested_slot": "income_excluded", "income_excluded": text}
+    assert await ValidateEligibilityForm().validate_income_excluded(text, dispatcher, tracker(slots, text), {}) == {"income_excluded": kept}
+    lines = income_lines(1500.0, kept)
+    assert (lines[0]["kind"], lines[0]["monthly_amount"]) == ("收入", 1500.0 - (180.0 if "180" in kept else 0.0))
+
+
+@pytest.mark.asyncio
+async def test_not_right_it_is_an_amount_after_the_result_gives_the_result_again(fake_backend, dispatcher) -> None:  # noqa: ANN001
+    """An 81-year-old's "不对 是一千二" after the result led to a phone prompt, and "先不用" (/deny) to the offer got
+    "没太听懂": the income the result quoted is said again and the result comes again; a plain no is answered kindly."""
+    slots = {"household_size": 1.0, "monthly_income": 800.0, "income_excluded": "没有", "savings": 0.0, "applicant_age": 81.0,
+             "illness_or_disability": True, "has_supporter": False, "hukou": "农村户口", "region": "重庆"}
+    events = await ActionPrecheck().run(dispatcher, tracker(slots), {})
+    heard = next(e["value"] for e in events if e["name"] == "precheck_heard")
+    for action in (ActionOfferDeclined(), ActionLooseAnswer()):
+        fake_backend.requests.clear()
+        again = CollectingDispatcher()
+        await action.run(again, tracker({"precheck_heard": heard, "region": "重庆"}, "不对 是一千二"), {})
+        body = fake_backend.body()
+        assert body["members"][0]["incomes"] == [{"kind": "收入", "monthly_amount": 1200.0}] and body["hukou"] == "rural"
+        assert body["members"][0]["age"] == 81 and body["members"][0]["labour_ability"] == "none"
+        assert [m.get("response") for m in again.messages][0] == "utter_corrected"
+    no = CollectingDispatcher()
+    assert await ActionOfferDeclined().run(no, tracker({"precheck_heard": heard}, "/deny"), {}) == []
+    assert [m.get("response") for m in no.messages] == ["utter_offer_declined"]

@@ -105,7 +105,7 @@ async def test_no_duty_phone_on_file_is_said_plainly(fake_backend, dispatcher, m
     await ActionSubmitEmergency().run(dispatcher, tracker(slots), {})
     # A hospital: 医疗救助 named too; not "马上打120" to someone already there (deliberately changed after a tester).
     assert responses(dispatcher) == ["utter_emergency_submitted", "utter_emergency_no_duty_phone", "utter_emergency_medical_aid"]
-    assert "还没有配置" in DOMAIN.responses["utter_emergency_no_duty_phone"][0]["text"]
+    assert "还没有登记" in DOMAIN.responses["utter_emergency_no_duty_phone"][0]["text"]
 
 
 @pytest.mark.asyncio
@@ -512,7 +512,9 @@ async def test_after_a_report_hurrying_is_told_that_report_not_given_a_second_ti
     dispatcher = CollectingDispatcher()
     slots = {**VERIFIED, "application_no": NUMBER, "emergency_filed": True, "area_code": None}
     events = await ActionRequestCallback().run(dispatcher, tracker(slots, text="好久打电话来嘛 等不起了", intent="request_human"), {})
-    assert responses(dispatcher) == ["utter_emergency_added_call"] and events == []
+    assert responses(dispatcher) == ["utter_emergency_urged"] and events == []
+    assert dispatcher.messages[0]["due"] == "11月27日（星期五）"  # the case's own deadline, from the backend
+    assert fake_backend.requests[-1].url.path == f"/api/v1/applications/{NUMBER}/actions/add_information"
     assert not any(r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)
 
 

@@ -15,8 +15,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers.all_at_once import found, is_all_at_once
-from actions.forms import ValidateApplicationForm
-from actions.journeys import ActionLooseAnswer, readback_lines
+from actions.answers.names import parse_name
+from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
+from actions.journeys import ActionAskConfirmed, ActionLooseAnswer, readback_lines
 from tests.actions.answers_helpers import DOMAIN_DICT, HER_ID, HIS_ID, install, plain_tracker, said, turn
 from tests.actions.test_form_first import extracted
 
@@ -115,7 +116,8 @@ async def test_everything_at_once_where_another_question_is_asked_is_kept_and_no
     slots, messages = await turn(ValidateApplicationForm(), "helper_name", ALL_AT_ONCE, {k: v for k, v in GRID.items() if k != "helper_name"})
     assert slots["helper_name"] is None and slots["requested_slot"] == "helper_name"  # his own name is still asked
     assert not slots.get("form_retries") and "utter_not_understood" not in said(messages)
-    assert (slots["applicant_name"], slots["applicant_id"], slots["monthly_income"], slots["more_members"]) == ("王秀英", HER_ID, 1200.0, False)
+    assert (slots["applicant_id"], slots["monthly_income"], slots["more_members"]) == (HER_ID, 1200.0, False)
+    assert "applicant_name" not in slots  # "王秀英，女，…" has no cue (叫, 名字是, just before her ID): asked at its question
 
 
 @pytest.mark.asyncio
@@ -182,3 +184,56 @@ async def test_a_members_income_without_the_figure_asks_only_hers(fake_backend) 
     assert slots["requested_slot"] == "member_income" and slots["member_name"] == "王强" and slots["monthly_income"] == 1200.0
     slots, _ = await turn(form, "member_income", "两千", slots)
     assert slots["members"] == [{**SON, "income": 2000.0}] and {k: slots[k] for k in HER} == HER
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("slot", ["applicant_name", "applicant_id", "street", "monthly_income", "reason"])
+@pytest.mark.parametrize("text", ["继续", "不是急事 我就问一下", "算了", "查进度", "找工作人员"])
+async def test_a_command_word_is_never_kept_as_her_name(fake_backend, slot: str, text: str) -> None:
+    """An 81-year-old's "继续" after a call-back was refused as a name and kept as her name in the same turn: a name is
+    only taken ahead with a cue (叫/名字是/姓名是, or just before her ID number), and a command is never a name."""
+    install(fake_backend)
+    slots, messages = await turn(ValidateApplicationForm(), slot, text, {"assistance_type": "低保", "filing_for": "self"})
+    assert slots.get("applicant_name") is None and noted(messages) is None
+    assert parse_name(text) is None
+    # With a cue the name is kept ahead as before.
+    assert found(f"住七星岗街道 我叫王秀英 身份证{HER_ID}", "self")["applicant_name"] == "王秀英"
+
+
+@pytest.mark.asyncio
+async def test_not_right_it_is_an_amount_corrects_the_last_amount_asked_never_a_no(fake_backend) -> None:
+    """An 81-year-old's "不对 是一千二" (no field named) was ignored after the income question and taken for 先不提交 at
+    the read-back: it corrects the last amount asked (at the read-back, the income), then that question again."""
+    install(fake_backend)
+    form = ValidateApplicationForm()
+    slots, messages = await turn(form, "confirmed", "不对 是一千二", {**FILED, "monthly_income": 800.0})
+    assert (slots["monthly_income"], slots["confirmed"], slots["requested_slot"]) == (1200.0, None, "confirmed")
+    slots, messages = await turn(form, "savings", "不对 是一千二", {**FILED, "monthly_income": 800.0, "savings": None})
+    assert (slots["monthly_income"], slots["savings"], slots["requested_slot"]) == (1200.0, None, "savings")
+    assert "utter_corrected" in said(messages)
+    slots, _ = await turn(form, "confirmed", "不对 是农村的那个", FILED)  # not an amount: which one is asked, never a no
+    assert slots["confirmed"] is None and {k: slots[k] for k in FILED} == FILED
+    # In the pre-check: "不对 是一千二" to the question after the income is the income, not that answer.
+    slots, messages = await turn(ValidateEligibilityForm(), "income_excluded", "不对 是一千二",
+                                 {"household_size": 1, "monthly_income": 800.0}, form="eligibility_form")
+    assert (slots["monthly_income"], slots["income_excluded"], slots["requested_slot"]) == (1200.0, None, "income_excluded")
+    # Whatever the NLU read ("不对": deny), the form reads it.
+    assert (await extracted("application_form", "confirmed", "不对 是一千二", "deny", FILED)).get("confirmed") == "不对 是一千二"
+
+
+@pytest.mark.asyncio
+async def test_an_approximate_amount_is_noted_on_its_own_line_never_after_her_reason() -> None:
+    """The read-back's 原因 line once ended "（大概数：存款2000多元，请工作人员核实）", as if she had said it."""
+    slots = {**FILED, "savings": 2000.0, "amounts_said": {"savings": "2000多"},
+             "members": [{**SON, "income": 2000.0, "income_said": "2000多"}]}
+    lines = dict(readback_lines(plain_tracker(slots)))
+    assert lines["原因"] == "老伴去世了" and "大概数" in lines["存款"] and "王强收入2000多元" in lines["家庭成员"]
+    dispatcher = CollectingDispatcher()
+    await ActionAskConfirmed().run(dispatcher, plain_tracker(slots), {})
+    assert dispatcher.messages[0]["note"] == "" and dispatcher.messages[0]["lines"].endswith("原因：老伴去世了")
+
+
+def test_no_user_text_says_the_internal_word_configured() -> None:
+    """"渝中区民政局的值班电话我这里还没有配置": an internal word; she is told it is not registered here."""
+    texts = [v.get("text") or "" for r in DOMAIN_DICT["responses"].values() for v in r]
+    assert not [t for t in texts if "配置" in t] and any("还没有登记" in t for t in texts)

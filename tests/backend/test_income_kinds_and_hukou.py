@@ -91,4 +91,6 @@ def test_the_rules_read_kinds_from_their_file() -> None:
     # A tester's grandmother: "退休金不就是养老金噻？" is her pension, counted, not the exempt basic one.
     assert rules.income_kind("退休金不就是养老金噻") == "退休金" and rules.counts("退休金不就是养老金噻")
     assert rules.counts("打零工") and not rules.counts("抚恤金")
+    # An 81-year-old's "我是厂头退休的 退休金" was told it is not income: a work unit's pension always counts.
+    assert all(rules.counts(said) for said in ("我是厂头退休的 退休金", "厂头退休的 养老金", "退休了 养老金一千二", "退休工资"))
     assert rules.hukou_matters("重庆", date(2026, 11, 24)) and not rules.hukou_matters("常州", date(2026, 11, 24))

@@ -325,3 +325,10 @@ def test_a_one_time_code_is_never_stored_in_clear_in_the_outbox(world) -> None: 
     assert re.search(r"验证码(?:是)?\d{6}", opened(stored))
     code = re.search(r"\d{6}", opened(stored)).group(0)
     assert code not in stored
+
+
+def test_the_emergency_receipt_says_received_once() -> None:
+    """"申请已收到，编号…。已收到，正在紧急处理": the 急难 status label repeated what the sentence had just said."""
+    text = render_text("sms/application_received.txt.j2", for_helper=False, type_name="临时救助（急难型）",
+                       number="JZ20261123000001", next_label="已收到，正在紧急处理", due=None)
+    assert text.count("已收到") == 1 and "正在紧急处理" in text
