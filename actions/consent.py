@@ -27,7 +27,8 @@ def no_phone(text: str) -> bool:
     return parsing.says_no_phone(text) or bool(NONE_AT_ALL.fullmatch(text))
 
 
-REFUSED = "name_refused"  # the ID number whose name the backend refused once (bot/domain.yml)
+REFUSED = "name_refused"
+SENT = "consent_sent"  # where and when her code went last (bot/domain.yml), so resuming does not send another  # the ID number whose name the backend refused once (bot/domain.yml)
 
 
 async def name_refused(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -44,14 +45,12 @@ async def name_refused(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
 
 
 def _code_still_valid(tracker: Tracker, phone: str) -> bool:
-    """This phone was taken (and sent her code) under CODE_SECONDS ago, before the values now being checked."""
-    events = list(tracker.events)
-    while events and events[-1].get("event") == "slot":
-        events.pop()  # the values being validated now
-    for event in reversed(events):
-        if event.get("event") == "slot" and event.get("name") == "applicant_phone":
-            return event.get("value") == phone and time.time() - float(event.get("timestamp") or 0) < CODE_SECONDS
-    return False
+    """Her code went to this phone under CODE_SECONDS ago (the slot SENT: "phone|epoch seconds")."""
+    sent_phone, _, at = str(tracker.get_slot(SENT) or "").partition("|")
+    try:
+        return sent_phone == phone and time.time() - float(at) < CODE_SECONDS
+    except ValueError:
+        return False
 
 
 def _people(tracker: Tracker, phone: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -94,7 +93,9 @@ class PrincipalConsent:
         if sent is not None and sent.get("phone_masked") not in (None, parsing.mask_phone(phone)):
             # A recorded person's code goes to the phone on record, not the one typed here: say where.
             dispatcher.utter_message(text=sent["message"])
-        return {"applicant_phone": phone if sent is not None else None, "consent_code": None}
+        if sent is None:
+            return {"applicant_phone": None, "consent_code": None}
+        return {"applicant_phone": phone, "consent_code": None, SENT: f"{phone}|{time.time():.0f}"}
 
     async def validate_consent_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Slots:

@@ -73,12 +73,9 @@ GRANDMA = {"filing_for": "other", "helper_name": "王小明", "citizen_token": "
 
 def _resuming(sent_ago: float, text: str = "继续", requested: str | None = None) -> Tracker:
     """The form opens again: her phone, taken `sent_ago` seconds ago, is checked again with the other filled slots."""
-    events = [{"event": "slot", "name": "applicant_phone", "value": "13900001111", "timestamp": time.time() - sent_ago},
-              {"event": "action", "name": "action_listen"},
-              {"event": "user", "text": text, "parse_data": {"intent": {"name": "resume"}}},
-              {"event": "slot", "name": "applicant_phone", "value": "13900001111", "timestamp": time.time()}]
-    return Tracker("web-test-1", {**GRANDMA, "requested_slot": requested}, {"text": text, "intent": {"name": "resume"}, "entities": []},
-                   events, False, None, {"name": "application_form"}, "action_listen")
+    slots = {**GRANDMA, "requested_slot": requested, "consent_sent": f"13900001111|{time.time() - sent_ago:.0f}"}
+    return Tracker("web-test-1", slots, {"text": text, "intent": {"name": "resume"}, "entities": []},
+                   [], False, None, {"name": "application_form"}, "action_listen")
 
 
 def _sent(fake) -> int:  # noqa: ANN001
@@ -90,9 +87,11 @@ async def test_resuming_does_not_send_grandma_a_second_code_while_the_first_stan
     form = ValidateApplicationForm()
     assert await form.validate_applicant_phone("13900001111", dispatcher, _resuming(60), {}) == {"applicant_phone": "13900001111"}
     assert _sent(fake_backend) == 0 and dispatcher.messages == []
-    # An hour later the old code is gone anyway: a new one is sent.
-    await form.validate_applicant_phone("13900001111", dispatcher, _resuming(3600), {})
+    # An hour later the old code is gone anyway: a new one is sent, and when it went is kept for the next resume.
+    slots = await form.validate_applicant_phone("13900001111", dispatcher, _resuming(3600), {})
     assert _sent(fake_backend) == 1
+    phone, _, at = slots["consent_sent"].partition("|")
+    assert phone == "13900001111" and abs(float(at) - time.time()) < 60
 
 
 @pytest.mark.asyncio
