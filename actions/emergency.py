@@ -40,12 +40,39 @@ def aside(text: str) -> str | None:
     return "more" if TROUBLE.search(text) else None
 
 
+# The person cannot confirm with a code ("她在医院 手机没带身上 收不到", "没有手机", "急得很 直接报给街道嘛"): an emergency
+# never waits on it. The report goes to the street as a helper's, unconfirmed by the person (actions/journeys.py).
+UNCONFIRMED = "unconfirmed"  # verify_code's value then: no code asked, filed as an urgent call-back to the reporter
+UNCONFIRMED_NOTE = "帮办人代报，本人未确认（收不到验证码）"
+CANNOT_CONFIRM = re.compile(r"收不到|手机(?:也|都)?(?:没|没有|莫|莫得|没得)带|没带手机|(?:手机|电话)[^，。,.]{0,3}不在(?:身上|身边|手上)|"
+                            r"直接(?:报|给|交|送|跟|找)|报给街道|不要验证码|不用验证码|等不(?:到|了|及)验证码|没(?:有|得)?法收")
+CONFIRM_SLOTS = ("applicant_phone", "verify_code")
+
+
+def cannot_confirm(slot: str | None, text: str) -> bool:
+    """While her phone or its code is asked: she cannot receive one, or the reporter will not wait for it."""
+    if slot not in CONFIRM_SLOTS or re.search(r"\d{4,}", text):
+        return False
+    return bool(CANNOT_CONFIRM.search(text)) or parsing.says_no_phone(text)
+
+
+def unconfirmed(tracker: Tracker) -> bool:
+    return tracker.get_slot("verify_code") == UNCONFIRMED
+
+
 class EmergencyAsides:
     """Mixin for the 急难 form's validator (first in the bases)."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict]:
         requested = tracker.get_slot("requested_slot")
         text = str(tracker.latest_message.get("text") or "").strip()
+        if requested in tracker.slots_to_validate() and cannot_confirm(requested, text):
+            # Once is enough: no code, no loop. Her phone (if said) stays with the report; a phone to call the
+            # reporter back on is asked next when none is verified (required_slots).
+            dispatcher.utter_message(response="utter_emergency_unconfirmed")
+            what = tracker.get_slot("emergency_what") or ""
+            more = [SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])] if TROUBLE.search(text) else []
+            return [SlotSet("verify_code", UNCONFIRMED), *more] + ([SlotSet(requested, None)] if requested == "applicant_phone" else [])
         if requested and requested in tracker.slots_to_validate() and distressed(text):
             dispatcher.utter_message(response="utter_emergency_calm")  # never "没太听懂", never a wrong name
             return [SlotSet(requested, None)]
@@ -61,3 +88,13 @@ class EmergencyAsides:
             dispatcher.utter_message(response="utter_emergency_noted")
             return [SlotSet(requested, None), SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])]
         return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[str]:
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)  # type: ignore[misc]
+        if not unconfirmed(tracker):
+            return slots
+        # Neither her phone nor its code is asked again; the reporter's own phone, unless one is verified.
+        verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
+        kept = [s for s in slots if s not in CONFIRM_SLOTS]
+        contact = [] if verified else ["contact_phone"]
+        return kept[:-1] + contact + kept[-1:] if kept[-1:] == ["street"] else kept + contact

@@ -92,6 +92,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return not (intent == "request_human" and EXPLICIT.match(t))
     if intent in OWN_TOPIC.get(form or "", ()):
         return True
+    if form == "emergency_form" and emergency.cannot_confirm(slot, t):
+        return True  # "急得很 直接报给街道嘛": never a wait on her code (actions/emergency.py)
     if form == "emergency_form" and emergency.distressed(t):
         return True  # "救命", "呜呜 咋个办嘛": its validator calms her and asks again (actions/emergency.py)
     if is_resume(t) or asks_meaning(t):

@@ -434,7 +434,7 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, Sha
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 
-class ValidateEmergencyForm(EmergencyAsides, SharedValidators, RetryingFormValidationAction):
+class ValidateEmergencyForm(EmergencyAsides, SharedValidators, requests.ContactPhone, RetryingFormValidationAction):
     skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}
     STREET_UNKNOWN = "unknown"  # the street could not be named: filed for the city queue (ActionSubmitEmergency)
 

@@ -117,6 +117,8 @@
     } else {
       div.classList.add("readback");
       lines.forEach(function (line, i) {
+        // A blank line of the read-back is a gap between its parts, not an empty row with a rule.
+        if (!line.trim() && !onLine[i]) { div.appendChild(el("div", "gap")); return; }
         var row = el("div", "line");
         row.appendChild(el("span", "", line || "\u00a0"));
         if (onLine[i]) row.appendChild(button(entry, onLine[i], "fix", "改"));
