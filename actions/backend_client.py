@@ -180,6 +180,10 @@ class BackendClient:
         await self._request("POST", "/applications/open-check", citizen_token=token,
                             json={"name": name, "id_number": id_number, "assistance_type": kind})
 
+    async def revoke_delegation(self, token: str, delegation_id: int, reason: str) -> dict[str, Any]:
+        """The helper (or the principal) withdraws a delegation, e.g. a paper form no longer needed."""
+        return await self._request("POST", f"/delegations/{delegation_id}/revoke", citizen_token=token, json={"reason": reason})
+
     async def open_paper_link(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
         """{"upload_url"}: where the chat page uploads the photo of the principal's signed 授权委托书."""
         return await self._request("POST", "/delegations/paper-link", citizen_token=token, json=body)

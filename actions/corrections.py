@@ -18,6 +18,7 @@ class Field:
 
 FIELDS = (
     Field("assistance_type", "申请类型", ("申请类型", "类型", "申请的是", "救助类型"), ("assistance_type",)),
+    Field("helper_name", "代办人", ("代办人", "帮办人", "代理人"), ("helper_name",)),  # filing for another: her own name
     Field("applicant_name", "申请人", ("申请人", "名字", "姓名", "名", "我叫"), ("applicant_name",)),
     Field("applicant_id", "身份证", ("身份证", "证件号", "身份号"), ("applicant_id",)),
     Field("applicant_phone", "手机", ("手机", "电话"), ("applicant_phone",)),

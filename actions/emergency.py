@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback, parsing
+from actions.backend_client import BackendError, BackendUnavailable, get_client
 
 ASIDE_SLOTS = ("applicant_name", "applicant_id", "applicant_phone", "verify_code")
 # "呜呜", "救命", "娃儿在哭", "咋个办嘛": fear, not an answer. One warm line and the same question (any of the form's).
@@ -51,13 +52,23 @@ CONFIRM_SLOTS = ("applicant_phone", "verify_code")
 
 def cannot_confirm(slot: str | None, text: str) -> bool:
     """While her phone or its code is asked: she cannot receive one, or the reporter will not wait for it."""
-    if slot not in CONFIRM_SLOTS or re.search(r"\d{4,}", text):
+    if slot not in CONFIRM_SLOTS or re.search(r"\d{4,}", text) or fallback.ASKS_NUMBER.search(text):
         return False
     return bool(CANNOT_CONFIRM.search(text)) or parsing.says_no_phone(text)
 
 
 def unconfirmed(tracker: Tracker) -> bool:
     return tracker.get_slot("verify_code") == UNCONFIRMED
+
+
+def confirming_slots(tracker: Tracker) -> list[str]:
+    """Her phone and its code; once she cannot confirm, neither again: the reporter's own phone unless one is verified."""
+    if unconfirmed(tracker):
+        return [] if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone") else ["contact_phone"]
+    slots = ["applicant_phone"]
+    if not tracker.get_slot("citizen_token") or tracker.get_slot("verified_phone") != tracker.get_slot("applicant_phone"):
+        slots.append("verify_code")
+    return slots
 
 
 class EmergencyAsides:
@@ -86,15 +97,22 @@ class EmergencyAsides:
         if kind == "more":
             what = tracker.get_slot("emergency_what") or ""
             dispatcher.utter_message(response="utter_emergency_noted")
+            urgent = await _urgent_need(tracker, text)  # "今晚住哪点 娃儿还小": where to sleep tonight, said now
+            if urgent:
+                dispatcher.utter_message(text=urgent)
             return [SlotSet(requested, None), SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])]
         return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[str]:
-        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)  # type: ignore[misc]
-        if not unconfirmed(tracker):
-            return slots
-        # Neither her phone nor its code is asked again; the reporter's own phone, unless one is verified.
-        verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
-        kept = [s for s in slots if s not in CONFIRM_SLOTS]
-        contact = [] if verified else ["contact_phone"]
-        return kept[:-1] + contact + kept[-1:] if kept[-1:] == ["street"] else kept + contact
+
+URGENT_TOPIC = "急需"  # the backend's PolicyAnswer.term for a night without a bed or food (backend/policy/needs.py)
+
+
+async def _urgent_need(tracker: Tracker, text: str) -> str | None:
+    """The backend's answer when an aside says she has nowhere to sleep or nothing to eat; None otherwise, and
+    quietly None when the backend does not answer (the aside is kept in the report either way)."""
+    try:
+        body = await get_client().policy_answer(assistance_type="临时救助", aspect="标准", region=tracker.get_slot("region"),
+                                                area_code=tracker.get_slot("area_code"), said=text[:200])
+    except (BackendError, BackendUnavailable):
+        return None
+    return body.get("answer") if body.get("term") == URGENT_TOPIC else None

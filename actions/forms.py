@@ -8,7 +8,7 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, codes, members, parsing, requests, streets, wechat
+from actions import amount_answers, codes, emergency, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, parse_hukou, read_excluded
 from actions.members import MEMBER_SLOTS
@@ -449,10 +449,7 @@ class ValidateEmergencyForm(EmergencyAsides, SharedValidators, requests.ContactP
         return await super().validate_street(value, dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
-        slots = ["emergency_what", "applicant_name", "applicant_id", "applicant_phone"]
-        if not tracker.get_slot("citizen_token") or tracker.get_slot("verified_phone") != tracker.get_slot("applicant_phone"):
-            slots.append("verify_code")
-        return slots + ["street"]
+        return ["emergency_what", "applicant_name", "applicant_id", *emergency.confirming_slots(tracker), "street"]
 
     def validate_emergency_what(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)

@@ -4,14 +4,27 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing
+from actions import members, parsing
 
 
 class TurnsToHelper:
     """Mixin for the application form's validator (before the shared validators in the bases)."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        """A helper putting her own name right at any other question ("不对 我叫张丽 陈德明是那个老人家" at the phone
+        question, "代办人名字不对，是张丽" at the read-back): changed, said in one line, then the open question again."""
+        requested = tracker.get_slot("requested_slot")
+        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        fixed = members.helper_renamed(text, tracker) if requested not in (None, "helper_name") else None
+        if fixed is None:
+            return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        response = "utter_helper_renamed_principal" if fixed.get("applicant_name") else "utter_helper_renamed"
+        dispatcher.utter_message(response=response, **fixed)
+        return [SlotSet(k, v) for k, v in fixed.items()] + [SlotSet(requested, None)]
 
     async def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> dict[str, Any]:

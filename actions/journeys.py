@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consent, corrections, drafts, fallback, parsing, requests, wechat
+from actions import consent, corrections, drafts, emergency as emergency_asides, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -28,6 +28,7 @@ CARRIED = ("monthly_income", "savings", "income_excluded")
 # after_verify for a progress query about someone else ("查下我奶奶的申请"): his phone shows his own cases and those she
 # delegated to him; what he can see, and how to get her permission, is said with them.
 RELATIVE = "relative"
+HURRY = "hurry"
 
 
 def _mask_id(number: str | None) -> str:
@@ -331,6 +332,8 @@ async def start_query(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     mode = {"query_payment": "payment", "sign_authorization": "authorization", "certify_liveness": "certification"}.get(intent, "progress")
     if mode == "progress" and parsing.about_someone_else(tracker.latest_message.get("text") or ""):
         mode = RELATIVE
+    elif mode == "progress" and requests.HURRY.search(tracker.latest_message.get("text") or ""):
+        mode = HURRY  # "能不能催一下": where it stands, its time limit, a call-back offered (actions/requests.py)
     events: list[EventType] = [SlotSet("after_verify", mode)]
     if tracker.get_slot("phone_verified"):
         return events
@@ -384,6 +387,7 @@ class ActionAfterVerify(Action):
             dispatcher.utter_message(response="utter_no_applications")  # its second line is the relative's way
             return []
         mode = tracker.get_slot("after_verify")
+        hurried: list[EventType] = []
         if mode in ("authorization", "certification"):
             return [*await issue_face_link(dispatcher, tracker, token, number, mode), SlotSet("application_no", number)]
         if mode == "payment":
@@ -402,11 +406,13 @@ class ActionAfterVerify(Action):
                 # Steps done, the one now (who, by when) and what comes next; shorter by SMS.
                 sms = tracker.get_latest_input_channel() == "twilio"
                 dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
+                if mode == HURRY:
+                    hurried = requests.say_hurry(dispatcher, progress)
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
         if all(a.get("own", True) for a in mine):  # a relative's case shown: no "没有看到家里人的申请的话"
             _relative_note(dispatcher, tracker)
-        return [SlotSet("application_no", number)]
+        return [SlotSet("application_no", number), *hurried]
 
 
 def _relative_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -429,6 +435,8 @@ class ActionSubmitEmergency(Action):
         what = s("emergency_what") or ""
         done = _reset(("emergency_what", "submission_key"))
         phone = requests.phone_to_call(tracker) or s("applicant_phone")
+        if emergency_asides.unconfirmed(tracker):
+            return await self._unconfirmed(dispatcher, tracker, what, done)
         if not s("area_code"):
             body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
             created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body)) if phone else None
@@ -473,3 +481,32 @@ class ActionSubmitEmergency(Action):
         if created is None:
             return [SlotSet("submission_key", key)]
         return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True)]
+
+    @staticmethod
+    async def _unconfirmed(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, done: list[EventType]) -> list[EventType]:
+        """She could not get a code (no phone with her, or the reporter would not wait): an application needs her
+        consent or a delegation (backend applications._filer), so the report goes to the street as an urgent call-back
+        to the reporter, marked as not confirmed by her, with everything said; the duty mobile is told at once."""
+        s = tracker.get_slot
+        phone = requests.phone_to_call(tracker)
+        who = "，".join(x for x in (s("applicant_name") and f"当事人{s('applicant_name')}",
+                                    s("applicant_phone") and f"本人手机{_mask_phone(s('applicant_phone'))}") if x)
+        topic = f"【急难·{emergency_asides.UNCONFIRMED_NOTE}】{what[:150]}" + (f"；{who}" if who else "")
+        created = None
+        if phone:
+            body = {"phone": phone, "area_code": s("area_code"), "topic": topic[:255], "urgent": True}
+            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body))
+        reset = done + [SlotSet("verify_code", None), SlotSet("contact_phone", None)]
+        office = await requests.office_of(dispatcher, tracker)
+        if created is not None:
+            dispatcher.utter_message(response="utter_emergency_unconfirmed_filed", caller=created["caller"],
+                                     reference=created["reference"], phone_masked=parsing.mask_phone(phone))
+            reset.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
+        if office.get("duty_phone"):
+            dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=office.get("office_name"),
+                                     duty_phone=office["duty_phone"])
+        else:
+            requests.say_office(dispatcher, office)  # the office's number, or 12345 to call
+        for advice in requests.emergency_advice(what):
+            dispatcher.utter_message(response=advice)
+        return reset

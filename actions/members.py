@@ -58,8 +58,11 @@ async def principal_said(text: str, check_id: Any, dispatcher: Any, tracker: Any
 
 # Who the principal is, as a helper points at him: "他", "老人家", "我奶奶", "申请人".
 WHO = r"(?:他|她|老人家|老人|老爷子|老太太|老太婆|老头|申请人|大爷|大妈|婆婆|爷爷|奶奶|(?:我|俺)?(?:的|家)?(?:" + parsing.KIN_PATTERN + r"))"
-HIS_NAME_FIRST = re.compile(r"^" + WHO + r"(?:的)?(?:名字|姓名|全名)?(?:就)?(?:叫做|叫|是)\s*(?P<name>[^\s，,。.；;!！?？]+)")
+HIS_NAME_FIRST = re.compile(r"^" + WHO + r"(?:的)?(?:名字|姓名|全名)?(?:就|才)?(?:叫做|叫|是)\s*(?P<name>[^\s，,。.；;!！?？]+)")
 HIS_NAME_AFTER = re.compile(r"(?P<name>[\u4e00-\u9fa5·]*?)\s*(?:就是|是)" + WHO + r"(?:的)?(?:名字|姓名|全名)")
+# "陈德明是那个老人家", "刘淑芬是我奶奶" (never "王浩是孙子": the helper saying who he is).
+HIS_ROLE = re.compile(r"(?P<name>[\u4e00-\u9fa5·]{2,5}?)(?:才|就)?是(?:那个|那位|这个|这位)?(?:老人家|老人|老爷子|老太太|老太婆|老头|申请人|"
+                      r"大爷|大妈|婆婆|爷爷|奶奶|(?:我|俺)(?:的|家)?(?:" + parsing.KIN_PATTERN + r"))")
 
 
 def principal_named(text: str) -> tuple[bool, str | None]:
@@ -68,6 +71,8 @@ def principal_named(text: str) -> tuple[bool, str | None]:
     t = re.sub(r"^(不是|不对|没有|哦|啊|嗯)[，,。\s]*", "", text.strip())
     m = HIS_NAME_FIRST.match(t) or HIS_NAME_AFTER.search(t)
     name = parsing.parse_name(m.group("name")) if m else None
+    if m is None and (m := HIS_ROLE.fullmatch(t)) and not (name := parsing.parse_name(m.group("name"))):
+        return False, None
     return bool(m) and bool(name or re.search(r"名字|姓名", t)), name
 
 
@@ -95,3 +100,30 @@ def helper_name_was_his(text: str, tracker: Tracker) -> str | None:
     mine = tracker.get_slot("helper_name")
     said, his = principal_named(text)
     return mine if said and mine and (his is None or his == mine) else None
+
+
+# Her own name said again, at any question, to put it right: "我叫张丽", "我是张丽", "我的名字是张丽", "代办人名字不对，是张丽"
+# (never after 给/帮/让: "帮我叫个人来"); and what she is ("我是农村户口", "我是残疾人") is never her name.
+HERS = re.compile(r"(?<![给帮让替喊请她他你您])我(?:的)?(?:名字|姓名)?(?:叫做|叫|是)\s*(?P<name>[^\s，,。.；;!！?？]+)"
+                  r"|(?:代办人|帮办人|代理人)(?:的)?(?:名字|姓名)?[^\s，,。]{0,4}?[\s，,。:：]*(?:应该|其实)?(?:是|叫|改成|改为|写成)\s*"
+                  r"(?P<role>[^\s，,。.；;!！?？]+)")
+NOT_HERS = re.compile(r"户|农村|城镇|城市|人$|员$|工$|农民|老师|医生|单身|独生|子女|退休|残疾|社区|本地|外地")
+
+
+def helper_renamed(text: str, tracker: Tracker) -> dict[str, Any] | None:
+    """A helper putting her own name right ("我叫张丽 陈德明是那个老人家", "我刚才说错了 我叫张丽 申请人才是陈德明"): her name,
+    and his when said with it; her name taken for his is asked again. None: no change of her name is said."""
+    if tracker.get_slot("filing_for") != "other" or not tracker.get_slot("helper_name"):
+        return None
+    m = HERS.search(text)
+    name = parsing.parse_name(m.group("name") or m.group("role")) if m else None
+    if not m or not name or NOT_HERS.search(name):
+        return None
+    rest = re.split(r"[\s，,。；;!！]+", text[:m.start()] + " " + text[m.end():])
+    his = next((n for said, n in map(principal_named, rest) if said and n and not same_name(n, name)), None)
+    slots: dict[str, Any] = {"helper_name": name}
+    if his:
+        slots["applicant_name"] = his
+    elif same_name(tracker.get_slot("applicant_name"), name):
+        slots["applicant_name"] = None  # her name, taken for his: his is asked again
+    return None if all(tracker.get_slot(k) == v for k, v in slots.items()) else slots

@@ -8,16 +8,24 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import face, fallback, parsing, privacy, streets, wechat
+from actions import discard, face, fallback, parsing, privacy, streets, wechat
 from actions.backend_client import call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 NO_CONTACT = "不留"  # contact_phone when the person would rather not leave a number (or has none)
 DECLINES = re.compile(r"不留|不想留|不用留|匿名|不方便|算了不留")
-CHANGES = ("withdraw", "correct")  # after_verify modes handled here
+# after_verify modes handled here: withdraw, correct; where a withdrawal stands ("撤了没有"), taking one back ("恢复"),
+# and throwing away an unfinished application outside its form (actions/discard.py).
+CHANGES = ("withdraw", "correct", "status", "restore", "discard")
+# Said about a withdrawal: not to do it after all, whether it was done, and wanting a withdrawn one back.
+KEEPS_IT = re.compile(r"别撤|不撤|不要撤|莫撤|还是要办|还要办|接着办|继续办|先不撤")
+ASKS_STATE = re.compile(r"撤(了|掉|成|回)?(没|了没|成功了?没|了吗|掉了吗|成功了?吗)|撤没撤|还在不在|还在吗|还在没|在不在了|还作数|还算数|还有没有")
+RESTORE = re.compile(r"恢复|撤回来|还原|反悔|弄回来|找回来|要回来|撤销撤回|取消撤回|重新打开|后悔")
+# 催一下: a progress query that asks to hurry the case (actions/journeys.py reads it; answered below).
+HURRY = re.compile(r"催|搞快|快点|快些|快一点|加快|抓紧|太慢|好慢|咋个还|怎么还|为啥还|为什么还|等了好久|等好久|拖")
 # A correction that already says what is right ("应该是刘淑芬", "少填了我孙子") needs no further question.
 SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|少填|漏填|多填|\d{3,}|"
                                 r"(?:我|她|他|本人|老人|名字|应该)叫[\u4e00-\u9fff]{2}|名字是[\u4e00-\u9fff]{2}")
@@ -206,12 +214,22 @@ class ActionStartChange(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         withdraw = tracker.latest_message.get("intent", {}).get("name") == "withdraw_application"
         said = _text(tracker.latest_message.get("text"))
-        if withdraw and not SAYS_WITHDRAW.search(said) and not said.startswith("/"):
+        mode = "withdraw" if withdraw else "correct"
+        if withdraw and not said.startswith("/"):
+            if RESTORE.search(said):
+                mode = "restore"  # "能不能把刚才撤的恢复": never a second withdrawal
+            elif ASKS_STATE.search(said):
+                mode = "status"  # "撤了没有 申请还在不在": where it stands, no withdrawal offered
+            elif KEEPS_IT.search(said):
+                return await keep_it(dispatcher, tracker)  # "先别撤": nothing withdrawn, said plainly
+            elif discard.about_draft(said):
+                mode = "discard"  # "那个草稿不要了 删了": the unfinished one, not a case
+        if mode == "withdraw" and not SAYS_WITHDRAW.search(said) and not said.startswith("/"):
             # Read as a withdrawal with no word of one ("我摔了那个 有人来没得"): never start taking a case back.
             if not await fallback.before_not_understood(dispatcher, tracker):
                 dispatcher.utter_message(response="utter_default")
             return []
-        events: list[EventType] = [SlotSet("after_verify", "withdraw" if withdraw else "correct"), SlotSet("withdraw_confirmed", None),
+        events: list[EventType] = [SlotSet("after_verify", mode), SlotSet("withdraw_confirmed", None),
                                    SlotSet("correction_said", _text(tracker.latest_message.get("text"))[:500]),
                                    SlotSet("correction_text", None)]
         if tracker.get_slot("phone_verified"):
@@ -225,11 +243,16 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     """Which application, whether it may still be withdrawn or corrected online, then the confirmation
     (withdrawal) or the change request (correction)."""
     token, mode = tracker.get_slot("citizen_token"), tracker.get_slot("after_verify")
+    if mode == "discard":
+        return await discard.start_outside(dispatcher, tracker)
     mine = await call(dispatcher, get_client().my_applications(token))
     if mine is None:
         return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
     numbers = [a["number"] for a in mine]
     number = tracker.get_slot("application_no") if tracker.get_slot("application_no") in numbers else None
+    withdrawn = [a["number"] for a in mine if a.get("status") == "withdrawn"]
+    if mode == "restore" and number is None and len(withdrawn) == 1:
+        number = withdrawn[0]  # "刚才撤的": the one withdrawn
     # "低保那个撤了": the application of the type she named wins over the one the conversation last spoke of.
     named = parsing.canonical_type(tracker.get_slot("correction_said") or "")
     of_type = [a["number"] for a in mine if named and a.get("assistance_type") == named]
@@ -237,7 +260,7 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         number = of_type[0]
     if number is None and len(numbers) > 1:
         dispatcher.utter_message(response="utter_change_which", numbers="、".join(numbers), example=numbers[0],
-                                 verb="撤回" if mode == "withdraw" else "更正")
+                                 verb={"withdraw": "撤回", "correct": "更正"}.get(mode, "查"))
         return []
     number = number or (numbers[0] if numbers else None)
     app = await call(dispatcher, get_client().application(token, number)) if number else None
@@ -245,6 +268,9 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         if number is None:
             dispatcher.utter_message(response="utter_no_open_application")
         return []
+    if mode in ("status", "restore"):
+        say_state(dispatcher, number, app)
+        return [SlotSet("application_no", number), SlotSet("after_verify", None)]
     step = "withdraw" if mode == "withdraw" else "request_change"
     if step not in app["available_actions"]:
         dispatcher.utter_message(response="utter_cannot_withdraw" if mode == "withdraw" else "utter_cannot_correct",
@@ -269,6 +295,33 @@ SAYS_WITHDRAW = re.compile(r"撤|取消|不要了|不办了|不申请了|不申�
 CONFIRMS_WITHDRAW = re.compile(r"确定撤|确认撤|撤回|撤了|撤吧|撤掉|要撤|就撤|取消吧|确定取消|不要了|不办了")
 
 
+def say_state(dispatcher: CollectingDispatcher, number: str, app: dict[str, Any]) -> None:
+    """Where a case stands after talk of withdrawing it: withdrawn for good (no way back online, applying again, a
+    person), or still there and going on."""
+    if app.get("status") == "withdrawn":
+        dispatcher.utter_message(response="utter_withdrawn_for_good", number=number)
+    else:
+        dispatcher.utter_message(response="utter_withdraw_not_yet", number=number)
+
+
+async def keep_it(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """"先别撤" outside the confirmation: nothing is withdrawn, said plainly (or, if it already was, that)."""
+    token, number = tracker.get_slot("citizen_token"), tracker.get_slot("application_no")
+    app = await call(dispatcher, get_client().application(token, number)) if token and number else None
+    if app is not None and app.get("status") == "withdrawn":
+        say_state(dispatcher, number, app)
+    elif number:
+        dispatcher.utter_message(response="utter_withdraw_kept", number=number)
+    else:
+        dispatcher.utter_message(response="utter_nothing_withdrawn")
+    return [*stop_withdrawing(), FollowupAction("action_listen")]
+
+
+def stop_withdrawing() -> list[EventType]:
+    return [SlotSet("withdraw_confirmed", None), SlotSet("after_verify", None), SlotSet("scope_offered", None),
+            SlotSet("scope_code", None)]
+
+
 class ValidateWithdrawForm(RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_withdraw_form"
@@ -277,6 +330,10 @@ class ValidateWithdrawForm(RetryingFormValidationAction):
         text = _text(value)
         if isinstance(value, bool):
             return {"withdraw_confirmed": value}
+        if tracker.get_slot("after_verify") == "discard":
+            return discard.confirmation(text, dispatcher)  # "作废…吗": its own words
+        if ASKS_STATE.search(text) or KEEPS_IT.search(text):
+            return {"withdraw_confirmed": False}  # "撤了没有": not withdrawn, and said so (below)
         if re.search(r"不撤|别撤|不要撤|莫撤|接着办|算了|继续办", text) or parsing.parse_yes_no(text) is False:
             return {"withdraw_confirmed": False}
         if CONFIRMS_WITHDRAW.search(text):
@@ -293,14 +350,66 @@ class ActionWithdrawApplication(Action):
         return "action_withdraw_application"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if tracker.get_slot("after_verify") == "discard":
+            return await discard.answered_outside(dispatcher, tracker)
         number = tracker.get_slot("application_no")
         events: list[EventType] = [SlotSet("withdraw_confirmed", None), SlotSet("after_verify", None)]
         if not number or not tracker.get_slot("citizen_token"):
             return events
         if tracker.get_slot("withdraw_confirmed") is not True:
-            dispatcher.utter_message(response="utter_withdraw_kept", number=number)
+            asked = ASKS_STATE.search(_text(tracker.latest_message.get("text")))
+            dispatcher.utter_message(response="utter_withdraw_not_yet" if asked else "utter_withdraw_kept", number=number)
             return events
         return await withdraw(dispatcher, tracker, number, events)
+
+
+class ActionAskWithdrawConfirmed(Action):
+    """withdraw_form's question: "确定要撤回…吗", or for a saved draft thrown away outside its form, "确定作废…吗"."""
+
+    def name(self) -> str:
+        return "action_ask_withdraw_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        chosen = tracker.get_slot(discard.CHOSEN)
+        if tracker.get_slot("after_verify") == "discard" and chosen:
+            dispatcher.utter_message(response="utter_ask_discard_draft", label=chosen["label"])
+        else:
+            dispatcher.utter_message(response="utter_ask_withdraw_confirmed")
+        return []
+
+
+def say_hurry(dispatcher: CollectingDispatcher, progress: dict[str, Any]) -> list[EventType]:
+    """"能不能催一下", after where the case stands (said just before): the current step's time limit, and a call-back
+    from the office handling it offered (the call-back's topic says which case, for the staff)."""
+    current = progress.get("current") or {}
+    number = progress.get("number") or ""
+    if not current:
+        return []  # finished: nothing to hurry, the progress said how it ended
+    if current.get("due_said"):
+        dispatcher.utter_message(response="utter_hurry_due", who=current.get("who") or "工作人员", due=current["due_said"])
+    else:
+        dispatcher.utter_message(response="utter_hurry_no_due", who=current.get("who") or "工作人员")
+    return [SlotSet("callback_topic", f"催办：申请{number}（{current.get('label') or ''}）"[:200])]
+
+
+class ActionStopChange(Action):
+    """"先别撤" / "算了" while a withdrawal is being confirmed or waits for the principal's code: plainly that nothing
+    was withdrawn and the application goes on (never "先放一放", and "继续" does not start the withdrawal again). The
+    principal's code asked for anything else stops like every form (action_cancel's words)."""
+
+    def name(self) -> str:
+        return "action_stop_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        left = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        number = tracker.get_slot("application_no")
+        if tracker.get_slot("after_verify") == "discard":
+            return [*left, *await discard.answered_outside(dispatcher, tracker, kept=True)]
+        if tracker.active_loop_name == "withdraw_form" or tracker.get_slot("after_verify") == "withdraw":
+            dispatcher.utter_message(response="utter_withdraw_kept" if number else "utter_nothing_withdrawn", number=number)
+            return [*left, *stop_withdrawing(), SlotSet("paused_form", None)]
+        dispatcher.utter_message(response="utter_stopped")
+        return [*left, SlotSet("paused_form", tracker.active_loop_name)]
 
 
 async def withdraw(dispatcher: CollectingDispatcher, tracker: Tracker, number: str, events: list[EventType]) -> list[EventType]:

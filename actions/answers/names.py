@@ -26,6 +26,7 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   # What a message that says everything at once holds besides the name ("一个人住", "身体不好").
                   "一个人", "外地", "打工", "身体", "生活", "困难", "去世", "独居", "方便", "养老金", "退休金",
                   "网格", "志愿者", "社工", "民警", "警察",  # who the helper is ("我是网格员"), not his name
+                  "代办", "帮办", "代理人",  # a role on the read-back ("代办人名字不对"), never a name
                   "岁", "块钱",  # "七十六岁", "八百块钱"
                   # A question or an amount ("有好多钱", "要多少"), or a cry ("呜呜", "娃儿在哭"): never a name.
                   "好多", "多少", "几多", "好些", "呜", "哭",

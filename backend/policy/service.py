@@ -17,6 +17,7 @@ from typing import get_args
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
 from backend.eligibility.service import get_rules
+from backend.policy import needs
 from backend.policy.privacy import TOPIC as PRIVACY, get_privacy
 from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
@@ -185,6 +186,10 @@ def answer(
     if private is not None:
         # "委托书照片哪些人看得到" (read as a question about 材料): who sees her data, how long it is kept, her rights.
         return PolicyAnswer(answer=private, term=PRIVACY, **base)
+    urgent = needs.answer(said, office or areas.office_for(area_code))
+    if urgent is not None:
+        # "今晚住哪点 娃儿还小": where to sleep (or eat) tonight, and whom to call now — before any rule.
+        return PolicyAnswer(answer=urgent, term=needs.TOPIC, **base)
     term = get_glossary().meaning(said)
     if term is not None:
         # "受理是啥子意思": what the word means, whatever type or aspect the question was read as.

@@ -262,6 +262,9 @@ class FakeBackend:
         # As the backend: what a word means, or whether an income counts, whatever type and aspect were sent.
         terms = {"受理": "“受理”就是街道（乡镇）收下了您的申请，正式开始办。", "退休金": "退休金要算进家庭收入。",
                  "委托书": "“授权委托书”是本人签字同意让别人替他办的一张表，社区可以领。"}
+        if re.search(r"住哪|没得地方住|没地方住", said):  # as the backend: a night without a bed, before any rule
+            return httpx.Response(200, json={**base, "answer": "今晚没地方住的话：救助管理站可以先安排临时住处。晚上可以打110。",
+                                             "needs_region": False, "region": None, "term": "急需"})
         term = next((t for t in terms if t in said and re.search(r"意思|是啥|算不算|算收入", said)), None)
         if term:
             return httpx.Response(200, json={**base, "answer": terms[term], "needs_region": False, "region": None,

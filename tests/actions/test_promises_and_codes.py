@@ -455,6 +455,16 @@ async def test_what_a_man_in_a_fire_says_between_questions_is_heard(fake_backend
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["今晚住哪点 娃儿还小", "娃儿没得地方住"])
+async def test_nowhere_to_sleep_tonight_is_answered_and_kept_in_the_report(fake_backend, said) -> None:  # noqa: ANN001
+    """A woman whose house burnt asked where to sleep tonight and heard only "记下了"."""
+    events, words = await validate(ValidateEmergencyForm(), "applicant_id", said,
+                                   {"emergency_what": "屋头着火了", "applicant_name": "陈美兰"}, "emergency_form")
+    assert words[0] == "utter_emergency_noted" and "救助管理站" in words[1] and "110" in words[1]
+    assert said in slot_values(events)["emergency_what"]
+
+
+@pytest.mark.asyncio
 async def test_a_name_said_with_more_trouble_is_still_the_name(fake_backend) -> None:  # noqa: ANN001
     events, words = await validate(ValidateEmergencyForm(), "applicant_name", "陈建国 我老婆在医院", {"emergency_what": "失火"},
                                    "emergency_form")
