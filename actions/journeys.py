@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consent, corrections, drafts, emergency as emergency_asides, fallback, parsing, requests, wechat
+from actions import consent, corrections, discard, drafts, emergency as emergency_asides, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -309,6 +309,8 @@ class ActionCancel(Action):
             aside = tracker.active_loop_name == "callback_form" and tracker.get_slot("paused_form")
             paused = tracker.get_slot("paused_form") if aside else tracker.active_loop_name
             return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", paused), *saved]
+        if discard.about_draft(tracker.latest_message.get("text") or ""):
+            return await requests.discard_instead(dispatcher, tracker)  # "填得乱七八糟的 不要了": the saved draft
         dispatcher.utter_message(response="utter_nothing_to_stop")
         return []
 
@@ -407,7 +409,8 @@ class ActionAfterVerify(Action):
                 sms = tracker.get_latest_input_channel() == "twilio"
                 dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
                 if mode == HURRY:
-                    hurried = requests.say_hurry(dispatcher, progress)
+                    case = next((a for a in mine if a["number"] == number), {})
+                    hurried = requests.say_hurry(dispatcher, tracker, progress, case.get("area_code"))
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
         if all(a.get("own", True) for a in mine):  # a relative's case shown: no "没有看到家里人的申请的话"

@@ -21,9 +21,9 @@ DECLINES = re.compile(r"不留|不想留|不用留|匿名|不方便|算了不留
 # and throwing away an unfinished application outside its form (actions/discard.py).
 CHANGES = ("withdraw", "correct", "status", "restore", "discard")
 # Said about a withdrawal: not to do it after all, whether it was done, and wanting a withdrawn one back.
-KEEPS_IT = re.compile(r"别撤|不撤|不要撤|莫撤|还是要办|还要办|接着办|继续办|先不撤")
+KEEPS_IT = re.compile(r"别撤|不撤|不要撤|莫撤|先不撤|(?<![不没别莫])(?<!不想)(?<!不用)(?<!不要)(还是要办|还要办|接着办|继续办)")
 ASKS_STATE = re.compile(r"撤(了|掉|成|回)?(没|了没|成功了?没|了吗|掉了吗|成功了?吗)|撤没撤|还在不在|还在吗|还在没|在不在了|还作数|还算数|还有没有")
-RESTORE = re.compile(r"恢复|撤回来|还原|反悔|弄回来|找回来|要回来|撤销撤回|取消撤回|重新打开|后悔")
+RESTORE = re.compile(r"恢复|撤回来|还原|弄回来|找回来|要回来|撤销撤回|取消撤回|重新打开")
 # 催一下: a progress query that asks to hurry the case (actions/journeys.py reads it; answered below).
 HURRY = re.compile(r"催|搞快|快点|快些|快一点|加快|抓紧|太慢|好慢|咋个还|怎么还|为啥还|为什么还|等了好久|等好久|拖")
 # A correction that already says what is right ("应该是刘淑芬", "少填了我孙子") needs no further question.
@@ -229,14 +229,28 @@ class ActionStartChange(Action):
             if not await fallback.before_not_understood(dispatcher, tracker):
                 dispatcher.utter_message(response="utter_default")
             return []
-        events: list[EventType] = [SlotSet("after_verify", mode), SlotSet("withdraw_confirmed", None),
-                                   SlotSet("correction_said", _text(tracker.latest_message.get("text"))[:500]),
-                                   SlotSet("correction_text", None)]
-        if tracker.get_slot("phone_verified"):
-            return events
-        if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
-            return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
-        return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+        return await start(dispatcher, tracker, mode, said)
+
+
+async def start(dispatcher: CollectingDispatcher, tracker: Tracker, mode: str, said: str) -> list[EventType]:
+    """The change asked for, and the phone to verify first when it is not (the rules, or `discard_instead`)."""
+    events: list[EventType] = [SlotSet("after_verify", mode), SlotSet("withdraw_confirmed", None),
+                               SlotSet("correction_said", said[:500]), SlotSet("correction_text", None)]
+    if tracker.get_slot("phone_verified"):
+        return events
+    if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
+        return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
+    return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+
+
+async def discard_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """"这个填得乱七八糟的 不要了 我重新填" read as a stop with no form open: the saved draft thrown away (after the
+    phone's code if needed: then the rule "phone verified" goes on to action_after_verify), never "好的" and kept."""
+    events = await start(dispatcher, tracker, "discard", _text(tracker.latest_message.get("text")))
+    if not tracker.get_slot("phone_verified"):
+        return events + [FollowupAction("verify_form")]
+    tracker.slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+    return events + await after_verify(dispatcher, tracker)
 
 
 async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -378,9 +392,11 @@ class ActionAskWithdrawConfirmed(Action):
         return []
 
 
-def say_hurry(dispatcher: CollectingDispatcher, progress: dict[str, Any]) -> list[EventType]:
+def say_hurry(dispatcher: CollectingDispatcher, tracker: Tracker, progress: dict[str, Any],
+              area_code: str | None) -> list[EventType]:
     """"能不能催一下", after where the case stands (said just before): the current step's time limit, and a call-back
-    from the office handling it offered (the call-back's topic says which case, for the staff)."""
+    from the office handling it offered (the call-back's topic says which case, for the staff; the case's street
+    places it when the conversation knows none, so no street is asked)."""
     current = progress.get("current") or {}
     number = progress.get("number") or ""
     if not current:
@@ -389,7 +405,8 @@ def say_hurry(dispatcher: CollectingDispatcher, progress: dict[str, Any]) -> lis
         dispatcher.utter_message(response="utter_hurry_due", who=current.get("who") or "工作人员", due=current["due_said"])
     else:
         dispatcher.utter_message(response="utter_hurry_no_due", who=current.get("who") or "工作人员")
-    return [SlotSet("callback_topic", f"催办：申请{number}（{current.get('label') or ''}）"[:200])]
+    placed = [SlotSet("area_code", area_code)] if area_code and not tracker.get_slot("area_code") else []
+    return [SlotSet("callback_topic", f"催办：申请{number}（{current.get('label') or ''}）"[:200]), *placed]
 
 
 class ActionStopChange(Action):

@@ -13,9 +13,9 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.events import SlotSet as Set
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery
+from actions.journeys import ActionAfterVerify, ActionCancel, ActionStartVerifiedQuery
 from actions.requests import (
-    ActionAskWithdrawConfirmed, ActionStartChange, ActionStopChange, ActionWithdrawApplication, ValidateWithdrawForm,
+    KEEPS_IT, ActionAskWithdrawConfirmed, ActionStartChange, ActionStopChange, ActionWithdrawApplication, ValidateWithdrawForm,
 )
 from tests.actions.test_forms_and_journeys import responses, tracker
 from tests.actions.test_policy_rules import LISTEN, _next, _user, rules  # noqa: F401  (the fixture)
@@ -77,7 +77,7 @@ async def test_asking_whether_it_was_withdrawn_is_never_a_yes(fake_backend) -> N
 async def test_asking_whether_it_was_withdrawn_answers_and_offers_no_withdrawal(fake_backend) -> None:  # noqa: ANN001
     dispatcher = CollectingDispatcher()
     said = "所以撤了没有啊 申请还在不在"
-    started = await ActionStartChange().run(dispatcher, tracker(VERIFIED, said, "withdraw_application"), {})
+    started = await ActionStartChange().run(dispatcher, tracker(dict(VERIFIED), said, "withdraw_application"), {})
     assert Set("after_verify", "status") in started
     events = await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": "status", "correction_said": said}), {})
     assert responses(dispatcher) == ["utter_withdraw_not_yet"]
@@ -89,13 +89,19 @@ async def test_a_withdrawn_case_cannot_be_restored_online_said_with_applying_aga
     _withdrawn(fake_backend)
     dispatcher = CollectingDispatcher()
     said = "能不能把刚才撤的恢复啊"
-    started = await ActionStartChange().run(dispatcher, tracker(VERIFIED, said, "withdraw_application"), {})
+    started = await ActionStartChange().run(dispatcher, tracker(dict(VERIFIED), said, "withdraw_application"), {})
     assert Set("after_verify", "restore") in started
     events = await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": "restore", "correction_said": said}), {})
     assert responses(dispatcher) == ["utter_withdrawn_for_good"]  # not "在网上撤回不了"
     assert FollowupAction("withdraw_form") not in events
     text = DOMAIN.responses["utter_withdrawn_for_good"][0]["text"]
     assert "恢复不了" in text and "重新申请" in text and "找工作人员" in text
+
+
+@pytest.mark.parametrize(("said", "keeps"), [("她说还是要办 先别撤", True), ("撤回申请 不想接着办了", False),
+                                            ("不用继续办了 撤了", False)])
+def test_only_a_change_of_mind_keeps_it(said: str, keeps: bool) -> None:
+    assert bool(KEEPS_IT.search(said)) is keeps
 
 
 @pytest.mark.asyncio
@@ -128,13 +134,15 @@ async def test_hurrying_says_the_steps_time_limit_and_offers_the_offices_call_ba
     fake_backend.handler = handler
     dispatcher = CollectingDispatcher()
     said = "咋个还在等待受理哦 能不能催一下"
-    started = await ActionStartVerifiedQuery().run(dispatcher, tracker(VERIFIED, said, "query_progress"), {})
+    started = await ActionStartVerifiedQuery().run(dispatcher, tracker(dict(VERIFIED), said, "query_progress"), {})
     assert Set("after_verify", "hurry") in started
+    fake_backend.mine = [{"number": NUMBER, "area_code": "500103001"}]
     events = await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": "hurry"}, said, "query_progress"), {})
     said_back = responses(dispatcher)
     assert said_back[0].startswith("您的低保申请") and said_back[1] == "utter_hurry_due"
     assert dispatcher.messages[1]["due"] == "11月27日（星期五）前"
     assert any(e.get("name") == "callback_topic" and NUMBER in e["value"] for e in events)
+    assert Set("area_code", "500103001") in events  # the case's office calls back, no street asked
     buttons = DOMAIN.responses["utter_hurry_due"][0]["buttons"]
     assert buttons[0]["payload"] == "/request_human"
 
@@ -162,7 +170,7 @@ async def test_a_draft_is_named_confirmed_once_and_thrown_away(fake_backend, sai
     fake_backend.held = {"status": "pending", "delegation_id": 31, "due_said": "12月10日前"}
     fake_backend.mine = []
     dispatcher = CollectingDispatcher()
-    started = await ActionStartChange().run(dispatcher, tracker(VERIFIED, said, "withdraw_application"), {})
+    started = await ActionStartChange().run(dispatcher, tracker(dict(VERIFIED), said, "withdraw_application"), {})
     assert Set("after_verify", "discard") in started
     slots = {**VERIFIED, "after_verify": "discard", "correction_said": said}
     events = await ActionAfterVerify().run(dispatcher, tracker(slots), {})
@@ -195,3 +203,15 @@ async def test_a_no_keeps_the_draft_and_several_are_named_first(fake_backend) ->
     assert slot_values(answered)["withdraw_confirmed"] is False
     await ActionWithdrawApplication().run(dispatcher, tracker({**slots, "discard_draft": chosen, "withdraw_confirmed": False}), {})
     assert responses(dispatcher) == ["utter_discard_draft_kept"] and len(fake_backend.drafts) == 2
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("verified", [True, False])
+async def test_throwing_a_draft_away_read_as_a_stop_is_not_just_ok(fake_backend, verified: bool) -> None:  # noqa: ANN001
+    """"这个填得乱七八糟的 不要了 我重新填" with no form open got "好的。还有别的要帮忙的吗？" and the draft stayed."""
+    fake_backend.drafts = [_draft(7, "陈德明")]
+    dispatcher = CollectingDispatcher()
+    slots = dict(VERIFIED) if verified else {"phone_verified": False}
+    events = await ActionCancel().run(dispatcher, tracker(slots, "这个填得乱七八糟的 不要了 我重新填", "stop"), {})
+    assert "utter_nothing_to_stop" not in responses(dispatcher) and Set("after_verify", "discard") in events
+    assert FollowupAction("withdraw_form" if verified else "verify_form") in events
