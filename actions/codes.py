@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk.events import ActionExecutionRejected, EventType, FollowupAction
 
 from actions.backend_client import BackendError, BackendUnavailable, Dispatcher
-from actions.retry import NEUTRAL
+from actions.neutral import NEUTRAL
 
 T = TypeVar("T")
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -20,10 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import form_first, parsing, privacy
 from actions.answers import amounts
-
-# A validator returns this key (with any value) when an answer moved nothing but was not a failure
-# either: a resent code, a street that needs choosing among several.
-NEUTRAL = "_retry_neutral"
+from actions.neutral import NEUTRAL
 BOOKKEEPING = ("form_retries", "ask_style", "requested_slot", NEUTRAL)
 
 
