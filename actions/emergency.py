@@ -18,24 +18,17 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 
 ASIDE_SLOTS = ("applicant_name", "applicant_id", "applicant_phone", "verify_code")
 # "呜呜", "救命", "娃儿在哭", "咋个办嘛": fear, not an answer. One warm line and the same question (any of the form's).
-DISTRESS = re.compile(r"呜+|哇+|救命|救救|帮帮|(?:娃儿|娃娃|孩子|小孩|娃)(?:一直|还)?在?哭|哭|好怕|害怕|吓死|吓人|"
-                      r"怎么办|咋办|咋个办|天啊|天哪|老天爷?|求求")
-CALM_FILLERS = re.compile(r"[\s，,。.!！?？~～、…]|我|们|你|了|啊|呀|嘛|哦|喃|哟|噻|吧|呢|的|要|好|快|点|来|人")
-
-
-def distressed(text: str) -> bool:
-    """Only fear in it: nothing left once the cries and fillers are taken out (a name or a number is an answer)."""
-    return bool(DISTRESS.search(text)) and not re.search(r"\d", text) and not CALM_FILLERS.sub("", DISTRESS.sub("", text))
+DISTRESS, distressed = fallback.DISTRESS, fallback.distressed  # one owner (actions/fallback.py)
 WHEN = re.compile(r"好久|多久|什么时候|啥时候|几时|马上|快点|等不及|来人|有没有人|有没得人")
 # More of the trouble: people, injuries, money, a roof, food.
 TROUBLE = re.compile(r"医院|住院|烧伤|受伤|伤了|病|押金|医药费|医疗费|莫得钱|没得钱|没钱|没有钱|交不起|房子|烧光|烧了|垮了|淹了|"
-                     r"没地方住|莫得地方|没得吃|莫得吃|娃儿|孩子|老人|婆娘|老伴|老公|老婆")
+                     r"没地方住|莫得地方|住哪|睡哪|没得吃|莫得吃|娃儿|孩子|老人|婆娘|老伴|老公|老婆")
 
 
 def aside(text: str) -> str | None:
     """"when" (a question about help coming or the number), "more" (more of what happened), or None (an answer)."""
-    if re.search(r"\d{4,}", text) or len(text) < 3:
-        return None  # digits are an answer to these questions; a short reply is one too ("王强")
+    if re.search(r"\d{6,}", text) or len(text) < 3:
+        return None  # an ID, phone or code is an answer to these questions ("押金3000" is not); a short reply is one too
     if fallback.ASKS_NUMBER.search(text) or (WHEN.search(text) and not TROUBLE.search(text)):
         return "when"
     return "more" if TROUBLE.search(text) else None

@@ -130,6 +130,17 @@ async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     return await answered_from_words(dispatcher, text)
 
 
+# Fear and crying, with nothing else said ("呜呜", "救命", "娃儿在哭"): a calm word, never "没太听懂".
+DISTRESS = re.compile(r"呜+|哇+|救命|救救|帮帮|(?:娃儿|娃娃|孩子|小孩|娃)(?:一直|还)?在?哭|哭|好怕|害怕|吓死|吓人|"
+                      r"怎么办|咋办|咋个办|天啊|天哪|老天爷?|求求")
+CALM_FILLERS = re.compile(r"[\s，,。.!！?？~～、…]|我|们|你|了|啊|呀|嘛|哦|喃|哟|噻|吧|呢|的|要|好|快|点|来|人")
+
+
+def distressed(text: str) -> bool:
+    """Only fear in it: nothing left once the cries and fillers are taken out (a name or a number is an answer)."""
+    return bool(DISTRESS.search(text)) and not re.search(r"\d", text) and not CALM_FILLERS.sub("", DISTRESS.sub("", text))
+
+
 class ActionFallback(Action):
     """Outside any form, the NLU had no idea: the follow-up or the word question first, then "没太听懂"."""
 
@@ -139,6 +150,9 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if await before_not_understood(dispatcher, tracker):
             return []
+        if distressed(str(tracker.latest_message.get("text") or "")):
+            dispatcher.utter_message(response="utter_distress")  # "呜呜" after a report: a calm word and a person
+            return [UserUtteranceReverted()]
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
 

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consent, corrections, discard, drafts, emergency as emergency_asides, fallback, parsing, requests, wechat
+from actions import consent, corrections, discard, drafts, fallback, parsing, requests, wechat
 from actions.members import LATER, later_note
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -422,94 +422,3 @@ def _relative_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """After what his phone shows, for a relative's progress: what that is, and how to see hers if it is not there."""
     if tracker.get_slot("after_verify") == RELATIVE:
         dispatcher.utter_message(response="utter_relative_what_you_see")
-
-
-class ActionSubmitEmergency(Action):
-    """急难: filed at once as 临时救助（急难型） with what was said (the street office's duty phone gets an SMS where
-    one is on file), with the office's duty number or plainly none, and 119/120/110 where it applies. A person who
-    cannot name the street is filed all the same: a call-back from the city queue (the backend files applications
-    only for a known street)."""
-
-    def name(self) -> str:
-        return "action_submit_emergency"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        s = tracker.get_slot
-        what = s("emergency_what") or ""
-        done = _reset(("emergency_what", "submission_key"))
-        phone = requests.phone_to_call(tracker) or s("applicant_phone")
-        if emergency_asides.unconfirmed(tracker):
-            return await self._unconfirmed(dispatcher, tracker, what, done)
-        if not s("area_code"):
-            body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
-            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body)) if phone else None
-            if created is not None:
-                dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
-                                         reference=created["reference"], phone_masked=parsing.mask_phone(phone))
-                done.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
-            else:
-                requests.say_office(dispatcher, {})
-            for advice in requests.emergency_advice(what):
-                dispatcher.utter_message(response=advice)
-            return done + _reset(("street", "street_candidates"))  # "不晓得": not a street
-        key = s("submission_key") or _submission_key("emergency")
-        offer = await call(dispatcher, get_client().offer())
-        if offer is None:
-            return [SlotSet("submission_key", key)]
-        emergency = offer["emergency"]
-        body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
-                "reason": what or None,
-                "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
-        refused: list[str] = []
-        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
-        if NAME_MISMATCH in refused:
-            # The name does not go with the ID number on record: both asked again, everything else kept (a tester
-            # was stuck on "对不上" with no way to say the name again).
-            return [SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("submission_key", None),
-                    FollowupAction("emergency_form")]
-        if created is not None:
-            dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
-                                     phone_masked=_mask_phone(phone))
-            office = await requests.office_of(dispatcher, tracker)
-            name = office.get("office_name") or s("street")
-            if office.get("duty_phone"):
-                dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=name, duty_phone=office["duty_phone"])
-            elif office.get("office_phone"):
-                dispatcher.utter_message(response="utter_emergency_office_phone", office_name=name,
-                                         office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
-            else:
-                dispatcher.utter_message(response="utter_emergency_no_duty_phone", office_name=name)
-        for advice in requests.emergency_advice(what):
-            dispatcher.utter_message(response=advice)
-        if created is None:
-            return [SlotSet("submission_key", key)]
-        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True)]
-
-    @staticmethod
-    async def _unconfirmed(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, done: list[EventType]) -> list[EventType]:
-        """She could not get a code (no phone with her, or the reporter would not wait): an application needs her
-        consent or a delegation (backend applications._filer), so the report goes to the street as an urgent call-back
-        to the reporter, marked as not confirmed by her, with everything said; the duty mobile is told at once."""
-        s = tracker.get_slot
-        phone = requests.phone_to_call(tracker)
-        who = "，".join(x for x in (s("applicant_name") and f"当事人{s('applicant_name')}",
-                                    s("applicant_phone") and f"本人手机{_mask_phone(s('applicant_phone'))}") if x)
-        topic = f"【急难·{emergency_asides.UNCONFIRMED_NOTE}】{what[:150]}" + (f"；{who}" if who else "")
-        created = None
-        if phone:
-            body = {"phone": phone, "area_code": s("area_code"), "topic": topic[:255], "urgent": True}
-            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body))
-        reset = done + [SlotSet("verify_code", None), SlotSet("contact_phone", None)]
-        office = await requests.office_of(dispatcher, tracker)
-        if created is not None:
-            dispatcher.utter_message(response="utter_emergency_unconfirmed_filed", caller=created["caller"],
-                                     reference=created["reference"], phone_masked=parsing.mask_phone(phone))
-            reset.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
-        if office.get("duty_phone"):
-            dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=office.get("office_name"),
-                                     duty_phone=office["duty_phone"])
-        else:
-            requests.say_office(dispatcher, office)  # the office's number, or 12345 to call
-        for advice in requests.emergency_advice(what):
-            dispatcher.utter_message(response=advice)
-        return reset

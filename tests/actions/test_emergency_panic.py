@@ -8,7 +8,7 @@ import re
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import fallback, form_first, parsing
+from actions import emergency, fallback, form_first, parsing
 from actions.answers.names import parse_name
 from actions.fallback import ActionFallback
 from actions.forms import ValidateEmergencyForm, ValidateVerifyForm
@@ -163,3 +163,19 @@ async def test_a_wrong_code_is_not_followed_by_code_sent(fake_backend) -> None: 
     assert "utter_code_sent" in said
     after, said = await turn(ValidateVerifyForm(), "verify_code", "654321", {"verify_phone": "13900012411"}, "verify_form")
     assert "utter_code_wrong_or_old" in said and "utter_code_sent" not in said
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["呜呜", "呜呜呜 救命", "娃儿在哭"])
+async def test_crying_outside_a_form_gets_a_calm_word_and_a_person_not_the_fallback(fake_backend, said) -> None:  # noqa: ANN001
+    """"呜呜" after a report got "没太听懂…比如“重庆低保标准是多少”" (a tester, the third round)."""
+    dispatcher = CollectingDispatcher()
+    await fallback.ActionFallback().run(dispatcher, tracker({}, text=said, intent="nlu_fallback"), {})
+    said_back = [m.get("response") for m in dispatcher.messages]
+    assert said_back == ["utter_distress"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["医院要押金3000 莫得钱", "今晚住哪点"])
+async def test_a_deposit_or_a_night_without_a_bed_at_the_name_question_is_heard_not_a_wrong_name(fake_backend, said) -> None:  # noqa: ANN001
+    assert emergency.aside(said) == "more"

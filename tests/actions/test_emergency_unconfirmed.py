@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency, form_first
 from actions.forms import ValidateEmergencyForm
-from actions.journeys import ActionSubmitEmergency
+from actions.emergency_report import ActionSubmitEmergency
 from tests.actions.test_forms_and_journeys import responses, tracker
 from tests.actions.test_retries import turn
 

@@ -432,7 +432,8 @@ async def test_a_name_that_is_not_the_one_on_record_is_asked_again_with_the_id(f
     """A tester's 急难 report ended in "姓名和身份证号对不上" with no way to say the name again."""
     import httpx
 
-    from actions.journeys import ActionSubmitApplication, ActionSubmitEmergency
+    from actions.emergency_report import ActionSubmitEmergency
+    from actions.journeys import ActionSubmitApplication
 
     route = fake_backend.route
 

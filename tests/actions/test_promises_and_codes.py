@@ -22,9 +22,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import codes, fallback
 from actions.face import ValidateScopeForm
 from actions.forms import ValidateApplicationForm, ValidateComplaintForm, ValidateEmergencyForm, ValidateVerifyForm
-from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery, ActionSubmitEmergency
+from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery
+from actions.emergency_report import ActionReadEmergency, ActionSubmitEmergency
 from actions.requests import (
-    NO_CONTACT, ActionFileComplaint, ActionFileCorrection, ActionReadEmergency, ActionRequestCallback, ActionStartChange,
+    NO_CONTACT, ActionFileComplaint, ActionFileCorrection, ActionRequestCallback, ActionStartChange,
     ActionWithdrawApplication, ValidateCallbackForm, ValidateWithdrawForm,
 )
 from tests.actions.conftest import LOCKED_CODE

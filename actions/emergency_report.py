@@ -1,0 +1,163 @@
+"""急难: what happened is heard at once, whatever words it comes in; which of 119/120/110 to call now; more of what
+happened added to the case filed in this conversation."""
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import emergency as emergency_asides, face, fallback, parsing, requests
+from actions.backend_client import call, get_client
+from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
+
+
+def _text(value: object) -> str:
+    return str(value or "").strip()
+
+
+FIRE = re.compile(r"火|烧|燃气|煤气")
+MEDICAL = re.compile(r"住院|医院|病|伤|摔|车祸|中风|心梗|急诊|昏|晕|手术|ICU|流血|出血|难产")
+POLICE = re.compile(r"偷|抢|骗|打人|被打|家暴|威胁|拐")
+BARE_EMERGENCY = re.compile(r"^(我|我们)?(家里|屋头)?(有|遇到|出)?(了)?(急事|急难|紧急情况|大事|事)(了)?|救命|快帮帮我|帮帮我|急$")
+
+
+def emergency_advice(what: str) -> list[str]:
+    """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
+    in_hospital = bool(re.search(r"医院|住院", what))  # already there: "马上打120" is not what they need (a tester)
+    found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (MEDICAL, "utter_emergency_medical"),
+                                  (POLICE, "utter_emergency_police")) if pattern.search(what)
+             and not (r == "utter_emergency_medical" and in_hospital)]
+    if MEDICAL.search(what):
+        found.append("utter_emergency_medical_aid")  # a hospital bill: 医疗救助 too (a tester never heard of it)
+    return found or ["utter_emergency_danger"]
+
+
+def describes_emergency(text: str) -> bool:
+    """"老伴住院了，莫得钱交住院费" says what happened; "有急事" / "救命" does not (then it is asked)."""
+    bare = re.sub(r"[，。！!？?、\s啊呀哦嘛]", "", text)
+    return len(bare) >= 4 and not BARE_EMERGENCY.fullmatch(bare)
+
+
+async def add_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, number: str, text: str) -> list[EventType]:
+    """More of what happened, on the 急难 case filed in this conversation, as a note its caseworker reads."""
+    added, _ = await face.ask(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "add_information",
+                                                                 note=text[:500]))
+    dispatcher.utter_message(response="utter_emergency_added" if added is not None else "utter_emergency_added_call",
+                             number=number)
+    for advice in emergency_advice(text):
+        if advice != "utter_emergency_danger":
+            dispatcher.utter_message(response=advice)
+    return [FollowupAction("action_listen")]
+
+
+class ActionReadEmergency(Action):
+    """The first message of a 急难 report usually says what happened: kept, so it is not asked again."""
+
+    def name(self) -> str:
+        return "action_read_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = _text(tracker.latest_message.get("text"))
+        number = tracker.get_slot("application_no")
+        if tracker.get_slot("emergency_filed") and number and tracker.get_slot("citizen_token") and not text.startswith("/"):
+            # Already reported in this conversation ("医院要先交五千押金"): added to that case for the caseworker, never
+            # the questions again and "您已经有一件急难救助" (a tester got both, and "马上打120" from a hospital).
+            return await add_to_emergency(dispatcher, tracker, number, text)
+        # Said in the middle of another form: that form waits, every answer kept ("继续" goes back to it).
+        left = tracker.active_loop_name
+        paused = [SlotSet("paused_form", left)] if left and left != "emergency_form" else []
+        if tracker.get_slot("emergency_what") or not describes_emergency(text) or text.startswith("/"):
+            return paused
+        return paused + [SlotSet("emergency_what", text[:300])]
+
+
+class ActionSubmitEmergency(Action):
+    """急难: filed at once as 临时救助（急难型） with what was said (the street office's duty phone gets an SMS where
+    one is on file), with the office's duty number or plainly none, and 119/120/110 where it applies. A person who
+    cannot name the street is filed all the same: a call-back from the city queue (the backend files applications
+    only for a known street)."""
+
+    def name(self) -> str:
+        return "action_submit_emergency"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        s = tracker.get_slot
+        what = s("emergency_what") or ""
+        done = _reset(("emergency_what", "submission_key"))
+        phone = requests.phone_to_call(tracker) or s("applicant_phone")
+        if emergency_asides.unconfirmed(tracker):
+            return await self._unconfirmed(dispatcher, tracker, what, done)
+        if not s("area_code"):
+            body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
+            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body)) if phone else None
+            if created is not None:
+                dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
+                                         reference=created["reference"], phone_masked=parsing.mask_phone(phone))
+                done.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
+            else:
+                requests.say_office(dispatcher, {})
+            for advice in emergency_advice(what):
+                dispatcher.utter_message(response=advice)
+            return done + _reset(("street", "street_candidates"))  # "不晓得": not a street
+        key = s("submission_key") or _submission_key("emergency")
+        offer = await call(dispatcher, get_client().offer())
+        if offer is None:
+            return [SlotSet("submission_key", key)]
+        emergency = offer["emergency"]
+        body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
+                "reason": what or None,
+                "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
+        refused: list[str] = []
+        created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
+        if NAME_MISMATCH in refused:
+            # The name does not go with the ID number on record: both asked again, everything else kept (a tester
+            # was stuck on "对不上" with no way to say the name again).
+            return [SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("submission_key", None),
+                    FollowupAction("emergency_form")]
+        if created is not None:
+            dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
+                                     phone_masked=_mask_phone(phone))
+            office = await requests.office_of(dispatcher, tracker)
+            name = office.get("office_name") or s("street")
+            if office.get("duty_phone"):
+                dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=name, duty_phone=office["duty_phone"])
+            elif office.get("office_phone"):
+                dispatcher.utter_message(response="utter_emergency_office_phone", office_name=name,
+                                         office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
+            else:
+                dispatcher.utter_message(response="utter_emergency_no_duty_phone", office_name=name)
+        for advice in emergency_advice(what):
+            dispatcher.utter_message(response=advice)
+        if created is None:
+            return [SlotSet("submission_key", key)]
+        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True)]
+
+    @staticmethod
+    async def _unconfirmed(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, done: list[EventType]) -> list[EventType]:
+        """She could not get a code (no phone with her, or the reporter would not wait): an application needs her
+        consent or a delegation (backend applications._filer), so the report goes to the street as an urgent call-back
+        to the reporter, marked as not confirmed by her, with everything said; the duty mobile is told at once."""
+        s = tracker.get_slot
+        phone = requests.phone_to_call(tracker)
+        who = "，".join(x for x in (s("applicant_name") and f"当事人{s('applicant_name')}",
+                                    s("applicant_phone") and f"本人手机{_mask_phone(s('applicant_phone'))}") if x)
+        topic = f"【急难·{emergency_asides.UNCONFIRMED_NOTE}】{what[:150]}" + (f"；{who}" if who else "")
+        created = None
+        if phone:
+            body = {"phone": phone, "area_code": s("area_code"), "topic": topic[:255], "urgent": True}
+            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body))
+        reset = done + [SlotSet("verify_code", None), SlotSet("contact_phone", None)]
+        office = await requests.office_of(dispatcher, tracker)
+        if created is not None:
+            dispatcher.utter_message(response="utter_emergency_unconfirmed_filed", caller=created["caller"],
+                                     reference=created["reference"], phone_masked=parsing.mask_phone(phone))
+            reset.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
+        if office.get("duty_phone"):
+            dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=office.get("office_name"),
+                                     duty_phone=office["duty_phone"])
+        else:
+            requests.say_office(dispatcher, office)  # the office's number, or 12345 to call
+        for advice in emergency_advice(what):
+            dispatcher.utter_message(response=advice)
+        return reset
