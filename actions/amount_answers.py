@@ -140,6 +140,12 @@ class LastAmountCorrected:
         last = last_amount_asked(tracker, domain) if said and not own else None
         if last is None or parsing.read_amount(said or "") is None:
             return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        if _member_income_since(tracker, domain):
+            # A family member's income was said after hers: "不对 是一千九" may mean either (a tester's went into 存款).
+            # Nothing is guessed: she is asked which, and the question asked now comes again.
+            dispatcher.utter_message(response="utter_which_wrong")
+            tracker.slots[requested] = None
+            return [SlotSet(requested, None)]
         checked = getattr(self, f"validate_{last}")(said, dispatcher, tracker, domain)
         checked = dict(await checked if inspect.isawaitable(checked) else checked)
         checked.pop(NEUTRAL, None)
@@ -155,3 +161,13 @@ def last_amount_asked(tracker: Tracker, domain: DomainDict) -> str | None:
     requested = tracker.get_slot("requested_slot")
     before = order[:order.index(requested)] if requested in order else []
     return next((s for s in reversed(before) if s in ("monthly_income", "savings") and tracker.get_slot(s) is not None), None)
+
+
+def _member_income_since(tracker: Tracker, domain: DomainDict) -> bool:
+    """Whether the question now asked comes after a family member's income (the form's order) and a member was added."""
+    order = list(((domain.get("forms") or {}).get(tracker.active_loop_name or "") or {}).get("required_slots") or [])
+    requested = tracker.get_slot("requested_slot")
+    if "member_income" not in order or requested not in order:
+        return False
+    member_section = order.index(requested) > order.index("savings") if "savings" in order else False
+    return member_section and bool(tracker.get_slot("members"))

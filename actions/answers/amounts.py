@@ -206,11 +206,17 @@ def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
     return (income.value if income else None), (savings.value if savings else None)
 
 
+BARE_COUNT = re.compile(r"(就|只有|一共|总共|共)?\s*(\d+|[一二两三四五六七八九十]+)\s*(位|口人)?\s*[吧啊呀嘛哦噻]?")
+
+
 def parse_count(text: str) -> int | None:
     if re.search(r"(就|只有)?(我|俺)(一个|自己|一人)", text):
         return 1
     m = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(口|个人|人|个(?!月))", text.translate(FULLWIDTH))  # "三个人", "一个"
-    value = (float(m.group(1)) if m.group(1).isdigit() else chinese_number(m.group(1))) if m else parse_amount(text)
+    if m:
+        value = float(m.group(1)) if m.group(1).isdigit() else chinese_number(m.group(1))
+    else:  # a bare figure only: "两路口" in "我住渝中区两路口" is a place, not two people (a tester's was taken)
+        value = parse_amount(text) if BARE_COUNT.fullmatch(text.translate(FULLWIDTH).strip()) else None
     return int(value) if value is not None and 1 <= value <= 30 and value == int(value) else None
 
 

@@ -243,3 +243,9 @@ def test_an_age_as_people_say_it(text: str, age: int | None) -> None:
     from actions import parsing
 
     assert parsing.parse_age(text) == age
+
+
+def test_a_place_with_a_figure_in_its_name_is_not_a_household() -> None:
+    """"我住渝中区两路口" said to "有几个人" was taken as two people (a tester, the third round)."""
+    assert parsing.parse_count("我住渝中区两路口") is None and parsing.parse_count("三里桥那边") is None
+    assert [parsing.parse_count(t) for t in ("两个人 我跟我老头儿", "三口人", "2", "两", "一共五位")] == [2, 3, 2, 2, 5]

@@ -222,6 +222,16 @@ async def test_not_right_it_is_an_amount_corrects_the_last_amount_asked_never_a_
 
 
 @pytest.mark.asyncio
+async def test_not_right_after_a_members_income_asks_which_never_writes_her_savings(fake_backend) -> None:
+    """A 79-year-old said her husband's "一千八", then "不对 是一千九": "存款改过来了" — 1900 saved as her savings."""
+    install(fake_backend)
+    before = {**FILED, "savings": 3000.0, "reason": None}
+    slots, messages = await turn(ValidateApplicationForm(), "reason", "不对 是一千九", before)
+    assert slots["savings"] == 3000.0 and slots["monthly_income"] == 1200.0 and slots["reason"] is None
+    assert said(messages) == ["utter_which_wrong"]
+
+
+@pytest.mark.asyncio
 async def test_an_approximate_amount_is_noted_on_its_own_line_never_after_her_reason() -> None:
     """The read-back's 原因 line once ended "（大概数：存款2000多元，请工作人员核实）", as if she had said it."""
     slots = {**FILED, "savings": 2000.0, "amounts_said": {"savings": "2000多"},
