@@ -245,11 +245,18 @@ ALONE = re.compile(r"一个人住|一个人过|一个人生活|就我一个|只�
 HOUSEHOLD = re.compile(r"(一家|家里|家头|屋头|屋里|全家)(有|就|一共|总共)?[\d一二两三四五六七八九十]+\s*(口|个人|人)|[\d一二两三四五六七八九十]+\s*口人")
 
 
+# "我跟我老头儿两个人", "还有我老伴": someone lives with her (a tester's was "没太明白"; only the button worked).
+TOGETHER = re.compile(r"(跟|和|还有|同|带着|陪着)我?的?(老伴|老头|老公|老婆|爱人|屋里的|婆娘|男人|儿子|女儿|孙子|孙女|媳妇|"
+                      r"儿媳|妈|爸|娃)|(?<![\d一二两三四五六七八九十])([2-9]|[二两三四五六七八九]|十[一二三四五六七八九]?)\s*(个人|口人)")
+
+
 def household_said(text: str) -> bool | None:
     """Whether others live with the applicant, when the words say it (the household question's answer); else None."""
     if ALONE.search(text):
         return False
-    m = HOUSEHOLD.search(text)
+    m = HOUSEHOLD.search(text) or (None if re.search(r"不(跟|和|同)", text) else TOGETHER.search(text))
+    if m and not m.group(0)[-1] in "人口":
+        return True  # a person named with her
     size = parse_count(m.group(0)) if m else None
     return None if size is None else size > 1
 

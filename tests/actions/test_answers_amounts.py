@@ -249,3 +249,12 @@ def test_a_place_with_a_figure_in_its_name_is_not_a_household() -> None:
     """"我住渝中区两路口" said to "有几个人" was taken as two people (a tester, the third round)."""
     assert parsing.parse_count("我住渝中区两路口") is None and parsing.parse_count("三里桥那边") is None
     assert [parsing.parse_count(t) for t in ("两个人 我跟我老头儿", "三口人", "2", "两", "一共五位")] == [2, 3, 2, 2, 5]
+
+
+@pytest.mark.parametrize(("text", "others"), [
+    ("我跟我老头儿两个人", True), ("还有我老伴", True), ("我和老伴", True), ("3个人", True), ("他一个人住", False),
+    ("儿子一个人在外地打工", None), ("我不和儿子住", None), ("我住渝中区两路口", None),
+])
+def test_who_lives_with_her_is_heard_in_her_words(text, others) -> None:  # noqa: ANN001
+    """"我跟我老头儿两个人" to "家里还有一起生活的其他人吗" got "没太明白" (a tester, the third round)."""
+    assert parsing.household_said(text) is others
