@@ -145,6 +145,10 @@ class SharedValidators:
             checked = await self._check_id("applicant_id", id_text, dispatcher, tracker) if id_text and not tracker.get_slot("applicant_id") else {}
             return {**checked, "applicant_name": his, "helper_name": None}
         slots = await self._name_and_id("applicant_name", "applicant_id", value, dispatcher, tracker)
+        near = (slots.get("applicant_id") or tracker.get_slot("applicant_id") or "")[:6] or None
+        if slots.get("applicant_name") and await streets.names_a_place(slots["applicant_name"], near):
+            dispatcher.utter_message(response="utter_name_unclear")  # "七星岗": the street, not her name
+            slots["applicant_name"] = None
         if tracker.get_slot("filing_for") == "other" and slots.get("applicant_name") and slots["applicant_name"] == tracker.get_slot("helper_name"):
             dispatcher.utter_message(response="utter_applicant_is_helper")  # the helper's own name, given for the applicant
             slots["applicant_name"] = None

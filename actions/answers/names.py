@@ -66,3 +66,10 @@ def _kin_or_title(t: str) -> bool:
         return True
     # A surname and a title ("王婆婆", "李大爷", "张阿姨"): what neighbours call her, not her name.
     return any(t.endswith(w) and len(t) - len(w) <= 1 for w in (*TITLES, "爷爷", "奶奶", "婆婆", "嬢嬢"))
+
+
+# The commonest surnames (about 85 % of people): a name that starts with none of them and is a place's name ("七星岗",
+# said where the applicant's name was asked) is looked up before it is kept (actions/streets.py names_a_place).
+COMMON_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+                            "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫"
+                            "孔向汤欧司诸上文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌")

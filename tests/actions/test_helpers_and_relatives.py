@@ -204,3 +204,13 @@ async def test_after_his_phone_he_hears_what_he_can_see_and_how_to_get_her_permi
     assert responses(dispatcher)[-1] == "utter_relative_what_you_see" and len(responses(dispatcher)) == 2
     words = await wording("utter_relative_what_you_see", {})
     assert "授权" in words and "自己的手机" in words
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "kept"), [("七星岗", None), ("两路口", None), ("王秀英", "王秀英"), ("金山", "金山")])
+async def test_a_street_said_where_the_applicants_name_is_asked_is_not_her_name(fake_backend, text, kept) -> None:  # noqa: ANN001
+    """A grid worker answered "申请人叫什么名字" with "七星岗": read back as 申请人：七星岗 (the third round)."""
+    slots, messages = await turn(ValidateApplicationForm(), "applicant_name", text,
+                                 {"assistance_type": "低保", "filing_for": "other", "helper_name": "李梅"})
+    assert slots.get("applicant_name") == kept
+    assert ("utter_name_unclear" in said(messages)) is (kept is None)
