@@ -7,6 +7,7 @@ and told why then. What was kept is said in one line, not asked again, and read 
 """
 
 import inspect
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -50,6 +51,11 @@ class SaidAhead:
         kept, named = await self._take_ahead(text, requested, now, before, dispatcher, tracker, domain)
         if not named:
             return events + [SlotSet(k, v) for k, v in kept.items()]
+        if requested in FREE_TEXT and now.get(requested) and _only(text, [found(text, now.get("filing_for"))[k] for k in named]):
+            # "农村户口" to "为什么申请": the 户口, not her reason (a tester's was read back as 原因：农村户口).
+            events = [e for e in events if e.get("name") != requested] + [SlotSet(requested, None)]
+            now[requested] = None
+            tracker.slots[requested] = None
         if requested and now.get(requested) in (None, ""):
             # Not the answer to the question asked, but to others: no wrong answer; the question comes again plainly.
             events = [e for e in events if e.get("name") not in BOOKKEEPING]
@@ -95,6 +101,17 @@ class SaidAhead:
             tracker.slots.update(out)
             named.append(slot)
         return kept, named
+
+
+FREE_TEXT = ("reason",)  # questions any words answer: a message that only says other facts is not their answer
+
+
+def _only(text: str, facts: list[str]) -> bool:
+    """Whether the facts are all the message says (fewer than two Han characters left without them)."""
+    rest = text
+    for said in facts:
+        rest = rest.replace(str(said), "")
+    return len(re.findall(r"[\u4e00-\u9fa5]", rest)) < 2
 
 
 def _open(slot: str, now: Slots) -> bool:

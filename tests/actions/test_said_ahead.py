@@ -247,3 +247,13 @@ def test_no_user_text_says_the_internal_word_configured() -> None:
     """"渝中区民政局的值班电话我这里还没有配置": an internal word; she is told it is not registered here."""
     texts = [v.get("text") or "" for r in DOMAIN_DICT["responses"].values() for v in r]
     assert not [t for t in texts if "配置" in t] and any("还没有登记" in t for t in texts)
+
+
+@pytest.mark.asyncio
+async def test_a_fact_said_where_the_reason_is_asked_is_that_fact_not_the_reason(fake_backend) -> None:
+    """"农村户口" to "简单说说为什么申请" was read back as 原因：农村户口 (a grid worker, the third round)."""
+    install(fake_backend)
+    slots, messages = await turn(ValidateApplicationForm(), "reason", "农村户口", {**FILED, "reason": None, "hukou": "城镇户口"})
+    assert slots["hukou"] == "农村户口" and slots["reason"] is None
+    slots, _ = await turn(ValidateApplicationForm(), "reason", "老伴走了 我是农村户口", {**FILED, "reason": None, "hukou": "城镇户口"})
+    assert slots["hukou"] == "农村户口" and "老伴走了" in slots["reason"]
