@@ -257,3 +257,14 @@ async def test_a_fact_said_where_the_reason_is_asked_is_that_fact_not_the_reason
     assert slots["hukou"] == "农村户口" and slots["reason"] is None
     slots, _ = await turn(ValidateApplicationForm(), "reason", "老伴走了 我是农村户口", {**FILED, "reason": None, "hukou": "城镇户口"})
     assert slots["hukou"] == "农村户口" and "老伴走了" in slots["reason"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "kept"), [("三千多", None), ("180", "180"), ("基础养老金180", "基础养老金180"), ("莫得", "没有")])
+async def test_an_amount_larger_than_the_income_is_not_a_part_left_out_of_it(fake_backend, text, kept) -> None:  # noqa: ANN001
+    """"三千多" (her savings, said early) to "有没有基础养老金…" was stored as an income line of kind "三千多" (the third
+    round): a figure larger than the income just said is asked again; a part of it, or a kind, is kept."""
+    install(fake_backend)
+    slots, _ = await turn(ValidateEligibilityForm(), "income_excluded", text, {"household_size": 2, "monthly_income": 1900.0},
+                          form="eligibility_form")
+    assert slots["income_excluded"] == kept
