@@ -12,10 +12,6 @@ from actions.backend_client import call, get_client
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
 
 
-def _text(value: object) -> str:
-    return str(value or "").strip()
-
-
 FIRE = re.compile(r"火|烧|燃气|煤气")
 MEDICAL = re.compile(r"住院|医院|病|伤|摔|车祸|中风|心梗|急诊|昏|晕|手术|ICU|流血|出血|难产")
 POLICE = re.compile(r"偷|抢|骗|打人|被打|家暴|威胁|拐")
@@ -58,7 +54,7 @@ class ActionReadEmergency(Action):
         return "action_read_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        text = _text(tracker.latest_message.get("text"))
+        text = requests._text(tracker.latest_message.get("text"))
         number = tracker.get_slot("application_no")
         if tracker.get_slot("emergency_filed") and number and tracker.get_slot("citizen_token") and not text.startswith("/"):
             # Already reported in this conversation ("医院要先交五千押金"): added to that case for the caseworker, never

@@ -24,9 +24,13 @@ class Need:
 
 
 @lru_cache
-def get_needs() -> tuple[Need, ...]:
+def _file() -> tuple[tuple[Need, ...], str]:
     raw = yaml.safe_load(NEEDS_FILE.read_text(encoding="utf-8"))
-    return tuple(Need(key, re.compile(entry["asks"]), entry["text"]) for key, entry in raw["needs"].items())
+    return tuple(Need(key, re.compile(entry["asks"]), entry["text"]) for key, entry in raw["needs"].items()), raw["call_now"]
+
+
+def get_needs() -> tuple[Need, ...]:
+    return _file()[0]
 
 
 def answer(said: str | None, office: Office) -> str | None:
@@ -35,5 +39,8 @@ def answer(said: str | None, office: Office) -> str | None:
     if not text:
         return None
     found = [n for n in get_needs() if n.asks.search(text)]
+    if not found:
+        return None
     # Rendered, then the folded lines' spaces dropped (Chinese has none; the tags keep theirs until rendered).
-    return "\n".join("".join(text_env().from_string(n.text).render(office=office).split()) for n in found) or None
+    call_now = text_env().from_string(_file()[1]).render(office=office)
+    return "\n".join("".join(text_env().from_string(n.text).render(call_now=call_now).split()) for n in found)
