@@ -28,6 +28,7 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   "网格", "志愿者", "社工", "民警", "警察",  # who the helper is ("我是网格员"), not his name
                   "代办", "帮办", "代理人",  # a role on the read-back ("代办人名字不对"), never a name
                   "户口", "农村", "城镇", "社区", "小区", "押金", "住哪", "淹",  # facts said where a name was asked
+                  "娃儿", "娃娃", "孩子", "小孩", "还小",  # "今晚住哪点 娃儿还小": her children, not her name
                   "岁", "块钱",  # "七十六岁", "八百块钱"
                   # A question or an amount ("有好多钱", "要多少"), or a cry ("呜呜", "娃儿在哭"): never a name.
                   "好多", "多少", "几多", "好些", "呜", "哭",
