@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import corrections, fallback, parsing
-from actions.answers.amounts import Amount
+from actions.answers.amounts import Amount, asks_whose_income
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.retry import NEUTRAL
 
@@ -119,7 +119,11 @@ HAS_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 
 async def asked_instead(slot: str, text: str, dispatcher: CollectingDispatcher) -> Slots | None:
     """The question answered first (the backend's rules, actions/fallback.py); with no figure said, the amount is
-    asked again without counting a wrong answer (a tester's "你还没回答我 退休金算收入吗" was kept as 存款0元)."""
+    asked again without counting a wrong answer (a tester's "你还没回答我 退休金算收入吗" was kept as 存款0元). "每月收入是两个人
+    加起来的嘛": the household's, said in one sentence, and asked again (a tester's was not answered)."""
+    if slot == "monthly_income" and asks_whose_income(text):
+        dispatcher.utter_message(response="utter_income_is_household")
+        return {slot: None, NEUTRAL: True}
     if not ASKS_WHAT_COUNTS.search(text) or not await fallback.answered_from_words(dispatcher, text):
         return None
     if HAS_FIGURE.search(re.sub(r"算不算|一下|一点", "", text)):

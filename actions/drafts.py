@@ -4,6 +4,7 @@ away once filed. A helper who holds the principal's delegation already (a paper 
 window) is asked no phone and no code: the backend says so (`held`)."""
 
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -77,6 +78,8 @@ async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | N
             or tracker.get_slot("delegation_id") or (tracker.get_slot("held_for") == id_number and not again)):
         return {}
     slots: dict[str, Any] = {"held_for": id_number}
+    if not again:
+        await say_others(dispatcher, token, name, id_number)
     try:
         found = await get_client().held_delegation(token, {"name": name, "id_number": id_number})
     except (BackendError, BackendUnavailable):
@@ -86,6 +89,19 @@ async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | N
         return {**slots, "delegation_id": float(found["delegation_id"]), "consent_code": "ok"}
     dispatcher.utter_message(response="utter_delegation_waiting", applicant_name=name, due=found.get("due_said") or "")
     return {**slots, PAUSE: True}
+
+
+async def say_others(dispatcher: CollectingDispatcher, token: str, name: str, id_number: str) -> None:
+    """A helper starts this person's application and someone else is already on it (another phone's unfinished form,
+    or a case in hand): the backend's rule and words (POST /drafts/application/others, at most the other helper's
+    masked phone), with a person offered. The form goes on: a daughter and a grid worker may both mean well, the
+    office sorts it out. (A tester's principal had open forms under three phones, with no word to any of them.)"""
+    try:
+        found = await get_client().draft_others(token, name, id_number)
+    except (BackendError, BackendUnavailable):
+        return  # nothing said: the submission still refuses a second open case
+    if found.get("said"):
+        dispatcher.utter_message(text=found["said"], buttons=[{"title": "找工作人员", "payload": "/request_human"}])
 
 
 class HeldDelegation:
@@ -154,22 +170,50 @@ async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
     if found.get("delegation_id"):
         return [*(SlotSet(k, v) for k, v in found.items()), FollowupAction("action_submit_application")]
     if not found.get(PAUSE):
-        link = None
-        if not on_sms(tracker) and tracker.get_latest_input_channel() != "wechat":  # the card is the web chat's
-            body = {"principal": {"name": s("applicant_name"), "id_number": s("applicant_id")},
-                    "helper": {"name": s("helper_name"), "phone": s("verified_phone"), "kind": s("helper_kind") or "relative",
-                               "relation": s("helper_relation")},
-                    "scope": ["apply", "query", "notices"],
-                    "consent": {"method": "paper", "form_reference": "对话中上传的照片", "area_code": s("area_code")}}
-            link = await call(dispatcher, get_client().open_paper_link(s("citizen_token"), body))
-        if link is not None:
-            dispatcher.utter_message(response="utter_paper_form_upload", applicant_name=s("applicant_name"),
-                                     json_message={"upload": link["upload_url"]})
-        else:
-            dispatcher.utter_message(response="utter_paper_form_window", applicant_name=s("applicant_name"))
+        await say_paper_way(dispatcher, tracker)
     saved = await keep(dispatcher, tracker)
     return [*(SlotSet(k, v) for k, v in found.items() if k != PAUSE), *saved, SlotSet("confirmed", None),
             SlotSet("paused_form", "application_form")]
+
+
+async def say_paper_way(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """How the principal's signed paper form comes in: in the web chat, the upload card (the chat API also writes its
+    link out as text, backend/chat/router.py); by SMS and WeChat, or when no link can be made, the window."""
+    s = tracker.get_slot
+    link = None
+    if not on_sms(tracker) and tracker.get_latest_input_channel() != "wechat":  # the card is the web chat's
+        body = {"principal": {"name": s("applicant_name"), "id_number": s("applicant_id")},
+                "helper": {"name": s("helper_name"), "phone": s("verified_phone"), "kind": s("helper_kind") or "relative",
+                           "relation": s("helper_relation")},
+                "scope": ["apply", "query", "notices"],
+                "consent": {"method": "paper", "form_reference": "对话中上传的照片", "area_code": s("area_code")}}
+        link = await call(dispatcher, get_client().open_paper_link(s("citizen_token"), body))
+    if link is not None:
+        dispatcher.utter_message(response="utter_paper_form_upload", applicant_name=s("applicant_name"),
+                                 json_message={"upload": link["upload_url"]})
+    else:
+        dispatcher.utter_message(response="utter_paper_form_window", applicant_name=s("applicant_name"))
+
+
+# "委托书要怎么传", "委托书拍了发哪里", "委托书咋个交": how the signed paper form comes in, not the materials list.
+ASKS_PAPER_UPLOAD = re.compile(r"委托书.{0,8}(上传|传|交|拍|发|递)|(上传|传|交|拍|发|递).{0,6}委托书")
+ASKS_HOW = re.compile(r"怎么|咋|如何|哪|啥子|什么|么子|要不要|能不能|可不可以|可以|方法|办法|步骤|\?|？")
+
+
+def asks_paper_upload(text: str) -> bool:
+    return bool(ASKS_PAPER_UPLOAD.search(text) and ASKS_HOW.search(text))
+
+
+async def answer_paper_upload(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """"委托书要怎么传": a helper whose principal has no phone, far enough for the link (name, ID number, street),
+    gets it now (or the window by SMS and WeChat); anyone else is told how it goes, and that the window takes it too."""
+    s = tracker.get_slot
+    ready = (s("filing_for") == "other" and s(NO_PHONE) and not s("delegation_id") and s("citizen_token")
+             and s("applicant_name") and s("applicant_id") and s("area_code"))
+    if ready:
+        await say_paper_way(dispatcher, tracker)
+    else:
+        dispatcher.utter_message(response="utter_paper_form_how")
 
 
 class ActionPauseForm(Action):

@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback, parsing
+from actions.answers.kin import KIN_PATTERN, TITLES
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 
 ASIDE_SLOTS = ("applicant_name", "applicant_id", "applicant_phone", "verify_code")
@@ -64,12 +65,46 @@ def confirming_slots(tracker: Tracker) -> list[str]:
     return slots
 
 
+# "帮她报", "帮我邻居报一下", "我是替隔壁王婆婆报的": the reporter reports for someone else (a tester got the global
+# fallback). Taken as that (emergency_for), and the question asked is asked again; said with an answer, both are kept.
+PEOPLE = "|".join(sorted({*KIN_PATTERN.split("|"), *TITLES} - {"本人", "自己"}, key=len, reverse=True))
+FOR_OTHER = re.compile(rf"(帮|替|代)(我的|我家|我们|我)?(她|他|人家|别人|隔壁[^\s，,。]{{0,3}}|{PEOPLE})[^\s，,。]{{0,3}}?"
+                       r"(报(?!了?警|销|名|案)|反映)")  # never "帮她报了警"
+FOR_OTHER_FILLERS = re.compile(r"[\s，,。.!！~～]|一下|一哈|下|嘛|吧|哈|噻|撒|的|是|我|了|呢|啊|个|就|要|来|嗯|好")
+FOR_OTHER_SLOT = "emergency_for"  # "other" once said (the read-back says so, the caseworker reads it with the report)
+READ_BACK = "emergency_confirmed"  # the read-back's answer (actions/emergency_readback.py)
+
+
+def heard_anyway(slot: str | None, text: str) -> bool:
+    """Inside the 急难 form, an answer whatever the NLU read: "帮她报" (then the question again), and anything said to
+    the read-back (actions/form_first.py leaves it only for a bare "找工作人员" or "算了")."""
+    return for_someone_else(text) is not None or slot == READ_BACK
+
+
+def for_someone_else(text: str) -> bool | None:
+    """True: only that she reports for someone else ("帮她报"); False: that and an answer ("帮我妈报 她叫陈美兰");
+    None: not said."""
+    m = FOR_OTHER.search(text)
+    if not m:
+        return None
+    return not FOR_OTHER_FILLERS.sub("", text[:m.start()] + text[m.end():])
+
+
 class EmergencyAsides:
     """Mixin for the 急难 form's validator (first in the bases)."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict]:
         requested = tracker.get_slot("requested_slot")
         text = str(tracker.latest_message.get("text") or "").strip()
+        other = for_someone_else(text) if requested in tracker.slots_to_validate() else None
+        if other:
+            dispatcher.utter_message(response="utter_emergency_for_other")  # then the question asked, again
+            return [SlotSet(FOR_OTHER_SLOT, "other"), SlotSet(requested, None)]
+        events = await self._asides(dispatcher, tracker, domain, requested, text)
+        return events + ([SlotSet(FOR_OTHER_SLOT, "other")] if other is False else [])
+
+    async def _asides(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any, requested: str | None,
+                      text: str) -> list[dict]:
         if requested in tracker.slots_to_validate() and cannot_confirm(requested, text):
             # Once is enough: no code, no loop. Her phone (if said) stays with the report; a phone to call the
             # reporter back on is asked next when none is verified (required_slots).

@@ -1,5 +1,6 @@
 """急难: what happened is heard at once, whatever words it comes in; which of 119/120/110 to call now; more of what
-happened added to the case filed in this conversation."""
+happened added to the case filed in this conversation; "好久来人" right after filing told it was just filed (who calls
+by when, the duty phone), and only later put on the case as a hurry (actions/emergency_booked.py)."""
 
 import re
 
@@ -7,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency as emergency_asides, face, fallback, parsing, requests
+from actions import emergency as emergency_asides, emergency_booked, face, fallback, parsing, requests
 from actions.backend_client import call, get_client
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
 
@@ -55,15 +56,21 @@ class ActionReadEmergency(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         text = requests._text(tracker.latest_message.get("text"))
-        number = tracker.get_slot("application_no")
-        if tracker.get_slot("emergency_filed") and number and tracker.get_slot("citizen_token") and not text.startswith("/"):
+        number = emergency_booked.application_of(tracker)
+        filed = tracker.get_slot("emergency_filed") and not text.startswith("/")
+        if filed and emergency_asides.aside(text) == "when" and (await fallback.says_emergency_again(dispatcher, tracker, text)
+                                                                 or emergency_booked.say_filed(dispatcher, tracker)):
+            return [FollowupAction("action_listen")]  # "咋个还没来人": that report, never the questions again
+        if filed and number and tracker.get_slot("citizen_token"):
             # Already reported in this conversation ("医院要先交五千押金"): added to that case for the caseworker, never
             # the questions again and "您已经有一件急难救助" (a tester got both, and "马上打120" from a hospital).
             return await add_to_emergency(dispatcher, tracker, number, text)
         # Said in the middle of another form: that form waits, every answer kept ("继续" goes back to it).
         left = tracker.active_loop_name
         paused = [SlotSet("paused_form", left)] if left and left != "emergency_form" else []
-        if tracker.get_slot("emergency_what") or not describes_emergency(text) or text.startswith("/"):
+        other = emergency_asides.for_someone_else(text)  # "帮我邻居报一下": for whom, not what happened
+        paused += [SlotSet(emergency_asides.FOR_OTHER_SLOT, "other")] if other is not None else []
+        if tracker.get_slot("emergency_what") or not describes_emergency(text) or text.startswith("/") or other:
             return paused
         return paused + [SlotSet("emergency_what", text[:300])]
 
@@ -72,7 +79,7 @@ class ActionSubmitEmergency(Action):
     """急难: filed at once as 临时救助（急难型） with what was said (the street office's duty phone gets an SMS where
     one is on file), with the office's duty number or plainly none, and 119/120/110 where it applies. A person who
     cannot name the street is filed all the same: a call-back from the city queue (the backend files applications
-    only for a known street)."""
+    only for a known street). What was filed, when, is kept for "好久来人" (actions/emergency_booked.py)."""
 
     def name(self) -> str:
         return "action_submit_emergency"
@@ -80,54 +87,61 @@ class ActionSubmitEmergency(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         s = tracker.get_slot
         what = s("emergency_what") or ""
-        done = _reset(("emergency_what", "submission_key"))
+        done = _reset(("emergency_what", "submission_key", emergency_asides.READ_BACK, emergency_asides.FOR_OTHER_SLOT))
         phone = requests.phone_to_call(tracker) or s("applicant_phone")
         if emergency_asides.unconfirmed(tracker):
             return await self._unconfirmed(dispatcher, tracker, what, done)
         if not s("area_code"):
-            body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
-            created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body)) if phone else None
-            if created is not None:
-                dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
-                                         reference=created["reference"], phone_masked=parsing.mask_phone(phone))
-                done.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
-            else:
-                requests.say_office(dispatcher, {})
-            for advice in emergency_advice(what):
-                dispatcher.utter_message(response=advice)
-            return done + _reset(("street", "street_candidates"))  # "不晓得": not a street
+            return await self._to_city(dispatcher, tracker, what, phone, done)
         key = s("submission_key") or _submission_key("emergency")
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
             return [SlotSet("submission_key", key)]
         emergency = offer["emergency"]
+        reason = f"{what}（{OTHER_NOTE}）" if what and s(emergency_asides.FOR_OTHER_SLOT) else what
         body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
-                "reason": what or None,
+                "reason": reason or None,
                 "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}
         refused: list[str] = []
         created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
         if NAME_MISMATCH in refused:
             # The name does not go with the ID number on record: both asked again, everything else kept (a tester
-            # was stuck on "对不上" with no way to say the name again).
+            # was stuck on "对不上" with no way to say the name again); then read back again.
             return [SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("submission_key", None),
-                    FollowupAction("emergency_form")]
+                    SlotSet(emergency_asides.READ_BACK, None), FollowupAction("emergency_form")]
+        office: dict = {}
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
                                      phone_masked=_mask_phone(phone))
-            office = await requests.office_of(dispatcher, tracker)
-            name = office.get("office_name") or s("street")
-            if office.get("duty_phone"):
-                dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=name, duty_phone=office["duty_phone"])
-            elif office.get("office_phone"):
-                dispatcher.utter_message(response="utter_emergency_office_phone", office_name=name,
-                                         office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
-            else:
-                dispatcher.utter_message(response="utter_emergency_no_duty_phone", office_name=name)
+            found = await requests.office_of(dispatcher, tracker)
+            office = {**found, "office_name": found.get("office_name") or s("street")}
+            emergency_booked.say_duty_phone(dispatcher, office)
         for advice in emergency_advice(what):
             dispatcher.utter_message(response=advice)
         if created is None:
             return [SlotSet("submission_key", key)]
-        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True)]
+        # Who calls: the street's own office where one is on file, else the street (its district's queue has it).
+        caller = office["office_name"] if office.get("office_configured") else s("street") or office["office_name"]
+        due = f"{created['step_due_day']}下班前" if created.get("step_due_day") else None
+        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True),
+                       emergency_booked.booked(number=created["number"], application=created["number"], caller=caller,
+                                               due=due, phone_masked=_mask_phone(phone), office=office)]
+
+    @staticmethod
+    async def _to_city(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, phone: str | None,
+                       done: list[EventType]) -> list[EventType]:
+        """No street named: an urgent call-back from the city queue, which finds her street on the phone."""
+        body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
+        created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body)) if phone else None
+        if created is not None:
+            dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
+                                     reference=created["reference"], phone_masked=parsing.mask_phone(phone))
+            done = done + _called_back(created, parsing.mask_phone(phone), {})
+        else:
+            requests.say_office(dispatcher, {})
+        for advice in emergency_advice(what):
+            dispatcher.utter_message(response=advice)
+        return done + _reset(("street", "street_candidates"))  # "不晓得": not a street
 
     @staticmethod
     async def _unconfirmed(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, done: list[EventType]) -> list[EventType]:
@@ -148,12 +162,19 @@ class ActionSubmitEmergency(Action):
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_unconfirmed_filed", caller=created["caller"],
                                      reference=created["reference"], phone_masked=parsing.mask_phone(phone))
-            reset.append(fallback.booked(created, parsing.mask_phone(phone), True))  # "好久来人": this one again
-        if office.get("duty_phone"):
-            dispatcher.utter_message(response="utter_emergency_duty_phone", office_name=office.get("office_name"),
-                                     duty_phone=office["duty_phone"])
-        else:
-            requests.say_office(dispatcher, office)  # the office's number, or 12345 to call
+            reset += _called_back(created, parsing.mask_phone(phone), office)
+        emergency_booked.say_duty_phone(dispatcher, office)  # the duty mobile, the office's number, or 12345 to call
         for advice in emergency_advice(what):
             dispatcher.utter_message(response=advice)
         return reset
+
+
+OTHER_NOTE = "他人代报"  # the reason's note when the reporter said she reports for someone else ("帮她报")
+
+
+def _called_back(created: dict, phone_masked: str, office: dict) -> list[EventType]:
+    """An urgent call-back filed as the 急难 report: "好久打嘛" is told this one (callback_booked), and "好久来人" right
+    after it that it was just filed (emergency_booked)."""
+    return [fallback.booked(created, phone_masked, True), SlotSet("emergency_filed", True),
+            emergency_booked.booked(number=created["reference"], application=None, caller=created["caller"],
+                                    due=created.get("promise") or created.get("due_day"), phone_masked=phone_masked, office=office)]

@@ -8,7 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import emergency_booked
 from actions.backend_client import BackendError, BackendUnavailable, get_client
+from actions.precheck import precheck_corrected
 
 # "好久打嘛", "啥时候打电话", "咋个还没人打来", "说好的回电呢", "电话还没来"
 FOLLOW_UP = re.compile(r"(好久|多久|什么时候|啥时候|啥子时候|几时|几点|到底|还没|咋个还|怎么还|说好的|等了|等到|还要等|催)"
@@ -63,9 +65,11 @@ def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None, te
     """The call-back booked, again; asked for a number to ring ("有没得值班电话"), the office's if on file, else
     plainly none and 12345 to call (a tester asking for the duty number was only told the call-back again)."""
     booked = booked or {}
+    # The promise as the booking said it (the backend's one wording); a call-back booked before it had one: its day.
+    promise = booked.get("promise") or f"{booked.get('due_day')}{'' if booked.get('due_day') == '今天' else '前'}"
     dispatcher.utter_message(response="utter_callback_followup", reference=booked.get("reference"),
-                             caller=booked.get("caller"), due_day=booked.get("due_day"),
-                             before="" if booked.get("due_day") == "今天" else "前", phone_masked=booked.get("phone_masked"))
+                             caller=booked.get("caller"), due_day=booked.get("due_day"), promise=promise,
+                             phone_masked=booked.get("phone_masked"))
     if ASKS_NUMBER.search(text):
         if booked.get("office_phone"):
             dispatcher.utter_message(response="utter_emergency_office_phone", office_name=booked.get("caller"),
@@ -99,9 +103,14 @@ async def says_emergency_again(dispatcher: CollectingDispatcher, tracker: Tracke
     """"好久打电话来嘛 等不起了" after a 急难 report in this conversation: that report, never a second ticket with
     another caller (a tester got one from the city's office after the street's). The hurry goes on the case as a
     note for its caseworker, and she is told by when the call is due (the backend's step deadline) and 119/120/110;
-    a tester was told the same sentence with no time after half an hour."""
-    number = tracker.get_slot("application_no")
-    if not (tracker.get_slot("emergency_filed") and number and URGE.search(text)):
+    a tester was told the same sentence with no time after half an hour. Right after filing ("好久来人" seconds later)
+    nothing is urged: she is told it was just filed, who calls by when, the duty phone (actions/emergency_booked.py)."""
+    if not (tracker.get_slot("emergency_filed") and URGE.search(text)):
+        return False
+    if emergency_booked.recent(tracker) and emergency_booked.say_filed(dispatcher, tracker):
+        return True
+    number = emergency_booked.application_of(tracker)  # the 急难 case, never another one filed in this conversation
+    if not number:
         return False
     urged = None
     if tracker.get_slot("citizen_token"):
@@ -148,6 +157,8 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if (again := await precheck_corrected(dispatcher, tracker)) is not None:
+            return again  # "我们是城镇户口哦" after a pre-check's result: that answer corrected, the result again
         if await before_not_understood(dispatcher, tracker):
             return []
         if distressed(str(tracker.latest_message.get("text") or "")):
@@ -161,6 +172,7 @@ def booked(created: dict, phone_masked: str, urgent: bool) -> SlotSet:
     """What a follow-up is told again (callback_booked)."""
     return SlotSet("callback_booked", {"reference": created["reference"], "caller": created["caller"],
                                        "due_day": "今天" if urgent and created.get("due_today") else created["due_day"],
+                                       "promise": created.get("promise"),
                                        "phone_masked": phone_masked,
                                        # the caller's own number only: the hotline's 12345 is nobody's office phone
                                        "office_phone": created.get("office_phone") if created.get("office_name") == created["caller"] else None,

@@ -20,6 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes, corrections, emergency, parsing, privacy
 from actions.answers import all_at_once
+from actions.answers.amounts import asks_whose_income
+from actions.precheck import ILLNESS_ASKED
 
 # The intents that may leave a form (bot/domain.yml repeats this list in the `not_intent` of every form
 # slot and the `intent` of `answer_read`; tests/actions/test_form_first.py checks they agree).
@@ -104,6 +106,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True  # the NLU's guess alone does not leave a form: the question's validator decides
     if intent in ("request_human", "stop") and EXPLICIT.match(t):
         return False  # "找工作人员", "转人工", "算了不办了": never a name, a relation or a helper's kind
+    if form == "emergency_form" and emergency.heard_anyway(slot, t):
+        return True  # "帮她报" read as applying; "对，报上去" at the read-back (actions/emergency.py)
     if form == "application_form" and all_at_once.is_all_at_once(t):
         return True  # "王秀英 身份证… 电话… 住七星岗街道 一个人住…": everything at once, read for every question (said_ahead.py)
     if intent == "apply_assistance":
@@ -122,8 +126,11 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
     if slot in CODE_SLOTS:
         return bool(re.search(r"\d{4,}", t)) or bool(CODE_AGAIN.search(t))
     if slot in AMOUNT_SLOTS:
-        return intent != "stop" and parsing.parse_amount(t) is not None
+        # "每月收入是两个人加起来的嘛": asked back, answered by the income's validator (actions/amount_answers.py)
+        return intent != "stop" and (parsing.parse_amount(t) is not None or slot == "monthly_income" and asks_whose_income(t))
     if slot in YES_NO_SLOTS:
+        if slot == "illness_or_disability" and ILLNESS_ASKED.search(t):
+            return True  # "残疾算不算？": what counts is said by its validator (actions/precheck.py), then asked again
         return parsing.is_bare_yes(t) or bool(re.fullmatch(r"(没有|没得|莫得|不是|不对|没了|没有了|不要)[。.!！]?", t)) or (
             slot == "confirmed" and (corrections.read_correction(t)[0] is not None or corrections.is_vague_no(t)))
     if slot == "street":

@@ -8,15 +8,17 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, codes, emergency, members, parsing, requests, streets, wechat
+from actions import amount_answers, codes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
-from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, parse_hukou, read_excluded
+from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
+from actions.for_whom import ForWhom
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
 from actions.consent import PrincipalConsent
 from actions.discard import ASKED as DISCARD_ASKED, DiscardDraft
 from actions.drafts import NO_PHONE, HeldDelegation
 from actions.emergency import EmergencyAsides
+from actions.emergency_readback import EmergencyReadBack
 from actions.amount_answers import LastAmountCorrected
 from actions.readback import ReadBack
 from actions.said_ahead import SaidAhead
@@ -185,7 +187,7 @@ class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(AsksSupporter, LastAmountCorrected, RetryingFormValidationAction):
+class ValidateEligibilityForm(PrecheckAnswers, AsksSupporter, LastAmountCorrected, RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 
@@ -241,13 +243,8 @@ class ValidateEligibilityForm(AsksSupporter, LastAmountCorrected, RetryingFormVa
             return {"applicant_age": None}
         return {"applicant_age": age}
 
-    def validate_illness_or_disability(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        if isinstance(value, bool):
-            return {"illness_or_disability": value}
-        return {"illness_or_disability": parsing.parse_yes_no(_text(value))}
 
-
-class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, SharedValidators, HeldDelegation, SaidAhead,
+class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalConsent, SharedValidators, HeldDelegation, SaidAhead,
                                ReadBack, LastAmountCorrected, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
@@ -286,21 +283,6 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, Sha
         if kind is None:
             dispatcher.utter_message(response="utter_type_unclear")
         return {"assistance_type": kind}
-
-    def validate_filing_for(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        text = _text(value)
-        if text in ("self", "other"):
-            return {"filing_for": text}
-        if parsing.is_bare_yes(text):
-            dispatcher.utter_message(response="utter_either_or")
-            return {"filing_for": None, "ask_style": "help"}
-        who = parsing.parse_filing_for(text)
-        slots: Slots = {"filing_for": who}
-        if who == "other":
-            # "帮我奶奶" / "我是网格员" also says who the helper is: not asked again.
-            slots.update({k: v for k, v in parsing.first_message_slots(text).items()
-                          if k in ("helper_kind", "helper_relation", "applicant_name") and not tracker.get_slot(k)})
-        return slots
 
     def validate_helper_kind(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
@@ -348,6 +330,10 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, Sha
         slots = await amount_answers.take(answers, dispatcher, tracker, household_size=household_size(tracker))
         if not any(answers.values()):
             dispatcher.utter_message(response="utter_number_unclear")
+        if slots.get("monthly_income") is not None and members.household_short(tracker, tracker.get_slot("members"), dispatcher,
+                                                                               slots["monthly_income"]):
+            said = {k: v for k, v in (slots.get(amount_answers.SAID) or {}).items() if k != "monthly_income"}
+            return {**slots, "monthly_income": None, amount_answers.SAID: said or None}  # the household's asked again
         if slots.get("monthly_income"):
             # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
             said = parsing.labeled_clauses(text).get("monthly_income") or [text]  # the pension's own words, not the whole message
@@ -355,10 +341,7 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, Sha
         return slots
 
     def validate_hukou(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        if value == NO_QUESTION:
-            return {"hukou": NO_QUESTION}  # the form resuming re-checks filled slots
-        kind = parse_hukou(_text(value))
-        return {"hukou": streets.HUKOU_SAID[kind] if kind else None}
+        return read_hukou(value, dispatcher)
 
     async def validate_savings(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if isinstance(value, (int, float)):
@@ -433,39 +416,30 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, PrincipalConsent, Sha
             dispatcher.utter_message(response="utter_number_unclear")
         if taken["member_income"] is None:
             return taken
-        member = {"name": tracker.get_slot("member_name"), "relation": tracker.get_slot("member_relation"),
-                  "id_number": tracker.get_slot("member_id"), "income": taken["member_income"]}
-        if found.approximate:
-            member["income_said"] = found.said or f"约{parsing.as_typed(found.value)}"
-        # One member done: keep them, and ask whether there is another.
-        return {"members": [*(tracker.get_slot("members") or []), member], "more_members": None, amount_answers.TO_CONFIRM: None,
-                **{slot: None for slot in MEMBER_SLOTS}}
+        said = (found.said or f"约{parsing.as_typed(found.value)}") if found.approximate else None
+        # One member done: keep them, and ask whether there is another (or, where the members now earn more than the
+        # household's income said, that income again: it is the whole household's, hers is what is left).
+        kept = members.with_member(tracker, taken["member_income"], said=said)
+        short = members.household_short(tracker, kept["members"], dispatcher)
+        return {**kept, amount_answers.TO_CONFIRM: None, **({"monthly_income": None} if short else {})}
+
+    def on_skip(self, slot: str, tracker: Tracker) -> Slots:
+        """"不晓得" to a family member's income: she is kept, her income noted as not known (never dropped)."""
+        if slot == "member_income" and tracker.get_slot("member_name"):
+            return {**members.with_member(tracker, 0.0, skipped=True), amount_answers.TO_CONFIRM: None}
+        return {}
 
     def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 
-class ValidateEmergencyForm(EmergencyAsides, SharedValidators, requests.ContactPhone, RetryingFormValidationAction):
+class ValidateEmergencyForm(EmergencyAsides, EmergencyReadBack, SharedValidators, requests.ContactPhone, RetryingFormValidationAction):
+    """急难: its questions, street and read-back (actions/emergency_readback.py), what is said aside (actions/emergency.py)."""
     skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}
-    STREET_UNKNOWN = "unknown"  # the street could not be named: filed for the city queue (ActionSubmitEmergency)
 
     def name(self) -> str:
         return "validate_emergency_form"
-
-    async def validate_street(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        if value == self.STREET_UNKNOWN or re.search(r"不晓得|不知道|说不清|不清楚|记不得|不记得|搞不清|不晓得是哪", _text(value)):
-            if value != self.STREET_UNKNOWN:
-                dispatcher.utter_message(response="utter_emergency_street_unknown")
-            return {"street": self.STREET_UNKNOWN, "area_code": None, "street_candidates": None}
-        return await super().validate_street(value, dispatcher, tracker, domain)
-
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
-        return ["emergency_what", "applicant_name", "applicant_id", *emergency.confirming_slots(tracker), "street"]
-
-    def validate_emergency_what(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        text = _text(value)
-        return {"emergency_what": text[:300] if text else None}
 
 
 class ValidateComplaintForm(requests.ContactPhone, RetryingFormValidationAction):

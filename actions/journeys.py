@@ -1,6 +1,5 @@
 """The journeys after the forms: application, queries, 急难, complaints, a person to call (the pre-check: precheck.py)."""
 
-import copy
 import re
 import uuid
 from typing import Any
@@ -9,15 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consent, corrections, discard, drafts, fallback, parsing, requests, wechat
-from actions.members import LATER, later_note
+from actions import consent, corrections, discard, drafts, fallback, parsing, readback, requests, wechat
+from actions.members import LATER, later_note, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID
 from actions.forms import HELPER_KIND_NAMES
 from actions.notes import approximate_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
-from actions.precheck import NO_QUESTION, PRECHECK_SLOTS
+from actions.precheck import NO_QUESTION, precheck_corrected
 from actions.streets import HUKOU_SAID
 
 # Every slot of one application: the answers a draft keeps (actions/drafts.py) and the form's own state.
@@ -136,21 +135,6 @@ class ActionOfferDeclined(Action):
         return []
 
 
-async def precheck_corrected(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
-    """"不对 是一千二" (no field named) after a pre-check's result: the income its result quoted, said again, and the
-    result again with everything else as heard; None when the message is not that."""
-    heard = tracker.get_slot("precheck_heard") or {}
-    said = corrections.bare_answer(tracker.latest_message.get("text") or "")
-    found = parsing.read_amount(said, per_month=True) if said and heard else None
-    if found is None:
-        return None
-    again = copy.copy(tracker)
-    again.slots = {**tracker.slots, **{k: heard.get(k) for k in PRECHECK_SLOTS}, "hukou": HUKOU_SAID.get(heard.get("hukou") or ""),
-                   "monthly_income": float(found.value), "amounts_said": None}
-    dispatcher.utter_message(response="utter_corrected", label="每月收入")
-    return await ActionPrecheck().run(dispatcher, again, {})
-
-
 def carried_from_precheck(tracker: Tracker) -> list[EventType]:
     """The pre-check's answers for the slots the application has not filled yet. 户口 as said ("农村的"):
     the street's name then suggests nothing over it (actions/streets.py)."""
@@ -165,8 +149,10 @@ def carried_from_precheck(tracker: Tracker) -> list[EventType]:
 
 
 def _answered(tracker: Tracker) -> dict[str, object]:
-    """The skippable figures as they are now (a skip recorded 0; a correction since then holds the figure)."""
-    return {k: tracker.get_slot(k) for k in ("monthly_income", "savings")}
+    """The skippable figures as they are now (a skip recorded 0; a correction since then holds the figure); a family
+    member's income stays noted while someone's is not known."""
+    unknown = any(m.get("income_skipped") for m in tracker.get_slot("members") or [])
+    return {**{k: tracker.get_slot(k) for k in ("monthly_income", "savings")}, "member_income": not unknown}
 
 
 def household_note(tracker: Tracker) -> str:
@@ -179,9 +165,7 @@ def household_note(tracker: Tracker) -> str:
 def _said_amount(tracker: Tracker, slot: str) -> str:
     """An amount as the read-back says it: as said when approximate ("100多", "约三四百"), else the figure ("1200")."""
     said = (tracker.get_slot(SAID) or {}).get(slot)
-    if said and not re.search(r"约|大概|左右|多|来", said):
-        said = f"约{said}"  # "三四百" is read back as the rough figure it is
-    return said or parsing.as_typed(tracker.get_slot(slot))
+    return readback.as_said(said) if said else parsing.as_typed(tracker.get_slot(slot))
 
 
 class ActionAskConfirmed(Action):
@@ -196,7 +180,8 @@ class ActionAskConfirmed(Action):
         lines = readback_lines(tracker)
         # One message: a newer message closes the web page's older buttons, and these are the question's own.
         fixes = [{"title": f"改{label}", "payload": f"改{label}"} for label, _ in lines
-                 if label in corrections.BY_LABEL and tracker.get_latest_input_channel() in ("rest", None)]
+                 if (label in corrections.BY_LABEL or label.endswith(readback.MEMBER_INCOME))
+                 and tracker.get_latest_input_channel() in ("rest", None)]
         # Approximate amounts are noted on their own lines (readback_lines), never after her reason.
         note = skipped_note(tracker.get_slot("skipped_slots") or [], _answered(tracker))
         note = f"\n{note}" if note else ""
@@ -208,8 +193,8 @@ class ActionAskConfirmed(Action):
 def _figure_line(tracker: Tracker, slot: str) -> str:
     """"没说（工作人员会核实）" for a figure she did not know ("存款不晓得"), never "0元" under the truthfulness promise."""
     if slot in (tracker.get_slot("skipped_slots") or []) and not _answered(tracker).get(slot):
-        return "没说（工作人员会核实）"
-    rough = "（大概数，请工作人员核实）" if (tracker.get_slot(SAID) or {}).get(slot) else ""
+        return readback.NOT_SAID
+    rough = readback.ROUGH if (tracker.get_slot(SAID) or {}).get(slot) else ""
     return f"{_said_amount(tracker, slot)}元{rough}"
 
 
@@ -235,8 +220,10 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
     lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)
-               + later_note(tracker.get_slot(LATER)) + approximate_note(None, members)),
-              ("每月收入", _figure_line(tracker, "monthly_income")), ("存款", _figure_line(tracker, "savings")),
+               + later_note(tracker.get_slot(LATER))),
+              ("每月收入", readback.household_income(tracker, _figure_line(tracker, "monthly_income"))),
+              *readback.member_income_lines(members),
+              ("存款", _figure_line(tracker, "savings")),
               ("原因", str(s("reason") or "未填"))]
     return lines
 
@@ -258,7 +245,7 @@ class ActionSubmitApplication(Action):
         if s("filing_for") == "other" and s(drafts.NO_PHONE) and not s("delegation_id"):
             return await drafts.paper_step(dispatcher, tracker)  # her signed paper form first
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
-                     "incomes": application_incomes(float(s("monthly_income") or 0), s("income_excluded"))}
+                     "incomes": application_incomes(own_income(s("monthly_income"), s("members")), s("income_excluded"))}
         others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],
                    "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
                   for m in s("members") or []]
@@ -275,6 +262,10 @@ class ActionSubmitApplication(Action):
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
                 "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}],
                 "hukou": parse_hukou(s("hukou"))}
+        if s("filing_for") == "other" and s("helper_name"):
+            # The helper's own name as she last said it: corrected at the read-back after her principal's consent was
+            # recorded, the delegation's record follows (backend correct_helper_name); it was never sent again.
+            body["helper_name"] = s("helper_name")
         refused: list[str] = []
         created = await call(dispatcher, get_client().submit_application(s("citizen_token"), body, key), refused)
         if ALREADY_OPEN in refused:
@@ -322,6 +313,10 @@ class ActionStartVerifiedQuery(Action):
         return "action_start_verified_query"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):
+            # "委托书要怎么传" read as signing (sign_authorization): how the paper form comes in, no face link.
+            await drafts.answer_paper_upload(dispatcher, tracker)
+            return [UserUtteranceReverted()]
         if await fallback.answered_from_words(dispatcher, tracker.latest_message.get("text") or ""):
             # "授权委托书是啥子，表在哪里拿" read as signing or progress: a word's meaning, no phone asked for.
             return [UserUtteranceReverted()]

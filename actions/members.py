@@ -30,6 +30,51 @@ def left_out(slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tr
     return None
 
 
+def with_member(tracker: Tracker, income: float, *, said: str | None = None, skipped: bool = False) -> dict[str, Any]:
+    """The member asked about kept in `members` with her income (`income_said` when approximate; `income_skipped` when
+    she did not know it: 0 is filed, the read-back says so and the caseworker is told), and the member questions
+    cleared to ask whether there is another."""
+    member: dict[str, Any] = {"name": tracker.get_slot("member_name"), "relation": tracker.get_slot("member_relation"),
+                              "id_number": tracker.get_slot("member_id"), "income": income}
+    if said:
+        member["income_said"] = said
+    if skipped:
+        member["income_skipped"] = True
+    return {"members": [*(tracker.get_slot("members") or []), member], "more_members": None, **{s: None for s in MEMBER_SLOTS}}
+
+
+# The income question asks the whole household's income ("全家一个月…", as the pre-check does); the family members'
+# incomes are asked one by one after it. The applicant's own income line is what is left: never counted twice.
+def members_income(members: list[dict] | None) -> float:
+    return sum(float(m.get("income") or 0) for m in members or [])
+
+
+def own_income(household: float | None, members: list[dict] | None) -> float:
+    """The applicant's own monthly income as filed: the household's less the family members' (never below 0)."""
+    return max(float(household or 0) - members_income(members), 0.0)
+
+
+def household_unknown(tracker: Tracker) -> bool:
+    """The household's income is not known: not asked yet, or skipped ("不晓得", recorded as 0)."""
+    income = tracker.get_slot("monthly_income")
+    return income is None or (not income and "monthly_income" in (tracker.get_slot("skipped_slots") or []))
+
+
+def household_short(tracker: Tracker, members: list[dict] | None, dispatcher: CollectingDispatcher,
+                    household: float | None = None) -> bool:
+    """Whether the family members' incomes add up to more than the household's income said (given here, or the one
+    kept): said so kindly, and the household's income is then asked again. Never when it is not known."""
+    if household is None and household_unknown(tracker):
+        return False
+    total = float(household if household is not None else tracker.get_slot("monthly_income") or 0)
+    theirs = members_income(members)
+    if theirs <= total:
+        return False
+    dispatcher.utter_message(response="utter_household_income_short", members=parsing.as_typed(theirs),
+                             household=parsing.as_typed(total))
+    return True
+
+
 def later_note(later: list[dict] | None) -> str:
     """For the caseworker (the reason) and the read-back: who is in the household without an ID number yet."""
     names = "、".join(m["name"] for m in later or [])

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import drafts
 from actions.backend_client import call, get_client
 
 SAID_MAX = 200  # the backend reads at most this much of the question for a place named in it
@@ -35,6 +36,10 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):
+            # "委托书要怎么传" read as a question about materials: how the signed form comes in (its link, when it can).
+            await drafts.answer_paper_upload(dispatcher, tracker)
+            return [SlotSet("policy_pending", False)]
         assistance_type = _named(tracker, "assistance_type") or tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")
         text = " ".join((tracker.latest_message.get("text") or "").split())[:SAID_MAX]

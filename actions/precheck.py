@@ -6,6 +6,7 @@ the income answer itself when it says so ("每月有100多块养老金") or aske
 the backend's (GET /eligibility/income-kind, /eligibility/hukou); this module only converses.
 """
 
+import copy
 import re
 from typing import Any
 
@@ -13,25 +14,81 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing
+from actions import corrections, parsing
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
+from actions.neutral import NEUTRAL
 
 PRECHECK_SLOTS = ("household_size", "monthly_income", "income_excluded", "savings", "applicant_age",
                   "illness_or_disability", "has_supporter", "hukou")
 NO_QUESTION = "不用问"  # the slot's value when a question does not apply
 NONE_EXCLUDED = "没有"
+HUKOU_SAID = {"urban": "城镇户口", "rural": "农村户口"}
+# 户口 said alone ("城镇户口", "不对，是农村的"): to another question, or after the pre-check's result.
+HUKOU_ONLY = re.compile(r"^(不是|不对|错了|是|我是|我们是|她是|他是|其实是|我家是|户口是)?[，, ]*(是|应该是|其实是)?"
+                        r"(城镇|农村|城市|农业|非农业?|居民)(户口|户籍|的)?(户口)?(哦|嘛|哈|的|哟|噻)?[。.!！]?$")
+UNSURE = re.compile(r"不晓得|不知道|不清楚|搞不清|说不清|记不得|不记得|不确定")
 
 
 def parse_hukou(text: str | None) -> str | None:
-    """"农村户口" → rural, "城镇的" / "非农" → urban; anything else (or "不用问") → None."""
+    """"农村户口" → rural, "城镇的" / "非农" → urban; anything else (or "不用问") → None. Never a guess: "不晓得是城镇还是
+    农村" names both and is None (a tester's "没有" went on as 城镇)."""
     t = (text or "").strip()
-    if not t or t == NO_QUESTION:
-        return None
-    if "非农" in t or "城" in t or "居民户口" in t:
-        return "urban"
-    if "农" in t or "乡下" in t or "村" in t:
-        return "rural"
-    return None
+    if not t or t == NO_QUESTION or UNSURE.search(t) or re.search(r"不是(城|农|非农|居民)", t):
+        return None  # "不是城镇户口": what it is not, not what it is ("不是，城镇户口" is a correction)
+    urban = "非农" in t or "城" in t or "居民户口" in t
+    rural = "农" in t.replace("非农", "") or "乡" in t or "村" in t
+    return "urban" if urban and not rural else "rural" if rural and not urban else None
+
+
+def read_hukou(value: object, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """The 户口 question's answer, for every form: 城镇 or 农村 as said; anything else ("没有", "不晓得") is asked again
+    kindly with how to tell and the two buttons (the pre-check cannot take "unknown": the backend would count it 城镇)."""
+    if value == NO_QUESTION:
+        return {"hukou": NO_QUESTION}  # the form resuming re-checks filled slots
+    if value in (None, ""):
+        return {"hukou": None}  # cleared, not answered
+    kind = parse_hukou(str(value or ""))
+    if kind is None:
+        dispatcher.utter_message(response="utter_hukou_not_guessed")
+        return {"hukou": None, "ask_style": "help"}
+    return {"hukou": HUKOU_SAID[kind]}
+
+
+# "有残疾没有", "高血压算不算", "啥子算重病": asked back at the illness question, never a yes or a no.
+ILLNESS_ASKED = re.compile(r"^有[^\s，,。别其]{1,8}(没有|没得|莫得|冇得|没)[吗嘛啊呀哦喃呢]?[？?。.!！]*$|算不算|算吗|算不|咋个算|怎么算|"
+                           r"(啥子|啥|什么|哪些|哪种|哪样)(算|叫|样的)|是指|指的是|包不包括|吗[？?。.!！]*$|[？?]\s*$")
+
+
+# "有高血压 别的没有", "老伴糖尿病": an illness or disability named is a yes, whatever follows it ("别的没有") and whatever
+# the NLU made of it (a tester's was read as "no illness"); "没得高血压", "残疾没有" name none.
+ILLNESS_NAMED = re.compile(r"高血压|糖尿病|心脏病|冠心病|癌|肿瘤|白血病|尿毒症|透析|瘫|中风|脑梗|脑溢血|残疾|残废|精神病|智障|"
+                           r"失明|截肢|肾衰|肝硬化|帕金森|痴呆|重病|大病")
+NONE_BEFORE = re.compile(r"(没有|没得|莫得|冇得|没|无|不是|不算)[^\s，,。]{0,2}$")
+NONE_AFTER = re.compile(r"^[^\s，,。]{0,2}(没有|没得|莫得|冇得)")
+
+
+def names_illness(text: str) -> bool:
+    return any(not NONE_BEFORE.search(text[:m.start()]) and not NONE_AFTER.match(text[m.end():]) for m in ILLNESS_NAMED.finditer(text))
+
+
+class PrecheckAnswers:
+    """Mixin for the pre-check's validator: the illness question asked back, and 户口 (read_hukou)."""
+
+    def validate_illness_or_disability(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: dict) -> dict[str, Any]:
+        # The words, not the NLU's affirm/deny (the slot's intent mappings make "有残疾没有" a bool before it gets here).
+        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        if tracker.get_slot("requested_slot") == "illness_or_disability" and ILLNESS_ASKED.search(text):
+            dispatcher.utter_message(response="utter_illness_what_counts")
+            return {"illness_or_disability": None, NEUTRAL: True}
+        if tracker.get_slot("requested_slot") == "illness_or_disability" and names_illness(text):
+            return {"illness_or_disability": True}
+        if isinstance(value, bool):
+            return {"illness_or_disability": value}
+        return {"illness_or_disability": parsing.parse_yes_no(str(value or "").strip())}
+
+    def validate_hukou(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict[str, Any]:
+        return read_hukou(value, dispatcher)
 
 
 def income_lines(income: float, excluded_said: str | None) -> list[dict[str, Any]]:
@@ -192,6 +249,27 @@ class ActionPrecheck(Action):
         else:
             dispatcher.utter_message(response="utter_offer_apply")
         return events + ([SlotSet("assistance_type", first)] if first else [])
+
+
+async def precheck_corrected(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """After a pre-check's result, one of its answers said again, and the result again with everything else as heard:
+    "不对 是一千二" (the income its result quoted) or "城镇户口" (a tester's got "没太听懂"). None when the message is not that."""
+    heard = tracker.get_slot("precheck_heard") or {}
+    text = (tracker.latest_message.get("text") or "").strip()
+    said = corrections.bare_answer(text)
+    found = parsing.read_amount(said, per_month=True) if said and heard else None
+    hukou = parse_hukou(text) if heard and found is None and HUKOU_ONLY.match(text) else None
+    if found is None and hukou is None:
+        return None
+    if hukou is not None and hukou == heard.get("hukou"):
+        dispatcher.utter_message(response="utter_precheck_hukou_same", hukou=HUKOU_SAID[hukou])  # nothing changes: said so
+        return []
+    again = copy.copy(tracker)
+    again.slots = {**tracker.slots, **{k: heard.get(k) for k in PRECHECK_SLOTS}, "hukou": HUKOU_SAID.get(hukou or heard.get("hukou") or ""),
+                   "monthly_income": float(found.value) if found else heard.get("monthly_income"),
+                   "amounts_said": None if found else heard.get("said")}
+    dispatcher.utter_message(response="utter_corrected", label="每月收入" if found else "户口")
+    return await ActionPrecheck().run(dispatcher, again, {})
 
 
 class ActionExplainResult(Action):

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, corrections, fallback, parsing
+from actions import amount_answers, corrections, fallback, members as household, parsing
 from actions.retry import NEUTRAL
 
 Slots = dict[str, Any]
@@ -23,6 +23,41 @@ CONFIRMS = re.compile(r"^(对|对的|对头|是|是的|没错|没问题|确认|�
 
 
 UNCLEAR = -1  # a family member is meant, not said which
+MEMBER_INCOME = "每月收入"  # a family member's income line at the read-back: "李四每月收入：800元", its button "改李四每月收入"
+ROUGH = "（大概数，请工作人员核实）"
+NOT_SAID = "没说（工作人员会核实）"  # a figure she did not know ("不晓得"), never "0元" under the truthfulness promise
+
+
+def as_said(said: str) -> str:
+    """An approximate amount as the read-back says it: as said ("100多", "约三四百": a range is the rough figure it is)."""
+    return said if re.search(r"约|大概|左右|多|来", said) else f"约{said}"
+
+
+def member_income_lines(members: list[dict]) -> list[tuple[str, str]]:
+    """Each family member's income on its own line, after the applicant's (a tester's read-back showed only hers)."""
+    return [(f"{m['name']}{MEMBER_INCOME}", NOT_SAID if m.get("income_skipped") else f"{as_said(m['income_said'])}元{ROUGH}"
+             if m.get("income_said") else f"{parsing.as_typed(m.get('income') or 0)}元") for m in members]
+
+
+def household_income(tracker: Tracker, figure: str) -> str:
+    """The income line's value: the household's income as said and, with family members listed, the applicant's own
+    part as filed (the rest: "全家一共1500元，其中张秀英自己700元"); with a member's income not known, whose the rest is."""
+    listed = tracker.get_slot("members") or []
+    if not listed or household.household_unknown(tracker):
+        return figure
+    rough = "约" if (tracker.get_slot(amount_answers.SAID) or {}).get("monthly_income") or any(
+        m.get("income_said") for m in listed) else ""
+    names = [tracker.get_slot("applicant_name") or "申请人", *(m["name"] for m in listed if m.get("income_skipped"))]
+    whose = f"{names[0]}自己" if len(names) == 1 else f"{'和'.join(names)}加起来"
+    own = parsing.as_typed(household.own_income(tracker.get_slot("monthly_income"), listed))
+    return f"全家一共{figure}，其中{whose}{rough}{own}元"
+
+
+def member_fixed(text: str, tracker: Tracker) -> int | None:
+    """Which member's income line a 改 button asks again ("改李四每月收入"), else None."""
+    named = re.fullmatch(r"改(.+)" + MEMBER_INCOME, text.strip())
+    members = tracker.get_slot("members") or []
+    return next((i for i, m in enumerate(members) if named and m.get("name") == named.group(1)), None)
 
 
 def member_meant(text: str, tracker: Tracker) -> int | None:
@@ -68,6 +103,8 @@ class ReadBack:
         text = str(value or "").strip()
         if amount_answers.ASKS_WHAT_COUNTS.search(text) and await fallback.answered_from_words(dispatcher, text):
             return {"confirmed": None, NEUTRAL: True}  # "等下 退休金算不算收入啊" at the read-back: answered, read back again
+        if (fixed := member_fixed(text, tracker)) is not None:
+            return await self._correct_member_income(fixed, None, dispatcher, tracker)  # her income asked again
         field, said = corrections.read_correction(text)
         who = member_meant(text, tracker) if field is not None and field.key == "monthly_income" else None
         if who is not None:
@@ -107,9 +144,13 @@ class ReadBack:
         if taken.get("member_income") is not None:
             member["income"] = taken["member_income"]
             member.pop("income_said", None)
+            member.pop("income_skipped", None)
             if found is not None and found.approximate:
                 member["income_said"] = found.said or f"约{parsing.as_typed(found.value)}"
             dispatcher.utter_message(response="utter_corrected", label=f"{member['name']}的收入")
+            if household.household_short(tracker, members, dispatcher):
+                # More than the household's income said: that is asked again (hers is the rest), then the read-back.
+                return {"members": members, amount_answers.TO_CONFIRM: None, "monthly_income": None, "confirmed": None}
             return {"members": members, amount_answers.TO_CONFIRM: None, **again}
         # Her income asked again (an amount far above the usual is asked there too): she goes back to the member questions.
         return {"members": members[:who] + members[who + 1:], "member_name": member["name"], "member_id": member["id_number"],

@@ -11,12 +11,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import discard, face, fallback, parsing, privacy, streets, wechat
+from actions import discard, face, fallback, parsing, wechat
 from actions.backend_client import call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
+# The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
+from actions.callbacks import (  # noqa: F401
+    NO_CONTACT, ActionRequestCallback, ContactPhone, ValidateCallbackForm, _text, office_of, phone_to_call, say_office,
+)
 
-NO_CONTACT = "不留"  # contact_phone when the person would rather not leave a number (or has none)
-DECLINES = re.compile(r"不留|不想留|不用留|匿名|不方便|算了不留")
 # after_verify modes handled here: withdraw, correct; where a withdrawal stands ("撤了没有"), taking one back ("恢复"),
 # and throwing away an unfinished application outside its form (actions/discard.py).
 CHANGES = ("withdraw", "correct", "status", "restore", "discard")
@@ -31,157 +33,6 @@ SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|�
                                 r"(?:我|她|他|本人|老人|名字|应该)叫[\u4e00-\u9fff]{2}|名字是[\u4e00-\u9fff]{2}")
 # Said where the correction is asked, these are commands, never the correction ("进度" was filed as one).
 COMMANDS = re.compile(r"^(查|看|问)?(一下)?(进度|办到哪|结果)|^(找|转|要)?(个)?(工作人员|人工|真人|客服)|^(算了|取消|不改了|不更正了|不用了|退出)")
-
-
-def _text(value: Any) -> str:
-    return str(value or "").strip()
-
-
-def phone_to_call(tracker: Tracker) -> str | None:
-    """The verified phone, else the one typed to be called on (never recorded as the person's phone)."""
-    if tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone"):
-        return tracker.get_slot("verified_phone")
-    contact = tracker.get_slot("contact_phone")
-    return contact if contact and contact != NO_CONTACT else None
-
-
-async def office_of(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-    """The office answering for the street the conversation knows ({} when none is known)."""
-    code, street = tracker.get_slot("area_code"), tracker.get_slot("street")
-    if not code or not street:
-        return {}
-    areas = await call(dispatcher, get_client().search_areas(street))
-    return next((a for a in areas or [] if a["code"] == code), {})
-
-
-def say_office(dispatcher: CollectingDispatcher, office: dict[str, Any]) -> None:
-    """The office's real number and hours; or plainly that none is on file, and 12345 to call (not to wait for)."""
-    if office.get("office_phone"):
-        dispatcher.utter_message(response="utter_callback_office", office_name=office["office_name"],
-                                 office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
-    elif office:
-        dispatcher.utter_message(response="utter_callback_general", office_name=office["office_name"],
-                                 office_hours=office.get("office_hours") or "工作日")
-    else:
-        dispatcher.utter_message(response="utter_callback_no_office")
-
-
-class ContactPhone:
-    """contact_phone, for the call-back and complaint forms: where to call, so no code is needed."""
-
-    def validate_contact_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
-        text = _text(value)
-        if text == NO_CONTACT or DECLINES.search(text) or parsing.says_no_phone(text):
-            return {"contact_phone": NO_CONTACT}
-        phone = parsing.parse_phone(text)
-        if phone is None:
-            dispatcher.utter_message(response="utter_phone_invalid")
-        return {"contact_phone": phone}
-
-
-# Cannot wait: called back the same day, first in the queue, the duty mobile told (backend service_desk).
-URGENT = re.compile(r"马上|立刻|立即|赶紧|赶快|现在就|等不(了|得|起)|(?<![不别莫])急|救命|值班|着火|失火|烧了|住院|抢救|出事|晕倒|没饭吃|断顿")
-
-
-def is_urgent(tracker: Tracker, topic: str | None) -> bool:
-    """Urgent when said so, or asked from inside the 急难 report."""
-    return bool(URGENT.search(topic or "")) or tracker.active_loop_name == "emergency_form" or \
-        tracker.get_slot("paused_form") == "emergency_form"
-
-
-UNKNOWN_STREET = "不晓得"  # the street could not be named: the call-back goes to the city queue
-SAYS_UNKNOWN = re.compile(r"不晓得|不知道|说不清|不清楚|记不得|不记得|搞不清")
-
-
-class ValidateCallbackForm(ContactPhone, RetryingFormValidationAction):
-    """A phone to call (when none is verified) and the street, so the right office calls or is named."""
-
-    def name(self) -> str:
-        return "validate_callback_form"
-
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
-        verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
-        return ([] if verified else ["contact_phone"]) + ([] if tracker.get_slot("area_code") else ["street"])
-
-    async def validate_street(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
-        if value == UNKNOWN_STREET or SAYS_UNKNOWN.search(_text(value)):
-            return {"street": UNKNOWN_STREET, "area_code": None, "street_candidates": None}
-        return await streets.read_street(_text(value), dispatcher, tracker, hukou=False)
-
-
-class ActionRequestCallback(Action):
-    """A person, always: a call-back booked with a phone to call (asked for when none is verified), or the
-    office's own number and hours when there is no phone."""
-
-    def name(self) -> str:
-        return "action_request_callback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        said = _text(tracker.latest_message.get("text"))
-        if await privacy.answered(dispatcher, said):
-            # "照片你们存好久" read as asking for a person: answered, and no call-back she never asked for (inside a
-            # form, its rule asks the form's question again).
-            return []
-        if await fallback.answered_office_phone(dispatcher, tracker, said):
-            return []  # "南坪街道值班电话": that office's number, or plainly none on file and 12345 to call
-        if not tracker.active_loop_name and tracker.get_slot("emergency_filed") and fallback.ASKS_NUMBER.search(said):
-            say_office(dispatcher, await office_of(dispatcher, tracker))  # "有没得值班电话" after the report: a number or plainly none
-            return []
-        if not tracker.active_loop_name and await fallback.says_emergency_again(dispatcher, tracker, said):
-            return []
-        if fallback.asks_after_callback(tracker, _text(tracker.latest_message.get("text"))) and not tracker.active_loop_name:
-            said = _text(tracker.latest_message.get("text"))
-            fallback.say_callback_again(dispatcher, tracker.get_slot("callback_booked"), said)  # the one booked, not a second
-            return []
-        if fallback.ASKS_NUMBER.search(_text(tracker.latest_message.get("text"))) and not tracker.get_slot("area_code"):
-            # "有没得值班电话" with no street known: no number to give yet, said plainly, with what can be done now.
-            dispatcher.utter_message(response="utter_duty_phone_needs_street")
-        phone = phone_to_call(tracker)
-        # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
-        topic = tracker.get_slot("callback_topic") or _text(tracker.latest_message.get("text"))[:200] or None
-        done: list[EventType] = [SlotSet("contact_phone", None), SlotSet("callback_topic", None)]
-        if tracker.get_slot("street") == UNKNOWN_STREET:
-            done.append(SlotSet("street", None))
-        unplaced = not tracker.get_slot("area_code") and tracker.get_slot("street") != UNKNOWN_STREET
-        if phone is None and tracker.get_slot("contact_phone") != NO_CONTACT or unplaced:
-            # Ask where to call and where she lives (callback_form), then come back here; a form that was asking
-            # waits with every answer kept ("继续" goes back to it).
-            left = tracker.active_loop_name
-            if left and left != "callback_form":
-                dispatcher.utter_message(response="utter_callback_pauses_form")
-            return [SlotSet("callback_topic", topic), FollowupAction("callback_form")] + (
-                [SlotSet("paused_form", left)] if left and left != "callback_form" else [])
-        if phone is None:
-            say_office(dispatcher, await office_of(dispatcher, tracker))
-            return done
-        urgent = is_urgent(tracker, topic)
-        body = {"phone": phone, "area_code": tracker.get_slot("area_code"), "topic": topic, "urgent": urgent}
-        created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
-        if created is None:
-            return done
-        said = {"reference": created["reference"], "caller": created["caller"], "due_day": created["due_day"],
-                "phone_masked": parsing.mask_phone(phone)}
-        if created.get("existing"):
-            # This phone's call-back is open already (asked in another conversation): that one, never a second.
-            kept = fallback.booked(created, said["phone_masked"], urgent)
-            fallback.say_callback_again(dispatcher, kept["value"], topic or "")
-            if urgent:
-                dispatcher.utter_message(response="utter_emergency_danger")
-            return done + [kept]
-        if urgent:
-            dispatcher.utter_message(response="utter_callback_urgent_today" if created.get("due_today")
-                                     else "utter_callback_urgent_later", **said)
-            if created.get("duty_told"):
-                dispatcher.utter_message(response="utter_callback_duty_told")
-            dispatcher.utter_message(response="utter_emergency_danger")
-        else:
-            dispatcher.utter_message(response="utter_callback_booked" if tracker.get_slot("area_code")
-                                     else "utter_callback_city", **said)
-        if created.get("sms_sent"):
-            dispatcher.utter_message(response="utter_callback_sms_sent")
-        if created.get("office_phone") and tracker.get_slot("area_code"):
-            say_office(dispatcher, created)
-        return done + [fallback.booked(created, said["phone_masked"], urgent)]
 
 
 class ActionFileComplaint(Action):

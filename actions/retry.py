@@ -50,7 +50,8 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         # "退休金一千出头 存款不清楚": a figure said with "不清楚" is an answer (approximate), never a skip that drops it.
         if aimed and requested in self.skippable and parsing.is_skip(text) and not _figure_for(requested, text):
             dispatcher.utter_message(response="utter_skipped")
-            values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested]}
+            values = {requested: self.skippable[requested], "skipped_slots": [*(tracker.get_slot("skipped_slots") or []), requested],
+                      **self.on_skip(requested, tracker)}
             tracker.slots.update(values)
             return [SlotSet(k, v) for k, v in values.items()] + self._state(tracker, before, {}, None)
         if aimed and (form_first.is_resume(text) or self.answers_privacy and await privacy.answered(dispatcher, text)):
@@ -82,6 +83,10 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         if count == 1 and values.get("ask_style") == "help":
             style = "help"  # a bare 是的 to an either/or question: rephrase with the buttons at once
         return events + self._state(tracker, before, {requested: count}, style)
+
+    def on_skip(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """What a skip records besides the skippable value (a form may keep more: a family member, actions/forms.py)."""
+        return {}
 
     @staticmethod
     def _without_clearings(tracker: Tracker) -> Tracker:

@@ -12,14 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import parsing
 from actions.answers.names import COMMON_SURNAMES
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
-from actions.precheck import NO_QUESTION, parse_hukou
+from actions.precheck import HUKOU_ONLY, HUKOU_SAID, NO_QUESTION, parse_hukou
 from actions.retry import NEUTRAL
 
 PLACE_SUFFIX = re.compile(r"(街道|镇|乡|社区|村)$")
 
 Slots = dict[str, Any]
 MAX_CHOICES = 6
-HUKOU_SAID = {"urban": "城镇户口", "rural": "农村户口"}
 HOTLINE = ("政务服务便民热线", "12345", "每天 24 小时")  # to call; it does not call back
 KEPT = ("code", "name", "full_name", "district", "standards_region", "office_name", "office_phone", "office_hours",
         "office_configured")
@@ -124,10 +123,6 @@ async def _take(area: dict, dispatcher: CollectingDispatcher, tracker: Tracker, 
             other = next(v for v in HUKOU_SAID.values() if v != slots["hukou"])
             dispatcher.utter_message(response="utter_hukou_assumed", place=area["name"], hukou=slots["hukou"], other=other)
     return slots
-
-
-HUKOU_ONLY = re.compile(r"^(不是|不对|是|我是|我们是|她是|他是|其实是|我家是|户口是)?[，, ]*(城镇|农村|城市|农业|非农业?|居民)"
-                        r"(户口|户籍|的)?(户口)?(哦|嘛|哈|的|哟|噻)?[。.!！]?$")
 
 
 def hukou_said_instead(text: str, tracker: Tracker) -> Slots | None:

@@ -206,6 +206,18 @@ def split_income_and_savings(text: str) -> tuple[float | None, float | None]:
     return (income.value if income else None), (savings.value if savings else None)
 
 
+# "每月收入是两个人加起来的嘛", "是我一个人的还是全家的": whose income the question means, asked back with no money said.
+ASKS_WHOSE = re.compile(r"加起来|加在一起|合起来|合在一起|一起算|算在一起|全家|一家|两个人|两口子|几个人|每个人|各自|单算|分开算|"
+                        r"只算|光算|我一个人|我自己的|一个人的")
+ASKED = re.compile(r"吗|嘛|么|呢|？|\?|是不是|还是|算不算|要不要|对不对|对吧|是吧")
+PEOPLE = re.compile(r"[一两二三四五六七八九十几\d]+\s*(个人|口人|口子|个|口|人)|一家|一起|一共|一下|一个月|每个月")
+
+
+def asks_whose_income(text: str) -> bool:
+    """Whether an answer to the income question asks whose income it means, with no figure of money in it."""
+    return bool(ASKS_WHOSE.search(text) and ASKED.search(text)) and read_amount(PEOPLE.sub("", text)) is None
+
+
 BARE_COUNT = re.compile(r"(就|只有|一共|总共|共)?\s*(\d+|[一二两三四五六七八九十]+)\s*(位|口人)?\s*[吧啊呀嘛哦噻]?")
 
 

@@ -87,6 +87,9 @@ class ApplicationIn(BaseModel):
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="第一位是申请人本人")
     assets: list[AssetIn] = Field(default_factory=list, max_length=MAX_ASSETS)
     obligors: list[ObligorIn] = Field(default_factory=list, max_length=MAX_OBLIGORS)
+    helper_name: PersonName | None = Field(default=None, examples=["李红"], description=(
+        "a helper filing under the principal's delegation: her own name as she last said it (corrected after the "
+        "consent was recorded, the delegation's record is corrected too)"))
 
 
 class ApplicationSummary(BaseModel):

@@ -11,7 +11,8 @@ from backend.applications import case_state
 from backend.applications.access import OWN_YES, require_own_yes, workflow_roles
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
-from backend.delegations.service import correct_own_name
+from backend.delegations.models import Delegation
+from backend.delegations.service import correct_helper_name, correct_own_name
 from backend.applications.schemas import (
     DEFAULT_SUBTYPES, ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
 )
@@ -104,6 +105,8 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
         raise AppError("同一个身份证号在家庭成员里填了两次，请核对每个人的号码。", code="duplicate_member")
 
     filed_by, delegation_id = _filer(session, actor, applicant, body.members[0].phone, area.parent_code)
+    if delegation_id is not None and body.helper_name:
+        correct_helper_name(session, actor, session.get(Delegation, delegation_id), body.helper_name)  # her own typo
     _none_open(session, persons, body.assistance_type, body.subtype)
 
     household = Household(area_code=area.code, address=body.address, is_rural=is_rural(body.hukou, body.is_rural))
@@ -200,6 +203,12 @@ class AlreadyOpen(AppError):
     code = "application_already_open"
 
 
+def still_open(app: Application) -> bool:
+    """Open, or paid monthly now (正在享受): either way a second case of its type would pay twice."""
+    status = get_catalog().for_application(app).statuses[app.status]
+    return status.open or status.pays
+
+
 def _where_it_is(app: Application) -> str:
     return "正在享受" if get_catalog().for_application(app).statuses[app.status].pays else "正在办理"
 
@@ -223,7 +232,6 @@ def _none_open(session: Session, persons: list[Person], kind: str, subtype: str 
     """One open case of a type (and subtype) per person: a second 低保 for the same household would be assessed,
     and paid, twice. The applicant's own open case is named (she may ask its progress); a member already in
     another household's open case is named by the member only (that case is someone else's)."""
-    catalog = get_catalog()
     ids = [p.id for p in persons]
     rows = session.execute(
         select(Application, HouseholdMember.person_id)
@@ -232,9 +240,7 @@ def _none_open(session: Session, persons: list[Person], kind: str, subtype: str 
                Application.subtype.is_(None) if subtype is None else Application.subtype == subtype)
         .order_by(Application.id)
     ).all()
-    # Open, or paid monthly now (正在享受): either way a second case of the type would pay twice.
-    open_rows = [(app, pid) for app, pid in rows
-                 if (st := catalog.for_application(app).statuses[app.status]).open or st.pays]
+    open_rows = [(app, pid) for app, pid in rows if still_open(app)]
     if not open_rows:
         return
     label = f"{kind}（{subtype}）" if subtype and subtype != "急难型" else kind

@@ -62,6 +62,16 @@ class ChatOut(BaseModel):
     messages: list[BotMessage]
 
 
+def readable(link: str | None, upload: str | None, base_url: str) -> str | None:
+    """The words of a message that is only a card (Rasa's REST channel sends a response's custom payload as a message
+    of its own, with no text): its link written out, so the API, and anyone reading only the text, has it too."""
+    def whole(url: str) -> str:
+        return f"{base_url.rstrip('/')}{url}" if url.startswith("/") else url
+    if upload:
+        return f"上传照片的地址：{whole(upload)}"
+    return f"打开这个链接：{whole(link)}" if link else None
+
+
 @page_router.get("/", response_class=HTMLResponse)
 @page_router.get("/chat", response_class=HTMLResponse)
 def chat_page() -> HTMLResponse:
@@ -92,6 +102,8 @@ async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_s
         if not (isinstance(upload, str) and upload.startswith(UPLOAD_PREFIXES)):
             upload = None
         then = custom.get("then") if upload and isinstance(custom.get("then"), str) else None
-        messages.append(BotMessage(text=item.get("text"), buttons=buttons, link=custom.get("link"), upload=upload, then=then))
+        link = custom.get("link") if isinstance(custom.get("link"), str) else None
+        text = item.get("text") or readable(link, upload, settings.public_base_url)
+        messages.append(BotMessage(text=text, buttons=buttons, link=link, upload=upload, then=then))
     log.info("chat turn", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)})
     return ChatOut(messages=messages)

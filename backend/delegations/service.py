@@ -52,6 +52,26 @@ def correct_own_name(session: Session, actor: Actor, *, name: str, id_number: st
     return True
 
 
+def correct_helper_name(session: Session, actor: Actor, d: Delegation, name: str) -> bool:
+    """The helper's own name as she last said it: corrected in the chat after the principal's consent was recorded
+    (a grid worker typed "李虹" for "李红" and fixed it at the read-back), the delegation names her rightly from now
+    on. Only the helper herself (the caller holds the helper's phone). The delegation points to the holder of her
+    phone with that name (found or added, `upsert_phone_holder`): no recorded person is ever renamed. True if
+    corrected."""
+    name = name.strip()
+    if actor.kind != "citizen" or not holds_phone(d.helper, actor.phone_hash) or same_name(d.helper.name) == same_name(name):
+        return False
+    phone = recorded_phone(d.helper)
+    if phone is None:
+        return False
+    before = d.helper.name
+    d.helper = upsert_phone_holder(session, name=name, phone=phone)
+    session.flush()
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.helper_name_corrected",
+          entity_type="delegation", entity_id=d.id, detail={"before": before, "after": name})
+    return True
+
+
 def held(session: Session, actor: Actor, principal: PrincipalIn, scope: str = "apply") -> dict:
     """Does the caller already hold this person's delegation for `scope` (a paper form verified at the window, a
     code answered before)? Then the chat asks no phone and no code. A paper form still waiting is said, with the

@@ -1,4 +1,5 @@
-"""Drafts: save, list and drop a phone's half-filled forms (models.FormDraft says why they exist)."""
+"""Drafts: save, list and drop a phone's half-filled forms (models.FormDraft says why they exist); and whether
+someone else is already on a person's application when a helper starts one (`others`)."""
 
 import json
 from datetime import timedelta
@@ -7,13 +8,19 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from backend.applications.models import Application
+from backend.applications.service import still_open
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor, require_citizen
 from backend.core import clock, say
 from backend.core.crypto import get_vault
-from backend.core.errors import NotFound
+from backend.core.errors import AppError, NotFound
 from backend.core.idnumber import InvalidIdNumber, parse
+from backend.delegations.models import Delegation
 from backend.drafts.models import FormDraft
+from backend.households.models import HouseholdMember
+from backend.people.models import Person
+from backend.people.service import find_named, holds_phone
 
 FORMS = {"application": "申请"}
 DRAFT_DAYS = 30
@@ -101,3 +108,71 @@ def drop(session: Session, actor: Actor, form: str, draft_id: int) -> None:
     session.delete(draft)
     audit(session, actor=actor.label, channel=actor.channel, action="draft.drop", entity_type="form_draft",
           entity_id=draft_id, detail={"form": form})
+
+
+# What a helper starting a person's application is told when someone else is already on it: no name, no number,
+# no type of anyone else's; a masked phone at most, and a person to call (the office sorts out who goes on).
+OTHERS_SAID = {
+    "application": "{name}已经有一件申请在办了{via}，同一件事不用再交。要核实或补充，说“找工作人员”，街道（乡镇）的同志会打电话给您；"
+                   "要办的是别的救助，可以接着填。",
+    "draft": "{name}的申请，另一位帮办人（{phone}）那边已经有一份没填完的。为了不重复办，最好先和对方说一声；"
+             "要核实的话，说“找工作人员”，街道（乡镇）的同志会打电话给您。没问题的话可以接着填。",
+}
+
+
+def _phone_of(session: Session, phone_hash: str | None) -> str | None:
+    """The masked phone of whoever holds this phone hash on record (a helper known from a delegation), if anyone."""
+    if not phone_hash:
+        return None
+    return session.scalar(select(Person.phone_masked).where(Person.phone_hash == phone_hash, Person.phone_masked.is_not(None))
+                          .limit(1))
+
+
+def _open_application(session: Session, actor: Actor, person: Person) -> Application | None:
+    """An open (or paying) case with this person in its household that the caller did not file herself."""
+    rows = session.scalars(select(Application).join(HouseholdMember, HouseholdMember.household_id == Application.household_id)
+                           .where(HouseholdMember.person_id == person.id).order_by(Application.id.desc()))
+    return next((a for a in rows if still_open(a) and not _filed_by(session, actor, a)), None)
+
+
+def _helper(session: Session, app: Application) -> Person | None:
+    """Who filed it for the person, under her delegation (None: she, or a caseworker)."""
+    d = session.get(Delegation, app.delegation_id) if app.delegation_id else None
+    return d.helper if d is not None else None
+
+
+def _filed_by(session: Session, actor: Actor, app: Application) -> bool:
+    """The caller filed it (herself, or as the helper of the delegation it was filed under)."""
+    helper = _helper(session, app)
+    return app.filed_by.split(" ")[0] == actor.label or (helper is not None and holds_phone(helper, actor.phone_hash))
+
+
+def others(session: Session, actor: Actor, form: str, *, applicant_name: str, applicant_id: str) -> dict[str, Any]:
+    """A helper starts this person's application: is someone else already on it — an open application (the name must
+    be the one on record), or another phone's draft for the same ID number? Said in OTHERS_SAID's words, with the
+    other helper's phone masked at most. The check is audited (it answers for an ID number)."""
+    require_citizen(actor)
+    _purge(session)
+    try:
+        person = find_named(session, name=applicant_name, id_number=applicant_id)
+    except AppError:
+        person = None  # a wrong name or number is said where it is used; here it learns nothing
+    name = applicant_name.strip()  # as the helper said it: nothing on record is shown
+    found: dict[str, Any] = {"others": None, "said": None, "phone_masked": None}
+    app = _open_application(session, actor, person) if person is not None and not holds_phone(person, actor.phone_hash) else None
+    subject = _subject(applicant_id)
+    draft = session.scalar(select(FormDraft).where(FormDraft.form == form, FormDraft.subject_hash == subject,
+                                                   FormDraft.owner_phone_hash != actor.phone_hash)
+                           .order_by(FormDraft.updated_at.desc()).limit(1)) if subject else None
+    if app is not None:
+        helper = _helper(session, app)
+        masked = helper.phone_masked if helper is not None else None
+        via = f"（是手机{masked}帮着交的）" if masked else ""
+        found = {"others": "application", "said": OTHERS_SAID["application"].format(name=name, via=via), "phone_masked": masked}
+    elif draft is not None:
+        masked = _phone_of(session, draft.owner_phone_hash)
+        phone = f"手机{masked}" if masked else "用的是另一个手机号"
+        found = {"others": "draft", "said": OTHERS_SAID["draft"].format(name=name, phone=phone), "phone_masked": masked}
+    audit(session, actor=actor.label, channel=actor.channel, action="draft.others", entity_type="form_draft_subject",
+          entity_id=form, detail={"found": found["others"]})
+    return found

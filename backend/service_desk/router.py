@@ -103,6 +103,8 @@ class CallbackOut(BaseModel):
     caller: str = Field(examples=["渝中区民政局社会救助科"], description="who will call: the office whose queue it is in, "
                                                                   "or the city's staff for the city queue (never 12345)")
     due_day: str = Field(examples=["11月27日（星期五）"], description="called by the end of this day (service_desk.DUE_WORKDAYS)")
+    promise: str = Field(examples=["11月27日（星期五）下班前"], description="when the call comes, as every sentence and the SMS say "
+                                                                   "it: 今天 | <day>一上班 (urgent, after hours) | <day>下班前")
     existing: bool = Field(default=False, description="this phone's call-back already open (said again, not booked twice)")
     urgent: bool = False
     due_today: bool = Field(default=False, description="urgent only: called back today (asked on a working day in time)")
@@ -125,7 +127,8 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
           entity_id=b.row.id, detail={"area": b.row.area_code, "urgent": b.row.urgent, "existing": b.existing})
     return CallbackOut(id=b.row.id, reference=service.reference("callback", b.row.id), existing=b.existing,
                        office_name=b.office.office_name, office_phone=b.office.office_phone, office_hours=b.office.office_hours,
-                       office_configured=b.office.configured, caller=b.caller, due_day=say.day(b.due), urgent=b.row.urgent,
+                       office_configured=b.office.configured, caller=b.caller, due_day=say.day(b.due), promise=b.promise,
+                       urgent=b.row.urgent,
                        due_today=b.row.urgent and b.today, duty_told=b.duty_told, sms_sent=b.sms_sent)
 
 

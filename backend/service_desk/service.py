@@ -73,6 +73,15 @@ def due_of(kind: str, item: "CallbackRequest | Complaint") -> date:
     return due_on(kind, item.created_at, urgent=bool(getattr(item, "urgent", False)))
 
 
+def promise(due: date, *, today: bool, urgent: bool) -> str:
+    """When a call-back is made, in the one wording the chat and the SMS both say ("会在{promise}打给您"): "今天";
+    urgent but asked after hours, "12月8日（星期二）一上班"; otherwise "12月8日（星期二）下班前". A tester read
+    "12月8日前" in one sentence and "12月8日一上班" in the next."""
+    if today:
+        return "今天"
+    return f"{say.day(due)}{'一上班' if urgent else '下班前'}"
+
+
 def _in_some_district(model: type) -> ColumnElement[bool]:
     district_codes = select(Area.code).where(Area.level == "district")
     streets = select(Area.code).where(Area.parent_code.in_(district_codes))
@@ -244,8 +253,19 @@ class Booking:
     caller: str  # who will call
     due: date
     today: bool  # due the day it was asked
+    promise: str  # when the call comes, as said to the person (`promise`)
     duty_told: bool  # the street's duty mobile got an SMS at once
     sms_sent: bool  # the person got the confirmation SMS
+
+
+def place_named(session: Session, area: Area | None) -> str:
+    """Who calls when no office is on file for the area or above it: the street as people say it ("南岸区铜元局街道"),
+    whose district's queue has the request; the city's staff only when no area is known (a 急难 report for 铜元局 was
+    told "已经加急报给市民政局社会救助科了", as if no street had been named)."""
+    if area is None:
+        return CITY_CALLER
+    district = regions.district_of(session, area) if area.level == "street" else None
+    return f"{district.name if district else ''}{area.name}"
 
 
 def book_callback(session: Session, actor: Actor, *, phone: str | None, area_code: str | None, topic: str | None,
@@ -275,17 +295,18 @@ def book_callback(session: Session, actor: Actor, *, phone: str | None, area_cod
     session.flush()
     office = regions.office_for(row.area_code)
     ref = reference("callback", row.id)
-    caller = office.office_name if area is not None and office.area_code else CITY_CALLER
+    caller = office.office_name if area is not None and office.area_code else place_named(session, area)
     due = due_of("callback", row)
     today = due == row.created_at.astimezone(clock.CHINA).date()
     duty_told = False
     if urgent and office.alert_phone and area is not None:
         duty_told = notify_phone(session, event="callback_urgent_alert", phone=office.alert_phone, key=f"callback-urgent:{row.id}",
                                  text_context={"reference": ref, "place": area.name, "topic": (topic or "")[:40]}) is not None
+    said = promise(due, today=today, urgent=row.urgent)
     sms = None if existing and not urgent else confirm(
-        session, row, "callback", text_context={"reference": ref, "caller": caller, "due_day": "今天" if today else say.day(due)})
-    return Booking(row=row, existing=existing, office=office, caller=caller, due=due, today=today, duty_told=duty_told,
-                   sms_sent=sms is not None)
+        session, row, "callback", text_context={"reference": ref, "caller": caller, "promise": said})
+    return Booking(row=row, existing=existing, office=office, caller=caller, due=due, today=today, promise=said,
+                   duty_told=duty_told, sms_sent=sms is not None)
 
 
 def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:

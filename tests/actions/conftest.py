@@ -192,6 +192,7 @@ class FakeBackend:
                 "office_phone": None if street else "12345", "office_hours": "工作日 9:00-17:30", "office_configured": street,
                 "caller": "七星岗街道社会救助窗口" if street else "市民政局社会救助科",
                 "due_day": "11月24日（星期二）" if body.get("urgent") else "11月25日（星期三）",
+                "promise": "今天" if body.get("urgent") else "11月25日（星期三）下班前",  # backend service_desk.promise
                 "urgent": bool(body.get("urgent")), "due_today": bool(body.get("urgent")),
                 "duty_told": bool(body.get("urgent") and street), "sms_sent": True})
         if path == "/complaints":

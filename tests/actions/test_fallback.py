@@ -33,7 +33,7 @@ async def test_a_follow_up_is_told_the_call_back_again_and_books_nothing(fake_ba
     await action.run(dispatcher, tracker({"callback_booked": BOOKED, "contact_phone": "13912345678"}, text="好久打嘛",
                                          intent=intent), {})
     assert responses(dispatcher) == ["utter_callback_followup"] and dispatcher.messages[0]["reference"] == "HD000001"
-    assert dispatcher.messages[0]["before"] == "前"
+    assert dispatcher.messages[0]["promise"] == "11月25日（星期三）前"  # booked before the backend worded promises
     assert not any(r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)
 
 
@@ -42,7 +42,8 @@ async def test_a_booked_call_back_is_remembered_for_the_follow_up(fake_backend) 
     slots = {"contact_phone": "13912345678", "callback_topic": "我不会打字", "street": "七星岗街道", "area_code": "500103001"}
     events = await ActionRequestCallback().run(CollectingDispatcher(), tracker(slots), {})
     kept = next(e["value"] for e in events if e.get("name") == "callback_booked")
-    assert kept == {**BOOKED, "phone_masked": "139****5678", "office_phone": None, "office_hours": "工作日 9:00-17:30"}
+    assert kept == {**BOOKED, "phone_masked": "139****5678", "office_phone": None, "office_hours": "工作日 9:00-17:30",
+                    "promise": "11月25日（星期三）下班前"}
 
 
 @pytest.mark.asyncio

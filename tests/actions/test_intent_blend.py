@@ -66,3 +66,26 @@ def test_a_model_without_intents_keeps_diets_reading(tmp_path):
     diet_says(message, "greet", 0.9)
     blend.process([message])
     assert message.get(INTENT) == {"name": "greet", "confidence": 0.9}
+
+
+def blend_trained(tmp_path, **config):
+    tmp_path.mkdir()
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intent_blend")
+    context = ExecutionContext(graph_schema=None, model_id="1")
+    tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+    data = TrainingData([tokenized(tokenizer, t, i) for i, lines in LINES.items() for t in lines])
+    config = {**IntentBlend.get_default_config(), "diet_weight": 0.0, "C": 50, **config}
+    IntentBlend.create(config, storage, resource, context).train(data)
+    return tokenizer, IntentBlend.load(config, storage, resource, context)
+
+
+def test_a_line_typed_in_homophones_is_read_by_its_sound(tmp_path):
+    # "偷速接倒" for 投诉街道: voice input's slips share no character with the training lines, only their syllables.
+    said = "偷速接倒"
+    for weight, expected in ((0.0, False), (1.5, True)):
+        tokenizer, blend = blend_trained(tmp_path / str(weight), pinyin_weight=weight)
+        message = tokenized(tokenizer, said)
+        diet_says(message, "greet", 0.4)
+        blend.process([message])
+        assert (message.get(INTENT)["name"] == "complain") is expected, weight

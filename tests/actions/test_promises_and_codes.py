@@ -114,7 +114,8 @@ async def test_a_street_nobody_can_name_is_still_filed_and_a_person_calls(fake_b
     events, said = await validate(ValidateEmergencyForm(), "street", "不晓得是哪个街道", _emergency_slots(emergency_what="屋头遭水淹了"),
                                   "emergency_form")
     slots = slot_values(events)
-    assert slots["street"] == ValidateEmergencyForm.STREET_UNKNOWN and slots["requested_slot"] is None  # not asked again
+    assert slots["street"] == ValidateEmergencyForm.STREET_UNKNOWN  # not asked again: read back, then filed
+    assert slots["requested_slot"] == "emergency_confirmed"
     dispatcher = CollectingDispatcher()
     await ActionSubmitEmergency().run(dispatcher, tracker(_emergency_slots(emergency_what="屋头遭水淹了", street="unknown")), {})
     body = fake_backend.body()
