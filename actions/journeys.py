@@ -19,6 +19,9 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, precheck_corrected
 from actions.streets import HUKOU_SAID
 
+# A stop that names the application or taking it back (read as stop, not withdraw_application).
+STOP_OR_WITHDRAW = re.compile(r"撤|取消|不申请|申请.*不要|不要.*申请")
+
 # Every slot of one application: the answers a draft keeps (actions/drafts.py) and the form's own state.
 APPLICATION_SLOTS = (*drafts.KEPT, "consent_code", "delegation_id", "confirmed", "submission_key", "form_retries",
                      "ask_style", "street_candidates", "draft_id", "held_for", "open_checked")
@@ -302,6 +305,10 @@ class ActionCancel(Action):
             return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", paused), *saved]
         if discard.about_draft(tracker.latest_message.get("text") or ""):
             return await requests.discard_instead(dispatcher, tracker)  # "填得乱七八糟的 不要了": the saved draft
+        if STOP_OR_WITHDRAW.search(tracker.latest_message.get("text") or ""):
+            # "取消申请", "撤销" with no form open: perhaps the application already handed in (never "好的" and nothing).
+            dispatcher.utter_message(response="utter_stop_maybe_withdraw")
+            return []
         dispatcher.utter_message(response="utter_nothing_to_stop")
         return []
 

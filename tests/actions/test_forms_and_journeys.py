@@ -171,6 +171,15 @@ async def test_cancel_leaves_the_form_and_keeps_answers(dispatcher) -> None:
     assert responses(dispatcher) == ["utter_stopped"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [("取消申请", "utter_stop_maybe_withdraw"), ("撤销", "utter_stop_maybe_withdraw"),
+                                              ("我不申请了", "utter_stop_maybe_withdraw"), ("算了", "utter_nothing_to_stop")])
+@pytest.mark.asyncio
+async def test_a_stop_naming_the_application_with_no_form_open_offers_the_withdrawal(dispatcher, text, expected) -> None:
+    # "取消申请" read as stop after she handed it in: never "好的。还有别的要帮忙的吗？" and nothing done.
+    events = await ActionCancel().run(dispatcher, tracker(text=text, intent="stop"), {})
+    assert events == [] and responses(dispatcher) == [expected]
+
+
 @pytest.mark.asyncio
 async def test_progress_needs_a_verified_phone_first(dispatcher) -> None:
     events = await ActionStartVerifiedQuery().run(dispatcher, tracker(intent="query_progress"), {})
