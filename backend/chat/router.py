@@ -1,4 +1,5 @@
-"""The web chat channel: the page people open, and the relay from that page to Rasa's REST channel.
+"""The web chat channel: the page people open, and the relay from that page to Rasa's REST channel; the phone page of
+each of its photo cards is in photo_pages.py, a card's words in cards.py.
 
 The page talks only to this backend (one origin, no CORS, Rasa's port never exposed to browsers).
 Conversation ids are namespaced per channel: the relay sends `web:<browser id>`, SMS conversations are
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, field_validator
 
+from backend.chat import cards, photo_pages
 from backend.chat.relay import relay_turn
 from backend.core.errors import ErrorResponse, Unavailable
 from backend.core.fields import Text
@@ -24,12 +26,11 @@ from backend.core.templates import html_env
 log = logging.getLogger(__name__)
 page_router = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/chat", tags=["聊天 chat"])
+page_router.include_router(photo_pages.router)
 
 _SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Added here, never by the browser; Rasa's REST channel takes only this prefix (bot/channels/web_relay.py).
 WEB_PREFIX = "web:"
-# The page posts a photo only to this backend's own one-time links: an ID card, or a signed 授权委托书.
-UPLOAD_PREFIXES = ("/api/v1/liveness/id-photo/", "/api/v1/delegations/paper-link/")
 
 
 class ChatIn(BaseModel):
@@ -50,7 +51,7 @@ class Button(BaseModel):
 
 
 class BotMessage(BaseModel):
-    text: str | None = None
+    text: str | None = Field(default=None, description="说的话；一张卡片（上传照片、链接）也写成文字，带手机能打开的网页地址")
     buttons: list[Button] = Field(default_factory=list)
     link: str | None = None
     # A photo upload (a one-time link of this backend: an ID card, a signed 授权委托书) and what the page says when it is kept.
@@ -60,16 +61,6 @@ class BotMessage(BaseModel):
 
 class ChatOut(BaseModel):
     messages: list[BotMessage]
-
-
-def readable(link: str | None, upload: str | None, base_url: str) -> str | None:
-    """The words of a message that is only a card (Rasa's REST channel sends a response's custom payload as a message
-    of its own, with no text): its link written out, so the API, and anyone reading only the text, has it too."""
-    def whole(url: str) -> str:
-        return f"{base_url.rstrip('/')}{url}" if url.startswith("/") else url
-    if upload:
-        return f"上传照片的地址：{whole(upload)}"
-    return f"打开这个链接：{whole(link)}" if link else None
 
 
 @page_router.get("/", response_class=HTMLResponse)
@@ -97,13 +88,13 @@ async def send_message(body: ChatIn, settings: Annotated[Settings, Depends(get_s
     for item in replies:
         buttons = [Button(title=b.get("title", ""), payload=b.get("payload", "")) for b in item.get("buttons") or []]
         custom = item.get("custom") or {}
-        upload = custom.get("upload")
         # Only this backend's own upload links: the page posts a photo there, never to another address.
-        if not (isinstance(upload, str) and upload.startswith(UPLOAD_PREFIXES)):
-            upload = None
+        upload = custom.get("upload") if cards.upload_of(custom.get("upload")) else None
         then = custom.get("then") if upload and isinstance(custom.get("then"), str) else None
         link = custom.get("link") if isinstance(custom.get("link"), str) else None
-        text = item.get("text") or readable(link, upload, settings.public_base_url)
+        # A card comes as a message of its own, without text (Rasa's REST channel): its words, with the address of its
+        # phone page, so the API and anyone reading only the text have it too (the page shows the card instead).
+        text = item.get("text") or cards.readable({"upload": upload, "link": link}, settings.public_base_url)
         messages.append(BotMessage(text=text, buttons=buttons, link=link, upload=upload, then=then))
     log.info("chat turn", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)})
     return ChatOut(messages=messages)

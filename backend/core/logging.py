@@ -18,8 +18,8 @@ _PHONE_RE = re.compile(r"(?<![0-9])((?:\+?86)?1[3-9][0-9])[0-9]{4}([0-9]{4})(?![
 
 # A link's token is the whole credential for what it opens (a face check, an ID-card photo, a paper form's
 # upload): only its first three characters may reach a log.
-_TOKEN_PATH_RE = re.compile(r"^(/face/|/api/v1/liveness/sessions/|/api/v1/liveness/id-photo/|/api/v1/delegations/paper-link/)"
-                            r"([^/]{3})[^/]+")
+_TOKEN_PATH_RE = re.compile(r"^(/face/|/photo/id/|/photo/paper/|/api/v1/liveness/sessions/|/api/v1/liveness/id-photo/"
+                            r"|/api/v1/delegations/paper-link/)([^/]{3})[^/]+")
 
 
 def mask_path(path: str) -> str:

@@ -15,6 +15,9 @@ said so far, and what it says afterwards — like anything said to the conversat
 answered (a reminder) — goes out through the REST API, with retries. Messages the bot starts itself
 (Rasa's `trigger_intent` with `output_channel=twilio`) use the REST API as before (`get_output_channel`).
 
+A card (a response's custom payload: a photo upload, a face link) is texted as its words and the address of its page
+on the backend (`public_base_url`), worded by backend/chat/cards.py like the web chat API's; never as JSON.
+
 Registered in bot/credentials.yml as `bot.channels.twilio_sms.TwilioSmsInput`; it serves
 `/webhooks/twilio/webhook`, the conventional path.
 """
@@ -35,6 +38,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
+from backend.chat.cards import readable
 from bot import speedups
 from bot.channels.sms_menus import MenuMemory
 
@@ -80,16 +84,32 @@ def twiml(bodies: Iterable[str]) -> HTTPResponse:
 
 
 class TwilioSmsOutput(OutputChannel):
-    """Replies as SMS through the REST API. Buttons become numbered choices: a basic phone cannot tap."""
+    """Replies as SMS through the REST API. Buttons become numbered choices: a basic phone cannot tap. A card (a
+    response's custom payload: an upload, a link) becomes its words and the address of its page on the backend's
+    public address (`base_url`), never JSON."""
 
     @classmethod
     def name(cls) -> Text:
         return "twilio"
 
-    def __init__(self, client: Client, from_number: str, menus: Optional[MenuMemory] = None):
+    def __init__(self, client: Client, from_number: str, menus: Optional[MenuMemory] = None, base_url: str = ""):
         self.client = client
         self.from_number = from_number
         self.menus = menus
+        self.base_url = base_url
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        # The card's words after the response's own text (unless that has its address already), before its choices.
+        words = readable(message.pop("custom", None), self.base_url, said=message.get("text") or "")
+        if words:
+            message["text"] = f"{message['text']}\n\n{words}" if message.get("text") else words
+        await super().send_response(recipient_id, message)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        # Rasa's default texts the JSON itself. A payload that is no card is for the web page alone: not sent.
+        words = readable(json_message, self.base_url)
+        if words:
+            await self.send_text_message(recipient_id, words)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         to = phone_of_conversation(recipient_id)
@@ -113,8 +133,8 @@ class TwilioTurnOutput(TwilioSmsOutput):
 
     def __init__(self, client: Client, from_number: str, menus: Optional[MenuMemory], *, conversation: str,
                  keep: Callable[[Awaitable[Any]], "asyncio.Task[Any]"],
-                 retry_delays: Sequence[float] = LATE_RETRY_DELAYS):
-        super().__init__(client, from_number, menus)
+                 retry_delays: Sequence[float] = LATE_RETRY_DELAYS, base_url: str = ""):
+        super().__init__(client, from_number, menus, base_url)
         self.conversation = conversation
         self.retry_delays = tuple(retry_delays)
         self._keep = keep
@@ -187,11 +207,13 @@ class TwilioSmsInput(InputChannel):
             twilio_number=c.get("twilio_number") or "", public_url=c.get("public_url") or "",
             backend_url=c.get("backend_url") or "http://127.0.0.1:8000", service_token=c.get("service_token") or "",
             api_base=c.get("api_base") or None, reply_within=float(c.get("reply_within") or REPLY_WITHIN),
+            public_base_url=c.get("public_base_url") or "",
         )
 
     def __init__(self, *, account_sid: str, auth_token: str, twilio_number: str, public_url: str,
                  backend_url: str, service_token: str, api_base: Optional[str] = None,
-                 reply_within: float = REPLY_WITHIN, retry_delays: Sequence[float] = LATE_RETRY_DELAYS):
+                 reply_within: float = REPLY_WITHIN, retry_delays: Sequence[float] = LATE_RETRY_DELAYS,
+                 public_base_url: str = ""):
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.twilio_number = twilio_number
@@ -201,6 +223,8 @@ class TwilioSmsInput(InputChannel):
         self.api_base = api_base
         self.reply_within = reply_within
         self.retry_delays = tuple(retry_delays)
+        # The backend's public address (PUBLIC_BASE_URL): the pages a card's words point to are there.
+        self.public_base_url = public_base_url.rstrip("/")
         self._client: Optional[Client] = None
         self.menus = MenuMemory.from_env()
         self._tasks: Set["asyncio.Task[Any]"] = set()  # turns and late sends no request may cancel
@@ -215,11 +239,11 @@ class TwilioSmsInput(InputChannel):
 
     def get_output_channel(self) -> OutputChannel:
         """For messages the bot starts itself (no webhook to answer): the REST API."""
-        return TwilioSmsOutput(self.client(), self.twilio_number, self.menus)
+        return TwilioSmsOutput(self.client(), self.twilio_number, self.menus, self.public_base_url)
 
     def _turn_output(self, conversation: str) -> TwilioTurnOutput:
         return TwilioTurnOutput(self.client(), self.twilio_number, self.menus, conversation=conversation,
-                                keep=self._keep, retry_delays=self.retry_delays)
+                                keep=self._keep, retry_delays=self.retry_delays, base_url=self.public_base_url)
 
     def _keep(self, awaitable: Awaitable[Any]) -> "asyncio.Task[Any]":
         task = asyncio.ensure_future(awaitable)

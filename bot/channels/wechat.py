@@ -17,7 +17,8 @@ once (bot/channels/wechat_once.py), and the bot's turn runs as a task the reques
 done within `reply_within` seconds its messages are the passive reply; otherwise the request answers
 `success` at once and the messages go out when the turn ends, through the backend's
 `POST /api/v1/wechat/send` (客服消息; the backend owns every call to WeChat's API). Never both. Buttons
-become numbered choices, mapped back like SMS ones (bot/channels/sms_menus.py).
+become numbered choices, mapped back like SMS ones (bot/channels/sms_menus.py). A card (a photo upload, a face
+link) becomes its words and the address of its page on the backend (`public_base_url`, backend/chat/cards.py).
 
 Menu clicks, subscribe/unsubscribe, unbinding and the channel's own replies are data:
 bot/channels/wechat_menu.yaml. Registered in bot/credentials.yml as `bot.channels.wechat.WeChatInput`; it
@@ -40,6 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from backend.chat.cards import readable
 from bot.channels.sms_menus import MenuMemory
 from bot.channels.wechat_crypto import SafeMode, WeChatSecurityError, parse_xml, signature, signature_ok, to_xml
 from bot.channels.wechat_once import MessageOnce
@@ -138,12 +140,12 @@ class WeChatInput(InputChannel):
         return cls(token=c.get("token") or "", app_id=c.get("app_id") or "", aes_key=c.get("aes_key") or "",
                    mode=c.get("mode") or os.environ.get("WECHAT_MODE") or "",
                    backend_url=c.get("backend_url") or "http://127.0.0.1:8000", service_token=c.get("service_token") or "",
-                   reply_within=float(c.get("reply_within") or 4.0))
+                   reply_within=float(c.get("reply_within") or 4.0), public_base_url=c.get("public_base_url") or "")
 
     def __init__(self, *, token: str, app_id: str = "", aes_key: str = "", mode: str = "",
                  backend_url: str = "http://127.0.0.1:8000",
                  service_token: str = "", reply_within: float = 4.0, menus: Optional[MenuMemory] = None,
-                 once: Optional[MessageOnce] = None, clock: Callable[[], float] = time.time):
+                 once: Optional[MessageOnce] = None, clock: Callable[[], float] = time.time, public_base_url: str = ""):
         self.token = token
         self.app_id = app_id
         # A malformed EncodingAESKey stops the start-up rather than refusing every message later.
@@ -151,6 +153,8 @@ class WeChatInput(InputChannel):
         self.mode = channel_mode(mode, aes_key)
         self.backend_url = backend_url.rstrip("/")
         self.service_token = service_token
+        # The backend's public address (PUBLIC_BASE_URL): the pages a card's words point to are there.
+        self.public_base_url = public_base_url.rstrip("/")
         self.reply_within = reply_within
         self.menus = menus or MenuMemory.from_env()
         self.once = once or MessageOnce.from_env()
@@ -294,14 +298,18 @@ class WeChatInput(InputChannel):
 
     async def _run(self, message: UserMessage, out: WeChatOutput,
                    on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
-        """The turn, and its messages as WeChat text (buttons numbered and remembered)."""
+        """The turn, and its messages as WeChat text (buttons numbered and remembered; a card, which Rasa collects as a
+        message of its own, as its words and its page's address unless the turn has said that address already)."""
         try:
             await on_new_message(message)
         except Exception:  # noqa: BLE001 — the person still gets whatever the bot said before it failed
             log.exception("a WeChat turn for %s failed", mask(openid_of_conversation(message.sender_id) or ""))
-        texts = []
+        texts: List[str] = []
         for m in out.messages:
             text = m.get("text") or ""
+            words = readable(m.get("custom"), self.public_base_url, said="\n".join([*texts, text]))
+            if words:
+                text = f"{text}\n\n{words}" if text else words
             if m.get("buttons"):
                 text = self.menus.numbered(message.sender_id, text, m["buttons"])
             if text.strip():

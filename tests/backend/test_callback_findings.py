@@ -79,7 +79,7 @@ def test_the_paper_form_upload_is_readable_over_the_chat_api(client: TestClient,
     assert all(m["text"] for m in messages)
     base = get_settings().public_base_url.rstrip("/")
     assert messages[1]["upload"] == "/api/v1/delegations/paper-link/gAAAAsealed"  # the page's card, as before
-    assert f"{base}/api/v1/delegations/paper-link/gAAAAsealed" in messages[1]["text"]
+    assert f"{base}/photo/paper/gAAAAsealed" in messages[1]["text"]  # its phone page, never the API (tests/backend/test_upload_pages.py)
     assert "https://jz.example.cn/face/abc" in messages[3]["text"] and messages[3]["link"] == "https://jz.example.cn/face/abc"
 
 

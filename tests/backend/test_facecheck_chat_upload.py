@@ -40,4 +40,5 @@ def test_the_page_has_a_large_camera_button_behind_the_consent(client: TestClien
     html = client.get("/").text
     assert 'accept="image/*" capture="environment"' in html
     assert "同意，登记照片" in html and "不同意，请工作人员帮我办" in html
-    assert "min-height: 4rem" in html  # 64 px at the default size
+    assert '<link rel="stylesheet" href="/static/chat/photo_card.css">' in html  # the card's look, shared with its page
+    assert "min-height: 4rem" in client.get("/static/chat/photo_card.css").text  # 64 px at the default size

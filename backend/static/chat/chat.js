@@ -139,20 +139,24 @@
     var first = null;
     function put(node) { log.appendChild(node); first = first || node; return node; }
     var rest = entry.buttons || [];
-    if (entry.text && entry.who === "bot") {
+    // A card's message carries the card in words too (its page's address, for the API and for SMS and WeChat:
+    // backend/chat/cards.py); where the page shows the card itself, the words would only say it twice.
+    var card = entry.upload && latest && window.jiuzhuIdPhotoCard;
+    var words = card || entry.link ? "" : entry.text;
+    if (words && entry.who === "bot") {
       var turn = put(el("div", "turn"));
       var bubble = turn.appendChild(el("div", "msg bot"));
       rest = botBubble(entry, bubble);
       turn.appendChild(speakButton(entry));
-    } else if (entry.text) {
-      put(el("div", "msg " + entry.who, entry.text));
+    } else if (words) {
+      put(el("div", "msg " + entry.who, words));
     }
     if (entry.link) {
       var a = put(el("a", "msg bot", "点这里打开"));
       a.href = entry.link;
     }
     // An upload card is live only in the turn that asked for it (a reload shows it only as the last one).
-    if (entry.upload && latest && window.jiuzhuIdPhotoCard) {
+    if (card) {
       put(window.jiuzhuIdPhotoCard(entry.upload, function () { if (entry.then) send(entry.then, "照片登记好了，继续"); }));
     }
     if (entry.who === "err" && entry.retry) rest = [{ title: "再发一次", payload: entry.retry }];
