@@ -76,6 +76,9 @@ HAN = r"\u4e00-\u9fff"
 # "叫王秀英" "名字是王秀英" "帮周明富申请": a name after these words, before a pause or these words.
 NAME_AFTER = re.compile(rf"(?:叫|名字是|名字叫|姓名是?|户主是?|老人是|我系|我是|是)([{HAN}]{{2,4}}?)(?=$|[\s，。,.!！?？]|今年|住|身份证|电话|不是|的|，|嘛|哦|啊|呀|\d)")
 NAME_HELPED = re.compile(rf"(?:帮|给|替)([{HAN}]{{3}})(?=申请|报|查|提交|做|办|签|问|弄|认证|刷脸)")
+# Everyday words that begin with a surname ("你是人还是程序", "马上", "高兴"): never a name.
+COMMON_WORDS = {"程序", "马上", "高兴", "方便", "安排", "明白", "周末", "金额", "钱包", "黄金", "白天", "毛病", "吴语",
+                "江边", "向前", "于是", "许多", "文件", "时间", "万一", "成功"}
 NOT_NAME_PARTS = re.compile(r"[我你他她俺们这那个的了是不没在要想啥么哪谁家人老公婆爷奶妈爸儿女子孙得收钱冇证]")
 NAME_STOPS = "申报查提做办签问弄的今住身电是不，,。 "
 # Money: a figure with 百/千/万 in it, or any figure said with 块/元/钱; never an age or a count.
@@ -293,6 +296,8 @@ class EntityLexicon(GraphComponent):
         for e in entities:
             if e.get("entity") == "person_name":
                 start, end = e.get("start", 0), e.get("end", 0)
+                if text[start:end] in COMMON_WORDS:
+                    continue
                 if end - start == 2 and start > 0 and text[start - 1] in SURNAMES:
                     start -= 1  # "建国" after 顾 is 顾建国
                 elif end - start == 2 and text[start] in SURNAMES and re.match(rf"[{HAN}]", text[end:end + 1]) and (
@@ -325,7 +330,7 @@ class EntityLexicon(GraphComponent):
                 continue
             if name in self.words["region"] or name + "区" in self.words["region"] or name + "县" in self.words["region"]:
                 continue
-            if not _overlaps(start, end, kept):
+            if name not in COMMON_WORDS and not _overlaps(start, end, kept):
                 kept.append(self._entity("person_name", text, start, end, name))
         return kept
 

@@ -86,3 +86,16 @@ def test_a_relatives_place_is_not_hers(lexicon, text, kept):
     """A tester's pre-check moved to 广东 after "我有个儿子在广东打工", even when DIET tagged it."""
     tagged = [diet(text, "region", "广东")] if "广东" in text else []
     assert sorted(v for e, v in pairs(lexicon, text, "inform", tagged) if e == "region") == sorted(kept)
+
+
+def test_everyday_words_that_begin_with_a_surname_are_never_names(lexicon):
+    text = "你是工作人员还是程序啊"
+    assert pairs(lexicon, text, "bot_challenge", [diet(text, "person_name", "程序")]) == []
+    assert pairs(lexicon, "对面是人还是程序", "bot_challenge") == []
+    assert pairs(lexicon, "程序", "inform") == []
+
+
+def test_dialect_kin_words_name_the_relation(lexicon):
+    assert pairs(lexicon, "帮我阿嬷办个低保", "apply_assistance") == [("assistance_type", "低保"),
+                                                                      ("relation", "祖父母/外祖父母")]
+    assert ("relation", "父母") in pairs(lexicon, "给额大办个特困", "apply_assistance")
