@@ -159,14 +159,14 @@ class LastAmountCorrected:
         return [SlotSet(k, v) for k, v in checked.items()] + [SlotSet(requested, None)]
 
 
-def _form_order(tracker: Tracker, domain: DomainDict) -> list[str]:
+def form_order(tracker: Tracker, domain: DomainDict) -> list[str]:
     """The open form's questions in the domain's order."""
     return list(((domain.get("forms") or {}).get(tracker.active_loop_name or "") or {}).get("required_slots") or [])
 
 
 def last_amount_asked(tracker: Tracker, domain: DomainDict) -> str | None:
     """The amount question answered last before the question now asked (the form's order), if any."""
-    order = _form_order(tracker, domain)
+    order = form_order(tracker, domain)
     requested = tracker.get_slot("requested_slot")
     before = order[:order.index(requested)] if requested in order else []
     return next((s for s in reversed(before) if s in ("monthly_income", "savings") and tracker.get_slot(s) is not None), None)
@@ -174,7 +174,7 @@ def last_amount_asked(tracker: Tracker, domain: DomainDict) -> str | None:
 
 def _member_income_since(tracker: Tracker, domain: DomainDict) -> bool:
     """Whether the question now asked comes after a family member's income (the form's order) and a member was added."""
-    order = _form_order(tracker, domain)
+    order = form_order(tracker, domain)
     requested = tracker.get_slot("requested_slot")
     if "member_income" not in order or requested not in order:
         return False

@@ -194,10 +194,12 @@ class BackendClient:
                                    json={"answers": answers, "kind": kind, "applicant_name": applicant_name,
                                          "applicant_id": applicant_id})
 
-    async def draft_others(self, token: str, applicant_name: str, applicant_id: str) -> dict[str, Any]:
-        """{"others", "said", "phone_masked"}: whether someone else is already on this person's application."""
+    async def draft_others(self, token: str, applicant_name: str, applicant_id: str, kind: str | None = None) -> dict[str, Any]:
+        """{"others", "said", "phone_masked"}: whether someone else is already on this person's application ("filed":
+        her case of `kind` is in hand, filed by someone else)."""
         return await self._request("POST", "/drafts/application/others", citizen_token=token,
-                                   json={"applicant_name": applicant_name, "applicant_id": applicant_id})
+                                   json={"applicant_name": applicant_name, "applicant_id": applicant_id,
+                                         **({"kind": kind} if kind else {})})
 
     async def my_drafts(self, token: str) -> list[dict[str, Any]]:
         return await self._request("GET", "/drafts/application", citizen_token=token)

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import fallback, parsing, privacy, streets
+from actions import emergency, emergency_others, fallback, parsing, privacy, streets
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -165,19 +165,22 @@ class ActionRequestCallback(Action):
             said = _text(tracker.latest_message.get("text"))
             fallback.say_callback_again(dispatcher, tracker.get_slot("callback_booked"), said)  # the one booked, not a second
             return []
+        if not tracker.active_loop_name and emergency.aside(said) == "when" and await emergency_others.tell_filed(dispatcher, tracker, said):
+            return []  # "咋个还没人来" after the call-back: that one again, never the phone asked again
         if fallback.ASKS_NUMBER.search(_text(tracker.latest_message.get("text"))) and not tracker.get_slot("area_code"):
             # "有没得值班电话" with no street known: no number to give yet, said plainly, with what can be done now.
             dispatcher.utter_message(response="utter_duty_phone_needs_street")
         phone = phone_to_call(tracker)
-        # What was asked, for the staff to read: this message, or the one kept while the phone was asked.
-        topic = tracker.get_slot("callback_topic") or _text(tracker.latest_message.get("text"))[:200] or None
+        # What was asked, for the staff to read: this message, or the one kept while the phone was asked; never a
+        # button's payload (the staff read "/request_human"), never the answer to the call-back's own question ("铜元局").
+        from_form = tracker.latest_action_name == "callback_form"
+        asked = emergency_others.said_words(tracker.get_slot("callback_topic")) or (None if from_form else emergency_others.said_words(said))
+        reporting = emergency_others.in_report(tracker)  # asked in the middle of the 急难 report: the call-back IS it
         done: list[EventType] = [SlotSet("contact_phone", None), SlotSet("callback_topic", None)]
         if tracker.get_slot("street") == UNKNOWN_STREET:
             done.append(SlotSet("street", None))
         filed = await case_place(tracker) if phone else {}  # the street of the case just filed, on its verified phone
         area_code = tracker.get_slot("area_code") or filed.get("area_code")
-        if filed:
-            topic = f"{topic or ''}（申请{filed['number']}）"[:200]
         unplaced = not area_code and tracker.get_slot("street") != UNKNOWN_STREET
         if phone is None and tracker.get_slot("contact_phone") != NO_CONTACT or unplaced:
             # Ask where to call and where she lives (callback_form), then come back here; a form that was asking
@@ -185,11 +188,15 @@ class ActionRequestCallback(Action):
             left = tracker.active_loop_name
             if left and left != "callback_form":
                 dispatcher.utter_message(response="utter_callback_pauses_form")
-            return [SlotSet("callback_topic", topic), FollowupAction("callback_form")] + (
+            return [SlotSet("callback_topic", asked), FollowupAction("callback_form")] + (
                 [SlotSet("paused_form", left)] if left and left != "callback_form" else [])
         if phone is None:
             say_office(dispatcher, await office_of(dispatcher, tracker))
             return done
+        # The 急难 report's record (what happened, for whom, the needs heard, who reports) when asked during it.
+        topic = emergency_others.record(tracker, asked) if reporting else asked
+        if filed:
+            topic = f"{topic or ''}（申请{filed['number']}）"[:200]
         urgent = is_urgent(tracker, topic)
         body = {"phone": phone, "area_code": area_code, "topic": topic, "urgent": urgent}
         created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body))
@@ -198,10 +205,16 @@ class ActionRequestCallback(Action):
         # When the call comes is the backend's one wording (`promise`), in every sentence that says it.
         said = {"reference": created["reference"], "caller": created["caller"], "due_day": created["due_day"],
                 "promise": created.get("promise"), "phone_masked": parsing.mask_phone(phone)}
+        if reporting:
+            # The report went as this call-back: what is said next is added to it, "好久来人" is told it, and the
+            # report's questions end (a tester was asked the name again right after, and filed a second one).
+            done += emergency_others.called_back(created, phone, said["phone_masked"], created) + emergency_others.report_ended(tracker)
         if created.get("existing"):
             # This phone's call-back is open already (asked in another conversation): that one, never a second.
             kept = fallback.booked(created, said["phone_masked"], urgent)
-            fallback.say_callback_again(dispatcher, kept["value"], topic or "")
+            fallback.say_callback_again(dispatcher, kept["value"], asked or "")
+            if reporting:
+                dispatcher.utter_message(response="utter_emergency_in_callback")  # added to the open one (backend)
             if urgent:
                 dispatcher.utter_message(response="utter_emergency_danger")
             return done + [kept]
@@ -210,6 +223,8 @@ class ActionRequestCallback(Action):
                                      else "utter_callback_urgent_later", **said)
             if created.get("duty_told"):
                 dispatcher.utter_message(response="utter_callback_duty_told")
+            if reporting:
+                dispatcher.utter_message(response="utter_emergency_in_callback")
             dispatcher.utter_message(response="utter_emergency_danger")
         elif filed:
             # Nothing asked again: the street and the phone of the application just filed, said so she can tell.

@@ -27,6 +27,9 @@ def no_phone(text: str) -> bool:
     return parsing.says_no_phone(text) or bool(NONE_AT_ALL.fullmatch(text))
 
 
+# {ID number: phone} of the principals whose phone was said in this conversation: re-applying for her (after a
+# withdrawal, her consent held) keeps her phone instead of "不用填" (bot/domain.yml; never in a draft).
+PHONES = "principal_phones"
 REFUSED = "name_refused"
 SENT = "consent_sent"  # where and when her code went last (bot/domain.yml), so resuming does not send another  # the ID number whose name the backend refused once (bot/domain.yml)
 
@@ -64,23 +67,50 @@ def _people(tracker: Tracker, phone: str | None) -> tuple[dict[str, Any], dict[s
 def _without_phone(dispatcher: CollectingDispatcher) -> Slots:
     # No phone for her code: the form goes on, and her signed paper form's photo comes at the end.
     dispatcher.utter_message(response="utter_principal_no_phone")
-    return {"applicant_phone": None, "consent_code": None, NO_PHONE: True, NEUTRAL: True}
+    # No longer her phone's question (asked again at the read-back, it stays asked while it is the question).
+    return {"applicant_phone": None, "consent_code": None, NO_PHONE: True, NEUTRAL: True, "requested_slot": None}
+
+
+def phone_events(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    """After a turn of a helper's form: her phone just given is remembered for her ID number; with her consent held and
+    no phone yet (re-applying), the one remembered is hers again (never while her phone is being asked)."""
+    now = {**tracker.slots, **{e["name"]: e.get("value") for e in events if e.get("event") == "slot"}}
+    id_number, phone, known = now.get("applicant_id"), now.get("applicant_phone"), dict(now.get(PHONES) or {})
+    if now.get("filing_for") != "other" or not id_number or any(e.get("event") == "action_execution_rejected" for e in events):
+        return []
+    if phone and known.get(id_number) != phone:
+        return [SlotSet(PHONES, {**known, id_number: phone})]
+    if not phone and known.get(id_number) and now.get("delegation_id") and now.get("requested_slot") != "applicant_phone":
+        return [SlotSet("applicant_phone", known[id_number])]
+    return []
 
 
 class PrincipalConsent:
     """Mixin for the application form's validator, before SharedValidators (whose applicant phone is her own)."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        return events + phone_events(tracker, events)
 
     async def validate_applicant_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> Slots:
         if tracker.get_slot("filing_for") != "other":
             return await super().validate_applicant_phone(value, dispatcher, tracker, domain)  # type: ignore[misc]
         text = str(value or "").strip()
+        held = bool(tracker.get_slot("delegation_id"))
+        if no_phone(text) and held:
+            # Her consent is held: no phone is fine, and the form goes on to the read-back.
+            dispatcher.utter_message(response="utter_principal_phone_left_out", applicant_name=tracker.get_slot("applicant_name"))
+            return {"applicant_phone": None, "requested_slot": None, NEUTRAL: True}
         if no_phone(text):
             return _without_phone(dispatcher)
         phone = parsing.parse_phone(text)
         if phone is None:
             dispatcher.utter_message(response="utter_phone_invalid")
             return {"applicant_phone": None}
+        if held:
+            # Her consent is held already (her code before, or her paper form): her phone is noted, no code is sent.
+            return {"applicant_phone": phone, NO_PHONE: None}
         if _code_still_valid(tracker, phone):
             # The form resuming re-checks her phone: the code sent to it still stands ("重发" sends a new one).
             return {"applicant_phone": phone}
@@ -95,7 +125,7 @@ class PrincipalConsent:
             dispatcher.utter_message(text=sent["message"])
         if sent is None:
             return {"applicant_phone": None, "consent_code": None}
-        return {"applicant_phone": phone, "consent_code": None, SENT: f"{phone}|{time.time():.0f}"}
+        return {"applicant_phone": phone, "consent_code": None, SENT: f"{phone}|{time.time():.0f}", NO_PHONE: None}
 
     async def validate_consent_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Slots:

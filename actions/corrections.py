@@ -21,7 +21,8 @@ FIELDS = (
     Field("helper_name", "代办人", ("代办人", "帮办人", "代理人"), ("helper_name",)),  # filing for another: her own name
     Field("applicant_name", "申请人", ("申请人", "名字", "姓名", "名", "我叫"), ("applicant_name",)),
     Field("applicant_id", "身份证", ("身份证", "证件号", "身份号"), ("applicant_id",)),
-    Field("applicant_phone", "手机", ("手机", "电话"), ("applicant_phone",)),
+    # Asked again, a phone is asked even where none was needed (her paper form, or her consent held already).
+    Field("applicant_phone", "手机", ("手机", "电话"), ("applicant_phone", "principal_no_phone")),
     Field("street", "住址", ("住址", "地址", "街道", "住在", "乡镇"), ("street", "area_code", "street_candidates")),
     Field("hukou", "户口", ("户口", "户籍"), ("hukou",)),
     Field("more_members", "家庭成员", ("家庭成员", "家人", "家里人", "成员", "家里还有"), ("more_members", "members")),
@@ -41,6 +42,22 @@ FREE_TEXT = ("reason",)  # answers in the person's own words: never cut into
 INSTRUCTION = re.compile(r"^(原因|理由|困难)(那里|那块|那儿|这里|这儿|那一?栏|那一?项|这一?项)?(要|得|帮我|麻烦)?"
                          r"(改|换|重写|重新写|写错了|填错了|写错|填错|不对|错了|有错)?(一下|下)?(了)?[\s，,。:：]*"
                          r"(是|写|填|写成|填成)?[\s:：]*")
+
+
+# The right answer said with the wrong one: "是陈秀珍不是陈秀贞", "不是陈秀贞，是陈秀珍", "应该是陈秀珍".
+RIGHT_THEN_WRONG = re.compile(r"(?:应该|其实)?是\s*(?P<right>[^\s，,。不是]{2,12})[\s，,。]*(?:不是|而不是)\s*(?P<wrong>[^\s，,。!！是]{2,12})")
+WRONG_THEN_RIGHT = re.compile(r"不是\s*(?P<wrong>[^\s，,。!！是]{2,12})[\s，,。]*(?:而)?(?:应该|其实)?是\s*(?P<right>[^\s，,。!！]{2,12})")
+RIGHT_ONLY = re.compile(r"(?:应该是|应是|改成|改为|其实是|正确的是|应该叫|其实叫)\s*(?P<right>[^\s，,。!！]{2,12})")
+
+
+def right_and_wrong(text: str) -> tuple[str | None, str | None]:
+    """(the right answer, the wrong one) a correction says, either order; (None, None) when it says no right one."""
+    t = text.strip()
+    for pattern in (RIGHT_THEN_WRONG, WRONG_THEN_RIGHT):
+        if m := pattern.search(t):
+            return m.group("right").strip("了吧哦嘛的"), m.group("wrong").strip("了吧哦嘛的")
+    m = RIGHT_ONLY.search(t)
+    return (m.group("right").strip("了吧哦嘛的"), None) if m else (None, None)
 
 
 def _field_named(text: str) -> tuple[Field, str] | None:

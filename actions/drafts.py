@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes
@@ -17,6 +17,7 @@ from actions.face import on_sms
 from actions.amount_answers import SAID, TO_CONFIRM
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.members import LATER, MEMBER_SLOTS
+from actions.said_facts import KIND_SAID
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 KEPT = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "principal_no_phone", "street", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
-    "savings", "income_excluded", "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER,
+    "savings", "income_excluded", KIND_SAID, "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER,
 )
 PAUSE = codes.PAUSE
 # Everything one application holds in the conversation: its answers and the form's state for it (not the verified phone).
@@ -85,7 +86,9 @@ async def held(dispatcher: CollectingDispatcher, tracker: Tracker, name: str | N
     except (BackendError, BackendUnavailable):
         return slots  # none (404), or the backend will say it at the consent step: ask as before
     if found["status"] == "verified":
-        dispatcher.utter_message(response="utter_delegation_held", applicant_name=name)
+        # Said as she gave it: her code before, or her signed paper form (a code was once called a paper form).
+        said = {"otp": "utter_delegation_held_code", "paper": "utter_delegation_held"}.get(found.get("method"))
+        dispatcher.utter_message(response=said or "utter_delegation_held_any", applicant_name=name)
         return {**slots, "delegation_id": float(found["delegation_id"]), "consent_code": "ok"}
     dispatcher.utter_message(response="utter_delegation_waiting", applicant_name=name, due=found.get("due_said") or "")
     return {**slots, PAUSE: True}
@@ -104,11 +107,17 @@ async def say_others(dispatcher: CollectingDispatcher, token: str, name: str, id
         dispatcher.utter_message(text=found["said"], buttons=[{"title": "找工作人员", "payload": "/request_human"}])
 
 
+CLOSE = "action_close_application"
+# What a helper whose filing is refused may do instead: follow it (with the person's consent), or ask a person.
+INSTEAD = [{"title": "查进度", "payload": "/query_progress"}, {"title": "找工作人员", "payload": "/request_human"}]
+
+
 class HeldDelegation:
     """Mixin for the application form's validator, after SharedValidators in the bases (which pauses the form on
     PAUSE): once the principal's name and ID number are both known, a delegation the helper already holds is
     found before any phone is asked; and once the caller may know it (her own verified phone, or a helper's
-    delegation), an open case of the same type is said at once, not after every question (the form closes)."""
+    delegation), an open case of the same type is said at once, not after every question (the form closes:
+    close_form)."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
@@ -117,8 +126,17 @@ class HeldDelegation:
         now.update(found)
         events += [SlotSet(k, v) for k, v in found.items()]
         if PAUSE not in found and await already_open(dispatcher, tracker, now):
-            return [ActionExecutionRejected(self.form_name()), FollowupAction("action_close_application")]  # type: ignore[attr-defined]
+            return close_form(now)
         return events + ([SlotSet("open_checked", _open_key(now))] if _may_check_open(now) else [])
+
+
+def close_form(now: dict[str, Any]) -> list[EventType]:
+    """The form ends here and now, nothing more asked, and action_close_application follows (its draft goes). Ended,
+    not rejected: Rasa's form ignores a rejection while it opens ("继续" after a pause) and asks its next question — a
+    tester's grid worker got the read-back card right after "不用再交一次", and his "对，提交" was not understood. The
+    check it answers is recorded (open_checked): a turn that sets a slot is never rejected as "nothing extracted"."""
+    return [SlotSet("open_checked", _open_key(now)), ActiveLoop(None), SlotSet("requested_slot", None),
+            FollowupAction(CLOSE)]
 
 
 def _open_key(now: dict[str, Any]) -> str:
@@ -135,7 +153,8 @@ def _may_check_open(now: dict[str, Any]) -> bool:
 
 
 async def already_open(dispatcher: CollectingDispatcher, tracker: Tracker, now: dict[str, Any]) -> bool:
-    """The backend's answer, in its words (her case's number and "查进度"), when one is open; False otherwise."""
+    """The backend's answer, in its words (her case's number and "查进度"), when one is open; False otherwise. A
+    helper whose person's case someone else filed is told so in the drafts' words (say_filed)."""
     if not _may_check_open(now):
         return False
     try:
@@ -143,11 +162,29 @@ async def already_open(dispatcher: CollectingDispatcher, tracker: Tracker, now: 
     except BackendError as err:
         if err.code != "application_already_open":
             return False  # a wrong name is said at the submission, with both asked again
-        dispatcher.utter_message(text=err.message)
+        if now.get("filing_for") != "other":
+            dispatcher.utter_message(text=err.message)
+        elif not await say_filed(dispatcher, now):
+            dispatcher.utter_message(text=err.message, buttons=INSTEAD)
         return True
     except BackendUnavailable:
         return False
     return False
+
+
+async def say_filed(dispatcher: CollectingDispatcher, now: dict[str, Any]) -> bool:
+    """The person's case of this type, filed by someone else (POST /drafts/application/others with the type): the
+    backend's words — not filed again, how to follow it (查进度 under her consent) or a person to ask — with both as
+    buttons. False when it was not someone else's (his own earlier filing), or unknown."""
+    try:
+        found = await get_client().draft_others(now["citizen_token"], now["applicant_name"], now["applicant_id"],
+                                                now["assistance_type"])
+    except (BackendError, BackendUnavailable):
+        return False
+    if found.get("others") != "filed" or not found.get("said"):
+        return False
+    dispatcher.utter_message(text=found["said"], buttons=INSTEAD)
+    return True
 
 
 class ActionCloseApplication(Action):

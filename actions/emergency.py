@@ -20,10 +20,11 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 ASIDE_SLOTS = ("applicant_name", "applicant_id", "applicant_phone", "verify_code")
 # "呜呜", "救命", "娃儿在哭", "咋个办嘛": fear, not an answer. One warm line and the same question (any of the form's).
 DISTRESS, distressed = fallback.DISTRESS, fallback.distressed  # one owner (actions/fallback.py)
-WHEN = re.compile(r"好久|多久|什么时候|啥时候|几时|马上|快点|等不及|来人|有没有人|有没得人")
+WHEN = re.compile(r"好久|多久|什么时候|啥时候|几时|马上|快点|等不及|来人|有没有人|有没得人|"
+                  r"(?:没|莫)(?:得|有)?人(?:来|打|管)|还没(?:来|到|打)|(?:咋个|怎么|为啥)还没")  # "咋个还没人来"
 # More of the trouble: people, injuries, money, a roof, food.
 TROUBLE = re.compile(r"医院|住院|烧伤|受伤|伤了|病|押金|医药费|医疗费|莫得钱|没得钱|没钱|没有钱|交不起|房子|烧光|烧了|垮了|淹了|"
-                     r"没地方住|莫得地方|住哪|睡哪|没得吃|莫得吃|娃儿|孩子|老人|婆娘|老伴|老公|老婆")
+                     r"没地方住|莫得地方|没得地方|没有地方|住哪|睡哪|没得吃|莫得吃|娃儿|孩子|老人|婆娘|老伴|老公|老婆")
 
 
 def aside(text: str) -> str | None:
@@ -51,6 +52,14 @@ def cannot_confirm(slot: str | None, text: str) -> bool:
     return bool(CANNOT_CONFIRM.search(text)) or parsing.says_no_phone(text)
 
 
+def noted(tracker: Tracker, text: str) -> SlotSet:
+    """More of what happened, added to what the report says (never said twice)."""
+    what = tracker.get_slot("emergency_what") or ""
+    if text[:300] in what:
+        return SlotSet("emergency_what", what)
+    return SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])
+
+
 def unconfirmed(tracker: Tracker) -> bool:
     return tracker.get_slot("verify_code") == UNCONFIRMED
 
@@ -72,6 +81,10 @@ FOR_OTHER = re.compile(rf"(帮|替|代)(我的|我家|我们|我)?(她|他|人�
                        r"(报(?!了?警|销|名|案)|反映)")  # never "帮她报了警"
 FOR_OTHER_FILLERS = re.compile(r"[\s，,。.!！~～]|一下|一哈|下|嘛|吧|哈|噻|撒|的|是|我|了|呢|啊|个|就|要|来|嗯|好")
 FOR_OTHER_SLOT = "emergency_for"  # "other" once said (the read-back says so, the caseworker reads it with the report)
+# For someone else, what else was heard: {"called": True} (the name is what people call her, not her ID's), "reporter"
+# ("邻居", "儿子"), "id" (why there is no ID number, as said), "her_phone" ("没有手机"), "needs" (a night without a bed or
+# food, as said). Read by actions/emergency_others.py for the read-back and the street's record.
+ABOUT = "emergency_about"
 READ_BACK = "emergency_confirmed"  # the read-back's answer (actions/emergency_readback.py)
 
 
@@ -109,8 +122,7 @@ class EmergencyAsides:
             # Once is enough: no code, no loop. Her phone (if said) stays with the report; a phone to call the
             # reporter back on is asked next when none is verified (required_slots).
             dispatcher.utter_message(response="utter_emergency_unconfirmed")
-            what = tracker.get_slot("emergency_what") or ""
-            more = [SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])] if TROUBLE.search(text) else []
+            more = [noted(tracker, text)] if TROUBLE.search(text) else []
             return [SlotSet("verify_code", UNCONFIRMED), *more] + ([SlotSet(requested, None)] if requested == "applicant_phone" else [])
         if requested and requested in tracker.slots_to_validate() and distressed(text):
             dispatcher.utter_message(response="utter_emergency_calm")  # never "没太听懂", never a wrong name
@@ -123,19 +135,25 @@ class EmergencyAsides:
                 dispatcher.utter_message(response="utter_emergency_when")
             return [SlotSet(requested, None)]
         if kind == "more":
-            what = tracker.get_slot("emergency_what") or ""
             dispatcher.utter_message(response="utter_emergency_noted")
-            urgent = await _urgent_need(tracker, text)  # "今晚住哪点 娃儿还小": where to sleep tonight, said now
+            urgent = await urgent_need(tracker, text)  # "今晚住哪点 娃儿还小": where to sleep tonight, said now
             if urgent:
                 dispatcher.utter_message(text=urgent)
-            return [SlotSet(requested, None), SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])]
+            return [SlotSet(requested, None), noted(tracker, text)] + ([need_heard(tracker, text)] if urgent else [])
         return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
 
 
 URGENT_TOPIC = "急需"  # the backend's PolicyAnswer.term for a night without a bed or food (backend/policy/needs.py)
 
 
-async def _urgent_need(tracker: Tracker, text: str) -> str | None:
+def need_heard(tracker: Tracker, text: str) -> SlotSet:
+    """A night without a bed or food, as said, kept for the street's record (ABOUT "needs")."""
+    about = dict(tracker.get_slot(ABOUT) or {})
+    needs = about.get("needs")
+    return SlotSet(ABOUT, {**about, "needs": (f"{needs}；{text}" if needs and text not in needs else needs or text)[:120]})
+
+
+async def urgent_need(tracker: Tracker, text: str) -> str | None:
     """The backend's answer when an aside says she has nowhere to sleep or nothing to eat; None otherwise, and
     quietly None when the backend does not answer (the aside is kept in the report either way)."""
     try:

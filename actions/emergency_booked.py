@@ -5,6 +5,7 @@ A tester who wrote "好久来人" seconds after filing was told "已经又催了
 
 Imports no other action module: the fallback and the report (actions/emergency_report.py) both use it."""
 
+import re
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 SLOT = "emergency_booked"
 HURRY_AGAIN_MINUTES = 30  # the one figure: sooner than this after the filing, a hurry is not recorded as a second one
 OFFICE_KEYS = ("office_name", "duty_phone", "office_phone", "office_hours")
+DESK_REFERENCE = re.compile(r"^(HD|TS)\d+$")  # a call-back's or a complaint's reference: never an application's number
 
 
 def now() -> float:
@@ -22,16 +24,18 @@ def now() -> float:
 
 
 def booked(*, number: str, application: str | None, caller: str, due: str | None, phone_masked: str | None,
-           office: dict[str, Any]) -> SlotSet:
-    """What "好久来人" is told: `application` is the 急难 application's number (None: it went as an urgent call-back)."""
+           office: dict[str, Any], phone: str | None = None) -> SlotSet:
+    """What "好久来人" is told: `application` is the 急难 application's number (None: it went as an urgent call-back,
+    to `phone`, the reporter's: what is said after it is added to that call-back, actions/emergency_report.py)."""
     return SlotSet(SLOT, {"at": now(), "number": number, "application": application, "caller": caller, "due": due,
-                          "phone_masked": phone_masked, **{k: office.get(k) for k in OFFICE_KEYS}})
+                          "phone_masked": phone_masked, "phone": phone, **{k: office.get(k) for k in OFFICE_KEYS}})
 
 
 def application_of(tracker: Tracker) -> str | None:
     """The 急难 application filed in this conversation: never another case's number (an urgent call-back has none)."""
     kept = tracker.get_slot(SLOT)
-    return kept.get("application") if kept else tracker.get_slot("application_no")
+    number = kept.get("application") if kept else tracker.get_slot("application_no")
+    return None if number and DESK_REFERENCE.match(number) else number  # "我前头报了 HD000001" read as a case number
 
 
 def recent(tracker: Tracker) -> bool:

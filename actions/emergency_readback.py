@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, emergency, fallback, parsing, streets
+from actions import corrections, emergency, emergency_others, fallback, parsing, streets
 from actions.callbacks import SAYS_UNKNOWN, phone_to_call
 from actions.neutral import NEUTRAL
 from actions.readback import CONFIRMS
@@ -48,7 +48,7 @@ def _masked(phone: str | None) -> str | None:
 def lines(tracker: Tracker) -> list[str]:
     """Who, where, what happened, the phone to call: what the report will say."""
     s = tracker.get_slot
-    who = str(s("applicant_name") or "没说名字") + ("（您代报）" if s("emergency_for") else "")
+    who = emergency_others.who_line(tracker)  # "刘婆婆（大家这么喊她，不是身份证上的名字；您代报）"
     where = s("street") if s("area_code") and s("street") else "街道没说清，先交给市里，工作人员打电话问清楚"
     what = str(s("emergency_what") or "没说")
     what = what if len(what) <= SHORT else f"{what[:SHORT]}…"
@@ -93,7 +93,10 @@ class EmergencyReadBack:
     STREET_UNKNOWN = STREET_UNKNOWN
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
-        return ["emergency_what", "applicant_name", "applicant_id", *emergency.confirming_slots(tracker), "street", READ_BACK]
+        # For someone else, "不晓得" to her ID number is an answer: not asked again (actions/emergency_others.py).
+        no_id = (tracker.get_slot(emergency.ABOUT) or {}).get("id")
+        return ["emergency_what", "applicant_name", *([] if no_id else ["applicant_id"]), *emergency.confirming_slots(tracker),
+                "street", READ_BACK]
 
     def validate_emergency_what(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
@@ -123,9 +126,12 @@ class EmergencyReadBack:
         if kind == "when" and not fallback.ASKS_NUMBER.search(text):
             return {READ_BACK: True}  # "快点嘛", "好久来人": send it now, never another question
         if kind == "more":
-            what = tracker.get_slot("emergency_what") or ""
             dispatcher.utter_message(response="utter_emergency_noted")
-            return {"emergency_what": f"{what}；{text}"[:300] if what else text[:300], **again}
+            urgent = await emergency.urgent_need(tracker, text)  # "她今晚住哪点": where to sleep tonight, now
+            if urgent:
+                dispatcher.utter_message(text=urgent)
+            needs = {emergency.ABOUT: emergency.need_heard(tracker, text)["value"]} if urgent else {}
+            return {"emergency_what": emergency.noted(tracker, text)["value"], **needs, **again}
         if not corrections.is_vague_no(text) and not re.search(r"\d", text) and (street := await self._street_named(text, tracker)):
             dispatcher.utter_message(response="utter_corrected", label="街道")  # "不是七星岗 是铜元局": the street, said again
             return {**street, **again}

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency as emergency_asides, emergency_booked, face, fallback, parsing, requests
+from actions import emergency as emergency_asides, emergency_booked, emergency_others as others, face, fallback, parsing, requests
 from actions.backend_client import call, get_client
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
 
@@ -58,9 +58,14 @@ class ActionReadEmergency(Action):
         text = requests._text(tracker.latest_message.get("text"))
         number = emergency_booked.application_of(tracker)
         filed = tracker.get_slot("emergency_filed") and not text.startswith("/")
-        if filed and emergency_asides.aside(text) == "when" and (await fallback.says_emergency_again(dispatcher, tracker, text)
-                                                                 or emergency_booked.say_filed(dispatcher, tracker)):
-            return [FollowupAction("action_listen")]  # "咋个还没来人": that report, never the questions again
+        asks = emergency_asides.aside(text) == "when" or others.REPORTED.search(text)  # "咋个还没来人", "报上没得"
+        if filed and asks and await others.tell_filed(dispatcher, tracker, text):
+            return [FollowupAction("action_listen")]  # that report, never the questions again
+        if filed and tracker.get_slot(emergency_booked.SLOT):
+            # Already reported in this conversation ("那她今晚睡哪点嘛 八十岁勒"): the needs answered, what was said added
+            # to that report for the street, never the questions again (a tester's report went as a call-back, and
+            # the questions started over).
+            return await add_to_report(dispatcher, tracker, text)
         if filed and number and tracker.get_slot("citizen_token"):
             # Already reported in this conversation ("医院要先交五千押金"): added to that case for the caseworker, never
             # the questions again and "您已经有一件急难救助" (a tester got both, and "马上打120" from a hospital).
@@ -69,10 +74,41 @@ class ActionReadEmergency(Action):
         left = tracker.active_loop_name
         paused = [SlotSet("paused_form", left)] if left and left != "emergency_form" else []
         other = emergency_asides.for_someone_else(text)  # "帮我邻居报一下": for whom, not what happened
-        paused += [SlotSet(emergency_asides.FOR_OTHER_SLOT, "other")] if other is not None else []
+        if others.REPORTED.search(text) or others.REFERENCE.search(text):
+            # "我妈屋头着火了 你们那边报上没得": someone else's report is not told without knowing who asks; said at once.
+            dispatcher.utter_message(response="utter_emergency_others_private", which="别人帮忙报的，")
+        if other is not None or others.about_someone_else(text) or others.REPORTED.search(text) and others.MY_PEOPLE.search(text):
+            paused += [SlotSet(emergency_asides.FOR_OTHER_SLOT, "other")]
+            if reporter := others.reporter_of(text) or others.kin_reporter(text):
+                paused += [SlotSet(emergency_asides.ABOUT, {**others.about(tracker), "reporter": reporter})]
         if tracker.get_slot("emergency_what") or not describes_emergency(text) or text.startswith("/") or other:
             return paused
         return paused + [SlotSet("emergency_what", text[:300])]
+
+
+async def add_to_report(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[EventType]:
+    """More said after the report was filed: a night without a bed or food answered at once (backend/policy/needs.py),
+    and what was said added to the report — the 急难 application's notes, or the urgent call-back it went as (the
+    backend adds it to the open one, actions/emergency_others.py)."""
+    urgent = await emergency_asides.urgent_need(tracker, text)
+    if urgent:
+        dispatcher.utter_message(text=urgent)
+    kept, token = tracker.get_slot(emergency_booked.SLOT), tracker.get_slot("citizen_token")
+    if kept.get("application") and token:
+        return await add_to_emergency(dispatcher, tracker, kept["application"], text)
+    created = None
+    if kept.get("phone") or token:
+        body = {"phone": kept.get("phone"), "area_code": tracker.get_slot("area_code"), "urgent": True,
+                "topic": f"【急难·补充】{'急需：' if urgent else ''}{text}"[:others.RECORD_MAX]}
+        created = await call(dispatcher, get_client().request_callback(token, body))
+    if created is not None:
+        dispatcher.utter_message(response="utter_emergency_added_report", number=created["reference"], caller=created["caller"])
+    else:
+        dispatcher.utter_message(response="utter_emergency_added_call", number=kept.get("number"))
+    for advice in emergency_advice(text):
+        if advice != "utter_emergency_danger":
+            dispatcher.utter_message(response=advice)
+    return [FollowupAction("action_listen")]
 
 
 class ActionSubmitEmergency(Action):
@@ -87,7 +123,10 @@ class ActionSubmitEmergency(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         s = tracker.get_slot
         what = s("emergency_what") or ""
-        done = _reset(("emergency_what", "submission_key", emergency_asides.READ_BACK, emergency_asides.FOR_OTHER_SLOT))
+        done = _reset(("emergency_what", "submission_key", emergency_asides.READ_BACK, emergency_asides.FOR_OTHER_SLOT,
+                       emergency_asides.ABOUT))
+        if others.about(tracker).get("called"):
+            done += _reset(("applicant_name", "applicant_id"))  # "刘婆婆" is nobody's name on a later application
         phone = requests.phone_to_call(tracker) or s("applicant_phone")
         if emergency_asides.unconfirmed(tracker):
             return await self._unconfirmed(dispatcher, tracker, what, done)
@@ -125,18 +164,18 @@ class ActionSubmitEmergency(Action):
         due = f"{created['step_due_day']}下班前" if created.get("step_due_day") else None
         return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True),
                        emergency_booked.booked(number=created["number"], application=created["number"], caller=caller,
-                                               due=due, phone_masked=_mask_phone(phone), office=office)]
+                                               due=due, phone_masked=_mask_phone(phone), office=office, phone=phone)]
 
     @staticmethod
     async def _to_city(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, phone: str | None,
                        done: list[EventType]) -> list[EventType]:
         """No street named: an urgent call-back from the city queue, which finds her street on the phone."""
-        body = {"phone": phone, "area_code": None, "topic": f"【急难】{what}"[:255], "urgent": True}
+        body = {"phone": phone, "area_code": None, "topic": others.record(tracker), "urgent": True}
         created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body)) if phone else None
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
                                      reference=created["reference"], phone_masked=parsing.mask_phone(phone))
-            done = done + _called_back(created, parsing.mask_phone(phone), {})
+            done = done + others.called_back(created, phone, parsing.mask_phone(phone), {})
         else:
             requests.say_office(dispatcher, {})
         for advice in emergency_advice(what):
@@ -150,19 +189,18 @@ class ActionSubmitEmergency(Action):
         to the reporter, marked as not confirmed by her, with everything said; the duty mobile is told at once."""
         s = tracker.get_slot
         phone = requests.phone_to_call(tracker)
-        who = "，".join(x for x in (s("applicant_name") and f"当事人{s('applicant_name')}",
-                                    s("applicant_phone") and f"本人手机{_mask_phone(s('applicant_phone'))}") if x)
-        topic = f"【急难·{emergency_asides.UNCONFIRMED_NOTE}】{what[:150]}" + (f"；{who}" if who else "")
         created = None
         if phone:
-            body = {"phone": phone, "area_code": s("area_code"), "topic": topic[:255], "urgent": True}
+            # Everything heard, for the street's staff: what happened, for whom (a 称呼 marked as one), her ID and
+            # phone as far as known, the needs heard, who reported it (actions/emergency_others.py).
+            body = {"phone": phone, "area_code": s("area_code"), "topic": others.record(tracker), "urgent": True}
             created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body))
         reset = done + [SlotSet("verify_code", None), SlotSet("contact_phone", None)]
         office = await requests.office_of(dispatcher, tracker)
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_unconfirmed_filed", caller=created["caller"],
                                      reference=created["reference"], phone_masked=parsing.mask_phone(phone))
-            reset += _called_back(created, parsing.mask_phone(phone), office)
+            reset += others.called_back(created, phone, parsing.mask_phone(phone), office)
         emergency_booked.say_duty_phone(dispatcher, office)  # the duty mobile, the office's number, or 12345 to call
         for advice in emergency_advice(what):
             dispatcher.utter_message(response=advice)
@@ -170,11 +208,3 @@ class ActionSubmitEmergency(Action):
 
 
 OTHER_NOTE = "他人代报"  # the reason's note when the reporter said she reports for someone else ("帮她报")
-
-
-def _called_back(created: dict, phone_masked: str, office: dict) -> list[EventType]:
-    """An urgent call-back filed as the 急难 report: "好久打嘛" is told this one (callback_booked), and "好久来人" right
-    after it that it was just filed (emergency_booked)."""
-    return [fallback.booked(created, phone_masked, True), SlotSet("emergency_filed", True),
-            emergency_booked.booked(number=created["reference"], application=None, caller=created["caller"],
-                                    due=created.get("promise") or created.get("due_day"), phone_masked=phone_masked, office=office)]

@@ -13,12 +13,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
+from actions.answers.kin import KIN_PATTERN
 from actions.answers.names import COMMON_SURNAMES
 from actions.neutral import NEUTRAL
 
 Slots = dict[str, Any]
 # "帮王秀英申请" (the confirming question's button), "替她办", "帮她": for someone else, the one named or meant.
 HELPS = re.compile(r"(帮|替|代)(?P<who>[\u4e00-\u9fa5·]{1,10})")
+# "给我们两个", "我和老伴两个", "我们一家": for herself and the one(s) living with her (a tester's "给我们两个" got
+# "没太明白"). One household, one application: she applies, the others are its family members (asked later).
+BOTH = re.compile(r"^(给|帮|为|是|就是|替)?(我们|咱们|俺们|我俩|咱俩|(我|俺)(和|跟|同|与)(我)?(的)?(" + KIN_PATTERN + r"|老头儿?|老太婆|老婆子))"
+                  r"(两个|两口子|俩|二人|两人|一家|全家|一起|都|家)(人)?(的)?(申请|办|要)?(吧|嘛|啊|哈|呀|哦)?[。.!！]?$")
 # What may come with a bare name: "我叫王秀英", "我是王秀英。"
 NAME_LEAD = re.compile(r"^(我叫|我是|我就是|叫|名字叫|名字是|我的名字是|本人)|[\s，,。.!！]")
 
@@ -52,6 +57,10 @@ class ForWhom:
         text = str(value or "").strip()
         if text in ("self", "other"):
             return {"filing_for": text}
+        if BOTH.match(text.replace(" ", "")):
+            dispatcher.utter_message(response="utter_filing_for_both")
+            # Others live with her: the household question is not asked again (its members are, one by one).
+            return {"filing_for": "self", **({} if tracker.get_slot("members") else {"more_members": True})}
         pending, helped = confirming(tracker), _helped(text)
         if pending and (helped and (helped in ("她", "他", "她老人家", "他老人家") or pending in helped) or re.search(r"给(她|他)", text)):
             return {"filing_for": "other"}  # "帮王秀英申请", "帮她": she is the applicant, the writer her helper

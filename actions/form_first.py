@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes, corrections, emergency, parsing, privacy
@@ -56,8 +56,31 @@ SAYS = {
 }
 
 
+ASKS_A_PERSON = re.compile(r"人工|工作人员|真人|客服|找人|喊人|叫人|打给我|电话给我")  # a hurry that asks for a call-back
 EXPLICIT = re.compile(r"^(我要|我想|请|帮我|给我)?(找|转|要|叫|喊)(个|一个|一下)?(人工|工作人员|真人|客服|人)|^转人工|^人工|"
                       r"^(算了|不办了|不填了|不申请了|取消|退出|暂停)")
+
+
+# "投诉", "我要投诉 等了三天没人打电话": said at any form's question, in so many words, it is the complaint — whatever the
+# NLU read (a tester's "投诉" at the call-back's phone question was told "手机号好像不对"). The form waits (paused_form).
+COMPLAINS = re.compile(r"^(?:我|那我|那)?(?:就|要|想|必须)?(?:要|想)?(?:投诉|举报)")
+
+
+def complains(text: str) -> bool:
+    return bool(COMPLAINS.match(text.strip()))
+
+
+def complaint_instead(dispatcher: CollectingDispatcher, tracker: Tracker, form: str) -> list[EventType]:
+    """The form's question stops and the complaint is taken (complaint_form), with what was said beyond "投诉"; the form
+    waits for "继续" (a call-back asked for in another form leaves that form waiting, as it was)."""
+    text = str(tracker.latest_message.get("text") or "").strip()
+    requested = tracker.get_slot("requested_slot")
+    waiting = tracker.get_slot("paused_form") if form == "callback_form" and tracker.get_slot("paused_form") else form
+    dispatcher.utter_message(response="utter_complaint_pauses_form")
+    said = [] if parsing.is_bare_complaint(text) else [SlotSet("complaint_text", text[:2000])]
+    return [ActionExecutionRejected(form), ActiveLoop(None), *([SlotSet(requested, None)] if requested else []),
+            SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None),
+            SlotSet("paused_form", waiting), *said, FollowupAction("complaint_form")]
 
 
 def clearly(intent: str | None, text: str) -> bool:
@@ -87,6 +110,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
     t = text.strip()
     if not slot or not t or t.startswith("/"):
         return False  # a button's intent ("/stop", "/request_human") is what it says
+    if complains(t) and form != "complaint_form":
+        return True  # "投诉 等了三天": its validator hands over to the complaint (complaint_instead)
     if slot in CODE_SLOTS and codes.waits_for_holder(t):
         return True  # "等下我打电话问她": a wait for her code, never a call-back (its validator says so)
     if form == "application_form" and (slot == "discard_confirmed" or parsing.says_discard(t)):
@@ -108,6 +133,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return False  # "找工作人员", "转人工", "算了不办了": never a name, a relation or a helper's kind
     if form == "emergency_form" and emergency.heard_anyway(slot, t):
         return True  # "帮她报" read as applying; "对，报上去" at the read-back (actions/emergency.py)
+    if form == "emergency_form" and emergency.aside(t) == "when" and slot != "emergency_what" and not ASKS_A_PERSON.search(t):
+        return True  # "等好久勒 没得人来 也没人打电话": answered there (what was filed, who calls), never a second call-back
     if form == "application_form" and all_at_once.is_all_at_once(t):
         return True  # "王秀英 身份证… 电话… 住七星岗街道 一个人住…": everything at once, read for every question (said_ahead.py)
     if intent == "apply_assistance":

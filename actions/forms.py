@@ -11,6 +11,8 @@ from rasa_sdk.types import DomainDict
 from actions import amount_answers, codes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
+from actions.precheck_income import HouseholdIncome
+from actions.answers.names import address_name
 from actions.for_whom import ForWhom
 from actions.members import MEMBER_SLOTS
 from actions.helper_switch import TurnsToHelper
@@ -18,11 +20,13 @@ from actions.consent import PrincipalConsent
 from actions.discard import ASKED as DISCARD_ASKED, DiscardDraft
 from actions.drafts import NO_PHONE, HeldDelegation
 from actions.emergency import EmergencyAsides
+from actions.emergency_others import ForOthers
 from actions.emergency_readback import EmergencyReadBack
 from actions.amount_answers import LastAmountCorrected
 from actions.readback import ReadBack
 from actions.said_ahead import SaidAhead
 from actions.retry import NEUTRAL, RetryingFormValidationAction
+from actions.said_facts import KIND_SAID, kind_words
 from actions.notes import SKIPPED_NOTE
 
 Slots = dict[str, Any]
@@ -187,7 +191,7 @@ class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(PrecheckAnswers, AsksSupporter, LastAmountCorrected, RetryingFormValidationAction):
+class ValidateEligibilityForm(HouseholdIncome, PrecheckAnswers, AsksSupporter, LastAmountCorrected, RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 
@@ -210,6 +214,8 @@ class ValidateEligibilityForm(PrecheckAnswers, AsksSupporter, LastAmountCorrecte
         slots = await amount_answers.take({slot: found}, dispatcher, tracker, household_size=int(tracker.get_slot("household_size") or 1))
         if found is None:
             dispatcher.utter_message(response="utter_number_unclear")
+        if slot == "monthly_income" and slots.get(slot):
+            slots[KIND_SAID] = kind_words(text)  # carried to an application with the income (actions/said_facts.py)
         return slots
 
     async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -263,7 +269,9 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
             if not verified:
                 slots += ["verify_phone", "verify_code"]
         # Name and ID are asked in one question (applicant_name); applicant_id only when still missing.
-        slots += ["applicant_name", "applicant_id"] + ([] if other and (s("delegation_id") or s(NO_PHONE)) else ["applicant_phone"])
+        # Her phone is not needed with her consent held or no phone; asked all the same when asked for ("改手机").
+        slots += ["applicant_name", "applicant_id"] + ([] if other and (s("delegation_id") or s(NO_PHONE))
+                                                        and s("requested_slot") != "applicant_phone" else ["applicant_phone"])
         if not other and not verified:
             slots += ["verify_code"]
         if other and not s("delegation_id") and not s(NO_PHONE):
@@ -305,8 +313,11 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
             return principal  # "我是她孙子小刘 奶奶叫刘淑芬身份证…电话…": her details, never his phone
         if (his := members.principal_for_helper(text, dispatcher, tracker)) is not None:
             return his  # "周德贵" again, "他叫周德贵": his name, not hers
-        name = parsing.split_name_and_id(text)[0]
+        # His name, or what he goes by ("叫我小陈就行", "老李"): his own, never an applicant's (names.address_name).
+        name = parsing.split_name_and_id(text)[0] or address_name(text)
         slots: Slots = {"helper_name": name}
+        if name and not tracker.get_slot("helper_relation") and (relation := parsing.helper_relation(text.replace(name, " "))):
+            slots["helper_relation"] = relation  # "我是她孙子 叫我小陈就行": what he is to her, kept with it
         phone = parsing.parse_phone(text)
         if name and phone and not tracker.get_slot("verify_phone") and not tracker.get_slot("citizen_token"):
             slots.update(await self.validate_verify_phone(phone, dispatcher, tracker, domain))
@@ -338,6 +349,7 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
             # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
             said = parsing.labeled_clauses(text).get("monthly_income") or [text]  # the pension's own words, not the whole message
             slots["income_excluded"] = await read_excluded(said[0] if len(said) == 1 else text)
+            slots[KIND_SAID] = kind_words(said[0] if len(said) == 1 else text)  # filed as the kind said (said_facts.py)
         return slots
 
     def validate_hukou(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -420,6 +432,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         # One member done: keep them, and ask whether there is another (or, where the members now earn more than the
         # household's income said, that income again: it is the whole household's, hers is what is left).
         kept = members.with_member(tracker, taken["member_income"], said=said)
+        if kind_words(text):
+            kept["members"][-1][KIND_SAID] = text  # "养老金八百": filed as the kind said (actions/said_facts.py)
         short = members.household_short(tracker, kept["members"], dispatcher)
         return {**kept, amount_answers.TO_CONFIRM: None, **({"monthly_income": None} if short else {})}
 
@@ -434,7 +448,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 
-class ValidateEmergencyForm(EmergencyAsides, EmergencyReadBack, SharedValidators, requests.ContactPhone, RetryingFormValidationAction):
+class ValidateEmergencyForm(ForOthers, EmergencyAsides, EmergencyReadBack, SharedValidators, requests.ContactPhone,
+                            RetryingFormValidationAction):
     """急难: its questions, street and read-back (actions/emergency_readback.py), what is said aside (actions/emergency.py)."""
     skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}
 

@@ -17,6 +17,7 @@ from actions.forms import HELPER_KIND_NAMES
 from actions.notes import approximate_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
 from actions.precheck import NO_QUESTION, precheck_corrected
+from actions.said_facts import KIND_SAID, health_of, health_said, income_line, precheck_ill_alone
 from actions.streets import HUKOU_SAID
 
 # A stop that names the application or taking it back (read as stop, not withdraw_application).
@@ -26,7 +27,7 @@ STOP_OR_WITHDRAW = re.compile(r"撤|取消|不申请|申请.*不要|不要.*申�
 APPLICATION_SLOTS = (*drafts.KEPT, "consent_code", "delegation_id", "confirmed", "submission_key", "form_retries",
                      "ask_style", "street_candidates", "draft_id", "held_for", "open_checked")
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
-CARRIED = ("monthly_income", "savings", "income_excluded")
+CARRIED = ("monthly_income", "savings", "income_excluded", "more_members")
 # after_verify for a progress query about someone else ("查下我奶奶的申请"): his phone shows his own cases and those she
 # delegated to him; what he can see, and how to get her permission, is said with them.
 RELATIVE = "relative"
@@ -48,12 +49,13 @@ def _submission_key(kind: str = "chat") -> str:
     return f"{kind}-{uuid.uuid4().hex}"
 
 
-def application_incomes(income: float, excluded_said: str | None) -> list[dict[str, Any]]:
+def application_incomes(income: float, excluded_said: str | None, words: str | None = None) -> list[dict[str, Any]]:
     """The applicant's income lines for the application: the pre-check's lines (an excluded part named as said,
-    the backend recognises its kind), the excluded part as a transfer income, the rest as declared income."""
+    the backend recognises its kind), the excluded part as a transfer income, the rest as declared income; a whole
+    income of one kind by the words said (退休金 a transfer, 打零工 a wage: actions/said_facts.py)."""
     lines = income_lines(income, excluded_said)
     if len(lines) == 1 and lines[0]["kind"] == "收入":
-        return [{"category": "工资性", "kind": "申报收入", "monthly_amount": income}]
+        return [income_line(income, words, counted=True)]  # all of it counts, as the chat settled
     return [{"category": "工资性" if x["kind"] == "收入" else "转移净", "kind": "申报收入" if x["kind"] == "收入" else x["kind"],
              "monthly_amount": x["monthly_amount"]} for x in lines]
 
@@ -247,11 +249,14 @@ class ActionSubmitApplication(Action):
             return [SlotSet("confirmed", None), SlotSet("paused_form", "application_form")]
         if s("filing_for") == "other" and s(drafts.NO_PHONE) and not s("delegation_id"):
             return await drafts.paper_step(dispatcher, tracker)  # her signed paper form first
+        ill_alone = precheck_ill_alone(s("precheck_heard"), s("members"))  # 重病或残疾 in a household of one: hers
+        health = health_said(s("reason"), s("members") or [], for_self=s("filing_for") != "other", precheck_ill=ill_alone)
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
-                     "incomes": application_incomes(own_income(s("monthly_income"), s("members")), s("income_excluded"))}
-        others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"],
-                   "incomes": [{"category": "工资性", "kind": "申报收入", "monthly_amount": m["income"]}] if m.get("income") else []}
-                  for m in s("members") or []]
+                     "incomes": application_incomes(own_income(s("monthly_income"), s("members")), s("income_excluded"), s(KIND_SAID)),
+                     **health_of(health, 0), **({"serious_illness": True} if ill_alone else {})}
+        others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"], **health_of(health, i),
+                   "incomes": [income_line(m["income"], m.get(KIND_SAID))] if m.get("income") else []}
+                  for i, m in enumerate(s("members") or [], 1)]
         key = s("submission_key") or _submission_key()
         notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
                  + later_note(s(LATER)))

@@ -54,6 +54,12 @@ def own_income(household: float | None, members: list[dict] | None) -> float:
     return max(float(household or 0) - members_income(members), 0.0)
 
 
+def household_with(own: float, members: list[dict] | None) -> float:
+    """The household's monthly income for the applicant's own part and the family members' (own_income's other way):
+    a member's income or hers corrected at the read-back changes the total, never the other's part."""
+    return float(own) + members_income(members)
+
+
 def household_unknown(tracker: Tracker) -> bool:
     """The household's income is not known: not asked yet, or skipped ("不晓得", recorded as 0)."""
     income = tracker.get_slot("monthly_income")

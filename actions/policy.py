@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import drafts
+from actions import drafts, readback
 from actions.backend_client import call, get_client
 
 SAID_MAX = 200  # the backend reads at most this much of the question for a place named in it
@@ -39,6 +39,11 @@ class ActionAnswerPolicy(Action):
         if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):
             # "委托书要怎么传" read as a question about materials: how the signed form comes in (its link, when it can).
             await drafts.answer_paper_upload(dispatcher, tracker)
+            return [SlotSet("policy_pending", False)]
+        at_readback = tracker.active_loop_name == "application_form" and tracker.get_slot("requested_slot") == "confirmed"
+        if at_readback and readback.asks_eligibility(tracker.latest_message.get("text") or ""):
+            # "那她1200超了770 还能办吗" at the read-back: about this application, answered from it (actions/readback.py).
+            await readback.answer_eligibility(dispatcher, tracker, tracker.latest_message.get("text") or "")
             return [SlotSet("policy_pending", False)]
         assistance_type = _named(tracker, "assistance_type") or tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")

@@ -13,6 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import amount_answers, corrections, fallback, members as household, parsing
+from actions.answers.amounts import Amount
+from actions.backend_client import BackendError, BackendUnavailable, get_client
+from actions.precheck import income_lines, parse_hukou
 from actions.retry import NEUTRAL
 
 Slots = dict[str, Any]
@@ -79,6 +82,87 @@ def member_meant(text: str, tracker: Tracker) -> int | None:
     return None
 
 
+# Her own part of the household's income said at the read-back ("我的是七百嘛 咋个变成六百五了", "我自己的收入是六百",
+# "我的收入不对 是六百"; a helper's "奶奶自己的是六百", "她的收入是六百"): her part changes, the total follows.
+_OWN_PART = (r"(?P<lead>(?:自己|个人|本人)?(?:的)?(?:每个?月|一个月|月)?(?:的)?(?:收入|工资|退休金|养老金|钱|那份|那部分|那块)?(?:的)?"
+             r"(?:不对|错了|搞错了|填错了|写错了|说错了|算错了)?[\s，,]*(?:不是[^\s，,。是]*[\s，,]*)?)"
+             r"(?P<verb>(?:应该是|其实是|就是|才是|只有|只|才|是|有|挣|拿)+)\s*"
+             r"(?P<amount>(?:约|大概|差不多)?[\d一二两三四五六七八九十几百千万零点.]+(?:多|来)?(?:块钱|块|元)?(?:多|左右|的样子)?)"
+             r"(?=[\s，,。!！?？]|(?:嘛|啊|哦|呀|了|的|哈|噻|撒|呢|吧)|$)")
+OWN_SELF = re.compile(r"(?:我|本人)" + _OWN_PART)
+OWN_HELPER = re.compile(r"(?<![她他])" + household.WHO + _OWN_PART)
+# "她这情况能批下来吗", "那她1200超了770 还能办吗": whether it will be approved, asked at the read-back (never a correction).
+ASKS_ELIGIBLE = re.compile(r"(?:能|可以|可不可以|能不能|还能|会不会)(?:批|办|申请|吃|享受|拿到|领到|过|通过|评上)|批(?:得|不)?下来|批不批|"
+                           r"(?:符合|够)(?:不|条件|标准)|够不够|有没有(?:戏|希望|可能)|合不合格|超了|超过")
+QUESTION = re.compile(r"吗|么|不[？?。]*$|没有?[？?。]*$|呢|？|\?|能不能|可不可以|会不会|够不够|有没有|批不批|合不合格|咋|怎么|啥")
+
+
+def own_part(text: str, tracker: Tracker) -> str | None:
+    """The amount said as the applicant's own income, not the household's or a family member's; None otherwise."""
+    if member_meant(text, tracker) is not None:
+        return None
+    m = (OWN_HELPER if tracker.get_slot("filing_for") == "other" else OWN_SELF).search(text)
+    # An income it is: said of hers ("我的是…", "收入…", "一个月…") or earned ("才", "挣"); never "我是1950年的".
+    if not m or not (re.search(r"的|收入|工资|退休金|养老金|钱|月|那份|那部分|那块", m.group("lead"))
+                     or re.search(r"只|才|挣|拿", m.group("verb"))):
+        return None
+    return m.group("amount") if parsing.read_amount(m.group("amount"), per_month=True) is not None else None
+
+
+def asks_eligibility(text: str) -> bool:
+    return bool(ASKS_ELIGIBLE.search(text) and QUESTION.search(text))
+
+
+def _said_total(tracker: Tracker, total: float, approximate: bool) -> dict[str, str] | None:
+    """`amounts_said` with the household's total changed: still approximate when it or a part of it was."""
+    said = dict(tracker.get_slot(amount_answers.SAID) or {})
+    if approximate or said.get("monthly_income"):
+        said["monthly_income"] = f"约{parsing.as_typed(total)}"
+    return said or None
+
+
+async def answer_eligibility(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    """Whether it will be approved: the office decides after checking, said plainly. For 低保, with the household's income
+    known, the backend's pre-check on what the read-back holds (per head against the local standard, and other help that
+    may fit); otherwise the plain rule."""
+    kind = parsing.canonical_type(text) or tracker.get_slot("assistance_type") or "低保"
+    result = await _estimate(tracker) if kind == "低保" and not household.household_unknown(tracker) else None
+    rows = (result or {}).get("results") or []
+    row = next((r for r in rows if r["assistance_type"] == kind), None)
+    if result is None or result.get("standard") is None or row is None:
+        dispatcher.utter_message(response="utter_readback_rule")
+        return
+    others = [r["assistance_type"] for r in rows if r["eligible"] and r["assistance_type"] != kind]
+    other = f"可能符合{'、'.join(others)}。" if others else "" if row["eligible"] else "不符合低保的，也可能有别的帮助，比如临时救助。"
+    dispatcher.utter_message(response="utter_readback_estimate", reason=row["reason"], other=other)
+
+
+async def _estimate(tracker: Tracker) -> dict | None:
+    """POST /eligibility/precheck with the household as read back (nothing is saved there); None when it cannot say."""
+    s = tracker.get_slot
+    listed = s("members") or []
+    own = household.own_income(s("monthly_income"), listed)
+    members = [{"name": s("applicant_name") or "申请人", "relation": "本人", "incomes": income_lines(own, s("income_excluded"))},
+               *({"name": m["name"], "relation": m.get("relation") or "其他",
+                  "incomes": [{"kind": "收入", "monthly_amount": float(m.get("income") or 0)}]} for m in listed)]
+    client = get_client()
+    try:
+        region = s("street") or s("region") or (await client.offer())["default_region"]
+        return await client.precheck({"region": region[:32], "members": members, "savings": s("savings") or 0,
+                                      "hukou": parse_hukou(s("hukou"))})
+    except (BackendError, BackendUnavailable):
+        return None
+
+
+def _phone_said(text: str, tracker: Tracker) -> str | None:
+    """A phone number said at the read-back, in any words ("手机还是填上吧 我奶奶的139…"): hers. A helper's "我的手机…" is
+    his own, not hers."""
+    phone = parsing.parse_phone(text)
+    if phone and tracker.get_slot("filing_for") == "other" and re.search(r"(?<![她他])我(?:自己)?的?(?:手机|电话|号)", text):
+        return None
+    return phone
+
+
 class ReadBack:
     """Mixed into the application form's validation action (which has the validate_<slot> methods)."""
 
@@ -105,6 +189,11 @@ class ReadBack:
             return {"confirmed": None, NEUTRAL: True}  # "等下 退休金算不算收入啊" at the read-back: answered, read back again
         if (fixed := member_fixed(text, tracker)) is not None:
             return await self._correct_member_income(fixed, None, dispatcher, tracker)  # her income asked again
+        if asks_eligibility(text):
+            await answer_eligibility(dispatcher, tracker, text)  # "她这情况能批下来吗": answered, then asked again
+            return {"confirmed": None, NEUTRAL: True}
+        if (own := own_part(text, tracker)) is not None:
+            return await self._correct_own_income(own, dispatcher, tracker)
         field, said = corrections.read_correction(text)
         who = member_meant(text, tracker) if field is not None and field.key == "monthly_income" else None
         if who is not None:
@@ -112,6 +201,8 @@ class ReadBack:
             return await self._correct_member_income(who, said, dispatcher, tracker)
         if field is not None:
             return await self._correct(field, said, dispatcher, tracker, domain)
+        if (phone := _phone_said(text, tracker)) is not None:
+            return await self._correct(corrections.BY_LABEL["手机"], phone, dispatcher, tracker, domain)
         if (bare := corrections.bare_answer(text)) is not None:
             # "不对 是一千二" at the read-back: the income said again (it was once taken for 先不提交); never a no.
             if parsing.read_amount(bare) is not None:
@@ -142,11 +233,21 @@ class ReadBack:
         found = parsing.read_amount(said, per_month=True) if said else None
         taken = await amount_answers.take({"member_income": found}, dispatcher, tracker) if found is not None else {}
         if taken.get("member_income") is not None:
+            unknown = bool(member.get("income_skipped"))  # "不晓得" before: the household's total held his part
             member["income"] = taken["member_income"]
             member.pop("income_said", None)
             member.pop("income_skipped", None)
             if found is not None and found.approximate:
                 member["income_said"] = found.said or f"约{parsing.as_typed(found.value)}"
+            if not unknown and not household.household_unknown(tracker):
+                # Hers stays as it was; the household's total follows ("他的收入不对 是八百五" once cut hers to keep 1500).
+                total = household.household_with(household.own_income(tracker.get_slot("monthly_income"), tracker.get_slot("members")),
+                                                 members)
+                dispatcher.utter_message(response="utter_income_part_corrected", who=member["name"],
+                                         amount=f"{as_said(member['income_said'])}" if member.get("income_said")
+                                         else parsing.as_typed(member["income"]), total=parsing.as_typed(total))
+                return {"members": members, "monthly_income": total, amount_answers.TO_CONFIRM: None,
+                        amount_answers.SAID: _said_total(tracker, total, bool(found and found.approximate)), **again}
             dispatcher.utter_message(response="utter_corrected", label=f"{member['name']}的收入")
             if household.household_short(tracker, members, dispatcher):
                 # More than the household's income said: that is asked again (hers is the rest), then the read-back.
@@ -156,6 +257,26 @@ class ReadBack:
         return {"members": members[:who] + members[who + 1:], "member_name": member["name"], "member_id": member["id_number"],
                 "member_relation": member["relation"], "member_income": None, "more_members": True,
                 **{k: v for k, v in taken.items() if k == amount_answers.TO_CONFIRM}, **again}
+
+    async def _correct_own_income(self, said: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
+        """The applicant's own income corrected ("我的是七百嘛"): the family members' stay, the household's total follows.
+        An amount far above the usual is asked again there (the household's question)."""
+        found = parsing.read_amount(said, per_month=True)
+        listed = tracker.get_slot("members") or []
+        total = household.household_with(found.value, listed)
+        approximate = found.approximate or any(m.get("income_said") for m in listed)
+        taken = await amount_answers.take({"monthly_income": Amount(total, approximate=found.approximate, negative=found.negative,
+                                                                    said=f"约{parsing.as_typed(total)}")},
+                                          dispatcher, tracker, household_size=1 + len(listed))
+        if taken.get("monthly_income") is None:
+            return {"monthly_income": None, "confirmed": None, **{k: v for k, v in taken.items() if k == amount_answers.TO_CONFIRM}}
+        name = tracker.get_slot("applicant_name") or "申请人"
+        dispatcher.utter_message(response="utter_income_part_corrected", who=f"{name}自己",
+                                 amount=as_said(found.said or parsing.as_typed(found.value)) if found.approximate
+                                 else parsing.as_typed(found.value), total=parsing.as_typed(total))
+        skipped = [s for s in tracker.get_slot("skipped_slots") or [] if s != "monthly_income"]
+        return {"monthly_income": total, amount_answers.SAID: _said_total(tracker, total, approximate),
+                amount_answers.TO_CONFIRM: None, "skipped_slots": skipped or None, "confirmed": None, NEUTRAL: True}
 
     async def _correct(self, field: corrections.Field, said: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Slots:
@@ -167,4 +288,5 @@ class ReadBack:
             checked = await checked if inspect.isawaitable(checked) else checked
             if checked.get(field.key) not in (None, tracker.get_slot(field.key)):
                 return {**checked, **again}
-        return {**{slot: None for slot in field.clears}, **again}
+        # That question next (the form's required slots keep a phone it would not need while it is asked).
+        return {**{slot: None for slot in field.clears}, **again, "requested_slot": field.key}

@@ -11,8 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import discard, face, fallback, parsing, wechat
-from actions.backend_client import call, get_client
+from actions import corrections, discard, face, fallback, parsing, wechat
+from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
 from actions.callbacks import (  # noqa: F401
@@ -29,7 +29,8 @@ RESTORE = re.compile(r"恢复|撤回来|还原|弄回来|找回来|要回来|撤
 # 催一下: a progress query that asks to hurry the case (actions/journeys.py reads it; answered below).
 HURRY = re.compile(r"催|搞快|快点|快些|快一点|加快|抓紧|太慢|好慢|咋个还|怎么还|为啥还|为什么还|等了好久|等好久|拖")
 # A correction that already says what is right ("应该是刘淑芬", "少填了我孙子") needs no further question.
-SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|少填|漏填|多填|\d{3,}|"
+SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|是[\u4e00-\u9fff·]{2,5}[\s，,。]*不是|"
+                                r"少填|漏填|多填|\d{3,}|"
                                 r"(?:我|她|他|本人|老人|名字|应该)叫[\u4e00-\u9fff]{2}|名字是[\u4e00-\u9fff]{2}")
 # Said where the correction is asked, these are commands, never the correction ("进度" was filed as one).
 COMMANDS = re.compile(r"^(查|看|问)?(一下)?(进度|办到哪|结果)|^(找|转|要)?(个)?(工作人员|人工|真人|客服)|^(算了|取消|不改了|不更正了|不用了|退出)")
@@ -150,7 +151,7 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
                                  status_label=app["status_label"])
         return [SlotSet("application_no", number), SlotSet("withdraw_confirmed", None), FollowupAction("withdraw_form")]
     if SAYS_WHAT_IS_RIGHT.search(tracker.get_slot("correction_said") or ""):
-        return [SlotSet("application_no", number), *await file_correction(dispatcher, tracker, number)]
+        return [SlotSet("application_no", number), *await file_correction(dispatcher, tracker, number, app)]
     return [SlotSet("application_no", number), FollowupAction("correction_form")]
 
 
@@ -318,12 +319,34 @@ class ValidateCorrectionForm(RetryingFormValidationAction):
         return {"correction_text": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 
-async def file_correction(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> list[EventType]:
-    """The change request on the case's timeline, with what the person said, for the caseworker."""
+def name_fix(said: str, app: dict[str, Any] | None) -> tuple[str, str | None] | None:
+    """A name put right ("我奶奶名字填错了 是陈秀珍不是陈秀贞", "不是陈秀贞是陈秀珍", "名字应该是陈秀珍"): (the right name, the
+    one filed: as said, else the application's name one character away from it); None for any other correction."""
+    right, wrong = corrections.right_and_wrong(said)
+    right, wrong = parsing.parse_name(right or ""), parsing.parse_name(wrong or "")
+    if not right or not (re.search(r"名字|姓名|名|叫", said) or wrong):
+        return None
+    filed = [m.get("name") or "" for m in (app or {}).get("members") or []]
+    typo = [n for n in filed if len(n) == len(right) and n != right and sum(a != b for a, b in zip(n, right)) == 1]
+    return right, wrong or (typo[0] if len(typo) == 1 else None)
+
+
+async def file_correction(dispatcher: CollectingDispatcher, tracker: Tracker, number: str,
+                          app: dict[str, Any] | None = None) -> list[EventType]:
+    """The change request on the case's timeline, with what the person said, for the caseworker. A name is changed by
+    the staff (the applicant's identity is theirs to check): the note says which name becomes which, and she is told
+    plainly that the application keeps the old one until then."""
     said = [t for t in (tracker.get_slot("correction_said"), tracker.get_slot("correction_text")) if t]
-    note = "；".join(dict.fromkeys(said))[:2000]
-    done = await call(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "request_change", note=note))
-    if done is not None:
+    note = "；".join(dict.fromkeys(said))
+    named = next((fix for t in reversed(said) if (fix := name_fix(t, app))), None)
+    if named and named[1]:
+        note = f"姓名更正：{named[1]}改为{named[0]}（原话：{note}）"
+    done = await call(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "request_change",
+                                                         note=note[:2000]))
+    if done is not None and named:
+        dispatcher.utter_message(response="utter_correction_name_filed", right=named[0], wrong=named[1] or "原来的名字",
+                                 number=number, due=done.get("step_due_day") or "近几个工作日")
+    elif done is not None:
         dispatcher.utter_message(response="utter_correction_filed", number=number, due=done.get("step_due_day") or "近几个工作日")
     return [SlotSet("correction_said", None), SlotSet("correction_text", None), SlotSet("after_verify", None)]
 
@@ -335,7 +358,11 @@ class ActionFileCorrection(Action):
         return "action_file_correction"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        number = tracker.get_slot("application_no")
-        if not number or not tracker.get_slot("citizen_token"):
+        number, token = tracker.get_slot("application_no"), tracker.get_slot("citizen_token")
+        if not number or not token:
             return [SlotSet("correction_text", None)]
-        return await file_correction(dispatcher, tracker, number)
+        try:
+            app = await get_client().application(token, number)  # the name filed, for a name put right
+        except (BackendError, BackendUnavailable):
+            app = None
+        return await file_correction(dispatcher, tracker, number, app)

@@ -47,6 +47,8 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         before = (dict(tracker.get_slot("form_retries") or {}), tracker.get_slot("ask_style"))
         aimed = bool(requested) and requested in tracker.slots_to_validate()
         text = str(tracker.latest_message.get("text") or "")
+        if aimed and self.form_name() != "complaint_form" and form_first.complains(text):
+            return form_first.complaint_instead(dispatcher, tracker, self.form_name())  # "投诉": the complaint, any form
         # "退休金一千出头 存款不清楚": a figure said with "不清楚" is an answer (approximate), never a skip that drops it.
         if aimed and requested in self.skippable and parsing.is_skip(text) and not _figure_for(requested, text):
             dispatcher.utter_message(response="utter_skipped")

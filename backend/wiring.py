@@ -11,6 +11,7 @@ Order matters only within one event type; none has two subscribers that depend o
 from backend.applications import wiring as applications
 from backend.authorizations import wiring as authorizations
 from backend.certification import wiring as certification
+from backend.drafts import wiring as drafts
 from backend.economic_check import wiring as economic_check
 from backend.notifications import wiring as notifications
 
@@ -19,5 +20,6 @@ def register_all() -> None:
     applications.register()
     authorizations.register()
     certification.register()
+    drafts.register()
     economic_check.register()
     notifications.register()

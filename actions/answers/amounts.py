@@ -1,5 +1,5 @@
 """Amounts of money and counts, as people say them: "1,200", "1200块", "一千二百块钱", "1.2万", "一万二",
-"两千多", "几百块", "三四百", "没钱", "一年两万", "-500".
+"两千多", "几百块", "三四百", "没钱", "一年两万", "-500", "5w" (w is 万, k is 千, as typed on a phone).
 
 What an approximate amount keeps (one rule, said to the caseworker): "X多" / "X来" / "X把" keeps X, the
 figure the person surely said ("一百多" → 100: nothing above it was said); a range keeps its middle
@@ -64,15 +64,17 @@ NOT_AMOUNTS = re.compile(r"(每|一|每一)个?(月|年)|一家|一起|一共|�
                          r"(?:[零〇一二两三四五六七八九十几]+|\d{1,2})\s*(个(?!月)|口|人(?!民币)|岁|周岁|年(?!收入)|天|次|回|趟|套|辆|间|亩|头|只|娃|孩)")
 YEARLY = re.compile(r"(一|每|每一)年|年收入|全年")
 RANGE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万]+)")
-DIGIT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:到|至|~|～|-)\s*(\d+(?:\.\d+)?)\s*(万|千|k|K)?")
+DIGIT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:到|至|~|～|-)\s*(\d+(?:\.\d+)?)\s*(万|千)?")
 CN_RANGE = re.compile(r"([" + NUMERAL + r"]+)\s*(?:到|至|~|～)\s*([" + NUMERAL + r"]+)")
 SEVERAL = re.compile(r"几([十百千万]+)")  # 几百: two to nine hundred
 MORE = r"\s*(?:多|来|把|出头)"  # "一百多", "百来块", "千把块", "一万出头": at least that much
-MULTIPLIERS = {"万": 10000, "千": 1000, "k": 1000, "K": 1000}
+MULTIPLIERS = {"万": 10000, "千": 1000}
 # "-500", "负五百", "−500": a minus before the figure (not a range's dash: "300-400").
 NEGATIVE = re.compile(r"(?<![\d\s])[-−]\s*\d|负\s*[\d" + NUMERAL + "]")
 # "1,200" / "1，200": thousands separators, joined before anything splits an answer on commas.
 THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})(?:[,，](\d{3}))+(?!\d)")
+# "5w", "1.5W", "两w", "3k": w / W after a figure is 万, k / K is 千 (a tester's "存款5w左右" was read back as 5元).
+LATIN_UNITS = re.compile(r"(?<=[\d" + NUMERAL + r"])\s*([wWkK])(?![a-zA-Z])")
 
 
 def join_thousands(text: str) -> str:
@@ -81,10 +83,15 @@ def join_thousands(text: str) -> str:
     return THOUSANDS.sub(lambda m: m.group(0).replace(",", "").replace("，", ""), t)
 
 
+def _units(text: str) -> str:
+    """"5w" → "5万", "3k" → "3千": every reading of a figure starts here (the words kept are as said)."""
+    return LATIN_UNITS.sub(lambda m: "万" if m.group(1) in "wW" else "千", join_thousands(text))
+
+
 def read_amount(text: str, *, per_month: bool = False) -> Amount | None:
     """The amount an answer says, or None when it says none. With per_month, a yearly figure ("一年两万")
     is a twelfth of it (rounded to the yuan)."""
-    t = join_thousands(text).replace(",", "")
+    t = _units(text).replace(",", "")
     if re.search(r"\d{9,}", t.replace(" ", "")):
         return None  # an ID or phone number typed to the wrong question is no amount (seen: an ID read back as income)
     negative = bool(NEGATIVE.search(t))
@@ -96,6 +103,12 @@ def read_amount(text: str, *, per_month: bool = False) -> Amount | None:
     value = float(round(found.value / 12)) if yearly else found.value
     return Amount(value=-value if negative and value else value, approximate=found.approximate, negative=negative and value > 0,
                   said="" if yearly else found.said)
+
+
+def figures(text: str) -> int:
+    """How many figures an answer says ("我有七百块养老金": 1; "工资1500，还有养老金180": 2; "一个月七百": 1)."""
+    t = NOT_AMOUNTS.sub(" ", _units(text).replace(",", ""))
+    return len(re.findall(r"\d+(?:\.\d+)?\s*[万千]?|[" + NUMERAL + "几]+", t))
 
 
 def parse_amount(text: str, *, per_month: bool = False) -> float | None:
@@ -115,7 +128,7 @@ def _amount(t: str) -> Amount | None:
         unit = MULTIPLIERS.get(m.group(3) or "", 1)
         low, high = float(m.group(1)) * unit, float(m.group(2)) * unit
         return Amount((low + high) / 2, approximate=True, said=f"{_figure(str(low))}到{_figure(str(high))}")
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(万|千|k|K)?(" + MORE + r")?", t)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(万|千)?(" + MORE + r")?", t)
     if m:
         value = float(m.group(1)) * MULTIPLIERS.get(m.group(2) or "", 1)
         return Amount(value, approximate=bool(m.group(3)), said=f"{_figure(str(value))}多" if m.group(3) else "")
@@ -153,7 +166,7 @@ def _normalized(text: str) -> str:
     t = join_thousands(text.strip())  # "1,200" is one figure before the answer is split on its commas
     t = re.sub(r"不是[^，,。；;\s]*", " ", t)  # "一万出头 不是四千": what it is not is no answer
     # "收入四千多存款一万出头" (voice typing): a new clause where an amount runs into the savings word ("没有存款" stays whole).
-    return re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千万多块元钱头])(存款|存了|积蓄|存折|存的)", r"，\1", t)
+    return re.sub(r"(?<=[\d零〇一二两三四五六七八九十百千万多块元钱头wWkK])(存款|存了|积蓄|存折|存的)", r"，\1", t)
 
 
 def _clauses(text: str) -> list[tuple[str | None, str, Amount | None]]:
@@ -176,6 +189,12 @@ def labeled_clauses(text: str) -> dict[str, list[str]]:
         if named and amount is not None:
             found.setdefault(named, []).append(clause)
     return found
+
+
+def clause_amounts(text: str) -> list[Amount]:
+    """Each clause's amount, a month's where a year's is said ("老伴八百，儿子一年一万二" → 800, 1000): several people's
+    incomes said in one answer, to add up."""
+    return [amount for _, _, amount in _clauses(text) if amount is not None]
 
 
 def read_income_and_savings(text: str) -> tuple[Amount | None, Amount | None]:

@@ -36,11 +36,14 @@ class MemberIn(BaseModel):
     id_number: IdNumberText = Field(examples=["11010519491231002X"])
     relation: Relation = Field(examples=["本人"])
     phone: PhoneText | None = Field(default=None, examples=["13812345678"])
-    labour_ability: Literal["full", "partial", "none"] = "full"
+    labour_ability: Literal["full", "partial", "none"] | None = Field(default=None, description=(
+        "劳动能力；不填时按身份证上的年龄和残疾、重病情况推定，并标明“按年龄推定”等（applications/labour.py）"))
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     disability_kind: Literal["肢体", "视力", "听力", "言语", "智力", "精神", "多重"] | None = None
     serious_illness: bool = False
     self_care_lost: int = Field(default=0, ge=0, le=6)
+    health_said: ShortText(100) | None = Field(default=None, examples=["中风了"],
+                                               description="聊天里说的病情或残疾（本人或家属的原话，未核实）")
     counted: bool = True
     excluded_reason: ShortText(64) | None = None
     incomes: list[IncomeIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER)

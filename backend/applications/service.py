@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.applications import case_state
 from backend.applications.access import OWN_YES, require_own_yes, workflow_roles
+from backend.applications.labour import labour_ability
 from backend.applications.models import Application, ApplicationEvent, Payment
 from backend.delegations.repository import active_delegation, active_delegations
 from backend.delegations.models import Delegation
@@ -113,11 +114,12 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     session.add(household)
     session.flush()
     for i, (m, person) in enumerate(zip(body.members, persons, strict=True)):
+        ability, basis = labour_ability(m, person, engine.today)  # not declared: derived, and marked so
         member = HouseholdMember(
             household_id=household.id, person_id=person.id, relation=m.relation, is_applicant=i == 0,
-            labour_ability=m.labour_ability, disability_grade=m.disability_grade, disability_kind=m.disability_kind,
-            serious_illness=m.serious_illness, self_care_lost=m.self_care_lost, counted=m.counted,
-            excluded_reason=m.excluded_reason,
+            labour_ability=ability, labour_ability_basis=basis, disability_grade=m.disability_grade,
+            disability_kind=m.disability_kind, serious_illness=m.serious_illness, self_care_lost=m.self_care_lost,
+            counted=m.counted, excluded_reason=m.excluded_reason, health_said=m.health_said,
         )
         session.add(member)
         session.flush()

@@ -5,7 +5,9 @@ Built like the face page (/face/{token}, backend/facecheck/router.py): a jinja2 
 card's backend/static/chat/idphoto.js, wired by photo_page.js), the photo posted by the script to the link's existing
 API (POST /api/v1/liveness/id-photo/{token}, POST /api/v1/delegations/paper-link/{token}). The server fills in what
 the card shows from the same info the card reads (whose photo, what to photograph, the consent text where there is
-one). A link that has expired or been used gets a page that says what to do instead (410).
+one). A link that has expired or been used gets a page that says what to do instead (410). The paper page reopened
+after its form arrived (waiting for a caseworker, or verified) says so, with no photo button: a tester reopened it and
+was asked to photograph the form again.
 """
 
 from fastapi import APIRouter
@@ -26,7 +28,8 @@ NO_STORE = {"Cache-Control": "no-store"}  # a person's name behind a one-time li
 
 
 def _page(status_code: int = 200, **context: object) -> HTMLResponse:
-    page = html_env().get_template("chat/photo.html").render(**{"gone": None, "upload": None, "next": None, **context})
+    page = html_env().get_template("chat/photo.html").render(**{"gone": None, "upload": None, "next": None,
+                                                                "received": None, **context})
     return HTMLResponse(page, status_code=status_code, headers=NO_STORE)
 
 
@@ -43,10 +46,13 @@ def id_photo_page(token: str, session: SessionDep) -> HTMLResponse:
 
 
 @router.get(f"{PAPER.page}{{token}}", response_class=HTMLResponse)
-def paper_page(token: str) -> HTMLResponse:
+def paper_page(token: str, session: SessionDep) -> HTMLResponse:
     title = "拍授权委托书"
     try:
         info = paper_link.info(token)
+        found = paper_link.received(session, token)
     except paper_link.LinkGone as gone:
         return _page(410, title=title, gone=gone.message)
+    if found is not None:
+        return _page(title=title, received=paper_link.said_received(found))
     return _page(title=title, upload=f"{PAPER.api}{token}", card=info)

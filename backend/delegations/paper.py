@@ -23,8 +23,9 @@ from backend.core.workdays import get_calendar
 from backend.delegations import repository
 from backend.delegations.events import PaperDelegationReviewed
 from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
-from backend.delegations.schemas import REJECT_REASON_MAX
+from backend.delegations.schemas import HELPER_KIND_LABELS, REJECT_REASON_MAX
 from backend.documents.storage import discard, read_photo
+from backend.people.service import recorded_phone
 from backend.staff.relations import related
 
 VERIFY_WORKDAYS = 3  # a submitted form is looked at within three working days
@@ -73,6 +74,30 @@ def form_photo(session: Session, actor: Actor, delegation_id: int) -> tuple[byte
     audit(session, actor=actor.label, channel=actor.channel, action="delegation.view_form", entity_type="delegation",
           entity_id=d.id, detail={"file": d.form_photo})
     return found
+
+
+STANDING = {PENDING: "等待核验", VERIFIED: "已核验，正在生效"}
+METHODS = {"paper": "书面委托书", "otp": "本人手机验证码授权"}
+
+
+def beside(session: Session, d: Delegation) -> list[dict[str, object]]:
+    """What the caseworker must see beside a form before she verifies it (repository.beside): the same principal's
+    delegation to another helper, waiting or in force, and which helper; another helper's form with this very photo
+    (byte-identical: that form, and so this photo, names the other helper)."""
+    return [{"id": o.id, "helper": o.helper.name, "kind": HELPER_KIND_LABELS.get(o.helper_kind, o.helper_kind),
+             "method": METHODS.get(o.consent_method, o.consent_method), "standing": STANDING[o.status],
+             "same_principal": o.principal_person_id == d.principal_person_id, "principal": o.principal.name,
+             "same_photo": bool(d.form_photo) and o.form_photo == d.form_photo} for o in repository.beside(session, d)]
+
+
+def helper_phone(session: Session, actor: Actor, delegation_id: int, reason: str) -> str | None:
+    """The helper's whole phone number, for a caseworker of the form's district who arranges the home visit with
+    him; read with a reason, in the audit chain (as identity.reveal for a person on file)."""
+    require_staff(actor, "caseworker", "reviewer")
+    d = _of_my_district(session, actor, delegation_id)
+    audit(session, actor=actor.label, channel=actor.channel, action="delegation.read_helper_phone",
+          entity_type="delegation", entity_id=d.id, detail={"reason": reason, "person": d.helper_person_id})
+    return recorded_phone(d.helper)
 
 
 def review(session: Session, actor: Actor, delegation_id: int, note: str, *, verify: bool) -> Delegation:

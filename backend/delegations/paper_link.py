@@ -18,7 +18,7 @@ from backend.core import clock, say
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, Conflict
 from backend.delegations import paper, repository, service
-from backend.delegations.models import Delegation
+from backend.delegations.models import PENDING, Delegation
 from backend.delegations.schemas import DelegationIn, PaperConsent
 from backend.documents.storage import Photo
 from backend.people.service import find_named
@@ -70,14 +70,38 @@ def info(token: str) -> dict[str, object]:
             "note": "把委托书放平，签字和手印要拍清楚，整张纸都在画面里。"}
 
 
+def received(session: Session, token: str) -> Delegation | None:
+    """This helper's form for this principal that still counts (waiting for a caseworker, or verified and in force):
+    the link's photo has arrived, by this link or another. The page says so; another photo is not taken."""
+    return _in_hand(session, *read_link(token))
+
+
+def _in_hand(session: Session, actor: Actor, body: DelegationIn) -> Delegation | None:
+    try:
+        principal = find_named(session, name=body.principal.name, id_number=body.principal.id_number, who="被帮办人的")
+    except AppError:
+        return None  # a name that no longer goes with the number: said by the upload (service.submit_paper)
+    if principal is None:
+        return None
+    return repository.paper_in_hand(session, principal_person_id=principal.id, helper_phone_hash=actor.phone_hash or "",
+                                    scope=body.scope)
+
+
+def said_received(d: Delegation) -> str:
+    """What the page and a second upload say once the form is in."""
+    if d.status == PENDING:
+        return (f"{d.principal.name}的授权委托书已经收到了，不用再拍。工作人员会在{say.by_day(paper.due_on(d))}核对，"
+                "核对好了发短信告诉您。")
+    return f"{d.principal.name}的授权委托书已经收到，也核对好了，不用再拍。请回到刚才的对话里接着办。"
+
+
 def upload(session: Session, token: str, photo: Photo) -> Delegation:
     """The photo (checked, not yet written) is handed in: a pending paper delegation, once per link (a second
-    tap is told it arrived, and nothing is written)."""
+    tap, or a form already verified, is told it arrived, and nothing is written)."""
     actor, body = read_link(token)
-    principal = find_named(session, name=body.principal.name, id_number=body.principal.id_number, who="被帮办人的")
-    if principal is not None and repository.pending_paper_of(session, principal_person_id=principal.id,
-                                                             helper_phone_hash=actor.phone_hash or "") is not None:
-        raise Conflict("这份委托书已经收到了，正在等工作人员核对。", code="already_uploaded")
+    found = _in_hand(session, actor, body)
+    if found is not None:
+        raise Conflict(said_received(found), code="already_uploaded")
     return service.submit_paper(session, actor, body, photo)
 
 

@@ -5,7 +5,7 @@ what, right now": access checks, the citizen's case list, notices to helpers and
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from backend.core import clock
@@ -61,6 +61,57 @@ def pending_paper_count(session: Session, *, helper_phone_hash: str) -> int:
         .where(Person.phone_hash == helper_phone_hash, Delegation.consent_method == "paper",
                Delegation.status == PENDING, Delegation.revoked_at.is_(None))
     ) or 0
+
+
+def paper_in_hand(session: Session, *, principal_person_id: int, helper_phone_hash: str,
+                  scope: Iterable[str]) -> Delegation | None:
+    """The paper form this phone's holder handed in for this principal that still counts (the newest): waiting for a
+    caseworker, or verified, in force and giving every one of `scope`. Another photo of it is not wanted."""
+    if not helper_phone_hash:
+        return None
+    rows = session.scalars(
+        select(Delegation).join(Delegation.helper)
+        .where(Delegation.principal_person_id == principal_person_id, Person.phone_hash == helper_phone_hash,
+               Delegation.consent_method == "paper", Delegation.status != REJECTED, Delegation.revoked_at.is_(None))
+        .order_by(Delegation.id.desc()))
+    now = clock.now()
+    return next((d for d in rows if d.status == PENDING or (d.active_at(now) and set(scope) <= set(d.scope))), None)
+
+
+def same_photo_elsewhere(session: Session, name: str, *, helper_phone_hash: str) -> Delegation | None:
+    """Another helper's form, waiting or verified (not rejected or revoked), whose photo is this very picture. A
+    photo's file name is a keyed hash of its content (documents.storage), taken at upload: byte-identical uploads
+    have one name, so this compares the hashes and never the pictures."""
+    return session.scalars(
+        select(Delegation).join(Delegation.helper)
+        .where(Delegation.form_photo == name, Delegation.status != REJECTED, Delegation.revoked_at.is_(None),
+               or_(Person.phone_hash.is_(None), Person.phone_hash != helper_phone_hash))
+        .order_by(Delegation.id)
+    ).first()
+
+
+def beside(session: Session, d: Delegation) -> list[Delegation]:
+    """What stands beside this form, oldest first: the principal's delegations to other helpers that are waiting or
+    in force, and any other helper's form (waiting or verified) with this very photo."""
+    same_photo = Delegation.form_photo == d.form_photo if d.form_photo else false()
+    rows = session.scalars(
+        select(Delegation).where(Delegation.id != d.id, Delegation.helper_person_id != d.helper_person_id,
+                                 Delegation.status != REJECTED, Delegation.revoked_at.is_(None),
+                                 or_(Delegation.principal_person_id == d.principal_person_id, same_photo))
+        .order_by(Delegation.id))
+    now = clock.now()
+    return [o for o in rows if o.status == PENDING or o.active_at(now)]
+
+
+def paper_forms_of(session: Session, principal_person_id: int, district_code: str) -> list[Delegation]:
+    """The photographed paper forms this principal gave in this district, waiting or verified (not rejected or
+    revoked), the newest first."""
+    return list(session.scalars(
+        select(Delegation).where(Delegation.principal_person_id == principal_person_id,
+                                 Delegation.district_code == district_code, Delegation.consent_method == "paper",
+                                 Delegation.form_photo.is_not(None), Delegation.status != REJECTED,
+                                 Delegation.revoked_at.is_(None))
+        .order_by(Delegation.id.desc())))
 
 
 def form_photo_wanted(session: Session, name: str, *, besides: int) -> bool:

@@ -83,7 +83,8 @@ def held(session: Session, actor: Actor, principal: PrincipalIn, scope: str = "a
         found = repository.active_delegation(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash,
                                              scope=scope)
         if found is not None:
-            return {"status": VERIFIED, "delegation_id": found.id}
+            # How she consented (otp: her code; paper: her signed form), so the chat says it as it was.
+            return {"status": VERIFIED, "delegation_id": found.id, "method": found.consent_method}
         waiting = repository.pending_paper_of(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash)
         if waiting is not None:
             return {"status": PENDING, "delegation_id": waiting.id, "due_said": say.by_day(paper.due_on(waiting))}
@@ -233,15 +234,27 @@ def room_for_paper(session: Session, actor: Actor) -> None:
         raise TooManyPendingForms()
 
 
+class AnotherHelpersForm(AppError):
+    status_code = 422  # not a dead end: the helper may photograph a form that names him
+    code = "form_photo_of_another_helper"
+
+    def __init__(self, principal_name: str):
+        super().__init__(f"这张委托书照片和另一位帮办人交过的一模一样。委托书上的受托人要写您自己：请{principal_name}另签一份"
+                         "写您名字的委托书，再拍一张传上来。有疑问，回到对话里说“找工作人员”。")
+
+
 def submit_paper(session: Session, actor: Actor, body: DelegationIn, form_photo: storage.Photo) -> Delegation:
     """A helper (the caller) hands in the photo of the principal's signed form: pending, no rights until a
     caseworker of the principal's district verifies it (delegations.paper). The principal's phone is not
     recorded from the helper's word. The photo (checked, not yet written) is written last, once every
-    rule here has passed, under the helper's lock: forms waiting and bytes a day hold in parallel."""
+    rule here has passed, under the helper's lock: forms waiting and bytes a day hold in parallel. A photo
+    byte-identical to another helper's form (waiting or verified) is refused: that form names the other helper."""
     helper_phone = helper_is_caller(actor, body.helper)
     owner = storage.owner_of(actor)
     storage.serialise_owner(session, owner)
     room_for_paper(session, actor)
+    if repository.same_photo_elsewhere(session, form_photo.name, helper_phone_hash=actor.phone_hash or "") is not None:
+        raise AnotherHelpersForm(body.principal.name)
     principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
                                  who="被帮办人的")
     district = submitted_district(session, principal, body.consent)

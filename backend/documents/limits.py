@@ -25,6 +25,12 @@ MIN_FORM_GRAY_STDDEV = 4.0  # grayscale standard deviation (0–255): below it t
 FORM_EDGE_BLUR = 1.0  # Gaussian radius before FIND_EDGES: noise of a dark or grainy shot is not writing
 FORM_EDGE_LEVEL = 24  # FIND_EDGES response (0–255) that counts a pixel as an edge (a stroke, a line)
 MIN_FORM_EDGE_SHARE = 0.002  # share of edge pixels: a printed A4 form has 1–15 %, a blank page or lens cap ~0
+# Too few edges at that size may be a blur rather than an empty page: the same picture measured again, much smaller
+# (BLUR_MEASURE_SIDE), where a blur is a few pixels wide and lines of text are edges again. A blank page, a lens cap,
+# a wall or light falling across a page has none there either (its tone changes too slowly).
+BLUR_MEASURE_SIDE = 200  # longest side of the second look
+BLUR_EDGE_LEVEL = 16  # FIND_EDGES response that counts at that size
+MIN_BLUR_EDGE_SHARE = 0.02  # a form blurred past reading has 10–30 % there; a blank page, a wall or a lens cap < 0.1 %
 
 # Bytes kept per person and calendar day (China time). A helper (a verified phone) sends a form's photo
 # or two; a caseworker may record several home visits a day, 12 photos each.

@@ -7,8 +7,8 @@ delegation keeps is a small reference ({"file", "type", "size"}) or the file's n
   or WebP (what the file is, not what its name says); its pixel count is bounded before decoding; it is
   turned upright by its EXIF orientation and re-encoded, so what is kept has no EXIF (GPS, device),
   no other metadata and nothing appended after the picture. A photo of a paper form must also be readable
-  (`documents.quality`: not a thumbnail, not a blank page, a lens cap or a black frame). Refused: a 422 in
-  Chinese, saying what to do; nothing is written, so the person tries again where she was.
+  (`documents.quality`: not a thumbnail, not a blank page, a lens cap or a black frame; a blur is told as a
+  blur). Refused: a 422 in Chinese, saying what to do; nothing is written, so the person tries again where she was.
 - **Written last** (`keep`), once the request that brought it has passed every other check, under the
   uploader's lock and daily allowance (limits.*_DAILY_BYTES, 429), each upload counted in
   stored_documents.
@@ -142,6 +142,8 @@ def readable_form(picture: Image.Image, label: str) -> None:
     if problem == quality.TOO_SMALL:
         raise BadPhoto(f"{label}太小了，看不清上面的字。请用手机相机把整张纸拍进来（不要发截图或缩小的图），再拍一次。",
                        code="photo_too_small")
+    if problem == quality.BLURRY:
+        raise BadPhoto(f"{label}有点模糊，看不清上面的字。请拿稳手机，等画面里的字清楚了再拍一张。", code="photo_blurry")
     raise BadPhoto(f"{label}看不清，像是一张白纸或一片黑。请把整张纸拍进来，光线亮一点再拍一次。", code="photo_blank")
 
 

@@ -40,10 +40,13 @@ class DraftOut(BaseModel):
 class OthersIn(BaseModel):
     applicant_name: ShortText(64) = Field(examples=["周明富"])
     applicant_id: IdNumberText
+    kind: ShortText(16) | None = Field(default=None, examples=["特困"],
+                                       description="the form's type, once its filing was refused as already open")
 
 
 class OthersOut(BaseModel):
-    others: Literal["application", "draft"] | None = Field(description="null: nobody else is on this person's application")
+    others: Literal["application", "draft", "filed"] | None = Field(
+        description="null: nobody else is on this person's application; filed: the type asked is in hand, filed by someone else")
     said: str | None = Field(description="what to tell the helper (a person to call offered); null when nobody else")
     phone_masked: str | None = Field(examples=["139****2222"], description="the other helper's phone, masked, when known")
 
@@ -51,7 +54,8 @@ class OthersOut(BaseModel):
 @router.post("/{form}/others", response_model=OthersOut, responses=ERRORS,
              summary="帮办人开始填某人的申请：是否已经有别人在帮她办（别的手机没填完的表，或在办的申请）")
 def others(form: Form, body: OthersIn, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
-    return service.others(session, actor, form, applicant_name=body.applicant_name, applicant_id=body.applicant_id)
+    return service.others(session, actor, form, applicant_name=body.applicant_name, applicant_id=body.applicant_id,
+                          kind=body.kind)
 
 
 @router.put("/{form}", response_model=DraftOut, summary="保存没填完的表（本人验证过的手机）", responses=ERRORS)

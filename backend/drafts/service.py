@@ -17,6 +17,7 @@ from backend.core.crypto import get_vault
 from backend.core.errors import AppError, NotFound
 from backend.core.idnumber import InvalidIdNumber, parse
 from backend.delegations.models import Delegation
+from backend.delegations.repository import active_delegation
 from backend.drafts.models import FormDraft
 from backend.households.models import HouseholdMember
 from backend.people.models import Person
@@ -117,7 +118,13 @@ OTHERS_SAID = {
                    "要办的是别的救助，可以接着填。",
     "draft": "{name}的申请，另一位帮办人（{phone}）那边已经有一份没填完的。为了不重复办，最好先和对方说一声；"
              "要核实的话，说“找工作人员”，街道（乡镇）的同志会打电话给您。没问题的话可以接着填。",
+    # The form's own type is already in hand, filed by someone else: the form closes (actions/drafts.py).
+    "filed": "{name}的这件申请已经有人交上去了{via}，同一件事不用再交，这份表就不接着填了。{progress}"
+             "要核实或补充情况，说“找工作人员”，街道（乡镇）的同志会打电话给您。",
 }
+# How the helper follows the case filed by someone else: with the person's consent to 查进度, or not at all.
+PROGRESS_SAID = {True: "想看办到哪一步，说“查进度”（您有{name}的授权）。",
+                 False: "想看办到哪一步，要先有{name}本人的授权（本人签字的委托书），才能查进度。"}
 
 
 def _phone_of(session: Session, phone_hash: str | None) -> str | None:
@@ -128,10 +135,12 @@ def _phone_of(session: Session, phone_hash: str | None) -> str | None:
                           .limit(1))
 
 
-def _open_application(session: Session, actor: Actor, person: Person) -> Application | None:
-    """An open (or paying) case with this person in its household that the caller did not file herself."""
-    rows = session.scalars(select(Application).join(HouseholdMember, HouseholdMember.household_id == Application.household_id)
-                           .where(HouseholdMember.person_id == person.id).order_by(Application.id.desc()))
+def _open_application(session: Session, actor: Actor, person: Person, kind: str | None = None) -> Application | None:
+    """An open (or paying) case with this person in its household (of this type, if one is named) that the caller did
+    not file herself."""
+    query = (select(Application).join(HouseholdMember, HouseholdMember.household_id == Application.household_id)
+             .where(HouseholdMember.person_id == person.id).order_by(Application.id.desc()))
+    rows = session.scalars(query.where(Application.assistance_type == kind) if kind else query)
     return next((a for a in rows if still_open(a) and not _filed_by(session, actor, a)), None)
 
 
@@ -147,10 +156,25 @@ def _filed_by(session: Session, actor: Actor, app: Application) -> bool:
     return app.filed_by.split(" ")[0] == actor.label or (helper is not None and holds_phone(helper, actor.phone_hash))
 
 
-def others(session: Session, actor: Actor, form: str, *, applicant_name: str, applicant_id: str) -> dict[str, Any]:
+def filed_by_another(session: Session, helper: Actor, person: Person) -> Application | None:
+    """The person's open case that someone other than this helper filed, of the type of the helper's own unfinished
+    form for her (any type when he has none): "继续" would only be refused."""
+    kind = None
+    if helper.phone_hash and person.id_hash:
+        draft = session.scalar(select(FormDraft).where(FormDraft.owner_phone_hash == helper.phone_hash,
+                                                       FormDraft.subject_hash == person.id_hash)
+                               .order_by(FormDraft.updated_at.desc()).limit(1))
+        kind = json.loads(get_vault().decrypt(draft.answers_cipher)).get("assistance_type") if draft else None
+    return _open_application(session, helper, person, kind if isinstance(kind, str) else None)
+
+
+def others(session: Session, actor: Actor, form: str, *, applicant_name: str, applicant_id: str,
+           kind: str | None = None) -> dict[str, Any]:
     """A helper starts this person's application: is someone else already on it — an open application (the name must
     be the one on record), or another phone's draft for the same ID number? Said in OTHERS_SAID's words, with the
-    other helper's phone masked at most. The check is audited (it answers for an ID number)."""
+    other helper's phone masked at most. With `kind` (the form's type, once a filing of it was refused as already
+    open): an open case of that type filed by someone else is "filed", said with how the helper may follow it (查进度
+    under the person's consent, or a person to call). The check is audited (it answers for an ID number)."""
     require_citizen(actor)
     _purge(session)
     try:
@@ -159,7 +183,8 @@ def others(session: Session, actor: Actor, form: str, *, applicant_name: str, ap
         person = None  # a wrong name or number is said where it is used; here it learns nothing
     name = applicant_name.strip()  # as the helper said it: nothing on record is shown
     found: dict[str, Any] = {"others": None, "said": None, "phone_masked": None}
-    app = _open_application(session, actor, person) if person is not None and not holds_phone(person, actor.phone_hash) else None
+    herself = person is not None and holds_phone(person, actor.phone_hash)  # her own case is hers to know
+    app = _open_application(session, actor, person, kind) if person is not None and not herself else None
     subject = _subject(applicant_id)
     draft = session.scalar(select(FormDraft).where(FormDraft.form == form, FormDraft.subject_hash == subject,
                                                    FormDraft.owner_phone_hash != actor.phone_hash)
@@ -169,6 +194,11 @@ def others(session: Session, actor: Actor, form: str, *, applicant_name: str, ap
         masked = helper.phone_masked if helper is not None else None
         via = f"（是手机{masked}帮着交的）" if masked else ""
         found = {"others": "application", "said": OTHERS_SAID["application"].format(name=name, via=via), "phone_masked": masked}
+        if kind:
+            follows = active_delegation(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash or "",
+                                        scope="query") is not None
+            said = OTHERS_SAID["filed"].format(name=name, via=via, progress=PROGRESS_SAID[follows].format(name=name))
+            found = {**found, "others": "filed", "said": said}
     elif draft is not None:
         masked = _phone_of(session, draft.owner_phone_hash)
         phone = f"手机{masked}" if masked else "用的是另一个手机号"

@@ -34,6 +34,10 @@ class HouseholdMember(Base):
     relation: Mapped[str] = mapped_column(String(16))  # 本人, 配偶, 子女, 父母, 孙子女, 兄弟姐妹, 其他
     is_applicant: Mapped[bool] = mapped_column(Boolean, default=False)
     labour_ability: Mapped[str] = mapped_column(String(16), default="full")  # full | partial | none
+    # Why, when nobody declared it: derived at filing ("按年龄推定（83岁，已满60周岁）"); None: as declared.
+    labour_ability_basis: Mapped[str | None] = mapped_column(String(64))
+    # Illness or disability as said in the chat (her words, not verified), shown on the member's row.
+    health_said: Mapped[str | None] = mapped_column(String(100))
     disability_grade: Mapped[int | None] = mapped_column(Integer)  # 1..4
     disability_kind: Mapped[str | None] = mapped_column(String(8))  # 肢体 视力 听力 言语 智力 精神 多重
     serious_illness: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -15,9 +15,12 @@ def send_code(session: Session, event: CodeIssued) -> None:
 
 
 def tell_helper(session: Session, event: PaperDelegationReviewed) -> None:
-    """The helper who handed in a paper form learns by SMS whether it was verified, and if not, why."""
+    """The helper who handed in a paper form learns by SMS that it was not verified, and why. (Verified: texted by
+    drafts.wiring, which knows whether his unfinished form can still be filed.)"""
+    if event.verified:
+        return
     helper, principal = session.get(Person, event.helper_person_id), session.get(Person, event.principal_person_id)
-    kind = "paper_delegation_verified" if event.verified else "paper_delegation_rejected"
+    kind = "paper_delegation_rejected"
     notify(session, event=kind, person=helper, context={"for_name": principal.name, "reason": event.note},
            key=notice_key(kind, event.delegation_id), include_helpers=False)
 

@@ -33,12 +33,15 @@ def get_needs() -> tuple[Need, ...]:
     return _file()[0]
 
 
+def said_in(said: str | None) -> list[Need]:
+    """The needs a message says ("今晚没得地方睡" → 住处), in the file's order."""
+    text = re.sub(r"\s+", "", said or "")
+    return [n for n in get_needs() if n.asks.search(text)] if text else []
+
+
 def answer(said: str | None, office: Office) -> str | None:
     """The answer to each need the message says, in the file's order; None for any other message."""
-    text = re.sub(r"\s+", "", said or "")
-    if not text:
-        return None
-    found = [n for n in get_needs() if n.asks.search(text)]
+    found = said_in(said)
     if not found:
         return None
     # Rendered, then the folded lines' spaces dropped (Chinese has none; the tags keep theirs until rendered).

@@ -15,6 +15,7 @@ One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/
   related to) is taken, answered and closed by a colleague, never by her.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -31,6 +32,7 @@ from backend.core.phones import checked_phone
 from backend.core.workdays import get_calendar
 from backend.notifications.service import notice_key, notify, notify_phone
 from backend.people.models import Person
+from backend.policy import needs
 from backend.regions.models import Area
 from backend.regions import service as regions
 from backend.regions.offices import Office
@@ -245,6 +247,35 @@ class CallbackNeedsPhone(AppError):
     message = "请留一个能接电话的手机号，工作人员才能给您回电话。"
 
 
+TOPIC_MAX = 255  # CallbackRequest.topic
+NEEDS_FLAG = re.compile(r"^【急需：[^】]*】")
+
+
+def topic_said(topic: str | None) -> str | None:
+    """What the person asked, as the staff read it ("群众说的"): never a button's payload ("/request_human" was all a
+    caseworker read of a fire), with the needs it says named first ("【急需：住处】", backend/policy/needs.py)."""
+    text = NEEDS_FLAG.sub("", (topic or "").strip())
+    if not text or text.startswith("/"):
+        return None
+    found = "、".join(n.key for n in needs.said_in(text))
+    return f"{f'【急需：{found}】' if found else ''}{text}"[:TOPIC_MAX]
+
+
+def topic_added(kept: str | None, said: str | None, *, first: bool) -> str | None:
+    """Said again while the call-back is open (the 急难 report after "找工作人员", more said after it): added to what it
+    says, never dropped — `first` (newly urgent) before it, else after it, the older words shortened to make room."""
+    said, kept = topic_said(said), NEEDS_FLAG.sub("", kept or "")
+    if not said or NEEDS_FLAG.sub("", said) in kept:
+        return topic_said(kept)
+    if not kept:
+        return said
+    said = NEEDS_FLAG.sub("", said)
+    if first:
+        return topic_said(f"{said}；此前：{kept}")
+    room = TOPIC_MAX - len(said) - 16  # the flag and the joint
+    return topic_said(f"{kept if len(kept) <= room else kept[:max(room, 0)] + '…'}；{said}")
+
+
 @dataclass
 class Booking:
     row: CallbackRequest
@@ -282,6 +313,7 @@ def book_callback(session: Session, actor: Actor, *, phone: str | None, area_cod
     row = open_callback(session, phone_hash)
     existing = row is not None
     if row is not None:
+        row.topic = topic_added(row.topic, topic, first=urgent and not row.urgent)
         row.urgent = row.urgent or urgent
         row.phone_proven = row.phone_proven or proven(actor, phone_hash)
         if row.area_code is None and area is not None:
@@ -289,7 +321,7 @@ def book_callback(session: Session, actor: Actor, *, phone: str | None, area_cod
         area = regions.ensure_area(session, row.area_code)
     else:
         row = CallbackRequest(area_code=area.code if area else None, phone_hash=phone_hash,
-                              phone_cipher=vault.encrypt(phone) if phone else None, topic=topic, channel=actor.channel,
+                              phone_cipher=vault.encrypt(phone) if phone else None, topic=topic_said(topic), channel=actor.channel,
                               urgent=urgent, phone_proven=proven(actor, phone_hash))
         session.add(row)
     session.flush()

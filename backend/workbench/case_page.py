@@ -31,10 +31,14 @@ from backend.identity.service import Identity
 from backend.regions.service import known
 from backend.staff.models import StaffUser
 from backend.workbench.case_actions import action_forms
+from backend.workbench.case_papers import HelperPhone, paper_forms
 from backend.workbench.pages import paginate
 from backend.workbench.work_queue import _due, type_label
 
 LABOUR = {"full": "有劳动能力", "partial": "部分丧失劳动能力", "none": "无劳动能力"}
+CATEGORIES = {"工资性": "工资性收入", "经营净": "经营净收入", "财产净": "财产净收入", "转移净": "转移净收入"}
+# Where a filing names no address: the chat asks only the street (its form has no address question).
+ASKED_STREET_ONLY = ("chat", "sms")
 CONSENT = {"otp": "本人手机验证码确认", "paper": "书面授权书（工作人员核验）"}
 HELPER_KINDS = {"family": "家属", "grid_worker": "网格员", "social_worker": "社工", "volunteer": "志愿者"}
 
@@ -61,9 +65,11 @@ def _members(app: Application, revealed: Identity | None) -> list[dict[str, Any]
             "person_id": p.id, "name": p.name, "relation": m.relation, "applicant": m.is_applicant,
             "id": shown.id_number if shown else (p.id_masked or "—"), "phone": (shown.phone if shown else p.phone_masked) or "未登记",
             "shown": shown is not None, "labour": LABOUR.get(m.labour_ability, m.labour_ability),
+            "labour_basis": m.labour_ability_basis, "health_said": m.health_said,
             "disability": f"{m.disability_kind or ''}残疾{m.disability_grade}级" if m.disability_grade else "",
             "illness": m.serious_illness, "counted": m.counted, "excluded_reason": m.excluded_reason,
-            "incomes": [{"category": i.category, "kind": i.kind, "amount": i.monthly_amount} for i in m.incomes],
+            "incomes": [{"category": CATEGORIES.get(i.category, i.category), "kind": i.kind, "amount": i.monthly_amount}
+                        for i in m.incomes],
             "deductions": [{"kind": d.kind, "amount": d.monthly_amount} for d in m.deductions],
         })
     return rows
@@ -126,7 +132,8 @@ def _audit(session: Session, actor: Actor, app: Application, page: int, names: d
 
 
 def build(session: Session, actor: Actor, app: Application, *, today: date, revealed: Identity | None = None,
-          audit_page: int = 1, form_values: dict[str, Any] | None = None) -> dict[str, Any]:
+          audit_page: int = 1, form_values: dict[str, Any] | None = None,
+          helper_phone: HelperPhone | None = None) -> dict[str, Any]:
     """The page's context. The read is audited (as the API's) before anything is gathered."""
     audited_view(session, actor, app, "application.read")
     wf = get_catalog().for_application(app)
@@ -140,12 +147,14 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
     return {
         "app": app, "type": type_label(wf.key), "status": wf.statuses[app.status].label,
         "street": street.name if street else app.area_code, "due": _due(app, today), "today": today,
+        "street_only": not app.household.address and app.channel in ASKED_STREET_ONLY,
         "members": _members(app, revealed), "assets": assets, "declared": declared(app),
         "obligors": [{"name": o.person.name, "relation": o.relation,
                       "able": o.able_to_support} for o in app.household.obligors],
         "report": report, "attached": app.economic_check_results,
         "state": service.case_state_out(session, app), "signatures": signatures,
         "face_checks": _face_checks(session, app), "timeline": timeline, "photos": photos,
+        "paper_forms": paper_forms(session, app, helper_phone),
         "delegations": _delegations(session, app), "audit": _audit(session, actor, app, audit_page, names),
         "forms": forms, "waiting": waiting,
         "can_reveal": actor.role in ("caseworker", "reviewer"),

@@ -1,5 +1,5 @@
-"""Routes of the case page: read a case, "show" a person's full ID number and phone (audited), take a
-workflow action, see a visit photo. Its own router, with the workbench's CSRF guard on every post."""
+"""Routes of the case page: read a case, "show" a person's full ID number and phone, or the helper's phone of a
+paper 授权委托书 (audited), take a workflow action, see a visit photo. Its own router, with the workbench's CSRF guard on every post."""
 
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,10 +17,12 @@ from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, NotFound
 from backend.core.fields import ApplicationNumber, DbId, ShortText
+from backend.delegations import paper
 from backend.documents.limits import MAX_FILES
 from backend.documents.storage import BadPhoto, Photo, keep, owner_of, photo_response, prepare_photo, read_photo
 from backend.identity.service import Identity, reveal
 from backend.workbench import case_page
+from backend.workbench.case_papers import HelperPhone, forms_of
 from backend.workbench.case_actions import step_from_form, validated
 from backend.workbench.pages import render
 from backend.workbench.signin import PREFIX, SignedIn, SignedInDep, csrf_guard
@@ -30,9 +32,9 @@ router = APIRouter(prefix=f"{PREFIX}/applications", include_in_schema=False, dep
 
 def _page(request: Request, session: Session, who: SignedIn, app: Application, *, status_code: int = 200,
           revealed: Identity | None = None, audit_page: int = 1, kept: dict | None = None,
-          done: str | None = None) -> HTMLResponse:
+          done: str | None = None, helper_phone: HelperPhone | None = None) -> HTMLResponse:
     context = case_page.build(session, who.actor, app, today=clock.today(), revealed=revealed,
-                              audit_page=audit_page, form_values=kept)
+                              audit_page=audit_page, form_values=kept, helper_phone=helper_phone)
     return render(request, "staff/case.html", who, status_code=status_code, done=done, kept=kept or {}, **context)
 
 
@@ -54,6 +56,19 @@ def show_identity(request: Request, number: ApplicationNumber, person_id: DbId, 
         raise NotFound("这个人不在这件申请的家庭成员里。")
     revealed = reveal(session, who.actor, person_id, reason)
     return _page(request, session, who, app, revealed=revealed)
+
+
+@router.post("/{number}/helper-phone/{delegation_id}", response_class=HTMLResponse)
+def show_helper_phone(request: Request, number: ApplicationNumber, delegation_id: DbId, session: SessionDep,
+                      who: SignedInDep, reason: Annotated[ShortText(200, min_length=2), Form()]) -> HTMLResponse:
+    """The whole phone of the helper of one of the applicant's paper forms shown on this page (to arrange the
+    入户核查 with him), read through delegations.paper (its district, the reason, the audit)."""
+    app = service.get_by_number(session, number)
+    audited_view(session, who.actor, app, "application.read")
+    if delegation_id not in forms_of(session, app):
+        raise NotFound("这件申请没有这份委托书。")
+    phone = paper.helper_phone(session, who.actor, delegation_id, reason)
+    return _page(request, session, who, app, helper_phone=HelperPhone(delegation_id, phone))
 
 
 @dataclass(frozen=True)

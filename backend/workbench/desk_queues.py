@@ -107,8 +107,8 @@ def _in_force(actor: Actor):  # noqa: ANN202 - a select
     return query.where(Delegation.district_code == scope) if scope else query
 
 
-def _row(d: Delegation, staff: dict[int, str]) -> dict[str, Any]:
-    return {"id": d.id, "principal": d.principal.name, "principal_id": d.principal.id_masked or "",
+def _row(session: Session, d: Delegation, staff: dict[int, str]) -> dict[str, Any]:
+    return {"id": d.id, "beside": paper.beside(session, d), "principal": d.principal.name, "principal_id": d.principal.id_masked or "",
             "principal_phone": d.principal.phone_masked, "helper": d.helper.name,
             "kind": HELPER_KIND_LABELS.get(d.helper_kind, d.helper_kind), "relation": d.helper_relation,
             "scope": "、".join(SCOPE_LABELS.get(s, s) for s in d.scope), "evidence": d.consent_evidence,
@@ -124,7 +124,9 @@ def paper_delegations(request: Request, session: SessionDep, who: SignedInDep,
                       done: Annotated[str | None, Query(max_length=16)] = None) -> HTMLResponse:
     """书面授权委托书: the ones helpers handed in, waiting for a caseworker (the oldest first, with the day to
     verify by, the photo, and verify/reject forms: delegations.paper), or those in force in my district and
-    who verified them (a form entered by the caseworker who saw it is verified when entered)."""
+    who verified them (a form entered by the caseworker who saw it is verified when entered). Each says what stands
+    beside it (paper.beside): the same person's delegation to another helper, another helper's form with this very
+    photo — a tester's caseworker verified a second helper's form whose photo was the first helper's, unwarned."""
     actor = require_staff(who.actor)
     if show == "pending":
         pagination = paginate(paper.pending_count(session, actor), page)
@@ -137,7 +139,7 @@ def paper_delegations(request: Request, session: SessionDep, who: SignedInDep,
               entity_id=actor.district_code or "-", detail={"ids": [d.id for d in found]})
     staff = {s.id: s.display_name for s in session.scalars(select(StaffUser).where(
         StaffUser.id.in_({d.verified_by_staff_id for d in found if d.verified_by_staff_id})))}
-    return render(request, "staff/desk_delegations.html", who, rows=[_row(d, staff) for d in found], pagination=pagination,
+    return render(request, "staff/desk_delegations.html", who, rows=[_row(session, d, staff) for d in found], pagination=pagination,
                   show=show, can_review=actor.role in ("caseworker", "reviewer"), notice=PAPER_DONE.get(done or ""),
                   counts=tabs(session, actor, "delegations"), page_qs=lambda n: f"show={show}&page={n}")
 

@@ -120,7 +120,7 @@ async def test_continue_another_day_asks_the_phone_then_restores_the_newest_draf
                                                                                    and k != "held_for"}, "street": "两路口街道"}},
         {"id": 4, "label": "特困 · 张*英", "updated_said": "12月1日", "answers": {"assistance_type": "特困"}},
     ]
-    fake_backend.held = {"status": "verified", "delegation_id": 31}  # the paper form was verified meanwhile
+    fake_backend.held = {"status": "verified", "delegation_id": 31, "method": "paper"}  # the paper form was verified meanwhile
     dispatcher = CollectingDispatcher()
     restored = await ActionAfterVerify().run(dispatcher, tracker({**VERIFIED, "after_verify": "draft"}), {})
     values = slot_values(restored)
@@ -143,7 +143,7 @@ async def test_continue_with_nothing_saved_says_what_can_be_done(fake_backend) -
 
 @pytest.mark.asyncio
 async def test_a_held_delegation_is_found_when_the_name_and_id_are_said(fake_backend) -> None:  # noqa: ANN001
-    fake_backend.held = {"status": "verified", "delegation_id": 31}
+    fake_backend.held = {"status": "verified", "delegation_id": 31, "method": "paper"}
     events, words = await validate(ValidateApplicationForm(), "applicant_name", f"周明富 {VALID_ID}", HELPER, "application_form")
     values = slot_values(events)
     assert values["delegation_id"] == 31 and values["consent_code"] == "ok" and values["held_for"] == VALID_ID

@@ -250,7 +250,7 @@ async def test_the_first_message_for_a_neighbour_is_not_taken_as_what_happened()
     dispatcher = CollectingDispatcher()
     events = await ActionReadEmergency().run(dispatcher, tracker(text="帮我邻居报一下", intent="report_emergency"), {})
     values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert values == {"emergency_for": "other"}  # "发生了什么事" is still asked
+    assert values == {"emergency_for": "other", "emergency_about": {"reporter": "邻居"}}  # "发生了什么事" is still asked
     events = await ActionReadEmergency().run(dispatcher, tracker(text="帮我邻居报一下 她屋头着火了", intent="report_emergency"), {})
     values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert values == {"emergency_for": "other", "emergency_what": "帮我邻居报一下 她屋头着火了"}
+    assert values == {"emergency_for": "other", "emergency_about": {"reporter": "邻居"}, "emergency_what": "帮我邻居报一下 她屋头着火了"}

@@ -348,7 +348,8 @@ async def test_a_reason_that_sounds_like_a_precheck_keeps_the_hukou(fake_backend
 async def test_a_members_income_corrected_at_the_readback_is_not_the_applicants(fake_backend) -> None:
     """Seen by a tester: "她的收入不是一千，是一千一" changed the applicant's own income from 3200 to 1100. Deliberately
     changed (a grid worker's "他收入不对" lost the son she had entered): only that member's income changes, nobody is
-    asked again (tests/actions/test_said_ahead.py)."""
+    asked again (tests/actions/test_said_ahead.py). The income asked is the household's: her own part (2200) stays and
+    the total follows (tests/actions/test_readback_round7.py)."""
     members = [{"name": "刘凤英", "relation": "配偶", "id_number": "420102195708150020", "income": 1000.0}]
     slots = {**FILLED, "monthly_income": 3200.0, "members": members, "more_members": False, "requested_slot": "confirmed"}
     text = "她的收入不是一千，是一千一"
@@ -358,9 +359,9 @@ async def test_a_members_income_corrected_at_the_readback_is_not_the_applicants(
     dispatcher = CollectingDispatcher()
     events = await ValidateApplicationForm().run(dispatcher, tracker, DOMAIN.as_dict())
     after = {**slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
-    assert after["monthly_income"] == 3200.0 and after["members"] == [{**members[0], "income": 1100.0}]
+    assert after["monthly_income"] == 3300.0 and after["members"] == [{**members[0], "income": 1100.0}]
     assert after["confirmed"] is None and after["requested_slot"] == "confirmed"
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_corrected"]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_income_part_corrected"]
 
 
 @pytest.mark.asyncio

@@ -320,7 +320,8 @@ async def test_a_correction_reaches_the_caseworker_with_what_was_said(fake_backe
 async def test_a_correction_that_says_what_is_right_is_filed_at_once(fake_backend, dispatcher) -> None:  # noqa: ANN001
     slots = {**VERIFIED, "after_verify": "correct", "correction_said": "名字填错了，应该是刘淑芬"}
     await ActionAfterVerify().run(dispatcher, tracker(slots), {})
-    assert fake_backend.body()["note"] == "名字填错了，应该是刘淑芬" and responses(dispatcher) == ["utter_correction_filed"]
+    # A name is changed by the staff, said plainly (tests/actions/test_readback_round7.py).
+    assert fake_backend.body()["note"] == "名字填错了，应该是刘淑芬" and responses(dispatcher) == ["utter_correction_name_filed"]
 
 
 def test_the_new_intents_are_in_the_domain_with_enough_examples() -> None:

@@ -85,7 +85,7 @@ def test_the_backend_says_whether_a_helper_holds_a_delegation(world) -> None:
     assert world.client.post(f"/api/v1/delegations/{d['id']}/verify", json={"note": "本人到窗口签字"},
                              headers=world.caseworker).status_code == 200
     held = world.client.post("/api/v1/delegations/held", json=ask, headers=world.helper).json()
-    assert held == {"status": "verified", "delegation_id": d["id"]}
+    assert held == {"status": "verified", "delegation_id": d["id"], "method": "paper"}
     # Somebody else's phone holds nothing of hers; a wrong name for her number is said, not matched.
     assert world.client.post("/api/v1/delegations/held", json=ask, headers=world.stranger).status_code == 404
     wrong = world.client.post("/api/v1/delegations/held", json={"principal": {**PRINCIPAL, "name": "张秀兰"}},

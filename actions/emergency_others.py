@@ -1,0 +1,305 @@
+"""急难 reported for someone else, and what the street's staff read of it.
+
+A neighbour reporting a kitchen fire for 刘婆婆 (80, living alone, no phone) was asked her name and ID number until she
+gave up: a neighbour knows what people call her, never her ID, and the papers had burnt. For someone else
+(emergency_for "other": "帮她报", "隔壁刘婆婆…", "不是我"), the name question now takes what she is called ("刘婆婆",
+"隔壁刘婆婆", "姓刘的婆婆") as that — a 称呼, kept as said, never taken for the name on an ID — and the ID question takes
+"不晓得" / "烧了" / "没有" at once. The report then goes to the street as the reporter's, not confirmed by her (an urgent
+call-back to the reporter's phone, actions/emergency_report.py), and its record carries everything heard (`record`):
+what happened, who it is for, the needs heard, who reported it. A call-back asked for in the middle of the report
+("找工作人员") is that report, with the same record (actions/callbacks.py); the staff once read "/request_human".
+
+Inside the report, "我前头不是报了嘛 HD000001", "报上没得" and "咋个还没人来" are answered — what was filed here, when,
+who calls — or plainly that a report made elsewhere cannot be told without knowing who asks; then the question again."""
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import emergency, emergency_booked, fallback, form_first, parsing
+from actions.answers.kin import KIN_PATTERN, TITLES
+from actions.answers.names import COMMON_SURNAMES
+
+ABOUT, FOR_OTHER_SLOT = emergency.ABOUT, emergency.FOR_OTHER_SLOT
+RECORD_MAX = 255  # the call-back's topic as the backend keeps it (backend/service_desk: CallbackIn.topic)
+
+# ---- what is heard -----------------------------------------------------------------------------------------------
+_TITLES = sorted({*TITLES, "爷爷", "奶奶", "婆婆", "嬢嬢", "太婆", "大娘", "大叔", "婶婶", "伯娘", "老奶奶", "老爷爷", "老太爷"}
+                 - {"邻居", "居民", "本人", "自己", "申请人", "家人", "亲戚"}, key=len, reverse=True)
+_SURNAME = f"[{''.join(sorted(COMMON_SURNAMES))}]"
+_WHERE = r"(?:隔壁|对门|楼上|楼下|院子里|巷子里)(?:的|那个|那家)?"
+# "刘婆婆", "隔壁刘婆婆", "姓刘的婆婆", "王大爷", "隔壁的婆婆": what neighbours call her.
+CALLED = re.compile(rf"(?:{_WHERE})?(?:姓{_SURNAME}的|老?{_SURNAME})(?:{'|'.join(_TITLES)})|{_WHERE}(?:{'|'.join(_TITLES)})")
+SURNAME_ONLY = re.compile(rf"姓({_SURNAME})")
+# "身份证我不晓得", "证件都烧了", "不晓得她身份证": no ID number to give.
+ID_UNKNOWN = re.compile(r"(?:身份证|证件|号码)[^，。,.]{0,8}?(?:不晓得|不知道|不清楚|晓不得|没有|没得|莫得|烧|找不到|丢|不在|记不)|"
+                        r"(?:不晓得|不知道|不清楚|晓不得|没有|没得|莫得)[^，。,.]{0,4}?(?:身份证|证件)")
+MY_KIN = re.compile(rf"我是(?:她|他)(?:的|家)?({KIN_PATTERN})")
+MY_PEOPLE = re.compile(rf"我(?:的|家)?(?:{KIN_PATTERN})|(?:她|他)(?:屋头|家里|家)")  # "我妈屋头着火了 报上没得"
+NEIGHBOUR = re.compile(r"(?:帮|替|代|是|我)(?:我的|我们|我)?(?:隔壁|邻居|对门|楼上|楼下)|(?:她|他)是我的?邻居|我是(?:她|他)的?邻居|"
+                       r"(?:隔壁|对门|楼上|楼下)[^\s，,。]{0,5}?(?:屋头|家里|着火|失火|出事|房子)")
+NOT_ME = re.compile(r"不是我(?:自己)?(?=[\s，,。]|是|$)|不是给我")
+# Words that say nothing more once the 称呼 is taken ("就写刘婆婆嘛", "大家都喊她刘婆婆").
+CALLED_FILLERS = re.compile(r"[\s，,。.!！?？~～、]|就写|写成?|大家|都|喊她?|叫她?|只晓得|只知道|不晓得|不知道|晓得|知道|姓.|不是|没有|没得|"
+                            r"莫得|一下|嘛|吧|哈|噻|撒|的|是|我|她|他|了|勒|嘞|呢|啊|哦|个|就|要|嗯|好|也")
+# An earlier report: its number, or words that it was made ("我前头不是报了嘛", "隔壁说帮她报了的", "报上没得").
+REFERENCE = re.compile(r"(?i)(HD|TS|JZ)\s*(\d{6,14})")
+REPORTED = re.compile(r"(?:前头|之前|先前|刚才|刚刚|早就|已经|上午|下午|昨天|不是)[^，。,.\s]{0,4}报(?:了|过|上)|报(?:了|过)的|"
+                      r"报上(?:去)?(?:了)?没|报了没|报没报|有没有人?报|报(?:上去)?了(?:吗|没|不)")
+ASKED_AT = (*emergency.ASIDE_SLOTS, "contact_phone")  # the questions a hurry or an earlier report is said at
+
+
+def called_name(text: str) -> str | None:
+    """What people call her, as said ("隔壁刘婆婆"); "姓刘" when only her surname is known; None otherwise."""
+    m = CALLED.search(text)
+    if m:
+        return m.group(0)
+    m = SURNAME_ONLY.search(text)
+    return f"姓{m.group(1)}" if m else None
+
+
+def reporter_of(text: str) -> str | None:
+    """Who the reporter is to her: "儿子" ("我是她儿子"), "邻居" ("隔壁刘婆婆屋头着火了", "帮我邻居报"), else None."""
+    m = MY_KIN.search(text)
+    if m:
+        return m.group(1)
+    return "邻居" if NEIGHBOUR.search(text) else None
+
+
+def kin_reporter(text: str) -> str | None:
+    """"我妈屋头着火了": the reporter is her child ("子女"); None when no one of his is named."""
+    return parsing.helper_relation(text) if MY_PEOPLE.search(text) else None
+
+
+def about_someone_else(text: str) -> bool:
+    return emergency.for_someone_else(text) is not None or bool(NEIGHBOUR.search(text) or NOT_ME.search(text) or CALLED.search(text))
+
+
+def mentions_report(text: str) -> bool:
+    return bool(REFERENCE.search(text) or REPORTED.search(text))
+
+
+def _instead_of_answer(slot: str, text: str) -> bool:
+    """An earlier report named where an answer was asked, with no answer in it ("我前头不是报了嘛 HD000001")."""
+    if not mentions_report(text):
+        return False
+    rest = REFERENCE.sub(" ", text)
+    if re.search(r"\d{4,}", parsing.spoken_digits(rest)):
+        return False  # a code, an ID or a phone said with it: that answer
+    return slot != "applicant_name" or not (parsing.split_name_and_id(rest)[0] or called_name(rest))
+
+
+def about(tracker: Tracker) -> dict[str, Any]:
+    return dict(tracker.get_slot(ABOUT) or {})
+
+
+# ---- what the street reads ---------------------------------------------------------------------------------------
+
+def who_line(tracker: Tracker) -> str:
+    """Who the report is for, as read back: a 称呼 says it is one."""
+    name = str(tracker.get_slot("applicant_name") or "没说名字")
+    if about(tracker).get("called"):
+        return f"{name}（大家这么喊她，不是身份证上的名字；您代报）"
+    return name + ("（您代报）" if tracker.get_slot(FOR_OTHER_SLOT) else "")
+
+
+def _masked_id(number: str) -> str:
+    return f"{number[:6]}********{number[-4:]}" if len(number) == 18 else number
+
+
+def record(tracker: Tracker, said: str | None = None) -> str:
+    """The report as the street's staff read it on the call-back (at most RECORD_MAX characters): whose report, for
+    whom (a 称呼 marked as one), her ID and phone as far as known, the needs heard, who called; then what was said."""
+    s, heard = tracker.get_slot, about(tracker)
+    other = bool(s(FOR_OTHER_SLOT) or heard.get("reporter"))
+    reporter = heard.get("reporter") or "他人"
+    why = "、".join(w for k, w in (("called", "只知道大家怎么喊她"), ("id", "没有身份证号"), ("her_phone", "她没有手机")) if heard.get(k))
+    if why and (emergency.unconfirmed(tracker) or heard.get("called")):
+        note = f"{reporter}代报，本人未确认（{why}）"
+    elif emergency.unconfirmed(tracker):
+        note = emergency.UNCONFIRMED_NOTE
+    else:
+        note = f"{reporter}代报" if other else ""
+    parts = []
+    if s("applicant_name"):
+        parts.append(f"当事人{s('applicant_name')}" + ("（大家对她的称呼，不是身份证上的名字）" if heard.get("called") else ""))
+    if heard.get("id"):
+        parts.append(f"没有身份证号（{heard['id']}）")
+    elif s("applicant_id") and (emergency.unconfirmed(tracker) or heard.get("called")):
+        parts.append(f"身份证{_masked_id(s('applicant_id'))}")
+    if heard.get("her_phone"):
+        parts.append(f"本人{heard['her_phone']}")
+    elif s("applicant_phone"):
+        parts.append(f"本人手机{parsing.mask_phone(s('applicant_phone'))}")
+    if heard.get("needs"):
+        parts.append(f"急需：{heard['needs']}")
+    if other:
+        parts.append(f"报告人是{'她' + reporter if reporter != '他人' else '代报的人'}，回电打报告人这个号")
+    if said and said not in (s("emergency_what") or ""):
+        parts.append(f"又说：{said}")
+    head = f"【急难·{note}】" if note else "【急难】"
+    return f"{head}{'；'.join(parts)}｜说的：{s('emergency_what') or '没说'}"[:RECORD_MAX]
+
+
+def said_words(text: str | None) -> str | None:
+    """What a person said, for a record: a button's payload ("/request_human") is not."""
+    text = str(text or "").strip()
+    return None if not text or text.startswith("/") else text[:200]
+
+
+def in_report(tracker: Tracker) -> bool:
+    """The 急难 report is being made (asked, or waiting while a call-back is asked for), with what happened said."""
+    asked = tracker.active_loop_name == "emergency_form" or tracker.get_slot("paused_form") == "emergency_form"
+    return asked and bool(tracker.get_slot("emergency_what"))
+
+
+def called_back(created: dict, phone: str | None, phone_masked: str, office: dict) -> list[EventType]:
+    """An urgent call-back filed as the 急难 report: "好久打嘛" is told this one (callback_booked), and "好久来人" right
+    after it that it was just filed (emergency_booked); what is said after it goes on it (to `phone`)."""
+    return [fallback.booked(created, phone_masked, True), SlotSet("emergency_filed", True),
+            emergency_booked.booked(number=created["reference"], application=None, caller=created["caller"], phone=phone,
+                                    due=created.get("promise") or created.get("due_day"), phone_masked=phone_masked, office=office)]
+
+
+def report_ended(tracker: Tracker) -> list[EventType]:
+    """The report's answers forgotten once it is filed (a 称呼 is never taken for a name later), its form ended."""
+    ended = [SlotSet(k, None) for k in ("emergency_what", "submission_key", emergency.READ_BACK, FOR_OTHER_SLOT, ABOUT)]
+    if about(tracker).get("called"):
+        ended += [SlotSet("applicant_name", None), SlotSet("applicant_id", None)]
+    if emergency.unconfirmed(tracker):
+        ended += [SlotSet("verify_code", None), SlotSet("contact_phone", None)]
+    if tracker.get_slot("paused_form") == "emergency_form":
+        ended.append(SlotSet("paused_form", None))
+    if tracker.active_loop_name == "emergency_form":
+        ended += [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
+    return ended
+
+
+# ---- "咋个还没人来", "我前头报了" ------------------------------------------------------------------------------------
+
+async def tell_filed(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """What was filed in this conversation, said again (the 急难 report: who calls, by when; else the call-back
+    booked). False when nothing was."""
+    booked = tracker.get_slot("callback_booked")
+    if tracker.get_slot("emergency_filed"):
+        if emergency_booked.recent(tracker) and emergency_booked.say_filed(dispatcher, tracker):
+            return True
+        if await fallback.says_emergency_again(dispatcher, tracker, text):
+            return True
+        if not booked:
+            return emergency_booked.say_filed(dispatcher, tracker)
+    if booked:
+        fallback.say_callback_again(dispatcher, booked, text)
+        return True
+    return False
+
+
+async def earlier_report(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    """"我前头不是报了嘛 HD000001": that report, when it was made here; a number made elsewhere, plainly that it cannot
+    be told without knowing who asks, and that this report goes to the same street; nothing made: it is not yet."""
+    m = REFERENCE.search(text)
+    number = f"{m.group(1).upper()}{m.group(2)}" if m else None
+    ours = {(tracker.get_slot("callback_booked") or {}).get("reference"), (tracker.get_slot(emergency_booked.SLOT) or {}).get("number")}
+    if number and number not in ours:
+        dispatcher.utter_message(response="utter_emergency_others_private", which=f"编号{number}不是在这里报的，")
+    elif not await tell_filed(dispatcher, tracker, text):
+        dispatcher.utter_message(response="utter_emergency_nothing_filed_here")
+
+
+def _more_than(text: str, called: str) -> bool:
+    """Something said besides the 称呼 ("…八十岁勒", "…屋头着火勒"): kept with what happened."""
+    rest = ID_UNKNOWN.sub("", emergency.FOR_OTHER.sub("", text.replace(called, "")))
+    return len(CALLED_FILLERS.sub("", rest)) >= 2
+
+
+class ForOthers:
+    """Mixin for the 急难 form's validator (first in its bases): a report for someone else, and an earlier report or a
+    hurry said where an answer was asked."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict]:
+        requested = tracker.get_slot("requested_slot")
+        text = str(tracker.latest_message.get("text") or "").strip()
+        if not requested or requested not in tracker.slots_to_validate() or text.startswith("/"):
+            return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        if form_first.complains(text):
+            return form_first.complaint_instead(dispatcher, tracker, "emergency_form")  # "我要投诉 等了一晚上": never a hurry
+        if requested in ASKED_AT and _instead_of_answer(requested, text):
+            await earlier_report(dispatcher, tracker, text)
+            return [SlotSet(requested, None)]  # then the same question (not a wrong answer)
+        if requested in ASKED_AT and emergency.aside(text) == "when" and await tell_filed(dispatcher, tracker, text):
+            return [SlotSet(requested, None)]  # "咋个还没人来" after a call-back was booked: that one, not "问完这几句"
+        kept = about(tracker)
+        heard = dict(kept)
+        other = tracker.get_slot(FOR_OTHER_SLOT) == "other" or about_someone_else(text)
+        if other and not heard.get("reporter") and (reporter := reporter_of(text)):
+            heard["reporter"] = reporter
+        if other and requested in ("contact_phone", "applicant_phone") and parsing.NO_PHONE.search(re.sub(r"\d", "", text)):
+            heard["her_phone"] = "没有手机"  # "13952718346 这是我的电话 刘婆婆没得手机"
+        events = await self._for_other(requested, text, heard, dispatcher, tracker) if other else None
+        if events is None:
+            events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        for e in events:  # what the asides kept (a need heard) goes with what is heard here
+            if e.get("name") == ABOUT and e.get("value"):
+                heard.update({k: v for k, v in e["value"].items() if kept.get(k) != v})
+        if other and mentions_report(text) and not heard.get("told"):
+            # "隔壁黄大姐说帮她报了的", said with his answers: answered once, honestly.
+            dispatcher.utter_message(response="utter_emergency_others_private", which="别人帮她报的，")
+            heard["told"] = True
+        events = [e for e in events if e.get("name") != ABOUT] + ([SlotSet(ABOUT, heard)] if heard != kept else [])
+        if other and tracker.get_slot(FOR_OTHER_SLOT) != "other" and not any(e.get("name") == FOR_OTHER_SLOT for e in events):
+            events.append(SlotSet(FOR_OTHER_SLOT, "other"))
+        return events
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> EventType | None:
+        if tracker.slots.get("paused_form") == "emergency_form" and tracker.slots.get("requested_slot") is None:
+            return None  # handed over (a complaint) with the report waiting: nothing more is asked here
+        return await super().next_requested_slot(dispatcher, tracker, domain)  # type: ignore[misc]
+
+    async def _for_other(self, slot: str, text: str, heard: dict, dispatcher: CollectingDispatcher,
+                         tracker: Tracker) -> list[dict] | None:
+        """The name, ID and phone questions for someone else; None: the usual validators read the answer."""
+        if slot == "applicant_name":
+            return await self._called(text, heard, dispatcher, tracker)
+        if slot == "applicant_id" and not re.search(r"\d", parsing.spoken_digits(text)) and \
+                (ID_UNKNOWN.search(text) or not (emergency.aside(text) or emergency.distressed(text))):
+            more = [emergency.noted(tracker, text)] if _more_than(text, "") else []  # "…她屋头烧完勒": kept too
+            return self._no_id(text, heard, dispatcher) + more  # "不晓得", "烧了", "证件都找不到": at once, no retry
+        if slot == "applicant_phone" and heard.get("her_phone") and (phone := parsing.parse_phone(text)):
+            # "我妈没得手机 留我的 13760428815": his phone is the one to call; no code for hers.
+            dispatcher.utter_message(response="utter_emergency_unconfirmed")
+            return [SlotSet("applicant_phone", None), SlotSet("verify_phone", None), SlotSet("contact_phone", phone),
+                    SlotSet("verify_code", emergency.UNCONFIRMED)]
+        return None
+
+    async def _called(self, text: str, heard: dict, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
+        """"刘婆婆", "我只晓得她姓刘 大家都喊她刘婆婆 八十岁勒": the 称呼 as her name on the report, marked as one."""
+        name, id_text = parsing.split_name_and_id(text)
+        called = None if name else called_name(text)
+        if not called:
+            return None  # a name (or nothing like one): the usual validators
+        dispatcher.utter_message(response="utter_emergency_called", called=called)
+        heard["called"] = True
+        events: list[dict] = [SlotSet("applicant_name", called), SlotSet(FOR_OTHER_SLOT, "other"),
+                              SlotSet("verify_code", emergency.UNCONFIRMED)]  # no application in a 称呼's name: her code is never asked
+        if _more_than(text, called):
+            events.append(emergency.noted(tracker, text))  # "…八十岁勒", "…屋头着火勒": kept with what happened
+            if emergency.aside(text) == "more" and (urgent := await emergency.urgent_need(tracker, text)):
+                dispatcher.utter_message(text=urgent)  # "刘婆婆 今晚没得地方睡": where to sleep, now
+                heard["needs"] = text[:120]
+        if ID_UNKNOWN.search(text):
+            events += self._no_id(text, heard, dispatcher)
+        elif id_text:
+            checked = await self._check_id("applicant_id", id_text, dispatcher, tracker)  # type: ignore[attr-defined]
+            events += [SlotSet(k, v) for k, v in checked.items()]
+        return events
+
+    @staticmethod
+    def _no_id(text: str, heard: dict, dispatcher: CollectingDispatcher) -> list[dict]:
+        """No ID number: not asked again (required_slots), and no code for her (the reporter is called back)."""
+        dispatcher.utter_message(response="utter_emergency_no_id")
+        said = ID_UNKNOWN.search(text)
+        heard["id"] = said.group(0) if said else "不晓得" if parsing.is_skip(text) else "没说"
+        return [SlotSet("applicant_id", None), SlotSet("verify_code", emergency.UNCONFIRMED)]
