@@ -217,10 +217,12 @@ class BackendClient:
         """One application as its applicant sees it, with the steps they may take now (`available_actions`)."""
         return await self._request("GET", f"/applications/{number}", citizen_token=token)
 
-    async def take_step(self, token: str, number: str, action: str, note: str | None = None) -> dict[str, Any]:
-        """A workflow step the applicant takes (withdraw, request_change); the backend checks who and when."""
+    async def take_step(self, token: str, number: str, action: str, note: str | None = None,
+                        data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A workflow step the applicant takes (withdraw, request_change); the backend checks who and when (and, for
+        a correction, that the case is the one `data["meant_for"]` means)."""
         return await self._request("POST", f"/applications/{number}/actions/{action}", citizen_token=token,
-                                   json={"note": note, "data": {}})
+                                   json={"note": note, "data": data or {}})
 
     async def progress(self, token: str, number: str) -> dict[str, Any]:
         return await self._request("GET", f"/applications/{number}/progress", citizen_token=token)

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency, emergency_others, fallback, parsing, privacy, streets
+from actions import emergency, emergency_booked, emergency_others, fallback, parsing, privacy, streets
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -117,8 +117,8 @@ def emergency_instead(dispatcher: CollectingDispatcher, tracker: Tracker, text: 
     action_read_emergency adds it to that case. (A tester's fire was answered "手机号好像不对".)"""
     left = [ActionExecutionRejected(form), ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("callback_topic", None),
             SlotSet("form_retries", None), SlotSet("ask_style", None)]
-    if tracker.get_slot("emergency_filed") and tracker.get_slot("application_no"):
-        return [*left, FollowupAction("action_read_emergency")]
+    if tracker.get_slot("emergency_filed") and (tracker.get_slot("application_no") or tracker.get_slot(emergency_booked.SLOT)):
+        return [*left, FollowupAction("action_read_emergency")]  # the report went as an application or a call-back
     dispatcher.utter_message(response="utter_emergency_first")
     paused = tracker.get_slot("paused_form")
     what = [] if tracker.get_slot("emergency_what") else [SlotSet("emergency_what", text[:300])]

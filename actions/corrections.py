@@ -32,6 +32,11 @@ FIELDS = (
 )
 BY_LABEL = {f.label: f for f in FIELDS}
 
+# A 改 button sent as an intent, outside the form (the name-mismatch stop, bot/domain.yml): '/correct_application{"fix":"身份证"}'.
+FIX_PAYLOAD = re.compile(r'^/correct_application\{\s*"fix"\s*:\s*"(?P<label>[^"]+)"\s*\}$')
+# Words that point at an application already handed in, not the one being filled in.
+SUBMITTED = re.compile(r"JZ\d+|交上去|交了的|已经交|已经提交|提交了的|之前的申请|上次的申请|以前的申请|前面那个申请", re.I)
+
 WRONG = r"(不对|错了|有错|写错|填错|说错|搞错|弄错|不是这个|不是的|没填|漏了|漏填|少填|忘了填)"
 VAGUE_NO = re.compile(r"^(/deny|不对|不|错了|有错|有错要改|有地方要改|有地方不对|不对哦|不对的|不是|不是的|要改|我要改|改一下|改)[。.!！,，]?$")
 FIX_BUTTON = re.compile(r"^改(.+)$")
@@ -74,7 +79,7 @@ def _field_named(text: str) -> tuple[Field, str] | None:
 def read_correction(text: str) -> tuple[Field | None, str | None]:
     """(the field, the new answer said with it, if any). (None, None): not a correction of a named field."""
     t = text.strip()
-    button = FIX_BUTTON.match(t)
+    button = FIX_BUTTON.match(t) or FIX_PAYLOAD.match(t)
     if button and button.group(1) in BY_LABEL:
         return BY_LABEL[button.group(1)], None  # the read-back's 改 button: ask that answer again
     if not re.search(WRONG + "|改|应该是|换成|不是", t):
@@ -114,3 +119,16 @@ def bare_answer(text: str) -> str | None:
 def is_vague_no(text: str) -> bool:
     """"不对" / "有错要改": something is wrong, not said what."""
     return bool(VAGUE_NO.match(text.strip()))
+
+
+def about_submitted(text: str) -> bool:
+    """"JZ2026…的地址错了", "交上去的那个名字写错了": a case handed in, not the application being filled in."""
+    return bool(SUBMITTED.search(text or ""))
+
+
+def mask_name(name: str | None) -> str:
+    """"王德贵" → "王*贵", "王芳" → "王*": whose case a button means, no more (as backend/drafts masks its labels)."""
+    name = (name or "").strip()
+    if not name:
+        return "这一位"
+    return name[0] + "*" if len(name) <= 2 else name[0] + "*" * (len(name) - 2) + name[-1]

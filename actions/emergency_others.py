@@ -102,7 +102,7 @@ def who_line(tracker: Tracker) -> str:
     """Who the report is for, as read back: a 称呼 says it is one."""
     name = str(tracker.get_slot("applicant_name") or "没说名字")
     if about(tracker).get("called"):
-        return f"{name}（大家这么喊她，不是身份证上的名字；您代报）"
+        return f"{name}（大家平时这么叫，不是身份证上的名字；您代报）"
     return name + ("（您代报）" if tracker.get_slot(FOR_OTHER_SLOT) else "")
 
 
@@ -116,16 +116,15 @@ def record(tracker: Tracker, said: str | None = None) -> str:
     s, heard = tracker.get_slot, about(tracker)
     other = bool(s(FOR_OTHER_SLOT) or heard.get("reporter"))
     reporter = heard.get("reporter") or "他人"
-    why = "、".join(w for k, w in (("called", "只知道大家怎么喊她"), ("id", "没有身份证号"), ("her_phone", "她没有手机")) if heard.get(k))
-    if why and (emergency.unconfirmed(tracker) or heard.get("called")):
-        note = f"{reporter}代报，本人未确认（{why}）"
+    if any(heard.get(k) for k in ("called", "id", "her_phone")) and (emergency.unconfirmed(tracker) or heard.get("called")):
+        note = f"{reporter}代报，本人未确认"  # why (a 称呼, no ID number, no phone) is in the lines below
     elif emergency.unconfirmed(tracker):
         note = emergency.UNCONFIRMED_NOTE
     else:
         note = f"{reporter}代报" if other else ""
     parts = []
     if s("applicant_name"):
-        parts.append(f"当事人{s('applicant_name')}" + ("（大家对她的称呼，不是身份证上的名字）" if heard.get("called") else ""))
+        parts.append(f"当事人{s('applicant_name')}" + ("（大家平时的叫法，不是身份证上的名字）" if heard.get("called") else ""))
     if heard.get("id"):
         parts.append(f"没有身份证号（{heard['id']}）")
     elif s("applicant_id") and (emergency.unconfirmed(tracker) or heard.get("called")):
@@ -137,7 +136,7 @@ def record(tracker: Tracker, said: str | None = None) -> str:
     if heard.get("needs"):
         parts.append(f"急需：{heard['needs']}")
     if other:
-        parts.append(f"报告人是{'她' + reporter if reporter != '他人' else '代报的人'}，回电打报告人这个号")
+        parts.append(f"报告人是{'当事人的' + reporter if reporter != '他人' else '代报的人'}，回电打报告人这个号")
     if said and said not in (s("emergency_what") or ""):
         parts.append(f"又说：{said}")
     head = f"【急难·{note}】" if note else "【急难】"
@@ -246,7 +245,7 @@ class ForOthers:
                 heard.update({k: v for k, v in e["value"].items() if kept.get(k) != v})
         if other and mentions_report(text) and not heard.get("told"):
             # "隔壁黄大姐说帮她报了的", said with his answers: answered once, honestly.
-            dispatcher.utter_message(response="utter_emergency_others_private", which="别人帮她报的，")
+            dispatcher.utter_message(response="utter_emergency_others_private", which="别人帮忙报的，")
             heard["told"] = True
         events = [e for e in events if e.get("name") != ABOUT] + ([SlotSet(ABOUT, heard)] if heard != kept else [])
         if other and tracker.get_slot(FOR_OTHER_SLOT) != "other" and not any(e.get("name") == FOR_OTHER_SLOT for e in events):
@@ -288,7 +287,7 @@ class ForOthers:
             events.append(emergency.noted(tracker, text))  # "…八十岁勒", "…屋头着火勒": kept with what happened
             if emergency.aside(text) == "more" and (urgent := await emergency.urgent_need(tracker, text)):
                 dispatcher.utter_message(text=urgent)  # "刘婆婆 今晚没得地方睡": where to sleep, now
-                heard["needs"] = text[:120]
+                heard["needs"] = emergency.need_heard(tracker, text)["value"]["needs"]
         if ID_UNKNOWN.search(text):
             events += self._no_id(text, heard, dispatcher)
         elif id_text:

@@ -137,7 +137,8 @@ class ActionSubmitEmergency(Action):
         if offer is None:
             return [SlotSet("submission_key", key)]
         emergency = offer["emergency"]
-        reason = f"{what}（{OTHER_NOTE}）" if what and s(emergency_asides.FOR_OTHER_SLOT) else what
+        reporter = others.about(tracker).get("reporter")  # "邻居代报", "儿子代报"; else 他人代报
+        reason = f"{what}（{f'{reporter}代报' if reporter else OTHER_NOTE}）" if what and s(emergency_asides.FOR_OTHER_SLOT) else what
         body = {"assistance_type": emergency["assistance_type"], "subtype": emergency["subtype"], "area_code": s("area_code"), "channel": "chat",
                 "reason": reason or None,
                 "members": [{"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone")}]}

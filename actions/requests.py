@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, discard, face, fallback, parsing, wechat
+from actions import corrections, discard, drafts, face, fallback, parsing, wechat
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
@@ -67,6 +67,8 @@ class ActionStartChange(Action):
         withdraw = tracker.latest_message.get("intent", {}).get("name") == "withdraw_application"
         said = _text(tracker.latest_message.get("text"))
         mode = "withdraw" if withdraw else "correct"
+        if not withdraw and drafting(tracker, said):
+            return correct_draft(dispatcher, tracker, said)  # the one being filled in, never a case handed in
         if withdraw and not said.startswith("/"):
             if RESTORE.search(said):
                 mode = "restore"  # "能不能把刚才撤的恢复": never a second withdrawal
@@ -85,14 +87,66 @@ class ActionStartChange(Action):
 
 
 async def start(dispatcher: CollectingDispatcher, tracker: Tracker, mode: str, said: str) -> list[EventType]:
-    """The change asked for, and the phone to verify first when it is not (the rules, or `discard_instead`)."""
+    """The change asked for, and the phone to verify first when it is not (the rules, or `discard_instead`). A
+    button answering "是哪一位的" (its payload names the case) keeps what was said before."""
+    chosen = said.startswith("/") and tracker.get_slot("after_verify") == mode and tracker.get_slot("correction_said")
     events: list[EventType] = [SlotSet("after_verify", mode), SlotSet("withdraw_confirmed", None),
-                               SlotSet("correction_said", said[:500]), SlotSet("correction_text", None)]
+                               SlotSet("correction_said", (tracker.get_slot("correction_said") if chosen else said)[:500]),
+                               SlotSet("correction_text", None), SlotSet(WHOSE, None)]
     if tracker.get_slot("phone_verified"):
         return events
     if (bound := await wechat.bound_session(tracker, dispatcher)) is not None:
         return events + [SlotSet("verify_phone", bound["verified_phone"])] + [SlotSet(k, v) for k, v in bound.items()]
     return events + [SlotSet("verify_phone", None), SlotSet("verify_code", None)]
+
+
+WHOSE = "correction_for"  # whose case a correction is about, as the conversation settled it (sent as meant_for)
+
+
+def drafting(tracker: Tracker, said: str) -> bool:
+    """A correction while an application is being filled in here (stopped by a name that does not go with its ID
+    number, "算了", a pause): it is about that one, unless the words point at a case handed in ("JZ…", "交上去的")."""
+    return (tracker.get_slot("paused_form") == "application_form" and bool(drafts.answers(tracker))
+            and not corrections.about_submitted(said))
+
+
+def correct_draft(dispatcher: CollectingDispatcher, tracker: Tracker, said: str) -> list[EventType]:
+    """The application being filled in, corrected: the answer named is asked again (with the new one said, it is
+    checked by its question), or with none named the form goes on to its read-back and its 改 buttons. Nothing is
+    sent to any case handed in (a grid worker's "改身份证" for her second old man once landed on her first one's)."""
+    field, value = corrections.read_correction(said)
+    name = tracker.get_slot("applicant_name")
+    whose = f"{name}这份" if name and tracker.get_slot("filing_for") == "other" else "这份"
+    events: list[EventType] = [SlotSet("paused_form", None), SlotSet("after_verify", None), SlotSet("correction_said", None),
+                               SlotSet("correction_text", None), SlotSet("confirmed", None), SlotSet("submission_key", None)]
+    if field is None:
+        dispatcher.utter_message(response="utter_correct_draft", whose=whose)
+        return [*events, FollowupAction("application_form")]
+    dispatcher.utter_message(response="utter_correct_draft_field", whose=whose, label=field.label)
+    events += [SlotSet(slot, None) for slot in field.clears]
+    if value and field.key != "more_members":
+        events.append(SlotSet(field.key, value))  # checked by its question's validator as the form opens
+    return [*events, FollowupAction("application_form")]
+
+
+def whose_cases(dispatcher: CollectingDispatcher, tracker: Tracker, mine: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The cases a correction may be about: the one whose number was said (or chosen), those of the person named, or
+    all when they are one person's. A helper's several people, none named: which one is asked (a button each, the
+    name masked) and None returned — never the case the conversation spoke of last."""
+    words = " ".join(t for t in (tracker.get_slot("correction_said"), tracker.latest_message.get("text")) if t)
+    named = [a for a in mine if a["number"] in words]
+    if named:
+        return named
+    people = list(dict.fromkeys(a["applicant_name"] for a in mine if a.get("applicant_name")))
+    said = [p for p in people if p in words]
+    if len(said) == 1:
+        return [a for a in mine if a.get("applicant_name") == said[0]]
+    if len(people) <= 1:
+        return mine
+    dispatcher.utter_message(response="utter_correct_whose", buttons=[
+        {"title": f"{corrections.mask_name(a['applicant_name'])}（{a.get('assistance_type') or '申请'}）",
+         "payload": f'/correct_application{{"application_no":"{a["number"]}"}}'} for a in mine[:6]])
+    return None
 
 
 async def discard_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -114,6 +168,8 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     mine = await call(dispatcher, get_client().my_applications(token))
     if mine is None:
         return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
+    if mode == "correct" and (mine := whose_cases(dispatcher, tracker, mine)) is None:
+        return []  # "是哪一位的申请": asked, with a button for each
     numbers = [a["number"] for a in mine]
     number = tracker.get_slot("application_no") if tracker.get_slot("application_no") in numbers else None
     withdrawn = [a["number"] for a in mine if a.get("status") == "withdrawn"]
@@ -150,9 +206,11 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         dispatcher.utter_message(response="utter_withdraw_which", number=number, assistance_type=app["assistance_type"],
                                  status_label=app["status_label"])
         return [SlotSet("application_no", number), SlotSet("withdraw_confirmed", None), FollowupAction("withdraw_form")]
+    whose = next((a.get("applicant_name") for a in mine if a["number"] == number), None) or app.get("applicant_name")
+    tracker.slots[WHOSE] = whose
     if SAYS_WHAT_IS_RIGHT.search(tracker.get_slot("correction_said") or ""):
         return [SlotSet("application_no", number), *await file_correction(dispatcher, tracker, number, app)]
-    return [SlotSet("application_no", number), FollowupAction("correction_form")]
+    return [SlotSet("application_no", number), SlotSet(WHOSE, whose), FollowupAction("correction_form")]
 
 
 # Only these take an application back: "要得", "好", "嗯" are how an old lady says she heard ("要得" withdrew a
@@ -341,14 +399,17 @@ async def file_correction(dispatcher: CollectingDispatcher, tracker: Tracker, nu
     named = next((fix for t in reversed(said) if (fix := name_fix(t, app))), None)
     if named and named[1]:
         note = f"姓名更正：{named[1]}改为{named[0]}（原话：{note}）"
+    whose = tracker.get_slot(WHOSE) or (app or {}).get("applicant_name")
+    meant_for = {"number": number, **({"name": whose} if whose else {})}  # the backend records it on that case only
     done = await call(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "request_change",
-                                                         note=note[:2000]))
+                                                         note=note[:2000], data={"meant_for": meant_for}))
     if done is not None and named:
         dispatcher.utter_message(response="utter_correction_name_filed", right=named[0], wrong=named[1] or "原来的名字",
                                  number=number, due=done.get("step_due_day") or "近几个工作日")
     elif done is not None:
         dispatcher.utter_message(response="utter_correction_filed", number=number, due=done.get("step_due_day") or "近几个工作日")
-    return [SlotSet("correction_said", None), SlotSet("correction_text", None), SlotSet("after_verify", None)]
+    return [SlotSet("correction_said", None), SlotSet("correction_text", None), SlotSet("after_verify", None),
+            SlotSet(WHOSE, None)]
 
 
 class ActionFileCorrection(Action):

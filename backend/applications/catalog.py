@@ -15,6 +15,8 @@ from backend.applications.models import Application
 from backend.core.errors import Conflict
 
 DATA_FILE = Path(__file__).with_name("data") / "workflows.yaml"
+# Who asked, on a step the applicant's side takes (更正, 补充情况) through a helper: "帮办人（李敏）" (change_requests.py).
+ASKED_BY = "asked_by"
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,14 @@ class WorkflowCatalog:
         if key not in self.workflows:
             raise Conflict(f"暂不支持在线办理“{key}”，请到街道（乡镇）社会救助窗口申请。", code="unsupported_type")
         return self.workflows[key]
+
+    def event_label(self, action: str, data: dict[str, Any] | None = None) -> str:
+        """A timeline entry's label: "申请人要求更正", or, asked by her helper, "帮办人（李敏）要求更正"."""
+        label = self.action_labels.get(action, action)
+        asked_by = (data or {}).get(ASKED_BY)
+        if isinstance(asked_by, str) and asked_by and label.startswith("申请人"):
+            return asked_by + label.removeprefix("申请人")
+        return label
 
     def region(self, name: str) -> RegionRules:
         return self.regions.get(name, RegionRules())

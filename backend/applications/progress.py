@@ -19,7 +19,7 @@ def timeline(app: Application) -> list[TimelineEntry]:
     wf = catalog.for_application(app)
     return [
         TimelineEntry(
-            on_date=e.on_date, action=e.action, action_label=catalog.action_labels.get(e.action, e.action),
+            on_date=e.on_date, action=e.action, action_label=catalog.event_label(e.action, e.data),
             from_status=e.from_status, to_status=e.to_status, status_label=wf.statuses[e.to_status].label,
             actor=e.actor.split(":")[0], note=e.note,
         )
@@ -60,7 +60,7 @@ def progress(app: Application, whose: str = "您的") -> ProgressOut:
         missing=app.missing_materials or [], amount=amount, one_off=wf.one_off,
         reasons=(decision.reasons if decision else (app.events[-1].note if app.events else "")) or "",
     )
-    done = [StepDone(label=catalog.action_labels.get(e.action, e.action), on_date=e.on_date,
+    done = [StepDone(label=catalog.event_label(e.action, e.data), on_date=e.on_date,
                      on_said=say.day(e.on_date, weekday=False)) for e in app.events]
     current = None
     if status.open:

@@ -7,8 +7,8 @@ from pydantic_core import PydanticCustomError
 
 from backend.eligibility.hukou import Hukou
 from backend.core.fields import (
-    MAX_ASSETS, MAX_LINES_PER_MEMBER, MAX_MEMBERS, MAX_OBLIGORS, AreaCode, AssetValue, DeclaredMoney, IdNumberText,
-    Money, PersonName, PhoneText, Relation, SaneDate, ShortText, Text, check_json_value, json_checked,
+    MAX_ASSETS, MAX_LINES_PER_MEMBER, MAX_MEMBERS, MAX_OBLIGORS, ApplicationNumber, AreaCode, AssetValue, DeclaredMoney,
+    IdNumberText, Money, PersonName, PhoneText, Relation, SaneDate, ShortText, Text, check_json_value, json_checked,
 )
 
 AssistanceType = Literal["低保", "特困", "临时救助"]
@@ -167,6 +167,15 @@ class ApplicationDetail(ApplicationSummary):
 MAX_STEP_KEYS = 20
 
 
+class MeantFor(BaseModel):
+    """Whose case a change request is meant for, as the chat says it: recorded only on that person's case
+    (applications/change_requests.py); never stored on the timeline."""
+
+    number: ApplicationNumber | None = Field(default=None, examples=["JZ20261207000010"])
+    name: PersonName | None = Field(default=None, examples=["陈德明"])
+    id_number: IdNumberText | None = Field(default=None, description="只用来核对，不记入办理记录")
+
+
 class StepData(BaseModel):
     """What a step carries. Every key the workflow engine reads is typed here, amounts under the one
     money rule (an approval, an advance, a 渐退期 schedule of −5000 and NaN used to be paid and texted);
@@ -184,6 +193,7 @@ class StepData(BaseModel):
     video: bool | None = Field(default=None, description="入户调查是否录像")
     results: Annotated[dict[str, Any], AfterValidator(json_checked("results"))] | None = Field(
         default=None, description="信息核对结果", examples=[{"存款": "无", "车辆": "无"}])
+    meant_for: MeantFor | None = Field(default=None, description="要求更正时：说的是哪一位的申请（帮办人必填），和申请人对不上就不记")
 
     @model_validator(mode="after")
     def _other_keys_are_plain_json(self) -> "StepData":

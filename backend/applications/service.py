@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.applications import case_state
+from backend.applications import case_state, change_requests
 from backend.applications.access import OWN_YES, require_own_yes, workflow_roles
 from backend.applications.labour import labour_ability
 from backend.applications.models import Application, ApplicationEvent, Payment
@@ -286,6 +286,7 @@ def visible_to_citizen(session: Session, actor: Actor) -> list[Application]:
 
 def act(session: Session, actor: Actor, app: Application, action: str, step: StepIn, *, today: date | None = None) -> ApplicationEvent:
     roles = workflow_roles(session, actor, app)
+    step = change_requests.prepared(session, actor, app, action, step)  # only on the case it is meant for
     agreed = require_own_yes(session, actor, app, action)
     engine = WorkflowEngine(session, today=today)
     event = engine.apply(app, action, roles=roles, actor_label=actor.label, channel=actor.channel,

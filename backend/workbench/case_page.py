@@ -110,8 +110,8 @@ def _timeline(session: Session, app: Application, names: dict[str, str]) -> tupl
         data = e.data or {}
         for p in data.get("photos") or []:
             if isinstance(p, dict) and isinstance(p.get("file"), str):
-                photos.append({**p, "on": e.on_date, "action": catalog.action_labels.get(e.action, e.action)})
-        rows.append({"on": e.on_date, "at": e.at, "label": catalog.action_labels.get(e.action, e.action),
+                photos.append({**p, "on": e.on_date, "action": catalog.event_label(e.action, data)})
+        rows.append({"on": e.on_date, "at": e.at, "label": catalog.event_label(e.action, data),
                      "status": wf.statuses[e.to_status].label, "who": who_is(session, e.actor, names), "note": e.note,
                      "investigators": data.get("investigators"), "missing": data.get("missing"),
                      "amount": data.get("amount"), "photos": len(data.get("photos") or [])})

@@ -116,7 +116,7 @@ async def test_the_neighbours_report_is_filed_to_the_street_with_everything_said
     dispatcher = CollectingDispatcher()
     await ActionAskEmergencyConfirmed().run(dispatcher, tracker(slots), {})
     lines = dispatcher.messages[0]["lines"]
-    assert "谁：隔壁刘婆婆（大家这么喊她，不是身份证上的名字；您代报）" in lines and "打给您 139****8346" in lines
+    assert "谁：隔壁刘婆婆（大家平时这么叫，不是身份证上的名字；您代报）" in lines and "打给您 139****8346" in lines
     slots, _ = await turn(ValidateEmergencyForm(), READ_BACK, "对", slots, "emergency_form")
     dispatcher = CollectingDispatcher()
     events = await ActionSubmitEmergency().run(dispatcher, tracker(slots), {})
@@ -125,7 +125,7 @@ async def test_the_neighbours_report_is_filed_to_the_street_with_everything_said
     assert body["urgent"] is True and body["area_code"] == "500108001" and body["phone"] == NEIGHBOUR_PHONE
     topic = body["topic"]
     assert len(topic) <= 255 and topic.startswith("【急难·邻居代报，本人未确认")
-    for fact in ("当事人隔壁刘婆婆（大家对她的称呼，不是身份证上的名字）", "没有身份证号", "本人没有手机", "报告人是她邻居",
+    for fact in ("当事人隔壁刘婆婆（大家平时的叫法，不是身份证上的名字）", "没有身份证号", "本人没有手机", "报告人是当事人的邻居",
                  "八十岁", "一个人住", "没得地方住", "没钱", "急需", "着火", "屋头烧完"):
         assert fact in topic, fact
     assert responses(dispatcher)[0] == "utter_emergency_unconfirmed_filed"
@@ -169,7 +169,7 @@ async def test_a_call_back_asked_during_the_report_carries_the_report_and_ends_i
     events = await ActionRequestCallback().run(dispatcher, _after_callback_form(slots, "铜元局"), {})
     [body] = sent(fake_backend, "/callbacks")  # what the backend received
     assert body["urgent"] is True and body["phone"] == NEIGHBOUR_PHONE and "/request_human" not in body["topic"]
-    for fact in ("刘婆婆", "称呼", "八十岁", "一个人住", "没得地方睡", "没钱", "急需", "报告人是她邻居", "着火"):
+    for fact in ("刘婆婆", "叫法", "八十岁", "一个人住", "没得地方睡", "没钱", "急需", "报告人是当事人的邻居", "着火"):
         assert fact in body["topic"], fact
     said = responses(dispatcher)
     assert said[0] == "utter_callback_urgent_today" and "utter_emergency_in_callback" in said

@@ -96,11 +96,9 @@ async def test_his_own_earlier_filing_is_said_in_the_open_checks_words_with_both
     events = await continued(ZHANG_WEI)
     assert "action_ask_confirmed" not in remote["names"] and FollowupAction("action_close_application") in events
     assert [(m["text"], m.get("buttons")) for m in remote["messages"]] == [(OPEN, INSTEAD)]
-
-
-@pytest.mark.asyncio
-async def test_without_a_case_in_hand_continue_reads_back_as_before(fake_backend, remote) -> None:  # noqa: ANN001
-    events = await continued(ZHANG_WEI)
+    # Nothing in hand: "继续" reads the answers back as before.
+    fake_backend.open_case, remote["names"][:] = None, []
+    events = await continued({**ZHANG_WEI, "open_checked": None})
     assert "action_ask_confirmed" in remote["names"] and FollowupAction("action_close_application") not in events
 
 

@@ -12,8 +12,8 @@ CHAT = {"Authorization": f"Bearer {get_settings().service_token}", "X-Channel": 
 TONGYUANJU = "500108001"
 NEIGHBOUR = "13952718346"
 # What the chat sends for 黄大姐's report (tests/actions/test_emergency_for_others.py builds it from the conversation).
-REPORT = ("【急难·邻居代报，本人未确认（只知道大家怎么喊她、没有身份证号）】当事人隔壁刘婆婆（大家对她的称呼，不是身份证上的名字）；"
-          "没有身份证号（身份证不晓得）；本人没有手机；急需：她八十岁勒 一个人住 今晚没得地方住 又没钱；报告人是她邻居，回电打报告人这个号"
+REPORT = ("【急难·邻居代报，本人未确认】当事人隔壁刘婆婆（大家平时的叫法，不是身份证上的名字）；"
+          "没有身份证号（身份证不晓得）；本人没有手机；急需：她八十岁勒 一个人住 今晚没得地方住 又没钱；报告人是当事人的邻居，回电打报告人这个号"
           "｜说的：着火勒 咋个办；不是我 是隔壁刘婆婆屋头着火勒 帮她报")
 
 
@@ -40,7 +40,7 @@ def test_the_neighbours_report_reaches_the_desk_whole_with_the_needs_named(world
     booked = _book(world, REPORT)
     topic = _desk(world)[booked["reference"]]
     assert topic.startswith("【急需：住处】【急难·邻居代报")  # a night without a bed, first (backend/policy/needs.py)
-    for fact in ("刘婆婆", "称呼", "没有身份证号", "本人没有手机", "八十岁", "一个人住", "没钱", "报告人是她邻居", "着火"):
+    for fact in ("刘婆婆", "叫法", "没有身份证号", "本人没有手机", "八十岁", "一个人住", "没钱", "报告人是当事人的邻居", "着火"):
         assert fact in topic, fact
     assert len(topic) <= TOPIC_MAX
 
