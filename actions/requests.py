@@ -144,7 +144,7 @@ def whose_cases(dispatcher: CollectingDispatcher, tracker: Tracker, mine: list[d
     if len(people) <= 1:
         return mine
     dispatcher.utter_message(response="utter_correct_whose", buttons=[
-        {"title": f"{corrections.mask_name(a['applicant_name'])}（{a.get('assistance_type') or '申请'}）",
+        {"title": f"{corrections.mask_name(a.get('applicant_name'))}（{a.get('assistance_type') or '申请'}）",
          "payload": f'/correct_application{{"application_no":"{a["number"]}"}}'} for a in mine[:6]])
     return None
 

@@ -2,10 +2,11 @@
 更正 · 改身份证；5001…", "✓ 申请人要求更正" in his progress). A change request says whose case it means and is recorded
 only on that person's case; the timeline says which helper asked."""
 
-from backend.core.crypto import get_vault
 from sqlalchemy import select
 
 from backend.applications.models import Application, ApplicationEvent
+from backend.core.crypto import get_vault
+from tests.backend.staff_pages import sign_in
 from tests.backend.test_access_and_delegations import _code_sent_to, sms  # noqa: F401  (fixture)
 from tests.backend.world import HELPER_PHONE, application_body, member
 
@@ -72,6 +73,9 @@ def test_the_right_persons_case_records_it_and_says_the_helper_asked(world, sms)
     progress = world.client.get(f"/api/v1/applications/{chen}/progress", headers=world.helper).json()
     assert "帮办人（李敏）要求更正" in progress["said"] and "申请人要求更正" not in progress["said"]
     assert _changes(world, wang) == []
+    sign_in(world.client, "cw_yuzhong")  # the caseworker's case page says it the same way
+    page = world.client.get(f"/staff/applications/{chen}").text
+    assert "帮办人（李敏）要求更正" in page and "申请人要求更正" not in page
 
 
 def test_the_applicant_herself_is_still_the_applicant_on_the_timeline(world) -> None:  # noqa: ANN001
