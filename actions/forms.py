@@ -270,8 +270,11 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
                 slots += ["verify_phone", "verify_code"]
         # Name and ID are asked in one question (applicant_name); applicant_id only when still missing.
         # Her phone is not needed with her consent held or no phone; asked all the same when asked for ("改手机").
-        slots += ["applicant_name", "applicant_id"] + ([] if other and (s("delegation_id") or s(NO_PHONE))
-                                                        and s("requested_slot") != "applicant_phone" else ["applicant_phone"])
+        # "他没得手机" (NO_PHONE) ends her phone's question at once: while it was still the question it was asked again
+        # forever (a son for his father in 深圳); 改手机 at the read-back clears NO_PHONE (actions/readback.py).
+        slots += ["applicant_name", "applicant_id"] + ([] if other and (s(NO_PHONE) or s("delegation_id")
+                                                                        and s("requested_slot") != "applicant_phone")
+                                                       else ["applicant_phone"])
         if not other and not verified:
             slots += ["verify_code"]
         if other and not s("delegation_id") and not s(NO_PHONE):
@@ -434,6 +437,14 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         kept = members.with_member(tracker, taken["member_income"], said=said)
         if kind_words(text):
             kept["members"][-1][KIND_SAID] = text  # "养老金八百": filed as the kind said (actions/said_facts.py)
+        said_before = dict(tracker.get_slot(amount_answers.SAID) or {})
+        if (own := said_before.pop(members.OWN_KEPT, None)) is not None:
+            # Asked again from the read-back's 改 button: hers stays, the household's total follows (said aloud).
+            total = members.household_with(own, kept["members"])
+            dispatcher.utter_message(response="utter_income_part_corrected", who=kept["members"][-1]["name"],
+                                     amount=parsing.as_typed(taken["member_income"]), total=parsing.as_typed(total))
+            return {**kept, amount_answers.TO_CONFIRM: None, "monthly_income": total, amount_answers.SAID: said_before or None,
+                    "more_members": False}
         short = members.household_short(tracker, kept["members"], dispatcher)
         return {**kept, amount_answers.TO_CONFIRM: None, **({"monthly_income": None} if short else {})}
 

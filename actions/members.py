@@ -54,6 +54,10 @@ def own_income(household: float | None, members: list[dict] | None) -> float:
     return max(float(household or 0) - members_income(members), 0.0)
 
 
+# Key in the amounts_said slot: the applicant's own part, kept while a member's income is asked again from the read-back.
+OWN_KEPT = "own_kept"
+
+
 def household_with(own: float, members: list[dict] | None) -> float:
     """The household's monthly income for the applicant's own part and the family members' (own_income's other way):
     a member's income or hers corrected at the read-back changes the total, never the other's part."""

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions import amount_answers, corrections, fallback, members as household, parsing
 from actions.answers.amounts import Amount
 from actions.backend_client import BackendError, BackendUnavailable, get_client
+from actions.drafts import NO_PHONE
 from actions.precheck import income_lines, parse_hukou
 from actions.retry import NEUTRAL
 
@@ -95,6 +96,18 @@ OWN_HELPER = re.compile(r"(?<![她他])" + household.WHO + _OWN_PART)
 ASKS_ELIGIBLE = re.compile(r"(?:能|可以|可不可以|能不能|还能|会不会)(?:批|办|申请|吃|享受|拿到|领到|过|通过|评上)|批(?:得|不)?下来|批不批|"
                            r"(?:符合|够)(?:不|条件|标准)|够不够|有没有(?:戏|希望|可能)|合不合格|超了|超过")
 QUESTION = re.compile(r"吗|么|不[？?。]*$|没有?[？?。]*$|呢|？|\?|能不能|可不可以|会不会|够不够|有没有|批不批|合不合格|咋|怎么|啥")
+
+
+# The figure a correction says it is not ("不是九百"): left out when reading the one it is.
+NOT_THIS = re.compile(r"不是[^\s，,。是]*")
+
+
+def member_unsaid(text: str, tracker: Tracker) -> int | None:
+    """The one family member whose income is the figure said not to be ("不是八百 是九百五" when his is 800)."""
+    not_this = [a for m in NOT_THIS.finditer(text) if (a := parsing.read_amount(m.group(0)[2:])) is not None]
+    members = tracker.get_slot("members") or []
+    hit = [i for i, m in enumerate(members) for a in not_this if m.get("income") is not None and float(m["income"]) == a.value]
+    return hit[0] if len(hit) == 1 else None
 
 
 def own_part(text: str, tracker: Tracker) -> str | None:
@@ -201,6 +214,11 @@ class ReadBack:
             return await self._correct_member_income(who, said, dispatcher, tracker)
         if field is not None:
             return await self._correct(field, said, dispatcher, tracker, domain)
+        whose = member_meant(text, tracker)
+        whose = whose if whose is not None else member_unsaid(text, tracker)
+        if whose is not None and parsing.read_amount(NOT_THIS.sub("", text)) is not None:
+            # "他的退休金是九百五 不是九百", "老头儿的不对 是九百五": his figure said again (its "不是" once read as 先不提交).
+            return await self._correct_member_income(whose, NOT_THIS.sub("", text), dispatcher, tracker)
         if (phone := _phone_said(text, tracker)) is not None:
             return await self._correct(corrections.BY_LABEL["手机"], phone, dispatcher, tracker, domain)
         if (bare := corrections.bare_answer(text)) is not None:
@@ -254,8 +272,12 @@ class ReadBack:
                 return {"members": members, amount_answers.TO_CONFIRM: None, "monthly_income": None, "confirmed": None}
             return {"members": members, amount_answers.TO_CONFIRM: None, **again}
         # Her income asked again (an amount far above the usual is asked there too): she goes back to the member questions.
+        # The applicant's own part is kept for when the answer comes (forms.py): the 改 button once cut hers to keep the total.
+        kept_own = {} if household.household_unknown(tracker) or member.get("income_skipped") else {
+            amount_answers.SAID: {**(tracker.get_slot(amount_answers.SAID) or {}),
+                                  household.OWN_KEPT: household.own_income(tracker.get_slot("monthly_income"), members)}}
         return {"members": members[:who] + members[who + 1:], "member_name": member["name"], "member_id": member["id_number"],
-                "member_relation": member["relation"], "member_income": None, "more_members": True,
+                "member_relation": member["relation"], "member_income": None, "more_members": True, **kept_own,
                 **{k: v for k, v in taken.items() if k == amount_answers.TO_CONFIRM}, **again}
 
     async def _correct_own_income(self, said: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Slots:
@@ -289,4 +311,5 @@ class ReadBack:
             if checked.get(field.key) not in (None, tracker.get_slot(field.key)):
                 return {**checked, **again}
         # That question next (the form's required slots keep a phone it would not need while it is asked).
-        return {**{slot: None for slot in field.clears}, **again, "requested_slot": field.key}
+        no_phone_again = {NO_PHONE: None} if field.key == "applicant_phone" else {}  # 改手机: asked, even after "没有手机"
+        return {**{slot: None for slot in field.clears}, **again, **no_phone_again, "requested_slot": field.key}

@@ -77,6 +77,30 @@ async def test_a_members_income_corrected_keeps_hers_and_the_total_follows(fake_
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["他的退休金是九百五 不是九百", "老伴的不对 是九百五", "不是八百 是九百五", "周德明九百五"])
+async def test_his_figure_said_again_in_words_is_his_and_never_a_no(fake_backend, text: str) -> None:  # noqa: ANN001
+    # Round 2: "他的退休金是九百五 不是九百" was read as 先不提交 ("不是"), and nothing changed.
+    install(fake_backend)
+    after, messages = await turn(ValidateApplicationForm(), "confirmed", text, SELF)
+    assert after.get("confirmed") is not False and after["members"] == [{**HUSBAND, "income": 950.0}]
+    assert after["monthly_income"] == 1650.0  # hers 700 stays
+    assert await spoken(messages[0], after) == "好的，周德明改成950元了，全家一共就是1650元。"
+
+
+@pytest.mark.asyncio
+async def test_his_figure_asked_again_by_its_button_keeps_hers(fake_backend) -> None:  # noqa: ANN001
+    # Round 2: 改罗国华每月收入 then "九百五" filed hers as 550 to keep the old total 1500.
+    install(fake_backend)
+    asked, _ = await turn(ValidateApplicationForm(), "confirmed", "改周德明每月收入", SELF)
+    assert asked["requested_slot"] == "member_income"
+    after, messages = await turn(ValidateApplicationForm(), "member_income", "九百五", asked)
+    assert after["monthly_income"] == 1650.0 and after["members"][-1]["income"] == 950.0
+    assert after["more_members"] is False and after["requested_slot"] == "confirmed"
+    assert "全家一共就是1650元" in await spoken(messages[0], after)
+    assert incomes(await filed(fake_backend, after, "rb7-button")) == [700.0, 950.0]
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize(("text", "his", "own", "total"), [
     ("我的是七百嘛 咋个变成六百五了", 850.0, 700.0, 1550.0),  # after the old fault: the total 1500 had cut hers to 650
     ("我自己的收入是六百", 800.0, 600.0, 1400.0),
@@ -309,3 +333,24 @@ async def test_without_the_income_known_the_plain_rule_is_said(fake_backend) -> 
     told = await spoken(messages[0], after)
     assert "工作人员核实" in told and "人均收入超过标准的，一般批不了低保" in told and "临时救助" in told
     assert not any(r.url.path.endswith("/eligibility/precheck") for r in fake_backend.requests)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["没有手机", "他没得手机号", "他没得手机"])
+async def test_no_phone_for_her_ends_the_phone_question_at_once(fake_backend, text: str) -> None:  # noqa: ANN001
+    # Round 2: a son filing for his father in 两路口 said "他没得手机" four times; each time "没有手机也能办" and then
+    # "申请人的手机号是多少？" again, forever.
+    install(fake_backend)
+    helper = {k: v for k, v in GRANDSON.items() if k not in ("delegation_id", "consent_code", "held_for", "street",
+                                                             "area_code", "hukou", "savings", "monthly_income",
+                                                             "more_members", "members", "reason")}
+    after, messages = await turn(ValidateApplicationForm(), "applicant_phone", text, helper)
+    assert "utter_principal_no_phone" in said(messages)
+    assert after["requested_slot"] != "applicant_phone" and after.get("applicant_phone") is None
+    # Rasa may judge the next question on the tracker where her phone is still the question: never it again.
+    still = plain_tracker({**helper, "principal_no_phone": True, "requested_slot": "applicant_phone"})
+    assert "applicant_phone" not in await ValidateApplicationForm().required_slots([], CollectingDispatcher(), still, {})
+    # 改手机 at the read-back still asks it (and a phone then given is taken)
+    fixed, _ = await turn(ValidateApplicationForm(), "confirmed", "改手机", {**GRANDSON, "principal_no_phone": True,
+                                                                         "delegation_id": None})
+    assert fixed["requested_slot"] == "applicant_phone"
