@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consent, corrections, discard, drafts, fallback, parsing, readback, requests, wechat
+from actions import consent, corrections, discard, drafts, emergency_booked, fallback, parsing, readback, requests, wechat
 from actions.members import LATER, later_note, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -20,6 +20,8 @@ from actions.precheck import NO_QUESTION, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, precheck_ill_alone
 from actions.streets import HUKOU_SAID
 
+# Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
+REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
 # A stop that names the application or taking it back (read as stop, not withdraw_application).
 STOP_OR_WITHDRAW = re.compile(r"撤|取消|不申请|申请.*不要|不要.*申请")
 
@@ -325,6 +327,10 @@ class ActionStartVerifiedQuery(Action):
         return "action_start_verified_query"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        said = tracker.latest_message.get("text") or ""
+        if REPORT_ASKED.search(said) and emergency_booked.say_filed(dispatcher, tracker):
+            # "到底报上没得" after his 急难 report in this chat: what was filed and who calls, never "还没有申请记录".
+            return [UserUtteranceReverted()]
         if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):
             # "委托书要怎么传" read as signing (sign_authorization): how the paper form comes in, no face link.
             await drafts.answer_paper_upload(dispatcher, tracker)

@@ -16,13 +16,15 @@ import re
 import httpx
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.events import ActiveLoop as RasaActiveLoop
 from rasa.shared.core.events import SlotSet as RasaSlotSet
 
 from actions import emergency, emergency_booked, form_first
+from actions.journeys import ActionStartVerifiedQuery
+from tests.actions.answers_helpers import plain_tracker
 from actions.emergency_readback import READ_BACK, ActionAskEmergencyConfirmed
 from actions.emergency_report import ActionReadEmergency, ActionSubmitEmergency
 from actions.forms import ValidateEmergencyForm
@@ -314,3 +316,18 @@ async def test_his_phone_when_hers_does_not_exist(fake_backend) -> None:  # noqa
     assert after["applicant_phone"] is None and after["verify_code"] == emergency.UNCONFIRMED
     assert after["emergency_about"]["her_phone"] == "没有手机" and after["requested_slot"] == "street"
     assert not fake_backend.answers()  # no code sent to him as if it were hers
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["到底报上没得", "我刚报的 好久有人去看我爸嘛"])
+async def test_was_it_reported_after_his_report_is_answered_from_it(text: str) -> None:
+    # Round 2: a son asked "到底报上没得" three minutes after filing; the phone was verified and he heard
+    # "这个手机号下面还没有申请记录", three times.
+    kept = {"at": emergency_booked.now() - 180, "number": "HD000001", "caller": "两路口街道", "due": "12月8日（星期二）一上班",
+            "phone_masked": "139****1463"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartVerifiedQuery().run(dispatcher, plain_tracker({emergency_booked.SLOT: kept}, text=text,
+                                                                            intent="query_progress"), {})
+    assert events == [UserUtteranceReverted()]
+    assert [m.get("response") for m in dispatcher.messages][0] == "utter_emergency_just_filed"
+    assert dispatcher.messages[0]["number"] == "HD000001"
