@@ -68,7 +68,9 @@ def _without_phone(dispatcher: CollectingDispatcher) -> Slots:
     # No phone for her code: the form goes on, and her signed paper form's photo comes at the end.
     dispatcher.utter_message(response="utter_principal_no_phone")
     # No longer her phone's question (asked again at the read-back, it stays asked while it is the question).
-    return {"applicant_phone": None, "consent_code": None, NO_PHONE: True, NEUTRAL: True, "requested_slot": None}
+    # No requested_slot here: the next question is the form's own (with NO_PHONE, never her phone again); set to None,
+    # Rasa asked her phone once more in the same turn and read the next answer as a phone.
+    return {"applicant_phone": None, "consent_code": None, NO_PHONE: True, NEUTRAL: True}
 
 
 def phone_events(tracker: Tracker, events: list[EventType]) -> list[EventType]:
