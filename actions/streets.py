@@ -44,6 +44,10 @@ async def read_street(text: str, dispatcher: CollectingDispatcher, tracker: Trac
             return await _take(chosen, dispatcher, tracker, hukou=hukou)
         if parsing.parse_yes_no(text) is False and len(text) <= 8:  # 不是，重新说
             return {"street": None, "street_candidates": None, NEUTRAL: True}
+    if HUKOU_ONLY.match(text.strip()):
+        # "城镇" to the street question is her 户口, never a place (it once matched 河北's 城镇街道): kept, street asked again.
+        kind = HUKOU_SAID.get(parse_hukou(text) or "")
+        return {"street": None, NEUTRAL: True, **({"hukou": kind} if kind and hukou else {})}
     found = await _search(text, tracker.get_slot("region"), dispatcher, near=_near(tracker))
     if found is None:
         return {"street": None}
