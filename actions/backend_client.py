@@ -249,6 +249,11 @@ class BackendClient:
     async def request_callback(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/callbacks", citizen_token=token, json=body)
 
+    async def add_found_id(self, token: str | None, reference: str, id_number: str, phone: str | None) -> dict[str, Any]:
+        """An ID number found after a 急难 report that went as the urgent call-back `reference` (its reporter's phone)."""
+        return await self._request("POST", f"/callbacks/{reference}/id-number", citizen_token=token,
+                                   json={"id_number": id_number, "phone": phone})
+
     async def file_complaint(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/complaints", citizen_token=token, json=body)
 

@@ -218,9 +218,14 @@ class ActionRequestCallback(Action):
             if urgent:
                 dispatcher.utter_message(response="utter_emergency_danger")
             return done + [kept]
-        if urgent:
-            dispatcher.utter_message(response="utter_callback_urgent_today" if created.get("due_today")
-                                     else "utter_callback_urgent_later", **said)
+        if urgent and not created.get("due_today"):
+            # After hours: when the office calls, honestly; the duty mobile, 12345 and 119/120/110 for the night.
+            dispatcher.utter_message(response="utter_callback_urgent_later", **said)
+            if reporting:
+                dispatcher.utter_message(response="utter_emergency_in_callback")
+            emergency_booked.say_after_hours(dispatcher, created, f"{tracker.get_slot('emergency_what') or ''} {asked or ''}")
+        elif urgent:
+            dispatcher.utter_message(response="utter_callback_urgent_today", **said)
             if created.get("duty_told"):
                 dispatcher.utter_message(response="utter_callback_duty_told")
             if reporting:

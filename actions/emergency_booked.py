@@ -19,6 +19,22 @@ OFFICE_KEYS = ("office_name", "duty_phone", "office_phone", "office_hours")
 DESK_REFERENCE = re.compile(r"^(HD|TS)\d+$")  # a call-back's or a complaint's reference: never an application's number
 
 
+FIRE = re.compile(r"火|烧|燃气|煤气")
+MEDICAL = re.compile(r"住院|医院|病|伤|摔|车祸|中风|心梗|急诊|昏|晕|手术|ICU|流血|出血|难产")
+POLICE = re.compile(r"偷|抢|骗|打人|被打|家暴|威胁|拐")
+
+
+def emergency_advice(what: str) -> list[str]:
+    """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
+    in_hospital = bool(re.search(r"医院|住院", what))  # already there: "马上打120" is not what they need (a tester)
+    found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (MEDICAL, "utter_emergency_medical"),
+                                  (POLICE, "utter_emergency_police")) if pattern.search(what)
+             and not (r == "utter_emergency_medical" and in_hospital)]
+    if MEDICAL.search(what):
+        found.append("utter_emergency_medical_aid")  # a hospital bill: 医疗救助 too (a tester never heard of it)
+    return found or ["utter_emergency_danger"]
+
+
 def now() -> float:
     return time.time()
 
@@ -56,6 +72,23 @@ def say_duty_phone(dispatcher: CollectingDispatcher, office: dict[str, Any]) -> 
         dispatcher.utter_message(response="utter_emergency_no_duty_phone", office_name=name)
     else:
         dispatcher.utter_message(response="utter_callback_no_office")
+
+
+def say_after_hours(dispatcher: CollectingDispatcher, created: dict[str, Any], what: str) -> None:
+    """An urgent call-back the office cannot make today (asked after hours: the backend's `due_today` is false), after
+    the line that says honestly when it calls (its `promise`): the duty mobile to call now where one is on file (the
+    backend's `duty_phone`), else plainly none; 12345 to call now; 119/120/110 for what was said. A tester's fire at
+    22:00 was promised "明天上午" and nothing to do in the night."""
+    if created.get("duty_phone"):
+        dispatcher.utter_message(response="utter_after_hours_duty_phone", office_name=created.get("office_name"),
+                                 duty_phone=created["duty_phone"])
+        if created.get("duty_told"):
+            dispatcher.utter_message(response="utter_callback_duty_told")
+    else:
+        dispatcher.utter_message(response="utter_after_hours_no_duty_phone", office_name=created.get("caller"))
+    dispatcher.utter_message(response="utter_after_hours_hotline")
+    for advice in emergency_advice(what):
+        dispatcher.utter_message(response=advice)
 
 
 def say_filed(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -9,25 +9,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency as emergency_asides, emergency_booked, emergency_others as others, face, fallback, parsing, requests
+from actions import emergency_found_id
 from actions.backend_client import call, get_client
+from actions.emergency_booked import emergency_advice  # which of 119/120/110 (one owner: actions/emergency_booked.py)
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
 
 
-FIRE = re.compile(r"火|烧|燃气|煤气")
-MEDICAL = re.compile(r"住院|医院|病|伤|摔|车祸|中风|心梗|急诊|昏|晕|手术|ICU|流血|出血|难产")
-POLICE = re.compile(r"偷|抢|骗|打人|被打|家暴|威胁|拐")
 BARE_EMERGENCY = re.compile(r"^(我|我们)?(家里|屋头)?(有|遇到|出)?(了)?(急事|急难|紧急情况|大事|事)(了)?|救命|快帮帮我|帮帮我|急$")
-
-
-def emergency_advice(what: str) -> list[str]:
-    """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
-    in_hospital = bool(re.search(r"医院|住院", what))  # already there: "马上打120" is not what they need (a tester)
-    found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (MEDICAL, "utter_emergency_medical"),
-                                  (POLICE, "utter_emergency_police")) if pattern.search(what)
-             and not (r == "utter_emergency_medical" and in_hospital)]
-    if MEDICAL.search(what):
-        found.append("utter_emergency_medical_aid")  # a hospital bill: 医疗救助 too (a tester never heard of it)
-    return found or ["utter_emergency_danger"]
 
 
 def describes_emergency(text: str) -> bool:
@@ -61,6 +49,8 @@ class ActionReadEmergency(Action):
         asks = emergency_asides.aside(text) == "when" or others.REPORTED.search(text)  # "咋个还没来人", "报上没得"
         if filed and asks and await others.tell_filed(dispatcher, tracker, text):
             return [FollowupAction("action_listen")]  # that report, never the questions again
+        if filed and await emergency_found_id.attach(dispatcher, tracker, text):
+            return [FollowupAction("action_listen")]  # "我找到他身份证了 …": on that report, never the questions again
         if filed and tracker.get_slot(emergency_booked.SLOT):
             # Already reported in this conversation ("那她今晚睡哪点嘛 八十岁勒"): the needs answered, what was said added
             # to that report for the street, never the questions again (a tester's report went as a call-back, and
@@ -173,6 +163,9 @@ class ActionSubmitEmergency(Action):
         """No street named: an urgent call-back from the city queue, which finds her street on the phone."""
         body = {"phone": phone, "area_code": None, "topic": others.record(tracker), "urgent": True}
         created = await call(dispatcher, get_client().request_callback(tracker.get_slot("citizen_token"), body)) if phone else None
+        if created is not None and not created.get("due_today"):
+            _after_hours(dispatcher, created, phone, what)  # nobody calls tonight: said, and what to do now
+            return done + others.called_back(created, phone, parsing.mask_phone(phone), {}) + _reset(("street", "street_candidates"))
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_to_city", caller=created["caller"],
                                      reference=created["reference"], phone_masked=parsing.mask_phone(phone))
@@ -198,6 +191,9 @@ class ActionSubmitEmergency(Action):
             created = await call(dispatcher, get_client().request_callback(s("citizen_token"), body))
         reset = done + [SlotSet("verify_code", None), SlotSet("contact_phone", None)]
         office = await requests.office_of(dispatcher, tracker)
+        if created is not None and not created.get("due_today"):
+            _after_hours(dispatcher, created, phone, what)  # nobody calls tonight: said, and what to do now
+            return reset + others.called_back(created, phone, parsing.mask_phone(phone), office)
         if created is not None:
             dispatcher.utter_message(response="utter_emergency_unconfirmed_filed", caller=created["caller"],
                                      reference=created["reference"], phone_masked=parsing.mask_phone(phone))
@@ -206,6 +202,14 @@ class ActionSubmitEmergency(Action):
         for advice in emergency_advice(what):
             dispatcher.utter_message(response=advice)
         return reset
+
+
+def _after_hours(dispatcher: CollectingDispatcher, created: dict, phone: str, what: str) -> None:
+    """The report went as an urgent call-back after hours: when the office calls, honestly (never "值班的同志会尽快" with
+    no duty mobile on file), then the duty mobile, 12345 and 119/120/110 (actions/emergency_booked.py)."""
+    dispatcher.utter_message(response="utter_emergency_filed_after_hours", caller=created["caller"], reference=created["reference"],
+                             promise=created.get("promise") or created.get("due_day"), phone_masked=parsing.mask_phone(phone))
+    emergency_booked.say_after_hours(dispatcher, created, what)
 
 
 OTHER_NOTE = "他人代报"  # the reason's note when the reporter said she reports for someone else ("帮她报")

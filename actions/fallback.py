@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency_booked
+from actions import emergency_booked, emergency_found_id
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.precheck import precheck_corrected
 
@@ -129,6 +129,8 @@ async def says_emergency_again(dispatcher: CollectingDispatcher, tracker: Tracke
 async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """True when something was answered, so "没太听懂" is not said."""
     text = tracker.latest_message.get("text") or ""
+    if await emergency_found_id.attach(dispatcher, tracker, text):
+        return True  # "我找到他身份证了 500222…" after the 急难 report: put on it
     if await answered_office_phone(dispatcher, tracker, text):
         return True
     if await says_emergency_again(dispatcher, tracker, text):

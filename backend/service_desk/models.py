@@ -50,6 +50,10 @@ class CallbackRequest(DeskWork, Base):
     # 急: the person cannot wait ("马上过来", a fire, a hospital bill): due the same day, first in the queue,
     # and the street's duty mobile hears of it at once where one is on file.
     urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The ID number of the person a 急难 report is for, said after it went as this call-back ("我找到他身份证了 …"):
+    # encrypted, with a masked copy for the desk (service_desk/found_id.py).
+    id_cipher: Mapped[str | None] = mapped_column(String(255))
+    id_masked: Mapped[str | None] = mapped_column(String(18))
     channel: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[Timestamp]
 

@@ -14,11 +14,11 @@ from backend.core import say
 from backend.core.crypto import get_vault
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
-from backend.core.fields import ApplicationNumber, AreaCode, PhoneText, ShortText, Text
+from backend.core.fields import ApplicationNumber, AreaCode, IdNumberText, PhoneText, ShortText, Text
 from backend.core.phones import checked_phone
 from backend.regions import matching
 from backend.regions import service as regions
-from backend.service_desk import service
+from backend.service_desk import found_id, service
 from backend.service_desk.models import Complaint
 
 router = APIRouter(tags=["服务台 service desk"])
@@ -100,6 +100,8 @@ class CallbackOut(BaseModel):
     office_phone: str | None = Field(description="null: no real number on file yet (see /areas/search)")
     office_hours: str | None
     office_configured: bool = Field(description="false: the street has no office of its own on file (see /areas/search)")
+    duty_phone: str | None = Field(default=None, description="the office's 急难 duty mobile, to call now (after hours too); "
+                                                             "null: none on file (say so; never make one up)")
     caller: str = Field(examples=["渝中区民政局社会救助科"], description="who will call: the office whose queue it is in, "
                                                                   "or the city's staff for the city queue (never 12345)")
     due_day: str = Field(examples=["11月27日（星期五）"], description="called by the end of this day (service_desk.DUE_WORKDAYS)")
@@ -127,9 +129,33 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
           entity_id=b.row.id, detail={"area": b.row.area_code, "urgent": b.row.urgent, "existing": b.existing})
     return CallbackOut(id=b.row.id, reference=service.reference("callback", b.row.id), existing=b.existing,
                        office_name=b.office.office_name, office_phone=b.office.office_phone, office_hours=b.office.office_hours,
-                       office_configured=b.office.configured, caller=b.caller, due_day=say.day(b.due), promise=b.promise,
+                       office_configured=b.office.configured, duty_phone=b.office.alert_phone if b.row.area_code else None,
+                       caller=b.caller, due_day=say.day(b.due), promise=b.promise,
                        urgent=b.row.urgent,
                        due_today=b.row.urgent and b.today, duty_told=b.duty_told, sms_sent=b.sms_sent)
+
+
+class FoundIdIn(BaseModel):
+    id_number: IdNumberText = Field(examples=["500222194203060034"])
+    phone: PhoneText | None = Field(default=None, examples=["13952718346"],
+                                    description="the phone the call-back was filed with (else the caller's proven one)")
+
+
+class FoundIdOut(BaseModel):
+    reference: str = Field(examples=["HD000001"])
+    id_masked: str = Field(examples=["500222********0034"])
+
+
+@router.post("/callbacks/{reference}/id-number", response_model=FoundIdOut, summary="急难报告后补身份证号（报告人本人）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
+def add_id_number(reference: ShortText(20), body: FoundIdIn, session: SessionDep, actor: ActorDep) -> FoundIdOut:
+    """The ID number of the person a 急难 report is for, found after the report went as this urgent call-back: checked
+    by its check digit, kept encrypted, shown masked on the desk, audited (callback.add_id). Only from the phone it
+    was filed with; another phone's is not found."""
+    _caller(actor)
+    row = found_id.add_id_number(session, actor, reference, body.id_number, body.phone)
+    return FoundIdOut(reference=service.reference("callback", row.id), id_masked=row.id_masked)
 
 
 class ComplaintIn(BaseModel):

@@ -68,6 +68,7 @@ def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: 
         "phone": mask_phone(get_vault().decrypt(item.phone_cipher)) if item.phone_cipher else None,
         "has_phone": bool(item.phone_cipher or item.phone_hash),
         "urgent": bool(getattr(item, "urgent", False)),
+        "id_masked": getattr(item, "id_masked", None),  # a 急难 report's ID number, said after it (service_desk/found_id.py)
     }
 
 
