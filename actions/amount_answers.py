@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import corrections, fallback, parsing
-from actions.answers.amounts import Amount, asks_whose_income
+from actions.answers.amounts import Amount, asks_whose_income, labeled_clauses, read_income_and_savings
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.retry import NEUTRAL
 
@@ -38,6 +38,19 @@ def confirming(slot: str, text: str, tracker: Tracker) -> Amount | None:
     if parsing.is_bare_yes(text) or parsing.parse_yes_no(text) is True:
         return Amount(float(pending["value"]), approximate=bool(pending.get("said")), said=pending.get("said") or "")
     return None
+
+
+def answered(slot: str, text: str, tracker: Tracker) -> dict[str, Amount | None]:
+    """What an answer to the income or the savings question gives: the amount asked (or 对 to it asked again), and the
+    savings said with the income where they are not known yet. "就高龄补贴一个月200 没得存款" is 200 and 0 (to the savings
+    question 0, never 200: a tester's was)."""
+    found = confirming(slot, text, tracker)
+    if found is not None or not labeled_clauses(text).get("savings"):
+        return {slot: found or parsing.read_amount(text, per_month=slot == "monthly_income")}
+    income, savings = read_income_and_savings(text)
+    if slot == "savings":
+        return {"savings": savings}
+    return {slot: income, **({"savings": savings} if savings is not None and tracker.get_slot("savings") is None else {})}
 
 
 async def take(answers: dict[str, Amount | None], dispatcher: CollectingDispatcher, tracker: Tracker, *,

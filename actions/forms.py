@@ -210,12 +210,13 @@ class ValidateEligibilityForm(HouseholdIncome, PrecheckAnswers, AsksSupporter, L
         text = _text(value)
         if (asked := await amount_answers.asked_instead(slot, text, dispatcher)) is not None:
             return asked
-        found = amount_answers.confirming(slot, text, tracker) or parsing.read_amount(text, per_month=slot == "monthly_income")
-        slots = await amount_answers.take({slot: found}, dispatcher, tracker, household_size=int(tracker.get_slot("household_size") or 1))
-        if found is None:
+        answers = amount_answers.answered(slot, text, tracker)  # with the savings said with the income
+        slots = await amount_answers.take(answers, dispatcher, tracker, household_size=int(tracker.get_slot("household_size") or 1))
+        if answers[slot] is None:
             dispatcher.utter_message(response="utter_number_unclear")
         if slot == "monthly_income" and slots.get(slot):
-            slots[KIND_SAID] = kind_words(text)  # carried to an application with the income (actions/said_facts.py)
+            said = parsing.labeled_clauses(text).get("monthly_income") or [text]  # its own words, not the savings'
+            slots[KIND_SAID] = kind_words(said[0] if len(said) == 1 else text)  # carried to an application (said_facts.py)
         return slots
 
     async def validate_monthly_income(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -437,21 +438,20 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         kept = members.with_member(tracker, taken["member_income"], said=said)
         if kind_words(text):
             kept["members"][-1][KIND_SAID] = text  # "养老金八百": filed as the kind said (actions/said_facts.py)
-        said_before = dict(tracker.get_slot(amount_answers.SAID) or {})
-        if (own := said_before.pop(members.OWN_KEPT, None)) is not None:
+        if (own := tracker.get_slot(members.OWN_KEPT)) is not None:
             # Asked again from the read-back's 改 button: hers stays, the household's total follows (said aloud).
             total = members.household_with(own, kept["members"])
             dispatcher.utter_message(response="utter_income_part_corrected", who=kept["members"][-1]["name"],
                                      amount=parsing.as_typed(taken["member_income"]), total=parsing.as_typed(total))
-            return {**kept, amount_answers.TO_CONFIRM: None, "monthly_income": total, amount_answers.SAID: said_before or None,
-                    "more_members": False}
+            return {**kept, amount_answers.TO_CONFIRM: None, "monthly_income": total, members.OWN_KEPT: None, "more_members": False}
         short = members.household_short(tracker, kept["members"], dispatcher)
         return {**kept, amount_answers.TO_CONFIRM: None, **({"monthly_income": None} if short else {})}
 
     def on_skip(self, slot: str, tracker: Tracker) -> Slots:
         """"不晓得" to a family member's income: she is kept, her income noted as not known (never dropped)."""
         if slot == "member_income" and tracker.get_slot("member_name"):
-            return {**members.with_member(tracker, 0.0, skipped=True), amount_answers.TO_CONFIRM: None}
+            # Hers kept for a figure that did not come: the household's total holds his part as before.
+            return {**members.with_member(tracker, 0.0, skipped=True), amount_answers.TO_CONFIRM: None, members.OWN_KEPT: None}
         return {}
 
     def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001

@@ -14,10 +14,10 @@ from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID
 from actions.forms import HELPER_KIND_NAMES
-from actions.notes import approximate_note, skipped_note
+from actions.notes import approximate_note, pension_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
 from actions.precheck import NO_QUESTION, precheck_corrected
-from actions.said_facts import KIND_SAID, health_of, health_said, income_line, precheck_ill_alone
+from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
@@ -260,8 +260,9 @@ class ActionSubmitApplication(Action):
                    "incomes": [income_line(m["income"], m.get(KIND_SAID))] if m.get("income") else []}
                   for i, m in enumerate(s("members") or [], 1)]
         key = s("submission_key") or _submission_key()
+        unsure = pensions_unconfirmed([applicant, *others], [s(KIND_SAID), *(m.get(KIND_SAID) for m in s("members") or [])])
         notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
-                 + later_note(s(LATER)))
+                 + later_note(s(LATER)) + pension_note(unsure))
         reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:

@@ -54,8 +54,10 @@ def own_income(household: float | None, members: list[dict] | None) -> float:
     return max(float(household or 0) - members_income(members), 0.0)
 
 
-# Key in the amounts_said slot: the applicant's own part, kept while a member's income is asked again from the read-back.
-OWN_KEPT = "own_kept"
+# Slot: the applicant's own part of the household's income, kept while a family member's income is asked again from the
+# read-back's 改 button (actions/readback.py), for the total to follow when the answer comes (actions/forms.py). Its own
+# slot: `amounts_said` is how amounts were said, one fact per slot.
+OWN_KEPT = "own_income_kept"
 
 
 def household_with(own: float, members: list[dict] | None) -> float:

@@ -18,3 +18,9 @@ def approximate_note(said: dict[str, str] | None, members: list[dict] | None = N
     parts = [f"{SKIP_LABELS[k]}{v}元" for k, v in (said or {}).items() if k in SKIP_LABELS and k != "member_income"]
     parts += [f"{m['name']}收入{m['income_said']}元" for m in members or [] if m.get("income_said")]
     return f"（大概数：{'、'.join(parts)}，请工作人员核实）" if parts else ""
+
+
+def pension_note(unconfirmed: list[str]) -> str:
+    """The caseworker's note for pensions said without which one ("养老金，不晓得是哪种"; actions/said_facts.py), filed as
+    counted: "张秀英每月700元" each."""
+    return f"（养老金没说是哪一种：{'、'.join(unconfirmed)}，已按退休金算进收入，请工作人员核实）" if unconfirmed else ""

@@ -11,7 +11,7 @@ from actions.answers.amounts import (  # noqa: F401
     FULLWIDTH, INCOME_WORDS, NONE_WORDS, SAVINGS_WORDS, Amount, as_typed, chinese_number, labeled_clauses, parse_amount,
     parse_count, read_amount, read_income_and_savings, said_large, split_income_and_savings,
 )
-from actions.answers.kin import IN_LAWS, KIN, KIN_PATTERN
+from actions.answers.kin import IN_LAWS, KIN, KIN_PATTERN, SPOUSE_CALLED
 from actions.answers.names import parse_name  # noqa: F401
 
 YES = ("是", "对", "有", "要", "好", "行", "可以", "嗯", "确认", "没问题", "要得", "对头", "提交")
@@ -88,12 +88,15 @@ THIRD_PERSON = ("帮别人", "别人", "替", "代办", "代他", "代她", "帮
 SELF_WORDS = ("自己", "本人", "我的", "给我申请", "我申请", "个人", "自家", "自个", "俺自", "我屋头", "我家的", "为我")
 
 
+def _kin_word(text: str) -> str | None:
+    """The relation a kinship word in the text says ("儿子" is 子女), the longest word first."""
+    return next((KIN[word] for word in sorted(KIN, key=len, reverse=True) if word in text), None)
+
+
 def parse_relation(text: str) -> str | None:
-    """What a household member is to the applicant, from "儿子", "是她女儿", "老伴"; None when not a kinship word."""
-    for word in sorted(KIN, key=len, reverse=True):
-        if word in text:
-            return KIN[word]
-    return None
+    """What a household member is to the applicant, from "儿子", "是她女儿", "老伴", and what old couples call each other
+    ("老头儿", "我家老头", "屋头那个": SPOUSE_CALLED); None when not a kinship word."""
+    return _kin_word(text) or ("配偶" if SPOUSE_CALLED.search(text) else None)
 
 
 def helper_relation(text: str) -> str | None:
@@ -105,7 +108,7 @@ def helper_relation(text: str) -> str | None:
     m = re.search(r"我(?:的|家)?(" + KIN_PATTERN + ")", text)
     if m:
         return INVERSE[KIN[m.group(1)]]
-    return parse_relation(text)
+    return _kin_word(text)  # never SPOUSE_CALLED: a helper's "老头" is the old man he files for
 
 
 def parse_helper_kind(text: str) -> str | None:

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import corrections, parsing
-from actions.answers.amounts import figures
+from actions.answers.amounts import figures, labeled_clauses
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.neutral import NEUTRAL
 
@@ -137,7 +137,10 @@ def pension_unsettled(text: str, amount: float | None) -> bool:
 async def read_excluded(text: str) -> str | None:
     """What an income answer says about income the rules do not count: the answer itself when it names
     such income ("每月有100多块养老金"), "没有" when there is no income at all, None when it does not say
-    (nor when a bare "养老金" is too large to be the basic one: pension_unsettled)."""
+    (nor when a bare "养老金" is too large to be the basic one: pension_unsettled). Of an answer that says the savings too
+    ("就高龄补贴一个月200 没得存款"), the income's own words."""
+    said = labeled_clauses(text).get("monthly_income") or []
+    text = said[0] if len(said) == 1 and labeled_clauses(text).get("savings") else text
     amount = parsing.parse_amount(text)
     if amount == 0 and re.search(r"没|莫得|^无|^[0零]$", text.strip()):
         return NONE_EXCLUDED

@@ -24,7 +24,8 @@ from actions import corrections, parsing
 from actions.amount_answers import SAID, TO_CONFIRM, form_order, take
 from actions.answers.amounts import Amount, clause_amounts, labeled_clauses
 from actions.neutral import NEUTRAL
-from actions.precheck import NONE_EXCLUDED, UNSURE, pension_unsettled
+from actions.precheck import NONE_EXCLUDED, PENSION_NAMED, UNSURE, pension_unsettled
+from actions.said_facts import KIND_SAID
 
 PENSION, OTHERS = "pension", "others"  # the income question's two follow-ups (ask_style)
 # "我有…", "我一个月…", "我的养老金…": hers alone; never "我们", "我家", "我和老伴", "我老伴有…".
@@ -121,14 +122,16 @@ async def _followed_up(pending: dict, text: str, dispatcher: CollectingDispatche
     if corrections.bare_answer(text) is not None:
         return None  # "不对 是一千二": the household's income said again, read as such
     if pending["ask"] == PENSION:
-        # Which pension: the basic one when she says so; otherwise, as large as it is, it counts.
+        # Which pension: the basic one when she says so; otherwise, as large as it is, it counts. Its kind said ("退休工资")
+        # joins the words filed with it; "不晓得是哪种" leaves them bare, and the caseworker is told (said_facts.py).
         excluded = f"城乡居民基础养老金每月{parsing.as_typed(value)}元" if BASIC_SAID.search(text) else NONE_EXCLUDED
+        words = [SlotSet(KIND_SAID, f"{tracker.get_slot(KIND_SAID) or ''}（{text}）")] if PENSION_NAMED.search(text) else []
         if pending.get("others"):
             follow = {**pending, "ask": OTHERS, "excluded": excluded}
             return [SlotSet("monthly_income", None), SlotSet("income_excluded", excluded), SlotSet(TO_CONFIRM, follow),
-                    SlotSet("ask_style", OTHERS), SlotSet("form_retries", None)]
+                    SlotSet("ask_style", OTHERS), SlotSet("form_retries", None), *words]
         return [SlotSet("monthly_income", value), SlotSet("income_excluded", excluded), SlotSet(TO_CONFIRM, None),
-                SlotSet("ask_style", None), SlotSet("form_retries", None)]
+                SlotSet("ask_style", None), SlotSet("form_retries", None), *words]
     theirs = clause_amounts(text)
     if not theirs and parsing.parse_yes_no(text) is True and not NONE_SAID.match(text):
         # "有", "对" with no figure: how much is what the question asks next (never 对 to her own figure).

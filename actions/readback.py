@@ -18,6 +18,7 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.drafts import NO_PHONE
 from actions.precheck import income_lines, parse_hukou
 from actions.retry import NEUTRAL
+from actions.said_facts import left_out_said
 
 Slots = dict[str, Any]
 # A clear yes to "信息对吗？对的话我就提交了": nothing else submits ("还是申请特困吧" holds a 是 too).
@@ -45,16 +46,23 @@ def member_income_lines(members: list[dict]) -> list[tuple[str, str]]:
 
 def household_income(tracker: Tracker, figure: str) -> str:
     """The income line's value: the household's income as said and, with family members listed, the applicant's own
-    part as filed (the rest: "全家一共1500元，其中张秀英自己700元"); with a member's income not known, whose the rest is."""
+    part as filed (the rest: "全家一共1500元，其中张秀英自己700元"); with a member's income not known, whose the rest is.
+    A part the rules leave out is said plainly with it: "高龄补贴每月200元（不算收入）" (a tester's vanished)."""
     listed = tracker.get_slot("members") or []
-    if not listed or household.household_unknown(tracker):
+    if household.household_unknown(tracker):
         return figure
+    own = household.own_income(tracker.get_slot("monthly_income"), listed)
+    left_out = left_out_said(own, tracker.get_slot("income_excluded"))
+    if left_out and not listed and left_out[1] >= own:
+        return f"{left_out[0]}每月{figure.replace('元', '元（不算收入）', 1)}"  # all of it
+    said_left_out = f"（{left_out[0]}每月{parsing.as_typed(left_out[1])}元不算收入）" if left_out else ""
+    if not listed:
+        return figure + said_left_out
     rough = "约" if (tracker.get_slot(amount_answers.SAID) or {}).get("monthly_income") or any(
         m.get("income_said") for m in listed) else ""
     names = [tracker.get_slot("applicant_name") or "申请人", *(m["name"] for m in listed if m.get("income_skipped"))]
     whose = f"{names[0]}自己" if len(names) == 1 else f"{'和'.join(names)}加起来"
-    own = parsing.as_typed(household.own_income(tracker.get_slot("monthly_income"), listed))
-    return f"全家一共{figure}，其中{whose}{rough}{own}元"
+    return f"全家一共{figure}，其中{whose}{rough}{parsing.as_typed(own)}元{said_left_out}"
 
 
 def member_fixed(text: str, tracker: Tracker) -> int | None:
@@ -273,9 +281,8 @@ class ReadBack:
             return {"members": members, amount_answers.TO_CONFIRM: None, **again}
         # Her income asked again (an amount far above the usual is asked there too): she goes back to the member questions.
         # The applicant's own part is kept for when the answer comes (forms.py): the 改 button once cut hers to keep the total.
-        kept_own = {} if household.household_unknown(tracker) or member.get("income_skipped") else {
-            amount_answers.SAID: {**(tracker.get_slot(amount_answers.SAID) or {}),
-                                  household.OWN_KEPT: household.own_income(tracker.get_slot("monthly_income"), members)}}
+        kept_own = {household.OWN_KEPT: None if household.household_unknown(tracker) or member.get("income_skipped")
+                    else household.own_income(tracker.get_slot("monthly_income"), members)}
         return {"members": members[:who] + members[who + 1:], "member_name": member["name"], "member_id": member["id_number"],
                 "member_relation": member["relation"], "member_income": None, "more_members": True, **kept_own,
                 **{k: v for k, v in taken.items() if k == amount_answers.TO_CONFIRM}, **again}

@@ -25,6 +25,7 @@ from backend.authorizations.service import signature_status
 from backend.delegations.models import Delegation
 from backend.delegations.repository import active_delegations
 from backend.economic_check.service import declared
+from backend.eligibility.service import get_rules
 from backend.facecheck.challenge import REASON_MESSAGES
 from backend.facecheck.models import LivenessSession
 from backend.identity.service import Identity
@@ -57,7 +58,7 @@ def who_is(session: Session, label: str, names: dict[str, str]) -> str:
 
 
 def _members(app: Application, revealed: Identity | None) -> list[dict[str, Any]]:
-    rows = []
+    rows, rules = [], get_rules()
     for m in app.household.members:
         p = m.person
         shown = revealed if revealed and revealed.person_id == p.id else None
@@ -68,8 +69,9 @@ def _members(app: Application, revealed: Identity | None) -> list[dict[str, Any]
             "labour_basis": m.labour_ability_basis, "health_said": m.health_said,
             "disability": f"{m.disability_kind or ''}残疾{m.disability_grade}级" if m.disability_grade else "",
             "illness": m.serious_illness, "counted": m.counted, "excluded_reason": m.excluded_reason,
-            "incomes": [{"category": CATEGORIES.get(i.category, i.category), "kind": i.kind, "amount": i.monthly_amount}
-                        for i in m.incomes],
+            # Whether each line counts is the rules' (rules.yaml): "高龄补贴（转移净收入）每月200元，按规定不计入".
+            "incomes": [{"category": CATEGORIES.get(i.category, i.category), "kind": i.kind, "amount": i.monthly_amount,
+                         "counted": rules.counts(i.kind)} for i in m.incomes],
             "deductions": [{"kind": d.kind, "amount": d.monthly_amount} for d in m.deductions],
         })
     return rows
