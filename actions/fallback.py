@@ -78,19 +78,25 @@ def say_callback_again(dispatcher: CollectingDispatcher, booked: dict | None, te
             dispatcher.utter_message(response="utter_callback_no_office")
 
 
-async def answered_from_words(dispatcher: CollectingDispatcher, text: str, only: str | None = None) -> bool:
-    """A word's meaning, whether an income counts or a question about her data (actions/privacy.py), when the
-    message asks that; False when it does not. `only`: that kind of answer alone (the backend's `term`)."""
+async def words_answer(text: str) -> dict | None:
+    """The backend's answer from the words alone (a word's meaning, an income's kind, her data, when the home visit
+    comes: its `term` says which), or None: nothing said, a button, or the backend not answering."""
     if not text.strip() or text.startswith("/"):
-        return False
+        return None
     try:
         client = get_client()
         offer = await client.offer()
-        result = await client.policy_answer(assistance_type=offer["default_type"], aspect=offer["default_aspect"],
-                                            region=None, said=" ".join(text.split())[:200])
+        return await client.policy_answer(assistance_type=offer["default_type"], aspect=offer["default_aspect"],
+                                          region=None, said=" ".join(text.split())[:200])
     except (BackendError, BackendUnavailable):
-        return False  # the fallback below still answers; an outage is not the person's business here
-    if not result.get("term") or not result.get("answer") or only not in (None, result["term"]):
+        return None  # the fallback below still answers; an outage is not the person's business here
+
+
+async def answered_from_words(dispatcher: CollectingDispatcher, text: str, only: str | None = None) -> bool:
+    """A word's meaning, whether an income counts or a question about her data (actions/privacy.py), when the
+    message asks that; False when it does not. `only`: that kind of answer alone (the backend's `term`)."""
+    result = await words_answer(text)
+    if not result or not result.get("term") or not result.get("answer") or only not in (None, result["term"]):
         return False
     dispatcher.utter_message(text=result["answer"])
     return True

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import amount_answers, codes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
+from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
 from actions.precheck_income import HouseholdIncome
 from actions.answers.names import address_name
@@ -466,31 +467,3 @@ class ValidateEmergencyForm(ForOthers, EmergencyAsides, EmergencyReadBack, Share
 
     def name(self) -> str:
         return "validate_emergency_form"
-
-
-class ValidateComplaintForm(requests.ContactPhone, RetryingFormValidationAction):
-    # Asked what went wrong, a person describes it, and the NLU often reads that as a complaint, a progress
-    # or a payment question: none of these interrupts a form (actions/form_first.py), so the description is
-    # the answer as said — unless it is only the wish to complain again ("我要投诉").
-
-    answers_privacy = False  # "你们把我的信息泄露了" is the complaint, not a question to answer
-
-    def name(self) -> str:
-        return "validate_complaint_form"
-
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:  # noqa: ANN001
-        # A way to answer: the verified phone, else one asked for ("不留" files it anonymously).
-        verified = tracker.get_slot("citizen_token") and tracker.get_slot("verified_phone")
-        return ["complaint_text"] + ([] if verified else ["contact_phone"])
-
-    async def extract_complaint_text(self, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        # "我要投诉 街道那个工作人员拖起不办": what went wrong is already in the message that opened the form —
-        # kept as said (a tester's first message was lost, and with it who the complaint is about).
-        opening = tracker.get_slot("requested_slot") is None and tracker.get_slot("complaint_text") is None
-        if opening and (tracker.latest_message.get("intent") or {}).get("name") == "complain":
-            return {"complaint_text": tracker.latest_message.get("text")}
-        return {}
-
-    def validate_complaint_text(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        text = _text(value)
-        return {"complaint_text": text[:2000] if len(text) >= 2 and not parsing.is_bare_complaint(text) else None}

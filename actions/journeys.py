@@ -19,6 +19,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
+from actions import visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -336,6 +337,8 @@ class ActionStartVerifiedQuery(Action):
             # "委托书要怎么传" read as signing (sign_authorization): how the paper form comes in, no face link.
             await drafts.answer_paper_upload(dispatcher, tracker)
             return [UserUtteranceReverted()]
+        if (visit := await visits.asked(dispatcher, tracker, said)) is not None:
+            return await start_query(dispatcher, tracker) + visit  # "入户核查啥时候来": her case's visit (actions/visits.py)
         if await fallback.answered_from_words(dispatcher, tracker.latest_message.get("text") or ""):
             # "授权委托书是啥子，表在哪里拿" read as signing or progress: a word's meaning, no phone asked for.
             return [UserUtteranceReverted()]
@@ -400,6 +403,7 @@ class ActionAfterVerify(Action):
                                          labels="、".join(d["label"] for d in kept[:5]))
                 _relative_note(dispatcher, tracker)
                 return []
+            await visits.no_case(dispatcher, tracker)  # "入户核查啥时候来" with no case: what happens after filing
             dispatcher.utter_message(response="utter_no_applications")  # its second line is the relative's way
             return []
         mode = tracker.get_slot("after_verify")
@@ -421,7 +425,8 @@ class ActionAfterVerify(Action):
             if progress is not None:
                 # Steps done, the one now (who, by when) and what comes next; shorter by SMS.
                 sms = tracker.get_latest_input_channel() == "twilio"
-                dispatcher.utter_message(text=progress["said_sms" if sms else "said"] or progress["summary"])
+                told = visits.said(progress, mode) or progress["said_sms" if sms else "said"]  # the visit, when asked
+                dispatcher.utter_message(text=told or progress["summary"])
                 if mode == HURRY:
                     case = next((a for a in mine if a["number"] == number), {})
                     hurried = requests.say_hurry(dispatcher, tracker, progress, case.get("area_code"))

@@ -2,6 +2,7 @@
 never a staff name — and by when), and what usually comes next. The wording is
 templates/applications/progress_steps.txt.j2; dates and amounts go through core/say.py."""
 
+from backend.applications import visits
 from backend.applications.catalog import Status, Workflow, get_catalog
 from backend.applications.models import Application
 from backend.applications.schemas import NextStep, ProgressOut, StepDone, StepNow, TimelineEntry
@@ -82,5 +83,5 @@ def progress(app: Application, whose: str = "您的") -> ProgressOut:
     return ProgressOut(
         number=app.number, assistance_type=type_name, status=app.status, status_label=status.label,
         steps=timeline(app), next_step=next_step, case_due_date=app.case_due_date, summary=summary,
-        done=done, current=current, then=then, said=said, said_sms=said_sms,
+        done=done, current=current, then=then, said=said, said_sms=said_sms, visit=visits.for_case(app, whose),
     )

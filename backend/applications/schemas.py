@@ -268,6 +268,8 @@ class ProgressOut(BaseModel):
     then: str | None = Field(default=None, examples=["公示"], description="接下来一般是哪一步")
     said: str = Field(default="", description="可以直接说给申请人听的分步进度（对话用）")
     said_sms: str = Field(default="", description="同样的内容，压缩到两条短信以内")
+    visit: str | None = Field(default=None, examples=["您的低保申请（JZ20261123000001）已经受理了，按规定最迟11月26日（星期四）前开始入户调查，工作人员会上门。"],
+                              description="入户调查什么时候来（按这件申请的状态和时限）；没有入户调查这一步或已办结为空")
 
 
 class OverdueItem(BaseModel):

@@ -17,7 +17,7 @@ from typing import get_args
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
 from backend.eligibility.service import get_rules
-from backend.policy import needs
+from backend.policy import needs, visits
 from backend.policy.privacy import TOPIC as PRIVACY, get_privacy
 from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
@@ -190,6 +190,10 @@ def answer(
     if urgent is not None:
         # "今晚住哪点 娃儿还小": where to sleep (or eat) tonight, and whom to call now — before any rule.
         return PolicyAnswer(answer=urgent, term=needs.TOPIC, **base)
+    visit = visits.answer(said, assistance_type)
+    if visit is not None:
+        # "入户核查啥时候来": when the visit comes, from the procedure's time limits (a case's own: its progress).
+        return PolicyAnswer(answer=visit, term=visits.TERM, **base)
     term = get_glossary().meaning(said)
     if term is not None:
         # "受理是啥子意思": what the word means, whatever type or aspect the question was read as.

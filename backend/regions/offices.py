@@ -21,6 +21,7 @@ class Office:
     # The area whose entry answers (None: the hotline); configured: the area asked about has its own entry.
     area_code: str | None
     configured: bool
+    supervision_phone: str | None = None  # its 监督电话 for complaints about its work; None: not on file (never made up)
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,10 @@ class OfficeBook:
         for c in chain:
             entry = self.offices.get(c)
             if entry:
-                phone, alert = entry.get("office_phone"), entry.get("alert_phone")
+                phone, alert, supervision = entry.get("office_phone"), entry.get("alert_phone"), entry.get("supervision_phone")
                 return Office(entry["office_name"], str(phone) if phone else None, entry.get("office_hours"),
-                              str(alert) if alert else None, c, configured=c == code)
+                              str(alert) if alert else None, c, configured=c == code,
+                              supervision_phone=str(supervision) if supervision else None)
         h = self.hotline
         return Office(h["office_name"], str(h["office_phone"]), h.get("office_hours"), None, None, configured=False)
 

@@ -46,6 +46,8 @@ class AreaOut(BaseModel):
     office_configured: bool = Field(description="false: the area has no office of its own on file; the office "
                                                 "above is the nearest one that has (district, city) or the 12345 hotline")
     duty_phone: str | None = Field(default=None, description="the office's 急难 duty mobile; null: not on file")
+    supervision_phone: str | None = Field(default=None, description="the office's 监督电话 (where to complain about its "
+                                                                    "work); null: not on file")
 
 
 def _area_out(f: regions.Found) -> AreaOut:
@@ -53,7 +55,8 @@ def _area_out(f: regions.Found) -> AreaOut:
                    city=f.city, province=f.province, match=f.match, community=f.community,
                    standards_region=f.standards_region, office_name=f.office.office_name,
                    office_phone=f.office.office_phone, office_hours=f.office.office_hours,
-                   office_configured=f.office.configured, duty_phone=f.office.alert_phone)
+                   office_configured=f.office.configured, duty_phone=f.office.alert_phone,
+                   supervision_phone=f.office.supervision_phone)
 
 
 class UnknownArea(AppError):

@@ -3,6 +3,13 @@
 2. An urgent call-back asked at 22:00 ("屋头着火了 快点找人") was promised for the next morning and nothing else. Now it
    says honestly when the office calls, the duty mobile to call now where one is on file (else plainly none), 12345 to
    call now, and 119 for a fire.
+3. "投诉是找哪个" / "投诉找哪个部门" filed a complaint. Now where and how to complain is answered (this chat, the office and
+   its number where on file, its 监督电话 where the data has one, 12345) and a complaint offered; only what went wrong
+   is filed.
+4. "入户核查啥时候来" went unanswered; "好久有人去" / "啥时候有人来屋头看" were greetings (NLU: nlu-data/followups_s8_c.yml).
+   Now her case's answer comes from its status and its step's deadline (the backend's progress), and the time limits
+   after filing from the procedure's data (the backend's answer from the words) while her phone is still to be checked
+   or when she has no case.
 1. A neighbour reported a fire for 刘婆婆 without her ID number; later "我找到他身份证了 500222194203060034" could not be
    added. Now it goes onto the report (the urgent call-back it went as), checked by its check digit, and she is told.
 """
@@ -11,16 +18,20 @@ import json
 
 import httpx
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency
+from actions import complaints, emergency
+from actions.complaints import ValidateComplaintForm
 from actions.emergency_report import ActionReadEmergency, ActionSubmitEmergency
 from actions.fallback import ActionFallback
-from actions.journeys import ActionLooseAnswer
+from actions.journeys import ActionAfterVerify, ActionLooseAnswer, ActionStartVerifiedQuery
 from actions.requests import ActionRequestCallback
 from tests.actions.test_callback_findings import said
 from tests.actions.test_forms_and_journeys import responses, tracker
 from tests.actions.test_promises_and_codes import VERIFIED, slot_values
+from tests.actions.test_retries import DOMAIN_DICT, answer
 
 STREET = {"area_code": "500103001", "street": "渝中区七星岗街道"}
 
@@ -135,3 +146,139 @@ async def test_a_found_id_number_with_a_wrong_check_digit_says_why_and_asks_agai
     dispatcher = CollectingDispatcher()
     await ActionLooseAnswer().run(dispatcher, tracker(slots, text="身份证找到了 500222194203060035", intent="inform"), {})
     assert "校验位" in dispatcher.messages[0]["text"] and responses(dispatcher)[1:] == ["utter_emergency_id_again"]
+
+
+# ---- 3. where to complain, asked -----------------------------------------------------------------------------------
+
+def opening(text: str, slots: dict | None = None) -> Tracker:
+    """The validation complaint_form runs as "complain" opens it: nothing asked yet."""
+    return Tracker("t-1", {"requested_slot": None, **(slots or {})}, {"text": text, "intent": {"name": "complain", "confidence": 1.0},
+                                                                        "entities": []}, [], False, None, {}, "action_listen")
+
+
+def kept(events: list) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["投诉是找哪个", "投诉找哪个部门", "投诉电话是多少", "我想问一下 在哪里投诉", "能不能投诉他们"])
+async def test_where_to_complain_is_answered_and_nothing_is_filed(fake_backend, said: str) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, opening(said, VERIFIED), DOMAIN_DICT)
+    assert kept(events).get("complaint_text") is None  # the form asks what went wrong: the complaint offered
+    assert responses(dispatcher) == ["utter_complaint_where", "utter_complaint_where_any_office", "utter_complaint_where_hotline"]
+    text = await texts(dispatcher)
+    assert "12345" in text and "算了" in text and "监督电话" not in text  # none in the office data
+    assert not [r for r in fake_backend.requests if r.url.path.endswith("/complaints")]
+
+
+@pytest.mark.asyncio
+async def test_her_streets_office_and_its_supervision_phone_where_the_data_has_them(fake_backend) -> None:  # noqa: ANN001
+    route = fake_backend.handler
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = route(request)
+        if request.url.path.endswith("/areas/search"):
+            return httpx.Response(200, json=[{**a, "supervision_phone": "023-63890000"} for a in response.json()])
+        return response
+    fake_backend.handler = handler
+    dispatcher = CollectingDispatcher()
+    await ValidateComplaintForm().run(dispatcher, opening("投诉找哪个部门", {**VERIFIED, **STREET}), DOMAIN_DICT)
+    assert responses(dispatcher) == ["utter_complaint_where", "utter_complaint_where_office_phone",
+                                     "utter_complaint_supervision_phone", "utter_complaint_where_hotline"]
+    text = await texts(dispatcher)
+    assert "七星岗街道社会救助窗口的电话023-00103001" in text and "监督电话是023-63890000" in text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("said", ["投诉街道那个人怎么不办事", "我要投诉 申请交上去一个月了没人来", "举报有人吃拿卡要"])
+async def test_what_went_wrong_is_still_the_complaint(said: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, opening(said), DOMAIN_DICT)
+    assert kept(events).get("complaint_text") == said and dispatcher.messages == []
+
+
+@pytest.mark.asyncio
+async def test_after_the_answer_what_went_wrong_is_taken(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, answer("complaint_text", "投诉是找哪个", VERIFIED, "complaint_form", "complain"),
+                                               DOMAIN_DICT)
+    assert kept(events).get("complaint_text") is None and "utter_not_understood" not in responses(dispatcher)  # not a wrong answer
+    said = "社区的人说要给好处费才帮我报"
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), answer("complaint_text", said, VERIFIED, "complaint_form"), DOMAIN_DICT)
+    assert kept(events).get("complaint_text") == said
+
+
+def test_where_questions_and_complaints_are_told_apart() -> None:
+    assert complaints.asks_where("投诉是找哪个？") and complaints.asks_where("怎么投诉")
+    assert not complaints.asks_where("投诉！") and not complaints.asks_where("我要投诉")  # the bare wish: asked what went wrong
+    assert not complaints.asks_where("投诉 街道那个工作人员 拖起不办 我奶奶申请低保好几个星期了都没人来家里看")
+
+
+# ---- 4. when the home visit comes ---------------------------------------------------------------------------------
+
+GENERAL = "按规定，申请交上去以后，街道（乡镇）3个工作日内受理；受理以后3个工作日内开始入户调查，工作人员会上门看看家里的实际情况。"
+HERS = "您的低保申请（JZ20261124000009）已经受理了，按规定最迟11月27日（星期五）前开始入户调查，工作人员会上门。"
+
+
+def knows_visits(fake_backend) -> None:  # noqa: ANN001
+    """The backend's answers: the time limits for a question about the visit's time (backend/policy/visits.py), and
+    the case's own in its progress (ProgressOut.visit)."""
+    route = fake_backend.handler
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        said = request.url.params.get("said") or ""
+        if request.url.path.endswith("/policy/answer") and ("啥时候" in said or "好久" in said):
+            return httpx.Response(200, json={"answer": GENERAL, "term": "入户调查时间", "needs_region": False, "region": None,
+                                             "assistance_type": "低保", "aspect": "标准", "known_regions": []})
+        response = route(request)
+        if request.url.path.endswith("/progress"):
+            return httpx.Response(200, json={**response.json(), "visit": HERS})
+        return response
+    fake_backend.handler = handler
+
+
+async def asked_about_the_visit(slots: dict, text: str) -> tuple[dict, list, CollectingDispatcher]:
+    """The rule's two actions for query_progress with her phone verified: the start, then the answer."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartVerifiedQuery().run(dispatcher, tracker(slots, text=text, intent="query_progress"), {})
+    after = {**slots, **slot_values(events)}
+    if after.get("phone_verified") and UserUtteranceReverted() not in events:  # reverted: the rule ends there
+        events += await ActionAfterVerify().run(dispatcher, tracker(after, text=text, intent="query_progress"), {})
+    return {**after, **slot_values(events)}, events, dispatcher
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["入户核查啥时候来", "好久有人去", "啥时候有人来屋头看"])
+async def test_her_cases_visit_is_said_from_its_status(fake_backend, text: str) -> None:  # noqa: ANN001
+    knows_visits(fake_backend)
+    _, _, dispatcher = await asked_about_the_visit(VERIFIED, text)
+    assert [m.get("text") for m in dispatcher.messages] == [HERS]  # not the whole progress, not "没太听懂"
+
+
+@pytest.mark.asyncio
+async def test_before_her_phone_is_checked_the_time_limits_are_said_then_her_case(fake_backend) -> None:  # noqa: ANN001
+    knows_visits(fake_backend)
+    slots, _, dispatcher = await asked_about_the_visit({"phone_verified": False}, "入户核查啥时候来")
+    assert [m.get("text") or m.get("response") for m in dispatcher.messages] == [GENERAL, "utter_visit_case_after_phone"]
+    assert slots["after_verify"] == "visit"
+    # After the code (its message says nothing of the visit): her case's, and the time limits not again.
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerify().run(dispatcher, tracker({**slots, **VERIFIED}, text="123456", intent="inform"), {})
+    assert [m.get("text") for m in dispatcher.messages] == [HERS]
+
+
+@pytest.mark.asyncio
+async def test_with_no_case_what_happens_after_filing_is_said(fake_backend) -> None:  # noqa: ANN001
+    knows_visits(fake_backend)
+    fake_backend.mine = []
+    _, _, dispatcher = await asked_about_the_visit(VERIFIED, "入户核查啥时候来")
+    assert [m.get("text") or m.get("response") for m in dispatcher.messages] == [GENERAL, "utter_no_applications"]
+
+
+@pytest.mark.asyncio
+async def test_after_a_report_when_someone_comes_is_that_reports(fake_backend) -> None:  # noqa: ANN001
+    knows_visits(fake_backend)
+    slots = await reported_without_id(fake_backend)
+    _, _, dispatcher = await asked_about_the_visit({**slots, "phone_verified": False}, "好久有人去")
+    assert responses(dispatcher)[0] == "utter_emergency_just_filed"  # the report filed here, never the procedure

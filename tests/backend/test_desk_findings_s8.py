@@ -1,7 +1,7 @@
 """Testers' findings on the service desk and the 急难 report (eighth session): an urgent call-back after hours names the
 duty mobile to call now; an ID number found after the report goes onto the call-back it went as (audited, encrypted);
 where to complain names the office's 监督电话 only where the data has one; when the home visit comes, from the
-workflow's own time limits."""
+case's status and the workflow's own time limits (never a date written in code)."""
 
 from datetime import datetime
 
@@ -12,9 +12,11 @@ from backend.core import clock
 from backend.core.crypto import get_vault
 from backend.core.settings import get_settings
 from backend.regions import service as regions_service
-from backend.regions.offices import Office
+from backend.regions.gazetteer import get_gazetteer
+from backend.regions.offices import Office, read_offices
 from backend.service_desk.models import CallbackRequest
 from tests.backend.staff_pages import sign_in
+from tests.backend.world import application_body
 
 TWO_ROADS = "500103004"
 CHAT = {"X-Channel": "chat"}
@@ -89,3 +91,52 @@ def test_only_the_reporters_phone_adds_it_and_a_wrong_number_says_why(world) -> 
     assert typo.status_code == 422 and "校验位" in typo.json()["error"]["message"]
     assert world.client.post("/api/v1/callbacks/JZ20261124000009/id-number", json={"id_number": FOUND_ID, "phone": NEIGHBOUR},
                              headers=_chat()).status_code == 404
+
+
+# ---- 3. where to complain: the office's 监督电话 only where the data has one ----------------------------------------
+
+def test_the_supervision_phone_is_the_office_datas_and_none_is_made_up(world, tmp_path) -> None:  # noqa: ANN001
+    shipped = world.client.get("/api/v1/areas/search", params={"q": "七星岗"}).json()
+    assert shipped and all(a["supervision_phone"] is None for a in shipped)  # none on file: never one made up
+    data = tmp_path / "offices.yaml"
+    data.write_text("standards: {}\nhotline: {office_name: 政务服务便民热线, office_phone: '12345'}\noffices:\n"
+                    "  '500103': {office_name: 渝中区民政局社会救助科, supervision_phone: '023-63890000'}\n", encoding="utf-8")
+    book = read_offices(data)
+    assert book.office_for(get_gazetteer(), "500103001").supervision_phone == "023-63890000"  # the district's, for its streets
+    assert book.office_for(get_gazetteer(), "500110003").supervision_phone is None  # the hotline has none
+
+
+# ---- 4. when the home visit comes -----------------------------------------------------------------------------------
+
+def _visit(world, number: str) -> str | None:  # noqa: ANN001
+    resp = world.client.get(f"/api/v1/applications/{number}/progress", headers=world.applicant)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["visit"]
+
+
+def test_when_the_visit_comes_follows_the_case(world) -> None:  # noqa: ANN001
+    number = world.submit()["number"]
+    waiting = _visit(world, number)
+    assert number in waiting and "还没到入户调查" in waiting and "受理以后3个工作日内开始入户调查" in waiting  # workflows.yaml
+    world.act(number, "accept", world.caseworker)
+    due = world.client.get(f"/api/v1/applications/{number}", headers=world.applicant).json()["step_due_day"]
+    assert f"最迟{due}前开始入户调查" in _visit(world, number)  # the case's own deadline
+    world.sign_all(number)
+    world.act(number, "start_investigation", world.caseworker)
+    assert "正在入户调查" in _visit(world, number)
+    world.act(number, "record_home_visit", world.caseworker, investigators=["王芳", "李强"])
+    assert "入户调查过了" in _visit(world, number)
+
+
+def test_an_emergency_case_has_no_visit_to_wait_for(world) -> None:  # noqa: ANN001
+    number = world.submit(application_body("临时救助", subtype="急难型"), key="key-visit-emergency")["number"]
+    assert _visit(world, number) is None
+
+
+def test_asked_in_words_the_time_limits_after_filing_are_said(world) -> None:  # noqa: ANN001
+    for said in ("入户核查啥时候来", "好久有人来屋头看"):
+        body = world.client.get("/api/v1/policy/answer", params={"said": said}).json()
+        assert body["term"] == "入户调查时间" and "受理以后3个工作日内开始入户调查" in body["answer"], body
+        assert "月" not in body["answer"]  # time limits, never a date
+    meaning = world.client.get("/api/v1/policy/answer", params={"said": "入户调查是啥子"}).json()
+    assert meaning["term"] == "入户调查"  # what it is stays the glossary's

@@ -1,0 +1,35 @@
+""""入户核查啥时候来", "好久有人来屋头看": when the home visit comes, asked in words — answered from the procedure's own
+time limits (applications/visits.py: after filing, accepted within so many working days, then the visit within so
+many). A case's own answer is its progress (ProgressOut.visit), which needs to know who asks."""
+
+import re
+
+from backend.applications.schemas import DEFAULT_SUBTYPES
+from backend.applications.visits import general
+from backend.applications.workflow import get_catalog
+from backend.policy.schemas import DEFAULT_TYPE
+from backend.policy.terms import get_glossary
+
+TERM = "入户调查时间"  # PolicyAnswer.term of this answer (the chat asks for the case's own when it knows who asks)
+VISIT_KEY = "入户调查"  # data/terms.yaml: its words are how people name the visit ("入户核查", "家访", "来家里看")
+COMING = re.compile(r"有人(?:来|去|上门)|人(?:来|去)(?:看|查|家|屋)|上门|来家里|来屋头|到家里|到屋头")
+WHEN = re.compile(r"啥时候|什么时候|啥子时候|好久|哪天|几时|多久|多长时间|几天|啥时间|什么时间|来没来|来了没|还没来|咋还没|怎么还没")
+
+
+def asked(said: str | None) -> bool:
+    """Whether a question asks when the visit comes (not what it is: that is the glossary's)."""
+    text = re.sub(r"\s+", "", said or "")
+    if not WHEN.search(text):
+        return False
+    words = [w for w, term in get_glossary().words if term.key == VISIT_KEY]
+    return any(w in text for w in words) or bool(COMING.search(text))
+
+
+def answer(said: str | None, assistance_type: str) -> str | None:
+    """The time limits of the type asked about (its usual subtype), or of the default type's procedure when that type
+    has no visit or is not filed online; None when the question is not about the visit's time."""
+    if not asked(said):
+        return None
+    subtype = DEFAULT_SUBTYPES.get(assistance_type)
+    filed = get_catalog().key_for(assistance_type, subtype) in get_catalog().workflows
+    return (general(assistance_type, subtype) if filed else None) or general(DEFAULT_TYPE)
