@@ -76,10 +76,10 @@ class ForWhom:
         who = parsing.parse_filing_for(text)
         slots: Slots = {"filing_for": who}
         if who == "other":
-            # "帮我奶奶" / "我是网格员" also says who the helper is: not asked again.
+            # "帮我奶奶" / "我是网格员李敏 帮王德贵申请" also says who the helper is (and whom he helps): not asked again.
             said = parsing.first_message_slots(text)
             slots.update({k: v for k, v in said.items()
-                          if k in ("helper_kind", "helper_relation", "applicant_name") and not tracker.get_slot(k)})
+                          if k in ("helper_kind", "helper_relation", "helper_name", "applicant_name") and not tracker.get_slot(k)})
             if pending:
                 slots["applicant_name"] = said.get("applicant_name")  # "帮别人" to "是给王秀英本人申请吗？": not for her
         elif who is None and helped and (named := parsing.parse_name(helped)):

@@ -95,6 +95,8 @@ class ActionStartApplication(Action):
         said = parsing.first_message_slots(tracker.latest_message.get("text") or "")
         if said.get("filing_for") and tracker.get_slot("filing_for") not in (None, said["filing_for"]):
             said = {"filing_for": said["filing_for"]}  # now for someone else: the older answers stay as they are
+        if tracker.get_slot("citizen_token"):
+            said.pop("verify_phone", None)  # verified already: a number said is not checked again
         events += [SlotSet(k, v) for k, v in said.items() if not tracker.get_slot(k)]
         events += carried_from_precheck(tracker)
         events += [SlotSet("form_retries", None), SlotSet("ask_style", style)]

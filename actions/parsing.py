@@ -12,7 +12,7 @@ from actions.answers.amounts import (  # noqa: F401
     parse_count, read_amount, read_income_and_savings, said_large, split_income_and_savings,
 )
 from actions.answers.kin import IN_LAWS, KIN, KIN_PATTERN, SPOUSE_CALLED
-from actions.answers.names import parse_name  # noqa: F401
+from actions.answers.names import HELPS_SOMEONE, parse_name  # noqa: F401
 
 YES = ("是", "对", "有", "要", "好", "行", "可以", "嗯", "确认", "没问题", "要得", "对头", "提交")
 NO = ("不", "没", "莫", "无", "否", "错", "别")
@@ -121,9 +121,9 @@ def parse_helper_kind(text: str) -> str | None:
 
 
 def parse_filing_for(text: str) -> str | None:
-    """给我自己/本人 → self; 帮我妈/替邻居/我是网格员 → other; a bare 是的/对 answers neither."""
+    """给我自己/本人 → self; 帮我妈/替邻居/帮别个/我是网格员 → other; a bare 是的/对 answers neither."""
     t = text.strip()
-    if parse_helper_kind(t) or any(w in t for w in THIRD_PERSON):
+    if parse_helper_kind(t) or any(w in t for w in THIRD_PERSON) or HELPS_SOMEONE.search(t):
         return "other"
     if any(w in t for w in SELF_WORDS) or t in ("我", "给我", "我要"):
         return "self"
@@ -173,7 +173,7 @@ def first_message_slots(text: str) -> dict[str, str]:
     t = text.strip()
     # "我想给我自己申请低保…老伴去年走了…": said for herself; her 老伴 later in the message is not whom she helps.
     own = re.search(r"我自己|我本人|给自己|自己申请", t) and parse_helper_kind(t) in (None, "relative") and not changes_to_other(t)
-    third = not own and (parse_helper_kind(t) or any(w in t for w in THIRD_PERSON))
+    third = not own and (parse_helper_kind(t) or any(w in t for w in THIRD_PERSON) or "applicant_name" in helper_said(t))
     if third:
         slots["filing_for"] = "other"
         kind = parse_helper_kind(t)
@@ -185,6 +185,7 @@ def first_message_slots(text: str) -> dict[str, str]:
         m = re.search(r"我(?:的|家)?(?:" + KIN_PATTERN + r")[，, ]?([\u4e00-\u9fa5]{2,4}?)(?:申请|办|的|，|,|。|$)", t)
         if m and not re.search(r"申请|低保|特困|救助|一下|老人", m.group(1)) and parse_name(m.group(1)):
             slots["applicant_name"] = m.group(1)
+        slots.update({k: v for k, v in helper_said(t).items() if k not in slots})
     elif re.search(r"自己|本人", t):
         slots["filing_for"] = "self"
     if slots.get("filing_for") == "self":
@@ -198,6 +199,36 @@ def first_message_slots(text: str) -> dict[str, str]:
     m = re.search(r"([\u4e00-\u9fa5]{2,6}(?:街道|镇|乡))", t)
     if m:
         slots["street"] = m.group(1).removeprefix("住在").removeprefix("我住").removeprefix("住").removeprefix("在")
+    return slots
+
+
+# A helper's own words in a first message for someone else ("我是网格员李敏 电话139…", "我叫李敏 是网格员 电话是139…"): his
+# name after 我是/我叫 (what he is dropped: a role, "她孙子"), and his phone when said before anything about the principal.
+HELPER_INTRO = re.compile(r"(?:我是|我叫|我系|本人是?)(?P<said>[^\s，,。；;!！?？\d帮替给]{2,16}?)"
+                          r"(?=[\s，,。；;!！?？\d]|电话|手机|号码|联系|帮|替|给|代|想|要|$)")
+HELPER_ROLE = re.compile(r"^(?:这边|社区|村里|村上|街道|小区|居委会|村委会|的)*(?:" + "|".join(sorted(
+    {w for _, words in HELPER_KINDS for w in words} | set(HELPER_KIND_WORDS), key=len, reverse=True)) + r")?(?:的)?"
+                         r"(?:(?:她|他)(?:的)?(?:" + KIN_PATTERN + r"))?")
+ABOUT_PRINCIPAL = re.compile(r"他|她|老人|申请人|帮|替|给|代|" + KIN_PATTERN)
+# "帮王德贵申请低保", "替王德贵办": the principal named after the helping verb.
+HELPED_NAME = re.compile(r"(?:帮|替|给|代)(?P<name>[\u4e00-\u9fa5·]{2,5}?)(?=申请|办|报|弄|填|[\s，,。]|$)")
+
+
+def helper_said(text: str) -> dict[str, str]:
+    """What a helper's first message says of him and of whom he files for: helper_name, verify_phone (his, to be
+    verified), applicant_name. Each is validated by its question's validator as the form opens."""
+    slots: dict[str, str] = {}
+    intro = HELPER_INTRO.search(text)
+    if intro and (name := parse_name(HELPER_ROLE.sub("", intro.group("said"), count=1))):
+        slots["helper_name"] = name
+    if intro:
+        own = ABOUT_PRINCIPAL.split(text[intro.end():], maxsplit=1)[0]  # his part: up to the first word about her
+        if phone := parse_phone(own):
+            slots["verify_phone"] = phone
+    for m in HELPED_NAME.finditer(text):
+        if (name := parse_name(m.group("name"))) and name != slots.get("helper_name"):
+            slots["applicant_name"] = name
+            break
     return slots
 
 

@@ -35,6 +35,10 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   # What she tells the chat to do ("继续", "不是急事", "查进度"): a command, never a name.
                   "继续", "接着", "进度", "急事", "不是", "取消", "退出", "返回", "人工", "客服", "提交", "确认", "重来",
                   "稍等", "等一下", "等等", "暂停", "开始", "结束", "投诉", "查询", "撤回", "问问", "先不")
+# Someone other than the one writing, as people say it: never a name. Said after a helping verb ("帮别人", "替别个", "帮隔壁的",
+# "帮人家申请") it answers 给自己还是帮别人: for someone else (parsing.parse_filing_for). 帮, 替 and 给 begin no surname.
+OTHERS = ("别人", "别个", "人家", "他人", "旁人", "朋友", "隔壁", "邻居", "街坊", "对门", "楼上", "楼下", "同事", "熟人", "老乡", "亲戚")
+HELPS_SOMEONE = re.compile(r"(?:帮|替|给|代|为)(?:" + "|".join(OTHERS) + r")|(?:帮|替)人")
 # Words no Chinese name holds: a sentence ends with them ("烧完了 啥子都莫得了").
 SENTENCE_CHARS = re.compile(r"[了嘛吗呢吧啊呀噻哟喊]")
 FILLERS = re.compile(r"^(是|对|嗯|哦|啊|好|行|要得|对头|没|不|无|莫|啥|喂|哈|呃|额|唉|哎)+$")
@@ -52,6 +56,8 @@ def parse_name(text: str) -> str | None:
         return None
     if len(t) > 4 and "·" not in t:
         return None  # "腿好痛起不来": a name without "·" has at most four characters (欧阳娜娜)
+    if t[0] in "帮替给" or HELPS_SOMEONE.match(t) or t.startswith(OTHERS):
+        return None  # "帮别人", "帮我妈", "替别个", "朋友": whom she helps, never a name
     if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t) \
             or SENTENCE_CHARS.search(t):
         return None

@@ -2,7 +2,8 @@
 
 Owns codes, names and the tree. Built once per process on first use (about half a second) and kept in
 memory: a search never touches the database. Codes: 6 digits for 省/市/县 (500000, 500103), 9 for
-乡镇/街道 (500103004 = the official 500103004000). `scripts/import_gazetteer.py` writes the file.
+乡镇/街道 (500103004 = the official 500103004000). `scripts/import_gazetteer.py` writes the file;
+`data/gazetteer_corrections.yaml` corrects the source's faults (with their reasons) as it is loaded.
 """
 
 import csv
@@ -12,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
 LEVELS = ("province", "city", "district", "street")
@@ -118,9 +121,31 @@ def stem_community(name: str) -> str:
     return name
 
 
+def corrections() -> list[dict]:
+    """data/gazetteer_corrections.yaml: what the source gets wrong, each with its reason."""
+    return yaml.safe_load((DATA_DIR / "gazetteer_corrections.yaml").read_text(encoding="utf-8"))["corrections"]
+
+
+def corrected(places: list[Place], fixes: list[dict]) -> list[Place]:
+    """The places with each correction applied: the places added, the streets moved to their district (a code
+    already there: the source listed the street twice, that listing is kept). A move whose source code is
+    missing or names another place (a re-import renumbered them) is refused: the table must be checked."""
+    by_code = {p.code: p for p in places}
+    for fix in fixes:
+        for a in fix.get("add", ()):
+            by_code.setdefault(a["code"], Place(a["code"], a["level"], a["parent"], a["name"],
+                                                tuple(a["pinyin"].split()), stem(a["name"])))
+        for old, (new, name) in fix.get("move", {}).items():
+            source = by_code.pop(old, None)
+            if source is None or source.name != name or new[:6] not in by_code:
+                raise ValueError(f"gazetteer_corrections.yaml ({fix['id']}): {old} {name} → {new} does not fit the data")
+            by_code.setdefault(new, Place(new, source.level, new[:6], source.name, source.pinyin, source.stem))
+    return list(by_code.values())
+
+
 @cache
 def get_gazetteer() -> Gazetteer:
-    places = [Place(code, level, parent or None, name, tuple(pinyin.split()), stem(name))
-              for code, level, parent, name, pinyin in _rows("gazetteer.csv.gz")]
+    places = corrected([Place(code, level, parent or None, name, tuple(pinyin.split()), stem(name))
+                        for code, level, parent, name, pinyin in _rows("gazetteer.csv.gz")], corrections())
     communities = [(street, name) for street, name in _rows("communities.csv.gz")]
     return build(places, communities)

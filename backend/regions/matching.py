@@ -161,7 +161,9 @@ def find(g: Gazetteer, text: str, *, within: str | None = None, near: str | None
         if candidates:
             break
     if not candidates:
-        return [Candidate(g.places[c], "exact", 0.0) for c in sorted(scope)][:limit] if not rest else []
+        # Only areas named: those inside the region known first ("江北区" said in 重庆 is 重庆's, not 宁波's).
+        named = [Candidate(g.places[c], "exact", 0.0) for c in sorted(scope)] if not rest else []
+        return (_inside(g, named, {within} if within else set()) or named)[:limit]
     for narrow in (scope, {within} if within else set()):
         candidates = _inside(g, candidates, narrow) or candidates
     best = max(c.score for c in candidates)

@@ -178,6 +178,16 @@ def reference(kind: str, item_id: int) -> str:
     return f"{'TS' if kind == 'complaint' else 'HD'}{item_id:06d}"
 
 
+REFERENCE = re.compile(r"(TS|HD)(\d{6,})", re.I)
+
+
+def from_reference(text: str | None) -> tuple[str, int] | None:
+    """The (kind, id) a reference names ("HD000012" → ("callback", 12)); None for anything else (an application's
+    JZ… number). A complaint filed in the chat after a 急难 report names the report's reference."""
+    m = REFERENCE.fullmatch((text or "").strip())
+    return ("complaint" if m.group(1).upper() == "TS" else "callback", int(m.group(2))) if m else None
+
+
 def _audit(session: Session, actor: Actor, kind: str, item, action: str, **detail) -> None:  # noqa: ANN001, ANN003
     audit(session, actor=actor.label, channel=actor.channel, action=f"{kind}.{action}", entity_type=kind,
           entity_id=item.id, detail=detail)

@@ -35,6 +35,7 @@ router = APIRouter(prefix=f"{PREFIX}/desk", include_in_schema=False, dependencie
 router.include_router(queues_router)  # before /{kind}/{item_id}: /suspensions is not an item
 router.include_router(photos_router)
 DESK = f"{PREFIX}/desk"
+RELATED_LABELS = {"callback": "回电请求", "complaint": "投诉"}  # what a reference a complaint names is
 NOTICES = {"taken": "已由您负责办理。", "answered": "答复已通过短信发出。", "closed": "已办结。",
            "noted": "答复已记录；短信只通知对方“有答复了”，请打电话把答复内容告诉本人。"}
 
@@ -57,11 +58,24 @@ def _due(kind: str, item: Any, today: date) -> dict[str, Any]:  # noqa: ANN401
     return {"on": due, "late": item.status in ("new", "in_progress") and due < today}
 
 
+def _related(number: str | None) -> dict[str, str] | None:
+    """What the item names and where its page is: an application's case page, or the desk item a reference
+    names (a complaint filed after a 急难 report carries the report's HD…, a call-back)."""
+    if not number:
+        return None
+    named = service.from_reference(number)
+    if named is None:
+        return {"label": "相关申请", "short": "申请", "href": f"{PREFIX}/applications/{number}"}
+    short = RELATED_LABELS[named[0]]
+    return {"label": f"相关{short}", "short": short, "href": f"{DESK}/{named[0]}/{named[1]}"}
+
+
 def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: date) -> dict[str, Any]:  # noqa: ANN401
     return {
         "kind": kind, "id": item.id, "reference": service.reference(kind, item.id),
         "text": item.text if kind == "complaint" else (item.topic or "（没有说明事由）"),
-        "number": getattr(item, "application_number", None), "area": _place(item.area_code),
+        "number": getattr(item, "application_number", None), "related": _related(getattr(item, "application_number", None)),
+        "area": _place(item.area_code),
         "queue": queue_name(service.queue_of(session, item)), "filed": item.created_at.astimezone(clock.CHINA).date(),
         "due": _due(kind, item, today), "status": item.status, "status_label": STATUSES[item.status],
         "owner": owners.get(item.owner_id) if item.owner_id else None, "answer": item.answer,

@@ -37,7 +37,9 @@ def test_every_level_is_there_with_the_official_codes() -> None:
 def test_the_data_file_says_where_it_comes_from() -> None:
     meta = yaml.safe_load((DATA_DIR / "gazetteer.yaml").read_text(encoding="utf-8"))
     rows = gzip.decompress((DATA_DIR / "gazetteer.csv.gz").read_bytes()).decode().count("\n") - 1
-    assert meta["gazetteer"]["rows"] == rows == len(get_gazetteer().places)
+    assert meta["gazetteer"]["rows"] == rows
+    # data/gazetteer_corrections.yaml adds 江北区 and 渝北区 and keeps 北碚's five streets listed twice once.
+    assert len(get_gazetteer().places) == rows + 2 - 5
     for part in ("gazetteer", "communities"):
         assert meta[part]["source_package"] and meta[part]["licence"] in ("MIT", "Apache-2.0")
     assert meta["imported_on"] and "2025" in meta["gazetteer"]["reflects"]
