@@ -52,7 +52,9 @@ INSTRUCTION = re.compile(r"^(原因|理由|困难)(那里|那块|那儿|这里|�
 # The right answer said with the wrong one: "是陈秀珍不是陈秀贞", "不是陈秀贞，是陈秀珍", "应该是陈秀珍".
 RIGHT_THEN_WRONG = re.compile(r"(?:应该|其实)?是\s*(?P<right>[^\s，,。不是]{2,12})[\s，,。]*(?:不是|而不是)\s*(?P<wrong>[^\s，,。!！是]{2,12})")
 WRONG_THEN_RIGHT = re.compile(r"不是\s*(?P<wrong>[^\s，,。!！是]{2,12})[\s，,。]*(?:而)?(?:应该|其实)?是\s*(?P<right>[^\s，,。!！]{2,12})")
-RIGHT_ONLY = re.compile(r"(?:应该是|应是|改成|改为|其实是|正确的是|应该叫|其实叫)\s*(?P<right>[^\s，,。!！]{2,12})")
+# "名字写错了，是王德贵": what is right after what is wrong also counts.
+RIGHT_ONLY = re.compile(r"(?:应该是|应是|改成|改为|其实是|正确的是|应该叫|其实叫|(?:错了|不对)[\s，,。]*是)"
+                        r"\s*(?P<right>[^\s，,。!！]{2,12})")
 
 
 def right_and_wrong(text: str) -> tuple[str | None, str | None]:

@@ -31,6 +31,10 @@ KEPT = (
 PAUSE = codes.PAUSE
 # Everything one application holds in the conversation: its answers and the form's state for it (not the verified phone).
 CLOSED = (*KEPT, "draft_id", "held_for", "consent_code", "delegation_id", "confirmed", "form_retries", "ask_style", "open_checked")
+# The helper's answers about herself, not about the person: kept when an application ends (filed, or her case found in
+# hand), so a 网格员 filing for a second old person in the same chat is not asked who she is again. Never the relation
+# (one person's 孙子 is not the next one's), never anything of the person filed for.
+HELPER_OWN = ("helper_kind", "helper_name")
 # The principal has no phone for a consent code: the form goes on and asks for her signed paper form at the end.
 NO_PHONE = "principal_no_phone"
 
@@ -195,17 +199,29 @@ class ActionCloseApplication(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         await drop(tracker)
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(k, None) for k in CLOSED)]
+        return ended()
 
 
-async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """The read-back is confirmed and the principal has no phone: filed at once if her paper form has been verified
-    meanwhile; otherwise its photo is asked for (web chat: an upload card; SMS: the window), every answer is saved,
-    and "继续" after the caseworker's SMS files it."""
+def ended(*also: str) -> list[EventType]:
+    """One application is over (filed, or her case already in hand): its form closed, nothing paused, every answer of
+    it cleared but the helper's own (HELPER_OWN), so nothing of it lingers for a correction to land on or a next
+    application to inherit."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", None),
+            *(SlotSet(k, None) for k in (*CLOSED, *also) if k not in HELPER_OWN)]
+
+
+async def paper_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The read-back is confirmed and the principal has no phone: None when her paper form has been verified meanwhile
+    (its delegation is now on the tracker, and the caller files at once, in the same action: a FollowupAction to the
+    submission again left the rules with no next step after it, so the core fallback's "没太听懂" came right after the
+    filing and took the confirming turn back — the form, every answer in it, open again for a correction to land on);
+    otherwise its photo is asked for (web chat: an upload card; SMS: the window), every answer is saved, and "继续"
+    after the caseworker's SMS files it."""
     s = tracker.get_slot
     found = await held(dispatcher, tracker, s("applicant_name"), s("applicant_id"), again=True)
     if found.get("delegation_id"):
-        return [*(SlotSet(k, v) for k, v in found.items()), FollowupAction("action_submit_application")]
+        tracker.slots.update(found)
+        return None
     if not found.get(PAUSE):
         await say_paper_way(dispatcher, tracker)
     saved = await keep(dispatcher, tracker)

@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import consent, corrections, discard, drafts, emergency_booked, fallback, parsing, readback, requests, wechat
+from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, next_person, parsing, readback, requests,
+                     wechat)
 from actions.members import LATER, later_note, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -16,7 +17,7 @@ from actions.amount_answers import SAID
 from actions.forms import HELPER_KIND_NAMES
 from actions.notes import approximate_note, pension_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
-from actions.precheck import NO_QUESTION, precheck_corrected
+from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
 from actions import visits
@@ -26,9 +27,6 @@ REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有�
 # A stop that names the application or taking it back (read as stop, not withdraw_application).
 STOP_OR_WITHDRAW = re.compile(r"撤|取消|不申请|申请.*不要|不要.*申请")
 
-# Every slot of one application: the answers a draft keeps (actions/drafts.py) and the form's own state.
-APPLICATION_SLOTS = (*drafts.KEPT, "consent_code", "delegation_id", "confirmed", "submission_key", "form_retries",
-                     "ask_style", "street_candidates", "draft_id", "held_for", "open_checked")
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
 CARRIED = ("monthly_income", "savings", "income_excluded", "more_members")
 # after_verify for a progress query about someone else ("查下我奶奶的申请"): his phone shows his own cases and those she
@@ -76,10 +74,11 @@ class ActionStartApplication(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if parsing.asks_progress(tracker.latest_message.get("text") or ""):
             return await progress_instead(dispatcher, tracker)  # "查下我奶奶的申请 她身份证是…": no new application
-        events: list[EventType] = []
+        # "还有一个人要申请" after a filing, or while one is being filled in (kept as a draft): the next person from clean answers.
+        events: list[EventType] = await next_person.next_person(dispatcher, tracker) if next_person.says_another(tracker) else []
         named = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"), None)
         before = tracker.get_slot("assistance_type")
-        started = [s for s in ("applicant_name", "applicant_id", "street", "filing_for") if tracker.get_slot(s)]
+        started = [] if events else [s for s in ("applicant_name", "applicant_id", "street", "filing_for") if tracker.get_slot(s)]
         if started:
             dispatcher.utter_message(response="utter_resume_application")
         style = None
@@ -105,7 +104,7 @@ class ActionStartApplication(Action):
         return events
 
 
-APPLY_WORDS = re.compile(r"申请|申办|要办|想办|帮我办|给我办|报个|办个|审请")
+APPLY_WORDS = parsing.APPLY_WORDS
 
 
 class ActionLooseAnswer(ActionStartApplication):
@@ -123,7 +122,8 @@ class ActionLooseAnswer(ActionStartApplication):
             return again
         if parsing.asks_progress(text):
             return await progress_instead(dispatcher, tracker)
-        if typed and APPLY_WORDS.search(text):
+        if ((typed or next_person.says_another(tracker)) and APPLY_WORDS.search(text)) or applies_after(tracker):
+            # A type to apply for, another person after a filing ("还有一个人要申请"), "那申请嘛" after a pre-check.
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
         if await fallback.before_not_understood(dispatcher, tracker):
             return [UserUtteranceReverted()]  # "退休金算不算收入" after a result: answered, and forgotten as an answer
@@ -253,7 +253,9 @@ class ActionSubmitApplication(Action):
             dispatcher.utter_message(response="utter_not_submitted")
             return [SlotSet("confirmed", None), SlotSet("paused_form", "application_form")]
         if s("filing_for") == "other" and s(drafts.NO_PHONE) and not s("delegation_id"):
-            return await drafts.paper_step(dispatcher, tracker)  # her signed paper form first
+            waiting = await drafts.paper_step(dispatcher, tracker)  # her signed paper form first
+            if waiting is not None:
+                return waiting  # else verified meanwhile: filed now, in this one action
         ill_alone = precheck_ill_alone(s("precheck_heard"), s("members"))  # 重病或残疾 in a household of one: hers
         health = health_said(s("reason"), s("members") or [], for_self=s("filing_for") != "other", precheck_ill=ill_alone)
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
@@ -285,7 +287,7 @@ class ActionSubmitApplication(Action):
         if ALREADY_OPEN in refused:
             # Her case of this type is already being handled (the backend said which): nothing to file again.
             await drafts.drop(tracker)
-            return _reset(APPLICATION_SLOTS)
+            return drafts.ended(*next_person.FILING_SLOTS)
         if NAME_MISMATCH in refused:
             # The name does not go with the ID number on record: both asked again once, then the window or a person.
             return await consent.name_refused(dispatcher, tracker)
@@ -295,7 +297,9 @@ class ActionSubmitApplication(Action):
         dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
                                  due=created.get("step_due_day") or "近几个工作日")
         await drafts.drop(tracker)
-        return _reset(APPLICATION_SLOTS) + [SlotSet("application_no", created["number"])]
+        # Filed: nothing of this application stays open or paused ("继续" never reads it back again, a correction goes to
+        # the filed case: actions/requests.py); a next application in this chat starts clean.
+        return drafts.ended(*next_person.FILING_SLOTS) + [SlotSet("application_no", created["number"])]
 
 
 class ActionCancel(Action):
@@ -332,6 +336,10 @@ class ActionStartVerifiedQuery(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         said = tracker.latest_message.get("text") or ""
+        if tracker.latest_message.get("intent", {}).get("name") == "query_progress" and applies_after(tracker):
+            # "那申请嘛" after a pre-check read as a progress query: its phone check led to "还没有申请记录", the
+            # application (and what the pre-check heard) lost. The application instead, nothing asked again.
+            return await ActionStartApplication().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
         if REPORT_ASKED.search(said) and emergency_booked.say_filed(dispatcher, tracker):
             # "到底报上没得" after his 急难 report in this chat: what was filed and who calls, never "还没有申请记录".
             return [UserUtteranceReverted()]

@@ -275,6 +275,22 @@ class ActionPrecheck(Action):
         return events + ([SlotSet("assistance_type", first)] if first else [])
 
 
+# A case of one's own named ("我那申请呢", "她的申请"), or a question ("还能申请啥子", "能不能申请特困"): never a wish to
+# apply now.
+OWN_CASE = re.compile(r"(我|俺|额|咱|她|他)(们)?(的)?那(个|份|件)?申请|(我|俺|额|咱|她|他)(们)?的申请|"
+                      r"能不能|可不可以|能否|能(申请|办)|啥|什么|哪|吗|怎|咋|[？?]")
+
+
+def applies_after(tracker: Tracker) -> bool:
+    """"那申请嘛" (重庆话: then let's apply) after a pre-check's result, however the NLU read it (a progress query, an
+    answer): the application, with what the pre-check heard. Only while that pre-check is the conversation's news (heard,
+    no application started or filed since: a filing clears it), never a question about a case ("查下申请嘛", "我那申请呢")."""
+    text = tracker.latest_message.get("text") or ""
+    started = any(tracker.get_slot(s) for s in ("applicant_name", "applicant_id", "street", "filing_for"))
+    return (bool(tracker.get_slot("precheck_heard")) and not started and bool(parsing.APPLY_WORDS.search(text))
+            and not parsing.asks_progress(text) and not OWN_CASE.search(text))
+
+
 async def precheck_corrected(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """After a pre-check's result, one of its answers said again, and the result again with everything else as heard:
     "不对 是一千二" (the income its result quoted) or "城镇户口" (a tester's got "没太听懂"). None when the message is not that."""

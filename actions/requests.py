@@ -29,7 +29,9 @@ RESTORE = re.compile(r"恢复|撤回来|还原|弄回来|找回来|要回来|撤
 # 催一下: a progress query that asks to hurry the case (actions/journeys.py reads it; answered below).
 HURRY = re.compile(r"催|搞快|快点|快些|快一点|加快|抓紧|太慢|好慢|咋个还|怎么还|为啥还|为什么还|等了好久|等好久|拖")
 # A correction that already says what is right ("应该是刘淑芬", "少填了我孙子") needs no further question.
+# "名字写错了，是王德贵": what is right said after what is wrong, too.
 SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|其实是|实际是|写成|不是.{1,12}是|是[\u4e00-\u9fff·]{2,5}[\s，,。]*不是|"
+                                r"(错了|不对)[\s，,。]*是\s*[^\s，,。!！]{2}|"
                                 r"少填|漏填|多填|\d{3,}|"
                                 r"(?:我|她|他|本人|老人|名字|应该)叫[\u4e00-\u9fff]{2}|名字是[\u4e00-\u9fff]{2}")
 # Said where the correction is asked, these are commands, never the correction ("进度" was filed as one).

@@ -70,9 +70,10 @@ async def test_by_sms_or_wechat_the_paper_form_goes_to_the_window(fake_backend, 
 async def test_once_the_paper_form_is_verified_continue_files_it(fake_backend) -> None:  # noqa: ANN001
     fake_backend.held = {"status": "verified", "delegation_id": 31}
     dispatcher = CollectingDispatcher()
-    events = await ActionSubmitApplication().run(dispatcher, tracker(no_phone_filled()), {})
-    assert slot_values(events)["delegation_id"] == 31 and FollowupAction("action_submit_application") in events
-    filed = await ActionSubmitApplication().run(dispatcher, tracker({**no_phone_filled(), **slot_values(events)}), {})
+    filed = await ActionSubmitApplication().run(dispatcher, tracker(no_phone_filled()), {})
+    # Filed in this one action, no second submission after it (tests/actions/test_after_filing_s8.py: that one left
+    # the rules with no next step, and the fallback took the filing turn back).
+    assert FollowupAction("action_submit_application") not in filed
     assert "utter_submitted" in responses(dispatcher) and any(e.get("name") == "application_no" for e in filed)
     [filing] = [r for r in fake_backend.requests if r.url.path == "/api/v1/applications"]
     assert json.loads(filing.content)["members"][0]["phone"] is None  # the principal's phone: none, not a guess
