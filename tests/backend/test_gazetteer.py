@@ -85,7 +85,7 @@ def test_the_answer_says_where_and_how_sure(client) -> None:  # noqa: ANN001
         "code": TWO_ROADS, "name": "两路口街道", "level": "street", "full_name": "重庆市渝中区两路口街道",
         "district": "渝中区", "city": "重庆市", "province": "重庆市", "match": "exact", "community": "中山二路社区",
         "standards_region": "重庆", "office_name": "渝中区民政局社会救助科", "office_phone": None,
-        "office_hours": "工作日 9:00-12:00 14:00-17:30", "office_configured": False, "duty_phone": None,
+        "office_hours": "工作日 9:00-12:00 14:00-17:30", "office_configured": False, "duty_phone": None, "supervision_phone": None,
     }
 
 
