@@ -257,7 +257,8 @@ class ActionSubmitApplication(Action):
             if waiting is not None:
                 return waiting  # else verified meanwhile: filed now, in this one action
         ill_alone = precheck_ill_alone(s("precheck_heard"), s("members"))  # 重病或残疾 in a household of one: hers
-        health = health_said(s("reason"), s("members") or [], for_self=s("filing_for") != "other", precheck_ill=ill_alone)
+        health = health_said(s("reason"), s("members") or [], for_self=s("filing_for") != "other", precheck_ill=ill_alone,
+                             applicant_male=parsing.id_male(s("applicant_id")))
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
                      "incomes": application_incomes(own_income(s("monthly_income"), s("members")), s("income_excluded"), s(KIND_SAID)),
                      **health_of(health, 0), **({"serious_illness": True} if ill_alone else {})}

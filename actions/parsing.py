@@ -54,6 +54,12 @@ def parse_id_number(text: str) -> str:
     return m.group(0) if m else re.sub(r"\s", "", t)
 
 
+def id_male(id_number: str | None) -> bool | None:
+    """The sex an 18-digit ID number carries (its 17th digit: odd for a man); None without one."""
+    digits = parse_id_number(id_number or "")
+    return int(digits[16]) % 2 == 1 if re.fullmatch(r"\d{17}[\dX]", digits) else None
+
+
 SPOKEN_DIGITS = str.maketrans("零〇洞幺一二两三四五六七八九", "00011223456789")
 
 

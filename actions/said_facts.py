@@ -82,7 +82,21 @@ PRONOUN = re.compile(r"他|她")
 GONE = re.compile(r"走了|去世|过世|死了|不在了|病逝|离世|离婚|离了")  # a relative no longer in the household
 
 
-def _whose(clause: str, members: list[dict], for_self: bool, before: int) -> int:
+SPOUSE_HE = re.compile(r"老头|老倌")  # what she calls him
+SPOUSE_SHE = re.compile(r"老太婆|老婆子")  # what he calls her
+
+
+def _her_spouse_called(clause: str, applicant_male: bool | None) -> bool:
+    """A helper relaying the old couple's words ("老头儿中风了", filed for the grandmother): the applicant's spouse, when
+    the word's sex is not the applicant's own (a helper's "老头" for the old man he files for is him, not his wife)."""
+    if parsing.parse_relation(clause) != "配偶" or parsing._kin_word(clause):
+        return False
+    if applicant_male is None:
+        return False
+    return bool(SPOUSE_HE.search(clause)) != applicant_male and bool(SPOUSE_HE.search(clause) or SPOUSE_SHE.search(clause))
+
+
+def _whose(clause: str, members: list[dict], for_self: bool, before: int, applicant_male: bool | None = None) -> int:
     """0 for the applicant, i for members[i - 1], NOBODY for a relative not listed: named, or called by the relation she
     said (her own when she files for herself, "她老伴" when a helper does), or "我"; filing for herself with one member,
     "他/她" is that member; a clause naming nobody is about whoever the one before was about ("老伴中风了 瘫在床上").
@@ -91,6 +105,9 @@ def _whose(clause: str, members: list[dict], for_self: bool, before: int) -> int
     if named is not None:
         return named
     relation = parsing.parse_relation(clause)
+    if relation == "配偶" and not for_self and _her_spouse_called(clause, applicant_male):
+        related = [i for i, m in enumerate(members, 1) if m.get("relation") == "配偶"]
+        return related[0] if len(related) == 1 else NOBODY
     if relation is not None and (for_self or HERS_RELATIVE.search(clause)):
         related = [i for i, m in enumerate(members, 1) if m.get("relation") == relation]
         return related[0] if len(related) == 1 else NOBODY
@@ -109,7 +126,8 @@ def precheck_ill_alone(heard: dict | None, members: list[dict] | None) -> bool:
     return heard.get("illness_or_disability") is True and int(heard.get("household_size") or 1) <= 1 and not members
 
 
-def health_said(reason: str | None, members: list[dict], *, for_self: bool, precheck_ill: bool = False) -> dict[int, str]:
+def health_said(reason: str | None, members: list[dict], *, for_self: bool, precheck_ill: bool = False,
+                applicant_male: bool | None = None) -> dict[int, str]:
     """{0: the applicant's, i: members[i - 1]'s} illness or disability as said in the reason ("中风了", "身体不好");
     a pre-check's yes to 重病或残疾 of a household of one is hers."""
     said: dict[int, list[str]] = {}
@@ -117,7 +135,7 @@ def health_said(reason: str | None, members: list[dict], *, for_self: bool, prec
     for clause in CLAUSE.split(reason or ""):
         if GONE.search(clause) and parsing.parse_relation(clause):
             continue  # "老伴病逝了 身体不好": of one no longer here; what follows is about whoever it was before
-        who = _whose(clause, members, for_self, who)
+        who = _whose(clause, members, for_self, who, applicant_male)
         if ILLNESS_NAMED.search(clause) or UNWELL.search(clause):
             said.setdefault(who, []).append(clause)
     if precheck_ill and not members and not said:

@@ -16,7 +16,7 @@ from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
 from actions.journeys import ActionStartApplication, readback_lines
 from actions.precheck import ActionReadIncomeKind
 from actions.said_facts import KIND_SAID, income_line
-from tests.actions.answers_helpers import HIS_ID, install, plain_tracker, turn
+from tests.actions.answers_helpers import HER_ID, HIS_ID, install, plain_tracker, turn
 from tests.actions.test_filed_as_said import APPLYING, HUSBAND, filed
 
 NO_SAVINGS = {k: v for k, v in APPLYING.items() if k != "savings"}
@@ -172,6 +172,9 @@ def test_someone_elses_old_man_is_no_relation(text: str) -> None:
     ({"filing_for": "self"}, "儿子前年病逝了 身体不好 老头儿又中风了", "身体不好", "老头儿又中风了"),
     ({"filing_for": "other", "helper_kind": "relative", "helper_name": "王浩", "delegation_id": 7.0},
      "她老伴中风了 瘫在床上", None, "她老伴中风了；瘫在床上"),
+    # A grandson filing for his grandmother relays her words: her "老头儿" is her husband (a tester's stroke on her row).
+    ({"filing_for": "other", "helper_kind": "relative", "helper_name": "刘洋", "delegation_id": 7.0},
+     "老头儿去年中风了 瘫起了 奶奶82了也照顾不过来", None, "老头儿去年中风了；瘫起了"),
 ])
 async def test_an_illness_said_of_the_husband_is_on_his_row(fake_backend, slots: dict, reason: str, hers: str | None,
                                                            his: str) -> None:  # noqa: ANN001
@@ -180,6 +183,16 @@ async def test_an_illness_said_of_the_husband_is_on_his_row(fake_backend, slots:
     body = await filed(fake_backend, {**APPLYING, **slots, "monthly_income": 1500.0, "members": husband, "reason": reason},
                        f"s8-health-{reason.encode().hex()[:20]}")
     assert body["members"][0].get("health_said") == hers and body["members"][1].get("health_said") == his
+
+
+@pytest.mark.asyncio
+async def test_a_helpers_old_man_filed_for_is_the_applicant_himself(fake_backend) -> None:  # noqa: ANN001
+    install(fake_backend)
+    wife = [{"name": "张秀英", "relation": "配偶", "id_number": HER_ID, "income": 0.0}]
+    slots = {**APPLYING, "applicant_name": "李建国", "applicant_id": HIS_ID, "filing_for": "other", "helper_kind": "grid_worker",
+             "helper_name": "李敏", "delegation_id": 7.0, "monthly_income": 800.0, "members": wife, "reason": "老头儿中风了 瘫在床上"}
+    body = await filed(fake_backend, slots, "s8-his-own")
+    assert body["members"][0].get("health_said") == "老头儿中风了；瘫在床上" and "health_said" not in body["members"][1]
 
 
 @pytest.mark.asyncio
