@@ -118,6 +118,17 @@ def bare_answer(text: str) -> str | None:
     return m.group("value").strip() if m and _field_named(text) is None else None
 
 
+# "不对 我女儿不住一起": something read back is wrong, said in her own words; never 先不提交 (a tester's was a pause).
+WRONG_LEAD = re.compile(r"^(不对|错了|有错|说错了|搞错了|弄错了|填错了|写错了|不是这样)")
+PAUSE = re.compile(r"先不|不提交|不交|不要交|等(一)?下|等哈|放一放|算了|不弄|不办|不申请|不填")
+
+
+def says_wrong(text: str) -> bool:
+    """Something read back is wrong, with her words about it but no field named ("不对 我女儿不住一起")."""
+    text = text.strip()
+    return bool(WRONG_LEAD.match(text)) and not PAUSE.search(text)
+
+
 def is_vague_no(text: str) -> bool:
     """"不对" / "有错要改": something is wrong, not said what."""
     return bool(VAGUE_NO.match(text.strip()))

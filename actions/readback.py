@@ -239,7 +239,7 @@ class ReadBack:
         if named and named != tracker.get_slot("assistance_type"):
             # "还是申请特困吧" at the read-back changes the type and reads back again; never a yes (it once submitted).
             return await self._correct(corrections.BY_LABEL["申请类型"], named, dispatcher, tracker, domain)
-        if corrections.is_vague_no(text):
+        if corrections.is_vague_no(text) or corrections.says_wrong(text):
             dispatcher.utter_message(response="utter_which_wrong")
             return {"confirmed": None, NEUTRAL: True}
         if CONFIRMS.match(text) or text == "/affirm":

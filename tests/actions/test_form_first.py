@@ -177,6 +177,11 @@ async def test_one_field_corrected_at_the_readback_keeps_every_other_answer(fake
     after, said = await at_readback("不对", "deny")
     assert said == ["utter_which_wrong"] and after["confirmed"] is None and not after.get("form_retries")
     assert {k: after[k] for k in FILLED} == FILLED
+    # Something wrong said in her own words is never 先不提交 (a tester's "不对 我女儿不住一起" paused the form).
+    after, said = await at_readback("不对 我女儿不住一起", "deny")
+    assert said == ["utter_which_wrong"] and after["confirmed"] is None and {k: after[k] for k in FILLED} == FILLED
+    after, said = await at_readback("不对 先不提交", "deny")
+    assert after["confirmed"] is False
 
 
 @pytest.mark.asyncio
