@@ -48,6 +48,8 @@ INSTRUCTION = re.compile(r"^(原因|理由|困难)(那里|那块|那儿|这里|�
                          r"(改|换|重写|重新写|写错了|填错了|写错|填错|不对|错了|有错)?(一下|下)?(了)?[\s，,。:：]*"
                          r"(是|写|填|写成|填成)?[\s:：]*")
 
+# "原因是…", "理由就是…": the reason said in so many words, with nothing said to be wrong.
+STATED = re.compile(r"^(原因|理由)(就|嘛|呢)?是")
 
 # The right answer said with the wrong one: "是陈秀珍不是陈秀贞", "不是陈秀贞，是陈秀珍", "应该是陈秀珍".
 RIGHT_THEN_WRONG = re.compile(r"(?:应该|其实)?是\s*(?P<right>[^\s，,。不是]{2,12})[\s，,。]*(?:不是|而不是)\s*(?P<wrong>[^\s，,。!！是]{2,12})")
@@ -84,6 +86,10 @@ def read_correction(text: str) -> tuple[Field | None, str | None]:
     button = FIX_BUTTON.match(t) or FIX_PAYLOAD.match(t)
     if button and button.group(1) in BY_LABEL:
         return BY_LABEL[button.group(1)], None  # the read-back's 改 button: ask that answer again
+    if stated := STATED.match(t):
+        # "原因是他六十几了一个人…没得儿女…" at the read-back: the reason said anew, never a no (its 没得 once read as 先不提交).
+        value = t[stated.end():].strip(" ，,。:：")
+        return BY_LABEL["原因"], (value if len(value) >= 2 else None)
     if not re.search(WRONG + "|改|应该是|换成|不是", t):
         return None, None
     named = _field_named(t)
@@ -102,7 +108,7 @@ def read_correction(text: str) -> tuple[Field | None, str | None]:
     for other in field.words:
         if other not in ("我叫", "街道", "乡镇", "名"):
             value = value.replace(other, " ")
-    value = re.sub(r"不是[^，,。是]*", " ", value)
+    value = re.sub(r"不是\s*[^，,。是\s]*", " ", value)  # "收入不是0 她有养老金一个月八百多": what is wrong ends at a space
     value = re.sub(WRONG + r"|应该是|应该|改成|改为|换成|改一下|我要改|要改|改|号码|号|填的|写的|那个|这个|了|吧|哦", " ", value)
     value = re.sub(r"^(那里|那块|那儿|这里|这儿|那一?栏|那一?项|这一?项|一下|下|写|填|成|为|[\s，,。:：是])+|[\s，,。]+$", "", value).strip()
     # "申请人写成我了，应该是奶奶，黄桂兰": what comes after 应该是/改成 is the answer.

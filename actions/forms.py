@@ -8,7 +8,7 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, codes, members, parsing, requests, streets, wechat
+from actions import amount_answers, codes, members, parsing, reason, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
@@ -33,9 +33,10 @@ from actions.notes import SKIPPED_NOTE
 Slots = dict[str, Any]
 HELPER_KIND_NAMES = {"relative": "亲属", "grid_worker": "网格员", "volunteer": "志愿者", "community_police": "社区民警", "staff": "工作人员"}
 def household_size(tracker: Tracker) -> int:
-    """The household as far as the conversation knows it: the pre-check's answer, or the members added."""
+    """The household as far as the conversation knows it: the pre-check's answer, or the members added (with those whose
+    ID number is to be added later: they live with her all the same)."""
     heard = (tracker.get_slot("precheck_heard") or {}).get("household_size")
-    return max(int(heard or 1), 1 + len(tracker.get_slot("members") or []))
+    return max(int(heard or 1), members.listed(tracker))
 
 
 def _text(value: Any) -> str:
@@ -354,7 +355,10 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
             # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
             said = parsing.labeled_clauses(text).get("monthly_income") or [text]  # the pension's own words, not the whole message
             slots["income_excluded"] = await read_excluded(said[0] if len(said) == 1 else text)
-            slots[KIND_SAID] = kind_words(said[0] if len(said) == 1 else text)  # filed as the kind said (said_facts.py)
+            # Filed as the kind said (said_facts.py); a bare "八百多" keeps the kind said before it ("养老金，不晓得哪种").
+            slots[KIND_SAID] = kind_words(said[0] if len(said) == 1 else text) or tracker.get_slot(KIND_SAID)
+        elif slots.get("monthly_income") is None and kind_words(text):
+            slots[KIND_SAID] = text  # "不晓得是哪种养老金" with no figure: the kind stays for the figure asked again
         return slots
 
     def validate_hukou(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -379,8 +383,10 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         return slots
 
     def validate_more_members(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        said = None if isinstance(value, bool) else parsing.household_said(_text(value))  # "他一个人住", "一家三口"
-        answer = value if isinstance(value, bool) else said if said is not None else parsing.parse_yes_no(_text(value))
+        # "他一个人住", "一家三口"; "没有了 就她和儿子两个" read as a no (deny) still says her son lives with her.
+        text = str(tracker.latest_message.get("text") or "") if isinstance(value, bool) else _text(value)
+        said = members.more_said(text, tracker)
+        answer = said if said is not None else value if isinstance(value, bool) else parsing.parse_yes_no(text)
         return {"more_members": answer}
 
     async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
@@ -455,8 +461,10 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
             return {**members.with_member(tracker, 0.0, skipped=True), amount_answers.TO_CONFIRM: None, members.OWN_KEPT: None}
         return {}
 
-    def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
+    async def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
+        if await reason.asked_instead(text, dispatcher):
+            return {"reason": None, NEUTRAL: True}  # "低保和特困能一起拿不": answered (or said to come later), asked again
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, next_person, parsing, readback, requests,
                      wechat)
-from actions.members import LATER, later_note, own_income
+from actions.members import LATER, later_note, listed, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID
@@ -168,8 +168,7 @@ def _answered(tracker: Tracker) -> dict[str, object]:
 def household_note(tracker: Tracker) -> str:
     """The household size the pre-check heard, when the application lists fewer people (for the caseworker)."""
     size = int((tracker.get_slot("precheck_heard") or {}).get("household_size") or 0)
-    listed = 1 + len(tracker.get_slot("members") or [])
-    return f"（测算时说家里一共{size}口人）" if size > listed else ""
+    return f"（测算时说家里一共{size}口人）" if size > listed(tracker) else ""
 
 
 def _said_amount(tracker: Tracker, slot: str) -> str:

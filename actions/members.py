@@ -30,6 +30,27 @@ def left_out(slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tr
     return None
 
 
+def listed(tracker: Tracker) -> int:
+    """The household as the application lists it: her, the members added, and those whose ID number is to be added
+    later (they live with her all the same: a tester's son without his number was left out of 共N人)."""
+    return 1 + len(tracker.get_slot("members") or []) + len(tracker.get_slot(LATER) or [])
+
+
+def more_said(text: str, tracker: Tracker) -> bool | None:
+    """Whether the answer to "家里还有一起生活的其他人吗" says someone more lives with her ("没有了 就她和儿子两个" before her
+    son is listed: yes, him); None when the words do not say. Those listed already (ID number to come or not) are not more:
+    "就她和儿子两个" once he is listed is a no."""
+    said = parsing.household_said(text)
+    if not said:
+        return said
+    size = parsing.parse_count(text)
+    if size is not None:
+        return size > listed(tracker)
+    relation = parsing.parse_relation(text)
+    known = [*(tracker.get_slot("members") or []), *(tracker.get_slot(LATER) or [])]
+    return not (relation and any(m.get("relation") == relation for m in known))
+
+
 def with_member(tracker: Tracker, income: float, *, said: str | None = None, skipped: bool = False) -> dict[str, Any]:
     """The member asked about kept in `members` with her income (`income_said` when approximate; `income_skipped` when
     she did not know it: 0 is filed, the read-back says so and the caseworker is told), and the member questions

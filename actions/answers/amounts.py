@@ -207,8 +207,9 @@ def read_income_and_savings(text: str) -> tuple[Amount | None, Amount | None]:
     for named, _, amount in _clauses(text):
         if named == "savings":
             savings = amount if amount is not None else savings
-        elif named == "monthly_income":
-            income = amount if amount is not None else income
+        elif named == "monthly_income" and amount is not None and not (amount.value == 0 and income):
+            # "一个月八百多 儿子没得收入": another's none never wipes the figure said (a tester's 800 was read back as 0).
+            income = amount
         elif amount is not None:
             unlabeled.append(amount)
     for amount in unlabeled:
