@@ -17,7 +17,7 @@ from typing import get_args
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
 from backend.eligibility.service import get_rules
-from backend.policy import needs, visits
+from backend.policy import needs, together, visits
 from backend.policy.privacy import TOPIC as PRIVACY, get_privacy
 from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
@@ -194,6 +194,10 @@ def answer(
     if visit is not None:
         # "入户核查啥时候来": when the visit comes, from the procedure's time limits (a case's own: its progress).
         return PolicyAnswer(answer=visit, term=visits.TERM, **base)
+    both = together.answer(said)
+    if both is not None:
+        # "低保和特困能一起拿不": whether the two go together, never one type's amount; the pre-check offered after.
+        return PolicyAnswer(answer=both, term=together.TOPIC, **{**base, "offer_precheck": True})
     term = get_glossary().meaning(said)
     if term is not None:
         # "受理是啥子意思": what the word means, whatever type or aspect the question was read as.
