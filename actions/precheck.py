@@ -20,7 +20,12 @@ from actions.backend_client import BackendError, BackendUnavailable, call, get_c
 from actions.neutral import NEUTRAL
 
 PRECHECK_SLOTS = ("household_size", "monthly_income", "income_excluded", "savings", "applicant_age",
-                  "illness_or_disability", "has_supporter", "hukou")
+                  "illness_or_disability", "has_supporter", "hukou", "pension_assumed")
+# In what the pre-check heard when its place had no figures ("上海"): the next message naming a place that has them
+# ("我奶奶在重庆") gives the result with every answer kept (a tester's "我在重庆" got "没太听懂", "帮我测一测" started over).
+PLACE_MISSING = "place_missing"
+# "我在上海的", "我人在外地": where the one talking is.
+HELPER_HERE = r"我(?:人|现在|目前|自己|本人)?(?:是)?(?:在|住在|人在)"
 NO_QUESTION = "不用问"  # the slot's value when a question does not apply
 NONE_EXCLUDED = "没有"
 HUKOU_SAID = {"urban": "城镇户口", "rural": "农村户口"}
@@ -172,6 +177,29 @@ class ActionReadHukouNeed(Action):
         return [SlotSet("hukou", None if need["matters"] else NO_QUESTION)]
 
 
+def helper_place(tracker: Tracker) -> list[EventType]:
+    """"两个 我奶奶跟我爷爷一起住 我在上海的": a grandson's own place while he does the pre-check for his grandmother is
+    not hers (a tester's went on as 上海, which has no figures): the region is left to the default, or to what is said
+    after. Only this turn's events reach the action server, so a place said before this message is not restored."""
+    place = tracker.get_slot("region")
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if not place or "region" not in tracker.slots_to_validate() or not re.search(HELPER_HERE + re.escape(str(place)), text):
+        return []  # no place in this message, or not where the one talking is
+    if tracker.get_slot("filing_for") != "other" and parsing.helper_relation(text) not in ("孙子女", "子女"):
+        return []  # her own place ("我跟老伴两个 我在重庆"), or nobody else named
+    return [SlotSet("region", None)]
+
+
+async def place_with_figures(text: str, missing: str) -> str | None:
+    """A place the pre-check has figures for, named in the message ("我奶奶在重庆渝中区两路口的" → 重庆), never the one
+    without ("不是 我在上海 …")."""
+    try:
+        regions = (await get_client().offer())["regions"]
+    except (BackendUnavailable, BackendError):
+        return None
+    return next((r for r in regions if r in text and r != missing), None)
+
+
 def heard(tracker: Tracker) -> dict[str, Any] | None:
     """The pre-check's answers an application needs, as they were said: household size, income (with the
     part the rules do not count), savings, 户口 (urban/rural, only when asked), approximate amounts."""
@@ -183,7 +211,7 @@ def heard(tracker: Tracker) -> dict[str, Any] | None:
              "income_excluded": s("income_excluded"), "hukou": parse_hukou(s("hukou")), "said": s("amounts_said"),
              # for the result again with one amount corrected ("不对 是一千二", actions/journeys.py)
              "applicant_age": s("applicant_age"), "illness_or_disability": s("illness_or_disability"),
-             "has_supporter": s("has_supporter")}
+             "has_supporter": s("has_supporter"), "pension_assumed": s("pension_assumed")}
     facts = {k: v for k, v in facts.items() if v not in (None, {}, "")}
     return facts or None
 
@@ -247,7 +275,11 @@ class ActionPrecheck(Action):
             # No figures for that place: nothing was measured, so nothing is "不符合" (a tester was told so).
             dispatcher.utter_message(text=first["reason"])
             dispatcher.utter_message(response="utter_precheck_no_figures")
-            return events + [SlotSet("precheck_why", None), SlotSet("region", None)]
+            kept = {**(heard(tracker) or {}), PLACE_MISSING: body["region"]}
+            return events + [SlotSet("precheck_why", None), SlotSet("region", None), SlotSet("precheck_heard", kept)]
+        if tracker.get_slot("pension_assumed"):
+            # A pension of a kind not known ("不晓得是哪种"), as large as it is: counted, and said so (never dropped).
+            dispatcher.utter_message(response="utter_precheck_pension_assumed")
         lines = members[0]["incomes"]
         if len(lines) > 1 or lines[0]["kind"] != "收入":
             # "咋个是0元": the part the rules leave out is said before the figures (a tester's 180元 pension "vanished").
@@ -296,6 +328,12 @@ async def precheck_corrected(dispatcher: CollectingDispatcher, tracker: Tracker)
     "不对 是一千二" (the income its result quoted) or "城镇户口" (a tester's got "没太听懂"). None when the message is not that."""
     heard = tracker.get_slot("precheck_heard") or {}
     text = (tracker.latest_message.get("text") or "").strip()
+    if heard.get(PLACE_MISSING) and (place := await place_with_figures(text, heard[PLACE_MISSING])):
+        again = copy.copy(tracker)
+        again.slots = {**tracker.slots, **{k: heard.get(k) for k in PRECHECK_SLOTS}, "hukou": HUKOU_SAID.get(heard.get("hukou") or ""),
+                       "amounts_said": heard.get("said"), "region": place}
+        dispatcher.utter_message(response="utter_precheck_place_now", place=place)
+        return [SlotSet("region", place), *await ActionPrecheck().run(dispatcher, again, {})]
     said = corrections.bare_answer(text)
     found = parsing.read_amount(said, per_month=True) if said and heard else None
     hukou = parse_hukou(text) if heard and found is None and HUKOU_ONLY.match(text) else None

@@ -23,8 +23,9 @@ from rasa_sdk.types import DomainDict
 from actions import corrections, parsing
 from actions.amount_answers import SAID, TO_CONFIRM, form_order, take
 from actions.answers.amounts import Amount, clause_amounts, labeled_clauses
+from actions.answers.kin import KIN_PATTERN
 from actions.neutral import NEUTRAL
-from actions.precheck import NONE_EXCLUDED, PENSION_NAMED, UNSURE, pension_unsettled
+from actions.precheck import BASIC_PENSION_MOST, NONE_EXCLUDED, PENSION_NAMED, UNSURE, helper_place, pension_unsettled
 from actions.said_facts import KIND_SAID
 
 PENSION, OTHERS = "pension", "others"  # the income question's two follow-ups (ask_style)
@@ -52,6 +53,18 @@ class HouseholdIncome:
     """Mixin for the pre-check's validator, first in its bases: the income's follow-ups and the savings said again."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        place = helper_place(tracker)  # "我在上海的" while doing it for her grandmother: not her place
+        requested = tracker.get_slot("requested_slot")
+        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        aimed = requested in tracker.slots_to_validate()
+        unknown = _kind_unknown(text, tracker.slots) if aimed and requested == "income_excluded" else []
+        events = unknown or await self._income_events(dispatcher, tracker, domain)
+        if aimed and requested == "monthly_income":
+            events += _persons_summed(text, {**tracker.slots, **{e["name"]: e.get("value") for e in events if e.get("event") == "slot"}})
+        tracker.slots.update({e["name"]: e["value"] for e in events + place if e.get("event") == "slot"})
+        return events + place
+
+    async def _income_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
         requested = tracker.get_slot("requested_slot")
         text = str((tracker.latest_message or {}).get("text") or "").strip()
         aimed = bool(requested) and requested in tracker.slots_to_validate()
@@ -96,6 +109,38 @@ class HouseholdIncome:
         return [SlotSet(k, v) for k, v in out.items()]
 
 
+def _persons_summed(text: str, after: dict) -> list[dict]:
+    """"奶奶养老金一千二左右 爷爷退休工资两千多": each person's amount, added up (a tester's grandfather's 两千多 was dropped).
+    Kinds that count, or a pension of a kind not known counted and said so (pension_assumed); a basic pension named
+    ("基础养老金180") is the income_excluded question's, as before."""
+    value, clauses = after.get("monthly_income"), labeled_clauses(text).get("monthly_income") or []
+    if not isinstance(value, (int, float)) or waiting(after) is not None or len(clauses) < 2 or labeled_clauses(text).get("savings"):
+        return []
+    people = [(m.group(0) if (m := re.search(KIN_PATTERN, c)) else None) or (HERS.match(c) and "本人") for c in clauses]
+    amounts = [a for c in clauses for a in clause_amounts(c)]
+    if None in people or len(set(people)) < len(people) or len(amounts) != len(clauses) or BASIC_SAID.search(text):
+        return []
+    if any(a.negative or a.value <= BASIC_PENSION_MOST for a, c in zip(amounts, clauses) if "养老金" in c):
+        return []  # a small pension: maybe the basic one, asked as before
+    total = sum(a.value for a in amounts)
+    said = {**(after.get(SAID) or {})}
+    said.pop("monthly_income", None)
+    if any(a.approximate for a in amounts) or "左右" in text:
+        said["monthly_income"] = f"{parsing.as_typed(total)}多"
+    unknown = any("养老金" in c and not PENSION_NAMED.search(c) for c in clauses)
+    return [SlotSet("monthly_income", total), SlotSet(SAID, said or None), SlotSet("income_excluded", NONE_EXCLUDED),
+            SlotSet("pension_assumed", unknown or None)]
+
+
+def _kind_unknown(text: str, after: dict) -> list[dict]:
+    """"不晓得是哪种…反正每个月一千二左右", "说不清楚" to "有没有基础养老金…": nothing known to leave out, so it is counted and
+    the result says so (a tester's whole income was dropped and 全家每月1260元 promised)."""
+    if not UNSURE.search(text) or BASIC_SAID.search(text) or after.get("income_excluded") == NONE_EXCLUDED:
+        return []
+    pension = "养老" in text or "养老" in str(after.get(KIND_SAID) or "") or "哪种" in text or "哪一种" in text
+    return [SlotSet("income_excluded", NONE_EXCLUDED), SlotSet("pension_assumed", True if pension else None), SlotSet("form_retries", None)]
+
+
 def _follow_up(text: str, after: dict) -> list[dict]:
     """After an income answer: the follow-up it needs, if any (the pension's kind first, then the others' income)."""
     value = after.get("monthly_income")
@@ -126,6 +171,7 @@ async def _followed_up(pending: dict, text: str, dispatcher: CollectingDispatche
         # joins the words filed with it; "不晓得是哪种" leaves them bare, and the caseworker is told (said_facts.py).
         excluded = f"城乡居民基础养老金每月{parsing.as_typed(value)}元" if BASIC_SAID.search(text) else NONE_EXCLUDED
         words = [SlotSet(KIND_SAID, f"{tracker.get_slot(KIND_SAID) or ''}（{text}）")] if PENSION_NAMED.search(text) else []
+        words += [SlotSet("pension_assumed", True)] if excluded == NONE_EXCLUDED and not PENSION_NAMED.search(text) else []
         if pending.get("others"):
             follow = {**pending, "ask": OTHERS, "excluded": excluded}
             return [SlotSet("monthly_income", None), SlotSet("income_excluded", excluded), SlotSet(TO_CONFIRM, follow),
