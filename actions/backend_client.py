@@ -257,6 +257,10 @@ class BackendClient:
     async def file_complaint(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/complaints", citizen_token=token, json=body)
 
+    async def my_complaint(self, token: str | None, reference: str, step: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Her own complaint (the phone it was filed with): step status | notes | withdraw (backend/service_desk/own.py)."""
+        return await self._request("POST", f"/complaints/{reference}/{step}", citizen_token=token, json=body)
+
     async def aclose(self) -> None:
         await self._client.aclose()
 

@@ -10,9 +10,11 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import callbacks, parsing
+from actions.backend_client import call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
 # Asking where or how, about complaining; never what went wrong ("投诉街道那个人怎么不办事" is a complaint).
@@ -58,6 +60,17 @@ class ValidateComplaintForm(callbacks.ContactPhone, RetryingFormValidationAction
 
     answers_privacy = False  # "你们把我的信息泄露了" is the complaint, not a question to answer
 
+    async def run(self, dispatcher, tracker, domain):  # noqa: ANN001, ANN201
+        # A question about complaining, or about her complaint filed here ("补充", "撤了", "怎么样了"): answered, the
+        # form left, nothing filed. Where to complain keeps the form's question (the complaint offered, below).
+        text = callbacks._text(tracker.latest_message.get("text"))
+        kind = None if text.startswith("/") else asked_about(text, tracker.get_slot(FILED) or [])
+        if kind is None or kind == "where":
+            return await super().run(dispatcher, tracker, domain)
+        await answer_about(dispatcher, tracker, kind, text)
+        return [ActionExecutionRejected(self.form_name()), ActiveLoop(None), SlotSet("requested_slot", None),
+                SlotSet("complaint_text", None), SlotSet("form_retries", None), FollowupAction("action_listen")]
+
     def name(self) -> str:
         return "validate_complaint_form"
 
@@ -76,7 +89,97 @@ class ValidateComplaintForm(callbacks.ContactPhone, RetryingFormValidationAction
 
     async def validate_complaint_text(self, value, dispatcher, tracker, domain) -> dict[str, Any]:  # noqa: ANN001
         text = callbacks._text(value)
-        if asks_where(text):
+        if asks_where(text) or asked_about(text, []) == "where":
             await answer_where(dispatcher, tracker)  # then "遇到了什么问题？": the complaint offered, nothing filed
             return {"complaint_text": None, NEUTRAL: True}
         return {"complaint_text": text[:2000] if len(text) >= 2 and not parsing.is_bare_complaint(text) else None}
+
+
+# ---- her complaint already filed in this chat: asked about, added to, withdrawn (backend/service_desk/own.py) -----------
+# A tester's every sentence with 投诉 filed a new ticket: "会不会又转回那个社区" (TS000002), "我想补充一下投诉的内容" (TS000003,
+# instead of adding to TS000001), "还可以打哪个电话投诉" (TS000004); "我的投诉现在怎么样了" heard "还没有申请记录".
+FILED = "complaints_filed"  # [{"reference": "TS000001", "phone": "138…" | None}], this chat's complaints, oldest first
+TICKET = re.compile(r"TS\d{6,}", re.I)
+WITHDRAW = re.compile(r"撤(销|回|掉|了|诉)|不投诉了|不想投诉了|不告了|算了不投诉")
+STATUS = re.compile(r"怎么样|咋样|如何了|进展|进度|结果|办得|处理得|处理了没|处理没|有人管|有没有人管|人管没|管没管|回复|答复|"
+                    r"到哪|好久|什么时候|啥时候|有消息")
+ADDS = re.compile(r"补充|再说一下|还要说|还有(一点|一件|个事|一个事)|加(一点|一句|上)|忘了说|漏了说")
+WHO = re.compile(r"哪个部门(处理|管|办|来)|谁(来)?(处理|管|办|看)|哪个(来)?(处理|管)|转回|转给|转到|回到那个|交给(那个)?(社区|街道)|"
+                 r"会不会.{0,10}(社区|街道|他们|那个人)")
+PHONES = re.compile(r"(哪个|什么|啥|哪些|其他|别的|另外的?)(电话|号码)|还可以.{0,8}(投诉|打)|除了(在)?这")
+OWN = re.compile(r"(我|我们|我家|我妈|我爸)(的|那个|那条|提的|投的|报的)(那个|那条)?投诉")  # hers, filed before
+CLAUSES = re.compile(r"[？?。！!…；;\n]+")
+ORDINAL = re.compile(r"第([一二三四五六七八九1-9])(个|条|次)")
+ORDINALS = "一二三四五六七八九"
+
+
+def asked_about(text: str, filed: list) -> str | None:
+    """What a message says about complaining, when it is not a complaint to file: "where" (where/which phone),
+    "who" (who handles it, 会不会转回社区), "status", "withdraw", "add" (the last two, and status, only with a complaint
+    filed in this chat or its reference named)."""
+    bare = text.strip()
+    ticket = bool(TICKET.search(bare))
+    mine = bool(filed) or ticket
+    if mine and WITHDRAW.search(bare):
+        return "withdraw"
+    if mine and ADDS.search(bare):
+        return "add"
+    if WHO.search(bare) and ABOUT.search(bare) or ticket and WHO.search(bare):
+        return "who"
+    if (mine and ABOUT.search(bare) or ticket or OWN.search(bare)) and STATUS.search(bare):
+        return "status"  # "我的投诉现在怎么样了": its 怎么 is no question of where
+    if any(asks_where(c) for c in CLAUSES.split(bare) if c) or (PHONES.search(bare) and ABOUT.search(bare)):
+        return "where"
+    return None
+
+
+def which(text: str, filed: list) -> str | None:
+    """The complaint meant: its reference, "第二个", else the latest filed here."""
+    named = TICKET.search(text)
+    if named:
+        return named.group(0).upper()
+    nth = ORDINAL.search(text)
+    if nth and filed:
+        i = (ORDINALS.index(nth.group(1)) if nth.group(1) in ORDINALS else int(nth.group(1)) - 1)
+        return filed[i]["reference"] if i < len(filed) else None
+    return filed[-1]["reference"] if filed else None
+
+
+def phone_for(tracker: Tracker, reference: str) -> str | None:
+    for f in tracker.get_slot(FILED) or []:
+        if f.get("reference") == reference and f.get("phone"):
+            return f["phone"]
+    return tracker.get_slot("verified_phone") if tracker.get_slot("citizen_token") else None
+
+
+async def answer_about(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, text: str) -> None:
+    """The answer to `asked_about`: nothing is ever filed here."""
+    filed = tracker.get_slot(FILED) or []
+    if kind == "where":
+        await answer_where(dispatcher, tracker)
+        return
+    reference = which(text, filed)
+    if kind == "who":
+        dispatcher.utter_message(response="utter_complaint_who")
+        if reference is None:
+            return
+        kind = "status"
+    if reference is None:
+        dispatcher.utter_message(response="utter_complaint_none_here")
+        return
+    body: dict[str, Any] = {"phone": phone_for(tracker, reference)}
+    step = {"status": "status", "withdraw": "withdraw", "add": "notes"}[kind]
+    if kind == "add":
+        body["text"] = text[:2000]
+    got = await call(dispatcher, get_client().my_complaint(tracker.get_slot("citizen_token"), reference, step, body))
+    if got is None:
+        return
+    if got["withdrawn"]:
+        dispatcher.utter_message(response="utter_complaint_withdrawn", reference=got["reference"])
+        return
+    if kind == "add":
+        dispatcher.utter_message(response="utter_complaint_note_added", reference=got["reference"])
+    dispatcher.utter_message(response="utter_complaint_state", reference=got["reference"], status_label=got["status_label"],
+                             handled_by=got["handled_by"], due_day=got["due_day"])
+    if got.get("answer"):
+        dispatcher.utter_message(response="utter_complaint_state_answer", answer=got["answer"])

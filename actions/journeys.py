@@ -20,7 +20,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
-from actions import visits
+from actions import complaints, visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -340,6 +340,10 @@ class ActionStartVerifiedQuery(Action):
             # "那申请嘛" after a pre-check read as a progress query: its phone check led to "还没有申请记录", the
             # application (and what the pre-check heard) lost. The application instead, nothing asked again.
             return await ActionStartApplication().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
+        if (about := complaints.asked_about(said, tracker.get_slot(complaints.FILED) or [])) not in (None, "where"):
+            # "TS000001有人管没有" read as progress: her complaint's ticket, never "还没有申请记录" (actions/complaints.py).
+            await complaints.answer_about(dispatcher, tracker, about, said)
+            return [UserUtteranceReverted()]
         if REPORT_ASKED.search(said) and emergency_booked.say_filed(dispatcher, tracker):
             # "到底报上没得" after his 急难 report in this chat: what was filed and who calls, never "还没有申请记录".
             return [UserUtteranceReverted()]

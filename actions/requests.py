@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, discard, drafts, face, fallback, parsing, wechat
+from actions import complaints, corrections, discard, drafts, face, fallback, parsing, wechat
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
@@ -55,7 +55,10 @@ class ActionFileComplaint(Action):
                                      due_day=filed["due_day"], phone_masked=parsing.mask_phone(phone))
         elif filed is not None:
             dispatcher.utter_message(response="utter_complaint_filed_anonymous", reference=filed["reference"])
-        return [SlotSet("complaint_text", None), SlotSet("contact_phone", None)]
+        # Kept for this chat: asked about, added to or withdrawn later, never filed again (actions/complaints.py).
+        kept = [*(tracker.get_slot("complaints_filed") or []), {"reference": filed["reference"], "phone": phone}] if filed else None
+        return [SlotSet("complaint_text", None), SlotSet("contact_phone", None),
+                *([SlotSet("complaints_filed", kept)] if kept else [])]
 
 
 class ActionStartChange(Action):
@@ -71,6 +74,11 @@ class ActionStartChange(Action):
         mode = "withdraw" if withdraw else "correct"
         if not withdraw and drafting(tracker, said):
             return correct_draft(dispatcher, tracker, said)  # the one being filled in, never a case handed in
+        filed = tracker.get_slot(complaints.FILED) or []
+        if withdraw and complaints.asked_about(said, filed) == "withdraw" and (
+                complaints.TICKET.search(said) or complaints.ABOUT.search(said) or not tracker.get_slot("application_no")):
+            await complaints.answer_about(dispatcher, tracker, "withdraw", said)  # "第二个能不能撤了": her complaint
+            return []
         if withdraw and not said.startswith("/"):
             if RESTORE.search(said):
                 mode = "restore"  # "能不能把刚才撤的恢复": never a second withdrawal

@@ -18,7 +18,7 @@ from backend.core.fields import ApplicationNumber, AreaCode, IdNumberText, Phone
 from backend.core.phones import checked_phone
 from backend.regions import matching
 from backend.regions import service as regions
-from backend.service_desk import found_id, service
+from backend.service_desk import found_id, own, service
 from backend.service_desk.models import Complaint
 
 router = APIRouter(tags=["服务台 service desk"])
@@ -195,6 +195,48 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
     reference, due_day = service.reference("complaint", row.id), say.day(service.due_of("complaint", row))
     sms = service.confirm(session, row, "complaint", text_context={"reference": reference, "due_day": due_day})
     return ComplaintOut(id=row.id, reference=reference, due_day=due_day, sms_sent=sms is not None)
+
+
+class MyComplaintIn(BaseModel):
+    phone: PhoneText | None = Field(default=None, description="the phone it was filed with (else the caller's proven one)")
+
+
+class MyComplaintNoteIn(MyComplaintIn):
+    text: Text(2000, min_length=2) = Field(examples=["补充一下：上周三去社区又没人"])
+
+
+class MyComplaintOut(BaseModel):
+    reference: str = Field(examples=["TS000001"])
+    status: str = Field(description="service.STATUSES: new | in_progress | answered | closed")
+    status_label: str = Field(examples=["办理中"])
+    due_day: str = Field(examples=["12月14日（星期一）"], description="answered by this day")
+    handled_by: str = Field(examples=["渝中区民政局社会救助科"], description="the district office whose queue has it, "
+                                                                   "else the city's (service.queue_of)")
+    district_known: bool = Field(description="false: no street or case named, it is in the city queue")
+    withdrawn: bool = False
+    answer: str | None = Field(default=None, description="the answer sent, only to the proven phone it was filed from")
+
+
+@router.post("/complaints/{reference}/status", response_model=MyComplaintOut, summary="我的投诉办得怎样了（投诉人本人）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def my_complaint(reference: ShortText(20), body: MyComplaintIn, session: SessionDep, actor: ActorDep) -> MyComplaintOut:
+    """Where a complaint stands, for whoever filed it (the same phone); another phone's is not found (backend/service_desk/own.py)."""
+    _caller(actor)
+    return MyComplaintOut(**own.state(session, actor, own.mine(session, actor, reference, body.phone)))
+
+
+@router.post("/complaints/{reference}/notes", response_model=MyComplaintOut, summary="补充投诉内容（投诉人本人）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+def add_complaint_note(reference: ShortText(20), body: MyComplaintNoteIn, session: SessionDep, actor: ActorDep) -> MyComplaintOut:
+    _caller(actor)
+    return MyComplaintOut(**own.state(session, actor, own.add_note(session, actor, reference, body.text, body.phone)))
+
+
+@router.post("/complaints/{reference}/withdraw", response_model=MyComplaintOut, summary="撤回投诉（投诉人本人）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+def withdraw_complaint(reference: ShortText(20), body: MyComplaintIn, session: SessionDep, actor: ActorDep) -> MyComplaintOut:
+    _caller(actor)
+    return MyComplaintOut(**own.state(session, actor, own.withdraw(session, actor, reference, body.phone)))
 
 
 class DeskItem(BaseModel):
