@@ -40,16 +40,21 @@ async def office_of(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[
     return next((a for a in areas or [] if a["code"] == code), {})
 
 
-def say_office(dispatcher: CollectingDispatcher, office: dict[str, Any]) -> None:
-    """The office's real number and hours; or plainly that none is on file, and 12345 to call (not to wait for)."""
+OFFICE_SAID = ("utter_callback_office", "utter_callback_general", "utter_callback_no_office")
+
+
+def say_office(dispatcher: CollectingDispatcher, office: dict[str, Any], said: tuple[str, str, str] = OFFICE_SAID) -> None:
+    """The office's real number and hours; or plainly that none is on file, and 12345 to call (not to wait for).
+    `said`: the responses for (with a phone, without one, no office known)."""
+    with_phone, without_phone, no_office = said
     if office.get("office_phone"):
-        dispatcher.utter_message(response="utter_callback_office", office_name=office["office_name"],
+        dispatcher.utter_message(response=with_phone, office_name=office["office_name"],
                                  office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
     elif office:
-        dispatcher.utter_message(response="utter_callback_general", office_name=office["office_name"],
+        dispatcher.utter_message(response=without_phone, office_name=office["office_name"],
                                  office_hours=office.get("office_hours") or "工作日")
     else:
-        dispatcher.utter_message(response="utter_callback_no_office")
+        dispatcher.utter_message(response=no_office)
 
 
 class ContactPhone:

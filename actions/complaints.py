@@ -39,14 +39,8 @@ async def answer_where(dispatcher: CollectingDispatcher, tracker: Tracker) -> No
     """The ways to complain, from the office data as the backend has it (never a number made up)."""
     office = await callbacks.office_of(dispatcher, tracker)  # {} when no street is known
     dispatcher.utter_message(response="utter_complaint_where")
-    if office.get("office_phone"):
-        dispatcher.utter_message(response="utter_complaint_where_office_phone", office_name=office["office_name"],
-                                 office_phone=office["office_phone"], office_hours=office.get("office_hours") or "工作日")
-    elif office:
-        dispatcher.utter_message(response="utter_complaint_where_office", office_name=office["office_name"],
-                                 office_hours=office.get("office_hours") or "工作日")
-    else:
-        dispatcher.utter_message(response="utter_complaint_where_any_office")
+    callbacks.say_office(dispatcher, office, ("utter_complaint_where_office_phone", "utter_complaint_where_office",
+                                              "utter_complaint_where_any_office"))
     if office.get("supervision_phone"):
         dispatcher.utter_message(response="utter_complaint_supervision_phone", office_name=office["office_name"],
                                  supervision_phone=office["supervision_phone"])
