@@ -266,8 +266,10 @@ class ActionSubmitApplication(Action):
                   for i, m in enumerate(s("members") or [], 1)]
         key = s("submission_key") or _submission_key()
         unsure = pensions_unconfirmed([applicant, *others], [s(KIND_SAID), *(m.get(KIND_SAID) for m in s("members") or [])])
+        # Those whose ID number is to come go as members (the backend counts them and marks them 身份证号待补).
+        pending = [{"name": m["name"], **({"relation": m["relation"]} if m.get("relation") else {})} for m in s(LATER) or []]
         notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
-                 + later_note(s(LATER)) + pension_note(unsure))
+                 + pension_note(unsure))
         reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
@@ -276,7 +278,7 @@ class ActionSubmitApplication(Action):
         subtype = next((t["default_subtype"] for t in offer["filing_types"] if t["assistance_type"] == kind), None)
         body = {"assistance_type": kind, "subtype": subtype, "area_code": s("area_code"),
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
-                "members": [applicant, *others], "assets": [{"kind": "存款", "value": s("savings") or 0}],
+                "members": [applicant, *others, *pending], "assets": [{"kind": "存款", "value": s("savings") or 0}],
                 "hukou": parse_hukou(s("hukou"))}
         if s("filing_for") == "other" and s("helper_name"):
             # The helper's own name as she last said it: corrected at the read-back after her principal's consent was

@@ -12,7 +12,7 @@ def household_facts(app: Application) -> HouseholdFacts:
     h = app.household
     members = [
         MemberFacts(
-            name=m.person.name, relation=m.relation, birth_date=m.person.birth_date, labour_ability=m.labour_ability,
+            name=m.person.name, relation=m.relation, birth_date=m.birth_date, labour_ability=m.labour_ability,
             disability_grade=m.disability_grade, disability_kind=m.disability_kind, serious_illness=m.serious_illness,
             counted=m.counted, is_applicant=m.is_applicant,
             incomes=[IncomeLine(i.kind, i.monthly_amount) for i in m.incomes],

@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
 
-from backend.applications import queue, service, supervision
+from backend.applications import member_ids, queue, service, supervision
 from backend.applications.access import audit_list, audited_view, district_scope
 from backend.applications.assessment import assess_application
 from backend.applications.models import Application
 from backend.applications.schemas import (
-    ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberOut, OverdueOut, PaymentOut,
+    ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberIdIn, MemberOut, OverdueOut, PaymentOut,
     AssistanceType, ProgressOut, StepIn, TimelineEntry,
 )
 from backend.applications.supervision_schemas import (
@@ -25,8 +25,9 @@ from backend.core import clock, say
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
 from backend.people.service import holds_phone
-from backend.core.fields import ApplicationNumber, AreaCode, DbOffset, IdNumberText, Month, PersonName, ShortText
+from backend.core.fields import ApplicationNumber, AreaCode, DbId, DbOffset, IdNumberText, Month, PersonName, ShortText
 from backend.eligibility.schemas import AssessmentOut, assessment_out
+from backend.households.models import HouseholdMember
 
 router = APIRouter(prefix="/applications", tags=["申请 applications"])
 supervision_router = APIRouter(prefix="/supervision", tags=["督办 supervision"])
@@ -50,12 +51,13 @@ def _summary(app: Application) -> ApplicationSummary:
     )
 
 
+def _member(m: HouseholdMember) -> MemberOut:
+    return MemberOut(person_id=m.person_id, name=m.person.name, relation=m.relation, id_masked=m.person.id_masked,
+                     id_pending=m.person.id_pending, sex=m.person.sex, birth_date=m.person.birth_date)
+
+
 def _detail(session, actor, app: Application) -> ApplicationDetail:  # noqa: ANN001
-    members = [
-        MemberOut(name=m.person.name, relation=m.relation, id_masked=m.person.id_masked, sex=m.person.sex,
-                  birth_date=m.person.birth_date)
-        for m in app.household.members
-    ]
+    members = [_member(m) for m in app.household.members]
     return ApplicationDetail(
         **_summary(app).model_dump(), channel=app.channel, filed_by=app.filed_by.split(" ")[0].split(":")[0],
         reason=app.reason, members=members, progress=service.case_state_out(session, app),
@@ -139,6 +141,15 @@ def get_application(number: ApplicationNumber, session: SessionDep, actor: Actor
     audited_view(session, actor, app, "application.read")
     return _detail(session, actor, app)
 
+
+@router.post("/{number}/members/{person_id}/id-number", response_model=MemberOut,
+             summary="补家庭成员的身份证号（申请时身份证号待补的成员；申请人、受托帮办人或本辖区工作人员）",
+             responses={**ERRORS, 422: {"model": ErrorResponse, "description": "号码校验位不对、姓名和号码对不上、已在这户里"}})
+def add_member_id(number: ApplicationNumber, person_id: DbId, body: MemberIdIn, session: SessionDep,
+                  actor: ActorDep) -> MemberOut:
+    """Checked by its check digit, kept encrypted with a masked copy, audited (application.add_member_id); the member
+    may then sign the 核对授权书."""
+    return _member(member_ids.add_member_id(session, actor, number, person_id, body.id_number, relation=body.relation))
 
 
 @router.post("/{number}/actions/{action}", response_model=ApplicationDetail, summary="办理一步（受理、调查、公示、审核……）",

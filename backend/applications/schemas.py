@@ -31,10 +31,18 @@ class DeductionIn(BaseModel):
     monthly_amount: DeclaredMoney = Field(examples=[200])
 
 
+RELATION_UNSAID = "待核实"  # a member whose ID number is to come, her relation not said yet: the caseworker asks
+
+
 class MemberIn(BaseModel):
     name: PersonName = Field(examples=["张秀英"])
-    id_number: IdNumberText = Field(examples=["11010519491231002X"])
-    relation: Relation = Field(examples=["本人"])
+    id_number: IdNumberText | None = Field(default=None, examples=["11010519491231002X"], description=(
+        "不填：身份证号待补（家里人一时找不到身份证）。照样算进家庭人口和人均收入；核对授权书等补上号码才能签"
+        "（POST /applications/{number}/members/{person_id}/id-number）。申请人本人必填"))
+    relation: Relation | None = Field(default=None, examples=["本人"],
+                                      description=f"只有身份证号待补的成员可以不填（记为“{RELATION_UNSAID}”）")
+    age: int | None = Field(default=None, ge=0, le=130, description="身份证号待补时说的年龄（有号码就按号码里的出生日期）")
+    birth_year: int | None = Field(default=None, ge=1890, le=2100, description="身份证号待补时说的出生年份")
     phone: PhoneText | None = Field(default=None, examples=["13812345678"])
     labour_ability: Literal["full", "partial", "none"] | None = Field(default=None, description=(
         "劳动能力；不填时按身份证上的年龄和残疾、重病情况推定，并标明“按年龄推定”等（applications/labour.py）"))
@@ -48,6 +56,23 @@ class MemberIn(BaseModel):
     excluded_reason: ShortText(64) | None = None
     incomes: list[IncomeIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER)
     deductions: list[DeductionIn] = Field(default_factory=list, max_length=MAX_LINES_PER_MEMBER)
+
+    @model_validator(mode="after")
+    def _relation_with_an_id_number(self) -> "MemberIn":
+        if self.id_number is not None and self.relation is None:
+            raise PydanticCustomError("relation_required", "请填写{name}和申请人的关系。", {"name": self.name})
+        return self
+
+    @property
+    def id_pending(self) -> bool:
+        """身份证号待补: in the household all the same, the number added later."""
+        return self.id_number is None
+
+    def birth_year_said(self, today: date) -> int | None:
+        """The birth year said for a member whose ID number is to come (the number's birth date otherwise)."""
+        if not self.id_pending:
+            return None
+        return self.birth_year or (today.year - self.age if self.age is not None else None)
 
 
 class AssetIn(BaseModel):
@@ -94,6 +119,12 @@ class ApplicationIn(BaseModel):
         "a helper filing under the principal's delegation: her own name as she last said it (corrected after the "
         "consent was recorded, the delegation's record is corrected too)"))
 
+    @model_validator(mode="after")
+    def _applicant_has_an_id_number(self) -> "ApplicationIn":
+        if self.members[0].id_pending:
+            raise PydanticCustomError("applicant_id_required", "申请人本人的身份证号必填。")
+        return self
+
 
 class ApplicationSummary(BaseModel):
     number: str = Field(examples=["JZ20261123000001"])
@@ -114,11 +145,20 @@ class ApplicationSummary(BaseModel):
 
 
 class MemberOut(BaseModel):
+    person_id: int
     name: str
     relation: str
     id_masked: str | None = Field(examples=["110105********002X"])
+    id_pending: bool = Field(default=False, description="身份证号待补：补上（POST …/members/{person_id}/id-number）之前不能签核对授权书")
     sex: str | None
     birth_date: date | None
+
+
+class MemberIdIn(BaseModel):
+    """A household member's ID number added after filing (身份证号待补), and her relation when it was not said."""
+
+    id_number: IdNumberText = Field(examples=["440524188001010014"])
+    relation: Relation | None = Field(default=None, examples=["子女"], description="申请时没说关系的，可以一起补上")
 
 
 class DecisionOut(BaseModel):

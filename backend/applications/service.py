@@ -15,7 +15,7 @@ from backend.delegations.repository import active_delegation, active_delegations
 from backend.delegations.models import Delegation
 from backend.delegations.service import correct_helper_name, correct_own_name
 from backend.applications.schemas import (
-    DEFAULT_SUBTYPES, ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
+    DEFAULT_SUBTYPES, RELATION_UNSAID, ApplicationIn, CaseStateOut, DecisionOut, StepIn, SuspensionProposalOut,
 )
 from backend.applications.progress import progress, timeline  # noqa: F401  (the router reads them here)
 from backend.applications.workflow import StepInput, WorkflowEngine, get_catalog
@@ -24,9 +24,9 @@ from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.templates import render_text
 from backend.eligibility.hukou import is_rural
 from backend.notifications.service import notify_phone
-from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor
+from backend.households.models import Asset, Deduction, Household, HouseholdMember, IncomeItem, Obligor, said_birth_date
 from backend.people.models import Person
-from backend.people.service import bind_phone, find_named, find_or_register, holds_phone
+from backend.people.service import bind_phone, find_named, find_or_register, holds_phone, register_without_id
 from backend.core.phones import checked_phone
 from backend.regions.service import ensure_area, office_for
 from backend.staff.models import StaffRelation, StaffUser
@@ -100,7 +100,9 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     persons = []
     for i, m in enumerate(body.members):
         who = "申请人" if i == 0 else f"第{i + 1}位家庭成员（{m.name}）"
-        persons.append(find_or_register(session, name=m.name, id_number=m.id_number, who=f"{who}的"))
+        # 身份证号待补: in the household all the same (size, income per head), known by name until the number comes.
+        persons.append(register_without_id(session, name=m.name) if m.id_pending
+                       else find_or_register(session, name=m.name, id_number=m.id_number, who=f"{who}的"))
     applicant = persons[0]
     if len({p.id for p in persons}) < len(persons):
         raise AppError("同一个身份证号在家庭成员里填了两次，请核对每个人的号码。", code="duplicate_member")
@@ -108,15 +110,18 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
     filed_by, delegation_id = _filer(session, actor, applicant, body.members[0].phone, area.parent_code)
     if delegation_id is not None and body.helper_name:
         correct_helper_name(session, actor, session.get(Delegation, delegation_id), body.helper_name)  # her own typo
-    _none_open(session, persons, body.assistance_type, body.subtype)
+    none_open(session, persons, body.assistance_type, body.subtype)
 
     household = Household(area_code=area.code, address=body.address, is_rural=is_rural(body.hukou, body.is_rural))
     session.add(household)
     session.flush()
     for i, (m, person) in enumerate(zip(body.members, persons, strict=True)):
-        ability, basis = labour_ability(m, person, engine.today)  # not declared: derived, and marked so
+        said_year = m.birth_year_said(engine.today)
+        # Not declared: derived (from the year said while the ID number is to come), and marked so.
+        ability, basis = labour_ability(m, person.birth_date or said_birth_date(said_year), engine.today, age_said=m.id_pending)
         member = HouseholdMember(
-            household_id=household.id, person_id=person.id, relation=m.relation, is_applicant=i == 0,
+            household_id=household.id, person_id=person.id, relation=m.relation or RELATION_UNSAID, is_applicant=i == 0,
+            birth_year_said=said_year,
             labour_ability=ability, labour_ability_basis=basis, disability_grade=m.disability_grade,
             disability_kind=m.disability_kind, serious_illness=m.serious_illness, self_care_lost=m.self_care_lost,
             counted=m.counted, excluded_reason=m.excluded_reason, health_said=m.health_said,
@@ -227,10 +232,10 @@ def check_none_open(session: Session, actor: Actor, *, name: str, id_number: str
     if not mine and active_delegation(session, principal_person_id=person.id, helper_phone_hash=actor.phone_hash or "",
                                       scope="apply") is None:
         return
-    _none_open(session, [person], kind, DEFAULT_SUBTYPES.get(kind))
+    none_open(session, [person], kind, DEFAULT_SUBTYPES.get(kind))
 
 
-def _none_open(session: Session, persons: list[Person], kind: str, subtype: str | None) -> None:
+def none_open(session: Session, persons: list[Person], kind: str, subtype: str | None) -> None:
     """One open case of a type (and subtype) per person: a second 低保 for the same household would be assessed,
     and paid, twice. The applicant's own open case is named (she may ask its progress); a member already in
     another household's open case is named by the member only (that case is someone else's)."""

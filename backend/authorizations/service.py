@@ -16,6 +16,7 @@ from backend.core.events import publish
 from backend.facecheck.events import FaceCheckPassed
 from backend.households.service import people_of, person_in
 from backend.people.models import Person
+from backend.people.service import require_id_number
 
 AUTHORIZATION_DOCUMENT = "家庭经济状况核对授权书 v1 (2026-11)"
 
@@ -33,6 +34,7 @@ def signers(session: Session, app: Application) -> list[Person]:
 def sign(session: Session, application_id: int, person_id: int, *, channel: str, session_id: int | None, method: str) -> None:
     """Record a signature; when the last signer has signed, AuthorizationCompleted is published (once: a
     second signature by the same person is a no-op, so it cannot start the check again)."""
+    require_id_number(session.get(Person, person_id))  # 身份证号待补: pending until the number is added
     already = session.scalar(select(AuthorizationSignature.id).where(
         AuthorizationSignature.application_id == application_id, AuthorizationSignature.person_id == person_id).limit(1))
     if already is not None:
@@ -56,14 +58,18 @@ def require_all_signed(session: Session, app: Application) -> None:
     missing = [s for s in signature_status(session, app) if not s["signed"]]
     if missing:
         names = "、".join(s["name"] for s in missing)
-        raise NotAllSigned(f"还差{names}没有签核对授权书。签齐了（刷脸或工作人员协助签署）才能开始家庭经济状况核对。",
-                           details={"unsigned": [{"person_id": s["person_id"], "name": s["name"]} for s in missing]})
+        pending = "、".join(s["name"] for s in missing if s["id_pending"])
+        then = f"{pending}的身份证号待补，补上才能签。" if pending else ""
+        raise NotAllSigned(f"还差{names}没有签核对授权书。{then}签齐了（刷脸或工作人员协助签署）才能开始家庭经济状况核对。",
+                           details={"unsigned": [{"person_id": s["person_id"], "name": s["name"],
+                                                  **({"id_pending": True} if s["id_pending"] else {})} for s in missing]})
 
 
 def signature_status(session: Session, app: Application) -> list[dict]:
     signed = {s.person_id: s for s in session.scalars(select(AuthorizationSignature)
                                                       .where(AuthorizationSignature.application_id == app.id))}
-    return [{"person_id": p.id, "name": p.name, "signed": p.id in signed,
+    # id_pending: 身份证号待补 — not signed, and cannot be until the number is added.
+    return [{"person_id": p.id, "name": p.name, "signed": p.id in signed, "id_pending": p.id_pending,
              "signed_at": signed[p.id].signed_at.isoformat() if p.id in signed else None,
              "method": signed[p.id].method if p.id in signed else None} for p in signers(session, app)]
 

@@ -24,6 +24,7 @@ from backend.facecheck.challenge import ACTION_PROMPTS, FaceImageError
 from backend.facecheck.geometry import FaceEngine
 from backend.notifications.service import notify
 from backend.people.models import Person
+from backend.people.service import require_id_number
 
 router = APIRouter(prefix="/liveness", tags=["刷脸 liveness"])
 page_router = APIRouter(include_in_schema=False)
@@ -88,6 +89,8 @@ def create_session(body: SessionIn, session: SessionDep, actor: ActorDep) -> Ses
                             details={"delegation_id": held.id if held else None,
                                      "missing_scope": "sign" if body.purpose == "authorization" else "certify"})
         helper_id, delegation_id = delegation.helper_person_id, delegation.id
+    if body.purpose == "authorization":
+        require_id_number(person)  # 身份证号待补: the 核对授权书 waits for the number
     # Before any link: without a reference face the check could only fail after the camera steps.
     service.require_reference(session, person.id)
     token, row = service.create_session(session, person=person, purpose=body.purpose, created_by=actor.label, application=app,

@@ -1,5 +1,6 @@
 """The household (共同生活的家庭成员), its income, deductions and assets, and obligors living elsewhere."""
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String
@@ -46,11 +47,23 @@ class HouseholdMember(Base):
     # Not counted: serving a sentence, compulsory rehabilitation, missing, clergy away 3+ years.
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
     excluded_reason: Mapped[str | None] = mapped_column(String(64))
+    # The birth year said for a member whose ID number is to come (身份证号待补): her age until the number says it.
+    birth_year_said: Mapped[int | None] = mapped_column(Integer)
 
     household: Mapped[Household] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
     incomes: Mapped[list["IncomeItem"]] = relationship(order_by="IncomeItem.id")
     deductions: Mapped[list["Deduction"]] = relationship(order_by="Deduction.id")
+
+    @property
+    def birth_date(self) -> date | None:
+        """The ID number's birth date; for a member whose number is to come, the middle of the year said."""
+        return self.person.birth_date or said_birth_date(self.birth_year_said)
+
+
+def said_birth_date(year: int | None) -> date | None:
+    """A birth year said (no ID number yet) as a date the age rules can read: the middle of that year."""
+    return date(year, 7, 1) if year else None
 
 
 class IncomeItem(Base):

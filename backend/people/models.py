@@ -26,3 +26,8 @@ class Person(Base):
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     phone_masked: Mapped[str | None] = mapped_column(String(11))
     created_at: Mapped[Timestamp]
+
+    @property
+    def id_pending(self) -> bool:
+        """No ID number on record: a household member whose number is to come (身份证号待补), or a helper known by phone."""
+        return self.id_hash is None

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError
 from backend.core.phones import checked_phone
-from backend.core.idnumber import InvalidIdNumber, mask_phone, parse
+from backend.core.idnumber import IdNumber, InvalidIdNumber, mask_phone, parse
 from backend.people.models import Person
 
 
@@ -37,29 +37,68 @@ def find_named(session: Session, *, name: str, id_number: str, who: str = "") ->
     return person
 
 
+def _parsed(id_number: str, who: str) -> IdNumber:
+    try:
+        return parse(id_number)
+    except InvalidIdNumber as exc:
+        raise BadIdNumber(f"{who}{exc}" if who else str(exc)) from None
+
+
+def _identify(person: Person, parsed: IdNumber) -> None:
+    """The number kept as every ID number is: a keyed hash to find it, encrypted, a masked copy to show."""
+    vault = get_vault()
+    person.id_hash, person.id_cipher, person.id_masked = vault.lookup_hash(parsed.value), vault.encrypt(parsed.value), parsed.masked
+    person.birth_date, person.sex = parsed.birth_date, parsed.sex
+
+
 def find_or_register(session: Session, *, name: str, id_number: str, who: str = "") -> Person:
     """The person with this ID number, registered (name only, no phone) if new.
 
     Nothing a request says changes who a recorded person is: the name on record stays, and a phone is
     bound only by `bind_phone`, where the caller has proved the phone (a code answered on it, or a
     caseworker who saw the person)."""
-    try:
-        parsed = parse(id_number)
-    except InvalidIdNumber as exc:
-        raise BadIdNumber(f"{who}{exc}" if who else str(exc)) from None
-    vault = get_vault()
-    id_hash = vault.lookup_hash(parsed.value)
-    person = session.scalars(select(Person).where(Person.id_hash == id_hash)).first()
+    parsed = _parsed(id_number, who)
+    person = session.scalars(select(Person).where(Person.id_hash == get_vault().lookup_hash(parsed.value))).first()
     if person is None:
-        person = Person(
-            id_hash=id_hash, id_cipher=vault.encrypt(parsed.value), id_masked=parsed.masked,
-            birth_date=parsed.birth_date, sex=parsed.sex, name=name.strip(),
-        )
+        person = Person(name=name.strip())
+        _identify(person, parsed)
         session.add(person)
         session.flush()
     elif same_name(person.name) != same_name(name):
         raise NameMismatch(f"{who}姓名和身份证号对不上，请核对姓名（要和身份证上一样）和号码。"
                            "核对过确实没错的，可能是以前登记的名字有误，请说“找工作人员”，由街道帮您改。")
+    return person
+
+
+def register_without_id(session: Session, *, name: str) -> Person:
+    """A household member whose ID number is to come (身份证号待补): known by name only until it is added."""
+    person = Person(name=name.strip())
+    session.add(person)
+    session.flush()
+    return person
+
+
+class IdPending(AppError):
+    status_code = 409
+    code = "id_number_pending"
+
+
+def require_id_number(person: Person) -> None:
+    """What needs the person's ID number (the 核对授权书 and its face check) waits until it is added."""
+    if person.id_pending:
+        raise IdPending(f"{person.name}的身份证号还没有补上，补上以后才能签核对授权书。", details={"person_id": person.id})
+
+
+def give_id_number(session: Session, person: Person, id_number: str, *, who: str = "") -> Person:
+    """The ID number of a person registered without one (身份证号待补): the recorded person with this number when
+    there is one (her name must be theirs; the caller points to that one), else this one, the number now kept
+    as every number is."""
+    parsed = _parsed(id_number, who)
+    found = find_named(session, name=person.name, id_number=parsed.value, who=who)
+    if found is not None:
+        return found
+    _identify(person, parsed)
+    session.flush()
     return person
 
 

@@ -17,6 +17,7 @@ from backend.applications import service
 from backend.applications.access import audited_view
 from backend.applications.case_state import latest_economic_check_report
 from backend.applications.models import Application
+from backend.applications.schemas import RELATION_UNSAID
 from backend.applications.workflow import get_catalog
 from backend.audit.service import entries_for
 from backend.audit.service import record as audit
@@ -42,6 +43,9 @@ CATEGORIES = {"工资性": "工资性收入", "经营净": "经营净收入", "�
 ASKED_STREET_ONLY = ("chat", "sms")
 CONSENT = {"otp": "本人手机验证码确认", "paper": "书面授权书（工作人员核验）"}
 HELPER_KINDS = {"family": "家属", "grid_worker": "网格员", "social_worker": "社工", "volunteer": "志愿者"}
+ID_PENDING = "身份证号待补"  # a member filed without her number (applications/member_ids.py adds it)
+# What this page does besides the workflow's steps, as said after it is done (?done=…).
+PAGE_DONE = {"member_id": "补身份证号"}
 
 
 def who_is(session: Session, label: str, names: dict[str, str]) -> str:
@@ -64,7 +68,7 @@ def _members(app: Application, revealed: Identity | None) -> list[dict[str, Any]
         shown = revealed if revealed and revealed.person_id == p.id else None
         rows.append({
             "person_id": p.id, "name": p.name, "relation": m.relation, "applicant": m.is_applicant,
-            "id": shown.id_number if shown else (p.id_masked or "—"), "phone": (shown.phone if shown else p.phone_masked) or "未登记",
+            "id_pending": p.id_pending, "id": shown.id_number if shown else (ID_PENDING if p.id_pending else p.id_masked or "—"), "phone": (shown.phone if shown else p.phone_masked) or "未登记",
             "shown": shown is not None, "labour": LABOUR.get(m.labour_ability, m.labour_ability),
             "labour_basis": m.labour_ability_basis, "health_said": m.health_said,
             "disability": f"{m.disability_kind or ''}残疾{m.disability_grade}级" if m.disability_grade else "",
@@ -160,6 +164,7 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
         "delegations": _delegations(session, app), "audit": _audit(session, actor, app, audit_page, names),
         "forms": forms, "waiting": waiting,
         "can_reveal": actor.role in ("caseworker", "reviewer"),
-        "done_label": lambda action: get_catalog().action_labels.get(action, action),
+        "ids_pending": [s["name"] for s in signatures if s["id_pending"]], "relation_unsaid": RELATION_UNSAID,
+        "done_label": lambda action: PAGE_DONE.get(action) or get_catalog().action_labels.get(action, action),
         "audit_qs": lambda n: f"audit_page={n}",
     }

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from backend.applications import service
+from backend.applications import member_ids, service
 from backend.applications.access import audited_view
 from backend.applications.case_state import latest_economic_check_report
 from backend.applications.models import Application
@@ -32,10 +32,12 @@ router = APIRouter(prefix=f"{PREFIX}/applications", include_in_schema=False, dep
 
 def _page(request: Request, session: Session, who: SignedIn, app: Application, *, status_code: int = 200,
           revealed: Identity | None = None, audit_page: int = 1, kept: dict | None = None,
-          done: str | None = None, helper_phone: HelperPhone | None = None) -> HTMLResponse:
+          done: str | None = None, helper_phone: HelperPhone | None = None,
+          member_id_kept: dict | None = None) -> HTMLResponse:
     context = case_page.build(session, who.actor, app, today=clock.today(), revealed=revealed,
                               audit_page=audit_page, form_values=kept, helper_phone=helper_phone)
-    return render(request, "staff/case.html", who, status_code=status_code, done=done, kept=kept or {}, **context)
+    return render(request, "staff/case.html", who, status_code=status_code, done=done, kept=kept or {},
+                  member_id_kept=member_id_kept, **context)
 
 
 @router.get("/{number}", response_class=HTMLResponse)
@@ -69,6 +71,25 @@ def show_helper_phone(request: Request, number: ApplicationNumber, delegation_id
         raise NotFound("这件申请没有这份委托书。")
     phone = paper.helper_phone(session, who.actor, delegation_id, reason)
     return _page(request, session, who, app, helper_phone=HelperPhone(delegation_id, phone))
+
+
+@router.post("/{number}/members/{person_id}/id-number", response_class=HTMLResponse)
+def add_member_id(request: Request, number: ApplicationNumber, person_id: DbId, session: SessionDep, who: SignedInDep,
+                  id_number: Annotated[ShortText(32, min_length=1), Form()],
+                  relation: Annotated[ShortText(16) | None, Form()] = None) -> Response:
+    """The ID number of a member filed without one (身份证号待补), through the API's one owner (member_ids: the check
+    digit, encrypted, audited). Refused: the page again with the reason beside the number typed."""
+    app = service.get_by_number(session, number)
+    try:
+        with session.begin_nested():
+            member_ids.add_member_id(session, who.actor, number, person_id, id_number, relation=(relation or "").strip() or None)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise  # another district's case, or not its member: the same 404 as the API
+        session.refresh(app)
+        kept = {"person_id": person_id, "error": exc.message, "typed": {"id_number": id_number, "relation": relation or ""}}
+        return _page(request, session, who, app, status_code=exc.status_code, member_id_kept=kept)
+    return RedirectResponse(f"{PREFIX}/applications/{number}?done=member_id#household", status_code=303)
 
 
 @dataclass(frozen=True)
