@@ -249,6 +249,11 @@ class BackendClient:
     async def request_callback(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/callbacks", citizen_token=token, json=body)
 
+    async def on_duty(self, area_code: str | None) -> dict[str, Any]:
+        """Whether the office answering for the area is at work now, when an urgent call would come, its duty mobile
+        (backend/service_desk/when.py): "今天晚上有人管没得"."""
+        return await self._request("GET", "/on-duty", params={"area_code": area_code} if area_code else None)
+
     async def add_found_id(self, token: str | None, reference: str, id_number: str, phone: str | None) -> dict[str, Any]:
         """An ID number found after a 急难 report that went as the urgent call-back `reference` (its reporter's phone)."""
         return await self._request("POST", f"/callbacks/{reference}/id-number", citizen_token=token,

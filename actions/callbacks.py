@@ -161,6 +161,8 @@ class ActionRequestCallback(Action):
             return []
         if await fallback.answered_office_phone(dispatcher, tracker, said):
             return []  # "南坪街道值班电话": that office's number, or plainly none on file and 12345 to call
+        if emergency_booked.asks_on_duty(said) and await emergency_booked.answer_on_duty(dispatcher, tracker, said):
+            return []  # "今天晚上有人管没得": who is at work now, or nobody until the office opens and what to call now
         if not tracker.active_loop_name and tracker.get_slot("emergency_filed") and fallback.ASKS_NUMBER.search(said):
             say_office(dispatcher, await office_of(dispatcher, tracker))  # "有没得值班电话" after the report: a number or plainly none
             return []

@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import callbacks, parsing
+from actions import callbacks, emergency_booked, parsing
 from actions.backend_client import call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
@@ -177,3 +177,42 @@ async def answer_about(dispatcher: CollectingDispatcher, tracker: Tracker, kind:
                              handled_by=got["handled_by"], due_day=got["due_day"])
     if got.get("answer"):
         dispatcher.utter_message(response="utter_complaint_state_answer", answer=got["answer"])
+
+
+# ---- filing (action_file_complaint, actions/requests.py) -------------------------------------------------------------
+
+async def file(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A complaint, with the phone the answer goes to (verified, or typed); without one it is filed all the same and
+    she is told that nobody can answer her back. One about the 急难 report filed here ("你们咋个还没人打电话来 我要投诉")
+    names it (`related`): the backend links it and answers it as urgently (backend/service_desk/complaints.py); after
+    hours she hears when the office opens and what to call now. A daughter's went to the 7-day queue, unlinked."""
+    phone = callbacks.phone_to_call(tracker)
+    report = tracker.get_slot(emergency_booked.SLOT) or {}
+    body = {"text": tracker.get_slot("complaint_text"), "application_number": tracker.get_slot("application_no"),
+            "area_code": tracker.get_slot("area_code") or report.get("area_code"), "phone": phone,
+            "related": report.get("number")}
+    filed = await call(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
+    if filed is not None:
+        await _say_filed(dispatcher, tracker, filed, phone)
+    # Kept for this chat: asked about, added to or withdrawn later, never filed again.
+    kept = [*(tracker.get_slot(FILED) or []), {"reference": filed["reference"], "phone": phone}] if filed else None
+    return [SlotSet("complaint_text", None), SlotSet("contact_phone", None), *([SlotSet(FILED, kept)] if kept else [])]
+
+
+async def _say_filed(dispatcher: CollectingDispatcher, tracker: Tracker, filed: dict[str, Any], phone: str | None) -> None:
+    urgent, later = filed.get("urgent") and filed.get("related"), not filed.get("due_today")
+    if urgent and phone:
+        dispatcher.utter_message(response="utter_complaint_filed_urgent_later" if later else "utter_complaint_filed_urgent",
+                                 reference=filed["reference"], related=filed["related"], handled_by=filed["handled_by"],
+                                 promise=filed["promise"], phone_masked=parsing.mask_phone(phone))
+    elif phone:
+        dispatcher.utter_message(response="utter_complaint_filed_with_phone", reference=filed["reference"],
+                                 due_day=filed["due_day"], phone_masked=parsing.mask_phone(phone))
+    else:
+        dispatcher.utter_message(response="utter_complaint_filed_anonymous", reference=filed["reference"])
+        if urgent:
+            dispatcher.utter_message(response="utter_complaint_linked", related=filed["related"])
+    if urgent and later:
+        duty = await emergency_booked.on_duty(tracker)  # nobody at work tonight: the duty mobile or none, 12345, 110/119/120
+        if duty is not None and not duty.get("open_now"):
+            emergency_booked.say_night(dispatcher, duty)

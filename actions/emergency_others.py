@@ -184,12 +184,12 @@ async def tell_filed(dispatcher: CollectingDispatcher, tracker: Tracker, text: s
     booked). False when nothing was."""
     booked = tracker.get_slot("callback_booked")
     if tracker.get_slot("emergency_filed"):
-        if emergency_booked.recent(tracker) and emergency_booked.say_filed(dispatcher, tracker):
+        if emergency_booked.recent(tracker) and await emergency_booked.say_booked(dispatcher, tracker):
             return True
         if await fallback.says_emergency_again(dispatcher, tracker, text):
             return True
         if not booked:
-            return emergency_booked.say_filed(dispatcher, tracker)
+            return await emergency_booked.say_booked(dispatcher, tracker)
     if booked:
         fallback.say_callback_again(dispatcher, booked, text)
         return True

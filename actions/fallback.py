@@ -107,29 +107,16 @@ URGE = re.compile(r"等不起|等不及|快点|马上|赶紧|急死|好久|多�
 
 async def says_emergency_again(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
     """"好久打电话来嘛 等不起了" after a 急难 report in this conversation: that report, never a second ticket with
-    another caller (a tester got one from the city's office after the street's). The hurry goes on the case as a
-    note for its caseworker, and she is told by when the call is due (the backend's step deadline) and 119/120/110;
-    a tester was told the same sentence with no time after half an hour. Right after filing ("好久来人" seconds later)
-    nothing is urged: she is told it was just filed, who calls by when, the duty phone (actions/emergency_booked.py)."""
+    another caller (a tester got one from the city's office after the street's). Right after filing ("好久来人" seconds
+    later) nothing is urged: she is told it was just filed, who calls by when, the duty phone; later the hurry goes on
+    the report — its application's notes, or the call-back it went as — and is said as it is: "又催了一次" while the
+    office is at work, noted for the morning at night, with when it opens and what to call now
+    (actions/emergency_booked.py, say_booked and hurry)."""
     if not (tracker.get_slot("emergency_filed") and URGE.search(text)):
         return False
-    if emergency_booked.recent(tracker) and emergency_booked.say_filed(dispatcher, tracker):
+    if emergency_booked.recent(tracker) and await emergency_booked.say_booked(dispatcher, tracker):
         return True
-    number = emergency_booked.application_of(tracker)  # the 急难 case, never another one filed in this conversation
-    if not number:
-        return False
-    urged = None
-    if tracker.get_slot("citizen_token"):
-        try:
-            urged = await get_client().take_step(tracker.get_slot("citizen_token"), number, "add_information",
-                                                 note=f"【再次催促，请尽快回电】{text}"[:500])
-        except (BackendError, BackendUnavailable):
-            urged = None
-    if urged is not None and urged.get("step_due_day"):
-        dispatcher.utter_message(response="utter_emergency_urged", number=number, due=urged["step_due_day"])
-    else:
-        dispatcher.utter_message(response="utter_emergency_added_call", number=number)
-    return True
+    return await emergency_booked.hurry(dispatcher, tracker, text)
 
 
 async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -139,6 +126,8 @@ async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Track
         return True  # "我找到他身份证了 500222…" after the 急难 report: put on it
     if await answered_office_phone(dispatcher, tracker, text):
         return True
+    if emergency_booked.asks_on_duty(text) and await emergency_booked.answer_on_duty(dispatcher, tracker, text):
+        return True  # "今天晚上有人管没得": who is at work, or plainly nobody until the office opens, and what to call now
     if await says_emergency_again(dispatcher, tracker, text):
         return True
     if asks_after_callback(tracker, text):

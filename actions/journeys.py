@@ -346,7 +346,9 @@ class ActionStartVerifiedQuery(Action):
             # "TS000001有人管没有" read as progress: her complaint's ticket, never "还没有申请记录" (actions/complaints.py).
             await complaints.answer_about(dispatcher, tracker, about, said)
             return [UserUtteranceReverted()]
-        if REPORT_ASKED.search(said) and emergency_booked.say_filed(dispatcher, tracker):
+        if emergency_booked.asks_on_duty(said) and await emergency_booked.answer_on_duty(dispatcher, tracker, said):
+            return [UserUtteranceReverted()]  # "今天晚上有人管没得" read as progress: who is at work now (emergency_booked)
+        if REPORT_ASKED.search(said) and await emergency_booked.say_booked(dispatcher, tracker):
             # "到底报上没得" after his 急难 report in this chat: what was filed and who calls, never "还没有申请记录".
             return [UserUtteranceReverted()]
         if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):

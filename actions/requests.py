@@ -46,19 +46,8 @@ class ActionFileComplaint(Action):
         return "action_file_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        phone = phone_to_call(tracker)
-        body = {"text": tracker.get_slot("complaint_text"), "application_number": tracker.get_slot("application_no"),
-                "area_code": tracker.get_slot("area_code"), "phone": phone}
-        filed = await call(dispatcher, get_client().file_complaint(tracker.get_slot("citizen_token"), body))
-        if filed is not None and phone:
-            dispatcher.utter_message(response="utter_complaint_filed_with_phone", reference=filed["reference"],
-                                     due_day=filed["due_day"], phone_masked=parsing.mask_phone(phone))
-        elif filed is not None:
-            dispatcher.utter_message(response="utter_complaint_filed_anonymous", reference=filed["reference"])
-        # Kept for this chat: asked about, added to or withdrawn later, never filed again (actions/complaints.py).
-        kept = [*(tracker.get_slot("complaints_filed") or []), {"reference": filed["reference"], "phone": phone}] if filed else None
-        return [SlotSet("complaint_text", None), SlotSet("contact_phone", None),
-                *([SlotSet("complaints_filed", kept)] if kept else [])]
+        # One about the 急难 report filed here is linked to it and answered as urgently (actions/complaints.py).
+        return await complaints.file(dispatcher, tracker)
 
 
 class ActionStartChange(Action):

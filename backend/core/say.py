@@ -6,13 +6,14 @@
 - a factor: "2倍", "1.5倍" (never "2.0倍");
 - a month: "2026年11月" from "2026-11";
 - a moment (staff pages: timelines, answers, audit): "11月25日（星期三）08:35", China time;
+- a clock time said to people: "上午9:00", "下午2:00" (an office's opening);
 - a monthly grant and a one-off grant are different things: `grant` says which.
 
 Registered as jinja filters (`day`, `by_day`, `moment`, `yuan`, `times`, `month`) in core/templates.py, so no
 template and no response ever prints an ISO date. "This year" is the China date (core/clock.py).
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from backend.core import clock
@@ -20,7 +21,7 @@ from backend.core.money import yuan
 
 WEEKDAYS = "一二三四五六日"
 
-__all__ = ["day", "by_day", "moment", "full_date", "yuan", "times", "month", "grant"]
+__all__ = ["day", "by_day", "moment", "clock_time", "full_date", "yuan", "times", "month", "grant"]
 
 
 def _as_date(value: date | str) -> date:
@@ -51,6 +52,13 @@ def moment(value: datetime, *, today: date | None = None) -> str:
     UTC, as the database keeps it (SQLite hands times back without their zone)."""
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(clock.CHINA)
     return f"{day(local.date(), today=today)}{local:%H:%M}"
+
+
+def clock_time(value: time) -> str:
+    """9:00 → "上午9:00", 14:00 → "下午2:00", 12:30 → "中午12:30", 19:30 → "晚上7:30", 5:00 → "凌晨5:00"."""
+    hour = value.hour
+    part = "凌晨" if hour < 6 else "上午" if hour < 12 else "中午" if hour < 13 else "下午" if hour < 18 else "晚上"
+    return f"{part}{hour if hour <= 12 else hour - 12}:{value.minute:02d}"
 
 
 def times(value: Decimal | float | int | str) -> str:

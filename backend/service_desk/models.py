@@ -64,6 +64,10 @@ class Complaint(DeskWork, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     application_number: Mapped[str | None] = mapped_column(String(20))
+    # The 急难 report it is about, when that went as an urgent call-back (HD…): linked by the chat it was filed in, or by
+    # the same phone (service_desk/complaints.py). Urgent: about a 急难 report, so answered as soon as an urgent call-back.
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callback_requests.id"))
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_cipher: Mapped[str | None] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)

@@ -10,16 +10,13 @@ from backend.audit.service import record as audit
 from backend.auth import throttle
 from backend.auth.actor import ActorDep, require_staff
 from backend.auth.throttle import ClientDep
-from backend.core import say
-from backend.core.crypto import get_vault
+from backend.core import clock, say
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
 from backend.core.fields import ApplicationNumber, AreaCode, IdNumberText, PhoneText, ShortText, Text
-from backend.core.phones import checked_phone
 from backend.regions import matching
 from backend.regions import service as regions
-from backend.service_desk import found_id, own, service
-from backend.service_desk.models import Complaint
+from backend.service_desk import complaints, found_id, own, service, when
 
 router = APIRouter(tags=["服务台 service desk"])
 
@@ -116,6 +113,8 @@ class CallbackOut(BaseModel):
     duty_told: bool = Field(default=False, description="urgent only: the street's duty mobile got an SMS at once; "
                                                        "false: none is on file (say so)")
     sms_sent: bool = Field(default=False, description="a confirmation SMS with the reference and the day is queued")
+    area_code: str | None = Field(default=None, description="the area whose queue has it (null: the city queue); "
+                                                            "GET /on-duty?area_code= says who is at work there later")
 
 
 def _caller(actor) -> None:  # noqa: ANN001
@@ -135,7 +134,42 @@ def request_callback(body: CallbackIn, session: SessionDep, actor: ActorDep) -> 
                        office_configured=b.office.configured, duty_phone=b.office.alert_phone if b.row.area_code else None,
                        caller=b.caller, due_day=say.day(b.due), promise=b.promise,
                        urgent=b.row.urgent,
-                       due_today=b.row.urgent and b.today, duty_told=b.duty_told, sms_sent=b.sms_sent)
+                       due_today=b.row.urgent and b.today, duty_told=b.duty_told, sms_sent=b.sms_sent,
+                       area_code=b.row.area_code)
+
+
+class OnDutyOut(BaseModel):
+    """Who is at work for an area now, and what an urgent request asked now is promised ("今天晚上有人管没得")."""
+    area_code: str | None = Field(examples=["500110003"], description="null: no area known (the city's staff)")
+    caller: str = Field(examples=["古南街道便民服务中心"], description="who calls back for it (as POST /callbacks says)")
+    open_now: bool = Field(description="someone is at work at the office now (its hours on file, working days)")
+    promise: str = Field(examples=["12月8日（星期二）上午9:00一上班"], description="when an urgent call comes if asked now: "
+                                                                        "今天 | <day><time>一上班 (the time only where the "
+                                                                        "office's hours are on file)")
+    office_hours: str | None = Field(description="as the office data says them; null: none on file")
+    office_phone: str | None = Field(description="the office's number; null: none on file (never made up)")
+    duty_phone: str | None = Field(description="the office's 急难 duty mobile, to call after hours; null: none on file "
+                                               "(say so; never make one up)")
+
+
+@router.get("/on-duty", response_model=OnDutyOut, summary="现在有没有人上班：谁回电、什么时候、值班电话",
+            responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def on_duty(session: SessionDep, actor: ActorDep,
+            area_code: Annotated[AreaCode | None, Query(examples=["500110003"])] = None) -> OnDutyOut:
+    """Whether the office answering for the area is at work now, and when it next opens (its hours on file, the
+    official calendar) — the same sums as a call-back's promise (service_desk/when.py); its duty mobile where on file."""
+    _caller(actor)
+    area = regions.ensure_area(session, area_code)
+    if area_code and area is None:
+        raise UnknownArea()
+    office = regions.office_for(area.code if area is not None else None)
+    now = when.on_duty(area.code if area is not None else None, clock.now())
+    own_office = area is not None and office.area_code is not None
+    return OnDutyOut(area_code=area.code if area is not None else None, caller=service.caller_for(session, area),
+                     open_now=now.open_now, promise=now.promise,
+                     office_hours=office.office_hours if own_office and now.hours_known else None,
+                     office_phone=office.office_phone if own_office else None,
+                     duty_phone=office.alert_phone if own_office else None)
 
 
 class FoundIdIn(BaseModel):
@@ -166,6 +200,9 @@ class ComplaintIn(BaseModel):
     application_number: ApplicationNumber | None = Field(default=None, examples=["JZ20261123000001"])
     area_code: AreaCode | None = None
     phone: PhoneText | None = None
+    related: ShortText(20) | None = Field(default=None, examples=["HD000001"],
+                                          description="the 急难 report filed in this conversation (HD… or its application's "
+                                                      "number): the complaint is linked to it and answered as urgently")
 
 
 class ComplaintOut(BaseModel):
@@ -173,6 +210,12 @@ class ComplaintOut(BaseModel):
     reference: str = Field(examples=["TS000012"])
     due_day: str = Field(examples=["12月2日（星期三）"], description="answered by this day (service_desk.DUE_WORKDAYS)")
     sms_sent: bool = Field(default=False, description="a confirmation SMS with the reference and the day is queued")
+    urgent: bool = Field(default=False, description="about a 急难 report: answered as soon as an urgent call-back")
+    related: str | None = Field(default=None, examples=["HD000001"], description="the 急难 report it is linked to")
+    promise: str = Field(examples=["12月8日（星期二）上午9:00一上班"], description="urgent: when it is answered, as said "
+                                                                        "(今天 | <day><time>一上班); else <day>下班前")
+    due_today: bool = Field(default=False, description="urgent only: someone is at work on it now; false after hours")
+    handled_by: str = Field(examples=["綦江区民政局社会救助科"], description="whose queue has it (service.queue_of)")
 
 
 @router.post("/complaints", response_model=ComplaintOut, status_code=201, summary="投诉或意见（工作人员处理）",
@@ -182,19 +225,11 @@ def file_complaint(body: ComplaintIn, session: SessionDep, actor: ActorDep) -> C
     # The column references areas: an unknown code used to fail the insert with a 500.
     if body.area_code and regions.ensure_area(session, body.area_code) is None:
         raise UnknownArea()
-    vault = get_vault()
-    phone = checked_phone(body.phone) if body.phone else None
-    phone_hash = vault.lookup_hash(phone) if phone else actor.phone_hash
-    row = Complaint(area_code=body.area_code, application_number=body.application_number, text=body.text, channel=actor.channel,
-                    phone_hash=phone_hash, phone_cipher=vault.encrypt(phone) if phone else None,
-                    phone_proven=service.proven(actor, phone_hash))
-    session.add(row)
-    session.flush()
-    audit(session, actor=actor.label, channel=actor.channel, action="complaint.file", entity_type="complaint",
-          entity_id=row.id, detail={"application": body.application_number})
-    reference, due_day = service.reference("complaint", row.id), say.day(service.due_of("complaint", row))
-    sms = service.confirm(session, row, "complaint", text_context={"reference": reference, "due_day": due_day})
-    return ComplaintOut(id=row.id, reference=reference, due_day=due_day, sms_sent=sms is not None)
+    f = complaints.file_complaint(session, actor, text=body.text, application_number=body.application_number,
+                                  area_code=body.area_code, phone=body.phone, related=body.related)
+    return ComplaintOut(id=f.row.id, reference=service.reference("complaint", f.row.id), due_day=say.day(f.when.due),
+                        sms_sent=f.sms_sent, urgent=f.row.urgent, related=f.related, promise=f.when.promise,
+                        due_today=f.row.urgent and f.when.today, handled_by=own.handled_by(session, f.row)[0])
 
 
 class MyComplaintIn(BaseModel):

@@ -7,7 +7,8 @@ One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/
   district itself), else to the district of the application it names; with neither (filed in chat without a
   street) it is in the city queue. Staff of a district see their district's queue; admins see every queue,
   the city queue included. So no request is seen by nobody.
-- Due time (`due_on`): DUE_WORKDAYS working days after the day it was filed (backend/core/workdays.py).
+- Due time (`due_of`, service_desk/when.py): DUE_WORKDAYS working days after the day it was filed; urgent: that day
+  while its office is at work (its hours on file), else its next opening.
 - The answer goes to the person by SMS through the outbox (notifications.service, template sms/desk_answer) —
   with its content only to a phone the caller proved (`phone_proven`); a typed number hears only that there is
   an answer (sms/desk_answer_unproven), and the staff member phones the content.
@@ -17,7 +18,7 @@ One owner for each rule the API (GET /api/v1/service-desk) and the page (/staff/
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -29,7 +30,6 @@ from backend.core import clock, say
 from backend.core.crypto import get_vault
 from backend.core.errors import AppError, Conflict, Forbidden, NotFound
 from backend.core.phones import checked_phone
-from backend.core.workdays import get_calendar
 from backend.notifications.service import notice_key, notify, notify_phone
 from backend.people.models import Person
 from backend.policy import needs
@@ -38,6 +38,7 @@ from backend.regions import service as regions
 from backend.regions.offices import Office
 from backend.regions.service import codes_in_district
 from backend.service_desk.models import CallbackRequest, Complaint
+from backend.service_desk.when import DUE_WORKDAYS, When, promise, when  # noqa: F401  (DUE_WORKDAYS, promise: re-exported)
 from backend.staff.models import StaffUser
 from backend.staff.relations import household_ids, related
 
@@ -50,38 +51,19 @@ STEPS = {"new": ("take", "answer", "close"), "in_progress": ("take", "answer", "
 REFUSED = {"answered": "这条已经答复过了，不能再答复或改由别人办理。事情办完了请点“办结”。", "closed": "这条已经办结了。"}
 KINDS = {"complaint": Complaint, "callback": CallbackRequest}
 KIND_LABELS = {"complaint": "投诉", "callback": "请求回电"}
-# Working days to answer, from the day after filing: a call-back the next working day, a complaint in five.
-DUE_WORKDAYS = {"complaint": 5, "callback": 1}
 CITY_QUEUE = "city"  # the queue of requests whose district nobody knows: every admin sees it
 CITY_CALLER = "市民政局社会救助科"  # who calls back from the city queue (said to the person: "…的工作人员")
 
 
-URGENT_UNTIL = time(16, 30)  # an urgent call-back asked by then on a working day is made that day
-
-
-def due_on(kind: str, filed_at: datetime, *, urgent: bool = False) -> date:
-    """The day it is answered by. An urgent call-back: that day when asked on a working day by URGENT_UNTIL,
-    else the next working day (the first thing that morning; the duty mobile, where on file, hears at once)."""
-    local = filed_at.astimezone(clock.CHINA)
-    calendar = get_calendar()
-    if urgent:
-        if calendar.is_workday(local.date()) and local.time() <= URGENT_UNTIL:
-            return local.date()
-        return calendar.add_workdays(local.date(), 1)
-    return calendar.add_workdays(local.date(), DUE_WORKDAYS[kind])
-
-
 def due_of(kind: str, item: "CallbackRequest | Complaint") -> date:
-    return due_on(kind, item.created_at, urgent=bool(getattr(item, "urgent", False)))
+    """The day it is answered by: its office's hours and the calendar (service_desk/when.py); an urgent complaint (one
+    about a 急难 report) as soon as an urgent call-back."""
+    return when_of(kind, item).due
 
 
-def promise(due: date, *, today: bool, urgent: bool) -> str:
-    """When a call-back is made, in the one wording the chat and the SMS both say ("会在{promise}打给您"): "今天";
-    urgent but asked after hours, "12月8日（星期二）一上班"; otherwise "12月8日（星期二）下班前". A tester read
-    "12月8日前" in one sentence and "12月8日一上班" in the next."""
-    if today:
-        return "今天"
-    return f"{say.day(due)}{'一上班' if urgent else '下班前'}"
+def when_of(kind: str, item: "CallbackRequest | Complaint") -> When:
+    """Its due day and the promise said when it was filed (service_desk/when.py)."""
+    return when(kind, item.created_at, urgent=bool(getattr(item, "urgent", False)), area_code=item.area_code)
 
 
 def _in_some_district(model: type) -> ColumnElement[bool]:
@@ -135,10 +117,10 @@ def count(session: Session, actor: Actor, f: DeskFilters) -> int:
 
 
 def find(session: Session, actor: Actor, f: DeskFilters, *, offset: int = 0, limit: int = 20) -> list:
-    """Urgent call-backs first, then oldest first: the one waiting longest is answered first."""
+    """Urgent ones first (急难 reports, complaints about them), then oldest first: the one waiting longest is answered first."""
     require_staff(actor)
     model = KINDS[f.kind]
-    order = ([model.urgent.desc()] if model is CallbackRequest else []) + [model.created_at, model.id]
+    order = [model.urgent.desc(), model.created_at, model.id]
     query = select(model).where(*_where(model, actor, f)).order_by(*order)
     return list(session.scalars(query.offset(offset).limit(limit)))
 
@@ -172,6 +154,14 @@ def get(session: Session, actor: Actor, kind: str, item_id: int) -> CallbackRequ
     if item is None:
         raise NotFound("没有找到这条记录，可能不在您的辖区。", code="desk_item_not_found")
     return item
+
+
+def complaints_about(session: Session, actor: Actor, item: "CallbackRequest | Complaint") -> list[Complaint]:
+    """The complaints this staff member sees that are about a call-back (a 急难 report, service_desk/complaints.py)."""
+    if not isinstance(item, CallbackRequest):
+        return []
+    return list(session.scalars(select(Complaint).where(Complaint.callback_id == item.id, visible(Complaint, actor))
+                                .order_by(Complaint.id)))
 
 
 def reference(kind: str, item_id: int) -> str:
@@ -293,8 +283,8 @@ class Booking:
     office: Office
     caller: str  # who will call
     due: date
-    today: bool  # due the day it was asked
-    promise: str  # when the call comes, as said to the person (`promise`)
+    today: bool  # urgent: someone is at work on it now (service_desk/when.py)
+    promise: str  # when the call comes, as said to the person (when.promise)
     duty_told: bool  # the street's duty mobile got an SMS at once
     sms_sent: bool  # the person got the confirmation SMS
 
@@ -307,6 +297,21 @@ def place_named(session: Session, area: Area | None) -> str:
         return CITY_CALLER
     district = regions.district_of(session, area) if area.level == "street" else None
     return f"{district.name if district else ''}{area.name}"
+
+
+def caller_for(session: Session, area: Area | None) -> str:
+    """Who calls back for an area: its office where one is on file (the street's, else the nearest above it), else the
+    street as people say it, else the city's staff."""
+    office = regions.office_for(area.code if area is not None else None)
+    return office.office_name if area is not None and office.area_code else place_named(session, area)
+
+
+def when_now(row: "CallbackRequest | Complaint", kind: str = "callback") -> When:
+    """What is promised when it is asked about now: as filed (`when_of`) while that is still ahead, else as asked now
+    (again at 9:30 after a report at 00:57: "今天", not "…上午9:00一上班"; at 20:00 after "今天" at 10:00: the next opening)."""
+    filed = when_of(kind, row)
+    now = when(kind, clock.now(), urgent=bool(getattr(row, "urgent", False)), area_code=row.area_code)
+    return now if now.due <= filed.due or filed.today or filed.due < clock.today() else filed
 
 
 def book_callback(session: Session, actor: Actor, *, phone: str | None, area_code: str | None, topic: str | None,
@@ -337,18 +342,16 @@ def book_callback(session: Session, actor: Actor, *, phone: str | None, area_cod
     session.flush()
     office = regions.office_for(row.area_code)
     ref = reference("callback", row.id)
-    caller = office.office_name if area is not None and office.area_code else place_named(session, area)
-    due = due_of("callback", row)
-    today = due == row.created_at.astimezone(clock.CHINA).date()
+    caller = caller_for(session, area)
+    said = when_now(row)
     duty_told = False
     if urgent and office.alert_phone and area is not None:
         duty_told = notify_phone(session, event="callback_urgent_alert", phone=office.alert_phone, key=f"callback-urgent:{row.id}",
                                  text_context={"reference": ref, "place": area.name, "topic": (topic or "")[:40]}) is not None
-    said = promise(due, today=today, urgent=row.urgent)
     sms = None if existing and not urgent else confirm(
-        session, row, "callback", text_context={"reference": ref, "caller": caller, "promise": said})
-    return Booking(row=row, existing=existing, office=office, caller=caller, due=due, today=today, promise=said,
-                   duty_told=duty_told, sms_sent=sms is not None)
+        session, row, "callback", text_context={"reference": ref, "caller": caller, "promise": said.promise})
+    return Booking(row=row, existing=existing, office=office, caller=caller, due=said.due, today=said.today,
+                   promise=said.promise, duty_told=duty_told, sms_sent=sms is not None)
 
 
 def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:

@@ -70,11 +70,20 @@ def _related(number: str | None) -> dict[str, str] | None:
     return {"label": f"相关{short}", "short": short, "href": f"{DESK}/{named[0]}/{named[1]}"}
 
 
+def _report(item: Any) -> dict[str, str] | None:  # noqa: ANN401
+    """The 急难 report (urgent call-back) a complaint is about (service_desk/complaints.py), linked."""
+    callback_id = getattr(item, "callback_id", None)
+    if not callback_id:
+        return None
+    return {"reference": service.reference("callback", callback_id), "href": f"{DESK}/callback/{callback_id}"}
+
+
 def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: date) -> dict[str, Any]:  # noqa: ANN401
     return {
         "kind": kind, "id": item.id, "reference": service.reference(kind, item.id),
         "text": item.text if kind == "complaint" else (item.topic or "（没有说明事由）"),
         "number": getattr(item, "application_number", None), "related": _related(getattr(item, "application_number", None)),
+        "report": _report(item),
         "area": _place(item.area_code),
         "queue": queue_name(service.queue_of(session, item)), "filed": item.created_at.astimezone(clock.CHINA).date(),
         "due": _due(kind, item, today), "status": item.status, "status_label": STATUSES[item.status],
@@ -84,6 +93,19 @@ def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: 
         "urgent": bool(getattr(item, "urgent", False)),
         "id_masked": getattr(item, "id_masked", None),  # a 急难 report's ID number, said after it (service_desk/found_id.py)
     }
+
+
+def _phone_shown(session: Session, actor: Actor, kind: str, item: Any) -> dict[str, Any]:  # noqa: ANN401
+    """The phone on an item's page: whole to the staff member who took it (she calls the person; the read is audited,
+    `<kind>.read_phone`), masked to everyone else. A tester's caseworker had taken a 急难 report and saw only 139****2411."""
+    phone = service.phone_of(session, item)
+    if phone is None:
+        return {"phone": None, "phone_whole": False}
+    if item.owner_id is None or item.owner_id != actor.staff_id:
+        return {"phone": mask_phone(phone), "phone_whole": False}
+    audit(session, actor=actor.label, channel=actor.channel, action=f"{kind}.read_phone", entity_type=kind,
+          entity_id=item.id, detail={"phone_masked": mask_phone(phone)})
+    return {"phone": phone, "phone_whole": True}
 
 
 def _sent(session: Session, item: Any, owners: dict[int, str]) -> dict[str, Any]:  # noqa: ANN401
@@ -142,7 +164,10 @@ def desk_item(request: Request, session: SessionDep, who: SignedInDep, kind: str
     owners = _owner_names(session, {i for i in (item.owner_id, item.answered_by_id) if i})
     audit(session, actor=who.actor.label, channel=who.actor.channel, action=f"{kind}.view", entity_type=kind,
           entity_id=item.id, detail={})
-    return render(request, "staff/desk_item.html", who, r=_row(session, kind, item, owners, clock.today()),
+    r = {**_row(session, kind, item, owners, clock.today()), **_phone_shown(session, who.actor, kind, item)}
+    complaints = [{"reference": service.reference("complaint", c.id), "href": f"{DESK}/complaint/{c.id}",
+                   "status_label": STATUSES[c.status]} for c in service.complaints_about(session, who.actor, item)]
+    return render(request, "staff/desk_item.html", who, r=r, complaints=complaints,
                   sent=_sent(session, item, owners), kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
                   is_mine=item.owner_id == who.actor.staff_id, about_me=service.about(session, who.actor, item),
                   unproven_phone=item.phone_cipher is not None and not item.phone_proven)

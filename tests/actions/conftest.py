@@ -92,6 +92,9 @@ class FakeBackend:
         self.drafts: list[dict] = []
         # The phone's applications (GET /applications/mine).
         self.mine: list[dict] = [{"number": "JZ20261124000009"}]
+        # Nobody at work at the office now (GET /on-duty; urgent call-backs and complaints wait for its opening).
+        self.night = False
+        self.duty_phone: str | None = None  # the street's duty mobile, where one is on file
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -187,16 +190,29 @@ class FakeBackend:
                 return httpx.Response(422, json={"error": {"code": "callback_needs_phone", "details": None,
                                                            "message": "请留一个能接电话的手机号，工作人员才能给您回电话。"}})
             street = bool(body.get("area_code"))
+            urgent_now = bool(body.get("urgent")) and not self.night
             return httpx.Response(201, json={
                 "id": 1, "reference": "HD000001", "office_name": "七星岗街道社会救助窗口" if street else "政务服务便民热线",
                 "office_phone": None if street else "12345", "office_hours": "工作日 9:00-17:30", "office_configured": street,
                 "caller": "七星岗街道社会救助窗口" if street else "市民政局社会救助科",
                 "due_day": "11月24日（星期二）" if body.get("urgent") else "11月25日（星期三）",
-                "promise": "今天" if body.get("urgent") else "11月25日（星期三）下班前",  # backend service_desk.promise
-                "urgent": bool(body.get("urgent")), "due_today": bool(body.get("urgent")),
-                "duty_told": bool(body.get("urgent") and street), "sms_sent": True})
+                # backend service_desk/when.py: "今天" while the office is at work, else its next opening
+                "promise": ("11月24日（星期二）上午9:00一上班" if self.night else "今天") if body.get("urgent") else "11月25日（星期三）下班前",
+                "urgent": bool(body.get("urgent")), "due_today": urgent_now, "duty_phone": self.duty_phone if street else None,
+                "duty_told": bool(body.get("urgent") and street), "sms_sent": True,
+                "area_code": body.get("area_code")})
+        if path == "/on-duty":
+            area = request.url.params.get("area_code")
+            return httpx.Response(200, json={
+                "area_code": area, "caller": "七星岗街道社会救助窗口" if area else "市民政局社会救助科", "open_now": not self.night,
+                "promise": "11月24日（星期二）上午9:00一上班" if self.night else "今天", "office_hours": "工作日 9:00-17:30" if area else None,
+                "office_phone": None, "duty_phone": self.duty_phone if area else None})
         if path == "/complaints":
-            return httpx.Response(201, json={"id": 12, "reference": "TS000012", "due_day": "12月1日（星期二）"})
+            related = json.loads(request.content).get("related")
+            return httpx.Response(201, json={"id": 12, "reference": "TS000012", "due_day": "11月24日（星期二）" if related else "12月1日（星期二）",
+                                             "urgent": bool(related), "related": related, "due_today": bool(related) and not self.night,
+                                             "promise": ("11月24日（星期二）上午9:00一上班" if self.night else "今天") if related else "12月1日（星期二）下班前",
+                                             "handled_by": "渝中区民政局社会救助科"})
         if path == "/applications/JZ20261124000009" and request.method == "GET":
             return httpx.Response(200, json={"number": "JZ20261124000009", "assistance_type": "低保", "status": "submitted",
                                              "status_label": "已提交，等待受理", "step_due_day": "11月27日（星期五）",

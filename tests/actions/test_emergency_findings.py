@@ -136,7 +136,7 @@ async def test_a_hurry_seconds_after_filing_is_told_it_was_just_filed_not_urged(
     assert just["caller"] == "七星岗街道社会救助窗口" and just["by"] == "，最迟11月27日（星期五）下班前"  # who, by when
     assert just["again"] == emergency_booked.HURRY_AGAIN_MINUTES
     assert dispatcher.messages[1]["office_phone"] == "023-00103001"  # the street's number
-    assert not fake_backend.answers()  # nothing recorded, no second ticket
+    assert [r.url.path for r in fake_backend.answers()] == ["/api/v1/on-duty"]  # who is at work asked; nothing recorded, no ticket
     assert action is not ActionReadEmergency or events == [FollowupAction("action_listen")]
     text_said = DOMAIN.responses["utter_emergency_just_filed"][0]["text"]
     assert "又催" not in text_said and "{again}分钟" in text_said
@@ -166,8 +166,15 @@ async def test_a_report_that_went_as_a_call_back_is_told_the_same_and_never_urge
     assert responses(dispatcher)[0] == "utter_emergency_just_filed" and dispatcher.messages[0]["number"] == "HD000001"
     assert dispatcher.messages[0]["by"] == "，最迟今天"
     monkeypatch.setattr(emergency_booked, "now", lambda: 1_000_000.0 + 3600)
-    await ActionFallback().run(CollectingDispatcher(), tracker(slots, text="好久来人", intent="nlu_fallback"), {})
-    assert not any("/actions/" in r.url.path or r.url.path == "/api/v1/callbacks" for r in fake_backend.requests)
+    fake_backend.requests.clear()
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker(slots, text="好久来人", intent="nlu_fallback"), {})
+    assert not any("/actions/" in r.url.path for r in fake_backend.requests)  # never the 低保 case filed earlier
+    # The hurry "我帮您催一次" promised is kept: put on the call-back the report went as (the same phone: the backend adds
+    # it to the open one, never a second ticket), and said as done.
+    [urged] = [fake_backend.body(i) for i, r in enumerate(fake_backend.requests) if r.url.path == "/api/v1/callbacks"]
+    assert urged["phone"] == "13812345678" and urged["urgent"] and urged["topic"].startswith(emergency_booked.HURRY_NOTE)
+    assert responses(dispatcher) == ["utter_emergency_urged_callback"] and dispatcher.messages[0]["promise"] == "今天"
 
 
 # ---- 3. a street said without 街道 ----------------------------------------------------------------------
