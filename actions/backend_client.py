@@ -266,6 +266,11 @@ class BackendClient:
         """Her own complaint (the phone it was filed with): step status | notes | withdraw (backend/service_desk/own.py)."""
         return await self._request("POST", f"/complaints/{reference}/{step}", citizen_token=token, json=body)
 
+    async def my_requests(self, token: str | None, named: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Her call-backs (急难 reports among them) and complaints, each with a line to say: from her proven phone, and
+        those named with the phone they were filed with (backend/service_desk/own.py)."""
+        return await self._request("POST", "/service-desk/mine", citizen_token=token, json={"named": named})
+
     async def aclose(self) -> None:
         await self._client.aclose()
 

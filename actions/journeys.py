@@ -20,7 +20,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
-from actions import complaints, visits
+from actions import complaints, my_requests, visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -419,6 +419,11 @@ class ActionAfterVerify(Action):
             if kept:
                 dispatcher.utter_message(response="utter_no_applications_drafts_kept",
                                          labels="、".join(d["label"] for d in kept[:5]))
+                await my_requests.say(dispatcher, tracker, token)
+                _relative_note(dispatcher, tracker)
+                return []
+            if await my_requests.say(dispatcher, tracker, token, alone=True):
+                # Her 急难 report (HD…) or complaint (TS…): where each stands, never "还没有申请记录".
                 _relative_note(dispatcher, tracker)
                 return []
             await visits.no_case(dispatcher, tracker)  # "入户核查啥时候来" with no case: what happens after filing
@@ -450,6 +455,7 @@ class ActionAfterVerify(Action):
                     hurried = requests.say_hurry(dispatcher, tracker, progress, case.get("area_code"))
         if len(numbers) > 1:
             dispatcher.utter_message(response="utter_other_applications", numbers="、".join(n for n in numbers if n != number))
+        await my_requests.say(dispatcher, tracker, token)  # her 急难 reports and complaints too
         if all(a.get("own", True) for a in mine):  # a relative's case shown: no "没有看到家里人的申请的话"
             _relative_note(dispatcher, tracker)
         return [SlotSet("application_no", number), *hurried]

@@ -4,17 +4,39 @@ Which places have figures, what to say for a place that has none, and which answ
 the backend's (GET /policy/answer); this module only decides what this message named.
 """
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import drafts, readback
+from actions import callbacks, drafts, readback
 from actions.backend_client import call, get_client
 
 SAID_MAX = 200  # the backend reads at most this much of the question for a place named in it
 REGION_MAX = 32  # a place said on its own; a longer answer goes as `said`, where a 省/市 named in it is found
+
+# Asking whether there is help or how much ("修房子有没得补助", "房子遭水淹了 能补好多", "临时救助能给好多钱"): a question,
+# whatever the NLU read. A tester's question after her 急难 report opened a new report.
+HELP = re.compile(r"补助|补贴|补偿|资助|报销|政策|能补|给补|补好多|补多少|给好多|给多少|发好多|发多少|好多钱|多少钱")
+ASKS = re.compile(r"有没得|有没有|有莫得|有不有|能不能|能否|可不可以|可以不|行不行|多少|好多|咋个|怎么|如何|哪里|哪点|啥子|"
+                  r"什么|找哪|找谁|吗|嘛|[？?]|[不没][。！!？?～~]*$")
+
+
+def asks_about_help(text: str, *, reported: bool) -> bool:
+    """A question about help or money, never a 急难 to report: once one is reported in this chat, whatever else it says;
+    before, only when it says nothing happening now ("房子垮了 有没得补助" is reported first, the question after)."""
+    text = text.strip()
+    if text.startswith("/") or not (HELP.search(text) and ASKS.search(text)):
+        return False
+    return reported or not callbacks.HAPPENED.search(text)
+
+
+async def answer_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A question read as a 急难 report: answered as the policy question it is (the backend says what helps repair a
+    house, or the type's answer), nothing filed or added to the report; then the next message."""
+    return [*await ActionAnswerPolicy().run(dispatcher, tracker, {}), FollowupAction("action_listen")]
 
 
 def _named(tracker: Tracker, entity: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import get_args
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
 from backend.eligibility.service import get_rules
-from backend.policy import needs, together, visits
+from backend.policy import house, needs, together, visits
 from backend.policy.privacy import TOPIC as PRIVACY, get_privacy
 from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
@@ -198,6 +198,10 @@ def answer(
     if both is not None:
         # "低保和特困能一起拿不": whether the two go together, never one type's amount; the pre-check offered after.
         return PolicyAnswer(answer=both, term=together.TOPIC, **{**base, "offer_precheck": True})
+    repair = house.answer(said, office)
+    if repair is not None:
+        # "修房子有没得补助" (after a 急难 report too): what helps repair a house, by how it was damaged, and where to apply.
+        return PolicyAnswer(answer=repair, term=house.TOPIC, **base)
     term = get_glossary().meaning(said)
     if term is not None:
         # "受理是啥子意思": what the word means, whatever type or aspect the question was read as.

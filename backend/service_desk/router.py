@@ -274,6 +274,44 @@ def withdraw_complaint(reference: ShortText(20), body: MyComplaintIn, session: S
     return MyComplaintOut(**own.state(session, actor, own.withdraw(session, actor, reference, body.phone)))
 
 
+class NamedRequestIn(BaseModel):
+    reference: ShortText(20) = Field(examples=["HD000001"])
+    phone: PhoneText | None = Field(default=None, description="the phone it was filed with (else the caller's proven one)")
+
+
+class MyRequestsIn(BaseModel):
+    named: list[NamedRequestIn] = Field(default_factory=list, max_length=20,
+                                        description="requests filed in this conversation, each with the phone it was "
+                                                    "filed with; one filed from another phone is left out")
+
+
+class MyRequestOut(BaseModel):
+    kind: str = Field(description="callback | complaint")
+    reference: str = Field(examples=["HD000001"])
+    label: str = Field(examples=["急难报告"], description="急难报告 | 加急回电 | 请工作人员回电 | 投诉")
+    status: str = Field(description="service.STATUSES: new | in_progress | answered | closed")
+    status_label: str = Field(examples=["新收到"], description="已撤回 for a complaint she withdrew")
+    handled_by: str = Field(examples=["七星岗街道社会救助窗口"], description="who calls back, or whose queue has the complaint")
+    due_day: str = Field(examples=["12月8日（星期二）"])
+    open: bool = Field(description="still to be called back or answered")
+    overdue: bool = Field(description="its day has passed")
+    urgent: bool = False
+    withdrawn: bool = False
+    said: str = Field(examples=["急难报告（HD000001）：新收到，七星岗街道社会救助窗口会在今天打电话给您。"],
+                      description="the line to say, as it stands")
+
+
+@router.post("/service-desk/mine", response_model=list[MyRequestOut], summary="我报过的急难、回电请求和投诉（查进度）",
+             responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def my_requests(body: MyRequestsIn, session: SessionDep, actor: ActorDep) -> list[MyRequestOut]:
+    """Her call-backs (急难 reports among them) and complaints, newest first, each with its status, who handles it and
+    by when: those filed from her proven phone, and those named with the phone they were filed with. Listed with her
+    applications when she asks for progress (backend/service_desk/own.py)."""
+    _caller(actor)
+    named = [(n.reference, n.phone) for n in body.named]
+    return [MyRequestOut(**r) for r in own.requests_of(session, actor, named)]
+
+
 class DeskItem(BaseModel):
     kind: str = Field(description="complaint | callback")
     id: int
