@@ -117,6 +117,10 @@ class BackendClient:
         """Which kind of income a sentence names, and whether it counts (the backend's rules.yaml)."""
         return await self._request("GET", "/eligibility/income-kind", params={"said": said[:200]})
 
+    async def illness(self, said: str) -> dict[str, Any]:
+        """The illnesses a sentence names: serious ones (重病) and common chronic ones (the backend's rules.yaml)."""
+        return await self._request("GET", "/eligibility/illness", params={"said": said[:200]})
+
     async def hukou(self, region: str, street: str | None = None) -> dict[str, Any]:
         """Whether urban/rural 户口 matters in this region, and what the street's name suggests."""
         params = {"region": region, **({"street": street} if street else {})}

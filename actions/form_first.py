@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import codes, corrections, emergency, parsing, privacy
 from actions.answers import all_at_once
 from actions.answers.amounts import asks_whose_income
-from actions.precheck import ILLNESS_ASKED
+from actions.precheck import ILLNESS_ASKED, asks_about_family
 
 # The intents that may leave a form (bot/domain.yml repeats this list in the `not_intent` of every form
 # slot and the `intent` of `answer_read`; tests/actions/test_form_first.py checks they agree).
@@ -91,8 +91,12 @@ def clearly(intent: str | None, text: str) -> bool:
 
 # "这个是啥子意思", "啥子验证码哦", "看不懂": a question about the question asked (not about a term of the rules, "受理是啥子意思").
 MEANING = re.compile(r"^(这个|这|那个|你|您)?(说的|问的|讲的)?(是)?(啥子|啥|什么|么子|哪样)意思|^(看不懂|听不懂|不懂|不明白|没懂|没听懂)"
+                     r"|^(搞不懂|听不明白|看不明白|没听明白|没看懂|不晓得你?(说|问|讲)的?(是)?(啥|什么))"
                      r"|^(啥子|啥|什么|么子|哪个)(验证码|授权码|码|短信|收入|存款|户口|原因|手机号|号码|身份证号?|街道|名字|家庭成员)"
-                     r"(哦|哟|啊|呀|嘛|哈|喔|噢|呢)*[？?。.!！]*$")
+                     r"(哦|哟|啊|呀|嘛|哈|喔|噢|呢)*[？?。.!！]*$"
+                     # "啥子哦", "啥？", "你说啥", "问的啥子哦", "啊？": what was that
+                     r"|^(你|您)?(说|问|讲)?(的)?(是)?(啥子|啥|什么|么子|哪样|啥玩意)(哦|哟|啊|呀|嘛|哈|喔|噢|呢|哇|喃|诶)*[？?。.!！~～]*$"
+                     r"|^(啊|嗯|蛤|哈|啥)[？?]+$")
 
 
 def asks_meaning(text: str) -> bool:
@@ -125,6 +129,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True  # "救命", "呜呜 咋个办嘛": its validator calms her and asks again (actions/emergency.py)
     if is_resume(t) or asks_meaning(t):
         return True  # the validators re-ask (explained) without counting it as a wrong answer
+    if form == "eligibility_form" and asks_about_family(t):
+        return True  # "有女儿能不能吃低保": answered by the pre-check's validator, then asked again (actions/precheck_asides.py)
     if corrections.bare_answer(t) is not None:
         return True  # "不对 是一千二": an answer corrected (actions/amount_answers.py, readback.py), never a no
     if not clearly(intent, t):

@@ -13,6 +13,7 @@ from actions.backend_client import call, get_client
 from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
 from actions.precheck_income import HouseholdIncome
+from actions.precheck_asides import PrecheckAsides
 from actions.answers.names import address_name
 from actions.for_whom import ForWhom
 from actions.members import MEMBER_SLOTS
@@ -193,7 +194,8 @@ class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(HouseholdIncome, PrecheckAnswers, AsksSupporter, LastAmountCorrected, RetryingFormValidationAction):
+class ValidateEligibilityForm(PrecheckAsides, HouseholdIncome, PrecheckAnswers, AsksSupporter, LastAmountCorrected,
+                              RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 

@@ -15,7 +15,7 @@ from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID
 from actions.forms import HELPER_KIND_NAMES
-from actions.notes import approximate_note, pension_note, skipped_note
+from actions.notes import approximate_note, illness_note, pension_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
@@ -122,7 +122,7 @@ class ActionLooseAnswer(ActionStartApplication):
             return again
         if parsing.asks_progress(text):
             return await progress_instead(dispatcher, tracker)
-        if ((typed or next_person.says_another(tracker)) and APPLY_WORDS.search(text)) or applies_after(tracker):
+        if (typed and APPLY_WORDS.search(text)) or next_person.starts_another(tracker) or applies_after(tracker):
             # A type to apply for, another person after a filing ("还有一个人要申请"), "那申请嘛" after a pre-check.
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
         if await fallback.before_not_understood(dispatcher, tracker):
@@ -269,7 +269,7 @@ class ActionSubmitApplication(Action):
         # Those whose ID number is to come go as members (the backend counts them and marks them 身份证号待补).
         pending = [{"name": m["name"], **({"relation": m["relation"]} if m.get("relation") else {})} for m in s(LATER) or []]
         notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
-                 + pension_note(unsure))
+                 + pension_note(unsure) + illness_note((s("precheck_heard") or {}).get("illness_said")))
         reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:
@@ -400,6 +400,12 @@ class ActionAfterVerify(Action):
         return "action_after_verify"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        events = await self._answer(dispatcher, tracker)
+        if tracker.get_slot("paused_form") == "eligibility_form":
+            dispatcher.utter_message(response="utter_precheck_go_on")  # "查进度" in the pre-check's middle: it waits
+        return events
+
+    async def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         if tracker.get_slot("after_verify") in requests.CHANGES:
             return await requests.after_verify(dispatcher, tracker)  # withdrawing or correcting (actions/requests.py)
         if tracker.get_slot("after_verify") == "draft":

@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import consent, drafts
+from actions.answers import all_at_once
 
 # Beyond what a draft keeps and the form's own state (drafts.CLOSED), what else one application holds: cleared once it
 # is over. Her consent code's phone and time too: the code was used, a second person on the same phone gets her own.
@@ -35,6 +36,25 @@ def says_another(tracker: Tracker) -> bool:
     return not (named and named in text)
 
 
+# "再帮另外一个办", "还有一个人要申请": asking for the next person, whatever the NLU read (APPLY_WORDS wants "办嘛").
+TO_FILE = re.compile(r"申请|办|报|填|弄")
+
+
+def starts_another(tracker: Tracker) -> bool:
+    """This message starts an application for another person (says_another, and to file: 申请, 办, 报 …)."""
+    return says_another(tracker) and bool(TO_FILE.search(tracker.latest_message.get("text") or ""))
+
+
+def said_of_her(tracker: Tracker) -> dict[str, str]:
+    """What the message that asks for the next person already says of her ("那我再帮另外一个办 陈秀英 5001… 1380…"): her
+    name, ID number and phone (and any other answer said with them), in its words, found by all_at_once.found; each is read
+    by its own question's validator as the form opens, as a first message's are. Never the helper's own phone."""
+    said = all_at_once.found(tracker.latest_message.get("text") or "", "other")
+    if said.get("applicant_phone") and said["applicant_phone"] == tracker.get_slot("verified_phone"):
+        said.pop("applicant_phone")
+    return said
+
+
 async def next_person(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Clean answers for the next person, for someone else (also applied to `tracker`, so what follows reads them). The
     one being filled in is saved for the verified phone first; [] when it cannot be (no verified phone yet): nothing is
@@ -45,6 +65,7 @@ async def next_person(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
         return []
     cleared = {k: None for k in (*drafts.CLOSED, *FILING_SLOTS, "paused_form") if k not in drafts.HELPER_OWN}
     cleared["filing_for"] = "other"  # by the helper who filed before, or by the one who filed for herself
+    cleared.update(said_of_her(tracker))  # a tester's "…另外一个办 陈秀英 5001… 1380…" was not understood
     tracker.slots.update(cleared)
     dispatcher.utter_message(response="utter_next_person")
     return [SlotSet(k, v) for k, v in cleared.items()]

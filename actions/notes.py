@@ -24,3 +24,9 @@ def pension_note(unconfirmed: list[str]) -> str:
     """The caseworker's note for pensions said without which one ("养老金，不晓得是哪种"; actions/said_facts.py), filed as
     counted: "张秀英每月700元" each."""
     return f"（养老金没说是哪一种：{'、'.join(unconfirmed)}，已按退休金算进收入，请工作人员核实）" if unconfirmed else ""
+
+
+def illness_note(said: str | None) -> str:
+    """The caseworker's note for an illness said in the pre-check that is not 重病 by itself ("有高血压"; actions/precheck.py):
+    as said, and that it was not counted."""
+    return f"（测算时说的病：{said}，是常见慢性病，没有按重病算，请工作人员核实）" if said else ""

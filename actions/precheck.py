@@ -19,8 +19,10 @@ from actions.answers.amounts import figures, labeled_clauses
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.neutral import NEUTRAL
 
+# An illness said to the 重病或残疾 question that is not 重病 by itself ("有高血压"): as said, for the caseworker's note.
+ILLNESS_SAID = "illness_said"
 PRECHECK_SLOTS = ("household_size", "monthly_income", "income_excluded", "savings", "applicant_age",
-                  "illness_or_disability", "has_supporter", "hukou", "pension_assumed")
+                  "illness_or_disability", "has_supporter", "hukou", "pension_assumed", ILLNESS_SAID)
 # In what the pre-check heard when its place had no figures ("上海"): the next message naming a place that has them
 # ("我奶奶在重庆") gives the result with every answer kept (a tester's "我在重庆" got "没太听懂", "帮我测一测" started over).
 PLACE_MISSING = "place_missing"
@@ -65,30 +67,62 @@ ILLNESS_ASKED = re.compile(r"^有[^\s，,。别其]{1,8}(没有|没得|莫得|�
                            r"(啥子|啥|什么|哪些|哪种|哪样)(算|叫|样的)|是指|指的是|包不包括|吗[？?。.!！]*$|[？?]\s*$")
 
 
-# "有高血压 别的没有", "老伴糖尿病": an illness or disability named is a yes, whatever follows it ("别的没有") and whatever
-# the NLU made of it (a tester's was read as "no illness"); "没得高血压", "残疾没有" name none.
+# Words about an illness or disability ("有高血压 别的没有", "老伴糖尿病"), whatever follows them ("别的没有") and whatever the
+# NLU made of them; "没得高血压", "残疾没有" name none. Which of them count as 重病 is the backend's (rules.yaml `illness`,
+# GET /eligibility/illness: read_illness); this list only finds them (said_facts.py), and stands in when the backend is out.
 ILLNESS_NAMED = re.compile(r"高血压|糖尿病|心脏病|冠心病|癌|肿瘤|白血病|尿毒症|透析|瘫|中风|脑梗|脑溢血|残疾|残废|精神病|智障|"
                            r"失明|截肢|肾衰|肝硬化|帕金森|痴呆|重病|大病")
 NONE_BEFORE = re.compile(r"(没有|没得|莫得|冇得|没|无|不是|不算)[^\s，,。]{0,2}$")
 NONE_AFTER = re.compile(r"^[^\s，,。]{0,2}(没有|没得|莫得|冇得)")
 
 
+def _said_positively(text: str, found: "re.Match[str]") -> bool:
+    return not NONE_BEFORE.search(text[:found.start()]) and not NONE_AFTER.match(text[found.end():])
+
+
 def names_illness(text: str) -> bool:
-    return any(not NONE_BEFORE.search(text[:m.start()]) and not NONE_AFTER.match(text[m.end():]) for m in ILLNESS_NAMED.finditer(text))
+    return any(_said_positively(text, m) for m in ILLNESS_NAMED.finditer(text))
+
+
+async def read_illness(text: str) -> tuple[list[str], list[str]] | None:
+    """(serious, chronic): the illnesses said, not denied ("没得高血压"), as the backend's rules sort them; None when the
+    backend cannot say."""
+    try:
+        found = await get_client().illness(text)
+    except (BackendUnavailable, BackendError):
+        return None
+    said = [w for w in (*found["serious"], *found["chronic"]) if any(_said_positively(text, m) for m in re.finditer(re.escape(w), text))]
+    return [w for w in found["serious"] if w in said], [w for w in found["chronic"] if w in said]
+
+
+# "有女儿能不能吃低保", "儿子有工作 我还能办不": whether having children (or other kin) stands in the way, asked in the pre-check.
+FAMILY_ASKED = re.compile(r"(儿|女|娃|孙|孩子|亲戚|兄弟|姐妹).{0,12}(能不能|可不可以|可以不|能(吃|拿|领|办|申请)|可以(吃|拿|领|办|申请)|"
+                          r"影响|会不会|行不行|得不得行|还能|算不算)|(能不能|可不可以).{0,8}(儿|女|孩子)")
+
+
+def asks_about_family(text: str) -> bool:
+    return bool(FAMILY_ASKED.search(text)) and not re.search(r"\d", text)
 
 
 class PrecheckAnswers:
     """Mixin for the pre-check's validator: the illness question asked back, and 户口 (read_hukou)."""
 
-    def validate_illness_or_disability(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: dict) -> dict[str, Any]:
+    async def validate_illness_or_disability(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                             domain: dict) -> dict[str, Any]:
         # The words, not the NLU's affirm/deny (the slot's intent mappings make "有残疾没有" a bool before it gets here).
         text = str((tracker.latest_message or {}).get("text") or "").strip()
         if tracker.get_slot("requested_slot") == "illness_or_disability" and ILLNESS_ASKED.search(text):
             dispatcher.utter_message(response="utter_illness_what_counts")
             return {"illness_or_disability": None, NEUTRAL: True}
-        if tracker.get_slot("requested_slot") == "illness_or_disability" and names_illness(text):
-            return {"illness_or_disability": True}
+        asked = tracker.get_slot("requested_slot") == "illness_or_disability"
+        found = await read_illness(text) if asked and text and not text.startswith("/") else None
+        if found and found[1] and not found[0]:
+            # "有高血压": common chronic illnesses are not 重病 by themselves (a tester's made 特困 look met); kept as said
+            # for the caseworker (the application's note), never counted.
+            dispatcher.utter_message(response="utter_illness_chronic_noted", illness="、".join(found[1]))
+            return {"illness_or_disability": False, ILLNESS_SAID: text[:100]}
+        if asked and (found[0] if found else names_illness(text)):
+            return {"illness_or_disability": True, ILLNESS_SAID: None}
         if isinstance(value, bool):
             return {"illness_or_disability": value}
         return {"illness_or_disability": parsing.parse_yes_no(str(value or "").strip())}
@@ -211,7 +245,7 @@ def heard(tracker: Tracker) -> dict[str, Any] | None:
              "income_excluded": s("income_excluded"), "hukou": parse_hukou(s("hukou")), "said": s("amounts_said"),
              # for the result again with one amount corrected ("不对 是一千二", actions/journeys.py)
              "applicant_age": s("applicant_age"), "illness_or_disability": s("illness_or_disability"),
-             "has_supporter": s("has_supporter"), "pension_assumed": s("pension_assumed")}
+             "has_supporter": s("has_supporter"), "pension_assumed": s("pension_assumed"), ILLNESS_SAID: s(ILLNESS_SAID)}
     facts = {k: v for k, v in facts.items() if v not in (None, {}, "")}
     return facts or None
 

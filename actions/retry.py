@@ -30,6 +30,18 @@ def _figure_for(slot: str, text: str) -> object:
     return {"monthly_income": income, "savings": savings}.get(slot, amounts.read_amount(text))
 
 
+SIMPLE = "simple"  # ask_style of a question's simpler wording (bot/domain.yml), for "啥意思" / "听不懂"
+
+
+def _plainer(domain: DomainDict, form: str, slot: str, now: str | None) -> str | None:
+    """The wording a question is asked in after "啥意思": its simple one where it has one, else its help one; the other
+    (or the plain question) when that is the one just asked."""
+    responses = (domain or {}).get("responses") or {}
+    variations = responses.get(f"utter_ask_{form}_{slot}") or responses.get(f"utter_ask_{slot}") or []
+    styles = {c.get("value") for v in variations for c in v.get("condition") or [] if c.get("name") == "ask_style"}
+    return next(s for s in ((SIMPLE,) if SIMPLE in styles else ()) + ("help", None) if s != now)
+
+
 class RetryingFormValidationAction(FormValidationAction, ABC):
     """Subclasses list the slots that may be skipped, with the value a skip records."""
 
@@ -62,10 +74,12 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
             tracker.slots[requested] = None
             return [SlotSet(requested, None)] + self._state(tracker, before, *before)
         if aimed and form_first.asks_meaning(text) and "码" not in text:
-            # "这个是啥子意思": this question explained (its wording with what it means, bot/domain.yml `ask_style: help`)
-            # and asked again; never the 低保 standard, never a wrong answer. "啥子验证码哦": the code's validator explains.
+            # "这个是啥子意思", "啥子哦", "听不懂": this question in plainer words with an example (its simple wording, else
+            # its help one) and asked again; never the 低保 standard, never a wrong answer, never the same words again
+            # (a tester's "啥子哦" got the question word for word). "啥子验证码哦": the code's validator explains.
             tracker.slots[requested] = None
-            return [SlotSet(requested, None)] + self._state(tracker, before, before[0], "help")
+            plainer = _plainer(domain, self.form_name(), requested, before[1])
+            return [SlotSet(requested, None)] + self._state(tracker, before, before[0], plainer)
         said_before = len(dispatcher.messages)
         events = await super().get_validation_events(dispatcher, self._without_clearings(tracker), domain)
         values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

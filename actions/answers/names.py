@@ -38,6 +38,8 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
 # Someone other than the one writing, as people say it: never a name. Said after a helping verb ("帮别人", "替别个", "帮隔壁的",
 # "帮人家申请") it answers 给自己还是帮别人: for someone else (parsing.parse_filing_for). 帮, 替 and 给 begin no surname.
 OTHERS = ("别人", "别个", "人家", "他人", "旁人", "朋友", "隔壁", "邻居", "街坊", "对门", "楼上", "楼下", "同事", "熟人", "老乡", "亲戚")
+# "另外一个", "一个婆婆", "下一位": someone counted, not named ("那我再帮另外一个办 陈秀英 …" kept "另外一个" as her name).
+COUNTED = re.compile(r"^(另外|另一|下一|再一|一)(个|位|户|家|名)")
 HELPS_SOMEONE = re.compile(r"(?:帮|替|给|代|为)(?:" + "|".join(OTHERS) + r")|(?:帮|替)人")
 # Words no Chinese name holds: a sentence ends with them ("烧完了 啥子都莫得了").
 SENTENCE_CHARS = re.compile(r"[了嘛吗呢吧啊呀噻哟喊]")
@@ -56,7 +58,7 @@ def parse_name(text: str) -> str | None:
         return None
     if len(t) > 4 and "·" not in t:
         return None  # "腿好痛起不来": a name without "·" has at most four characters (欧阳娜娜)
-    if t[0] in "帮替给" or HELPS_SOMEONE.match(t) or t.startswith(OTHERS):
+    if t[0] in "帮替给" or HELPS_SOMEONE.match(t) or t.startswith(OTHERS) or COUNTED.match(t) or t.startswith("另外"):
         return None  # "帮别人", "帮我妈", "替别个", "朋友": whom she helps, never a name
     if PRONOUN.match(t) or FILLERS.match(t) or any(w in t for w in NOT_NAME_WORDS) or re.search(r"[我你您他她]", t) \
             or SENTENCE_CHARS.search(t):

@@ -12,7 +12,7 @@ from backend.core.settings import get_settings
 from backend.core.money import to_cents
 from backend.eligibility.hukou import is_rural, suggest_hukou
 from backend.eligibility.schemas import (
-    AmountCheckOut, AssessmentOut, HukouOut, IncomeKindOut, IncomeKindsOut, PlausibleOut, PrecheckIn, assessment_out,
+    AmountCheckOut, AssessmentOut, HukouOut, IllnessOut, IncomeKindOut, IncomeKindsOut, PlausibleOut, PrecheckIn, assessment_out,
 )
 from backend.eligibility.service import HouseholdFacts, IncomeLine, MemberFacts, get_rules
 
@@ -79,6 +79,12 @@ def income_kind(said: Annotated[ShortText(200, min_length=1), Query(examples=["�
     rules = get_rules()
     kind = rules.income_kind(said)
     return IncomeKindOut(kind=kind, recognized=kind != said.strip(), counted=rules.counts(kind), deductible=rules.deducts(kind))
+
+
+@router.get("/illness", response_model=IllnessOut, summary="一句话里说到的病：哪些算重病，哪些是常见慢性病（如“有高血压”）")
+def illness(said: Annotated[ShortText(200, min_length=1), Query(examples=["有高血压 老伴中风了"])]) -> IllnessOut:
+    serious, chronic = get_rules().illness_named(said)
+    return IllnessOut(serious=serious, chronic=chronic)
 
 
 # What a person may say, not what may be filed: wide enough for any typo ("一百万", "12,000,000").

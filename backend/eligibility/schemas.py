@@ -97,6 +97,11 @@ class IncomeKindOut(BaseModel):
     deductible: bool = Field(description="是否可以从收入中扣减")
 
 
+class IllnessOut(BaseModel):
+    serious: list[str] = Field(examples=[["中风"]], description="说到的重病、重度残疾（算“有重病或残疾”）")
+    chronic: list[str] = Field(examples=[["高血压"]], description="说到的常见慢性病：单有这些不算重病，照实记下，请工作人员核实")
+
+
 class AmountCheckOut(BaseModel):
     amount: Decimal = Field(examples=[1000000])
     ceiling: Decimal | None = Field(examples=[7700], description="高于这个数要再问一下（当地低保标准×家庭人数×倍数）")

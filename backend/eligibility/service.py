@@ -106,6 +106,21 @@ class EligibilityRules:
     def deducts(self, kind: str) -> bool:
         return self.income_kind(kind) in self.deductible
 
+    def illness_named(self, said: str) -> tuple[list[str], list[str]]:
+        """(serious, chronic): the illnesses of rules.yaml `illness` named in what was said, in the order said ("有高血压
+        老伴中风了" → (["中风"], ["高血压"])); a word inside a longer one of the lists is that one's ("偏瘫", not "瘫")."""
+        lists = self.raw.get("illness") or {}
+        words = sorted(((w, group) for group in ("serious", "chronic") for w in lists.get(group) or []), key=lambda x: -len(x[0]))
+        text, found = said or "", []
+        for word, group in words:
+            at = text.find(word)
+            while at >= 0:
+                found.append((at, word, group))
+                text = text[:at] + "　" * len(word) + text[at + len(word):]
+                at = text.find(word)
+        found.sort()
+        return ([w for _, w, g in found if g == "serious"], [w for _, w, g in found if g == "chronic"])
+
     def member_income(self, m: MemberFacts) -> Decimal:
         counted = sum((i.monthly_amount for i in m.incomes if self.counts(i.kind)), Decimal(0))
         deducted = sum((d.monthly_amount for d in m.deductions if self.deducts(d.kind)), Decimal(0))

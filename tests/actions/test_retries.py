@@ -80,7 +80,8 @@ async def test_the_same_question_is_never_asked_three_times_in_a_row() -> None:
 
 @pytest.mark.asyncio
 async def test_the_first_unusable_answer_says_it_was_not_understood() -> None:
-    slots, said = await turn(ValidateApplicationForm(), "more_members", "啥子哦", {"assistance_type": "低保"})
+    # ("啥子哦" asks what the question means: its simpler wording, tests/actions/test_precheck_asides_s9_m.py.)
+    slots, said = await turn(ValidateApplicationForm(), "more_members", "这个嘛", {"assistance_type": "低保"})
     assert said == ["utter_not_understood"] and slots["form_retries"] == {"more_members": 1}
 
 

@@ -1,0 +1,90 @@
+"""What is said between the pre-check's questions that is not an answer to the one asked.
+
+A question ("赡养费算不算收入", "有女儿能不能吃低保") is answered — whether an income counts from the backend's rules, any
+other question as a policy question — and the same question is asked again, every answer kept (a tester's was taken as
+the answer, or ignored). A progress query ("查进度", its button) pauses the pre-check, every answer kept, and goes where
+progress is answered (action_progress_aside, actions/precheck_progress.py); "继续" comes back to the question asked.
+"""
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import fallback, form_first, parsing, reason
+from actions.amount_answers import ASKS_WHAT_COUNTS, HAS_FIGURE
+from actions.answers.amounts import asks_whose_income
+from actions.policy import ActionAnswerPolicy
+from actions.precheck import ILLNESS_ASKED, asks_about_family, parse_hukou
+
+FORM = "eligibility_form"
+PROGRESS_ASIDE = "action_progress_aside"
+AMOUNT_SLOTS = ("monthly_income", "savings", "household_size", "applicant_age")
+# A progress query in so many words: a case, its step or its approval ("查进度", "我的低保批了没"), never the pre-check's own
+# "啥子情况" or "怎么样了".
+CASE_WORDS = re.compile(r"进度|进展|批|审|申请|JZ\d", re.I)
+MONEY = re.compile(r"收入|钱|费|金|工资|扣")  # "赡养费算不算收入" at the illness question: about income, not illness
+
+
+def asks_progress(text: str, intent: str | None) -> bool:
+    t = text.strip()
+    if t.startswith("/"):
+        return t.startswith("/query_progress")  # the 查进度 button
+    return (parsing.asks_progress(t) and bool(CASE_WORDS.search(t))) or (intent == "query_progress" and t in ("查进度", "进度"))
+
+
+def asks_instead(slot: str, text: str) -> bool:
+    """Whether an answer to the pre-check's question `slot` is a question of its own, which that question's validator does
+    not answer itself ("高血压算不算" at the illness question, "是两个人加起来的嘛" at the income, a figure said with it)."""
+    t = text.strip()
+    if not t or t.startswith("/") or form_first.asks_meaning(t) or form_first.is_resume(t):
+        return False  # "啥意思": the question itself, explained by its wording (actions/retry.py)
+    if slot == "illness_or_disability" and ILLNESS_ASKED.search(t) and not asks_about_family(t) and not MONEY.search(t):
+        return False  # "高血压算不算": what counts as 重病, said by the illness question's validator
+    if slot == "monthly_income" and asks_whose_income(t):
+        return False
+    if slot == "hukou" and parse_hukou(t):
+        return False  # "农村户口吗？": the answer, said unsure
+    if slot in AMOUNT_SLOTS and HAS_FIGURE.search(re.sub(r"算不算|一下|一点", "", t)):
+        return False  # "奶奶有个一千二的退休金 算不算": an answer too, read by the amount's validator
+    return asks_about_family(t) or bool(ASKS_WHAT_COUNTS.search(t)) or reason.is_question(t)
+
+
+async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+    """The question answered: from the words where the backend can (an income's kind, a word, together, her data), whether
+    children stand in the way, else as a policy question (its type and aspect as the NLU read them)."""
+    if await fallback.answered_from_words(dispatcher, text):
+        return []
+    if asks_about_family(text):
+        dispatcher.utter_message(response="utter_precheck_family_asked")
+        return []
+    events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
+    return [e for e in events if e.get("name") == "region"]  # a place named: the pre-check's figures are that place's
+
+
+def progress_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+    """The pre-check waits (every answer kept, paused_form) and the progress query goes on (action_progress_aside)."""
+    requested = tracker.get_slot("requested_slot")
+    dispatcher.utter_message(response="utter_precheck_paused_for_progress")
+    return [ActionExecutionRejected(FORM), ActiveLoop(None), *([SlotSet(requested, None)] if requested else []),
+            SlotSet("requested_slot", None), SlotSet("form_retries", None), SlotSet("ask_style", None),
+            SlotSet("paused_form", FORM), FollowupAction(PROGRESS_ASIDE)]
+
+
+class PrecheckAsides:
+    """Mixin for the pre-check's validator, first in its bases."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        requested = tracker.get_slot("requested_slot")
+        message = tracker.latest_message or {}
+        text = str(message.get("text") or "").strip()
+        if requested and requested in tracker.slots_to_validate():
+            if asks_progress(text, (message.get("intent") or {}).get("name")):
+                return progress_instead(dispatcher, tracker)
+            if asks_instead(requested, text):
+                events = await answer(dispatcher, tracker, text)
+                tracker.slots[requested] = None
+                return [SlotSet(requested, None), *events]  # asked again as it was: no wrong answer counted
+        return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
