@@ -140,6 +140,10 @@ class BackendClient:
     async def check_id(self, id_number: str) -> dict[str, Any]:
         return await self._request("POST", "/persons/check-id", json={"id_number": id_number})
 
+    async def check_name(self, name: str, id_number: str) -> dict[str, Any]:
+        """{"matches": true|false|null}: whether the name goes with the ID number on record (null: not recorded)."""
+        return await self._request("POST", "/persons/check-name", json={"name": name, "id_number": id_number})
+
     async def search_areas(self, text: str, within: str | None = None, limit: int = 8,
                            near: str | None = None) -> list[dict[str, Any]]:
         """Places a person may have meant, best first; `within` (a code or a region name) ranks that region first;

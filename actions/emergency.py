@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import fallback, parsing
+from actions import emergency_reporter, fallback, parsing
 from actions.answers.kin import KIN_PATTERN, TITLES
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 
@@ -52,12 +52,32 @@ def cannot_confirm(slot: str | None, text: str) -> bool:
     return bool(CANNOT_CONFIRM.search(text)) or parsing.says_no_phone(text)
 
 
+# "急事求助" (the web chat's button says "家里出急事了，要帮忙"), "有急事", "救命": that something happened, not what.
+BARE_EMERGENCY = re.compile(r"(?:我|我们)?(?:家里|屋头|这边)?(?:有|遇到|出|发生)?了?(?:个|点)?(?:急事|急难|紧急情况|大事|事情?)了?"
+                            r"(?:要|需要|想|请)?(?:帮忙|帮助|求助|救助|帮下忙|帮一下|帮帮我|你们帮忙)?|急事求助|求助|救命|快帮帮我|帮帮我|急")
+ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])|(?<!\d)\d{15}(?!\d)")
+
+
+def says_nothing_happened(text: str) -> bool:
+    """"急事求助", "家里出急事了，要帮忙": that there is trouble, not which."""
+    return bool(BARE_EMERGENCY.fullmatch(re.sub(r"[，,。！!？?、\s啊呀哦嘛]", "", text or "")))
+
+
+def describes_emergency(text: str) -> bool:
+    """"老伴住院了，莫得钱交住院费" says what happened; "有急事" / "救命" / "急事求助" does not (then it is asked)."""
+    return len(re.sub(r"[，,。！!？?、\s啊呀哦嘛]", "", text or "")) >= 4 and not says_nothing_happened(text)
+
+
 def noted(tracker: Tracker, text: str) -> SlotSet:
-    """More of what happened, added to what the report says (never said twice)."""
+    """More of what happened, added to what the report says as said (never said twice; an ID number said with it is
+    kept apart, never in the words the street reads); "家里出急事了，要帮忙" before it said nothing, so it goes."""
     what = tracker.get_slot("emergency_what") or ""
-    if text[:300] in what:
-        return SlotSet("emergency_what", what)
-    return SlotSet("emergency_what", f"{what}；{text}"[:300] if what else text[:300])
+    text = re.sub(r"\s{2,}", " ", ID_NUMBER.sub(" ", text)).strip()
+    if not text or text[:300] in what:
+        return SlotSet("emergency_what", what or None)
+    if not what or says_nothing_happened(what):
+        return SlotSet("emergency_what", text[:300])
+    return SlotSet("emergency_what", f"{what}；{text}"[:300])
 
 
 def unconfirmed(tracker: Tracker) -> bool:
@@ -85,13 +105,18 @@ FOR_OTHER_SLOT = "emergency_for"  # "other" once said (the read-back says so, th
 # ("邻居", "儿子"), "id" (why there is no ID number, as said), "her_phone" ("没有手机"), "needs" (a night without a bed or
 # food, as said). Read by actions/emergency_others.py for the read-back and the street's record.
 ABOUT = "emergency_about"
+# ABOUT's "id_check": the name said against the ID number's record (actions/emergency_name_check.py): "ok", "asked" (said
+# once that they do not match, which is right asked), ID_UNVERIFIED (filed all the same, the number noted as not matching).
+ID_CHECK, ID_UNVERIFIED = "id_check", "unverified"
 READ_BACK = "emergency_confirmed"  # the read-back's answer (actions/emergency_readback.py)
 
 
 def heard_anyway(slot: str | None, text: str) -> bool:
-    """Inside the 急难 form, an answer whatever the NLU read: "帮她报" (then the question again), and anything said to
-    the read-back (actions/form_first.py leaves it only for a bare "找工作人员" or "算了")."""
-    return for_someone_else(text) is not None or slot == READ_BACK
+    """Inside the 急难 form, an answer whatever the NLU read: "帮她报" (then the question again), the reporter's own tie
+    or name ("我是他女儿何静", kept as hers), and anything said to the read-back (actions/form_first.py leaves it only for
+    a bare "找工作人员" or "算了")."""
+    return for_someone_else(text) is not None or slot == READ_BACK or \
+        slot in ASIDE_SLOTS and bool(emergency_reporter.tie_said(text) or emergency_reporter.own_name(text))
 
 
 def for_someone_else(text: str) -> bool | None:

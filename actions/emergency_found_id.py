@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency_booked, parsing
-from actions.backend_client import call, get_client
+from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 
 ID_SAID = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
 WRONG_ID = "invalid_id_number"  # the backend's code for a number whose check digit (or birth date) is wrong
@@ -41,4 +41,18 @@ async def attach(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) 
                                  caller=kept.get("caller") or "街道")
     elif WRONG_ID in refused:
         dispatcher.utter_message(response="utter_emergency_id_again")  # the backend said what is wrong (call)
+    return True
+
+
+async def put_on(tracker: Tracker, reference: str, phone: str | None) -> bool:
+    """His ID number, given in the report that went as the urgent call-back `reference`, put on it for its staff (kept
+    encrypted, shown masked): the topic carries only its masked form. Quietly False when the backend does not take it
+    (the masked number is in the record all the same)."""
+    number = tracker.get_slot("applicant_id")
+    if not number or not reference:
+        return False
+    try:
+        await get_client().add_found_id(tracker.get_slot("citizen_token"), reference, number, phone)
+    except (BackendError, BackendUnavailable):
+        return False
     return True

@@ -19,7 +19,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency, emergency_booked, fallback, form_first, parsing
+from actions import emergency, emergency_booked, emergency_reporter, fallback, form_first, parsing
 from actions.answers.kin import KIN_PATTERN, TITLES
 from actions.answers.names import COMMON_SURNAMES
 
@@ -37,7 +37,6 @@ SURNAME_ONLY = re.compile(rf"姓({_SURNAME})")
 # "身份证我不晓得", "证件都烧了", "不晓得她身份证": no ID number to give.
 ID_UNKNOWN = re.compile(r"(?:身份证|证件|号码)[^，。,.]{0,8}?(?:不晓得|不知道|不清楚|晓不得|没有|没得|莫得|烧|找不到|丢|不在|记不)|"
                         r"(?:不晓得|不知道|不清楚|晓不得|没有|没得|莫得)[^，。,.]{0,4}?(?:身份证|证件)")
-MY_KIN = re.compile(rf"我是(?:她|他)(?:的|家)?({KIN_PATTERN})")
 MY_PEOPLE = re.compile(rf"我(?:的|家)?(?:{KIN_PATTERN})|(?:她|他)(?:屋头|家里|家)")  # "我妈屋头着火了 报上没得"
 NEIGHBOUR = re.compile(r"(?:帮|替|代|是|我)(?:我的|我们|我)?(?:隔壁|邻居|对门|楼上|楼下)|(?:她|他)是我的?邻居|我是(?:她|他)的?邻居|"
                        r"(?:隔壁|对门|楼上|楼下)[^\s，,。]{0,5}?(?:屋头|家里|着火|失火|出事|房子)")
@@ -50,6 +49,11 @@ REFERENCE = re.compile(r"(?i)(HD|TS|JZ)\s*(\d{6,14})")
 REPORTED = re.compile(r"(?:前头|之前|先前|刚才|刚刚|早就|已经|上午|下午|昨天|不是)[^，。,.\s]{0,4}报(?:了|过|上)|报(?:了|过)的|"
                       r"报上(?:去)?(?:了)?没|报了没|报没报|有没有人?报|报(?:上去)?了(?:吗|没|不)")
 ASKED_AT = (*emergency.ASIDE_SLOTS, "contact_phone")  # the questions a hurry or an earlier report is said at
+# Where "我爸屋头遭水淹了" says whose trouble it is (elsewhere it is more of what happened, actions/emergency.py).
+WHOSE_ASKED_AT = ("emergency_what", "applicant_name", "applicant_id")
+# "留我的号码", "打我电话 139…", "我的手机是…": the reporter's own phone, said where his was asked.
+REPORTERS_PHONE = re.compile(rf"(?:(?:打|留|用|记|写)(?:给)?我|我)(?!(?:的|家)?(?:{KIN_PATTERN}))(?:自己)?(?:的|勒|嘞)?"
+                             r"(?:电话|手机|号码|号)|(?:打|留|用|记|写)(?:给)?我(?:自己)?(?:的|勒|嘞)?(?=$|[\s，,。就吧嘛哈])")
 
 
 def called_name(text: str) -> str | None:
@@ -61,21 +65,16 @@ def called_name(text: str) -> str | None:
     return f"姓{m.group(1)}" if m else None
 
 
-def reporter_of(text: str) -> str | None:
-    """Who the reporter is to her: "儿子" ("我是她儿子"), "邻居" ("隔壁刘婆婆屋头着火了", "帮我邻居报"), else None."""
-    m = MY_KIN.search(text)
-    if m:
-        return m.group(1)
-    return "邻居" if NEIGHBOUR.search(text) else None
+def reporter_heard(text: str, heard: dict[str, Any]) -> dict[str, Any]:
+    """Who the reporter is to her and her own name, as this message says them ("我是他女儿何静": 女儿; "我妈屋头着火了":
+    子女; "隔壁刘婆婆屋头着火了", "帮我邻居报": 邻居), over what was heard before (actions/emergency_reporter.py)."""
+    return emergency_reporter.heard(text, heard, neighbour_guess=bool(NEIGHBOUR.search(text)))
 
 
-def kin_reporter(text: str) -> str | None:
-    """"我妈屋头着火了": the reporter is her child ("子女"); None when no one of his is named."""
-    return parsing.helper_relation(text) if MY_PEOPLE.search(text) else None
-
-
-def about_someone_else(text: str) -> bool:
-    return emergency.for_someone_else(text) is not None or bool(NEIGHBOUR.search(text) or NOT_ME.search(text) or CALLED.search(text))
+def about_someone_else(text: str, *, kin: bool = True) -> bool:
+    """"帮她报", "隔壁刘婆婆…", "不是我", a 称呼; with `kin`, also his trouble told by his family ("我爸屋头遭水淹了")."""
+    return emergency.for_someone_else(text) is not None or bool(NEIGHBOUR.search(text) or NOT_ME.search(text) or CALLED.search(text)) \
+        or kin and emergency_reporter.kin_in_trouble(text)
 
 
 def mentions_report(text: str) -> bool:
@@ -112,35 +111,47 @@ def _masked_id(number: str) -> str:
 
 def record(tracker: Tracker, said: str | None = None) -> str:
     """The report as the street's staff read it on the call-back (at most RECORD_MAX characters): whose report, for
-    whom (a 称呼 marked as one), her ID and phone as far as known, the needs heard, who called; then what was said."""
+    whom (a 称呼 marked as one), her ID number as it truly is (given, not matching the name said, or not known), her
+    phone (never the reporter's as hers), the needs heard, who called (her tie and name as said); then what was said."""
     s, heard = tracker.get_slot, about(tracker)
     other = bool(s(FOR_OTHER_SLOT) or heard.get("reporter"))
     reporter = heard.get("reporter") or "他人"
-    if any(heard.get(k) for k in ("called", "id", "her_phone")) and (emergency.unconfirmed(tracker) or heard.get("called")):
-        note = f"{reporter}代报，本人未确认"  # why (a 称呼, no ID number, no phone) is in the lines below
+    unsure = heard.get(emergency.ID_CHECK) == emergency.ID_UNVERIFIED
+    if any(heard.get(k) for k in ("called", "id", "her_phone")) and (emergency.unconfirmed(tracker) or heard.get("called")) \
+            or (unsure or emergency.unconfirmed(tracker)) and heard.get("reporter"):
+        note = f"{reporter}代报，本人未确认"  # why (a 称呼, no ID number, no phone, no code) is in the lines below
     elif emergency.unconfirmed(tracker):
         note = emergency.UNCONFIRMED_NOTE
     else:
         note = f"{reporter}代报" if other else ""
+    what = s("emergency_what") or "没说"
     parts = []
     if s("applicant_name"):
         parts.append(f"当事人{s('applicant_name')}" + ("（大家平时的叫法，不是身份证上的名字）" if heard.get("called") else ""))
-    if heard.get("id"):
+    if s("applicant_id"):  # the number as it truly is: given (masked here; the whole number goes on the call-back apart)
+        check = heard.get(emergency.ID_CHECK)
+        parts.append(f"身份证{_masked_id(s('applicant_id'))}" + ("（和说的名字对不上，请核实）" if check == emergency.ID_UNVERIFIED
+                                                           else "（代报人给的，未核实）" if other and check != "ok" else ""))
+    elif heard.get("id"):
         parts.append(f"没有身份证号（{heard['id']}）")
-    elif s("applicant_id") and (emergency.unconfirmed(tracker) or heard.get("called")):
-        parts.append(f"身份证{_masked_id(s('applicant_id'))}")
     if heard.get("her_phone"):
         parts.append(f"本人{heard['her_phone']}")
-    elif s("applicant_phone"):
-        parts.append(f"本人手机{parsing.mask_phone(s('applicant_phone'))}")
+    elif s("applicant_phone") and not (other and s("applicant_phone") in (s("verified_phone"), s("contact_phone"))):
+        parts.append(f"本人手机{parsing.mask_phone(s('applicant_phone'))}")  # the reporter's own is hers, said below
     if heard.get("needs"):
-        parts.append(f"急需：{heard['needs']}")
+        parts.append("急需（见说的）" if heard["needs"] in what else f"急需：{heard['needs']}")
     if other:
-        parts.append(f"报告人是{'当事人的' + reporter if reporter != '他人' else '代报的人'}，回电打报告人这个号")
-    if said and said not in (s("emergency_what") or ""):
+        who = f"当事人的{reporter}" if reporter != "他人" else "代报的人"
+        parts.append(f"报告人是{who}{heard.get('reporter_name') or ''}，回电打报告人这个号")
+    if said and said not in what:
         parts.append(f"又说：{said}")
     head = f"【急难·{note}】" if note else "【急难】"
-    return f"{head}{'；'.join(parts)}｜说的：{s('emergency_what') or '没说'}"[:RECORD_MAX]
+    # What happened is kept as said: the lines before it give way first.
+    tail = f"｜说的：{what}"
+    front = f"{head}{'；'.join(parts)}"
+    if len(front) + len(tail) > RECORD_MAX:
+        front = front[:max(RECORD_MAX - len(tail), 80) - 1] + "…"
+    return f"{front}{tail}"[:RECORD_MAX]
 
 
 def said_words(text: str | None) -> str | None:
@@ -209,8 +220,9 @@ async def earlier_report(dispatcher: CollectingDispatcher, tracker: Tracker, tex
 
 
 def _more_than(text: str, called: str) -> bool:
-    """Something said besides the 称呼 ("…八十岁勒", "…屋头着火勒"): kept with what happened."""
-    rest = ID_UNKNOWN.sub("", emergency.FOR_OTHER.sub("", text.replace(called, "")))
+    """Something said besides the 称呼 ("…八十岁勒", "…屋头着火勒"): kept with what happened; an ID number is not."""
+    rest = re.sub(parsing.ID_WORDS, "", emergency.ID_NUMBER.sub("", text.replace(called, "")))
+    rest = ID_UNKNOWN.sub("", emergency.FOR_OTHER.sub("", rest))
     return len(CALLED_FILLERS.sub("", rest)) >= 2
 
 
@@ -232,17 +244,26 @@ class ForOthers:
             return [SlotSet(requested, None)]  # "咋个还没人来" after a call-back was booked: that one, not "问完这几句"
         kept = about(tracker)
         heard = dict(kept)
-        other = tracker.get_slot(FOR_OTHER_SLOT) == "other" or about_someone_else(text)
-        if other and not heard.get("reporter") and (reporter := reporter_of(text)):
-            heard["reporter"] = reporter
+        other = tracker.get_slot(FOR_OTHER_SLOT) == "other" or about_someone_else(text, kin=requested in WHOSE_ASKED_AT)
+        reporter = reporter_heard(text, heard) if other else {}
+        heard.update(reporter)
         if other and requested in ("contact_phone", "applicant_phone") and parsing.NO_PHONE.search(re.sub(r"\d", "", text)):
             heard["her_phone"] = "没有手机"  # "13952718346 这是我的电话 刘婆婆没得手机"
         events = await self._for_other(requested, text, heard, dispatcher, tracker) if other else None
+        said_own = bool(reporter.get("reporter_said") or reporter.get("reporter_name"))
+        if events is None and requested == "applicant_name" and said_own and not emergency.aside(text) \
+                and parsing.split_name_and_id(text) == (None, None) and not called_name(text):
+            events = self._reporter_noted(heard, dispatcher)  # "我是他女儿何静": hers, not his; his name asked again
         if events is None:
             events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
         for e in events:  # what the asides kept (a need heard) goes with what is heard here
             if e.get("name") == ABOUT and e.get("value"):
                 heard.update({k: v for k, v in e["value"].items() if kept.get(k) != v})
+        if other and heard.get("reporter_name") and any(e.get("name") == "applicant_name" and e.get("value") == heard["reporter_name"]
+                                                        for e in events):
+            events = [e for e in events if e.get("name") != "applicant_name"] + self._reporter_noted(heard, dispatcher)
+        if any(e.get("name") == "applicant_id" and e.get("value") for e in events):
+            heard.pop("id", None)  # his ID number given after all: the record says so, never "没有身份证号"
         if other and mentions_report(text) and not heard.get("told"):
             # "隔壁黄大姐说帮她报了的", said with his answers: answered once, honestly.
             dispatcher.utter_message(response="utter_emergency_others_private", which="别人帮忙报的，")
@@ -260,18 +281,41 @@ class ForOthers:
     async def _for_other(self, slot: str, text: str, heard: dict, dispatcher: CollectingDispatcher,
                          tracker: Tracker) -> list[dict] | None:
         """The name, ID and phone questions for someone else; None: the usual validators read the answer."""
+        if slot not in ("emergency_what", "applicant_name", "applicant_id") and (found := await self._id_found(text, dispatcher, tracker)):
+            return found  # "我找到他身份证了 5002…" at the phone question: on the report, then the question again
         if slot == "applicant_name":
             return await self._called(text, heard, dispatcher, tracker)
         if slot == "applicant_id" and not re.search(r"\d", parsing.spoken_digits(text)) and \
                 (ID_UNKNOWN.search(text) or not (emergency.aside(text) or emergency.distressed(text))):
             more = [emergency.noted(tracker, text)] if _more_than(text, "") else []  # "…她屋头烧完勒": kept too
             return self._no_id(text, heard, dispatcher) + more  # "不晓得", "烧了", "证件都找不到": at once, no retry
-        if slot == "applicant_phone" and heard.get("her_phone") and (phone := parsing.parse_phone(text)):
-            # "我妈没得手机 留我的 13760428815": his phone is the one to call; no code for hers.
+        phone = parsing.parse_phone(text) if slot == "applicant_phone" else None
+        verified = tracker.get_slot("verified_phone") if tracker.get_slot("citizen_token") else None
+        if slot == "applicant_phone" and (heard.get("her_phone") and phone or REPORTERS_PHONE.search(re.sub(r"\d", "", text))
+                                          or phone and phone == verified):
+            # "我妈没得手机 留我的 13760428815", "留我的号码", "打我电话 139…": the reporter's phone is the one to call,
+            # never recorded as his; no code for his.
             dispatcher.utter_message(response="utter_emergency_unconfirmed")
             return [SlotSet("applicant_phone", None), SlotSet("verify_phone", None), SlotSet("contact_phone", phone),
                     SlotSet("verify_code", emergency.UNCONFIRMED)]
         return None
+
+    async def _id_found(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
+        """His ID number said at another question while none is held: taken (checked), and the question asked again."""
+        said = emergency.ID_NUMBER.search(parsing.spoken_digits(text).replace(" ", ""))
+        if tracker.get_slot("applicant_id") or not said or re.search(r"\d", text.replace(said.group(0), "")):
+            return None
+        checked = await self._check_id("applicant_id", said.group(0), dispatcher, tracker)  # type: ignore[attr-defined]
+        if checked.get("applicant_id"):
+            dispatcher.utter_message(response="utter_emergency_id_taken", masked=_masked_id(checked["applicant_id"]))
+        return [SlotSet("applicant_id", checked.get("applicant_id")), SlotSet(tracker.get_slot("requested_slot"), None)]
+
+    @staticmethod
+    def _reporter_noted(heard: dict, dispatcher: CollectingDispatcher) -> list[dict]:
+        """The reporter's own name or tie, said where his name was asked: kept as hers, his asked again (no wrong answer)."""
+        who = "、".join(w for w in (heard.get("reporter") if heard.get("reporter_said") else None, heard.get("reporter_name")) if w)
+        dispatcher.utter_message(response="utter_emergency_reporter_noted", who=who or "代报的人")
+        return [SlotSet("applicant_name", None)]
 
     async def _called(self, text: str, heard: dict, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict] | None:
         """"刘婆婆", "我只晓得她姓刘 大家都喊她刘婆婆 八十岁勒": the 称呼 as her name on the report, marked as one."""

@@ -22,6 +22,7 @@ from actions.consent import PrincipalConsent
 from actions.discard import ASKED as DISCARD_ASKED, DiscardDraft
 from actions.drafts import NO_PHONE, HeldDelegation
 from actions.emergency import EmergencyAsides
+from actions.emergency_name_check import NameAgainstId
 from actions.emergency_others import ForOthers
 from actions.emergency_readback import EmergencyReadBack
 from actions.amount_answers import LastAmountCorrected
@@ -470,7 +471,7 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 
-class ValidateEmergencyForm(ForOthers, EmergencyAsides, EmergencyReadBack, SharedValidators, requests.ContactPhone,
+class ValidateEmergencyForm(NameAgainstId, ForOthers, EmergencyAsides, EmergencyReadBack, SharedValidators, requests.ContactPhone,
                             RetryingFormValidationAction):
     """急难: its questions, street and read-back (actions/emergency_readback.py), what is said aside (actions/emergency.py)."""
     skippable = {"emergency_what": "未说明" + SKIPPED_NOTE}

@@ -26,4 +26,5 @@ IN_LAWS = {"婆婆": "儿媳", "公公": "儿媳", "岳父": "女婿", "岳母":
 KIN_PATTERN = "|".join(sorted(KIN, key=len, reverse=True))
 # Words for a person that are not their name: a title, a way of pointing at someone.
 TITLES = ("老人家", "老人", "婆婆", "公公", "大爷", "大妈", "阿姨", "叔叔", "大哥", "大姐", "邻居", "居民", "本人", "自己",
-          "申请人", "家人", "亲戚", "老头", "老太太", "老太婆", "老头子", "伯伯", "舅舅", "姑姑", "嬢嬢", "孃孃", "幺爸")
+          "申请人", "家人", "亲戚", "老头", "老太太", "老太婆", "老头子", "伯伯", "舅舅", "姑姑", "嬢嬢", "孃孃", "幺爸",
+          "老汉", "老太")  # "何老汉", "王老太": what people call an old man or woman (重庆), never a name

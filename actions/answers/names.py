@@ -33,7 +33,7 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   # A question or an amount ("有好多钱", "要多少"), or a cry ("呜呜", "娃儿在哭"): never a name.
                   "好多", "多少", "几多", "好些", "呜", "哭",
                   # What she tells the chat to do ("继续", "不是急事", "查进度"): a command, never a name.
-                  "继续", "接着", "进度", "急事", "不是", "取消", "退出", "返回", "人工", "客服", "提交", "确认", "重来",
+                  "继续", "接着", "进度", "急事", "不是", "就是", "取消", "退出", "返回", "人工", "客服", "提交", "确认", "重来",
                   "稍等", "等一下", "等等", "暂停", "开始", "结束", "投诉", "查询", "撤回", "问问", "先不")
 # Someone other than the one writing, as people say it: never a name. Said after a helping verb ("帮别人", "替别个", "帮隔壁的",
 # "帮人家申请") it answers 给自己还是帮别人: for someone else (parsing.parse_filing_for). 帮, 替 and 给 begin no surname.
@@ -54,8 +54,8 @@ def parse_name(text: str) -> str | None:
     if stripped != t and stripped:
         t = stripped
     t = re.sub(r"(呀|啊|哦|哈|嘛|呢|的)$", "", t) if len(t) > 2 else t
-    if not NAME.fullmatch(t) or "··" in t:
-        return None
+    if not NAME.fullmatch(t) or "··" in t or t.endswith("的"):
+        return None  # "身份证上的名字我不晓得": "上的" was once read back as the name
     if len(t) > 4 and "·" not in t:
         return None  # "腿好痛起不来": a name without "·" has at most four characters (欧阳娜娜)
     if t[0] in "帮替给" or HELPS_SOMEONE.match(t) or t.startswith(OTHERS) or COUNTED.match(t) or t.startswith("另外"):

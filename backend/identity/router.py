@@ -18,7 +18,7 @@ from backend.core.errors import AppError, ErrorResponse, Forbidden, NotFound
 from backend.core.fields import DbId, IdNumberText, PersonName, PhoneText, ShortText
 from backend.identity.service import reveal
 from backend.people.models import Person
-from backend.people.service import bind_phone, find_named, recorded_phone
+from backend.people.service import bind_phone, find_by_id_number, find_named, recorded_phone, same_name
 from backend.core.phones import checked_phone
 
 router = APIRouter(prefix="/persons", tags=["个人信息 persons"])
@@ -58,6 +58,27 @@ def check_id(body: IdCheckIn) -> IdCheckOut:
     except InvalidIdNumber as exc:
         return IdCheckOut(valid=False, message=str(exc), masked=None)
     return IdCheckOut(valid=True, message=None, masked=parsed.masked, birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)
+
+
+class NameCheckIn(BaseModel):
+    name: PersonName = Field(examples=["何德明"])
+    id_number: IdNumberText = Field(examples=["500222194203060034"])
+
+
+class NameCheckOut(BaseModel):
+    matches: bool | None = Field(description="false: the number is recorded under another name; null: not recorded, "
+                                             "nothing to compare (the recorded name is never told)")
+
+
+@router.post("/check-name", response_model=NameCheckOut, summary="名字和身份证号对不对得上（对话里说号码时先说一声），不保存",
+             responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def check_name(body: NameCheckIn, session: SessionDep, actor: ActorDep) -> NameCheckOut:
+    """Whether a name goes with an ID number on record, asked by the chat when the number is given: a daughter's 急难
+    report for her father looped on "对不上" at filing. Only through the action server; only yes, no or not recorded."""
+    if actor.kind != "service" and not actor.via_service:
+        raise Forbidden("这项查询只在对话里使用。", code="chat_only")
+    person = find_by_id_number(session, body.id_number)
+    return NameCheckOut(matches=None if person is None else same_name(person.name) == same_name(body.name))
 
 
 # --- A person's phone: proven by a code on it, changed only through the old phone or a caseworker. ---
