@@ -232,6 +232,11 @@ class BackendClient:
         return await self._request("POST", f"/applications/{number}/actions/{action}", citizen_token=token,
                                    json={"note": note, "data": data or {}})
 
+    async def add_member_id(self, token: str | None, number: str, person_id: int, id_number: str) -> dict[str, Any]:
+        """The ID number of a household member filed without one (身份证号待补); the backend checks it and who asks."""
+        return await self._request("POST", f"/applications/{number}/members/{person_id}/id-number", citizen_token=token,
+                                   json={"id_number": id_number})
+
     async def progress(self, token: str, number: str) -> dict[str, Any]:
         return await self._request("GET", f"/applications/{number}/progress", citizen_token=token)
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency_booked, emergency_found_id
+from actions import emergency_booked, emergency_found_id, member_ids
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.precheck import precheck_corrected
 
@@ -156,6 +156,8 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if (again := await precheck_corrected(dispatcher, tracker)) is not None:
             return again  # "我们是城镇户口哦" after a pre-check's result: that answer corrected, the result again
+        if (events := await member_ids.found(dispatcher, tracker)) is not None:
+            return events  # a family member's ID number found after filing, or the answer to whose it is
         if await before_not_understood(dispatcher, tracker):
             return []
         if distressed(str(tracker.latest_message.get("text") or "")):

@@ -20,7 +20,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
-from actions import complaints, my_requests, visits
+from actions import complaints, member_ids, my_requests, visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -74,6 +74,8 @@ class ActionStartApplication(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if parsing.asks_progress(tracker.latest_message.get("text") or ""):
             return await progress_instead(dispatcher, tracker)  # "查下我奶奶的申请 她身份证是…": no new application
+        if (instead := await member_ids.instead_of_applying(dispatcher, tracker)) is not None:
+            return instead  # "我儿子的身份证号找到了 5001…": his, never the new application's (actions/member_ids.py)
         # "还有一个人要申请" after a filing, or while one is being filled in (kept as a draft): the next person from clean answers.
         events: list[EventType] = await next_person.next_person(dispatcher, tracker) if next_person.says_another(tracker) else []
         named = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"), None)
@@ -125,6 +127,8 @@ class ActionLooseAnswer(ActionStartApplication):
         if (typed and APPLY_WORDS.search(text)) or next_person.starts_another(tracker) or applies_after(tracker):
             # A type to apply for, another person after a filing ("还有一个人要申请"), "那申请嘛" after a pre-check.
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
+        if (events := await member_ids.found(dispatcher, tracker)) is not None:
+            return events  # a family member's ID number found after filing, or the answer to whose it is
         if await fallback.before_not_understood(dispatcher, tracker):
             return [UserUtteranceReverted()]  # "退休金算不算收入" after a result: answered, and forgotten as an answer
         dispatcher.utter_message(response="utter_default")
@@ -298,6 +302,7 @@ class ActionSubmitApplication(Action):
             return [SlotSet("confirmed", None), SlotSet("submission_key", key)]
         dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
                                  due=created.get("step_due_day") or "近几个工作日")
+        member_ids.say_filed(dispatcher, created)  # whose ID number is still to come, and to just send it
         await drafts.drop(tracker)
         # Filed: nothing of this application stays open or paused ("继续" never reads it back again, a correction goes to
         # the filed case: actions/requests.py); a next application in this chat starts clean.
@@ -406,6 +411,8 @@ class ActionAfterVerify(Action):
         return events
 
     async def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if tracker.get_slot("after_verify") == member_ids.AFTER_VERIFY:
+            return await member_ids.after_verify(dispatcher, tracker)  # a family member's ID number said before the code
         if tracker.get_slot("after_verify") in requests.CHANGES:
             return await requests.after_verify(dispatcher, tracker)  # withdrawing or correcting (actions/requests.py)
         if tracker.get_slot("after_verify") == "draft":
@@ -456,6 +463,7 @@ class ActionAfterVerify(Action):
                 sms = tracker.get_latest_input_channel() == "twilio"
                 told = visits.said(progress, mode) or progress["said_sms" if sms else "said"]  # the visit, when asked
                 dispatcher.utter_message(text=told or progress["summary"])
+                member_ids.say_how(dispatcher, progress)  # whose ID number is still to come: just send it
                 if mode == HURRY:
                     case = next((a for a in mine if a["number"] == number), {})
                     hurried = requests.say_hurry(dispatcher, tracker, progress, case.get("area_code"))

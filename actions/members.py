@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import parsing
 
 MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
-LATER = "members_later"  # [{"name", "relation"}]: in the household, ID number to be added by the caseworker
+LATER = "members_later"  # [{"name", "relation"}]: in the household, ID number sent after filing (actions/member_ids.py)
 NOT_ADDING = re.compile(r"不加(了|她|他|这个|这位)|不用加|别加|莫加|不要加|算了不加|那就不加|不填(她|他)了")
 NO_ID = re.compile(r"记不到|记不得|不记得|不晓得|不知道|忘了|烧了|丢了|掉了|没带|找不到|莫得身份证|没有身份证|没得身份证|以后补|后面补|回头补")
 

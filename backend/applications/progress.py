@@ -1,11 +1,12 @@
 """Where a case stands, said as steps: what is done (with dates), the step now (who handles it — a role,
-never a staff name — and by when), and what usually comes next. The wording is
-templates/applications/progress_steps.txt.j2; dates and amounts go through core/say.py."""
+never a staff name — and by when), what usually comes next, and whose ID number is still to come (身份证号待补: the
+核对授权书 waits for it). The wording is templates/applications/progress_steps.txt.j2; dates and amounts go through
+core/say.py."""
 
 from backend.applications import visits
 from backend.applications.catalog import Status, Workflow, get_catalog
 from backend.applications.models import Application
-from backend.applications.schemas import NextStep, ProgressOut, StepDone, StepNow, TimelineEntry
+from backend.applications.schemas import MemberPending, NextStep, ProgressOut, StepDone, StepNow, TimelineEntry
 from backend.core import say
 from backend.core.templates import render_text
 from backend.notifications.segments import segments
@@ -44,6 +45,15 @@ def next_action(wf: Workflow, current: str) -> str | None:
     return chosen.action if chosen else None
 
 
+def ids_pending(app: Application) -> list[MemberPending]:
+    """The household members whose ID number is to come (身份证号待补), while the case is open: what the applicant or
+    her helper still has to send (member_ids.add_member_id); a closed case asks for nothing."""
+    if not get_catalog().for_application(app).statuses[app.status].open:
+        return []
+    return [MemberPending(person_id=m.person_id, name=m.person.name, relation=m.relation)
+            for m in app.household.members if m.person.id_pending]
+
+
 def progress(app: Application, whose: str = "您的") -> ProgressOut:
     """`whose`: "您的" for the applicant herself, "周桂英的" for anyone else who asks (her grandson, a caseworker)."""
     catalog = get_catalog()
@@ -69,8 +79,10 @@ def progress(app: Application, whose: str = "您的") -> ProgressOut:
         current = StepNow(label=status.label, who=who, due_date=due, due_said=say.by_day(due) if due else None)
     following = next_action(wf, app.status) if status.open else None
     then = catalog.action_labels.get(following, following) if following else None
+    pending = ids_pending(app)
     context = {"type_name": type_name, "number": app.number, "current": current, "then": then, "whose": whose,
-               "summary": summary if not status.open or status.summary else None}
+               "summary": summary if not status.open or status.summary else None,
+               "ids_pending": "、".join(m.name for m in pending)}
     said = render_text("applications/progress_steps.txt.j2", done=done, **context)
     said_sms = said
     # Within two SMS segments: the latest steps first, then none, then the sentence alone.
@@ -84,4 +96,5 @@ def progress(app: Application, whose: str = "您的") -> ProgressOut:
         number=app.number, assistance_type=type_name, status=app.status, status_label=status.label,
         steps=timeline(app), next_step=next_step, case_due_date=app.case_due_date, summary=summary,
         done=done, current=current, then=then, said=said, said_sms=said_sms, visit=visits.for_case(app, whose),
+        ids_pending=pending,
     )

@@ -10,6 +10,7 @@ from backend.applications import member_ids, queue, service, supervision
 from backend.applications.access import audit_list, audited_view, district_scope
 from backend.applications.assessment import assess_application
 from backend.applications.models import Application
+from backend.applications.progress import ids_pending
 from backend.applications.schemas import (
     ApplicationDetail, ApplicationIn, ApplicationSummary, AuditRow, CompletionRow, MemberIdIn, MemberOut, OverdueOut, PaymentOut,
     AssistanceType, ProgressOut, StepIn, TimelineEntry,
@@ -119,7 +120,9 @@ def open_check(body: OpenCheckIn, session: SessionDep, actor: ActorDep) -> Respo
 @router.get("/mine", response_model=list[ApplicationSummary], summary="我的申请和我帮办的申请（群众）", responses=ERRORS)
 def my_applications(session: SessionDep, actor: ActorDep) -> list[ApplicationSummary]:
     require_citizen(actor)
-    rows = [_summary(a).model_copy(update={"own": holds_phone(a.applicant, actor.phone_hash)})
+    # Whose ID number is still to come (身份证号待补): the chat finds the member a number found later is for.
+    rows = [_summary(a).model_copy(update={"own": holds_phone(a.applicant, actor.phone_hash),
+                                           "ids_pending": ids_pending(a)})
             for a in service.visible_to_citizen(session, actor)]
     audit_list(session, actor, "application.list_mine", [r.number for r in rows])
     return rows

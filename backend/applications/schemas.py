@@ -126,6 +126,15 @@ class ApplicationIn(BaseModel):
         return self
 
 
+class MemberPending(BaseModel):
+    """A household member whose ID number is to come (身份证号待补): the applicant or her helper adds it
+    (POST /applications/{number}/members/{person_id}/id-number)."""
+
+    person_id: int
+    name: str = Field(examples=["王小明"])
+    relation: str = Field(examples=["子女"], description="和申请人的关系；申请时没说的是“待核实”")
+
+
 class ApplicationSummary(BaseModel):
     number: str = Field(examples=["JZ20261123000001"])
     assistance_type: str = Field(examples=["低保"])
@@ -142,6 +151,8 @@ class ApplicationSummary(BaseModel):
     conflict_of_interest: bool
     spot_check_required: bool
     own: bool = Field(default=True, description="调用者本人的申请；false 是家里人授权他查的申请（群众“我的申请”）")
+    ids_pending: list[MemberPending] = Field(default_factory=list, description=(
+        "还在办的申请里身份证号待补的家庭成员（只在群众“我的申请”里给，聊天里补号码用）"))
 
 
 class MemberOut(BaseModel):
@@ -310,6 +321,8 @@ class ProgressOut(BaseModel):
     said_sms: str = Field(default="", description="同样的内容，压缩到两条短信以内")
     visit: str | None = Field(default=None, examples=["您的低保申请（JZ20261123000001）已经受理了，按规定最迟11月26日（星期四）前开始入户调查，工作人员会上门。"],
                               description="入户调查什么时候来（按这件申请的状态和时限）；没有入户调查这一步或已办结为空")
+    ids_pending: list[MemberPending] = Field(default_factory=list, description=(
+        "身份证号待补的家庭成员（还在办时才有）：补上以后才能签核对授权书；said 里也说了"))
 
 
 class OverdueItem(BaseModel):

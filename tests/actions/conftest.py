@@ -172,8 +172,12 @@ class FakeBackend:
             key = request.headers["Idempotency-Key"]
             first = key not in self.submitted
             self.submitted.setdefault(key, json.loads(request.content))
+            # Its members as filed; one sent without an ID number is to come (身份证号待补).
+            members = [{"person_id": i, "name": m["name"], "relation": m.get("relation") or "待核实",
+                        "id_pending": not m.get("id_number")} for i, m in enumerate(self.submitted[key]["members"], 1)]
             return httpx.Response(201 if first else 200, json={"number": "JZ20261124000009", "status_label": "已提交，等待受理",
-                                                               "step_due_date": "2026-11-27", "step_due_day": "11月27日（星期五）"})
+                                                               "step_due_date": "2026-11-27", "step_due_day": "11月27日（星期五）",
+                                                               "members": members})
         if path == "/applications/mine":
             return httpx.Response(200, json=self.mine)
         if path.endswith("/progress"):
