@@ -11,7 +11,7 @@ Run with the bot environment's Python, from anywhere:
 For each test file it prints:
 - intent accuracy (an nlu_fallback prediction counts as wrong, as in production), macro F1, recall per intent;
 - entity accuracy, two figures: micro F1 over (entity, value) pairs of each utterance, the value taken after
-  synonym mapping (amounts without a final 块/元/钱, cities and provinces without 市/省 as the bot names them) and the span ignored (what the bot acts on: "报销多少" and "能报销多少" both mean 标准),
+  synonym mapping (amounts without a final 块/元/钱, cities and provinces without 市/省 as the bot names them, districts and counties without 区/县) and the span ignored (what the bot acts on: "报销多少" and "能报销多少" both mean 标准),
   and the share of utterances whose set of (entity, value) pairs is exactly right (utterances without any
   entity count: predicting one there is an error);
 - precision, recall and F1 per entity on the same pairs, and the span-exact micro F1 for comparison;
@@ -118,8 +118,9 @@ def entity_value(e: dict) -> str:
     if e["entity"] == "amount":
         # jieba keeps 八百块 in one token: "八百块" and "八百" are the same amount.
         value = _UNIT.sub("", value)
-    if e["entity"] == "region" and len(value) > 2 and value.endswith(("市", "省")):
-        # The bot names provinces and cities without 省/市 (bot/entities.py): "渭南市" and "渭南" are one place.
+    if e["entity"] == "region" and len(value) > 2 and value.endswith(("市", "省", "区", "县")):
+        # The bot names provinces and cities without 省/市 (bot/entities.py): "渭南市" and "渭南" are one place; and
+        # districts with 区/县 as the gazetteer does, where a writer may not: "万州区" and "万州" are one place.
         value = value[:-1]
     return value
 
