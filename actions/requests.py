@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import complaints, corrections, discard, drafts, face, fallback, parsing, wechat
+from actions import complaints, corrections, discard, drafts, face, fallback, filed_view, parsing, wechat
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
@@ -21,7 +21,7 @@ from actions.callbacks import (  # noqa: F401
 
 # after_verify modes handled here: withdraw, correct; where a withdrawal stands ("撤了没有"), taking one back ("恢复"),
 # and throwing away an unfinished application outside its form (actions/discard.py).
-CHANGES = ("withdraw", "correct", "status", "restore", "discard")
+CHANGES = ("withdraw", "correct", "status", "restore", "discard", "view")  # view: what the case says (filed_view.py)
 # Said about a withdrawal: not to do it after all, whether it was done, and wanting a withdrawn one back.
 KEEPS_IT = re.compile(r"别撤|不撤|不要撤|莫撤|先不撤|(?<![不没别莫])(?<!不想)(?<!不用)(?<!不要)(还是要办|还要办|接着办|继续办)")
 ASKS_STATE = re.compile(r"撤(了|掉|成|回)?(没|了没|成功了?没|了吗|掉了吗|成功了?吗)|撤没撤|还在不在|还在吗|还在没|在不在了|还作数|还算数|还有没有")
@@ -35,6 +35,11 @@ SAYS_WHAT_IS_RIGHT = re.compile(r"应该是|应是|改成|改为|正确的是|�
                                 r"少填|漏填|多填|\d{3,}|"
                                 r"(?:我|她|他|本人|老人|名字|应该)叫[\u4e00-\u9fff]{2}|名字是[\u4e00-\u9fff]{2}")
 # Said where the correction is asked, these are commands, never the correction ("进度" was filed as one).
+def only_asks(text: str) -> bool:
+    """A question about the case ("补上了没", "写的啥") or "没填错 就想看看": nothing to correct, nothing filed."""
+    return not text.startswith("/") and (filed_view.declines(text) or (filed_view.asks(text) and not SAYS_WHAT_IS_RIGHT.search(text)))
+
+
 COMMANDS = re.compile(r"^(查|看|问)?(一下)?(进度|办到哪|结果)|^(找|转|要)?(个)?(工作人员|人工|真人|客服)|^(算了|取消|不改了|不更正了|不用了|退出)")
 
 
@@ -63,6 +68,8 @@ class ActionStartChange(Action):
         mode = "withdraw" if withdraw else "correct"
         if not withdraw and drafting(tracker, said):
             return correct_draft(dispatcher, tracker, said)  # the one being filled in, never a case handed in
+        if not withdraw and only_asks(said):
+            mode = "view"  # "申请里现在写的啥 家里几口人": answered from the case, never a correction
         filed = tracker.get_slot(complaints.FILED) or []
         if withdraw and complaints.asked_about(said, filed) == "withdraw" and (
                 complaints.TICKET.search(said) or complaints.ABOUT.search(said) or not tracker.get_slot("application_no")):
@@ -167,7 +174,7 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     mine = await call(dispatcher, get_client().my_applications(token))
     if mine is None:
         return [SlotSet("citizen_token", None), SlotSet("phone_verified", False)]
-    if mode == "correct" and (mine := whose_cases(dispatcher, tracker, mine)) is None:
+    if mode in ("correct", "view") and (mine := whose_cases(dispatcher, tracker, mine)) is None:
         return []  # "是哪一位的申请": asked, with a button for each
     numbers = [a["number"] for a in mine]
     number = tracker.get_slot("application_no") if tracker.get_slot("application_no") in numbers else None
@@ -189,6 +196,9 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         if number is None:
             dispatcher.utter_message(response="utter_no_open_application")
         return []
+    if mode == "view":
+        filed_view.say(dispatcher, number, app)
+        return [SlotSet("application_no", number), SlotSet("after_verify", None), SlotSet("correction_said", None)]
     if mode in ("status", "restore"):
         say_state(dispatcher, number, app)
         return [SlotSet("application_no", number), SlotSet("after_verify", None)]
@@ -421,8 +431,20 @@ class ActionFileCorrection(Action):
         number, token = tracker.get_slot("application_no"), tracker.get_slot("citizen_token")
         if not number or not token:
             return [SlotSet("correction_text", None)]
+        if only_asks(tracker.get_slot("correction_text") or ""):
+            return await nothing_to_correct(dispatcher, tracker, number)
         try:
             app = await get_client().application(token, number)  # the name filed, for a name put right
         except (BackendError, BackendUnavailable):
             app = None
         return await file_correction(dispatcher, tracker, number, app)
+
+
+async def nothing_to_correct(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> list[EventType]:
+    """"没填错 就想看看" at "哪里填错了": nothing goes to the caseworker; what the case says is shown instead."""
+    dispatcher.utter_message(response="utter_correction_none")
+    app = await call(dispatcher, get_client().application(tracker.get_slot("citizen_token"), number))
+    if app is not None:
+        filed_view.say(dispatcher, number, app)
+    return [SlotSet("correction_said", None), SlotSet("correction_text", None), SlotSet("after_verify", None),
+            SlotSet(WHOSE, None)]
