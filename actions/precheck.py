@@ -28,6 +28,8 @@ PRECHECK_SLOTS = ("household_size", "monthly_income", "income_excluded", "saving
 PLACE_MISSING = "place_missing"
 # "我在上海的", "我人在外地": where the one talking is.
 HELPER_HERE = r"我(?:人|现在|目前|自己|本人)?(?:是)?(?:在|住在|人在)"
+# "我在北京上班不跟他们住": his work there, or living apart from them, says the place is his own, no kin word needed.
+HELPER_APART = re.compile(r"上班|打工|工作|读书|上学|做事|(不|没)(跟|和)(他们|她们|他|她|老人)|(不|没)(住|在)一起|分开住")
 NO_QUESTION = "不用问"  # the slot's value when a question does not apply
 NONE_EXCLUDED = "没有"
 HUKOU_SAID = {"urban": "城镇户口", "rural": "农村户口"}
@@ -219,7 +221,8 @@ def helper_place(tracker: Tracker) -> list[EventType]:
     text = str((tracker.latest_message or {}).get("text") or "")
     if not place or "region" not in tracker.slots_to_validate() or not re.search(HELPER_HERE + re.escape(str(place)), text):
         return []  # no place in this message, or not where the one talking is
-    if tracker.get_slot("filing_for") != "other" and parsing.helper_relation(text) not in ("孙子女", "子女"):
+    if (tracker.get_slot("filing_for") != "other" and parsing.helper_relation(text) not in ("孙子女", "子女")
+            and not HELPER_APART.search(text)):
         return []  # her own place ("我跟老伴两个 我在重庆"), or nobody else named
     return [SlotSet("region", None)]
 

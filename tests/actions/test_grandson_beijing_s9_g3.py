@@ -11,8 +11,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import ValidateEligibilityForm
 from actions.requests import ActionFileCorrection, ActionStartChange, ValidateCorrectionForm, after_verify
-from tests.actions.answers_helpers import install, said
+from tests.actions.answers_helpers import DOMAIN_DICT, install, said
+from tests.actions.test_precheck_s8_g import household_answer
 
 NUMBER = "JZ20261208000021"
 MINE = [{"number": NUMBER, "applicant_name": "王淑珍", "assistance_type": "低保", "own": False}]
@@ -92,3 +94,12 @@ async def test_no_mistake_at_the_correction_question_files_nothing(fake_backend,
     assert filed(fake_backend) == []
     assert said(dispatcher.messages)[:2] == ["utter_correction_none", "utter_filed_view"]
     assert slots_of(slots, events)["after_verify"] is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["我在北京上班不跟他们住", "我在北京 没跟他们住一起", "我人在北京打工"])
+async def test_his_own_place_of_work_is_not_his_grandparents(fake_backend, text: str) -> None:  # noqa: ANN001
+    """"我在北京上班不跟他们住" made 北京 the place ("北京市的低保条件我这里还没有当地的数据")."""
+    install(fake_backend)
+    events = await ValidateEligibilityForm().run(CollectingDispatcher(), household_answer(text, "北京"), DOMAIN_DICT)
+    assert {"region": "北京", **slots_of({}, events)}["region"] is None
