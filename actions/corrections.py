@@ -25,8 +25,8 @@ FIELDS = (
     Field("applicant_phone", "手机", ("手机", "电话"), ("applicant_phone", "principal_no_phone")),
     Field("street", "住址", ("住址", "地址", "街道", "住在", "乡镇"), ("street", "area_code", "street_candidates")),
     Field("hukou", "户口", ("户口", "户籍"), ("hukou",)),
-    Field("more_members", "家庭成员", ("家庭成员", "家人", "家里人", "成员", "家里还有"), ("more_members", "members")),
-    Field("monthly_income", "每月收入", ("收入", "工资", "挣"), ("monthly_income", "income_excluded")),
+    Field("more_members", "家庭成员", ("家庭成员", "家人", "家里人", "成员", "家里还有"), ("more_members", "members", "members_later")),
+    Field("monthly_income", "每月收入", ("收入", "工资", "挣", "退休金", "养老金", "退休工资"), ("monthly_income", "income_excluded")),
     Field("savings", "存款", ("存款", "积蓄", "存折", "存了"), ("savings",)),
     Field("reason", "原因", ("原因", "理由", "困难"), ("reason",)),
 )

@@ -137,7 +137,7 @@ class SharedValidators:
     @staticmethod
     def _not_a_name(text: str, name_slot: str, dispatcher: CollectingDispatcher, slots: Slots) -> None:
         """Say why an answer is not taken as the name: a relation ("我老伴") is kept as what it says."""
-        relation = parsing.parse_relation(text) if name_slot == "member_name" else None
+        relation = members.relation_said(text, tracker) if name_slot == "member_name" else None
         if relation in parsing.MEMBER_RELATIONS:
             slots["member_relation"] = relation
             dispatcher.utter_message(response="utter_name_not_relation", relation=relation)
@@ -388,6 +388,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
     def validate_more_members(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         # "他一个人住", "一家三口"; "没有了 就她和儿子两个" read as a no (deny) still says her son lives with her.
         text = str(tracker.latest_message.get("text") or "") if isinstance(value, bool) else _text(value)
+        if (whole := members.said_whole(text, tracker)) is not None:
+            return members.id_later(whole, dispatcher, tracker)  # "有 我爷爷 李国华 84岁 身份证我手上没有": kept, number to come
         said = members.more_said(text, tracker)
         answer = said if said is not None else value if isinstance(value, bool) else parsing.parse_yes_no(text)
         return {"more_members": answer}
@@ -395,6 +397,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
     async def validate_member_name(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if (out := members.left_out("member_name", _text(value), dispatcher, tracker)) is not None:
             return out
+        if (whole := members.said_whole(_text(value), tracker)) is not None:
+            return members.id_later(whole, dispatcher, tracker)
         name, id_text = parsing.split_name_and_id(_text(value))
         if not name and not id_text and parsing.parse_yes_no(_text(value)) is False:
             return {"more_members": False, **{slot: None for slot in MEMBER_SLOTS}}  # 没有了: no one more to add after all
@@ -426,7 +430,7 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
     def validate_member_relation(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         if (out := members.left_out("member_relation", _text(value), dispatcher, tracker)) is not None:
             return out
-        relation = parsing.parse_relation(_text(value))
+        relation = members.relation_said(_text(value), tracker)  # a helper's "我爷爷": what he is to her
         if relation is None:
             dispatcher.utter_message(response="utter_relation_unclear")
         return {"member_relation": relation}

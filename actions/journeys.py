@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, next_person, parsing, readback, requests,
                      wechat)
-from actions.members import LATER, later_note, listed, own_income
+from actions.members import LATER, listed, listed_line, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID
@@ -232,8 +232,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
               ("住址", str(s("street") or "未填"))]
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
-    lines += [("家庭成员", ("、".join(f"{m['name']}（{m['relation']}）" for m in members) or "无") + household_note(tracker)
-               + later_note(tracker.get_slot(LATER))),
+    lines += [("家庭成员", listed_line(members, tracker.get_slot(LATER)) + household_note(tracker)),
               ("每月收入", readback.household_income(tracker, _figure_line(tracker, "monthly_income"))),
               *readback.member_income_lines(members),
               ("存款", _figure_line(tracker, "savings")),
@@ -271,7 +270,7 @@ class ActionSubmitApplication(Action):
         key = s("submission_key") or _submission_key()
         unsure = pensions_unconfirmed([applicant, *others], [s(KIND_SAID), *(m.get(KIND_SAID) for m in s("members") or [])])
         # Those whose ID number is to come go as members (the backend counts them and marks them 身份证号待补).
-        pending = [{"name": m["name"], **({"relation": m["relation"]} if m.get("relation") else {})} for m in s(LATER) or []]
+        pending = [{"name": m["name"], **{k: m[k] for k in ("relation", "age") if m.get(k)}} for m in s(LATER) or []]
         notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
                  + pension_note(unsure) + illness_note((s("precheck_heard") or {}).get("illness_said")))
         reason = f"{s('reason') or ''}{notes}" or None

@@ -9,11 +9,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
+from actions.answers.kin import KIN, KIN_PATTERN, to_applicant
 
 MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
 LATER = "members_later"  # [{"name", "relation"}]: in the household, ID number sent after filing (actions/member_ids.py)
 NOT_ADDING = re.compile(r"不加(了|她|他|这个|这位)|不用加|别加|莫加|不要加|算了不加|那就不加|不填(她|他)了")
-NO_ID = re.compile(r"记不到|记不得|不记得|不晓得|不知道|忘了|烧了|丢了|掉了|没带|找不到|莫得身份证|没有身份证|没得身份证|以后补|后面补|回头补")
+NO_ID = re.compile(r"记不到|记不得|不记得|不晓得|不知道|忘了|烧了|丢了|掉了|没带|找不到|莫得身份证|没有身份证|没得身份证|以后补|后面补|回头补"
+                   r"|再补|后头补|过后补|找到了?再|身份证(?:号|号码)?[^，,。\d]{0,6}?(?:没有|没得|莫得|冇得|不在|没在)")
+# A member said whole at the household question: "有 我爷爷 李国华 84岁 身份证我手上没有", "爷爷 李国华 84了 身份证号现在没有".
+AGE = re.compile(r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,4})\s*(?:岁|了)")
+KIN_SAID = re.compile(r"(?:有的|有|还有|嗯)?\s*(?P<whose>我|她|他|老人|奶奶|爷爷|外婆|外公)?(?:的|家)?(?P<kin>" + KIN_PATTERN + r")")
 
 
 def left_out(slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
@@ -23,11 +28,45 @@ def left_out(slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tr
         dispatcher.utter_message(response="utter_member_left_out")
         return {**cleared, "more_members": None}
     if slot == "member_id" and NO_ID.search(text) and not re.search(r"\d{6,}", text):
-        name = tracker.get_slot("member_name") or "这位家人"
-        dispatcher.utter_message(response="utter_member_id_later", name=name)
-        later = [*(tracker.get_slot(LATER) or []), {"name": name, "relation": tracker.get_slot("member_relation")}]
-        return {**cleared, LATER: later, "more_members": None}
+        name = tracker.get_slot("member_name") or parsing.split_name_and_id(re.sub(r"身份证.*", "", text))[0] or "这位家人"
+        return id_later({"name": name, "relation": tracker.get_slot("member_relation")}, dispatcher, tracker)
     return None
+
+
+def id_later(member: dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The member kept as one whose ID number is to come (身份证号待补), and whether there is another asked next."""
+    dispatcher.utter_message(response="utter_member_id_later", name=member["name"])
+    return {**{s: None for s in MEMBER_SLOTS}, LATER: [*(tracker.get_slot(LATER) or []), member], "more_members": None}
+
+
+def relation_said(text: str, tracker: Tracker) -> str | None:
+    """What a member is to the applicant. A helper's "我爷爷" (or "爷爷" when he calls her 奶奶: the same side) is seen
+    from his side and turned to hers (kin.to_applicant); "她儿子", "老伴" are hers already."""
+    m = KIN_SAID.search(text)
+    helper = tracker.get_slot("helper_relation") if tracker.get_slot("filing_for") == "other" else None
+    if m and helper and m.group("whose") in (None, "我"):
+        his = KIN[m.group("kin")]
+        if m.group("whose") == "我" or his == parsing.INVERSE.get(helper):
+            return to_applicant(helper, his)
+    return parsing.parse_relation(text)
+
+
+def said_whole(text: str, tracker: Tracker) -> dict[str, Any] | None:
+    """A member said in one message with no ID number at hand ("有 我爷爷 李国华 84岁 身份证我手上没有", in any order):
+    {"name", "relation", "age"?}; None when the message is not that."""
+    if not NO_ID.search(text) or re.search(r"\d{6,}", text):
+        return None
+    before_id = text.split("身份证")[0]  # "身份证号现在没有 我问问我姑": nothing after it is his name
+    age = AGE.search(before_id)
+    rest = KIN_SAID.sub(" ", AGE.sub(" ", before_id))
+    name = parsing.split_name_and_id(rest)[0]
+    if not name or not parsing.parse_name(name):
+        return None
+    member: dict[str, Any] = {"name": name, "relation": relation_said(text, tracker)}
+    years = parsing.read_amount(age.group("n")) if age else None
+    if years is not None and 0 < years.value <= 130:
+        member["age"] = int(years.value)
+    return member
 
 
 def listed(tracker: Tracker) -> int:
@@ -108,10 +147,13 @@ def household_short(tracker: Tracker, members: list[dict] | None, dispatcher: Co
     return True
 
 
-def later_note(later: list[dict] | None) -> str:
-    """For the caseworker (the reason) and the read-back: who is in the household without an ID number yet."""
-    names = "、".join(m["name"] for m in later or [])
-    return f"（家里还有{names}，身份证号待补，请工作人员核实）" if names else ""
+def listed_line(members: list[dict] | None, later: list[dict] | None) -> str:
+    """The read-back's 家庭成员 line: each member with what she is to the applicant, those whose ID number is to come with
+    their age said and 身份证号待补 ("李国华（配偶，84岁，身份证号待补）"); "无" only when there is no one."""
+    def pending(m: dict) -> str:
+        said = [m.get("relation") or "关系待核实", *([f"{m['age']}岁"] if m.get("age") else []), "身份证号待补"]
+        return f"{m['name']}（{'，'.join(said)}）"
+    return "、".join([*(f"{m['name']}（{m['relation']}）" for m in members or []), *map(pending, later or [])]) or "无"
 
 
 async def principal_said(text: str, check_id: Any, dispatcher: Any, tracker: Any) -> dict[str, Any] | None:

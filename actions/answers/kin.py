@@ -28,3 +28,18 @@ KIN_PATTERN = "|".join(sorted(KIN, key=len, reverse=True))
 TITLES = ("老人家", "老人", "婆婆", "公公", "大爷", "大妈", "阿姨", "叔叔", "大哥", "大姐", "邻居", "居民", "本人", "自己",
           "申请人", "家人", "亲戚", "老头", "老太太", "老太婆", "老头子", "伯伯", "舅舅", "姑姑", "嬢嬢", "孃孃", "幺爸",
           "老汉", "老太")  # "何老汉", "王老太": what people call an old man or woman (重庆), never a name
+
+# A household member named by a helper from his own side ("我爷爷" when he files for his grandmother): what the member is
+# to the APPLICANT, by what the helper is to her (his helper_relation) and what the member is to him. Only what follows
+# surely; anything else (his wife to his grandmother) is None, for the caseworker to confirm.
+_SEEN_FROM_HELPER = {
+    "孙子女": {"祖父母/外祖父母": "配偶", "父母": "子女", "兄弟姐妹": "孙子女"},
+    "子女": {"父母": "配偶", "兄弟姐妹": "子女", "子女": "孙子女", "祖父母/外祖父母": "父母"},
+    "配偶": {"子女": "子女", "孙子女": "孙子女"},
+    "儿媳": {"配偶": "子女", "子女": "孙子女"}, "女婿": {"配偶": "子女", "子女": "孙子女"},
+}
+
+
+def to_applicant(helper_relation: str | None, member_to_helper: str | None) -> str | None:
+    """"我爷爷" said by a grandson filing for his grandmother: her 配偶. None when it does not follow."""
+    return _SEEN_FROM_HELPER.get(helper_relation or "", {}).get(member_to_helper or "")
