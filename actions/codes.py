@@ -38,6 +38,15 @@ def waits_for_holder(text: str) -> bool:
     return bool(ASKS_HOLDER.search(text)) and not re.search(r"\d{4,}", text)
 
 
+# "等下 奶奶在找短信 她不太会看", "稍等", "还在找": the code is coming — a wait, never a wrong code (no try counted).
+WAITING = re.compile(r"等(一)?下|等等|稍等|等一会|等会|在找|找(一下|下)?短信|还没(看|找)|不太会看|不会看|马上|慢慢|莫急|别急|一会儿")
+
+
+def waits(text: str) -> bool:
+    """Words of waiting at a code question, with no code in them."""
+    return bool(WAITING.search(text)) and not re.search(r"\d{4,}", text)
+
+
 def asks_what(text: str) -> bool:
     """"验证码是啥子", "在哪里看": a question about the code, not a wrong one."""
     return bool(re.search(r"啥|什么|哪个|哪里|在哪|咋|怎么|是哪样|不懂|不晓得", text)) and not re.search(r"\d{4,}", text)

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import codes, parsing
+from actions import codes, parsing, principal_phone
 from actions.backend_client import call, get_client
 from actions import drafts
 from actions.drafts import NO_PHONE
@@ -60,7 +60,8 @@ def _people(tracker: Tracker, phone: str | None) -> tuple[dict[str, Any], dict[s
     s = tracker.get_slot
     principal = {"name": s("applicant_name"), "id_number": s("applicant_id"), "phone": phone}
     helper = {"name": s("helper_name"), "phone": s("verified_phone"), "kind": s("helper_kind") or "relative",
-              "relation": s("helper_relation")}
+              "relation": s("helper_relation"),
+              "own_phones": principal_phone.helper_phones(tracker)}
     return principal, helper
 
 
@@ -106,6 +107,8 @@ class PrincipalConsent:
             return {"applicant_phone": None, "requested_slot": None, NEUTRAL: True}
         if no_phone(text):
             return _without_phone(dispatcher)
+        if (said := principal_phone.read(text, dispatcher, tracker)) is not None:
+            return said  # his own number, the one he signed in with, or a way out: never read as hers
         phone = parsing.parse_phone(text)
         if phone is None:
             dispatcher.utter_message(response="utter_phone_invalid")
@@ -118,7 +121,10 @@ class PrincipalConsent:
             return {"applicant_phone": phone}
         principal, helper = _people(tracker, phone)
         refused: list[str] = []
-        sent = await call(dispatcher, get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper), refused)
+        sent = await call(dispatcher, principal_phone.unless_helpers(
+            get_client().send_consent_code(tracker.get_slot("citizen_token"), principal, helper), refused), refused)
+        if principal_phone.IS_HELPER in refused:
+            return principal_phone.choices(dispatcher, tracker)
         if "name_mismatch" in refused:
             # The name and the ID number do not belong together: both are asked again (not the phone, in a loop).
             return {"applicant_phone": None, "applicant_name": None, "applicant_id": None, NEUTRAL: True}

@@ -89,6 +89,9 @@ class SharedValidators:
                 dispatcher.utter_message(response="utter_code_resent")
             return {"verify_code": None, NEUTRAL: True, **paused}
         code = parsing.parse_code(text)
+        if code is None and codes.waits(text):  # "等下 奶奶在找短信": she is looking, nothing was wrong
+            dispatcher.utter_message(response="utter_code_wait")
+            return {"verify_code": None, NEUTRAL: True}
         if code is None or not phone:  # "验证码是啥子": explained, not counted as a wrong code
             dispatcher.utter_message(response="utter_code_what" if codes.asks_what(text) else "utter_code_wrong")
             return {"verify_code": None, **({NEUTRAL: True} if codes.asks_what(text) else {})}

@@ -3,11 +3,12 @@ what, right now": access checks, the citizen's case list, notices to helpers and
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
+from backend.auth.models import OneTimeCode
 from backend.core import clock
 from backend.delegations.models import PENDING, REJECTED, VERIFIED, Delegation
 from backend.households import service as households
@@ -144,3 +145,12 @@ def person_districts(session: Session, person_id: int) -> set[str]:
     where a caseworker verified a paper delegation they gave. Staff act on a person only there."""
     return households.person_districts(session, person_id) | {
         d for d in session.scalars(paper_districts(session, person_id)) if d}
+
+
+def signed_in_lately(session: Session, phone_hash: str, hours: int = 24) -> bool:
+    """Was this phone used to sign in (a login code answered) in the last `hours`? A principal's phone first seen
+    as a sign-in — a grandson logged in with his grandmother's phone — is flagged for the caseworker."""
+    since = clock.now_utc() - timedelta(hours=hours)
+    return session.scalar(select(func.count()).select_from(OneTimeCode).where(
+        OneTimeCode.phone_hash == phone_hash, OneTimeCode.purpose == "login", OneTimeCode.used_at.is_not(None),
+        OneTimeCode.used_at > since)) > 0

@@ -44,7 +44,7 @@ def send_consent_code(body: ConsentCodeIn, session: SessionDep, actor: ActorDep)
     if actor.kind != "citizen":
         raise Forbidden("请帮办人先用自己的手机验证码验证身份。", code="citizen_required")
     service.helper_is_caller(actor, body.helper)
-    _, phone = service.consent_phone(session, actor, body.principal)
+    _, phone = service.consent_phone(session, actor, body.principal, body.helper.own_phones)
     throttle.consent_request(actor.client, actor.phone_hash, phone, "consent")
     send_code(session, phone, "consent", "otp_consent", helper_name=body.helper.name,
               helper_kind=HELPER_KIND_LABELS[body.helper.kind])

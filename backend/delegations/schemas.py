@@ -29,6 +29,8 @@ class HelperIn(BaseModel):
     phone: PhoneText = Field(examples=["13987654321"])
     kind: HelperKind = Field(examples=["relative"])
     relation: Relation | None = Field(default=None, examples=["女儿"])
+    own_phones: list[PhoneText] = Field(default_factory=list, max_length=5,
+                                        description="帮办人在这次对话里登录用过或说是自己的号码：不能当本人的手机")
 
 
 class ConsentCodeIn(BaseModel):

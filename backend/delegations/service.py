@@ -3,6 +3,7 @@ what a new delegation records, who may revoke. The router parses, authorizes and
 are in `repository`."""
 
 import hashlib
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -105,9 +106,21 @@ def helper_is_caller(actor: Actor, helper: HelperIn) -> str:
     return phone
 
 
-def consent_phone(session: Session, actor: Actor, principal: PrincipalIn) -> tuple[Person | None, str]:
+SEEN_AS_HELPERS = "；注意：这个号码之前被人用来登录验证过（可能是帮办人登录用的），请核实是本人的手机"
+
+
+class PrincipalPhoneIsHelpers(AppError):
+    status_code = 409
+    code = "principal_phone_is_helper"
+    message = "授权验证码要发到本人的手机上，不能填您自己的号码（您登录用的，或这次用过的号码）。本人没有手机的，请到社区办理书面授权委托书。"
+
+
+def consent_phone(session: Session, actor: Actor, principal: PrincipalIn,
+                  own_phones: Sequence[str] = ()) -> tuple[Person | None, str]:
     """Where the principal's consent code goes: the phone on record, never one the helper names for a
-    recorded person. A new person's code goes to the phone given, which must not be the helper's own."""
+    recorded person. A new person's code goes to the phone given, which must be neither the helper's verified
+    phone nor one he used or called his own in this conversation (409: a grandson's own number taken as his
+    grandmother's got her consent code on his phone)."""
     correct_own_name(session, actor, name=principal.name, id_number=principal.id_number)
     person = find_named(session, name=principal.name, id_number=principal.id_number, who="被帮办人的")
     if person is not None:
@@ -118,9 +131,8 @@ def consent_phone(session: Session, actor: Actor, principal: PrincipalIn) -> tup
     if not principal.phone:
         raise NoPrincipalPhone()
     phone = checked_phone(principal.phone)
-    if actor.holds(phone):
-        raise AppError("授权验证码要发到本人的手机上，不能填您自己的号码。本人没有手机的，请到社区办理书面授权委托书。",
-                       code="principal_phone_is_helper")
+    if actor.holds(phone) or phone in {checked_phone(p) for p in own_phones}:
+        raise PrincipalPhoneIsHelpers()
     return None, phone
 
 
@@ -194,14 +206,18 @@ def may_revoke(session: Session, actor: Actor, d: Delegation) -> bool:
 def create_by_code(session: Session, actor: Actor, body: DelegationIn) -> Delegation:
     """The helper (the caller) and the code the principal received on their phone."""
     helper_phone = helper_is_caller(actor, body.helper)
-    principal, principal_phone = consent_phone(session, actor, body.principal)
+    principal, principal_phone = consent_phone(session, actor, body.principal, body.helper.own_phones)
     check_code(session, principal_phone, "consent", body.consent.code, client=actor.client)
+    evidence = "本人手机验证码确认"
     if principal is None:
         # The code was answered on this phone: it is the new principal's, proven.
         principal = find_or_register(session, name=body.principal.name, id_number=body.principal.id_number,
                                      who="被帮办人的")
         bind_phone(principal, principal_phone)
-    return _record(session, body, principal=principal, helper_phone=helper_phone, evidence="本人手机验证码确认",
+        if repository.signed_in_lately(session, get_vault().lookup_hash(principal_phone)):
+            # First seen as someone's sign-in (a grandson logged in with her phone): the caseworker checks it is hers.
+            evidence += SEEN_AS_HELPERS
+    return _record(session, body, principal=principal, helper_phone=helper_phone, evidence=evidence,
                    verified_by=None, district=None)
 
 

@@ -149,7 +149,7 @@ def test_a_helper_cannot_name_his_own_phone_as_a_new_principals(world, sms) -> N
     principal = {"name": "李大娘", "id_number": member("李大娘", seq=7)["id_number"], "phone": STRANGER_PHONE}
     resp = world.client.post("/api/v1/delegations/consent-code", json={"principal": principal, "helper": ATTACKER},
                              headers=world.stranger)
-    assert resp.status_code == 400 and resp.json()["error"]["code"] == "principal_phone_is_helper"
+    assert resp.status_code == 409 and resp.json()["error"]["code"] == "principal_phone_is_helper"
     assert sms.sent == []
 
 
