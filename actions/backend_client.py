@@ -272,6 +272,12 @@ class BackendClient:
         return await self._request("POST", f"/callbacks/{reference}/id-number", citizen_token=token,
                                    json={"id_number": id_number, "phone": phone})
 
+    async def change_call_phone(self, token: str | None, reference: str, call_phone: str, contact: str | None,
+                                phone: str | None) -> dict[str, Any]:
+        """Another number to call on the call-back `reference` ("打我儿子电话嘛 135… 他叫吴磊")."""
+        return await self._request("POST", f"/callbacks/{reference}/call-phone", citizen_token=token,
+                                   json={"call_phone": call_phone, "contact": contact, "phone": phone})
+
     async def file_complaint(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", "/complaints", citizen_token=token, json=body)
 

@@ -54,6 +54,10 @@ class CallbackRequest(DeskWork, Base):
     # encrypted, with a masked copy for the desk (service_desk/found_id.py).
     id_cipher: Mapped[str | None] = mapped_column(String(255))
     id_masked: Mapped[str | None] = mapped_column(String(18))
+    # Another number to call, said after filing ("打我儿子电话嘛 13594412807 他叫吴磊"): encrypted, with who answers it
+    # ("吴磊（儿子）"); the person's own phone still gets the SMS (service_desk/call_phone.py).
+    call_phone_cipher: Mapped[str | None] = mapped_column(String(255))
+    call_contact: Mapped[str | None] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[Timestamp]
 

@@ -13,10 +13,11 @@ from backend.auth.throttle import ClientDep
 from backend.core import clock, say
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, ErrorResponse, Forbidden
+from backend.core.idnumber import mask_phone
 from backend.core.fields import ApplicationNumber, AreaCode, IdNumberText, PhoneText, ShortText, Text
 from backend.regions import matching
 from backend.regions import service as regions
-from backend.service_desk import complaints, found_id, own, service, when
+from backend.service_desk import call_phone, complaints, found_id, own, service, when
 
 router = APIRouter(tags=["服务台 service desk"])
 
@@ -193,6 +194,30 @@ def add_id_number(reference: ShortText(20), body: FoundIdIn, session: SessionDep
     _caller(actor)
     row = found_id.add_id_number(session, actor, reference, body.id_number, body.phone)
     return FoundIdOut(reference=service.reference("callback", row.id), id_masked=row.id_masked)
+
+
+class CallPhoneIn(BaseModel):
+    call_phone: PhoneText = Field(examples=["13594412807"], description="the number to call instead")
+    contact: ShortText(40) | None = Field(default=None, examples=["吴磊（儿子）"], description="who answers it, as said")
+    phone: PhoneText | None = Field(default=None, description="the phone it was filed with; else the caller's proven one")
+
+
+class CallPhoneOut(BaseModel):
+    reference: str = Field(examples=["HD000001"])
+    call_phone_masked: str = Field(examples=["135****2807"])
+    contact: str | None = Field(default=None, examples=["吴磊（儿子）"])
+
+
+@router.post("/callbacks/{reference}/call-phone", response_model=CallPhoneOut, summary="回电改打另一个号码（报告人本人）",
+             responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
+def change_call_phone(reference: ShortText(20), body: CallPhoneIn, session: SessionDep, actor: ActorDep) -> CallPhoneOut:
+    """Another number to call on this call-back ("打我儿子电话嘛 135… 他叫吴磊"): encrypted, shown to the staff, audited
+    (callback.call_phone). Only from the phone it was filed with; another phone's is not found."""
+    _caller(actor)
+    row = call_phone.change(session, actor, reference, body.call_phone, body.contact, body.phone)
+    return CallPhoneOut(reference=service.reference("callback", row.id), contact=row.call_contact,
+                        call_phone_masked=mask_phone(body.call_phone.strip()))
 
 
 class ComplaintIn(BaseModel):

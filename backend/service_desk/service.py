@@ -355,6 +355,13 @@ def book_callback(session: Session, actor: Actor, *, phone: str | None, area_cod
 
 
 def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:
+    """The phone to call: another number she asked to be called on (service_desk/call_phone.py), else her own."""
+    if getattr(item, "call_phone_cipher", None):
+        return get_vault().decrypt(item.call_phone_cipher)
+    return own_phone_of(session, item)
+
+
+def own_phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | None:
     """The phone the person left, else the one of the person the verified phone belongs to."""
     if item.phone_cipher:
         return get_vault().decrypt(item.phone_cipher)
@@ -364,7 +371,7 @@ def phone_of(session: Session, item: "CallbackRequest | Complaint") -> str | Non
 
 def confirm(session: Session, item: "CallbackRequest | Complaint", kind: str, *, text_context: dict):  # noqa: ANN201
     """The person's own record of what was promised: an SMS with the reference and the day (sms/<kind>_filed)."""
-    phone = phone_of(session, item)
+    phone = own_phone_of(session, item)
     if phone is None:
         return None
     return notify_phone(session, event=f"{kind}_filed", phone=phone, text_context=text_context, key=f"{kind}-filed:{item.id}")
