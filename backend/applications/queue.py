@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.applications.catalog import WorkflowCatalog
 from backend.applications.models import Application
+from backend.applications.schemas import EMERGENCY
 from backend.applications.supervision import late
 from backend.applications.workflow import acting_role, get_catalog
 from backend.people.models import Person
@@ -102,16 +103,26 @@ def _where(q: CaseQuery, today: date, *, with_status: bool = True) -> list[Colum
     return where
 
 
+def is_urgent(app: Application) -> bool:
+    """A 急难 case (临时救助/急难型, 先行救助: help first, paperwork after): marked 急 and first in every queue."""
+    return (app.assistance_type, app.subtype) == EMERGENCY
+
+
+def _urgent_clause() -> ColumnElement[bool]:
+    return and_(Application.assistance_type == EMERGENCY[0], Application.subtype == EMERGENCY[1])
+
+
 def _select(q: CaseQuery, today: date) -> Select:
     return select(Application).where(*_where(q, today))
 
 
 def find(session: Session, q: CaseQuery, *, today: date, limit: int, offset: int,
          oldest_due_first: bool = False) -> list[Application]:
-    """One page of cases: newest first (the API's order), or the most urgent first (the queue's: the step's
-    due date, else the whole procedure's; cases without either last)."""
+    """One page of cases: newest first (the API's order), or the most urgent first (the queue's: 急难 cases first
+    (`is_urgent`), then the step's due date, else the whole procedure's; cases without either last)."""
     due = func.coalesce(Application.step_due_date, Application.case_due_date)
-    order = (due.is_(None), due, Application.id) if oldest_due_first else (Application.id.desc(),)
+    order = ((~_urgent_clause(), due.is_(None), due, Application.id) if oldest_due_first
+             else (Application.id.desc(),))
     return list(session.scalars(_select(q, today).order_by(*order).limit(limit).offset(offset)))
 
 

@@ -23,6 +23,7 @@ from backend.core import clock, say
 from backend.core.crypto import get_vault
 from backend.core.phones import checked_phone
 from backend.service_desk.models import CallbackRequest, Complaint
+from backend.service_desk.report_view import report_application
 from backend.service_desk.service import OPEN, confirm, from_reference, proven, reference, when_of
 from backend.service_desk.when import When
 
@@ -65,9 +66,11 @@ class Filed:
 
     @property
     def related(self) -> str | None:
-        """The 急难 report it is linked to, as said to her: its HD… reference, else the application's number."""
-        return reference("callback", self.row.callback_id) if self.row.callback_id else \
-            self.row.application_number if self.row.urgent else None
+        """The 急难 report it is linked to, as said to her: the report's application number (JZ…, the 急难 case) where
+        there is one, else the call-back it went as (HD…) — a tester was told "跟您报的急难（编号HD000002）"."""
+        if self.row.urgent and self.row.application_number:
+            return self.row.application_number
+        return reference("callback", self.row.callback_id) if self.row.callback_id else None
 
 
 def file_complaint(session: Session, actor: Actor, *, text: str, application_number: str | None, area_code: str | None,
@@ -79,6 +82,9 @@ def file_complaint(session: Session, actor: Actor, *, text: str, application_num
     report = emergency_report(session, actor, related, phone_hash)
     if application_number is None and related and from_reference(related) is None:
         application_number = related  # the 急难 application this chat filed (JZ…)
+    if application_number is None and report is not None:
+        found = report_application(session, report)  # the 急难 case its call-back names (催办：申请JZ…)
+        application_number = found.number if found is not None else None
     urgent = report is not None or emergency_application(session, application_number)
     row = Complaint(area_code=area_code or (report.area_code if report is not None else None),
                     application_number=application_number, text=text, channel=actor.channel, phone_hash=phone_hash,

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from backend.applications.models import Application, ApplicationEvent
@@ -82,13 +82,34 @@ def _names_app_in(model: type, district_code: str | None) -> ColumnElement[bool]
     return and_(Complaint.application_number.is_not(None), Complaint.application_number.in_(apps))
 
 
+def _staffed_districts() -> Select:
+    """The districts with an active caseworker or reviewer: someone there works their queue."""
+    return select(StaffUser.district_code).where(StaffUser.active.is_(True), StaffUser.role.in_(("caseworker", "reviewer")),
+                                                 StaffUser.district_code.is_not(None))
+
+
+def _unstaffed_urgent(model: type) -> ColumnElement[bool]:
+    """An urgent request in a district nobody works (no active staff account, as 渝北区 in the demo): also in the city
+    queue, so a 急难 report is never seen by nobody at night."""
+    staffed = _staffed_districts()
+    in_staffed = or_(model.area_code.in_(staffed), model.area_code.in_(select(Area.code).where(Area.parent_code.in_(staffed))))
+    return and_(model.urgent.is_(True), _in_some_district(model), ~in_staffed)
+
+
+def unstaffed(session: Session, item: "CallbackRequest | Complaint") -> bool:
+    """Whether the request's district queue has no active staff (the desk flags it: 该区没有值班人员)."""
+    district = queue_of(session, item)
+    return district is not None and session.scalar(_staffed_districts().where(StaffUser.district_code == district)) is None
+
+
 def visible(model: type, actor: Actor, queue: str | None = None) -> ColumnElement[bool]:
-    """The requests this staff member sees. `queue` (admins only): a district code, or CITY_QUEUE."""
+    """The requests this staff member sees. `queue` (admins only): a district code, or CITY_QUEUE — which also holds the
+    urgent ones of a district without active staff (`_unstaffed_urgent`)."""
     if actor.role != "admin":
         return or_(model.area_code.in_(codes_in_district(actor.district_code)),
                    and_(~_in_some_district(model), _names_app_in(model, actor.district_code)))
     if queue == CITY_QUEUE:
-        return and_(~_in_some_district(model), ~_names_app_in(model, None))
+        return or_(and_(~_in_some_district(model), ~_names_app_in(model, None)), _unstaffed_urgent(model))
     if queue:
         return or_(model.area_code.in_(codes_in_district(queue)),
                    and_(~_in_some_district(model), _names_app_in(model, queue)))

@@ -22,7 +22,7 @@ from backend.core.fields import ShortText, Text
 from backend.core.idnumber import mask_phone
 from backend.notifications.service import delivery_label
 from backend.regions.service import known
-from backend.service_desk import service
+from backend.service_desk import report_view, service
 from backend.service_desk.service import CITY_QUEUE, KIND_LABELS, STATUSES, DeskFilters
 from backend.staff.models import StaffUser
 from backend.workbench.desk_photos import router as photos_router
@@ -71,11 +71,26 @@ def _related(number: str | None) -> dict[str, str] | None:
 
 
 def _report(item: Any) -> dict[str, str] | None:  # noqa: ANN401
-    """The 急难 report (urgent call-back) a complaint is about (service_desk/complaints.py), linked."""
+    """The urgent call-back (回电, HD…) the 急难 report a complaint is about went as (service_desk/complaints.py), linked."""
     callback_id = getattr(item, "callback_id", None)
     if not callback_id:
         return None
     return {"reference": service.reference("callback", callback_id), "href": f"{DESK}/callback/{callback_id}"}
+
+
+def _emergency(session: Session, item: Any) -> dict[str, Any] | None:  # noqa: ANN401
+    """The 急难 case (JZ…) a call-back or complaint is about, linked, with the summary of its own description and, for a
+    call-back, what was added to it line by line (service_desk/report_view.py)."""
+    app = report_view.report_application(session, item)
+    if app is None:
+        return None
+    added = item.topic if kind_of(item) == "callback" else None
+    return {"number": app.number, "href": f"{PREFIX}/applications/{app.number}",
+            "summary": report_view.summary(app.reason, added), "added": report_view.added_lines(added)}
+
+
+def kind_of(item: Any) -> str:  # noqa: ANN401
+    return next(kind for kind, model in service.KINDS.items() if isinstance(item, model))
 
 
 def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: date) -> dict[str, Any]:  # noqa: ANN401
@@ -91,6 +106,7 @@ def _row(session: Session, kind: str, item: Any, owners: dict[int, str], today: 
         "phone": mask_phone(get_vault().decrypt(item.phone_cipher)) if item.phone_cipher else None,
         "has_phone": bool(item.phone_cipher or item.phone_hash),
         "urgent": bool(getattr(item, "urgent", False)),
+        "no_staff": bool(getattr(item, "urgent", False)) and service.unstaffed(session, item),  # also in the city queue
         "id_masked": getattr(item, "id_masked", None),  # a 急难 report's ID number, said after it (service_desk/found_id.py)
     }
 
@@ -167,7 +183,7 @@ def desk_item(request: Request, session: SessionDep, who: SignedInDep, kind: str
     r = {**_row(session, kind, item, owners, clock.today()), **_phone_shown(session, who.actor, kind, item)}
     complaints = [{"reference": service.reference("complaint", c.id), "href": f"{DESK}/complaint/{c.id}",
                    "status_label": STATUSES[c.status]} for c in service.complaints_about(session, who.actor, item)]
-    return render(request, "staff/desk_item.html", who, r=r, complaints=complaints,
+    return render(request, "staff/desk_item.html", who, r=r, complaints=complaints, emergency=_emergency(session, item),
                   sent=_sent(session, item, owners), kind_label=KIND_LABELS[kind], notice=NOTICES.get(done or ""),
                   is_mine=item.owner_id == who.actor.staff_id, about_me=service.about(session, who.actor, item),
                   unproven_phone=item.phone_cipher is not None and not item.phone_proven)

@@ -66,7 +66,7 @@ def _row(app: Application, streets: dict[str, str], catalog: WorkflowCatalog, to
     wf = catalog.for_application(app)
     return {"number": app.number, "name": app.applicant.name, "type": type_label(wf.key),
             "street": streets.get(app.area_code, app.area_code), "step": wf.statuses[app.status].label,
-            "due": _due(app, today), "conflict": app.conflict_of_interest}
+            "due": _due(app, today), "conflict": app.conflict_of_interest, "urgent": queue.is_urgent(app)}
 
 
 def build(session: Session, actor: Actor, filters: QueueFilters, *, today: date) -> dict[str, Any]:

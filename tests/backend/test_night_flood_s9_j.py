@@ -154,5 +154,5 @@ def test_whoever_took_the_report_sees_the_whole_phone_others_see_it_masked(world
     assert "139****2411" in other and HER_PHONE not in other
     assert len(world.session.scalars(select(AuditEntry).where(AuditEntry.action == "callback.read_phone")).all()) == len(read)
     page = world.client.get(f"/staff/desk/complaint/{complaint['id']}").text
-    assert f'href="/staff/desk/callback/{item}"' in page and "相关急难报告" in page
+    assert f'href="/staff/desk/callback/{item}"' in page and "急难回电" in page
     assert world.session.get(CallbackRequest, item).owner_id is not None
