@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import callbacks, emergency_booked, parsing
+from actions import callbacks, emergency_booked, paper_wait, parsing
 from actions.backend_client import call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 
@@ -47,6 +47,23 @@ async def answer_where(dispatcher: CollectingDispatcher, tracker: Tracker) -> No
     dispatcher.utter_message(response="utter_complaint_where_hotline")
 
 
+# A complaint is filed only when she complains: a word of complaining, or something done wrong. A question with neither
+# ("他们收了以后是不是就算交了？还要我再上来说继续不") is answered. The NLU reads many such questions as "complain".
+SAYS_COMPLAINT = re.compile(r"投诉|举报|申诉|曝光|告(他|她|他们|状)|反映(一下|个|问题|情况)")
+WRONG_DONE = re.compile(r"拖|卡起|卡着|压着|要钱|好处|红包|骂|凶|态度|欺负|泄露|不管|不办|不理|刁难|推来推去|吃拿|敷衍|冷漠|"
+                        r"没人管|没人理|乱收|乱来|黑|贪")
+
+
+def only_a_question(text: str) -> bool:
+    return paper_wait.is_question(text) and not SAYS_COMPLAINT.search(text) and not WRONG_DONE.search(text)
+
+
+def left() -> list[EventType]:
+    """The complaint form left with nothing filed."""
+    return [ActionExecutionRejected("complaint_form"), ActiveLoop(None), SlotSet("requested_slot", None),
+            SlotSet("complaint_text", None), SlotSet("form_retries", None), FollowupAction("action_listen")]
+
+
 class ValidateComplaintForm(callbacks.ContactPhone, RetryingFormValidationAction):
     # Asked what went wrong, a person describes it, and the NLU often reads that as a complaint, a progress
     # or a payment question: none of these interrupts a form (actions/form_first.py), so the description is
@@ -59,6 +76,12 @@ class ValidateComplaintForm(callbacks.ContactPhone, RetryingFormValidationAction
         # form left, nothing filed. Where to complain keeps the form's question (the complaint offered, below).
         text = callbacks._text(tracker.latest_message.get("text"))
         kind = None if text.startswith("/") else asked_about(text, tracker.get_slot(FILED) or [])
+        if kind is None and tracker.get_slot("requested_slot") is None and only_a_question(text):
+            # "委托书拿到窗口 是不是就算交了？" read as a complaint (a tester got TS000001): answered, nothing filed.
+            if not await paper_wait.answer(dispatcher, tracker, text):
+                dispatcher.utter_message(response="utter_question_not_complaint")
+            paper_wait.remind(dispatcher, tracker)
+            return left()
         if kind is None or kind == "where":
             return await super().run(dispatcher, tracker, domain)
         await answer_about(dispatcher, tracker, kind, text)
@@ -102,6 +125,10 @@ WHO = re.compile(r"哪个部门(处理|管|办|来)|谁(来)?(处理|管|办|看
                  r"会不会.{0,10}(社区|街道|他们|那个人)")
 PHONES = re.compile(r"(哪个|什么|啥|哪些|其他|别的|另外的?)(电话|号码)|还可以.{0,8}(投诉|打)|除了(在)?这")
 OWN = re.compile(r"(我|我们|我家|我妈|我爸)(的|那个|那条|提的|投的|报的)(那个|那条)?投诉")  # hers, filed before
+# "我没有要反映啥子事 刚才那个TS000001是不是弄错了", "我不是投诉": one filed by mistake, withdrawn with an apology.
+MISTAKE = re.compile(r"弄错|搞错|整错|错了|不是(要)?投诉|不是(要)?反映|没(有)?(要|想)?(反映|投诉)|不投诉|没说(要)?投诉")
+STILL_COMPLAINS = re.compile(r"(我|还|就)要(投诉|反映)|写错|填错|算错|记错|报错|发错")  # a wrong complained of
+EVERY = re.compile(r"两个|几个|都撤|全撤|全部|都不要|都取消")  # "把这两个撤了": every one filed here
 CLAUSES = re.compile(r"[？?。！!…；;\n]+")
 ORDINAL = re.compile(r"第([一二三四五六七八九1-9])(个|条|次)")
 ORDINALS = "一二三四五六七八九"
@@ -114,6 +141,8 @@ def asked_about(text: str, filed: list) -> str | None:
     bare = text.strip()
     ticket = bool(TICKET.search(bare))
     mine = bool(filed) or ticket
+    if mine and MISTAKE.search(bare) and not STILL_COMPLAINS.search(bare):
+        return "mistake"
     if mine and WITHDRAW.search(bare):
         return "withdraw"
     if mine and ADDS.search(bare):
@@ -152,7 +181,14 @@ async def answer_about(dispatcher: CollectingDispatcher, tracker: Tracker, kind:
     if kind == "where":
         await answer_where(dispatcher, tracker)
         return
+    if kind in ("withdraw", "mistake") and EVERY.search(text) and len(filed) > 1:
+        for f in filed:  # "把这两个撤了"
+            await _withdraw(dispatcher, tracker, f["reference"], kind)
+        return
     reference = which(text, filed)
+    if kind == "mistake" and reference is not None:
+        await _withdraw(dispatcher, tracker, reference, kind)
+        return
     if kind == "who":
         dispatcher.utter_message(response="utter_complaint_who")
         if reference is None:
@@ -177,6 +213,14 @@ async def answer_about(dispatcher: CollectingDispatcher, tracker: Tracker, kind:
                              handled_by=got["handled_by"], due_day=got["due_day"])
     if got.get("answer"):
         dispatcher.utter_message(response="utter_complaint_state_answer", answer=got["answer"])
+
+
+async def _withdraw(dispatcher: CollectingDispatcher, tracker: Tracker, reference: str, kind: str) -> None:
+    got = await call(dispatcher, get_client().my_complaint(tracker.get_slot("citizen_token"), reference, "withdraw",
+                                                           {"phone": phone_for(tracker, reference)}))
+    if got is not None:
+        dispatcher.utter_message(response="utter_complaint_withdrawn_sorry" if kind == "mistake" else "utter_complaint_withdrawn",
+                                 reference=got["reference"])
 
 
 # ---- filing (action_file_complaint, actions/requests.py) -------------------------------------------------------------

@@ -20,7 +20,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
-from actions import complaints, member_ids, my_requests, visits
+from actions import complaints, member_ids, my_requests, paper_wait, visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -326,6 +326,9 @@ class ActionCancel(Action):
             return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", paused), *saved]
         if discard.about_draft(tracker.latest_message.get("text") or ""):
             return await requests.discard_instead(dispatcher, tracker)  # "填得乱七八糟的 不要了": the saved draft
+        if paper_wait.waiting(tracker) and paper_wait.wants_link(tracker.latest_message.get("text") or ""):
+            await drafts.say_paper_way(dispatcher, tracker)  # "算了 我现在拍一张试一下": the upload link again
+            return []
         if STOP_OR_WITHDRAW.search(tracker.latest_message.get("text") or ""):
             # "取消申请", "撤销" with no form open: perhaps the application already handed in (never "好的" and nothing).
             dispatcher.utter_message(response="utter_stop_maybe_withdraw")
@@ -358,6 +361,10 @@ class ActionStartVerifiedQuery(Action):
         if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):
             # "委托书要怎么传" read as signing (sign_authorization): how the paper form comes in, no face link.
             await drafts.answer_paper_upload(dispatcher, tracker)
+            return [UserUtteranceReverted()]
+        if paper_wait.waiting(tracker) and await paper_wait.answer(dispatcher, tracker, said):
+            # Her question while the paper 委托书 is to come ("入户核查是哪个来做"): answered, then what is still missing.
+            paper_wait.remind(dispatcher, tracker)
             return [UserUtteranceReverted()]
         if (visit := await visits.asked(dispatcher, tracker, said)) is not None:
             return await start_query(dispatcher, tracker) + visit  # "入户核查啥时候来": her case's visit (actions/visits.py)
@@ -429,8 +436,10 @@ class ActionAfterVerify(Action):
             # kept, not "no records" (a grid worker was told the latter just after "填过的都存着").
             kept = await call(dispatcher, get_client().my_drafts(token)) or []
             if kept:
+                await visits.no_case(dispatcher, tracker)  # "入户核查好久来" asked: the time limits, not only "存着"
                 dispatcher.utter_message(response="utter_no_applications_drafts_kept",
                                          labels="、".join(d["label"] for d in kept[:5]))
+                paper_wait.remind(dispatcher, tracker)  # the 委托书 photo, or the window, still to come
                 await my_requests.say(dispatcher, tracker, token)
                 _relative_note(dispatcher, tracker)
                 return []

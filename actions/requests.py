@@ -71,9 +71,9 @@ class ActionStartChange(Action):
         if not withdraw and only_asks(said):
             mode = "view"  # "申请里现在写的啥 家里几口人": answered from the case, never a correction
         filed = tracker.get_slot(complaints.FILED) or []
-        if withdraw and complaints.asked_about(said, filed) == "withdraw" and (
+        if withdraw and complaints.asked_about(said, filed) in ("withdraw", "mistake") and (
                 complaints.TICKET.search(said) or complaints.ABOUT.search(said) or not tracker.get_slot("application_no")):
-            await complaints.answer_about(dispatcher, tracker, "withdraw", said)  # "第二个能不能撤了": her complaint
+            await complaints.answer_about(dispatcher, tracker, complaints.asked_about(said, filed), said)  # "第二个能不能撤了": her complaint
             return []
         if withdraw and not said.startswith("/"):
             if RESTORE.search(said):

@@ -13,13 +13,16 @@ from backend.policy.terms import get_glossary
 TERM = "入户调查时间"  # PolicyAnswer.term of this answer (the chat asks for the case's own when it knows who asks)
 VISIT_KEY = "入户调查"  # data/terms.yaml: its words are how people name the visit ("入户核查", "家访", "来家里看")
 COMING = re.compile(r"有人(?:来|去|上门)|人(?:来|去)(?:看|查|家|屋)|上门|来家里|来屋头|到家里|到屋头")
+# "入户调查是社区的人来还是街道的人来", "入户核查是哪个来做": who comes, asked with the visit named.
+WHO = re.compile(r"哪个来|谁来|哪些人|什么人来|啥人来|哪个(单位|部门)?(来|做|搞|查)|(社区|街道|乡镇|村)的?人来|"
+                 r"是(社区|街道|乡镇|村).{0,6}还是")
 WHEN = re.compile(r"啥时候|什么时候|啥子时候|好久|哪天|几时|多久|多长时间|几天|啥时间|什么时间|来没来|来了没|还没来|咋还没|怎么还没")
 
 
 def asked(said: str | None) -> bool:
-    """Whether a question asks when the visit comes (not what it is: that is the glossary's)."""
+    """Whether a question asks when the visit comes, or who comes (not what it is: that is the glossary's)."""
     text = re.sub(r"\s+", "", said or "")
-    if not WHEN.search(text):
+    if not WHEN.search(text) and not WHO.search(text):
         return False
     words = [w for w, term in get_glossary().words if term.key == VISIT_KEY]
     return any(w in text for w in words) or bool(COMING.search(text))
@@ -32,4 +35,5 @@ def answer(said: str | None, assistance_type: str) -> str | None:
         return None
     subtype = DEFAULT_SUBTYPES.get(assistance_type)
     filed = get_catalog().key_for(assistance_type, subtype) in get_catalog().workflows
-    return (general(assistance_type, subtype) if filed else None) or general(DEFAULT_TYPE)
+    who = bool(WHO.search(re.sub(r"\s+", "", said or "")))
+    return (general(assistance_type, subtype, who=who) if filed else None) or general(DEFAULT_TYPE, who=who)
