@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from backend.applications.access import audited_view
 from backend.applications.service import get_by_number
 from backend.auth.actor import ActorDep
-from backend.authorizations import assisted, service
+from backend.authorizations import assisted, service, ways
 from backend.core.db import SessionDep
 from backend.core.errors import ErrorResponse
 from backend.core.fields import ApplicationNumber, DbId, Text
@@ -27,8 +27,16 @@ class AssistedSignatureIn(BaseModel):
 def signatures(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> dict:
     app = get_by_number(session, number)
     audited_view(session, actor, app, "application.read_signatures")
-    status = service.signature_status(session, app)
+    status = [{k: v for k, v in s.items() if k != "paper_scan"} for s in service.signature_status(session, app)]
     return {"document": service.AUTHORIZATION_DOCUMENT, "signers": status, "all_signed": all(s["signed"] for s in status)}
+
+
+@router.get("/applications/{number}/signatures/ways", summary="核对授权书：还没签的人各有哪些签法（刷脸、入户或窗口协助签署）",
+            responses=ERRORS)
+def ways_to_sign(number: ApplicationNumber, session: SessionDep, actor: ActorDep) -> dict:
+    app = get_by_number(session, number)
+    audited_view(session, actor, app, "application.read_signatures")
+    return {"unsigned": ways.ways_to_sign(session, app)}
 
 
 @router.post("/applications/{number}/signatures/staff-assisted", status_code=201, summary="工作人员协助签署（不刷脸的办法）",

@@ -31,16 +31,18 @@ def signers(session: Session, app: Application) -> list[Person]:
     return people_of(session, app.household_id)
 
 
-def sign(session: Session, application_id: int, person_id: int, *, channel: str, session_id: int | None, method: str) -> None:
+def sign(session: Session, application_id: int, person_id: int, *, channel: str, session_id: int | None, method: str,
+         **witnessed: object) -> None:
     """Record a signature; when the last signer has signed, AuthorizationCompleted is published (once: a
-    second signature by the same person is a no-op, so it cannot start the check again)."""
+    second signature by the same person is a no-op, so it cannot start the check again). `witnessed`: the
+    columns of a staff-assisted one (witnessed_by_staff_id, witnessed_how, witnessed_on, paper_scan)."""
     require_id_number(session.get(Person, person_id))  # 身份证号待补: pending until the number is added
     already = session.scalar(select(AuthorizationSignature.id).where(
         AuthorizationSignature.application_id == application_id, AuthorizationSignature.person_id == person_id).limit(1))
     if already is not None:
         return
     session.add(AuthorizationSignature(application_id=application_id, person_id=person_id, document_version=AUTHORIZATION_DOCUMENT,
-                                       channel=channel, liveness_session_id=session_id, method=method))
+                                       channel=channel, liveness_session_id=session_id, method=method, **witnessed))
     session.flush()
     app = session.get(Application, application_id)
     if all(s["signed"] for s in signature_status(session, app)):
@@ -65,13 +67,21 @@ def require_all_signed(session: Session, app: Application) -> None:
                                                   **({"id_pending": True} if s["id_pending"] else {})} for s in missing]})
 
 
+def is_signed(session: Session, application_id: int, person_id: int) -> bool:
+    return session.scalar(select(AuthorizationSignature.id).where(
+        AuthorizationSignature.application_id == application_id, AuthorizationSignature.person_id == person_id).limit(1)) is not None
+
+
 def signature_status(session: Session, app: Application) -> list[dict]:
     signed = {s.person_id: s for s in session.scalars(select(AuthorizationSignature)
                                                       .where(AuthorizationSignature.application_id == app.id))}
     # id_pending: 身份证号待补 — not signed, and cannot be until the number is added.
     return [{"person_id": p.id, "name": p.name, "signed": p.id in signed, "id_pending": p.id_pending,
              "signed_at": signed[p.id].signed_at.isoformat() if p.id in signed else None,
-             "method": signed[p.id].method if p.id in signed else None} for p in signers(session, app)]
+             "method": signed[p.id].method if p.id in signed else None,
+             "witnessed_how": signed[p.id].witnessed_how if p.id in signed else None,
+             "witnessed_on": signed[p.id].witnessed_on.isoformat() if p.id in signed and signed[p.id].witnessed_on else None,
+             "paper_scan": signed[p.id].paper_scan if p.id in signed else None} for p in signers(session, app)]
 
 
 def person_for(session: Session, app: Application, person_id: int | None) -> Person:

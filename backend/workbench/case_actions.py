@@ -101,7 +101,7 @@ def action_forms(session: Session, actor: Actor, app: Application, report: dict 
     for action in service.available_actions(session, actor, app):
         why = engine.not_yet(app, action, actor_label=actor.label)
         if why and action != kept.get("action"):
-            waiting.append({"label": get_catalog().action_labels.get(action, action), "why": why})
+            waiting.append({"action": action, "label": get_catalog().action_labels.get(action, action), "why": why})
             continue
         f = _form(session, app, action, report, today)
         if action == kept.get("action"):

@@ -22,6 +22,7 @@ from backend.applications.workflow import get_catalog
 from backend.audit.service import entries_for
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor
+from backend.authorizations.assisted import HOW
 from backend.authorizations.service import signature_status
 from backend.delegations.models import Delegation
 from backend.delegations.repository import active_delegations
@@ -45,7 +46,7 @@ CONSENT = {"otp": "本人手机验证码确认", "paper": "书面授权书（工
 HELPER_KINDS = {"family": "家属", "grid_worker": "网格员", "social_worker": "社工", "volunteer": "志愿者"}
 ID_PENDING = "身份证号待补"  # a member filed without her number (applications/member_ids.py adds it)
 # What this page does besides the workflow's steps, as said after it is done (?done=…).
-PAGE_DONE = {"member_id": "补身份证号"}
+PAGE_DONE = {"member_id": "补身份证号", "signed": "记录工作人员协助签署核对授权书"}
 
 
 def who_is(session: Session, label: str, names: dict[str, str]) -> str:
@@ -150,6 +151,10 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
     report = latest_economic_check_report(session, app)
     forms, waiting = action_forms(session, actor, app, report, form_values or {})
     assets = [{"kind": a.kind, "value": a.value, "note": a.note} for a in app.household.assets]
+    unsigned = [s for s in signatures if not s["signed"]]
+    # The economic check waits for signatures: that is the next thing to do, said at the top with the forms.
+    signed_first = {t.action for t in wf.transitions.values() if "authorization_signed" in t.guards}
+    sign_next = bool(unsigned) and any(app.status in wf.transitions[a].sources for a in signed_first)
     return {
         "app": app, "type": type_label(wf.key), "status": wf.statuses[app.status].label,
         "street": street.name if street else app.area_code, "due": _due(app, today), "today": today,
@@ -162,7 +167,10 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
         "face_checks": _face_checks(session, app), "timeline": timeline, "photos": photos,
         "paper_forms": paper_forms(session, app, helper_phone),
         "delegations": _delegations(session, app), "audit": _audit(session, actor, app, audit_page, names),
-        "forms": forms, "waiting": waiting,
+        "forms": forms, "waiting": [w for w in waiting if not (sign_next and w["action"] in signed_first)],
+        "unsigned": unsigned, "sign_next": sign_next, "sign_how": HOW,
+        # 工作人员协助签署 is the caseworker's (assisted.witnessed_sign); the page offers it to no one else.
+        "can_sign": actor.role == "caseworker" and bool(unsigned) and app.is_open,
         "can_reveal": actor.role in ("caseworker", "reviewer"),
         "ids_pending": [s["name"] for s in signatures if s["id_pending"]], "relation_unsaid": RELATION_UNSAID,
         "done_label": lambda action: PAGE_DONE.get(action) or get_catalog().action_labels.get(action, action),

@@ -2,9 +2,10 @@
 paper 授权委托书 (audited), take a workflow action, see a visit photo. Its own router, with the workbench's CSRF guard on every post."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile as FormFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -13,6 +14,8 @@ from backend.applications import member_ids, service
 from backend.applications.access import audited_view
 from backend.applications.case_state import latest_economic_check_report
 from backend.applications.models import Application
+from backend.authorizations.assisted import NotWitnessed, Witnessed, witnessed_sign
+from backend.authorizations.service import signature_status
 from backend.core import clock
 from backend.core.db import SessionDep
 from backend.core.errors import AppError, NotFound
@@ -33,11 +36,11 @@ router = APIRouter(prefix=f"{PREFIX}/applications", include_in_schema=False, dep
 def _page(request: Request, session: Session, who: SignedIn, app: Application, *, status_code: int = 200,
           revealed: Identity | None = None, audit_page: int = 1, kept: dict | None = None,
           done: str | None = None, helper_phone: HelperPhone | None = None,
-          member_id_kept: dict | None = None) -> HTMLResponse:
+          member_id_kept: dict | None = None, sign_kept: dict | None = None) -> HTMLResponse:
     context = case_page.build(session, who.actor, app, today=clock.today(), revealed=revealed,
                               audit_page=audit_page, form_values=kept, helper_phone=helper_phone)
     return render(request, "staff/case.html", who, status_code=status_code, done=done, kept=kept or {},
-                  member_id_kept=member_id_kept, **context)
+                  member_id_kept=member_id_kept, sign_kept=sign_kept, **context)
 
 
 @router.get("/{number}", response_class=HTMLResponse)
@@ -90,6 +93,41 @@ def add_member_id(request: Request, number: ApplicationNumber, person_id: DbId, 
         kept = {"person_id": person_id, "error": exc.message, "typed": {"id_number": id_number, "relation": relation or ""}}
         return _page(request, session, who, app, status_code=exc.status_code, member_id_kept=kept)
     return RedirectResponse(f"{PREFIX}/applications/{number}?done=member_id#household", status_code=303)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise NotWitnessed("签字日期的格式不对，请用日期选择框选一天。") from None
+
+
+@router.post("/{number}/signatures/{person_id}", response_class=HTMLResponse)
+def assisted_signature(request: Request, number: ApplicationNumber, person_id: DbId, session: SessionDep,
+                       who: SignedInDep, how: Annotated[ShortText(16), Form()] = "",
+                       signed_on: Annotated[ShortText(10), Form()] = "",
+                       identity_checked: Annotated[ShortText(3), Form()] = "",
+                       note: Annotated[ShortText(200), Form()] = "",
+                       scan: Annotated[FormFile | None, File()] = None) -> Response:
+    """工作人员协助签署 of one person who has not signed, through the authorizations package's one owner
+    (assisted.witnessed_sign: the case's district and the caseworker role, the ID number on record, the identity
+    check confirmed, audited; the scan kept last). Refused: the page again with the reason beside the form."""
+    app = service.get_by_number(session, number)
+    data = scan.file.read() if scan is not None and scan.filename else b""
+    try:
+        with session.begin_nested():
+            photo = prepare_photo(data, label="签字纸的照片", paper_form=True) if data else None
+            witnessed = Witnessed(how=how, on=_day(signed_on or clock.today().isoformat()),
+                                  identity_checked=identity_checked == "yes", note=note.strip())
+            witnessed_sign(session, who.actor, number, person_id, witnessed, photo)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise  # another district's case, or not its member: the same 404 as the API
+        session.refresh(app)
+        kept = {"person_id": person_id, "error": exc.message,
+                "typed": {"how": how, "signed_on": signed_on, "note": note, "identity_checked": identity_checked}}
+        return _page(request, session, who, app, status_code=exc.status_code, sign_kept=kept)
+    return RedirectResponse(f"{PREFIX}/applications/{number}?done=signed#top", status_code=303)
 
 
 @dataclass(frozen=True)
@@ -158,6 +196,7 @@ def photo(number: ApplicationNumber, name: ShortText(80), session: SessionDep, w
     app = service.get_by_number(session, number)
     audited_view(session, who.actor, app, "application.read_photo")
     named = {p.get("file") for e in app.events for p in ((e.data or {}).get("photos") or []) if isinstance(p, dict)}
+    named |= {s["paper_scan"] for s in signature_status(session, app) if s["paper_scan"]}  # signed 核对授权书 papers
     found = read_photo(name) if name in named else None
     if found is None:
         raise NotFound("没有找到这张照片。")
