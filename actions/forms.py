@@ -8,6 +8,7 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import first_answers
 from actions import amount_answers, codes, members, parsing, reason, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
@@ -299,7 +300,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         return (["discard_confirmed"] if s(DISCARD_ASKED) else []) + slots + ["reason", "confirmed"]
 
     def validate_assistance_type(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
-        kind = parsing.canonical_type(_text(value))
+        # "特困吧 …不行的话就低保": the one chosen, not the fallback (actions/first_answers.py).
+        kind = first_answers.chosen_type(_text(tracker.latest_message.get("text"))) or parsing.canonical_type(_text(value))
         if kind is None:
             dispatcher.utter_message(response="utter_type_unclear")
         return {"assistance_type": kind}
@@ -323,6 +325,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         text = _text(value)
         if (principal := await members.principal_said(text, self._check_id, dispatcher, tracker)) is not None:
             return principal  # "我是她孙子小刘 奶奶叫刘淑芬身份证…电话…": her details, never his phone
+        if (both := first_answers.own_and_his(text, tracker.get_slot("applicant_name"))) is not None:
+            return both  # "申请人叫刘德富 我是网格员陈敏": hers taken, his kept as his (actions/first_answers.py)
         if (his := members.principal_for_helper(text, dispatcher, tracker)) is not None:
             return his  # "周德贵" again, "他叫周德贵": his name, not hers
         # His name, or what he goes by ("叫我小陈就行", "老李"): his own, never an applicant's (names.address_name).

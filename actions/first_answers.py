@@ -1,0 +1,44 @@
+"""What a helper says at the application's first questions, read as she means it (session 9, helper G5).
+
+"特困吧 他一个人住…不行的话就低保" was filed as 低保: the type named with 吧, else the first one not said as a fallback
+("不行的话就…", "要不然…"), is her choice. "申请人叫刘德富 我是网格员陈敏" to "您怎么称呼" heard "刘德富是您帮着办的那位的
+名字吧？": her own name said in it ("我是（网格员）陈敏") is taken, and his kept as his."""
+
+import re
+
+from actions import parsing
+from actions.members import principal_named
+
+TYPE_WORD = re.compile(r"低保|最低生活|低包|特困|五保|临时救助|急难")
+FALLBACK = re.compile(r"不行|不得行|不成|办不了|批不了|够不上|要不然|要不就|或者|退一步")
+CHANGED = re.compile(r"不是|不对|不要|不办|不申请|改成|换成|改为|改申请")  # a correction: read as corrections.py reads it
+# "我是网格员陈敏", "我是两路口的网格员陈敏", "我叫陈敏": her own name, after what she is.
+ROLE = r"(?:网格员|网格长|志愿者|社工|社区干部|社区工作人员|村干部|楼栋长|居委会的|邻居|他的|她的|这里的)"
+OWN = re.compile(r"我(?:是|叫|的名字是|名字叫)(?:[\u4e00-\u9fa5]{0,6}?" + ROLE + r")?\s*(?P<name>[\u4e00-\u9fa5·]{2,4}?)(?=[\s，,。.!！]|$)")
+NOT_A_NAME = re.compile(ROLE + "|网格|社区|街道|志愿|工作人员")
+
+
+def chosen_type(text: str) -> str | None:
+    """The type chosen where more than one is named; None when one or none is (the usual reading then)."""
+    hits = [(m, parsing.canonical_type(m.group())) for m in TYPE_WORD.finditer(text or "")]
+    hits = [(m, kind) for m, kind in hits if kind]
+    if len({kind for _, kind in hits}) < 2 or CHANGED.search(text):
+        return None
+    with_ba = [kind for m, kind in hits if re.match(r"\s*吧", text[m.end():])]
+    if with_ba:
+        return with_ba[0]
+    fallback = FALLBACK.search(text)
+    main = [kind for m, kind in hits if fallback is None or m.start() < fallback.start()]
+    return (main or [hits[0][1]])[0]
+
+
+def own_and_his(text: str, known_his: str | None) -> dict[str, str] | None:
+    """Her own name and his, both said to "您怎么称呼" ("申请人叫刘德富 我是网格员陈敏"): the slots; None otherwise."""
+    own = OWN.search(text or "")
+    if own is None or NOT_A_NAME.search(own.group("name")) or not parsing.parse_name(own.group("name")):
+        return None
+    rest = (text[:own.start()] + " " + text[own.end():]).strip(" ，,。")
+    said, his = principal_named(rest)
+    if not (said and his) and not (known_his and known_his in rest):
+        return None
+    return {"helper_name": own.group("name"), **({} if known_his else {"applicant_name": his})}
