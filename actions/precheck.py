@@ -337,11 +337,26 @@ class ActionPrecheck(Action):
         asked = tracker.get_slot("assistance_type")  # the type she asked about ("能办特困不"), when she may have it
         first = asked if asked in online and any(r["assistance_type"] == asked for r in eligible) else next(
             (r["assistance_type"] for r in eligible if r["assistance_type"] in online), None)
+        if (better := more_than_dibao(eligible, online)) is not None:
+            # 特困 pays more than 低保: said once, plainly, and she picks; the type she chose (or none) stays as it was
+            # (a tester who asked for 低保 was read back 特困 with no word why).
+            dispatcher.utter_message(response="utter_offer_which_type", **better, buttons=[
+                {"title": f"申请{t}", "payload": f'/apply_assistance{{"assistance_type":"{t}"}}'} for t in ("特困", "低保")])
+            return events + ([] if asked in ("低保", "特困") else [SlotSet("assistance_type", None)])
         if first:
             dispatcher.utter_message(response="utter_offer_apply_type", assistance_type=first)
         else:
             dispatcher.utter_message(response="utter_offer_apply")
         return events + ([SlotSet("assistance_type", first)] if first else [])
+
+
+def more_than_dibao(eligible: list[dict], online: set[str]) -> dict[str, str] | None:
+    """Both 低保 and 特困 met and 特困 pays more a month: the two amounts, as the backend computed them."""
+    amounts = {r["assistance_type"]: r.get("monthly_amount") for r in eligible}
+    tekun, dibao = amounts.get("特困"), amounts.get("低保")
+    if not {"特困", "低保"} <= online or tekun is None or "低保" not in amounts or float(tekun) <= float(dibao or 0):
+        return None
+    return {"tekun": parsing.as_typed(float(tekun)), "dibao": parsing.as_typed(float(dibao or 0))}
 
 
 # A case of one's own named ("我那申请呢", "她的申请"), or a question ("还能申请啥子", "能不能申请特困"): never a wish to
