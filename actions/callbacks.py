@@ -177,10 +177,13 @@ class ActionRequestCallback(Action):
         if fallback.ASKS_NUMBER.search(_text(tracker.latest_message.get("text"))) and not tracker.get_slot("area_code"):
             # "有没得值班电话" with no street known: no number to give yet, said plainly, with what can be done now.
             dispatcher.utter_message(response="utter_duty_phone_needs_street")
-        phone = phone_to_call(tracker)
+        # "能不能打我电话啊 奶奶耳朵不好 打186…": the number said with the request is the one to call (an explicit number,
+        # never recorded as anyone's), not the verified phone (a grandson signed in with his grandmother's).
+        from_form = tracker.latest_action_name == "callback_form"
+        given = None if from_form or emergency_others.in_report(tracker) else parsing.parse_phone(said)
+        phone = given or phone_to_call(tracker)
         # What was asked, for the staff to read: this message, or the one kept while the phone was asked; never a
         # button's payload (the staff read "/request_human"), never the answer to the call-back's own question ("铜元局").
-        from_form = tracker.latest_action_name == "callback_form"
         asked = emergency_others.said_words(tracker.get_slot("callback_topic")) or (None if from_form else emergency_others.said_words(said))
         reporting = emergency_others.in_report(tracker)  # asked in the middle of the 急难 report: the call-back IS it
         done: list[EventType] = [SlotSet("contact_phone", None), SlotSet("callback_topic", None)]

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 # applicant's phone only for herself: a principal's phone would send her a consent code again on resume.
 KEPT = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
-    "applicant_phone", "principal_no_phone", "street", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
+    "applicant_phone", "principal_no_phone", "street", "address_detail", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
     "savings", "income_excluded", KIND_SAID, "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER, OWN_KEPT,
 )
 PAUSE = codes.PAUSE

@@ -20,7 +20,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
-from actions import complaints, member_ids, my_requests, paper_wait, visits
+from actions import complaints, member_ids, my_requests, paper_wait, streets, visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -229,7 +229,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
         lines.append(("代办人", f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）"))
     lines += [("申请人", str(s("applicant_name") or "未填")), ("身份证", _mask_id(s("applicant_id"))),
               ("手机", _phone_line(tracker)),
-              ("住址", str(s("street") or "未填"))]
+              ("住址", streets.address(tracker) or "未填")]
     if s("hukou") and s("hukou") != NO_QUESTION:
         lines.append(("户口", str(s("hukou"))))
     lines += [("家庭成员", listed_line(members, tracker.get_slot(LATER)) + household_note(tracker)),
@@ -283,6 +283,8 @@ class ActionSubmitApplication(Action):
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
                 "members": [applicant, *others, *pending], "assets": [{"kind": "存款", "value": s("savings") or 0}],
                 "hukou": parse_hukou(s("hukou"))}
+        if s(streets.DETAIL):
+            body["address"] = streets.address(tracker)  # the road and door said after the street: the case page's 住址
         if s("filing_for") == "other" and s("helper_name"):
             # The helper's own name as she last said it: corrected at the read-back after her principal's consent was
             # recorded, the delegation's record follows (backend correct_helper_name); it was never sent again.

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callbacks import ActionRequestCallback
 from actions.forms import ValidateApplicationForm
 
 GRANDMA_PHONE, HIS_PHONE = "13983251746", "18611527309"
@@ -100,3 +101,15 @@ async def test_waiting_at_the_code_question_is_not_a_wrong_code(fake_backend, sa
     assert got["verify_code"] is None
     assert _responses(dispatcher) == ["utter_code_wait"]
     assert not any(r.url.path.endswith("/auth/otp/verify") for r in fake_backend.requests)
+
+
+@pytest.mark.asyncio
+async def test_a_call_back_goes_to_the_number_he_asks_to_be_called_on(fake_backend) -> None:  # noqa: ANN001
+    # Signed in with grandma's phone; "打我电话 … 打186…": the call-back is booked on his number, not hers.
+    slots = {**SLOTS, "area_code": "500103001", "street": "七星岗街道", "requested_slot": None}
+    message = {"text": f"能不能打我电话啊 奶奶耳朵不好 打{HIS_PHONE}", "intent": {"name": "request_human", "confidence": 1.0},
+               "entities": []}
+    t = Tracker("s9-g1", slots, message, [], False, None, None, "action_listen")
+    await ActionRequestCallback().run(CollectingDispatcher(), t, {})
+    booked = [json.loads(r.content) for r in fake_backend.requests if r.url.path == "/api/v1/callbacks"]
+    assert [b["phone"] for b in booked] == [HIS_PHONE]
