@@ -100,6 +100,8 @@ def say_night(dispatcher: CollectingDispatcher, duty: dict[str, Any], what: str 
         dispatcher.utter_message(response="utter_after_hours_no_duty_phone", office_name=duty.get("caller"))
     dispatcher.utter_message(response="utter_after_hours_hotline")
     for advice in emergency_advice(what):
+        if duty.get("fire_out") and advice in ("utter_emergency_fire", "utter_emergency_danger"):
+            continue  # "火已经灭了消防走了" was said (actions/emergency_next.py): 119 not again
         dispatcher.utter_message(response=advice)
 
 
@@ -153,7 +155,8 @@ async def say_booked(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
                              number=kept["number"], caller=kept["caller"], by=f"，最迟{kept['due']}" if kept.get("due") else "",
                              phone_masked=phone_masked, ago=_ago(kept), again=HURRY_AGAIN_MINUTES)
     say_duty_phone(dispatcher, kept)
-    dispatcher.utter_message(response="utter_emergency_danger")
+    if not kept.get("fire_out"):
+        dispatcher.utter_message(response="utter_emergency_danger")
     return True
 
 

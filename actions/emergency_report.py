@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency as emergency_asides, emergency_booked, emergency_others as others, face, fallback, parsing, requests
-from actions import emergency_found_id, policy
+from actions import emergency_found_id, emergency_next, policy
 from actions.backend_client import call, get_client
 from actions.emergency_booked import emergency_advice  # which of 119/120/110 (one owner: actions/emergency_booked.py)
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
@@ -22,10 +22,10 @@ async def add_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, n
                                                                  note=text[:500]))
     dispatcher.utter_message(response="utter_emergency_added" if added is not None else "utter_emergency_added_call",
                              number=number)
-    for advice in emergency_advice(text):
+    for advice in emergency_next.without_fire(emergency_advice(text), tracker, text):  # "火已经灭了": no 119 again
         if advice != "utter_emergency_danger":
             dispatcher.utter_message(response=advice)
-    return [FollowupAction("action_listen")]
+    return [*(emergency_next.fire_out_heard(tracker) if emergency_next.fire_out(tracker, text) else []), FollowupAction("action_listen")]
 
 
 class ActionReadEmergency(Action):
@@ -43,6 +43,9 @@ class ActionReadEmergency(Action):
         asks = emergency_asides.aside(text) == "when" or others.REPORTED.search(text)  # "咋个还没来人", "报上没得"
         if filed and asks and await others.tell_filed(dispatcher, tracker, text):
             return [FollowupAction("action_listen")]  # that report, never the questions again
+        if filed and emergency_next.asks_next(text) and not emergency_asides.TROUBLE.search(text) \
+                and (events := await emergency_next.answer(dispatcher, tracker, text)) is not None:
+            return [*events, FollowupAction("action_listen")]  # "咋个办嘛": what happens next for that report
         if filed and await emergency_found_id.attach(dispatcher, tracker, text):
             return [FollowupAction("action_listen")]  # "我找到他身份证了 …": on that report, never the questions again
         if filed and tracker.get_slot(emergency_booked.SLOT):
@@ -89,10 +92,10 @@ async def add_to_report(dispatcher: CollectingDispatcher, tracker: Tracker, text
         dispatcher.utter_message(response="utter_emergency_added_report", number=created["reference"], caller=created["caller"])
     else:
         dispatcher.utter_message(response="utter_emergency_added_call", number=kept.get("number"))
-    for advice in emergency_advice(text):
+    for advice in emergency_next.without_fire(emergency_advice(text), tracker, text):  # "火已经灭了": no 119 again
         if advice != "utter_emergency_danger":
             dispatcher.utter_message(response=advice)
-    return [FollowupAction("action_listen")]
+    return [*(emergency_next.fire_out_heard(tracker) if emergency_next.fire_out(tracker, text) else []), FollowupAction("action_listen")]
 
 
 class ActionSubmitEmergency(Action):
@@ -142,11 +145,15 @@ class ActionSubmitEmergency(Action):
             return await self._unconfirmed(dispatcher, tracker, what, done + _reset(("applicant_name", "applicant_id")))
         dispatcher.messages.extend(said.messages)
         office: dict = {}
+        duty = None
         if created is not None:
-            dispatcher.utter_message(response="utter_emergency_submitted", number=created["number"],
-                                     phone_masked=_mask_phone(phone))
             found = await requests.office_of(dispatcher, tracker)
             office = {**found, "office_name": found.get("office_name") or s("street")}
+            duty = await emergency_booked.on_duty(tracker)  # one truth: when the office calls (backend/service_desk/when.py)
+            submitted = "utter_emergency_submitted_no_time" if duty is None else \
+                "utter_emergency_submitted" if duty.get("open_now") else "utter_emergency_submitted_night"
+            dispatcher.utter_message(response=submitted, number=created["number"], phone_masked=_mask_phone(phone),
+                                     caller=(duty or {}).get("caller"), promise=(duty or {}).get("promise"))
             emergency_booked.say_duty_phone(dispatcher, office)
         for advice in emergency_advice(what):
             dispatcher.utter_message(response=advice)
@@ -154,7 +161,7 @@ class ActionSubmitEmergency(Action):
             return [SlotSet("submission_key", key)]
         # Who calls: the street's own office where one is on file, else the street (its district's queue has it).
         caller = office["office_name"] if office.get("office_configured") else s("street") or office["office_name"]
-        due = f"{created['step_due_day']}下班前" if created.get("step_due_day") else None
+        due = duty["promise"] if duty else None  # as said at filing, never a second wording
         return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True),
                        emergency_booked.booked(number=created["number"], application=created["number"], caller=caller,
                                                due=due, phone_masked=_mask_phone(phone), office=office, phone=phone)]

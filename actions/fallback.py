@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency_booked, emergency_found_id, member_ids
+from actions import emergency_booked, emergency_call_phone, emergency_found_id, emergency_next, how_to_check, member_ids
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.precheck import precheck_corrected
 
@@ -133,6 +133,8 @@ async def before_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     if asks_after_callback(tracker, text):
         say_callback_again(dispatcher, tracker.get_slot("callback_booked"), text)
         return True
+    if how_to_check.answered(dispatcher, text):
+        return True  # "我以后咋个查嘛": how to follow it, never "帮不上忙"
     return await answered_from_words(dispatcher, text)
 
 
@@ -156,8 +158,14 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if (again := await precheck_corrected(dispatcher, tracker)) is not None:
             return again  # "我们是城镇户口哦" after a pre-check's result: that answer corrected, the result again
+        if (events := await emergency_call_phone.heard(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))) is not None:
+            return events  # "打我儿子电话嘛 135… 他叫吴磊" after a report: the number to call changed
+        if (events := await emergency_next.answer(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))) is not None:
+            return events  # "火早就灭了", "咋个办嘛", "一上班是几点嘛" after a report: for that report
         if (events := await member_ids.found(dispatcher, tracker)) is not None:
             return events  # a family member's ID number found after filing, or the answer to whose it is
+        if (events := how_to_check.income_offer(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))) is not None:
+            return events  # "我一个月就一百五十多块": the pre-check offered, the figure kept for it
         if await before_not_understood(dispatcher, tracker):
             return []
         if distressed(str(tracker.latest_message.get("text") or "")):

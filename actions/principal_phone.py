@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
 from actions.backend_client import BackendError
-from actions.retry import NEUTRAL
+from actions.neutral import NEUTRAL
 
 Slots = dict[str, Any]
 # Phones the helper signed in with or called his own in this conversation (bot/domain.yml): never the principal's.

@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaints, corrections, discard, drafts, face, fallback, filed_view, parsing, wechat
+from actions import emergency_call_phone
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
@@ -66,6 +67,8 @@ class ActionStartChange(Action):
         withdraw = tracker.latest_message.get("intent", {}).get("name") == "withdraw_application"
         said = _text(tracker.latest_message.get("text"))
         mode = "withdraw" if withdraw else "correct"
+        if not withdraw and (other := await emergency_call_phone.heard(dispatcher, tracker, said)) is not None:
+            return [*other, FollowupAction("action_listen")]  # "电话不对 打135…" after a report: whom to call, not the case
         if not withdraw and drafting(tracker, said):
             return correct_draft(dispatcher, tracker, said)  # the one being filled in, never a case handed in
         if not withdraw and only_asks(said):

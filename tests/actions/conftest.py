@@ -205,6 +205,10 @@ class FakeBackend:
                 "urgent": bool(body.get("urgent")), "due_today": urgent_now, "duty_phone": self.duty_phone if street else None,
                 "duty_told": bool(body.get("urgent") and street), "sms_sent": True,
                 "area_code": body.get("area_code")})
+        if re.fullmatch(r"/callbacks/HD\d+/call-phone", path):  # another number to call (backend/service_desk/call_phone.py)
+            body = json.loads(request.content)
+            return httpx.Response(200, json={"reference": path.split("/")[2], "contact": body.get("contact"),
+                                             "call_phone_masked": f"{body['call_phone'][:3]}****{body['call_phone'][-4:]}"})
         if path == "/on-duty":
             area = request.url.params.get("area_code")
             return httpx.Response(200, json={

@@ -133,7 +133,7 @@ async def test_a_hurry_seconds_after_filing_is_told_it_was_just_filed_not_urged(
     assert "utter_emergency_urged" not in said and "utter_emergency_first" not in said
     just = dispatcher.messages[0]
     assert just["number"] == NUMBER and just["ago"] == "刚刚" and just["phone_masked"] == "139****2411"
-    assert just["caller"] == "七星岗街道社会救助窗口" and just["by"] == "，最迟11月27日（星期五）下班前"  # who, by when
+    assert just["caller"] == "七星岗街道社会救助窗口" and just["by"] == "，最迟今天"  # who, by when: the backend's promise at filing (GET /on-duty), said the same each time
     assert just["again"] == emergency_booked.HURRY_AGAIN_MINUTES
     assert dispatcher.messages[1]["office_phone"] == "023-00103001"  # the street's number
     assert [r.url.path for r in fake_backend.answers()] == ["/api/v1/on-duty"]  # who is at work asked; nothing recorded, no ticket

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import form_first
 from actions.callbacks import ActionRequestCallback
 from actions.forms import ValidateApplicationForm
 
@@ -113,3 +114,10 @@ async def test_a_call_back_goes_to_the_number_he_asks_to_be_called_on(fake_backe
     await ActionRequestCallback().run(CollectingDispatcher(), t, {})
     booked = [json.loads(r.content) for r in fake_backend.requests if r.url.path == "/api/v1/callbacks"]
     assert [b["phone"] for b in booked] == [HIS_PHONE]
+
+
+@pytest.mark.parametrize(("slot", "said", "intent"), [
+    ("applicant_phone", "她自己申请", "apply_assistance"), ("applicant_phone", "重新开始", "stop"),
+    ("applicant_phone", "我要换个手机号登录", "request_human"), ("verify_code", "等下 奶奶在找短信 她不太会看", "stop")])
+def test_the_ways_out_and_a_wait_are_answers_whatever_the_nlu_read(slot: str, said: str, intent: str) -> None:
+    assert form_first.looks_like_answer(slot, said, intent, "application_form", "低保")
