@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, next_person, parsing, readback, requests,
-                     wechat)
+from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, how_to_check, next_person, parsing, readback,
+                     requests, wechat)
 from actions.members import LATER, listed, listed_line, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -129,6 +129,8 @@ class ActionLooseAnswer(ActionStartApplication):
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
         if (events := await member_ids.found(dispatcher, tracker)) is not None:
             return events  # a family member's ID number found after filing, or the answer to whose it is
+        if (events := how_to_check.income_offer(dispatcher, tracker, text)) is not None:
+            return events  # "我一个月就一百五十多块": the pre-check offered, the figure kept for it
         if await fallback.before_not_understood(dispatcher, tracker):
             return [UserUtteranceReverted()]  # "退休金算不算收入" after a result: answered, and forgotten as an answer
         dispatcher.utter_message(response="utter_default")

@@ -7,9 +7,11 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.journeys import ActionStartApplication
+from actions.emergency_next import ActionOutOfScope
+from actions.fallback import ActionFallback
+from actions.journeys import ActionLooseAnswer, ActionStartApplication
 from actions.precheck import ActionPrecheck
-from tests.actions.answers_helpers import install, plain_tracker, wording
+from tests.actions.answers_helpers import DOMAIN_DICT, install, plain_tracker, wording
 
 HEARD = {"household_size": 1.0, "monthly_income": 0.0, "income_excluded": "城乡居民基础养老金", "savings": 3000.0,
          "applicant_age": 88.0, "illness_or_disability": False, "has_supporter": False, "region": "重庆", "hukou": "城镇户口"}
@@ -61,3 +63,34 @@ async def test_the_button_she_pressed_is_the_type_filed(fake_backend) -> None:  
                        "entities": [{"entity": "assistance_type", "value": "低保"}]}, [], False, None, {}, "action_listen")
     events = await ActionStartApplication().run(CollectingDispatcher(), tracker, {})
     assert [e["value"] for e in events if e.get("name") == "assistance_type"] == ["低保"]
+
+
+# 4. "我以后咋个查嘛": how to follow the application, never "这个我帮不上忙…12345".
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("action", [ActionOutOfScope(), ActionFallback()])
+@pytest.mark.parametrize("text", ["我以后咋个查嘛", "以后怎么查进度", "交了在哪里查结果"])
+async def test_how_to_check_is_answered(fake_backend, action, text: str) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, plain_tracker({}, text, "out_of_scope"), {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_how_to_check"]
+    wording_ = await wording("utter_how_to_check", {})
+    assert "办到哪一步了" in wording_ and "短信" in wording_ and "窗口" in wording_
+
+
+# 5. "我一个月就一百五十多块" with no form open: the pre-check offered, the figure carried into it.
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("action", [ActionLooseAnswer(), ActionFallback()])
+async def test_an_income_said_alone_offers_the_precheck_with_it(fake_backend, action) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, plain_tracker({}, "我一个月就一百五十多块", "inform"), {})
+    offer = dispatcher.messages[-1]
+    assert offer["response"] == "utter_offer_precheck_income"
+    assert await wording("utter_offer_precheck_income", {}, income=offer["income"]) == \
+        "您一个月150多元，记下了。要不要我帮您测一测能不能吃低保？"
+    assert [b["payload"] for b in offer["buttons"]] == ["/check_eligibility", "/deny"]
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["monthly_income"] == 150 and slots["amounts_said"] == {"monthly_income": "150多"}
+    # The pre-check's form then does not ask the income again (Rasa skips a filled slot).
+    assert "monthly_income" in DOMAIN_DICT["forms"]["eligibility_form"]["required_slots"]
