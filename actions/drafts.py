@@ -16,7 +16,7 @@ from actions import codes
 from actions.face import on_sms
 from actions.amount_answers import SAID, TO_CONFIRM
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
-from actions.members import LATER, MEMBER_SLOTS, OWN_KEPT
+from actions.members import LATER, MEMBER_SLOTS, NAMED, OWN_KEPT
 from actions.said_facts import KIND_SAID
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 KEPT = (
     "assistance_type", "filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name", "applicant_id",
     "applicant_phone", "principal_no_phone", "street", "address_detail", "area_code", "hukou", "more_members", *MEMBER_SLOTS, "members", "monthly_income",
-    "savings", "income_excluded", KIND_SAID, "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER, OWN_KEPT,
+    "savings", "income_excluded", KIND_SAID, "reason", "skipped_slots", SAID, TO_CONFIRM, "precheck_heard", LATER, NAMED, OWN_KEPT,
 )
 PAUSE = codes.PAUSE
 # Everything one application holds in the conversation: its answers and the form's state for it (not the verified phone).

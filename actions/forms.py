@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import first_answers
-from actions import amount_answers, codes, members, parsing, reason, requests, streets, wechat
+from actions import amount_answers, codes, household_incomes, members, parsing, reason, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
@@ -135,11 +135,11 @@ class SharedValidators:
             # "张秀英 5001…1226 13912345678": her phone too, with its code, not asked again.
             slots.update(await self.validate_applicant_phone(phone, dispatcher, tracker, {}))
         elif not name and not id_text:
-            self._not_a_name(text, name_slot, dispatcher, slots)
+            self._not_a_name(text, name_slot, dispatcher, slots, tracker)
         return slots
 
     @staticmethod
-    def _not_a_name(text: str, name_slot: str, dispatcher: CollectingDispatcher, slots: Slots) -> None:
+    def _not_a_name(text: str, name_slot: str, dispatcher: CollectingDispatcher, slots: Slots, tracker: Tracker) -> None:
         """Say why an answer is not taken as the name: a relation ("我老伴") is kept as what it says."""
         relation = members.relation_said(text, tracker) if name_slot == "member_name" else None
         if relation in parsing.MEMBER_RELATIONS:
@@ -348,10 +348,12 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         if (asked := await amount_answers.asked_instead("monthly_income", text, dispatcher)) is not None:
             return asked
         answers: dict[str, Any] = {"monthly_income": amount_answers.confirming("monthly_income", text, tracker)}
+        several = household_incomes.read(text, tracker) if answers["monthly_income"] is None else None  # hers and his
         if answers["monthly_income"] is None:
             income, savings = parsing.read_income_and_savings(text)
             # "没钱", "一百多" alone: answers the question asked.
-            answers["monthly_income"] = income or (parsing.read_amount(text, per_month=True) if savings is None else None)
+            answers["monthly_income"] = (several or {}).get("amount") or income or (
+                parsing.read_amount(text, per_month=True) if savings is None else None)
             if savings is not None and tracker.get_slot("savings") is None:
                 answers["savings"] = savings
         slots = await amount_answers.take(answers, dispatcher, tracker, household_size=household_size(tracker))
@@ -363,7 +365,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
             return {**slots, "monthly_income": None, amount_answers.SAID: said or None}  # the household's asked again
         if slots.get("monthly_income"):
             # "每月有100多块养老金": declared as what it is, so the rules leave it out (no extra question).
-            said = parsing.labeled_clauses(text).get("monthly_income") or [text]  # the pension's own words, not the whole message
+            said = [several["own"]] if several else parsing.labeled_clauses(text).get("monthly_income") or [text]  # its own words
+            slots.update(household_incomes.placed(several and several["others"], tracker))  # on his row, now or when added
             slots["income_excluded"] = await read_excluded(said[0] if len(said) == 1 else text)
             # Filed as the kind said (said_facts.py); a bare "八百多" keeps the kind said before it ("养老金，不晓得哪种").
             slots[KIND_SAID] = kind_words(said[0] if len(said) == 1 else text) or tracker.get_slot(KIND_SAID)

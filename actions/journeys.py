@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, how_to_check, next_person, parsing, readback,
                      requests, wechat)
+from actions.household_incomes import earning, pension_kind_note
 from actions.members import LATER, listed, listed_line, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
@@ -236,7 +237,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
         lines.append(("户口", str(s("hukou"))))
     lines += [("家庭成员", listed_line(members, tracker.get_slot(LATER)) + household_note(tracker)),
               ("每月收入", readback.household_income(tracker, _figure_line(tracker, "monthly_income"))),
-              *readback.member_income_lines(members),
+              *readback.member_income_lines([*members, *earning(s(LATER))]),
               ("存款", _figure_line(tracker, "savings")),
               ("原因", str(s("reason") or "未填"))]
     return lines
@@ -264,17 +265,22 @@ class ActionSubmitApplication(Action):
         health = health_said(s("reason"), s("members") or [], for_self=s("filing_for") != "other", precheck_ill=ill_alone,
                              applicant_male=parsing.id_male(s("applicant_id")))
         applicant = {"name": s("applicant_name"), "id_number": s("applicant_id"), "relation": "本人", "phone": s("applicant_phone"),
-                     "incomes": application_incomes(own_income(s("monthly_income"), s("members")), s("income_excluded"), s(KIND_SAID)),
+                     "incomes": application_incomes(own_income(s("monthly_income"), [*(s("members") or []), *earning(s(LATER))]),
+                                                    s("income_excluded"), s(KIND_SAID)),
                      **health_of(health, 0), **({"serious_illness": True} if ill_alone else {})}
         others = [{"name": m["name"], "id_number": m["id_number"], "relation": m["relation"], **health_of(health, i),
                    "incomes": [income_line(m["income"], m.get(KIND_SAID))] if m.get("income") else []}
                   for i, m in enumerate(s("members") or [], 1)]
         key = s("submission_key") or _submission_key()
-        unsure = pensions_unconfirmed([applicant, *others], [s(KIND_SAID), *(m.get(KIND_SAID) for m in s("members") or [])])
-        # Those whose ID number is to come go as members (the backend counts them and marks them 身份证号待补).
-        pending = [{"name": m["name"], **{k: m[k] for k in ("relation", "age") if m.get(k)}} for m in s(LATER) or []]
-        notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), s("members")) + household_note(tracker)
-                 + pension_note(unsure) + illness_note((s("precheck_heard") or {}).get("illness_said")))
+        # Those whose ID number is to come go as members (the backend counts them and marks them 身份证号待补), with the
+        # income said for them in her income answer (actions/household_incomes.py).
+        pending = [{"name": m["name"], **{k: m[k] for k in ("relation", "age") if m.get(k)},
+                    **({"incomes": [income_line(m["income"], m.get(KIND_SAID))]} if m.get("income") else {})} for m in s(LATER) or []]
+        unsure = pensions_unconfirmed([applicant, *others, *({"incomes": [], **m} for m in pending)],
+                                      [s(KIND_SAID), *(m.get(KIND_SAID) for m in [*(s("members") or []), *(s(LATER) or [])])])
+        earners = [*(s("members") or []), *earning(s(LATER))]
+        notes = (skipped_note(s("skipped_slots") or [], _answered(tracker)) + approximate_note(s(SAID), earners) + household_note(tracker)
+                 + pension_kind_note(s(LATER)) + pension_note(unsure) + illness_note((s("precheck_heard") or {}).get("illness_said")))
         reason = f"{s('reason') or ''}{notes}" or None
         offer = await call(dispatcher, get_client().offer())
         if offer is None:

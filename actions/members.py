@@ -10,9 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
 from actions.answers.kin import KIN, KIN_PATTERN, to_applicant
+from actions.said_facts import KIND_SAID
 
 MEMBER_SLOTS = ("member_name", "member_id", "member_relation", "member_income")
 LATER = "members_later"  # [{"name", "relation"}]: in the household, ID number sent after filing (actions/member_ids.py)
+# [{"relation", "income", "income_said"?, "income_words"}]: family members' incomes said in the income answer before they
+# were listed (actions/household_incomes.py); each goes on his row when he is added.
+NAMED = "incomes_named"
 NOT_ADDING = re.compile(r"不加(了|她|他|这个|这位)|不用加|别加|莫加|不要加|算了不加|那就不加|不填(她|他)了")
 NO_ID = re.compile(r"记不到|记不得|不记得|不晓得|不知道|忘了|烧了|丢了|掉了|没带|找不到|莫得身份证|没有身份证|没得身份证|以后补|后面补|回头补"
                    r"|再补|后头补|过后补|找到了?再|身份证(?:号|号码)?[^，,。\d]{0,6}?(?:没有|没得|莫得|冇得|不在|没在)")
@@ -36,7 +40,21 @@ def left_out(slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tr
 def id_later(member: dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """The member kept as one whose ID number is to come (身份证号待补), and whether there is another asked next."""
     dispatcher.utter_message(response="utter_member_id_later", name=member["name"])
-    return {**{s: None for s in MEMBER_SLOTS}, LATER: [*(tracker.get_slot(LATER) or []), member], "more_members": None}
+    member, named = with_income(member, tracker)
+    return {**{s: None for s in MEMBER_SLOTS}, LATER: [*(tracker.get_slot(LATER) or []), member], "more_members": None,
+            **({NAMED: named} if tracker.get_slot(NAMED) else {})}
+
+
+def with_income(member: dict[str, Any], tracker: Tracker) -> tuple[dict[str, Any], list[dict] | None]:
+    """The member with his part of the income said before he was added (by what he is to her), and the parts left."""
+    named = list(tracker.get_slot(NAMED) or [])
+    part = next((p for p in named if member.get("relation") and p["relation"] == member["relation"]), None)
+    if part is None:
+        return member, named or None
+    named.remove(part)
+    found = {"income": part["income"], KIND_SAID: part["income_words"], **({"income_said": part["income_said"]}
+                                                                          if part.get("income_said") else {})}
+    return {**member, **found}, named or None
 
 
 def relation_said(text: str, tracker: Tracker) -> str | None:

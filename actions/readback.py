@@ -16,6 +16,7 @@ from actions import amount_answers, corrections, fallback, members as household,
 from actions.answers.amounts import Amount
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.drafts import NO_PHONE
+from actions.household_incomes import earning
 from actions.precheck import income_lines, parse_hukou
 from actions.retry import NEUTRAL
 from actions.said_facts import left_out_said
@@ -48,7 +49,7 @@ def household_income(tracker: Tracker, figure: str) -> str:
     """The income line's value: the household's income as said and, with family members listed, the applicant's own
     part as filed (the rest: "全家一共1500元，其中张秀英自己700元"); with a member's income not known, whose the rest is.
     A part the rules leave out is said plainly with it: "高龄补贴每月200元（不算收入）" (a tester's vanished)."""
-    listed = tracker.get_slot("members") or []
+    listed = [*(tracker.get_slot("members") or []), *earning(tracker.get_slot(household.LATER))]  # his part said with hers
     if household.household_unknown(tracker):
         return figure
     own = household.own_income(tracker.get_slot("monthly_income"), listed)

@@ -67,5 +67,39 @@ async def test_a_correction_naming_the_pension_corrects_the_income(fake_backend)
     read = {"monthly_income": 200.0, "amounts_said": {"monthly_income": "200多"}, "savings": 0.0, "more_members": False,
             "members_later": [GRANDPA], "reason": "老了"}
     after, messages = await answer("confirmed", text, read)
-    assert after["monthly_income"] == 1300.0 and after.get("confirmed") is None
+    assert after["monthly_income"] == 1500.0 and after.get("confirmed") is None  # hers 1300, his 200多 on his row
     assert "utter_which_wrong" not in [m.get("response") for m in messages]
+    him = after["members_later"][0]
+    assert (him["name"], him["income"]) == ("李国华", 200.0)
+    lines = dict(readback_lines(Tracker("t", {**GRANDMA, **read, **after}, {}, [], False, None, None, "action_listen")))
+    assert "王淑珍自己约1300元" in lines["每月收入"]
+
+
+@pytest.mark.asyncio
+async def test_her_income_and_his_said_together_each_on_its_row(fake_backend) -> None:
+    """"奶奶退休金1200 爷爷养老金二百多": hers is hers (never lost), his goes on his row once he is listed."""
+    after, _ = await answer("monthly_income", "奶奶退休金1200 爷爷养老金二百多 存款一两万吧不太清楚", {})
+    assert after["monthly_income"] == 1400.0 and after["amounts_said"]["monthly_income"] == "1400多"
+    assert after["income_words"] == "奶奶退休金1200"
+    assert after["incomes_named"] == [{"relation": "配偶", "income": 200.0, "income_words": "爷爷养老金二百多", "income_said": "200多"}]
+    slots = {k: v for k, v in after.items() if k != "requested_slot"}
+    added, _ = await answer("more_members", "有 我爷爷 李国华 84岁 身份证我手上没有", slots)
+    him = added["members_later"][0]
+    assert (him["name"], him["relation"], him["income"], him["income_said"]) == ("李国华", "配偶", 200.0, "200多")
+    done = {**GRANDMA, **slots, **added, "more_members": False, "reason": "年纪大了", "confirmed": True, "submission_key": "g2-both"}
+    tracker = Tracker("t", done, {}, [], False, None, None, "action_listen")
+    lines = dict(readback_lines(tracker))
+    assert "王淑珍自己约1200元" in lines["每月收入"] and lines["李国华每月收入"].startswith("200多元")
+    await ActionSubmitApplication().run(CollectingDispatcher(), tracker, {})
+    filed = fake_backend.submitted["g2-both"]
+    assert [x["monthly_amount"] for x in filed["members"][0]["incomes"]] == [1200.0]
+    assert filed["members"][-1]["incomes"][0]["monthly_amount"] == 200.0 and filed["members"][-1]["age"] == 84
+    assert "养老金没说是哪一种：李国华每月200多元" in filed["reason"]  # which pension: for the caseworker, never dropped
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "relation"), [("我爷爷", "配偶"), ("爷爷", "配偶"), ("她老伴", "配偶"), ("我爸", "子女")])
+async def test_the_relation_is_the_applicants_not_the_helpers(fake_backend, text, relation) -> None:
+    """The grandson's "我爷爷" at the relation question is his grandmother's 配偶 (never 祖父母, never 待核实)."""
+    after, _ = await answer("member_relation", text, {"more_members": True, "member_name": "李国华"})
+    assert after["member_relation"] == relation
