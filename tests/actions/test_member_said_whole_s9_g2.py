@@ -90,6 +90,7 @@ async def test_her_income_and_his_said_together_each_on_its_row(fake_backend) ->
     tracker = Tracker("t", done, {}, [], False, None, None, "action_listen")
     lines = dict(readback_lines(tracker))
     assert "王淑珍自己约1200元" in lines["每月收入"] and lines["李国华每月收入"].startswith("200多元")
+    assert lines["存款"].startswith("约一两万元（大概数")  # a range, read back as said for her 对, never a silent 15000
     await ActionSubmitApplication().run(CollectingDispatcher(), tracker, {})
     filed = fake_backend.submitted["g2-both"]
     assert [x["monthly_amount"] for x in filed["members"][0]["incomes"]] == [1200.0]
