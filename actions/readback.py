@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import amount_answers, corrections, fallback, members as household, parsing
+from actions import streets
 from actions.answers.amounts import Amount
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.drafts import NO_PHONE
@@ -209,6 +210,8 @@ class ReadBack:
         text = str(value or "").strip()
         if amount_answers.ASKS_WHAT_COUNTS.search(text) and await fallback.answered_from_words(dispatcher, text):
             return {"confirmed": None, NEUTRAL: True}  # "等下 退休金算不算收入啊" at the read-back: answered, read back again
+        if (added := streets.detail_added(text, tracker)) is not None:
+            return added  # "住址加一下 中山三路": the road added to the street, read back again (actions/streets.py)
         if (fixed := member_fixed(text, tracker)) is not None:
             return await self._correct_member_income(fixed, None, dispatcher, tracker)  # her income asked again
         if asks_eligibility(text):

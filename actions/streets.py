@@ -132,6 +132,20 @@ def detail_after(text: str, area: dict) -> str | None:
     return detail[:DETAIL_MAX]
 
 
+# "住址加一下 中山三路 具体门牌我明天去看了补" at the read-back: the road added to the street (it heard "没太明白").
+ADDED = re.compile(r"^(?:住址|地址|住的地方|家庭住址)(?:后面|上|里)?(?:再)?(?:加|补|添|写)(?:上|一下|个|点)?(?:是|在|[:：，,])?"
+                   r"\s*(?P<rest>.+)$")
+
+
+def detail_added(text: str, tracker: Tracker) -> Slots | None:
+    """The detail added to the street at the read-back, read back again; None: not that."""
+    m = ADDED.match(text.strip())
+    if m is None or not tracker.get_slot("street"):
+        return None
+    detail = detail_after("@@" + m.group("rest"), {"name": "@@"})
+    return {DETAIL: detail, "confirmed": None, NEUTRAL: True} if detail else None
+
+
 def address(tracker: Tracker) -> str | None:
     """The street and the detail said after it, as the read-back and the application say it."""
     street = tracker.get_slot("street")
