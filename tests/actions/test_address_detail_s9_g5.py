@@ -32,3 +32,11 @@ async def test_read_back_and_filed_with_the_road(fake_backend) -> None:  # noqa:
     assert "住址：渝中区七星岗街道中山三路" in await read_back(slots)
     assert (await submitted(fake_backend, slots, "k-address"))["address"] == "渝中区七星岗街道中山三路"
     assert "address" not in await submitted(fake_backend, STREET, "k-street-only")  # the case page says 只登记了街道
+
+
+@pytest.mark.asyncio
+async def test_the_road_added_at_the_read_back_is_kept(fake_backend) -> None:  # noqa: ANN001
+    said = "住址加一下 中山三路 具体门牌我明天去看了补"
+    got = await ValidateApplicationForm().validate_confirmed(said, CollectingDispatcher(), tracker(
+        {**STREET, "requested_slot": "confirmed"}, text=said, active_loop="application_form"), {})
+    assert got["address_detail"] == "中山三路" and got["confirmed"] is None
