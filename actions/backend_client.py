@@ -247,6 +247,10 @@ class BackendClient:
         return await self._request("POST", "/liveness/sessions", citizen_token=token,
                                    json={"purpose": purpose, "application_number": number})
 
+    async def signature_ways(self, token: str, number: str) -> dict[str, Any]:
+        """Each person who has not signed the 核对授权书 and their ways to sign (backend/authorizations/ways.py)."""
+        return await self._request("GET", f"/liveness/applications/{number}/signatures/ways", citizen_token=token)
+
     async def id_photo_link(self, token: str, number: str, purpose: str) -> dict[str, Any]:
         """A one-time link where the chat page uploads the ID card photo of the person the face check is for."""
         return await self._request("POST", "/liveness/id-photo", citizen_token=token,

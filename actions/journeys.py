@@ -21,7 +21,7 @@ from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: 
 from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
-from actions import complaints, member_ids, my_requests, paper_wait, streets, visits
+from actions import complaints, member_ids, my_requests, paper_wait, signing_ways, streets, visits
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -30,10 +30,8 @@ STOP_OR_WITHDRAW = re.compile(r"撤|取消|不申请|申请.*不要|不要.*申�
 
 # What a pre-check in the same conversation heard and an application asks too: carried, read back, never asked again.
 CARRIED = ("monthly_income", "savings", "income_excluded", "more_members")
-# after_verify for a progress query about someone else ("查下我奶奶的申请"): his phone shows his own cases and those she
-# delegated to him; what he can see, and how to get her permission, is said with them.
-RELATIVE = "relative"
-HURRY = "hurry"
+# after_verify for someone else's progress ("查下我奶奶的申请": what his phone may see is said with it), or a hurry.
+RELATIVE, HURRY = "relative", "hurry"
 
 
 def _mask_id(number: str | None) -> str:
@@ -45,9 +43,8 @@ def _mask_phone(phone: str | None) -> str:
 
 
 def _submission_key(kind: str = "chat") -> str:
-    """A fresh idempotency key for one filing. Not built from the conversation id: an SMS conversation
-    is the phone number (`sms:+86…`), which has no place in a header, and the backend scopes keys per
-    caller anyway. At most 42 characters, well inside the backend's 80."""
+    """A fresh idempotency key for one filing (at most 42 characters; never the conversation id: an SMS
+    conversation is the phone number, which has no place in a header; the backend scopes keys per caller)."""
     return f"{kind}-{uuid.uuid4().hex}"
 
 
@@ -372,6 +369,8 @@ class ActionStartVerifiedQuery(Action):
             # "委托书要怎么传" read as signing (sign_authorization): how the paper form comes in, no face link.
             await drafts.answer_paper_upload(dispatcher, tracker)
             return [UserUtteranceReverted()]
+        if signing_ways.asks(tracker, said):  # "爷爷没手机 咋签": each one's ways by name, never a code (signing_ways.py)
+            return await signing_ways.start(dispatcher, tracker, start_query)
         if paper_wait.waiting(tracker) and await paper_wait.answer(dispatcher, tracker, said):
             # Her question while the paper 委托书 is to come ("入户核查是哪个来做"): answered, then what is still missing.
             paper_wait.remind(dispatcher, tracker)
@@ -431,6 +430,8 @@ class ActionAfterVerify(Action):
             return await member_ids.after_verify(dispatcher, tracker)  # a family member's ID number said before the code
         if tracker.get_slot("after_verify") in requests.CHANGES:
             return await requests.after_verify(dispatcher, tracker)  # withdrawing or correcting (actions/requests.py)
+        if tracker.get_slot("after_verify") == signing_ways.MODE:
+            return await signing_ways.after_verify(dispatcher, tracker)  # "核对授权书怎么签" once his phone is verified
         if tracker.get_slot("after_verify") == "draft":
             return [SlotSet("after_verify", None), *await drafts.restore(dispatcher, tracker)]  # "继续" another day
         token = tracker.get_slot("citizen_token")
