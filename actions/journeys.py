@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, User
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, how_to_check, next_person, parsing, readback,
-                     requests, wechat)
+                     readback_asides, requests, wechat)
 from actions.household_incomes import earning, pension_kind_note
 from actions.members import LATER, listed, listed_line, own_income
 from actions.backend_client import call, get_client
@@ -196,11 +196,11 @@ class ActionAskConfirmed(Action):
                  if (label in corrections.BY_LABEL or label.endswith(readback.MEMBER_INCOME))
                  and tracker.get_latest_input_channel() in ("rest", None)]
         # Approximate amounts are noted on their own lines (readback_lines), never after her reason.
-        note = skipped_note(tracker.get_slot("skipped_slots") or [], _answered(tracker))
-        note = f"\n{note}" if note else ""
-        dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
-                                 note=note, buttons=fixes)
-        return []
+        note = f"\n{n}" if (n := skipped_note(tracker.get_slot("skipped_slots") or [], _answered(tracker))) else ""
+        if (short := readback_asides.said_short(dispatcher, tracker, fixes)) is None:  # a question was just answered: one line
+            dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
+                                     note=note, buttons=fixes)
+        return short or []
 
 
 def _figure_line(tracker: Tracker, slot: str) -> str:

@@ -11,7 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import callbacks, drafts, readback
+from actions import callbacks, drafts, readback, readback_asides
+from actions.readback_asides import READBACK_SHORT
 from actions.backend_client import call, get_client
 
 SAID_MAX = 200  # the backend reads at most this much of the question for a place named in it
@@ -66,7 +67,9 @@ class ActionAnswerPolicy(Action):
         if at_readback and readback.asks_eligibility(tracker.latest_message.get("text") or ""):
             # "那她1200超了770 还能办吗" at the read-back: about this application, answered from it (actions/readback.py).
             await readback.answer_eligibility(dispatcher, tracker, tracker.latest_message.get("text") or "")
-            return [SlotSet("policy_pending", False)]
+            return [SlotSet("policy_pending", False), SlotSet(READBACK_SHORT, True)]
+        if at_readback and await readback_asides.answered(dispatcher, tracker, tracker.latest_message.get("text") or ""):
+            return [SlotSet("policy_pending", False), SlotSet(READBACK_SHORT, True)]  # "啥子时候有人上门来看嘛": the visit
         assistance_type = _named(tracker, "assistance_type") or tracker.get_slot("assistance_type")
         aspect = tracker.get_slot("policy_aspect")
         text = " ".join((tracker.latest_message.get("text") or "").split())[:SAID_MAX]
@@ -108,7 +111,8 @@ class ActionAnswerPolicy(Action):
         if result.get("offer_precheck") and not tracker.active_loop_name:
             # "有车的人能不能吃低保" reads as a policy question or as a pre-check: answer it, then offer the other.
             dispatcher.utter_message(response="utter_offer_precheck")
-        events: list[dict[str, Any]] = [SlotSet("policy_pending", False)]
+        # At the read-back, then one short line asks again, never the whole read-back (actions/readback_asides.py).
+        events: list[dict[str, Any]] = [SlotSet("policy_pending", False)] + ([SlotSet(READBACK_SHORT, True)] if at_readback else [])
         if result.get("region"):
             events.append(SlotSet("region", result["region"]))
         elif result.get("place"):

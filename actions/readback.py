@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import amount_answers, corrections, fallback, members as household, parsing
+from actions import amount_answers, corrections, fallback, members as household, parsing, readback_asides
 from actions import streets
 from actions.answers.amounts import Amount
 from actions.backend_client import BackendError, BackendUnavailable, get_client
@@ -246,6 +246,9 @@ class ReadBack:
         if corrections.is_vague_no(text) or corrections.says_wrong(text):
             dispatcher.utter_message(response="utter_which_wrong")
             return {"confirmed": None, NEUTRAL: True}
+        if not CONFIRMS.match(text) and await readback_asides.answered(dispatcher, tracker, text):
+            # "好久有人来我屋头看嘛": answered, then one short line (never "没太明白", never the whole read-back).
+            return {"confirmed": None, NEUTRAL: True, readback_asides.READBACK_SHORT: True}
         if CONFIRMS.match(text) or text == "/affirm":
             return {"confirmed": True}
         return {"confirmed": False if parsing.parse_yes_no(text) is False else None}

@@ -2,6 +2,8 @@
 pre-check finds 特困 pays more than 低保, that is said once, plainly, with two buttons that each carry their type, and the
 type she asked for stays until she picks (a tester who pressed 申请低保 was read back 申请类型：特困 with no word why)."""
 
+import re
+
 import httpx
 import pytest
 from rasa_sdk import Tracker
@@ -9,9 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.emergency_next import ActionOutOfScope
 from actions.fallback import ActionFallback
-from actions.journeys import ActionLooseAnswer, ActionStartApplication
+from actions.forms import ValidateApplicationForm
+from actions.journeys import ActionAskConfirmed, ActionLooseAnswer, ActionStartApplication
+from actions.policy import ActionAnswerPolicy
 from actions.precheck import ActionPrecheck
-from tests.actions.answers_helpers import DOMAIN_DICT, install, plain_tracker, wording
+from tests.actions.answers_helpers import DOMAIN_DICT, HER_ID, install, plain_tracker, said, turn, wording
 
 HEARD = {"household_size": 1.0, "monthly_income": 0.0, "income_excluded": "城乡居民基础养老金", "savings": 3000.0,
          "applicant_age": 88.0, "illness_or_disability": False, "has_supporter": False, "region": "重庆", "hukou": "城镇户口"}
@@ -94,3 +98,63 @@ async def test_an_income_said_alone_offers_the_precheck_with_it(fake_backend, ac
     assert slots["monthly_income"] == 150 and slots["amounts_said"] == {"monthly_income": "150多"}
     # The pre-check's form then does not ask the income again (Rasa skips a filled slot).
     assert "monthly_income" in DOMAIN_DICT["forms"]["eligibility_form"]["required_slots"]
+
+
+# 3. A question at the read-back is answered (the visit's time limits, before filing), then ONE short line — never
+# "没太明白", never the whole read-back again.
+
+VISIT = "按规定，申请交上去以后，街道（乡镇）3个工作日内受理；受理以后3个工作日内开始入户调查，工作人员会上门看看家里的实际情况。"
+READY = {"assistance_type": "低保", "filing_for": "self", "applicant_name": "邓秀兰", "applicant_id": HER_ID,
+         "citizen_token": "citizen-token", "verified_phone": "13812345678", "applicant_phone": "13812345678",
+         "street": "渝中区两路口街道", "area_code": "500103004", "hukou": "城镇户口", "monthly_income": 0.0, "savings": 3000.0,
+         "more_members": False, "reason": "一个人住 年纪大了"}
+
+
+def visits_answered(fake) -> None:  # noqa: ANN001
+    """As the backend (backend/policy/visits.py): when the visit comes, asked in words, is answered from the time limits."""
+    inner = fake.handler if hasattr(fake, "handler") else fake.route
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        said = request.url.params.get("said") or ""
+        if request.url.path.endswith("/policy/answer") and re.search(r"好久|啥子时候|什么时候", said) \
+                and re.search(r"有人来|上门", said):
+            return httpx.Response(200, json={"answer": VISIT, "term": "入户调查时间", "needs_region": False, "region": None})
+        return inner(request)
+
+    fake.handler = handler
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["好久有人来我屋头看嘛", "啥子时候有人上门来看嘛 我腿不好走不动"])
+async def test_a_visit_question_at_the_readback_is_answered_then_one_short_line(fake_backend, text: str) -> None:  # noqa: ANN001
+    visits_answered(fake_backend)
+    after, messages = await turn(ValidateApplicationForm(), "confirmed", text, READY)
+    assert VISIT in said(messages) and "utter_not_understood" not in said(messages)
+    assert after.get("confirmed") is None and after["readback_short"] is True
+    assert ("utter_visit_comes_to_her" in said(messages)) == ("走不动" in text)
+    # Asked again in one line with its buttons, never the whole read-back; the next time, the whole one again.
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskConfirmed().run(dispatcher, plain_tracker(after), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_readback_short"]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]][:2] == ["对，提交", "有地方要改"]
+    assert await wording("utter_readback_short", {}) == "上面的信息对的话，点“对，提交”；哪一项不对，点它后面的“改”。"
+    assert {e["name"]: e["value"] for e in events}["readback_short"] is None
+
+
+@pytest.mark.asyncio
+async def test_the_visit_question_read_as_a_policy_question_at_the_readback_gets_the_short_line(fake_backend) -> None:  # noqa: ANN001
+    visits_answered(fake_backend)
+    text = "啥子时候有人上门来看嘛 我腿不好走不动"
+    tracker = Tracker("web-g8", {**READY, "requested_slot": "confirmed"},
+                      {"text": text, "intent": {"name": "ask_policy", "confidence": 1.0}, "entities": []}, [], False, None,
+                      {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"] == VISIT
+    assert {e["name"]: e["value"] for e in events}["readback_short"] is True
+
+
+@pytest.mark.asyncio
+async def test_how_to_check_at_the_readback_is_answered(fake_backend) -> None:  # noqa: ANN001
+    after, messages = await turn(ValidateApplicationForm(), "confirmed", "我以后咋个查嘛", READY)
+    assert said(messages) == ["utter_how_to_check"] and after["readback_short"] is True and after.get("confirmed") is None
