@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency as emergency_asides, emergency_booked, emergency_others as others, face, fallback, parsing, requests
-from actions import emergency_found_id, emergency_next, policy
+from actions import emergency_after, emergency_found_id, emergency_next, policy
 from actions.backend_client import call, get_client
 from actions.emergency_booked import emergency_advice  # which of 119/120/110 (one owner: actions/emergency_booked.py)
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
@@ -18,12 +18,14 @@ describes_emergency = emergency_asides.describes_emergency  # one owner (actions
 
 async def add_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, number: str, text: str) -> list[EventType]:
     """More of what happened, on the 急难 case filed in this conversation, as a note its caseworker reads."""
+    # The hospital's deposit is a need on the case (【急需：押金】), for the caseworker (actions/emergency_after.py).
     added, _ = await face.ask(dispatcher, get_client().take_step(tracker.get_slot("citizen_token"), number, "add_information",
-                                                                 note=text[:500]))
+                                                                 note=emergency_after.deposit_note(text)[:500]))
     dispatcher.utter_message(response="utter_emergency_added" if added is not None else "utter_emergency_added_call",
                              number=number)
+    deposit = emergency_after.DEPOSIT.search(text)  # answered from the backend (先行救助, 缓交, 医疗救助 after 医保)
     for advice in emergency_next.without_fire(emergency_advice(text), tracker, text):  # "火已经灭了": no 119 again
-        if advice != "utter_emergency_danger":
+        if advice != "utter_emergency_danger" and not (deposit and advice == "utter_emergency_medical_aid"):
             dispatcher.utter_message(response=advice)
     return [*(emergency_next.fire_out_heard(tracker) if emergency_next.fire_out(tracker, text) else []), FollowupAction("action_listen")]
 
@@ -80,6 +82,7 @@ async def add_to_report(dispatcher: CollectingDispatcher, tracker: Tracker, text
     urgent = await emergency_asides.urgent_need(tracker, text)
     if urgent:
         dispatcher.utter_message(text=urgent)
+        emergency_after.say_deposit_number(dispatcher, tracker, text)  # "报上申请编号": his JZ… for the hospital
     kept, token = tracker.get_slot(emergency_booked.SLOT), tracker.get_slot("citizen_token")
     if kept.get("application") and token:
         return await add_to_emergency(dispatcher, tracker, kept["application"], text)

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import emergency_after
 from actions import emergency_booked, emergency_call_phone, emergency_found_id, emergency_next, how_to_check, member_ids
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.precheck import precheck_corrected
@@ -162,6 +163,9 @@ class ActionFallback(Action):
             return events  # "打我儿子电话嘛 135… 他叫吴磊" after a report: the number to call changed
         if (events := await emergency_next.answer(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))) is not None:
             return events  # "火早就灭了", "咋个办嘛", "一上班是几点嘛" after a report: for that report
+        said = str(tracker.latest_message.get("text") or "")
+        if (events := await emergency_after.plans_heard(dispatcher, tracker, said)) is not None:
+            return events  # "今天晚上我去儿子那点挤一下" after a report: his plans on the case (actions/emergency_after.py)
         if (events := await member_ids.found(dispatcher, tracker)) is not None:
             return events  # a family member's ID number found after filing, or the answer to whose it is
         if (events := how_to_check.income_offer(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))) is not None:

@@ -8,7 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import (consent, corrections, discard, drafts, emergency_booked, fallback, how_to_check, next_person, parsing, readback,
+from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback, how_to_check,
+                     next_person, parsing, readback,
                      readback_asides, requests, wechat)
 from actions.household_incomes import earning, pension_kind_note
 from actions.members import LATER, listed, listed_line, own_income
@@ -340,6 +341,9 @@ class ActionCancel(Action):
             # "取消申请", "撤销" with no form open: perhaps the application already handed in (never "好的" and nothing).
             dispatcher.utter_message(response="utter_stop_maybe_withdraw")
             return []
+        said = tracker.latest_message.get("text") or ""
+        if (events := await emergency_after.plans_heard(dispatcher, tracker, said)) is not None:
+            return events  # "今天晚上我去儿子那点挤一下 救助站就不去了" after a report: on his case, never "还有别的吗"
         dispatcher.utter_message(response="utter_nothing_to_stop")
         return []
 
@@ -474,7 +478,12 @@ class ActionAfterVerify(Action):
                     dispatcher.utter_message(response="utter_last_payment", number=number, month=p["month_said"],
                                              amount=p["amount_said"], paid_on=p["paid_on_said"])
                 else:
-                    dispatcher.utter_message(response="utter_no_payment_yet", number=number)
+                    # How this case's money comes (monthly, once, or a 急难 case's 先行救助): the backend's, by its type.
+                    progress = await call(dispatcher, get_client().progress(token, number))
+                    if progress and progress.get("payment_said"):
+                        dispatcher.utter_message(response="utter_payment_how", said=progress["payment_said"])
+                    else:
+                        dispatcher.utter_message(response="utter_no_payment_yet", number=number)
         else:
             progress = await call(dispatcher, get_client().progress(token, number))
             if progress is not None:

@@ -61,6 +61,16 @@ class Workflow:
         return not any(t.target and self.statuses[t.target].pays for t in self.transitions.values())
 
     @property
+    def advance(self) -> tuple[int | None, int | None] | None:
+        """先行救助 (急难型): the time limits of the first step (help first) and of the paperwork after it, from the
+        statuses the 先行救助 action leaves and leads to; None for a type without it."""
+        aid = self.transitions.get("emergency_aid")
+        if aid is None:
+            return None
+        first = next(iter(sorted(aid.sources)))
+        return self.statuses[first].due_workdays, self.statuses[aid.target].due_workdays if aid.target else None
+
+    @property
     def initial_status(self) -> str:
         return next(k for k, s in self.statuses.items() if s.initial)
 
@@ -152,6 +162,12 @@ class WorkflowCatalog:
 
     def region(self, name: str) -> RegionRules:
         return self.regions.get(name, RegionRules())
+
+    def case_limit(self, region: RegionRules) -> int:
+        """The whole procedure's time limit in working days from acceptance: the region's, else the national one."""
+        if region.case_limit_workdays:
+            return region.case_limit_workdays
+        return self.case_limits["delegated_workdays"] if region.review_delegated else self.case_limits["workdays"]
 
     @property
     def paying_statuses(self) -> frozenset[str]:

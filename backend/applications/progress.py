@@ -96,5 +96,15 @@ def progress(app: Application, whose: str = "您的") -> ProgressOut:
         number=app.number, assistance_type=type_name, status=app.status, status_label=status.label,
         steps=timeline(app), next_step=next_step, case_due_date=app.case_due_date, summary=summary,
         done=done, current=current, then=then, said=said, said_sms=said_sms, visit=visits.for_case(app, whose),
-        ids_pending=pending,
+        ids_pending=pending, payment_said=payment_how(app, whose),
     )
+
+
+def payment_how(app: Application, whose: str = "您的") -> str:
+    """How and when this case's money comes, before any is paid: monthly after the decision, once (临时救助), or, for a
+    急难 case, 先行救助 first with its time limits — from workflows.yaml, never one sentence for every type."""
+    catalog = get_catalog()
+    wf = catalog.for_application(app)
+    type_name = app.assistance_type + (f"（{app.subtype}）" if app.subtype else "")
+    return render_text("applications/payment_how.txt.j2", whose=whose, type_name=type_name, number=app.number,
+                       advance=wf.advance, one_off=wf.one_off, limit=catalog.case_limit(catalog.region(app.region)))

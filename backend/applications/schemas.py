@@ -323,6 +323,8 @@ class ProgressOut(BaseModel):
                               description="入户调查什么时候来（按这件申请的状态和时限）；没有入户调查这一步或已办结为空")
     ids_pending: list[MemberPending] = Field(default_factory=list, description=(
         "身份证号待补的家庭成员（还在办时才有）：补上以后才能签核对授权书；said 里也说了"))
+    payment_said: str = Field(default="", description=(
+        "还没有发放时，这件申请的钱怎么发、多久：按月（批准后下月起）、一次性（临时救助），急难的先行救助和它的时限"))
 
 
 class OverdueItem(BaseModel):

@@ -216,11 +216,7 @@ STATE_GUARDS = frozenset({
 
 
 def case_limit(ctx: StepContext) -> int:
-    region = ctx.region
-    if region.case_limit_workdays:
-        return region.case_limit_workdays
-    limits = ctx.catalog.case_limits
-    return limits["delegated_workdays"] if region.review_delegated else limits["workdays"]
+    return ctx.catalog.case_limit(ctx.region)
 
 
 def e_start_case_clock(ctx: StepContext) -> None:
