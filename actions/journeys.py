@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback, how_to_check,
                      next_person, parsing, readback,
-                     readback_asides, requests, wechat)
+                     health_said as health_words, readback_asides, requests, wechat)
 from actions.household_incomes import earning, pension_kind_note
 from actions.members import LATER, listed, listed_line, own_income
 from actions.backend_client import call, get_client
@@ -237,7 +237,7 @@ def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
               ("每月收入", readback.household_income(tracker, _figure_line(tracker, "monthly_income"))),
               *readback.member_income_lines([*members, *earning(s(LATER))]),
               ("存款", _figure_line(tracker, "savings")),
-              ("原因", str(s("reason") or "未填"))]
+              ("原因", str(s("reason") or "未填")), *health_words.readback_line(tracker)]
     return lines
 
 

@@ -1,5 +1,7 @@
 """The caseworker's notes on an application: what the person skipped, and amounts said approximately."""
 
+from actions.health_said import tidy
+
 
 SKIPPED_NOTE = "（在线未答，请工作人员核实）"
 SKIP_LABELS = {"monthly_income": "月收入", "savings": "存款", "member_income": "家人收入"}
@@ -29,4 +31,4 @@ def pension_note(unconfirmed: list[str]) -> str:
 def illness_note(said: str | None) -> str:
     """The caseworker's note for an illness said in the pre-check that is not 重病 by itself ("有高血压"; actions/precheck.py):
     as said, and that it was not counted."""
-    return f"（测算时说的病：{said}，是常见慢性病，没有按重病算，请工作人员核实）" if said else ""
+    return f"（测算时说的身体情况：{tidy(said)}，没有按重病算，请工作人员核实）" if said else ""

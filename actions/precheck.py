@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, parsing
+from actions import corrections, health_said, parsing
 from actions.answers.amounts import figures, labeled_clauses
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.neutral import NEUTRAL
@@ -78,6 +78,9 @@ NONE_BEFORE = re.compile(r"(没有|没得|莫得|冇得|没|无|不是|不算)[^
 NONE_AFTER = re.compile(r"^[^\s，,。]{0,2}(没有|没得|莫得|冇得)")
 
 
+NOTHING_WRONG = re.compile(r"没(有|得)?(啥|什么)?(毛病|问题)|都好|好得很|没得事|没事")
+
+
 def _said_positively(text: str, found: "re.Match[str]") -> bool:
     return not NONE_BEFORE.search(text[:found.start()]) and not NONE_AFTER.match(text[found.end():])
 
@@ -121,7 +124,12 @@ class PrecheckAnswers:
         if found and found[1] and not found[0]:
             # "有高血压": common chronic illnesses are not 重病 by themselves (a tester's made 特困 look met); kept as said
             # for the caseworker (the application's note), never counted.
-            dispatcher.utter_message(response="utter_illness_chronic_noted", illness="、".join(found[1]))
+            # Everything said, as said ("腿不好，要拄拐；高血压"), never only the illness's name (actions/health_said.py).
+            dispatcher.utter_message(response="utter_illness_chronic_noted", illness=health_said.tidy(text) or "、".join(found[1]))
+            return {"illness_or_disability": False, ILLNESS_SAID: text[:100]}
+        if found is not None and not found[0] and health_said.names_body(text) and not NOTHING_WRONG.search(text):
+            # "腿不好 要拄拐": kept as said for the caseworker and said back, not counted here (no "没太明白").
+            dispatcher.utter_message(response="utter_health_noted", said=health_said.tidy(text))
             return {"illness_or_disability": False, ILLNESS_SAID: text[:100]}
         if asked and (found[0] if found else names_illness(text)):
             return {"illness_or_disability": True, ILLNESS_SAID: None}

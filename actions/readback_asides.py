@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import fallback, how_to_check, visits
+from actions import fallback, health_said, how_to_check, visits
 
 READBACK_SHORT = "readback_short"
 # "我腿不好走不动", "要拄拐", "下不了楼": the visit comes to her, said so.
@@ -19,8 +19,8 @@ CANNOT_WALK = re.compile(r"走不动|走不得|走不了|腿不好|腿脚不好|
 async def answered(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
     """A question at the read-back answered (nothing filed yet: the time limits, never a case's own); False when the
     message is not one of these."""
-    if how_to_check.answered(dispatcher, text):
-        return True
+    if how_to_check.answered(dispatcher, text) or health_said.answered(dispatcher, tracker, text):
+        return True  # "我以后咋个查嘛"; "我腿不好 高血压 写上没得": from what was recorded
     found = await fallback.words_answer(text)
     if not found or found.get("term") != visits.TERM or not found.get("answer"):
         return False

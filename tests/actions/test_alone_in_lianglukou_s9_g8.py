@@ -11,11 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.emergency_next import ActionOutOfScope
 from actions.fallback import ActionFallback
-from actions.forms import ValidateApplicationForm
+from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
+from actions.notes import illness_note
 from actions.journeys import ActionAskConfirmed, ActionLooseAnswer, ActionStartApplication
 from actions.policy import ActionAnswerPolicy
 from actions.precheck import ActionPrecheck
 from tests.actions.answers_helpers import DOMAIN_DICT, HER_ID, install, plain_tracker, said, turn, wording
+from tests.actions.test_precheck_asides_s9_m import HEARD_SO_FAR, precheck_turn, with_rules
+from tests.actions.test_retries import answer
 
 HEARD = {"household_size": 1.0, "monthly_income": 0.0, "income_excluded": "城乡居民基础养老金", "savings": 3000.0,
          "applicant_age": 88.0, "illness_or_disability": False, "has_supporter": False, "region": "重庆", "hukou": "城镇户口"}
@@ -158,3 +161,41 @@ async def test_the_visit_question_read_as_a_policy_question_at_the_readback_gets
 async def test_how_to_check_at_the_readback_is_answered(fake_backend) -> None:  # noqa: ANN001
     after, messages = await turn(ValidateApplicationForm(), "confirmed", "我以后咋个查嘛", READY)
     assert said(messages) == ["utter_how_to_check"] and after["readback_short"] is True and after.get("confirmed") is None
+
+
+# 2. Everything said about her health is kept as said, said back, read back, filed, and "写上没得" is answered from it.
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("text", "response", "back"), [
+    ("腿不好 要拄拐 还有高血压", "utter_illness_chronic_noted", "腿不好，要拄拐；高血压"),
+    ("腿不好 要拄拐", "utter_health_noted", "腿不好，要拄拐")])
+async def test_the_leg_and_the_crutch_are_kept_with_the_illness(fake_backend, text: str, response: str, back: str) -> None:  # noqa: ANN001
+    with_rules(fake_backend)
+    after, messages, _ = await precheck_turn("illness_or_disability", text, {**HEARD_SO_FAR, "applicant_age": 88.0}, "inform")
+    assert after["illness_or_disability"] is False and after["illness_said"] == text
+    assert messages == [response]
+    dispatcher = CollectingDispatcher()
+    await ValidateEligibilityForm().run(dispatcher, answer("illness_or_disability", text, {**HEARD_SO_FAR,
+                                        "requested_slot": "illness_or_disability"}, "eligibility_form"), DOMAIN_DICT)
+    assert back in (dispatcher.messages[0].get("illness"), dispatcher.messages[0].get("said"))  # never only "高血压"
+    assert (await wording(response, {}, illness=back, said=back)).startswith(f"记下了：{back}。")
+
+
+@pytest.mark.asyncio
+async def test_her_health_is_read_back_and_filed_as_said(fake_backend) -> None:  # noqa: ANN001
+    slots = {**READY, "precheck_heard": {"household_size": 1, "illness_said": "腿不好 要拄拐 还有高血压"}}
+    dispatcher = CollectingDispatcher()
+    await ActionAskConfirmed().run(dispatcher, plain_tracker(slots), {})
+    assert "身体情况：腿不好，要拄拐；高血压" in dispatcher.messages[0]["lines"].split("\n")
+    assert "（测算时说的身体情况：腿不好，要拄拐；高血压，" in illness_note("腿不好 要拄拐 还有高血压")
+
+
+@pytest.mark.asyncio
+async def test_written_down_asked_at_the_readback_is_answered_from_the_record(fake_backend) -> None:  # noqa: ANN001
+    slots = {**READY, "precheck_heard": {"household_size": 1, "illness_said": "腿不好 要拄拐 还有高血压"}}
+    after, messages = await turn(ValidateApplicationForm(), "confirmed", "我腿不好 高血压 写上没得", slots)
+    assert said(messages) == ["utter_health_recorded"] and after["readback_short"] is True and after.get("confirmed") is None
+    assert await wording("utter_health_recorded", {}, said="腿不好，要拄拐；高血压") == \
+        "写上了：身体情况“腿不好，要拄拐；高血压”，工作人员会看到，会核实。"
+    after, messages = await turn(ValidateApplicationForm(), "confirmed", "我腿不好 高血压 写上没得", READY)
+    assert said(messages) == ["utter_health_not_recorded"]
