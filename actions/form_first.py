@@ -104,6 +104,15 @@ def asks_meaning(text: str) -> bool:
     return bool(MEANING.search(text.strip()))
 
 
+# "我歇一哈", "让我歇口气", "累了 先休息一下": a rest asked for, said alone (never inside an answer).
+REST = re.compile(r"^(好累|累了|累得很)?[\s，,]*(我|我们|让我|等我|容我)?(先)?(歇|休息|喘)(一)?(哈|下|会|会儿|阵|口气)(儿)?"
+                  r"(再说|再来|再填|再弄)?(嘛|哈|哦|啊|吧|呀)?[。.!！~～]*$")
+
+
+def rests(text: str) -> bool:
+    return bool(REST.match(text.strip()))
+
+
 def is_resume(text: str) -> bool:
     """"继续" / "那继续吧" / "接着填": go on with the question, not an answer and not a pause."""
     return bool(RESUME.match(text.strip()))

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import form_first, parsing, privacy
+from actions import codes, form_first, parsing, privacy
 from actions.answers import amounts
 from actions.neutral import NEUTRAL
 BOOKKEEPING = ("form_retries", "ask_style", "requested_slot", NEUTRAL)
@@ -59,6 +59,10 @@ class RetryingFormValidationAction(FormValidationAction, ABC):
         before = (dict(tracker.get_slot("form_retries") or {}), tracker.get_slot("ask_style"))
         aimed = bool(requested) and requested in tracker.slots_to_validate()
         text = str(tracker.latest_message.get("text") or "")
+        if aimed and form_first.rests(text):
+            # "我歇一哈" (at the 户口 question once read as "不知道户口"): a pause, every answer kept; "继续嘛" resumes.
+            dispatcher.utter_message(response="utter_rest")
+            return codes.pause_events(self.form_name(), [SlotSet(requested, None)])
         if aimed and self.form_name() != "complaint_form" and form_first.complains(text):
             return form_first.complaint_instead(dispatcher, tracker, self.form_name())  # "投诉": the complaint, any form
         # "退休金一千出头 存款不清楚": a figure said with "不清楚" is an answer (approximate), never a skip that drops it.

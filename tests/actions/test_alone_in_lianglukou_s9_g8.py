@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.emergency_next import ActionOutOfScope
 from actions.fallback import ActionFallback
+from actions.form_first import is_resume, rests
 from actions.forms import ValidateApplicationForm, ValidateEligibilityForm
 from actions.notes import illness_note
 from actions.journeys import ActionAskConfirmed, ActionLooseAnswer, ActionStartApplication
@@ -199,3 +200,27 @@ async def test_written_down_asked_at_the_readback_is_answered_from_the_record(fa
         "写上了：身体情况“腿不好，要拄拐；高血压”，工作人员会看到，会核实。"
     after, messages = await turn(ValidateApplicationForm(), "confirmed", "我腿不好 高血压 写上没得", READY)
     assert said(messages) == ["utter_health_not_recorded"]
+
+
+# 6. "我歇一哈" at the 户口 question is a pause (every answer kept; "继续嘛" resumes), never "不知道户口".
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("form", "action", "slots"), [
+    ("application_form", ValidateApplicationForm(), {k: v for k, v in READY.items() if k not in ("hukou", "monthly_income", "savings",
+                                                                                                   "more_members", "reason")}),
+    ("eligibility_form", ValidateEligibilityForm(), {**HEARD_SO_FAR, "illness_or_disability": False, "has_supporter": False,
+                                                     "region": "重庆"})])
+@pytest.mark.parametrize("text", ["我歇一哈", "让我歇口气", "累了 先休息一下"])
+async def test_a_rest_at_the_hukou_question_pauses_the_form(fake_backend, form: str, action, slots: dict, text: str) -> None:  # noqa: ANN001
+    install(fake_backend)
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, answer("hukou", text, {**slots, "requested_slot": "hukou"}, form), DOMAIN_DICT)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_rest"]
+    assert {"event": "followup", "name": "action_pause_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    assert all(e.get("value") is None for e in events if e.get("name") == "hukou")  # nothing read as her 户口
+    assert not any(e.get("name") in slots and e.get("value") is None for e in events)  # every answer kept
+    assert "继续" in await wording("utter_rest", {})
+
+
+def test_resume_words_still_resume_and_answers_are_no_rest() -> None:
+    assert is_resume("继续嘛") and not rests("城镇户口") and not rests("我歇台子住") and rests("我歇一哈")
