@@ -68,6 +68,9 @@ class ActionAnswerPolicy(Action):
             # "那她1200超了770 还能办吗" at the read-back: about this application, answered from it (actions/readback.py).
             await readback.answer_eligibility(dispatcher, tracker, tracker.latest_message.get("text") or "")
             return [SlotSet("policy_pending", False), SlotSet(READBACK_SHORT, True)]
+        if at_readback and (wanted := readback_asides.type_wanted(tracker.latest_message.get("text") or "", tracker)):
+            dispatcher.utter_message(response="utter_corrected", label="申请类型")  # said, then the read-back with it
+            return [SlotSet("policy_pending", False), SlotSet("assistance_type", wanted)]
         if at_readback and await readback_asides.answered(dispatcher, tracker, tracker.latest_message.get("text") or ""):
             return [SlotSet("policy_pending", False), SlotSet(READBACK_SHORT, True)]  # "啥子时候有人上门来看嘛": the visit
         assistance_type = _named(tracker, "assistance_type") or tracker.get_slot("assistance_type")

@@ -9,11 +9,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import fallback, health_said, how_to_check, visits
+from actions import fallback, health_said, how_to_check, parsing, visits
 
 READBACK_SHORT = "readback_short"
 # "我腿不好走不动", "要拄拐", "下不了楼": the visit comes to her, said so.
 CANNOT_WALK = re.compile(r"走不动|走不得|走不了|腿不好|腿脚不好|腿脚不便|拄拐|行动不便|下不了楼|出不了门|动不了")
+
+
+def type_wanted(text: str, tracker: Tracker) -> str | None:
+    """"我要吃低保 咋个写的特困哦" at the read-back (read as a question about 特困, it got 特困's definition and the type
+    stayed): the type she says she wants, when it is not the one on the application; None otherwise."""
+    named = parsing.canonical_type(text)
+    if not named or named == tracker.get_slot("assistance_type"):
+        return None
+    return named if re.search(rf"(要|想|吃|申请|办|是)[^，,。？?\s]{{0,3}}{named}", text) else None
 
 
 async def answered(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:

@@ -224,3 +224,18 @@ async def test_a_rest_at_the_hukou_question_pauses_the_form(fake_backend, form: 
 
 def test_resume_words_still_resume_and_answers_are_no_rest() -> None:
     assert is_resume("继续嘛") and not rests("城镇户口") and not rests("我歇台子住") and rests("我歇一哈")
+
+
+@pytest.mark.asyncio
+async def test_the_type_she_wants_said_at_the_readback_is_the_type(fake_backend) -> None:  # noqa: ANN001
+    text = "我要吃低保 咋个写的特困哦"
+    tracker = Tracker("web-g8", {**READY, "assistance_type": "特困", "requested_slot": "confirmed"},
+                      {"text": text, "intent": {"name": "ask_policy", "confidence": 1.0},
+                       "entities": [{"entity": "assistance_type", "value": "特困"}]}, [], False, None,
+                      {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_corrected"]  # said, never 特困's definition
+    assert {e["name"]: e["value"] for e in events}["assistance_type"] == "低保"
+    after, _ = await turn(ValidateApplicationForm(), "confirmed", text, {**READY, "assistance_type": "特困"})
+    assert after["assistance_type"] == "低保" and after.get("confirmed") is None
