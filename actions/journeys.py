@@ -9,20 +9,19 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, User
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback, how_to_check,
-                     next_person, parsing, readback,
-                     health_said as health_words, readback_asides, requests, wechat)
+                     next_person, parsing, readback, readback_asides, requests, wechat)
 from actions.household_incomes import earning, pension_kind_note
-from actions.members import LATER, listed, listed_line, own_income
+from actions.members import LATER, own_income
 from actions.backend_client import call, get_client
 from actions.face import issue_face_link
 from actions.amount_answers import SAID
-from actions.forms import HELPER_KIND_NAMES
 from actions.notes import approximate_note, illness_note, pension_note, skipped_note
 from actions.precheck import ActionPrecheck, income_lines, parse_hukou  # noqa: F401  (ActionPrecheck moved to precheck.py)
-from actions.precheck import NO_QUESTION, applies_after, precheck_corrected
+from actions.precheck import applies_after, precheck_corrected
 from actions.said_facts import KIND_SAID, health_of, health_said, income_line, pensions_unconfirmed, precheck_ill_alone
 from actions.streets import HUKOU_SAID
 from actions import complaints, member_ids, my_requests, paper_wait, signing_ways, streets, visits
+from actions.readback_lines import _answered, _mask_id, _mask_phone, household_note, readback_lines  # noqa: F401 (imported from here)
 
 # Whether the 急难 report went in, or when someone comes ("到底报上没得", "好久有人去"): answered from the report filed.
 REPORT_ASKED = re.compile(r"报上|报了没|报没报|报到了|有人去|有人来|来人|没人来|没得人来|好久.{0,4}(来|去)")
@@ -33,14 +32,6 @@ STOP_OR_WITHDRAW = re.compile(r"撤|取消|不申请|申请.*不要|不要.*申�
 CARRIED = ("monthly_income", "savings", "income_excluded", "more_members")
 # after_verify for someone else's progress ("查下我奶奶的申请": what his phone may see is said with it), or a hurry.
 RELATIVE, HURRY = "relative", "hurry"
-
-
-def _mask_id(number: str | None) -> str:
-    return f"{number[:6]}********{number[-4:]}" if number and len(number) == 18 else "未填"
-
-
-def _mask_phone(phone: str | None) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) == 11 else "未填"
 
 
 def _submission_key(kind: str = "chat") -> str:
@@ -163,25 +154,6 @@ def carried_from_precheck(tracker: Tracker) -> list[EventType]:
     return [SlotSet(k, v) for k, v in carried.items()]
 
 
-def _answered(tracker: Tracker) -> dict[str, object]:
-    """The skippable figures as they are now (a skip recorded 0; a correction since then holds the figure); a family
-    member's income stays noted while someone's is not known."""
-    unknown = any(m.get("income_skipped") for m in tracker.get_slot("members") or [])
-    return {**{k: tracker.get_slot(k) for k in ("monthly_income", "savings")}, "member_income": not unknown}
-
-
-def household_note(tracker: Tracker) -> str:
-    """The household size the pre-check heard, when the application lists fewer people (for the caseworker)."""
-    size = int((tracker.get_slot("precheck_heard") or {}).get("household_size") or 0)
-    return f"（测算时说家里一共{size}口人）" if size > listed(tracker) else ""
-
-
-def _said_amount(tracker: Tracker, slot: str) -> str:
-    """An amount as the read-back says it: as said when approximate ("100多", "约三四百"), else the figure ("1200")."""
-    said = (tracker.get_slot(SAID) or {}).get(slot)
-    return readback.as_said(said) if said else parsing.as_typed(tracker.get_slot(slot))
-
-
 class ActionAskConfirmed(Action):
     """Read the whole application back, one answer a line, before asking to submit it. In the web chat each
     line has its 改 button ("改" + the line's label, actions/corrections.py); by SMS and WeChat the person
@@ -202,43 +174,6 @@ class ActionAskConfirmed(Action):
             dispatcher.utter_message(response="utter_readback", lines="\n".join(f"{label}：{value}" for label, value in lines),
                                      note=note, buttons=fixes)
         return short or []
-
-
-def _figure_line(tracker: Tracker, slot: str) -> str:
-    """"没说（工作人员会核实）" for a figure she did not know ("存款不晓得"), never "0元" under the truthfulness promise."""
-    if slot in (tracker.get_slot("skipped_slots") or []) and not _answered(tracker).get(slot):
-        return readback.NOT_SAID
-    rough = readback.ROUGH if (tracker.get_slot(SAID) or {}).get(slot) else ""
-    return f"{_said_amount(tracker, slot)}元{rough}"
-
-
-def _phone_line(tracker: Tracker) -> str:
-    s = tracker.get_slot
-    if s(drafts.NO_PHONE):
-        return "没有手机（交书面授权委托书）"
-    if s("filing_for") == "other" and s("delegation_id") and not s("applicant_phone"):
-        return "不用填（已有本人的授权委托）"  # a paper form verified before: no code, so no phone was asked
-    return _mask_phone(s("applicant_phone"))
-
-
-def readback_lines(tracker: Tracker) -> list[tuple[str, str]]:
-    """(label, value) for each answer of the application, in the order they were asked."""
-    s = tracker.get_slot
-    members = s("members") or []
-    lines = [("申请类型", str(s("assistance_type") or "未填"))]
-    if s("filing_for") == "other":
-        lines.append(("代办人", f"{s('helper_name')}（{HELPER_KIND_NAMES.get(s('helper_kind') or '', '帮办人')}）"))
-    lines += [("申请人", str(s("applicant_name") or "未填")), ("身份证", _mask_id(s("applicant_id"))),
-              ("手机", _phone_line(tracker)),
-              ("住址", streets.address(tracker) or "未填")]
-    if s("hukou") and s("hukou") != NO_QUESTION:
-        lines.append(("户口", str(s("hukou"))))
-    lines += [("家庭成员", listed_line(members, tracker.get_slot(LATER)) + household_note(tracker)),
-              ("每月收入", readback.household_income(tracker, _figure_line(tracker, "monthly_income"))),
-              *readback.member_income_lines([*members, *earning(s(LATER))]),
-              ("存款", _figure_line(tracker, "savings")),
-              ("原因", str(s("reason") or "未填")), *health_words.readback_line(tracker)]
-    return lines
 
 
 ALREADY_OPEN = "application_already_open"  # the backend's code: one open case of a type per person

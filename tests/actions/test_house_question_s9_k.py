@@ -70,7 +70,7 @@ async def test_more_of_what_happened_after_the_report_still_goes_on_it(fake_back
     await ActionReadEmergency().run(CollectingDispatcher(), tracker(BY_APPLICATION, text="医院要先交五千押金",
                                                                     intent="report_emergency"), {})
     assert filed_or_added(fake_backend) == ["POST /api/v1/applications/JZ20261124000009/actions/add_information"]
-    assert json.loads(fake_backend.requests[-1].content)["note"] == "医院要先交五千押金"
+    assert json.loads(fake_backend.requests[-1].content)["note"] == "【急需：押金】医院要先交五千押金"  # the need tagged for the caseworker
 
 
 @pytest.mark.parametrize(("text", "reported", "question"), [
