@@ -78,7 +78,13 @@ def check_name(body: NameCheckIn, session: SessionDep, actor: ActorDep) -> NameC
     if actor.kind != "service" and not actor.via_service:
         raise Forbidden("这项查询只在对话里使用。", code="chat_only")
     person = find_by_id_number(session, body.id_number)
-    return NameCheckOut(matches=None if person is None else same_name(person.name) == same_name(body.name))
+    if person is None:
+        return NameCheckOut(matches=None)
+    matches = same_name(person.name) == same_name(body.name)
+    # A read of a person's record like any other: audited (who asked, whether it matched; never the number or the name).
+    audit(session, actor=actor.label, channel=actor.channel, action="person.check_name", entity_type="person",
+          entity_id=person.id, detail={"matches": matches})
+    return NameCheckOut(matches=matches)
 
 
 # --- A person's phone: proven by a code on it, changed only through the old phone or a caseworker. ---

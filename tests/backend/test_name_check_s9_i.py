@@ -2,6 +2,9 @@
 the number only when the report was filed, and "对不上" looped. The chat now asks when the number is given
 (POST /persons/check-name): yes, no, or not recorded — never the recorded name, and only through the action server."""
 
+from sqlalchemy import select
+
+from backend.audit.models import AuditEntry
 from backend.core.settings import get_settings
 from tests.backend.world import APPLICANT_PHONE, citizen_headers, member
 
@@ -34,3 +37,12 @@ def test_only_the_chat_asks(world) -> None:  # noqa: ANN001
     direct = _check(world, "张秀英", member("张秀英")["id_number"], citizen_headers(APPLICANT_PHONE))
     assert direct.status_code == 403
     assert _check(world, "张秀英", member("张秀英")["id_number"], {}).status_code == 401
+
+
+def test_every_check_of_a_recorded_number_is_audited_without_the_number_or_the_name(world) -> None:  # noqa: ANN001
+    world.submit()
+    number = member("张秀英")["id_number"]
+    _check(world, "何德明", number)
+    entries = world.session.scalars(select(AuditEntry).where(AuditEntry.action == "person.check_name")).all()
+    assert [e.detail for e in entries] == [{"matches": False}]
+    assert number not in str(entries[0].detail) and "张秀英" not in str(entries[0].detail)
