@@ -345,6 +345,9 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         text = _text(value)
         if (hukou := streets.hukou_said_instead(text, tracker)) is not None:
             return {"monthly_income": None, **hukou}  # "是农村户口" after the street's guess; income asked again
+        if (whole := members.said_whole(text, tracker)) is not None:
+            # "有 我老伴 李国华 84岁 身份证我手上没有" to the income question: he is kept, and its "没有" is never "no income"
+            return {**members.id_later(whole, dispatcher, tracker), "monthly_income": None}
         if (asked := await amount_answers.asked_instead("monthly_income", text, dispatcher)) is not None:
             return asked
         answers: dict[str, Any] = {"monthly_income": amount_answers.confirming("monthly_income", text, tracker)}
@@ -383,6 +386,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         text = _text(value)
         if (asked := await amount_answers.asked_instead("savings", text, dispatcher)) is not None:
             return asked
+        if (whole := members.said_whole(text, tracker)) is not None:
+            return {**members.id_later(whole, dispatcher, tracker), "savings": None}  # a member said here: kept, asked again
         savings = amount_answers.confirming("savings", text, tracker)
         if savings is None:
             income, savings = parsing.read_income_and_savings(text)

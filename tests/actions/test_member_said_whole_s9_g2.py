@@ -104,3 +104,14 @@ async def test_the_relation_is_the_applicants_not_the_helpers(fake_backend, text
     """The grandson's "我爷爷" at the relation question is his grandmother's 配偶 (never 祖父母, never 待核实)."""
     after, _ = await answer("member_relation", text, {"more_members": True, "member_name": "李国华"})
     assert after["member_relation"] == relation
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("slot", "before"), [("monthly_income", {}), ("savings", {"monthly_income": 1200.0})])
+async def test_a_member_said_at_an_amount_question_is_kept_and_its_no_is_not_none(fake_backend, slot, before) -> None:
+    """A run-through after the fixes: "有 我老伴 李国华 84岁 身份证我手上没有" to the income question was filed as income
+    0元 (its "没有" read as no income) and the husband was lost ("家庭成员：无")."""
+    after, messages = await answer(slot, "有 我爷爷 李国华 84岁 身份证我手上没有", before)
+    assert after["members_later"] == [GRANDPA]
+    assert after[slot] is None  # asked again, never 0
+    assert [m.get("response") for m in messages][0] == "utter_member_id_later"
