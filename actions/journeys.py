@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback, how_to_check,
+from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback,
                      next_person, parsing, readback, readback_asides, requests, wechat)
 from actions.household_incomes import earning, pension_kind_note
 from actions.members import LATER, own_income
@@ -117,14 +117,10 @@ class ActionLooseAnswer(ActionStartApplication):
         if (typed and APPLY_WORDS.search(text)) or next_person.starts_another(tracker) or applies_after(tracker):
             # A type to apply for, another person after a filing ("还有一个人要申请"), "那申请嘛" after a pre-check.
             return await super().run(dispatcher, tracker, {}) + [FollowupAction("application_form")]
-        if (events := await member_ids.found(dispatcher, tracker)) is not None:
-            return events  # a family member's ID number found after filing, or the answer to whose it is
-        if (events := how_to_check.income_offer(dispatcher, tracker, text)) is not None:
-            return events  # "我一个月就一百五十多块": the pre-check offered, the figure kept for it
-        if await fallback.before_not_understood(dispatcher, tracker):
-            return [UserUtteranceReverted()]  # "退休金算不算收入" after a result: answered, and forgotten as an answer
-        dispatcher.utter_message(response="utter_default")
-        return [UserUtteranceReverted()]
+        # Anything else is what the fallback hears, in one place: after a report "打我儿子电话嘛 135… 他叫吴磊" (read as
+        # inform) changes the number to call, as it does when the NLU has no idea; a member's ID number found later;
+        # "我一个月就一百五十多块"; a question after a result; else "没太听懂".
+        return await fallback.ActionFallback().run(dispatcher, tracker, {})
 
 
 class ActionOfferDeclined(Action):

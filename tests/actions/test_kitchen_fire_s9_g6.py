@@ -15,6 +15,7 @@ from actions.emergency_next import ActionOutOfScope
 from actions.emergency_readback import READ_BACK
 from actions.emergency_report import ActionReadEmergency, ActionSubmitEmergency
 from actions.fallback import ActionFallback
+from actions.journeys import ActionLooseAnswer
 from actions.requests import ActionStartChange
 from tests.actions.test_desk_findings_s8 import texts
 from tests.actions.test_emergency_findings import ASKED
@@ -128,3 +129,14 @@ async def test_out_of_scope_without_a_report_is_still_said_so(fake_backend) -> N
     dispatcher = CollectingDispatcher()
     await ActionOutOfScope().run(dispatcher, tracker({}, text="帮我买张火车票", intent="out_of_scope"), {})
     assert responses(dispatcher) == ["utter_out_of_scope"]
+
+
+@pytest.mark.asyncio
+async def test_his_sons_number_read_as_inform_goes_on_the_call_back_too(fake_backend) -> None:  # noqa: ANN001
+    """A run-through after the fixes: the NLU read "打我儿子电话嘛 135… 他叫吴磊" as inform (its phone and name), and
+    the loose answer said "没太听懂" — the fallback's follow-ups were not its own."""
+    dispatcher = CollectingDispatcher()
+    await ActionLooseAnswer().run(dispatcher, tracker(with_callback(), text="我手机快没电了 充电器也烧了 打我儿子电话嘛 13594412807 他叫吴磊",
+                                                      intent="inform"), {})
+    [changed] = posted(fake_backend, "/api/v1/callbacks/HD000001/call-phone")
+    assert changed["call_phone"] == SONS and responses(dispatcher) == ["utter_call_phone_changed"]
