@@ -34,17 +34,23 @@ MEDICAL = re.compile(r"住院|医院|病|伤|摔|车祸|中风|心梗|急诊|昏
 POLICE = re.compile(r"偷|抢|骗|打人|被打|家暴|威胁|拐")
 
 
+# "火已经灭了", "火早就灭了", "火扑灭了", "消防走了", "火熄了": the fire is out — 119 is no longer what he needs.
+FIRE_OUT = re.compile(r"火[^，,。]{0,4}(?:灭|熄|扑灭|扑熄|打熄|浇熄)|消防[^，,。]{0,4}(?:走|来过|弄好|扑灭)|(?:喊|叫|让)我打119")
+
+
 def emergency_advice(what: str) -> list[str]:
     """Which of 119 / 120 / 110 to call now for what was said (every one that applies; the general line else)."""
     in_hospital = bool(re.search(r"医院|住院", what))  # already there: "马上打120" is not what they need (a tester)
+    fire_out = bool(FIRE_OUT.search(what))  # "火已经灭了 厨房烧了": 119 not said for it (a tester heard it five times)
     found = [r for pattern, r in ((FIRE, "utter_emergency_fire"), (RESCUE, "utter_emergency_rescue"),
                                   (MEDICAL, "utter_emergency_medical"), (POLICE, "utter_emergency_police")) if pattern.search(what)
-             and not (r == "utter_emergency_medical" and in_hospital)]
+             and not (r == "utter_emergency_medical" and in_hospital) and not (r == "utter_emergency_fire" and fire_out)]
     if "utter_emergency_fire" in found and "utter_emergency_rescue" in found:
         found.remove("utter_emergency_rescue")  # "火还没灭、有人困在里面" already says 119
-    if MEDICAL.search(what):
-        found.append("utter_emergency_medical_aid")  # a hospital bill: 医疗救助 too (a tester never heard of it)
-    return found or ["utter_emergency_danger"]
+    if MEDICAL.search(what) and "押金" not in what:
+        # a hospital bill: 医疗救助 too (a tester never heard of it); a deposit has its own answer (urgent_needs.yaml)
+        found.append("utter_emergency_medical_aid")
+    return found if found or fire_out else ["utter_emergency_danger"]
 
 
 def now() -> float:

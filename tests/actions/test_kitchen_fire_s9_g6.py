@@ -140,3 +140,12 @@ async def test_his_sons_number_read_as_inform_goes_on_the_call_back_too(fake_bac
                                                       intent="inform"), {})
     [changed] = posted(fake_backend, "/api/v1/callbacks/HD000001/call-phone")
     assert changed["call_phone"] == SONS and responses(dispatcher) == ["utter_call_phone_changed"]
+
+
+def test_a_fire_said_out_in_the_report_gets_no_119_and_a_deposit_no_bare_medical_aid_line() -> None:
+    """A run-through after the fixes: the report said "火已经灭了…老婆手烧伤了在医院 要交两千押金"; the filing still said
+    "火还没灭、有人困在里面，请马上打119" and "看病、住院的钱，还可以问问医疗救助" (the deposit was answered already)."""
+    what = "屋头着火了；火已经灭了 厨房和卧室烧了 老婆手烧伤了在医院 要交两千押金 今晚没得地方睡"
+    assert emergency_booked.emergency_advice(what) == []
+    assert emergency_booked.emergency_advice("屋头着火了") == ["utter_emergency_fire"]  # not out: 119
+    assert "utter_emergency_medical_aid" in emergency_booked.emergency_advice("老伴住院了 莫得钱交住院费")
