@@ -127,8 +127,10 @@ def seed_demo(session: Session, password: str) -> list[tuple[str, str, str]]:
         (22, "shapingba_caseworker", "start_payment", None, {}),
     ):
         step(app, who, action, note, on=start + timedelta(days=days), **kw)
-    # 6. Rejected, and now in the monitoring database.
-    start = clock.today() - timedelta(days=30)
+    # 6. Rejected today, and now in the monitoring database: decided on the day the demo is made, so the 督办 page's
+    # approval rate ("this month so far") has a figure on any day of the month (decided 12 days ago, it had none
+    # from the 1st to the 12th).
+    start = clock.today() - timedelta(days=18)
     app = file("13800000006", "demo-6", {
         "assistance_type": "低保", "area_code": "500103003", "channel": "web", "reason": "收入不稳定",
         "members": [_member("孙强", "本人", "500103", date(1980, 6, 30), 71, "13800000006",

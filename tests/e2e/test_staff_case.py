@@ -81,7 +81,8 @@ def test_a_case_from_submitted_to_approved_through_the_pages(stack, browser, out
     text = page.inner_text("main")
     assert "张秀英" in text and "已提交，等待受理" in text and "138****0001" in text
     forms = page.locator("details.action summary").all_inner_texts()
-    assert forms == ["受理", "一次性告知补正材料", "撤回申请"]  # what the engine allows now, nothing else
+    # what the engine allows now, nothing else, and the 核对授权书 signed with a caseworker for whoever has not signed
+    assert forms == ["受理", "一次性告知补正材料", "撤回申请", "工作人员协助签署：张秀英"]
     _act(page, "accept")
     _act(page, "start_investigation")
     _sign_authorization(stack, number, password)
