@@ -12,12 +12,11 @@ from sqlalchemy.orm import Session
 from backend.audit.service import record as audit
 from backend.auth.actor import Actor
 from backend.core.crypto import get_vault
-from backend.core.errors import Conflict
 from backend.core.idnumber import mask_phone
 from backend.core.phones import checked_phone
-from backend.service_desk.found_id import CALLBACK_REFERENCE, NotTheCaller
+from backend.service_desk.found_id import callers_open
 from backend.service_desk.models import CallbackRequest
-from backend.service_desk.service import REFUSED, TOPIC_MAX, reference
+from backend.service_desk.service import TOPIC_MAX, reference
 
 CONTACT_MAX = 40  # CallbackRequest.call_contact
 CHANGED = re.compile(r"【改打：[^】]*】")
@@ -31,14 +30,7 @@ def said_line(contact: str | None, masked: str) -> str:
 def change(session: Session, actor: Actor, ref: str, call_phone: str, contact: str | None, phone: str | None) -> CallbackRequest:
     """The number to call on the call-back `ref` (HD…), filed from this phone (the one given, else the caller's proven
     one). Another phone's, or an unknown reference, is not found; a closed one is refused; a wrong number says why."""
-    m = CALLBACK_REFERENCE.fullmatch(ref.strip())
-    vault = get_vault()
-    phone_hash = vault.lookup_hash(checked_phone(phone)) if phone else actor.phone_hash
-    row = session.get(CallbackRequest, int(m.group(1))) if m else None
-    if row is None or not phone_hash or row.phone_hash != phone_hash:
-        raise NotTheCaller()
-    if row.status == "closed":
-        raise Conflict(REFUSED["closed"], code="desk_closed")
+    row, vault = callers_open(session, actor, ref, phone), get_vault()
     number = checked_phone(call_phone)
     contact = (contact or "").strip()[:CONTACT_MAX] or None
     again = row.call_phone_cipher is not None

@@ -30,17 +30,24 @@ class NotTheCaller(NotFound):
     message = "没有找到您报的这一条。"
 
 
-def add_id_number(session: Session, actor: Actor, ref: str, id_number: str, phone: str | None) -> CallbackRequest:
-    """The ID number on the call-back `ref` (HD…), filed from this phone (the one given, else the caller's proven one).
-    Another phone's, or an unknown reference, is not found; a closed one is refused; a wrong number says why."""
+def callers_open(session: Session, actor: Actor, ref: str, phone: str | None) -> CallbackRequest:
+    """The call-back `ref` (HD…) filed from this phone (the one given, else the caller's proven one), still open: what
+    only its caller may add to (an ID number found later, another number to call). Another phone's, or an unknown
+    reference, is not found; a closed one is refused."""
     m = CALLBACK_REFERENCE.fullmatch(ref.strip())
-    vault = get_vault()
-    phone_hash = vault.lookup_hash(checked_phone(phone)) if phone else actor.phone_hash
+    phone_hash = get_vault().lookup_hash(checked_phone(phone)) if phone else actor.phone_hash
     row = session.get(CallbackRequest, int(m.group(1))) if m else None
     if row is None or not phone_hash or row.phone_hash != phone_hash:
         raise NotTheCaller()
     if row.status == "closed":
         raise Conflict(REFUSED["closed"], code="desk_closed")
+    return row
+
+
+def add_id_number(session: Session, actor: Actor, ref: str, id_number: str, phone: str | None) -> CallbackRequest:
+    """The ID number on the call-back `ref` (HD…), filed from this phone (the one given, else the caller's proven one).
+    Another phone's, or an unknown reference, is not found; a closed one is refused; a wrong number says why."""
+    row, vault = callers_open(session, actor, ref, phone), get_vault()
     try:
         parsed = parse(id_number)
     except InvalidIdNumber as exc:
