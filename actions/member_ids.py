@@ -136,9 +136,11 @@ async def answered(dispatcher: CollectingDispatcher, tracker: Tracker, text: str
     member, new = state.get("member"), said_id(text)
     if not member:
         return None
-    if tracker.get_slot(ASKING) and state.get("id_number"):
+    if state.get("id_number"):  # "是王小明的身份证号吗？" was asked
         if new:
             return None  # another number instead of a yes or no: decided afresh
+        if not tracker.get_slot(ASKING):
+            return None  # left since (bot/domain.yml closes it): a later "是的" answers the question asked then
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         yes = True if intent == "affirm" else False if intent == "deny" else parsing.parse_yes_no(text)
         if yes is None:
