@@ -219,7 +219,8 @@ class ActionSubmitApplication(Action):
         body = {"assistance_type": kind, "subtype": subtype, "area_code": s("area_code"),
                 "channel": "sms" if tracker.get_latest_input_channel() == "twilio" else "chat", "reason": reason,
                 "members": [applicant, *others, *pending], "assets": [{"kind": "存款", "value": s("savings") or 0}],
-                "hukou": parse_hukou(s("hukou"))}
+                "hukou": parse_hukou(s("hukou")),  # never asked here: homes, vehicles; 户口 where the standards are the same
+                "not_asked": ["homes", "vehicles", *(["hukou"] if parse_hukou(s("hukou")) is None else [])]}
         if s(streets.DETAIL):
             body["address"] = streets.address(tracker)  # the road and door said after the street: the case page's 住址
         if s("filing_for") == "other" and s("helper_name"):

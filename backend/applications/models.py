@@ -33,6 +33,9 @@ class Application(Base):
     filed_by: Mapped[str] = mapped_column(String(64))  # citizen:12, staff:3, …
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id"))
     reason: Mapped[str | None] = mapped_column(Text)
+    # What the channel's form never asked ("hukou", "homes", "vehicles"): the case page says 没问过, not 城镇 or 0.
+    # None on cases filed before it was recorded.
+    not_asked: Mapped[list[str] | None] = mapped_column(JSON)
 
     status: Mapped[str] = mapped_column(String(24))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -18,6 +18,9 @@ Subtype = Literal["急难型", "支出型"]
 EMERGENCY = ("临时救助", "急难型")
 DEFAULT_SUBTYPES: dict[str, Subtype] = {"临时救助": "支出型"}
 IncomeCategory = Literal["工资性", "经营净", "财产净", "转移净"]
+# What a channel's form never asked (the chat asks no homes or vehicles, and 户口 only where the standards
+# differ): the case page says "没问过", never a guessed 城镇户口 or 0 homes (issue 20).
+NotAsked = Literal["hukou", "homes", "vehicles"]
 
 
 class IncomeIn(BaseModel):
@@ -108,8 +111,12 @@ class ApplicationIn(BaseModel):
     subtype: Subtype | None = None
     area_code: AreaCode = Field(description="街道（乡镇）代码", examples=["500103001"])
     channel: Literal["web", "chat", "sms", "counter", "miniapp"] = "web"
-    is_rural: bool = False
+    is_rural: bool = Field(default=False, description="旧写法：明确给了 true/false 就算问过户口；没给又没有 hukou，户口算没问过")
     hukou: Hukou | None = Field(default=None, description="户口性质 urban|rural；给了就按它选城镇或农村标准（优先于 is_rural）")
+    not_asked: list[NotAsked] = Field(default_factory=list, max_length=3, examples=[["homes", "vehicles"]], description=(
+        "表上没问过的事：hukou 户口、homes 住房、vehicles 车辆。案卷上写“没问过”，不当作“没有”，核对到的要入户核实。"
+        "hukou 和 is_rural 都没给时，户口也算没问过；说了的（给了 hukou、申报了房产或车辆）算问过 / "
+        "What the form did not ask: shown as not asked, never as none"))
     address: ShortText(255) | None = None
     reason: Text(2000) | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="第一位是申请人本人")
@@ -123,6 +130,15 @@ class ApplicationIn(BaseModel):
     def _applicant_has_an_id_number(self) -> "ApplicationIn":
         if self.members[0].id_pending:
             raise PydanticCustomError("applicant_id_required", "申请人本人的身份证号必填。")
+        return self
+
+    @model_validator(mode="after")
+    def _said_is_asked(self) -> "ApplicationIn":
+        """Not asked, as stored: 户口 when neither hukou nor is_rural was given; never what was said after all."""
+        said = {"hukou": self.hukou is not None or "is_rural" in self.model_fields_set,
+                "homes": any(a.kind == "房产" for a in self.assets), "vehicles": any(a.kind == "车辆" for a in self.assets)}
+        unasked = {*self.not_asked, "hukou"}
+        self.not_asked = [k for k in ("hukou", "homes", "vehicles") if k in unasked and not said[k]]
         return self
 
 

@@ -146,7 +146,7 @@ def _create(session: Session, actor: Actor, body: ApplicationIn, key: str, reque
         assistance_type=body.assistance_type, subtype=body.subtype, household_id=household.id,
         applicant_person_id=applicant.id, area_code=area.code, district_code=area.parent_code,
         region=area.standards_region, channel=body.channel if actor.kind != "staff" else "counter",
-        filed_by=filed_by, delegation_id=delegation_id, reason=body.reason,
+        filed_by=filed_by, delegation_id=delegation_id, reason=body.reason, not_asked=body.not_asked,
         status=engine.catalog.get(body.assistance_type, body.subtype).initial_status,
         submitted_on=engine.today, conflict_of_interest=conflict, idempotency_key=key, request_hash=request_hash,
     )

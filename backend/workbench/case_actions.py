@@ -20,6 +20,7 @@ from backend.applications.schemas import StepIn
 from backend.applications.workflow import WorkflowEngine, get_catalog
 from backend.auth.actor import Actor
 from backend.core import clock, say
+from backend.economic_check.service import comparison_rows
 
 # Guards that make the note required, and what the note is called for each action.
 NOTE_GUARDS = {"note", "reasons"}
@@ -117,8 +118,9 @@ def _lines(text: str) -> list[str]:
 
 def report_results(report: dict) -> dict[str, str]:
     """The automatic check's comparison as the step's results: nothing re-typed by hand."""
-    return {c["item"]: f"申报{c['declared']:g}，核对到{c['found']:g}" + ("，有差异" if c["differs"] else "")
-            for c in report.get("comparison", [])}
+    return {c["item"]: (f"申报{c['declared_said']}" if c["declared"] is not None else c["declared_said"])
+            + f"，核对到{c['found']:g}" + {"differs": "，有差异", "to_visit": "，需入户核实"}.get(c["result"], "")
+            for c in comparison_rows(report)}
 
 
 def step_from_form(form: dict[str, str], report: dict | None, photos: list[dict]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from backend.authorizations.assisted import HOW
 from backend.authorizations.service import signature_status
 from backend.delegations.models import Delegation
 from backend.delegations.repository import active_delegations
-from backend.economic_check.service import declared
+from backend.economic_check.service import comparison_rows, declared_rows
 from backend.eligibility.service import get_rules
 from backend.facecheck.challenge import REASON_MESSAGES
 from backend.facecheck.models import LivenessSession
@@ -159,10 +159,11 @@ def build(session: Session, actor: Actor, app: Application, *, today: date, reve
         "app": app, "type": type_label(wf.key), "status": wf.statuses[app.status].label,
         "street": street.name if street else app.area_code, "due": _due(app, today), "today": today,
         "street_only": not app.household.address and app.channel in ASKED_STREET_ONLY,
-        "members": _members(app, revealed), "assets": assets, "declared": declared(app),
+        "members": _members(app, revealed), "assets": assets, "declared": declared_rows(app),
         "obligors": [{"name": o.person.name, "relation": o.relation,
                       "able": o.able_to_support} for o in app.household.obligors],
-        "report": report, "attached": app.economic_check_results,
+        "report": report, "compared": comparison_rows(report) if report else [], "attached": app.economic_check_results,
+        "hukou_unasked": "hukou" in (app.not_asked or []),
         "state": service.case_state_out(session, app), "signatures": signatures,
         "face_checks": _face_checks(session, app), "timeline": timeline, "photos": photos,
         "paper_forms": paper_forms(session, app, helper_phone),

@@ -61,7 +61,7 @@ async def test_the_precheck_answers_carry_into_the_application_and_are_filed(fak
     slots.update({"confirmed": True, "submission_key": "carry-1"})
     await ActionSubmitApplication().run(CollectingDispatcher(), plain_tracker(slots), {})
     body = fake_backend.submitted["carry-1"]
-    assert body["hukou"] == "rural"
+    assert body["hukou"] == "rural" and body["not_asked"] == ["homes", "vehicles"]  # 户口 said; homes and cars never asked
     assert body["members"][0]["incomes"] == [{"category": "工资性", "kind": "申报收入", "monthly_amount": 100}]
     assert body["assets"] == [{"kind": "存款", "value": 0}]
     assert "大概数：月收入100多元" in body["reason"] and "测算时说家里一共3口人" in body["reason"]
@@ -99,3 +99,17 @@ async def test_a_submitted_application_forgets_the_precheck(fake_backend) -> Non
                   "submission_key": "carry-2"})
     after, _ = await run(ActionSubmitApplication(), slots)
     assert after["precheck_heard"] is None and after["amounts_said"] is None and after["monthly_income"] is None
+
+
+@pytest.mark.asyncio
+async def test_what_the_chat_never_asked_is_filed_as_not_asked(fake_backend) -> None:  # noqa: ANN001
+    """Issue 20: 户口 not asked (the street's urban and rural standards are the same), homes and vehicles never asked:
+    sent as not asked, so the case page says 没问过 instead of 城镇户口 and 0 homes."""
+    install(fake_backend)
+    slots = {"assistance_type": "低保", "filing_for": "self", "citizen_token": "citizen-token", "verified_phone": "13812345678",
+             "applicant_name": "张秀英", "applicant_id": HER_ID, "applicant_phone": "13812345678", "street": "渝中区七星岗街道",
+             "area_code": "500103001", "hukou": "不用问", "monthly_income": 0, "savings": 0, "more_members": False,
+             "reason": "困难", "confirmed": True, "submission_key": "not-asked-1"}
+    await ActionSubmitApplication().run(CollectingDispatcher(), plain_tracker(slots), {})
+    body = fake_backend.submitted["not-asked-1"]
+    assert body["hukou"] is None and body["not_asked"] == ["homes", "vehicles", "hukou"]
