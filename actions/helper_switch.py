@@ -1,4 +1,5 @@
-"""A person who said the application was for herself, and at her own name says it is for someone else."""
+"""A person who said the application was for herself, and at her own name says it is for someone else; and a helper who
+answers "您怎么称呼？" with only that it is for someone else ("我是帮别人弄的")."""
 
 import re
 from typing import Any
@@ -9,6 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import members, parsing
+from actions.answers.names import OTHERS
+
+# "帮别人", "我是帮别人弄的", "是替人家办的" where her own name is asked ("您怎么称呼？"): a yes to filing for someone else,
+# never a name (it got "没太明白"); said back kindly, and her own name asked again in plainer words.
+FOR_OTHERS = re.compile(r"^(?:不是我(?:自己)?|我|我是|我就是|是|就是|我都说了|都说了|说了)?(?:在)?(?:帮|替|给|代|为)(?:"
+                        + "|".join(OTHERS) + r"|人)(?:的)?(?:申请|弄|办|填|搞|办理|问)?(?:的)?(?:嘛|噻|哦|啊|呀|哈|了|哟|喔)*$")
+
+
+def says_for_others(text: str) -> bool:
+    """Only that it is for someone else, no name with it."""
+    return bool(FOR_OTHERS.match(re.sub(r"[\s，,。.!！~～、]", "", text)))
 
 
 class TurnsToHelper:
@@ -19,6 +31,9 @@ class TurnsToHelper:
         question, "代办人名字不对，是张丽" at the read-back): changed, said in one line, then the open question again."""
         requested = tracker.get_slot("requested_slot")
         text = str((tracker.latest_message or {}).get("text") or "").strip()
+        if requested == "helper_name" and requested in tracker.slots_to_validate() and says_for_others(text):
+            dispatcher.utter_message(response="utter_helper_name_for_others")  # "好的，是帮别人办的" and her name again
+            return [SlotSet("helper_name", None), SlotSet("ask_style", "simple")]
         fixed = members.helper_renamed(text, tracker) if requested not in (None, "helper_name") else None
         if fixed is None:
             return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
