@@ -2,12 +2,19 @@
 
 "特困吧 他一个人住…不行的话就低保" was filed as 低保: the type named with 吧, else the first one not said as a fallback
 ("不行的话就…", "要不然…"), is her choice. "申请人叫刘德富 我是网格员陈敏" to "您怎么称呼" heard "刘德富是您帮着办的那位的
-名字吧？": her own name said in it ("我是（网格员）陈敏") is taken, and his kept as his."""
+名字吧？": her own name said in it ("我是（网格员）陈敏") is taken, and his kept as his. "周德贵" or "我是网格员 帮周德贵申请"
+to "您要申请哪一种救助？" got the list of types twice: who files and for whom is kept, and the type asked once."""
 
 import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
+from actions.answers.names import COMMON_SURNAMES
 from actions.members import principal_named
+from actions.neutral import NEUTRAL
 
 TYPE_WORD = re.compile(r"低保|最低生活|低包|特困|五保|临时救助|急难")
 FALLBACK = re.compile(r"不行|不得行|不成|办不了|批不了|够不上|要不然|要不就|或者|退一步")
@@ -42,3 +49,27 @@ def own_and_his(text: str, known_his: str | None) -> dict[str, str] | None:
     if not (said and his) and not (known_his and known_his in rest):
         return None
     return {"helper_name": own.group("name"), **({} if known_his else {"applicant_name": his})}
+
+
+WHO_SLOTS = ("filing_for", "helper_kind", "helper_relation", "helper_name", "applicant_name")
+NAME_ONLY = re.compile(r"^(?:他|她|老人家?|申请人)?(?:叫|是)?")
+
+
+def type_unclear(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """No type in the answer to "您要申请哪一种救助？". Who files and for whom said there instead ("我是网格员 帮周德贵申请"),
+    or the resident's name alone ("周德贵", asked "是给周德贵本人申请吗？" next): kept, said back in one line, and the
+    type asked once more (no list of types before it); anything else: which types can be filed here."""
+    said = parsing.first_message_slots(text) if parsing.parse_filing_for(text) == "other" else {}
+    name = parsing.parse_name(NAME_ONLY.sub("", text.strip(), count=1))
+    if not said and name and name[0] in COMMON_SURNAMES:
+        said = {"applicant_name": name}
+    kept = {k: v for k, v in said.items() if k in WHO_SLOTS and v and not tracker.get_slot(k)}
+    if not kept:
+        dispatcher.utter_message(response="utter_type_unclear")
+        return {"assistance_type": None}
+    his = kept.get("applicant_name") or tracker.get_slot("applicant_name")
+    if (kept.get("filing_for") or tracker.get_slot("filing_for")) == "other":
+        dispatcher.utter_message(response="utter_noted_for_him" if his else "utter_noted_for_others", applicant_name=his)
+    else:
+        dispatcher.utter_message(response="utter_noted_name", applicant_name=his)
+    return {"assistance_type": None, **kept, NEUTRAL: True}

@@ -154,8 +154,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True  # "王秀英 身份证… 电话… 住七星岗街道 一个人住…": everything at once, read for every question (said_ahead.py)
     if intent == "apply_assistance":
         named = parsing.canonical_type(t)
-        if slot == "assistance_type":
-            return named is not None
+        if slot == "assistance_type":  # "我是网格员 帮周德贵申请": who files, kept there (actions/first_answers.py)
+            return named is not None or parsing.parse_filing_for(t) == "other"
         if named and current_type and named != current_type:
             return False  # another type named: offered as a change (rules.yml)
         if form == "application_form":

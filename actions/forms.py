@@ -303,7 +303,7 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
         # "特困吧 …不行的话就低保": the one chosen, not the fallback (actions/first_answers.py).
         kind = first_answers.chosen_type(_text(tracker.latest_message.get("text"))) or parsing.canonical_type(_text(value))
         if kind is None:
-            dispatcher.utter_message(response="utter_type_unclear")
+            return first_answers.type_unclear(_text(value), dispatcher, tracker)  # "我是网格员 帮周德贵申请": who is kept
         return {"assistance_type": kind}
 
     def validate_helper_kind(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
