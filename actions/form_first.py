@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import codes, corrections, emergency, parsing, privacy
 from actions.answers import all_at_once
 from actions.answers.amounts import asks_whose_income
-from actions.precheck import ILLNESS_ASKED, asks_about_family
+from actions.precheck import ILLNESS_ASKED, asks_about_family, names_illness
 
 # The intents that may leave a form (bot/domain.yml repeats this list in the `not_intent` of every form
 # slot and the `intent` of `answer_read`; tests/actions/test_form_first.py checks they agree).
@@ -171,8 +171,10 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         # "每月收入是两个人加起来的嘛": asked back, answered by the income's validator (actions/amount_answers.py)
         return intent != "stop" and (parsing.parse_amount(t) is not None or slot == "monthly_income" and asks_whose_income(t))
     if slot in YES_NO_SLOTS:
-        if slot == "illness_or_disability" and ILLNESS_ASKED.search(t):
-            return True  # "残疾算不算？": what counts is said by its validator (actions/precheck.py), then asked again
+        if slot == "illness_or_disability" and (ILLNESS_ASKED.search(t) or names_illness(t)):
+            # "残疾算不算？": what counts is said by its validator (actions/precheck.py), then asked again; "爷爷去年中风了"
+            # (read as an emergency) is the answer, never a report or a phone check.
+            return True
         return parsing.is_bare_yes(t) or bool(re.fullmatch(r"(没有|没得|莫得|不是|不对|没了|没有了|不要)[。.!！]?", t)) or (
             slot == "confirmed" and (corrections.read_correction(t)[0] is not None or corrections.is_vague_no(t)))
     if slot == "street":

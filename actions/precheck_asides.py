@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import fallback, form_first, parsing, reason
 from actions.amount_answers import ASKS_WHAT_COUNTS, HAS_FIGURE
 from actions.answers.amounts import asks_whose_income
+from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.policy import ActionAnswerPolicy
 from actions.precheck import ILLNESS_ASKED, asks_about_family, parse_hukou
 
@@ -26,6 +27,10 @@ AMOUNT_SLOTS = ("monthly_income", "savings", "household_size", "applicant_age")
 # "啥子情况" or "怎么样了".
 CASE_WORDS = re.compile(r"进度|进展|批|审|申请|JZ\d", re.I)
 MONEY = re.compile(r"收入|钱|费|金|工资|扣")  # "赡养费算不算收入" at the illness question: about income, not illness
+# "不对 我在江北区", "我是在观音桥": where she is, put right at any of the pre-check's questions; never a yes ("是"), a no
+# ("不对"), a figure or a phone number. The place's figures are its region's (GET /areas/search: standards_region).
+PLACE_SAID = re.compile(r"^(?:不对|不是|错了|搞错了)?(?:我|我们|她|他|老人|老人家|我家|屋头)?(?:是|就是|其实是)?(?:在|住在|住)"
+                        r"(?P<place>[\u4e00-\u9fa5]{2,12}?)(?:的|住|这边|那边|这点|那点|那儿|这儿)?(?:嘛|哦|噻|哈|啊|呀)?$")
 
 
 def asks_progress(text: str, intent: str | None) -> bool:
@@ -50,6 +55,23 @@ def asks_instead(slot: str, text: str) -> bool:
     if slot in AMOUNT_SLOTS and HAS_FIGURE.search(re.sub(r"算不算|一下|一点", "", t)):
         return False  # "奶奶有个一千二的退休金 算不算": an answer too, read by the amount's validator
     return asks_about_family(t) or bool(ASKS_WHAT_COUNTS.search(t)) or reason.is_question(t)
+
+
+async def place_put_right(dispatcher: CollectingDispatcher, text: str) -> list[dict] | None:
+    """"不对 我在江北区" at a pre-check question: the region of that place (kept when the backend knows it), said back,
+    and the question asked again; None when the message is not only a place."""
+    m = PLACE_SAID.match(re.sub(r"[\s，,。.!！~～]", "", text))
+    if m is None or not form_first.PLACE.search(m.group("place")) and len(m.group("place")) > 4:
+        return None
+    try:
+        areas = await get_client().search_areas(m.group("place"))
+    except (BackendError, BackendUnavailable):
+        areas = []
+    region = next((a.get("standards_region") for a in areas if a.get("standards_region")), None)
+    if region is None and not form_first.PLACE.search(m.group("place")):
+        return None  # "我是在屋头": no place anyone knows
+    dispatcher.utter_message(response="utter_precheck_place_now", place=m.group("place"))
+    return [SlotSet("region", region)] if region else []
 
 
 async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
@@ -83,6 +105,9 @@ class PrecheckAsides:
         if requested and requested in tracker.slots_to_validate():
             if asks_progress(text, (message.get("intent") or {}).get("name")):
                 return progress_instead(dispatcher, tracker)
+            if not (requested == "hukou" and parse_hukou(text)) and (placed := await place_put_right(dispatcher, text)) is not None:
+                tracker.slots[requested] = None
+                return [SlotSet(requested, None), *placed]  # asked again as it was: no wrong answer counted
             if asks_instead(requested, text):
                 events = await answer(dispatcher, tracker, text)
                 tracker.slots[requested] = None
