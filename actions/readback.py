@@ -186,6 +186,14 @@ def _phone_said(text: str, tracker: Tracker) -> str | None:
     return phone
 
 
+def _shown(key: str, value: Any) -> str:
+    """An answer said back in chat: an ID or phone number masked as the read-back shows it."""
+    text = str(value)
+    if key == "applicant_id" and len(text) == 18:
+        return f"{text[:6]}********{text[-4:]}"
+    return f"{text[:3]}****{text[-4:]}" if key == "applicant_phone" and len(text) == 11 else text
+
+
 class ReadBack:
     """Mixed into the application form's validation action (which has the validate_<slot> methods)."""
 
@@ -324,6 +332,11 @@ class ReadBack:
             checked = await checked if inspect.isawaitable(checked) else checked
             if checked.get(field.key) not in (None, tracker.get_slot(field.key)):
                 return {**checked, **again}
+            if checked.get(field.key) is not None:
+                # "身份证号…重新报一遍：5001…0019，以这个为准" with the number filed: said back, never asked again.
+                dispatcher.utter_message(response="utter_correction_same", label=field.label,
+                                         value=_shown(field.key, checked[field.key]))
+                return again
         # That question next (the form's required slots keep a phone it would not need while it is asked).
         no_phone_again = {NO_PHONE: None} if field.key == "applicant_phone" else {}  # 改手机: asked, even after "没有手机"
         return {**{slot: None for slot in field.clears}, **again, **no_phone_again, "requested_slot": field.key}
