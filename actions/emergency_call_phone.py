@@ -26,6 +26,9 @@ NAMED = re.compile(r"(?:他|她)?(?:叫|名字叫|名字是|是)([\u4e00-\u9fff�
 # "我儿子的电话改好没得", "电话改了没有", "是不是打我儿子那个号": asks whether the change was made.
 ASKS_CHANGED = re.compile(r"(?:电话|号码|手机).{0,4}(?:改好|改了|换了|换好|改过来|弄好)(?:没|了没|没得|没有|吗|嘛|不)")
 REFERENCE = re.compile(r"^HD\d+$")
+# "不是打我那个电话噻 打邻居那个4005的": the number to call named by its last four digits (never a whole number).
+TAIL = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+NOT_MINE = re.compile(r"不是打我|别打我|莫打我|不要打我|不打我|没电|关机")
 
 
 def contact_of(text: str) -> str | None:
@@ -50,12 +53,13 @@ def asks_change(tracker: Tracker, text: str) -> str | None:
 
 
 def _callback_reference(tracker: Tracker) -> str | None:
+    """The report's own call-back (HD…); a report filed as an application has none (its number to call is a note on
+    it), and another call-back of the conversation is never changed for it. Without a report, the call-back booked."""
     kept = tracker.get_slot(emergency_booked.SLOT) or {}
-    booked = tracker.get_slot("callback_booked") or {}
-    for ref in (booked.get("reference"), kept.get("number")):
-        if ref and REFERENCE.match(ref):
-            return ref
-    return None
+    if kept:
+        return kept["number"] if kept.get("number") and REFERENCE.match(kept["number"]) and not kept.get("application") else None
+    ref = (tracker.get_slot("callback_booked") or {}).get("reference")
+    return ref if ref and REFERENCE.match(ref) else None
 
 
 async def change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[EventType] | None:
@@ -84,21 +88,31 @@ async def change(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) 
     dispatcher.utter_message(response="utter_call_phone_changed", phone_masked=masked, whom=f"找{name}" if name else "")
     events: list[EventType] = []
     if kept:
-        events.append(SlotSet(emergency_booked.SLOT, {**kept, "phone_masked": masked, "call_contact": contact}))
+        events.append(SlotSet(emergency_booked.SLOT, {**kept, "phone_masked": masked, "call_contact": contact, "call_phone": phone}))
     booked = tracker.get_slot("callback_booked")
-    if booked:
+    if booked and (not kept or booked.get("reference") == ref):
         events.append(SlotSet("callback_booked", {**booked, "phone_masked": masked}))
     return events
 
 
+def said_tail(tracker: Tracker, text: str) -> bool:
+    """"不是打我那个电话噻 打邻居那个4005的": the number to call by its last four digits, after a report."""
+    kept = tracker.get_slot(emergency_booked.SLOT) or tracker.get_slot("callback_booked") or {}
+    return bool(kept and TAIL.search(text) and not parsing.parse_phone(text) and (CALL_THIS.search(text) or NOT_MINE.search(text))
+                and re.search(r"电话|号|手机|打[^，。,\d]{0,8}\d{4}", text))
+
+
 def said_changed(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
-    """"我儿子的电话改好没得": the number now on the report, as it stands (changed, or still hers and how to change it)."""
+    """"我儿子的电话改好没得", "打邻居那个4005的": the number now on the report, as it stands (changed, or still hers and
+    how to change it)."""
     kept: dict[str, Any] = tracker.get_slot(emergency_booked.SLOT) or tracker.get_slot("callback_booked") or {}
-    if not kept or not ASKS_CHANGED.search(text):
+    if not kept or not (ASKS_CHANGED.search(text) or said_tail(tracker, text)):
         return False
-    if kept.get("call_contact"):
-        name = kept["call_contact"].split("（")[0]
-        dispatcher.utter_message(response="utter_call_phone_is", phone_masked=kept.get("phone_masked"), whom=f"找{name}")
+    tail = TAIL.search(text)
+    same = tail is None or (kept.get("phone_masked") or "").endswith(tail.group(1))
+    if (kept.get("call_contact") or kept.get("call_phone")) and same:
+        name = (kept.get("call_contact") or "").split("（")[0]
+        dispatcher.utter_message(response="utter_call_phone_is", phone_masked=kept.get("phone_masked"), whom=f"找{name}" if name else "")
     else:
         dispatcher.utter_message(response="utter_call_phone_unchanged", phone_masked=kept.get("phone_masked") or "您留的电话")
     return True

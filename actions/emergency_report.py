@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency as emergency_asides, emergency_booked, emergency_others as others, face, fallback, parsing, requests
-from actions import emergency_after, emergency_found_id, emergency_next, policy
+from actions import emergency_after, emergency_call_phone, emergency_found_id, emergency_next, policy
 from actions.backend_client import call, get_client
 from actions.emergency_booked import emergency_advice  # which of 119/120/110 (one owner: actions/emergency_booked.py)
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
@@ -43,6 +43,8 @@ class ActionReadEmergency(Action):
         number = emergency_booked.application_of(tracker)
         filed = tracker.get_slot("emergency_filed") and not text.startswith("/")
         asks = emergency_asides.aside(text) == "when" or others.REPORTED.search(text)  # "咋个还没来人", "报上没得"
+        if filed and (other := await emergency_call_phone.heard(dispatcher, tracker, text)) is not None:
+            return [*other, FollowupAction("action_listen")]  # "打我邻居的电话嘛 139…": the report's number to call
         if filed and asks and await others.tell_filed(dispatcher, tracker, text):
             return [FollowupAction("action_listen")]  # that report, never the questions again
         if filed and emergency_next.asks_next(text) and not emergency_asides.TROUBLE.search(text) \

@@ -1,0 +1,57 @@
+"""胡建国, 66, his flat burnt last night, his wife in hospital, his phone nearly dead (a tester, the 急难 path):
+
+1. "你们打我邻居的电话嘛13983004005" after filing made a second call-back (another number, another day), then "好久打电话来"
+   quoted his own number, "打邻居那个4005的" got "没太听懂" and "电话不对 是139…" "没能改上". One call-back per report: the
+   number to call changes the report's, and every later answer says the same number and time.
+"""
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import emergency_booked
+from actions.fallback import ActionFallback
+from actions.requests import ActionRequestCallback, ActionStartChange
+from tests.actions.test_desk_findings_s8 import texts
+from tests.actions.test_forms_and_journeys import responses, tracker
+from tests.actions.test_kitchen_fire_s9_g6 import slot_values
+from tests.actions.test_night_flood_s9_j import NIGHT_PROMISE, posted, reported
+
+NEIGHBOUR = "13983004005"
+CASE = "JZ20261124000009"
+
+
+async def said(action, slots: dict, text: str, intent: str) -> tuple[CollectingDispatcher, dict]:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker(slots, text=text, intent=intent), {})
+    return dispatcher, {**slots, **slot_values(events)}
+
+
+# ---- 1. one call-back per report ---------------------------------------------------------------------------------
+
+@pytest.mark.asyncio
+async def test_the_neighbours_number_changes_the_reports_call_never_a_second_one(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.night = True
+    slots = reported(application=CASE)
+    d, slots = await said(ActionRequestCallback(), slots, "我手机快没电了 你们打我邻居的电话嘛13983004005", "request_callback")
+    assert not posted(fake_backend, "/api/v1/callbacks")  # no second call-back, no second promise
+    [note] = posted(fake_backend, f"/api/v1/applications/{CASE}/actions/add_information")
+    assert NEIGHBOUR in note["note"]
+    assert responses(d) == ["utter_call_phone_changed"] and "139****4005找邻居" in await texts(d)
+    assert slots[emergency_booked.SLOT]["phone_masked"] == "139****4005"
+    d, _ = await said(ActionFallback(), slots, "你们好久打电话来", "nlu_fallback")
+    words = await texts(d)
+    assert "139****4005" in words and NIGHT_PROMISE in words and "4004" not in words
+    d, _ = await said(ActionFallback(), slots, "不是打我那个电话噻 我手机没电了 打邻居那个4005的", "nlu_fallback")
+    assert responses(d) == ["utter_call_phone_is"] and "139****4005" in await texts(d)
+    d, _ = await said(ActionStartChange(), {**slots, "phone_verified": True}, "电话不对 是13983004005", "correct_application")
+    assert "utter_call_phone_not_changed" not in responses(d) and "139****4005" in await texts(d)
+
+
+@pytest.mark.asyncio
+async def test_another_call_back_of_the_conversation_is_never_changed_for_the_report(fake_backend) -> None:  # noqa: ANN001
+    slots = {**reported(application=CASE), "callback_booked": {"reference": "HD000007", "caller": "七星岗街道社会救助窗口",
+                                                               "due_day": "今天", "promise": "今天", "phone_masked": NEIGHBOUR}}
+    d, _ = await said(ActionStartChange(), {**slots, "phone_verified": True}, "电话不对 是13983004005", "correct_application")
+    assert not posted(fake_backend, "/api/v1/callbacks/HD000007/call-phone")
+    assert posted(fake_backend, f"/api/v1/applications/{CASE}/actions/add_information")
+    assert responses(d) == ["utter_call_phone_changed"]
