@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import first_answers
-from actions import amount_answers, codes, household_incomes, members, parsing, reason, requests, streets, wechat
+from actions import amount_answers, change_of_mind, codes, household_incomes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
 from actions.precheck import NO_QUESTION, NONE_EXCLUDED, AsksSupporter, PrecheckAnswers, read_excluded, read_hukou
@@ -485,8 +485,8 @@ class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalCon
 
     async def validate_reason(self, value, dispatcher, tracker, domain) -> Slots:  # noqa: ANN001
         text = _text(value)
-        if await reason.asked_instead(text, dispatcher):
-            return {"reason": None, NEUTRAL: True}  # "低保和特困能一起拿不": answered (or said to come later), asked again
+        if (instead := await change_of_mind.at_reason(text, dispatcher, tracker)) is not None:
+            return instead  # a question, a stop, "先查下能不能批", "原因不是这个": never the reason (actions/change_of_mind.py)
         return {"reason": text[:500] if len(text) >= 2 and not parsing.is_bare_yes(text) else None}
 
 

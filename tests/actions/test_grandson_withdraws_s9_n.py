@@ -1,0 +1,59 @@
+"""A grandson (刘浩) filing 低保 for his grandmother: "算了先查一下nn能不能批" at the reason question was kept as 原因 and read
+back; "不是 原因不是这个 我是想先查下nn符不符合条件" at the read-back then became the reason. A stop, a change of mind or a
+question whether it would be approved is never the reason; "原因不是这个" asks it again."""
+
+import pytest
+
+from actions import codes
+from actions.change_of_mind import asks_approval, not_the_reason, says_stop
+from actions.forms import ValidateApplicationForm
+from tests.actions.test_form_first import FILLED, at_readback
+from tests.actions.test_reason_question_s8_e import REASONS
+from tests.actions.test_retries import turn
+
+pytestmark = pytest.mark.usefixtures("fake_backend")
+
+BEFORE_REASON = {k: v for k, v in FILLED.items() if k != "reason"}
+NOT_REASONS = ["算了先查一下nn能不能批", "不是 原因不是这个 我是想先查下nn符不符合条件", "符不符合条件", "不申请了",
+               "不是 原因不是这个", "算了 先看看我奶奶能不能批 不申请了", "不申请了！先查能不能批"]
+
+
+@pytest.mark.parametrize("text", REASONS + ["老伴走了 一个人没得收入 看病都看不起", "腿脚不方便 儿女不在身边"])
+def test_a_real_reason_is_no_change_of_mind(text: str) -> None:
+    assert not (says_stop(text) or asks_approval(text) or not_the_reason(text))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", NOT_REASONS)
+async def test_a_stop_or_a_check_first_is_never_the_reason(text: str) -> None:
+    after, said = await turn(ValidateApplicationForm(), "reason", text, BEFORE_REASON)
+    assert after["reason"] is None and "utter_not_understood" not in said and not after.get("form_retries")
+
+
+@pytest.mark.asyncio
+async def test_checking_first_at_the_reason_gets_the_estimate_and_the_reason_asked_again() -> None:
+    after, said = await turn(ValidateApplicationForm(), "reason", "先查一下nn能不能批", BEFORE_REASON)
+    assert said == ["utter_readback_estimate"] and after["requested_slot"] == "reason" and after["reason"] is None
+
+
+@pytest.mark.asyncio
+async def test_a_stop_at_the_reason_pauses_the_form_every_answer_kept() -> None:
+    form = ValidateApplicationForm()
+    after, said = await turn(form, "reason", "算了先查一下nn能不能批", BEFORE_REASON)
+    assert said == ["utter_readback_estimate", "utter_stopped"] and after["reason"] is None
+    assert {k: after[k] for k in BEFORE_REASON} == BEFORE_REASON and codes.PAUSE not in after
+    after, said = await turn(form, "reason", "不申请了", BEFORE_REASON)
+    assert said == ["utter_stopped"] and after["reason"] is None
+
+
+@pytest.mark.asyncio
+async def test_only_saying_the_reason_is_wrong_asks_it_again() -> None:
+    after, said = await turn(ValidateApplicationForm(), "reason", "不是 原因不是这个", BEFORE_REASON)
+    assert said == ["utter_reason_again"] and after["reason"] is None and after["requested_slot"] == "reason"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["不是 原因不是这个 我是想先查下nn符不符合条件", "不是 原因不是这个"])
+async def test_at_the_readback_the_reason_is_asked_again_never_overwritten(text: str) -> None:
+    after, said = await at_readback(text)
+    assert after["reason"] is None and after["requested_slot"] == "reason" and "utter_not_understood" not in said
