@@ -208,7 +208,7 @@ def first_message_slots(text: str) -> dict[str, str]:
             slots["applicant_id"] = id_text
     m = re.search(r"([\u4e00-\u9fa5]{2,6}(?:街道|镇|乡))", t)
     if m:
-        slots["street"] = m.group(1).removeprefix("住在").removeprefix("我住").removeprefix("住").removeprefix("在")
+        slots["street"] = re.sub(r"^(?:我是|我在|我住在?|住在?|在|是)", "", m.group(1))
     return slots
 
 
@@ -216,12 +216,17 @@ def first_message_slots(text: str) -> dict[str, str]:
 # name after 我是/我叫 (what he is dropped: a role, "她孙子"), and his phone when said before anything about the principal.
 HELPER_INTRO = re.compile(r"(?:我是|我叫|我系|本人是?)(?P<said>[^\s，,。；;!！?？\d帮替给]{2,16}?)"
                           r"(?=[\s，,。；;!！?？\d]|电话|手机|号码|联系|帮|替|给|代|想|要|$)")
-HELPER_ROLE = re.compile(r"^(?:这边|社区|村里|村上|街道|小区|居委会|村委会|的)*(?:" + "|".join(sorted(
+HELPER_ROLE = re.compile(r"^(?:[\u4e00-\u9fa5]{2,6}?(?:街道|社区|镇|乡|村)(?=的|网格|社工|志愿))?(?:这边|社区|村里|村上|街道|小区|居委会|村委会|的)*(?:" + "|".join(sorted(
     {w for _, words in HELPER_KINDS for w in words} | set(HELPER_KIND_WORDS), key=len, reverse=True)) + r")?(?:的)?"
                          r"(?:(?:她|他)(?:的)?(?:" + KIN_PATTERN + r"))?")
 ABOUT_PRINCIPAL = re.compile(r"他|她|老人|申请人|帮|替|给|代|" + KIN_PATTERN)
 # "帮王德贵申请低保", "替王德贵办": the principal named after the helping verb.
 HELPED_NAME = re.compile(r"(?:帮|替|给|代)(?P<name>[\u4e00-\u9fa5·]{2,5}?)(?=申请|办|报|弄|填|[\s，,。]|$)")
+
+
+# "帮辖区一位老人周德贵申请": the principal named after what he is to the helper.
+RESIDENT_NAME = re.compile(r"(?:老人家|老人|老大爷|大爷|老太太|居民|村民|老乡|低保户|五保户)(?P<name>[\u4e00-\u9fa5·]{2,4}?)"
+                           r"(?=申请|办|报|弄|填|[\s，,。]|\d|$)")
 
 
 def helper_said(text: str) -> dict[str, str]:
@@ -235,10 +240,14 @@ def helper_said(text: str) -> dict[str, str]:
         own = ABOUT_PRINCIPAL.split(text[intro.end():], maxsplit=1)[0]  # his part: up to the first word about her
         if phone := parse_phone(own):
             slots["verify_phone"] = phone
-    for m in HELPED_NAME.finditer(text):
+    for m in [*HELPED_NAME.finditer(text), *RESIDENT_NAME.finditer(text)]:
         if (name := parse_name(m.group("name"))) and name != slots.get("helper_name"):
             slots["applicant_name"] = name
             break
+    else:
+        # "我叫邓丽，是帮老人代办的。老人叫周德贵": named after 叫 by someone who is not the writer.
+        if (name := named(text, own=False)) and name != slots.get("helper_name"):
+            slots["applicant_name"] = name
     return slots
 
 
@@ -268,7 +277,7 @@ def split_name_and_id(text: str) -> tuple[str | None, str | None]:
     return name, id_text
 
 
-ID_WORDS = r"身份证(号码|号)?(是|为)?|号码(是)?|名字(叫|是)?|姓名(是)?"
+ID_WORDS = r"身份[证正症政整](号码|号)?(是|为)?|号码(是)?|名字(叫|是)?|姓名(是)?"  # "身份正": voice typing
 NAME_SEPARATORS = r"[\s，,。.、；;:：]+"
 # What comes before a name: her own ("我叫王秀英"), or anyone's but the writer's ("老人叫王秀英", "名字是刘淑芬").
 NAME_LEADS = {True: r"我叫|我是|名字叫|名字是|姓名", False: r"(?<![我俺])叫|(?<![我俺])名字(?:叫|是)|姓名(?:是)?[:：]?"}

@@ -12,6 +12,8 @@ NAME = re.compile(r"[\u4e00-\u9fff](?:[\u4e00-\u9fff·]{0,18})[\u4e00-\u9fff]")
 # "我叫", "她的名字是", "申请人叫", "我奶奶叫": what comes before the name.
 LEAD = re.compile(r"^(?:(?:我|他|她|俺|咱)(?:的|家)?(?:" + "|".join(sorted([*KIN, *IN_LAWS], key=len, reverse=True))
                   + r")?|申请人|这位家人|家人|本人)?(?:的)?(?:名字|姓名|全名)?(?:叫做|叫|是|为|：|:)\s*")
+# "申请人周德贵", "老人周德贵": a role said right before the name, without 叫 or 是 (a 网格员's whole answer).
+ROLE_LEAD = re.compile(r"^(?:申请人|当事人|老人家|老人|本人)(?=[\u4e00-\u9fff·]{2,20}$)")
 PRONOUN = re.compile(r"^(我|你|您|他|她|它|咱|俺|人家|自己|本人|大家|别人|谁)")
 # Answers that are about something else, or say that the name is not known.
 NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "不懂", "不会", "没有", "没得", "莫得", "算了", "跳过",
@@ -25,6 +27,9 @@ NOT_NAME_WORDS = ("晓得", "知道", "清楚", "记得", "记不", "忘了", "�
                   "痛", "疼", "起不来", "哎哟", "哎呀", "老天", "天爷", "菩萨", "求求", "救救", "摔", "流血",
                   # What a message that says everything at once holds besides the name ("一个人住", "身体不好").
                   "一个人", "外地", "打工", "身体", "生活", "困难", "去世", "独居", "方便", "养老金", "退休金",
+                  # Health said in the same breath ("有糖尿病，走路都困难" was read back as the applicant's name).
+                  "病", "癌", "瘫", "中风", "血压", "血糖", "糖尿", "残疾", "走路", "耳朵", "眼睛", "腿脚", "住院", "药",
+                  "身份", "老人", "租",  # "身份正号码" (voice typing), "帮老人代办", "租的房子"
                   "网格", "志愿者", "社工", "民警", "警察",  # who the helper is ("我是网格员"), not his name
                   "代办", "帮办", "代理人",  # a role on the read-back ("代办人名字不对"), never a name
                   "户口", "农村", "城镇", "社区", "小区", "押金", "住哪", "淹",  # facts said where a name was asked
@@ -53,6 +58,8 @@ def parse_name(text: str) -> str | None:
     stripped = LEAD.sub("", t, count=1)
     if stripped != t and stripped:
         t = stripped
+    else:
+        t = ROLE_LEAD.sub("", t, count=1)
     t = re.sub(r"(呀|啊|哦|哈|嘛|呢|的)$", "", t) if len(t) > 2 else t
     if not NAME.fullmatch(t) or "··" in t or t.endswith("的"):
         return None  # "身份证上的名字我不晓得": "上的" was once read back as the name

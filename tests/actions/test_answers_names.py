@@ -147,3 +147,30 @@ async def test_the_principals_details_said_to_the_helper_question_are_hers_not_h
     assert after["applicant_name"] == "刘淑芬" and after["applicant_id"] == "11010519491231002X"
     assert after.get("verify_phone") in (None, "") and not any(r.url.path == "/api/v1/auth/otp/request"
                                                                for r in fake_backend.requests)
+
+
+# The fifth tester round (2026-12-07): a 网格员's whole answer to "申请人的姓名和身份证号码是多少？" read back "申请人：有糖尿病";
+# "帮老人代办的" named the applicant "老人代"; a fire victim's voice-typed "身份正号码" became his name.
+@pytest.mark.parametrize(("text", "name"), [
+    (f"申请人周德贵，身份证{HIS_ID}，现住民生路租的房子，一个人，收入只有农村养老金一百多块一个月，没有存款，有糖尿病，走路都困难", "周德贵"),
+    (f"老人周德贵 {HIS_ID}", "周德贵"), (f"胡建国 身份正号码{HIS_ID}", "胡建国"), (f"身份正号码{HIS_ID}", None),
+    (f"{HIS_ID}，有糖尿病，走路都困难", None), (f"申请人是周德贵 {HIS_ID} 患中风 瘫痪在床", "周德贵"),
+])
+def test_a_whole_answer_names_only_the_person(text: str, name: str | None) -> None:
+    assert parsing.split_name_and_id(text) == (name, HIS_ID)
+
+
+@pytest.mark.parametrize("text", ["有糖尿病", "糖尿病", "有高血压", "中风了", "瘫痪在床", "身份正", "身份正号", "老人代", "帮老人代",
+                                  "租的房子", "耳朵背", "走路困难"])
+def test_illnesses_and_misheard_id_words_are_never_names(text: str) -> None:
+    assert parsing.parse_name(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我叫邓丽，是帮老人代办的。老人叫周德贵，71岁", {"helper_name": "邓丽", "applicant_name": "周德贵"}),
+    ("你好，我是解放碑街道的网格员邓丽，帮辖区一位老人周德贵申请特困",
+     {"helper_name": "邓丽", "applicant_name": "周德贵", "street": "解放碑街道"}),
+])
+def test_a_helpers_first_message_names_each_one_right(text: str, expected: dict) -> None:
+    slots = parsing.first_message_slots(text)
+    assert {k: slots.get(k) for k in expected} == expected
