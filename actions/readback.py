@@ -330,8 +330,9 @@ class ReadBack:
         if said and field.key != "more_members":
             checked = getattr(self, f"validate_{field.key}")(said, dispatcher, tracker, domain)
             checked = await checked if inspect.isawaitable(checked) else checked
-            if checked.get(field.key) not in (None, tracker.get_slot(field.key)):
-                return {**checked, **again}
+            same_street_new_road = field.key == "street" and checked.get(streets.DETAIL) not in (None, tracker.get_slot(streets.DETAIL))
+            if checked.get(field.key) not in (None, tracker.get_slot(field.key)) or checked.get(field.key) and same_street_new_road:
+                return {**checked, **again}  # "住址不对 就是渝中区大溪沟街道人和街": the road put right at once
             if checked.get(field.key) is not None:
                 # "身份证号…重新报一遍：5001…0019，以这个为准" with the number filed: said back, never asked again.
                 dispatcher.utter_message(response="utter_correction_same", label=field.label,

@@ -111,6 +111,10 @@ async def _example(area: dict) -> str:
 # (sent as the application's address, backend ApplicationIn.address); a tester's "中山三路" was dropped. A clause that is
 # no address ("具体门牌我明天去看了补", "不晓得门牌") ends it; never an ID- or phone-like run of digits.
 NOT_ADDRESS = re.compile(r"我|你|他|她|不|没|明天|再补|晓得|知道|清楚|看了|吧|嘛|呢|吗|[?？]")
+# Another fact said after the street ("人和街 城镇户口 养老金900 存款5000左右 一个人住"): its own question's, never the address
+# (a tester's read back as 住址 "…人和街 城镇户口 养老金900 存款5000左右 一个人"); the detail ends before it.
+OTHER_FACT = re.compile(r"户口|户籍|城镇|农村|农业|养老|退休|工资|收入|存款|存折|积蓄|补贴|低保|特困|一个人|独居|口人|岁|"
+                        r"\d+\s*(?:块|元|万)")
 DETAIL_MAX = 100
 
 
@@ -122,7 +126,7 @@ def detail_after(text: str, area: dict) -> str | None:
         return None
     kept: list[str] = []
     for clause in re.split(r"[\s，,。、；;]+", text[at[0] + len(at[1]):]):
-        if NOT_ADDRESS.search(clause):
+        if NOT_ADDRESS.search(clause) or OTHER_FACT.search(clause):
             break
         if clause:
             kept.append(clause)

@@ -26,6 +26,9 @@ HUKOU = re.compile(r"户口|户籍|农业|非农")
 FILING = re.compile(r"申请|网格员|志愿者|民警|工作人员|社工|帮|替|代办|我是|我叫|叫|名字|姓名|身份证|电话|手机|号码|你好|您好|谢谢|麻烦")
 ALL_AT_ONCE = 3  # facts in one message from which the rest of it is the reason ("everything at once")
 REASON_CHARS = 6  # Han characters the rest must have to be a reason (not "儿子在外地" alone)
+# A place said without 街道/镇 ("渝中大溪沟人和街", a road, a door): where she lives, never why she applies (a tester's was
+# read back as 原因).
+PLACE = re.compile(r"(?:街|路|巷|号|弄|社区|小区|栋|单元|大院)$|(?:区|县).{0,6}(?:街|路|巷)")
 
 
 def _hers(clause: str) -> bool:
@@ -77,6 +80,7 @@ def found(text: str, filing_for: str | None = None) -> dict[str, str]:
     # Everything at once: what is left, in her words, is why she applies ("老伴去年走了，她腿脚不方便").
     left = [c for c in clauses if not re.search(r"\d{6,}", c) and not FILING.search(c) and len(re.findall(r"[\u4e00-\u9fa5]", c)) > 1
             and parsing.parse_name(c) != c  # "王秀英，女，…": her name (its own question's), not her reason
+            and not PLACE.search(c)
             and not any(v in c or c in v for v in facts.values())]
     reason = "，".join(left)
     if len(facts) >= ALL_AT_ONCE and len(re.findall(r"[\u4e00-\u9fa5]", reason)) >= REASON_CHARS:

@@ -4,9 +4,11 @@ question whether it would be approved is never the reason; "原因不是这个" 
 
 import pytest
 
-from actions import codes
+from actions import codes, streets
+from actions.answers.all_at_once import found
 from actions.change_of_mind import asks_approval, not_the_reason, says_stop
 from actions.forms import ValidateApplicationForm
+from actions.streets import detail_after
 from tests.actions.test_form_first import FILLED, at_readback
 from tests.actions.test_reason_question_s8_e import REASONS
 from tests.actions.test_retries import turn
@@ -57,3 +59,37 @@ async def test_only_saying_the_reason_is_wrong_asks_it_again() -> None:
 async def test_at_the_readback_the_reason_is_asked_again_never_overwritten(text: str) -> None:
     after, said = await at_readback(text)
     assert after["reason"] is None and after["requested_slot"] == "reason" and "utter_not_understood" not in said
+
+
+# 2. The street answer says the other facts too: each to its own question, the address only the road.
+HIS_STREET = "渝中两路口人和街 城镇户口 养老金900 存款5000左右 一个人住"
+BEFORE_STREET = {k: v for k, v in FILLED.items()
+                 if k not in ("street", "hukou", "monthly_income", "savings", "more_members", "members", "reason")}
+
+
+@pytest.mark.asyncio
+async def test_each_fact_in_the_street_answer_goes_to_its_own_question() -> None:
+    after, said = await turn(ValidateApplicationForm(), "street", HIS_STREET, BEFORE_STREET)
+    assert after["street"] == "渝中区两路口街道" and after[streets.DETAIL] == "人和街"
+    assert after["monthly_income"] == 900.0 and after["savings"] == 5000.0 and after["more_members"] is False
+    assert after["hukou"] and after.get("reason") is None and "utter_noted_ahead" in said
+
+
+@pytest.mark.parametrize("text", ["渝中大溪沟人和街 城镇户口 养老金900 存款5000左右 一个人住",
+                                  "住七星岗 中山三路 农村户口 每月退休金一千二 没得存款 一个人住"])
+def test_a_place_is_never_the_reason(text: str) -> None:
+    assert "reason" not in found(text, "other")
+
+
+def test_the_road_ends_before_another_fact() -> None:
+    assert detail_after(HIS_STREET, {"name": "两路口街道"}) == "人和街"
+    assert detail_after("两路口街道中山三路12号 3楼", {"name": "两路口街道"}) == "中山三路12号 3楼"
+
+
+@pytest.mark.asyncio
+async def test_the_address_put_right_at_the_readback_is_taken_at_once(monkeypatch) -> None:  # noqa: ANN001
+    wrong = {"street": "渝中区两路口街道", "area_code": "500103004", streets.DETAIL: "人和街 城镇户口 养老金900 存款5000左右 一个人"}
+    monkeypatch.setattr("tests.actions.test_form_first.FILLED", {**FILLED, **wrong})
+    after, said = await at_readback("住址不对 就是渝中区两路口街道人和街")
+    assert after[streets.DETAIL] == "人和街" and after["street"] == "渝中区两路口街道"
+    assert after["requested_slot"] == "confirmed" and after["confirmed"] is None
