@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency, emergency_booked, emergency_call_phone, emergency_others, fallback, parsing, privacy, streets
+from actions import earlier_report, emergency, emergency_booked, emergency_call_phone, emergency_others, fallback, parsing, privacy, streets
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -161,6 +161,8 @@ class ActionRequestCallback(Action):
             return []
         if not tracker.active_loop_name and (other := await emergency_call_phone.heard(dispatcher, tracker, said)) is not None:
             return other  # "你们打我邻居的电话嘛139…" after a report: that report's number to call, never a second call-back
+        if not tracker.active_loop_name and earlier_report.asks(tracker, said):
+            return await earlier_report.start(dispatcher, tracker, said)  # "我昨天报的火灾那个 咋个样了": its status, no new call-back
         if await fallback.answered_office_phone(dispatcher, tracker, said):
             return []  # "南坪街道值班电话": that office's number, or plainly none on file and 12345 to call
         if emergency_booked.asks_on_duty(said) and await emergency_booked.answer_on_duty(dispatcher, tracker, said):

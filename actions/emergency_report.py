@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency as emergency_asides, emergency_booked, emergency_others as others, face, fallback, parsing, requests
-from actions import emergency_after, emergency_call_phone, emergency_found_id, emergency_next, policy
+from actions import earlier_report, emergency_after, emergency_call_phone, emergency_found_id, emergency_next, policy
 from actions.backend_client import call, get_client
 from actions.emergency_booked import emergency_advice  # which of 119/120/110 (one owner: actions/emergency_booked.py)
 from actions.journeys import NAME_MISMATCH, _mask_phone, _reset, _submission_key
@@ -40,6 +40,8 @@ class ActionReadEmergency(Action):
         text = requests._text(tracker.latest_message.get("text"))
         if policy.asks_about_help(text, reported=bool(tracker.get_slot("emergency_filed"))):
             return await policy.answer_instead(dispatcher, tracker)  # "修房子有没得补助": a question, never a report
+        if not tracker.active_loop_name and earlier_report.asks(tracker, text):
+            return await earlier_report.start(dispatcher, tracker, text)  # "我昨天报的火灾那个 咋个样了": its status
         number = emergency_booked.application_of(tracker)
         filed = tracker.get_slot("emergency_filed") and not text.startswith("/")
         asks = emergency_asides.aside(text) == "when" or others.REPORTED.search(text)  # "咋个还没来人", "报上没得"

@@ -3,12 +3,17 @@
 1. "你们打我邻居的电话嘛13983004005" after filing made a second call-back (another number, another day), then "好久打电话来"
    quoted his own number, "打邻居那个4005的" got "没太听懂" and "电话不对 是139…" "没能改上". One call-back per report: the
    number to call changes the report's, and every later answer says the same number and time.
+2. The next day, in a new conversation, "我昨天报的火灾那个 咋个样了 还没得人打电话来" was asked his phone and street and
+   filed a new call-back. A question about an earlier report is its status once his phone is verified (a number in the
+   message is that phone, never asked again), never a new call-back.
 """
 
 import pytest
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency_booked
+from actions.emergency_report import ActionReadEmergency
 from actions.fallback import ActionFallback
 from actions.requests import ActionRequestCallback, ActionStartChange
 from tests.actions.test_desk_findings_s8 import texts
@@ -55,3 +60,33 @@ async def test_another_call_back_of_the_conversation_is_never_changed_for_the_re
     assert not posted(fake_backend, "/api/v1/callbacks/HD000007/call-phone")
     assert posted(fake_backend, f"/api/v1/applications/{CASE}/actions/add_information")
     assert responses(d) == ["utter_call_phone_changed"]
+
+
+# ---- 2. an earlier report asked about ----------------------------------------------------------------------------
+
+ASKS = "我昨天报的火灾那个 咋个样了 还没得人打电话来"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("action,intent", [(ActionRequestCallback(), "request_callback"), (ActionReadEmergency(), "report_emergency")])
+async def test_a_report_made_yesterday_is_looked_up_never_a_new_call_back(fake_backend, action, intent) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker({}, text=ASKS, intent=intent), {})
+    assert not posted(fake_backend, "/api/v1/callbacks")
+    assert slot_values(events)["after_verify"] == "progress" and "emergency_what" not in slot_values(events)
+    assert FollowupAction("verify_form") in events and responses(dispatcher) == ["utter_earlier_report_phone"]
+
+
+@pytest.mark.asyncio
+async def test_a_phone_in_the_question_gets_its_code_and_is_never_asked_again(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    events = await ActionRequestCallback().run(dispatcher, tracker({}, text=f"{ASKS} 我电话13983004004", intent="request_callback"), {})
+    assert posted(fake_backend, "/api/v1/auth/otp/request") and not posted(fake_backend, "/api/v1/callbacks")
+    assert slot_values(events)["verify_phone"] == "13983004004" and responses(dispatcher) == ["utter_code_sent"]
+
+
+@pytest.mark.asyncio
+async def test_once_verified_its_status_is_said(fake_backend) -> None:  # noqa: ANN001
+    slots = {"phone_verified": True, "citizen_token": "t", "verified_phone": "13983004004"}
+    events = await ActionRequestCallback().run(CollectingDispatcher(), tracker(slots, text=ASKS, intent="request_callback"), {})
+    assert FollowupAction("action_after_verify") in events and not posted(fake_backend, "/api/v1/callbacks")
