@@ -50,12 +50,15 @@ def for_case(app: Application, whose: str = "您的") -> str | None:
                        due=app.step_due_date, visited=app.home_visit_on, start_workdays=_workdays(wf, steps.waits))
 
 
-def general(assistance_type: str, subtype: str | None = None, *, who: bool = False) -> str | None:
+def general(assistance_type: str, subtype: str | None = None, *, who: bool = False, can: bool = False,
+            sign: str | None = None) -> str | None:
     """With no case: after filing, accepted within the first step's days, then the visit within the next step's
-    (`who`: and who comes, when that was asked — the street's staff, at least two, the 社区's with them)."""
+    (`who`: and who comes, when that was asked — the street's staff, at least two, the 社区's with them; `can`: whether
+    staff come to the home was asked — yes, said first; `sign`: how the 核对授权书 is signed there, said with it)."""
     wf = get_catalog().get(assistance_type, subtype)
     steps = visit_steps(wf)
     if steps is None:
         return None
     return render_text("applications/visit.txt.j2", stage="general", type_name=assistance_type,
-                       accept_workdays=_workdays(wf, steps.received), start_workdays=_workdays(wf, steps.waits), who=who)
+                       accept_workdays=_workdays(wf, steps.received), start_workdays=_workdays(wf, steps.waits), who=who,
+                       can=can, sign=sign)

@@ -6,9 +6,13 @@
    waiting said with its date;
 4. the progress answer for a helper without the applicant's phone: no "家里人", no "她" for a man."""
 
+import httpx
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateApplicationForm
+from actions.policy import ActionAnswerPolicy
 from tests.actions.answers_helpers import install, said, turn, with_check_digit
 from tests.actions.test_precheck_findings import spoken
 
@@ -43,3 +47,45 @@ async def test_a_new_id_said_again_at_the_read_back_replaces_the_old(fake_backen
     text = f"身份证号我刚才可能报错了，重新报一遍：{new_id}，以这个为准"
     after, messages = await turn(ValidateApplicationForm(), "confirmed", text, ZHOU)
     assert after["applicant_id"] == new_id and after["confirmed"] is None and after.get("requested_slot") in (None, "confirmed")
+
+
+# 2. Whether staff can come to the home, asked at the read-back: answered (the backend's words), then one short line.
+
+CAN_COME = ("可以。入户调查本来就是工作人员上门来做的。按规定，申请交上去以后，街道（乡镇）3个工作日内受理；受理以后3个工作日内"
+            "开始入户调查，工作人员会上门看看家里的实际情况。没有手机的，核对授权书也可以这时签：入户调查时，工作人员看着本人在纸上签字或按手印。")
+
+
+def can_come_answered(fake) -> None:  # noqa: ANN001
+    """As the backend (backend/policy/visits.py can_come): whether staff come to the home, asked, is answered."""
+    inner = fake.handler if hasattr(fake, "handler") else fake.route
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        said = request.url.params.get("said") or ""
+        if request.url.path.endswith("/policy/answer") and "上门" in said:
+            return httpx.Response(200, json={"answer": CAN_COME, "term": "入户调查时间", "needs_region": False, "region": None})
+        return inner(request)
+
+    fake.handler = handler
+
+
+@pytest.mark.asyncio
+async def test_a_helper_asking_for_a_home_visit_at_the_read_back_hears_yes_about_him(fake_backend) -> None:  # noqa: ANN001
+    install(fake_backend)
+    can_come_answered(fake_backend)
+    text = "另外问一下，老人腿脚不行下不了楼，后面核查能不能安排工作人员上门？"
+    after, messages = await turn(ValidateApplicationForm(), "confirmed", text, ZHOU)
+    assert said(messages)[:2] == [CAN_COME, "utter_visit_comes_to_her"] and after["readback_short"] is True
+    line = await spoken(messages[1], after)
+    assert "您" not in line and "上门" in line, line
+
+
+@pytest.mark.asyncio
+async def test_can_it_be_done_at_home_read_as_a_policy_question_at_the_read_back_is_the_visit(fake_backend) -> None:  # noqa: ANN001
+    can_come_answered(fake_backend)
+    tracker = Tracker("web-t5", {**ZHOU, "requested_slot": "confirmed"},
+                      {"text": "能上门办理吗", "intent": {"name": "ask_policy", "confidence": 1.0}, "entities": []}, [], False,
+                      None, {"name": "application_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
+    assert [m.get("text") for m in dispatcher.messages] == [CAN_COME]
+    assert {e["name"]: e["value"] for e in events}["readback_short"] is True
