@@ -13,11 +13,12 @@ from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction,
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import fallback, form_first, parsing, reason
+from actions import fallback, form_first, parsing, policy, reason
 from actions.amount_answers import ASKS_WHAT_COUNTS, HAS_FIGURE
 from actions.answers.amounts import asks_whose_income
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.policy import ActionAnswerPolicy
+from actions import precheck_result
 from actions.precheck import ILLNESS_ASKED, asks_about_family, parse_hukou
 
 FORM = "eligibility_form"
@@ -31,6 +32,21 @@ MONEY = re.compile(r"收入|钱|费|金|工资|扣")  # "赡养费算不算收�
 # ("不对"), a figure or a phone number. The place's figures are its region's (GET /areas/search: standards_region).
 PLACE_SAID = re.compile(r"^(?:不对|不是|错了|搞错了)?(?:我|我们|她|他|老人|老人家|我家|屋头)?(?:是|就是|其实是)?(?:在|住在|住)"
                         r"(?P<place>[\u4e00-\u9fa5]{2,12}?)(?:的|住|这边|那边|这点|那点|那儿|这儿)?(?:嘛|哦|噻|哈|啊|呀)?$")
+
+
+# "好多钱嘛 能不能够交三千押金" (after asking about 临时救助) read as asking for the pre-check: a deposit, or how much
+# 临时救助 gives, is a policy question (backend/policy: the deposit's ways and the amount), never the pre-check's quiz.
+DEPOSIT = re.compile(r"押金|压金|预交金|预缴金")
+RELIEF = re.compile(r"临时救助|临时补助|林时救助|急难")
+
+
+def asks_help_instead(text: str, tracker: Tracker) -> bool:
+    """Whether the message that started the pre-check asks about a deposit or 临时救助's amount instead."""
+    t = text.strip()
+    if not t or t.startswith("/"):
+        return False
+    relief = bool(RELIEF.search(t)) or tracker.get_slot("assistance_type") == "临时救助" or bool(tracker.get_slot("emergency_filed"))
+    return bool(DEPOSIT.search(t)) or (relief and policy.asks_about_help(t, reported=True))
 
 
 def asks_progress(text: str, intent: str | None) -> bool:
@@ -102,6 +118,12 @@ class PrecheckAsides:
         requested = tracker.get_slot("requested_slot")
         message = tracker.latest_message or {}
         text = str(message.get("text") or "").strip()
+        if not requested and precheck_result.answered(dispatcher, tracker, text):
+            return precheck_result.not_started()  # "那我吃得到低保不" after a result: answered from it, no new questionnaire
+        if not requested and asks_help_instead(text, tracker):
+            # Answered as the question it is; no pre-check started (its first question never asked).
+            events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
+            return [*events, ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         if requested and requested in tracker.slots_to_validate():
             if asks_progress(text, (message.get("intent") or {}).get("name")):
                 return progress_instead(dispatcher, tracker)
@@ -113,3 +135,8 @@ class PrecheckAsides:
                 tracker.slots[requested] = None
                 return [SlotSet(requested, None), *events]  # asked again as it was: no wrong answer counted
         return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict | None:
+        if not tracker.get_slot("requested_slot") and asks_help_instead(str(tracker.latest_message.get("text") or ""), tracker):
+            return None  # answered instead (above): no first question asked
+        return await super().next_requested_slot(dispatcher, tracker, domain)  # type: ignore[misc]

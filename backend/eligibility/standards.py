@@ -47,6 +47,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Relief:
+    """临时救助 as the region's published rule sets it (`temporary_relief` in its file; only with a source): one grant
+    at most `cap_months` months of the 低保 standard."""
+    cap_months: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
 class Region:
     key: str
     full_name: str
@@ -54,6 +62,7 @@ class Region:
     areas: tuple[str, ...]
     versions: tuple[StandardVersion, ...]  # newest first
     limits: Limits
+    relief: Relief | None = None  # None: no published 临时救助 amount here; the answer says it is set case by case
 
     def dibao(self, std: StandardVersion, *, rural: bool) -> Decimal:
         return to_cents(std.dibao.rural if rural else std.dibao.urban)
@@ -65,6 +74,10 @@ class Region:
     def financial_assets_limit(self, std: StandardVersion, *, rural: bool, size: int = 1) -> Decimal:
         """Savings and securities a household of `size` may hold: the standard × the local number of months × size."""
         return to_cents(self.dibao(std, rural=rural) * self.limits.financial_assets_months * size)
+
+    def relief_cap(self, std: StandardVersion, *, rural: bool) -> Decimal | None:
+        """The most one 临时救助 grant gives here (the standard × the months the rule names); None without a rule."""
+        return to_cents(self.dibao(std, rural=rural) * self.relief.cap_months) if self.relief else None
 
 
 def _factor(value: float | int | str) -> Decimal:
@@ -88,7 +101,7 @@ def _region(key: str, r: dict) -> Region:
             )
         )
     versions.sort(key=lambda s: s.effective_from or date.min, reverse=True)
-    limits = r["limits"]
+    limits, relief = r["limits"], r.get("temporary_relief")
     return Region(
         key=key,
         full_name=r["full_name"],
@@ -100,6 +113,7 @@ def _region(key: str, r: dict) -> Region:
             financial_assets_months=int(limits["financial_assets_months"]),
             max_homes=int(limits["max_homes"]),
         ),
+        relief=Relief(_factor(relief["cap_months"]), relief["source"]) if relief else None,
     )
 
 

@@ -17,7 +17,7 @@ from typing import get_args
 from backend.applications.schemas import DEFAULT_SUBTYPES, EMERGENCY
 from backend.applications.workflow import WorkflowCatalog
 from backend.eligibility.service import get_rules
-from backend.policy import house, needs, together, visits
+from backend.policy import aspects, house, needs, together, visits
 from backend.policy.privacy import TOPIC as PRIVACY, get_privacy
 from backend.policy.terms import ASKS_COUNTED, get_glossary
 from backend.policy.schemas import (
@@ -45,6 +45,9 @@ def _figures(region: Region, std: StandardVersion) -> dict:
         "limits": region.limits,
         "assets": {"urban": region.financial_assets_limit(std, rural=False),
                    "rural": region.financial_assets_limit(std, rural=True)},
+        # 临时救助's cap where the region's file holds a published rule; None: set case by case, no figure said.
+        "relief_cap": {"urban": region.relief_cap(std, rural=False), "rural": region.relief_cap(std, rural=True)}
+        if region.relief else None,
     }
 
 
@@ -142,6 +145,7 @@ def _income_kind_asked(said: str | None) -> str | None:
                        excluded=income["excluded_kinds"], deductible_kinds=income["deductible_kinds"])
 
 
+RELIEF, MONEY = "临时救助", "标准"  # a need's amount question ("好多钱嘛 能不能够交三千押金") is 临时救助's amount
 MEANING = "是什么"  # the catalogue's entry saying what a type is ("临时救助是啥子")
 # "临时救助是啥子", "啥叫低保": the type's name right before (or after) the question, nothing else asked.
 ASKS_WHAT = r"(?:到底|究竟|又)?(?:是个?|是一个)?(?:啥子?|什么|哪样|么子)(?:意思|东西|救助)?|(?:是)?(?:啥子?|什么|哪样)意思|是干啥|是干什么"
@@ -188,7 +192,12 @@ def answer(
         return PolicyAnswer(answer=private, term=PRIVACY, **base)
     urgent = needs.answer(said, office or areas.office_for(area_code))
     if urgent is not None:
-        # "今晚住哪点 娃儿还小": where to sleep (or eat) tonight, and whom to call now — before any rule.
+        # "今晚住哪点 娃儿还小": where to sleep (or eat) tonight, and whom to call now — before any rule. "好多钱嘛 能不能够交
+        # 三千押金": how much 临时救助 gives too (a need is met by it), from the same answer as "临时救助能给好多钱".
+        if MONEY in aspects.asked(said):
+            amount = _aspect(catalogue, assistance_type=RELIEF, aspect=MONEY, region_name=region_name, on=on,
+                             office=office, said=said, area_code=area_code)
+            urgent = "\n".join(filter(None, (urgent, amount.answer or amount.national)))
         return PolicyAnswer(answer=urgent, term=needs.TOPIC, **base)
     visit = visits.answer(said, assistance_type)
     if visit is not None:
@@ -218,6 +227,33 @@ def answer(
     if assistance_type not in named and len(named) == 1:
         # "急难的能给好多钱" came as the default type: the type the question names is the one asked about.
         assistance_type = base["assistance_type"] = named[0]
+    # "临时救助能给好多钱嘛 好久能拿到": every aspect the question names, in one answer (the NLU read one of them).
+    asked_aspects = [a for a in aspects.asked(said) if a in (policy_texts().get(assistance_type) or {})]
+    wanted = asked_aspects if len(asked_aspects) > 1 else [aspect]
+    parts = [_aspect(catalogue, assistance_type=assistance_type, aspect=a, region_name=region_name, on=on, office=office,
+                     said=said, area_code=area_code) for a in wanted]
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+def _joined(parts: list[PolicyAnswer]) -> PolicyAnswer:
+    """Several aspects' answers as one. Where one needs the place, all of them go as the national rule said first."""
+    first = parts[0]
+    if any(p.needs_region for p in parts):
+        national = "\n".join(filter(None, (p.national if p.needs_region else p.answer for p in parts)))
+        return first.model_copy(update={"answer": None, "needs_region": True, "national": national or None})
+    return first.model_copy(update={
+        "answer": "\n".join(filter(None, (p.answer for p in parts))), "aspect": "、".join(p.aspect for p in parts),
+        "region": next((p.region for p in parts if p.region), None), "place": next((p.place for p in parts if p.place), None),
+        "offer_precheck": any(p.offer_precheck for p in parts)})
+
+
+def _aspect(
+    catalogue: StandardsCatalogue, *, assistance_type: str, aspect: str, region_name: str | None, on: date,
+    office: Office | None, said: str | None, area_code: str | None,
+) -> PolicyAnswer:
+    """One type's answer on one aspect, for the place asked about."""
+    known = [r.key for r in catalogue.regions]
+    base = {"assistance_type": assistance_type, "aspect": aspect, "known_regions": known}
     entry = (policy_texts().get(assistance_type) or {}).get(aspect)
     if entry is None:
         text = render_text("policy/not_yet.txt.j2", assistance_type=assistance_type, aspect=aspect)
