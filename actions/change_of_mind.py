@@ -11,9 +11,11 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions import codes, readback, reason
+from actions import codes, drafts, readback, reason
 from actions.retry import NEUTRAL
 
 Slots = dict[str, Any]
@@ -26,6 +28,14 @@ APPROVAL = re.compile(r"能不能批|能批不|批不批|批得下来|批得到�
 # Only that the reason said is not it ("不是 原因不是这个", "原因不对", and "不是这个" as the correction's words).
 NOT_THE_REASON = re.compile(r"(?:原因|理由)(?:不是这个|不是这样|不对|错了|写错|填错)|不是这个(?:原因|理由)|"
                             r"^(?:不是|不对|错了)?[\s，,。!！]*(?:不是这个|不是这样)[\s，,。!！]*")
+
+
+# Stopping outright, at any question ("不申请了！"): never an answer (a tester's got "没太明白").
+OUTRIGHT = re.compile(r"不申请了|不想申请了|先不申请了|不办了|不填了|不弄了|不搞了")
+# Checking first: "先查", "先看看…能不能批" (with a stop, "能不能批" alone is enough).
+FIRST = re.compile(r"先(?:查|看|测|问)")
+# Questions where these words are read by the question's own validator (the reason above, the read-back, the discard).
+OWN_READING = ("reason", "confirmed", "discard_confirmed")
 
 
 def says_stop(text: str) -> bool:
@@ -56,3 +66,34 @@ async def at_reason(text: str, dispatcher: CollectingDispatcher, tracker: Tracke
     if not approval:
         dispatcher.utter_message(response="utter_reason_again")
     return {"reason": None, NEUTRAL: True}
+
+
+def checks_first(text: str) -> bool:
+    """"不申请了！先查能不能批", "算了 先看看我奶奶能不能批 不申请了": the pre-check before any application."""
+    return asks_approval(text) and bool(says_stop(text) or FIRST.search(text))
+
+
+class ChangeOfMind:
+    """Mixin, first in the application form validator's bases: at any other question, checking first starts the
+    pre-check (the application waits, every answer kept, and "继续" comes back to it); stopping outright pauses the form.
+    Never read as an answer ("…我奶奶…" was once taken for 帮别人)."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        requested = tracker.get_slot("requested_slot")
+        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        aimed = bool(requested) and requested in tracker.slots_to_validate() and requested not in OWN_READING
+        if aimed and not text.startswith("/") and checks_first(text):
+            saved = await drafts.keep(dispatcher, tracker)
+            dispatcher.utter_message(response="utter_precheck_first")
+            return precheck_first(self.form_name(), requested, saved)  # type: ignore[attr-defined]
+        if aimed and not text.startswith("/") and OUTRIGHT.search(text):
+            dispatcher.utter_message(response="utter_stopped")
+            return codes.pause_events(self.form_name(), [SlotSet(requested, None)])  # type: ignore[attr-defined]
+        return await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+
+
+def precheck_first(form: str, requested: str, saved: list[EventType]) -> list[EventType]:
+    """The form waits (its answers kept, "继续" comes back to it) and the pre-check opens."""
+    return [ActionExecutionRejected(form), ActiveLoop(None), SlotSet(requested, None), SlotSet("requested_slot", None),
+            SlotSet("form_retries", None), SlotSet("ask_style", None), SlotSet("paused_form", form), *saved,
+            FollowupAction("eligibility_form")]

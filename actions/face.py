@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -24,6 +24,8 @@ from actions.backend_client import BackendError, BackendUnavailable, get_client
 # The intent that asks for each kind of face check: said again by the chat page once a photo is kept,
 # and by the button that accepts the code to the principal.
 ASK_AGAIN = {"authorization": "/sign_authorization", "certification": "/certify_liveness"}
+# "不撤了", "不撤了 点错了" while her code for a withdrawal is awaited: nothing withdrawn (only "算了" used to stop it).
+WITHDRAW_OFF = re.compile(r"不撤|别撤|不要撤|莫撤|先不撤|点错|按错|弄错了|搞错了|算了|不用了")
 SCOPE_WORDS = {"sign": "刷脸签核对授权书", "certify": "刷脸做待遇资格认证", "withdraw": "撤回这一次的申请"}
 
 
@@ -97,6 +99,16 @@ class ValidateScopeForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_scope_form"
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if tracker.get_slot("after_verify") == "withdraw" and not text.startswith("/") and WITHDRAW_OFF.search(text):
+            number = tracker.get_slot("application_no")
+            dispatcher.utter_message(response="utter_withdraw_kept" if number else "utter_nothing_withdrawn", number=number)
+            return [ActionExecutionRejected(self.form_name()), ActiveLoop(None), SlotSet("requested_slot", None),
+                    *(SlotSet(k, None) for k in ("scope_code", "scope_offered", "withdraw_confirmed", "after_verify", "paused_form")),
+                    FollowupAction("action_listen")]
+        return await super().get_validation_events(dispatcher, tracker, domain)
 
     async def validate_scope_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:

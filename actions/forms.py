@@ -260,8 +260,8 @@ class ValidateEligibilityForm(PrecheckAsides, HouseholdIncome, PrecheckAnswers, 
         return {"applicant_age": age}
 
 
-class ValidateApplicationForm(DiscardDraft, TurnsToHelper, ForWhom, PrincipalConsent, SharedValidators, HeldDelegation, SaidAhead,
-                               ReadBack, LastAmountCorrected, RetryingFormValidationAction):
+class ValidateApplicationForm(change_of_mind.ChangeOfMind, DiscardDraft, TurnsToHelper, ForWhom, PrincipalConsent, SharedValidators,
+                              HeldDelegation, SaidAhead, ReadBack, LastAmountCorrected, RetryingFormValidationAction):
     # What the form can do without, and what it records instead (the caseworker sees the note).
     skippable = {"monthly_income": 0.0, "savings": 0.0, "member_income": 0.0, "reason": "未说明" + SKIPPED_NOTE}
 

@@ -3,15 +3,17 @@ back; "不是 原因不是这个 我是想先查下nn符不符合条件" at the 
 question whether it would be approved is never the reason; "原因不是这个" asks it again."""
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import codes, streets
 from actions.answers.all_at_once import found
 from actions.change_of_mind import asks_approval, not_the_reason, says_stop
+from actions.face import ValidateScopeForm
 from actions.forms import ValidateApplicationForm
 from actions.streets import detail_after
 from tests.actions.test_form_first import FILLED, at_readback
 from tests.actions.test_reason_question_s8_e import REASONS
-from tests.actions.test_retries import turn
+from tests.actions.test_retries import DOMAIN_DICT, answer, turn
 
 pytestmark = pytest.mark.usefixtures("fake_backend")
 
@@ -93,3 +95,36 @@ async def test_the_address_put_right_at_the_readback_is_taken_at_once(monkeypatc
     after, said = await at_readback("住址不对 就是渝中区两路口街道人和街")
     assert after[streets.DETAIL] == "人和街" and after["street"] == "渝中区两路口街道"
     assert after["requested_slot"] == "confirmed" and after["confirmed"] is None
+
+
+# 3. Stop phrases: at any application question, and while a withdrawal waits for her code.
+@pytest.mark.asyncio
+@pytest.mark.parametrize("slot,text", [("filing_for", "算了 先看看我奶奶能不能批 不申请了"), ("street", "不申请了！先查能不能批"),
+                                       ("monthly_income", "不申请了！先查能不能批")])
+async def test_checking_first_starts_the_precheck_and_the_application_waits(slot: str, text: str) -> None:
+    slots = {"assistance_type": "低保", **({} if slot == "filing_for" else {"filing_for": "other", "street": None})}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateApplicationForm().run(dispatcher, answer(slot, text, slots), DOMAIN_DICT)
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert {"event": "followup", "name": "eligibility_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    assert values.get("filing_for") is None and values["paused_form"] == "application_form"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_precheck_first"]
+
+
+@pytest.mark.asyncio
+async def test_stopping_outright_pauses_never_not_understood() -> None:
+    after, said = await turn(ValidateApplicationForm(), "filing_for", "不申请了！", {"assistance_type": "低保"})
+    assert said == ["utter_stopped"] and after["filing_for"] is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["不撤了 点错了", "不撤了"])
+async def test_not_withdrawing_at_her_code_keeps_the_application(text: str) -> None:
+    slots = {"after_verify": "withdraw", "application_no": "JZ20261124000012", "withdraw_confirmed": True, "citizen_token": "t",
+             "scope_offered": {"delegation_id": 7, "scope": "withdraw"}}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateScopeForm().run(dispatcher, answer("scope_code", text, slots, "scope_form", "deny"), DOMAIN_DICT)
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_withdraw_kept"]
+    assert values["after_verify"] is None and values["withdraw_confirmed"] is None and values["scope_offered"] is None
+    assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
