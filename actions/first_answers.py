@@ -25,6 +25,22 @@ OWN = re.compile(r"我(?:是|叫|的名字是|名字叫)(?:[\u4e00-\u9fa5]{0,6}?
 NOT_A_NAME = re.compile(ROLE + "|网格|社区|街道|志愿|工作人员")
 
 
+# "两个都要 临时救助也要 低保也要": both wanted. Two applications (临时救助 one-off, 低保 monthly; a 低保 household may still
+# get 临时救助): 临时救助 is filed now, the other offered once it is filed (actions/journeys.py, ALSO_WANTED).
+BOTH = re.compile(r"两个都|两样都|都要|都想|都申请|都办|也要|也想|一起(办|申请)")
+ALSO_WANTED = "also_wanted"
+FIRST = "临时救助"
+
+
+def both_wanted(text: str) -> tuple[str, str] | None:
+    """(the type filed now, the one offered after) when two types are both wanted; None otherwise."""
+    kinds = list(dict.fromkeys(k for k in (parsing.canonical_type(m.group()) for m in TYPE_WORD.finditer(text or "")) if k))
+    if len(kinds) != 2 or not BOTH.search(text) or CHANGED.search(text):
+        return None
+    now = FIRST if FIRST in kinds else kinds[0]
+    return now, next(k for k in kinds if k != now)
+
+
 def chosen_type(text: str) -> str | None:
     """The type chosen where more than one is named; None when one or none is (the usual reading then)."""
     hits = [(m, parsing.canonical_type(m.group())) for m in TYPE_WORD.finditer(text or "")]

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback,
+from actions import (consent, corrections, discard, drafts, emergency_after, emergency_booked, fallback, first_answers,
                      next_person, parsing, readback, readback_asides, requests, wechat)
 from actions.household_incomes import earning, pension_kind_note
 from actions.members import LATER, own_income
@@ -242,10 +242,13 @@ class ActionSubmitApplication(Action):
         dispatcher.utter_message(response="utter_submitted", number=created["number"], status_label=created["status_label"],
                                  due=created.get("step_due_day") or "近几个工作日")
         member_ids.say_filed(dispatcher, created)  # whose ID number is still to come, and to just send it
+        if later := tracker.get_slot(first_answers.ALSO_WANTED):  # "两个都要": the other type offered now that this is filed
+            dispatcher.utter_message(response="utter_second_type_offer", later=later, buttons=[
+                {"title": f"接着申请{later}", "payload": f'/apply_assistance{{"assistance_type":"{later}"}}'}])
         await drafts.drop(tracker)
         # Filed: nothing of this application stays open or paused ("继续" never reads it back again, a correction goes to
         # the filed case: actions/requests.py); a next application in this chat starts clean.
-        return drafts.ended(*next_person.FILING_SLOTS) + [SlotSet("application_no", created["number"])]
+        return drafts.ended(*next_person.FILING_SLOTS, first_answers.ALSO_WANTED) + [SlotSet("application_no", created["number"])]
 
 
 class ActionCancel(Action):

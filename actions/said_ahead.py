@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import codes, corrections
+from actions import codes, corrections, first_answers
 from actions.answers.all_at_once import found
 from actions.drafts import NO_PHONE, held
 from actions.members import MEMBER_SLOTS
@@ -43,6 +43,11 @@ class SaidAhead:
         before = {k: tracker.get_slot(k) for k in (*BOOKKEEPING, "hukou")}
         said_before = len(dispatcher.messages)
         events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        if requested == "assistance_type" and (both := first_answers.both_wanted(text)):
+            # "两个都要 临时救助也要 低保也要": yes, both; the first now, the other offered once it is filed.
+            dispatcher.utter_message(response="utter_both_types", now=both[0], later=both[1])
+            events = [e for e in events if e.get("name") != requested]
+            events += [SlotSet(requested, both[0]), SlotSet(first_answers.ALSO_WANTED, both[1])]
         if (not text or text.startswith("/") or corrected or not answered or requested in NOT_HERE
                 or any(e.get("event") != "slot" or e.get("name") == codes.PAUSE for e in events)):
             return events
