@@ -12,7 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaints, corrections, discard, drafts, face, fallback, filed_view, parsing, wechat
-from actions import emergency_call_phone
+from actions import emergency_call_phone, which_case
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
@@ -184,14 +184,12 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     withdrawn = [a["number"] for a in mine if a.get("status") == "withdrawn"]
     if mode == "restore" and number is None and len(withdrawn) == 1:
         number = withdrawn[0]  # "刚才撤的": the one withdrawn
-    # "低保那个撤了": the application of the type she named wins over the one the conversation last spoke of.
-    named = parsing.canonical_type(tracker.get_slot("correction_said") or "")
-    of_type = [a["number"] for a in mine if named and a.get("assistance_type") == named]
-    if len(of_type) == 1 and number not in of_type and not re.search(r"JZ\d+", tracker.get_slot("correction_said") or "", re.I):
-        number = of_type[0]
+    # "低保那个撤了", "db那个", "尾号09": the one she picked wins over the one the conversation last spoke of (which_case.py).
+    number = which_case.picked(tracker.get_slot("correction_said") or "", mine) or number
     if number is None and len(numbers) > 1:
-        dispatcher.utter_message(response="utter_change_which", numbers="、".join(numbers), example=numbers[0],
-                                 verb={"withdraw": "撤回", "correct": "更正"}.get(mode, "查"))
+        intent = "withdraw_application" if mode == "withdraw" else "correct_application"
+        dispatcher.utter_message(response="utter_change_which", numbers=which_case.listed(mine), example=numbers[0],
+                                 verb={"withdraw": "撤回", "correct": "更正"}.get(mode, "查"), buttons=which_case.buttons(mine, intent))
         return []
     number = number or (numbers[0] if numbers else None)
     app = await call(dispatcher, get_client().application(token, number)) if number else None

@@ -3,9 +3,10 @@ back; "不是 原因不是这个 我是想先查下nn符不符合条件" at the 
 question whether it would be approved is never the reason; "原因不是这个" asks it again."""
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import codes, streets
+from actions import codes, requests, streets, which_case
 from actions.answers.all_at_once import found
 from actions.change_of_mind import asks_approval, not_the_reason, says_stop
 from actions.face import ValidateScopeForm
@@ -128,3 +129,40 @@ async def test_not_withdrawing_at_her_code_keeps_the_application(text: str) -> N
     assert [m["response"] for m in dispatcher.messages] == ["utter_withdraw_kept"]
     assert values["after_verify"] is None and values["withdraw_confirmed"] is None and values["scope_offered"] is None
     assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+
+
+# 4. Which application to withdraw: each named with its type and day; "db那个", "低保那个", "特困的" pick it.
+MINE = [{"number": "JZ20261124000012", "assistance_type": "特困", "submitted_on": "2026-11-24"},
+        {"number": "JZ20261120000009", "assistance_type": "低保", "submitted_on": "2026-11-20"}]
+
+
+def withdrawing(said: str) -> Tracker:
+    slots = {"after_verify": "withdraw", "citizen_token": "t", "phone_verified": True, "correction_said": said}
+    return Tracker("t-1", slots, {"text": said, "intent": {"name": "withdraw_application", "confidence": 1.0}, "entities": []},
+                   [], False, None, {}, "action_listen")
+
+
+@pytest.mark.asyncio
+async def test_the_question_names_each_ones_type_and_day(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.mine = MINE
+    dispatcher = CollectingDispatcher()
+    await requests.after_verify(dispatcher, withdrawing("我要撤回申请"))
+    asked = dispatcher.messages[0]
+    assert asked["response"] == "utter_change_which" and len(asked["buttons"]) == 2
+    assert "JZ20261124000012（特困，11月24日交的）" in asked["numbers"] and "JZ20261120000009（低保，11月20日交的）" in asked["numbers"]
+
+
+@pytest.mark.parametrize("text,number", [("db那个", "JZ20261120000009"), ("低保那个", "JZ20261120000009"),
+                                         ("特困的", "JZ20261124000012"), ("尾号09那个", "JZ20261120000009"),
+                                         ("第一个", "JZ20261124000012"), ("不晓得", None), ("那个", None)])
+def test_her_words_pick_the_application(text: str, number: str | None) -> None:
+    assert which_case.picked(text, MINE) == number
+
+
+@pytest.mark.asyncio
+async def test_an_unclear_answer_asks_again_with_the_list(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.mine = MINE
+    dispatcher = CollectingDispatcher()
+    events = await requests.after_verify(dispatcher, withdrawing("那个"))
+    assert dispatcher.messages[0]["response"] == "utter_change_which" and "特困" in dispatcher.messages[0]["numbers"]
+    assert events == []
