@@ -253,8 +253,12 @@ ASKS_PAPER_UPLOAD = re.compile(r"委托书.{0,8}(上传|传|交|拍|发|递)|(�
 ASKS_HOW = re.compile(r"怎么|咋|如何|哪|啥子|什么|么子|要不要|能不能|可不可以|可以|方法|办法|步骤|\?|？")
 
 
+# "核对授权书（家庭经济状况核对的那个）…怎么签？是不是跟委托书一起拍？": the other paper, signed at the visit (signing_ways).
+NAMES_CHECK_FORM = re.compile(r"(?<!委托)授权书|核对授权|经济状况核对")
+
+
 def asks_paper_upload(text: str) -> bool:
-    return bool(ASKS_PAPER_UPLOAD.search(text) and ASKS_HOW.search(text))
+    return bool(ASKS_PAPER_UPLOAD.search(text) and ASKS_HOW.search(text) and not NAMES_CHECK_FORM.search(text))
 
 
 async def answer_paper_upload(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -264,7 +268,10 @@ async def answer_paper_upload(dispatcher: CollectingDispatcher, tracker: Tracker
     ready = (s("filing_for") == "other" and s(NO_PHONE) and not s("delegation_id") and s("citizen_token")
              and s("applicant_name") and s("applicant_id") and s("area_code"))
     if ready:
-        await say_paper_way(dispatcher, tracker)
+        # "委托书照片已经传上去了，现在是什么情况？": a photo sent and waiting is said with its day, never a new link.
+        found = await held(dispatcher, tracker, s("applicant_name"), s("applicant_id"), again=True)
+        if not found.get(PAUSE) and not found.get("delegation_id"):
+            await say_paper_way(dispatcher, tracker)
     else:
         dispatcher.utter_message(response="utter_paper_form_how")
 

@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import callbacks, drafts, readback, readback_asides
+from actions import paper_wait, signing_ways
 from actions.readback_asides import READBACK_SHORT
 from actions.backend_client import call, get_client
 
@@ -59,6 +60,9 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if paper_wait.waiting(tracker) and signing_ways.asks(tracker, tracker.latest_message.get("text") or ""):
+            signing_ways.before_filing(dispatcher, tracker)  # "核对授权书他不会用手机 怎么签" while the 委托书 waits
+            return [SlotSet("policy_pending", False)]
         if drafts.asks_paper_upload(tracker.latest_message.get("text") or ""):
             # "委托书要怎么传" read as a question about materials: how the signed form comes in (its link, when it can).
             await drafts.answer_paper_upload(dispatcher, tracker)

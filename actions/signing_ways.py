@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import paper_wait
+from actions import drafts, paper_wait
 from actions.backend_client import call, get_client
 
 MODE = "signing_ways"  # the slot after_verify: answer how each one signs once the phone is verified
@@ -26,11 +26,14 @@ FOLLOW_UP = re.compile(r"没(有|得)?手机|莫得手机|走不了|走不动|�
 # "刷脸签", "发链接", the scope button's payload: the face way itself, asked for (actions/face.py).
 WANTS_FACE = re.compile(r"^/|(现在|我要|要|帮他|帮她|用我的手机|就)?刷脸(签)?$|发.{0,4}链接|^(好|可以|行)[，,]?.{0,4}(发|刷脸)")
 
+# The 委托书 or its photo named with the 核对授权书: which paper is which is said too.
+BOTH_PAPERS = re.compile(r"委托书|拍|照片|一起")
+
 
 def asks(tracker: Tracker, text: str) -> bool:
     """A question about how someone signs the 核对授权书 — not the wish to sign now by face."""
     text = text.strip()
-    if not text or WANTS_FACE.search(text) or "委托书" in text:
+    if not text or WANTS_FACE.search(text) or ("委托书" in text and not drafts.NAMES_CHECK_FORM.search(text)):
         return False  # the paper 委托书 (consent to file) is actions/drafts.py's; the face way is actions/face.py's
     if SIGNING.search(text) and HOW.search(text):
         return True
@@ -40,6 +43,10 @@ def asks(tracker: Tracker, text: str) -> bool:
 def before_filing(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Nothing handed in yet: signing comes after it (and, while the paper 委托书 is to come, what is still missing)."""
     dispatcher.utter_message(response="utter_signing_after_filing")
+    if paper_wait.waiting(tracker) and BOTH_PAPERS.search(str(tracker.latest_message.get("text") or "")):
+        # "核对授权书…是不是跟委托书一起拍？": two papers, only the 委托书 is photographed now (tester t5).
+        dispatcher.utter_message(response="utter_signing_not_the_paper_form",
+                                 applicant_name=tracker.get_slot("applicant_name") or "本人")
     paper_wait.remind(dispatcher, tracker)
 
 

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateApplicationForm
+from actions.journeys import ActionStartVerifiedQuery
 from actions.policy import ActionAnswerPolicy
 from tests.actions.answers_helpers import install, said, turn, with_check_digit
 from tests.actions.test_precheck_findings import spoken
@@ -89,3 +90,44 @@ async def test_can_it_be_done_at_home_read_as_a_policy_question_at_the_read_back
     events = await ActionAnswerPolicy().run(dispatcher, tracker, {})
     assert [m.get("text") for m in dispatcher.messages] == [CAN_COME]
     assert {e["name"]: e["value"] for e in events}["readback_short"] is True
+
+
+# 3. While the paper 委托书 waits for the staff.
+
+WAITING = {**ZHOU, "confirmed": None, "paused_form": "application_form", "held_for": ZHOU_ID}
+CHECK_FORM_ASKED = "委托书我手上有纸质的。另外核对授权书（家庭经济状况核对的那个）他不会用手机，要怎么签？是不是跟委托书一起拍？"
+
+
+def asked_tracker(text: str, slots: dict, intent: str) -> Tracker:
+    return Tracker("web-t5", slots, {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}, [], False,
+                   None, {}, "action_listen")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("action", [ActionStartVerifiedQuery(), ActionAnswerPolicy()])
+async def test_how_the_check_form_is_signed_without_a_phone_is_answered_while_the_paper_form_waits(fake_backend, action) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, asked_tracker(CHECK_FORM_ASKED, WAITING, "sign_authorization"), {})
+    responses = said(dispatcher.messages)
+    assert responses[:2] == ["utter_signing_after_filing", "utter_signing_not_the_paper_form"], responses
+    assert "utter_paper_form_upload" not in responses and not any(r.url.path.endswith("/paper-link") for r in fake_backend.requests)
+    line = await spoken(dispatcher.messages[1], WAITING)
+    assert "两张不同的纸" in line and "周德贵" in line
+
+
+@pytest.mark.asyncio
+async def test_a_photo_sent_and_waiting_is_said_with_its_day_never_a_new_link(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.held = {"status": "pending", "delegation_id": 12, "due_said": "12月11日（星期五）前"}
+    dispatcher = CollectingDispatcher()
+    text = "委托书照片已经传上去了，现在是什么情况？"
+    await ActionStartVerifiedQuery().run(dispatcher, asked_tracker(text, WAITING, "query_progress"), {})
+    assert said(dispatcher.messages) == ["utter_delegation_waiting"]
+    assert "12月11日（星期五）前" in await spoken(dispatcher.messages[0], WAITING)
+    assert not any(r.url.path.endswith("/paper-link") for r in fake_backend.requests)
+
+
+@pytest.mark.asyncio
+async def test_with_no_photo_yet_the_upload_link_is_still_given(fake_backend) -> None:  # noqa: ANN001
+    dispatcher = CollectingDispatcher()
+    await ActionStartVerifiedQuery().run(dispatcher, asked_tracker("委托书要怎么传", WAITING, "query_progress"), {})
+    assert said(dispatcher.messages) == ["utter_paper_form_upload"]
