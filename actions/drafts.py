@@ -318,7 +318,10 @@ async def restore(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Ev
     events += [SlotSet("draft_id", float(draft["id"])), SlotSet("paused_form", None), SlotSet("form_retries", None),
                SlotSet("ask_style", None), SlotSet("submission_key", f"chat-{uuid.uuid4().hex}")]
     if found.pop(PAUSE, False):
-        return events + [SlotSet(k, v) for k, v in found.items()] + [SlotSet("paused_form", "application_form")]
+        # Still waiting: that is all that is said, and the next message is hers (with no next action the core
+        # fallback's "没太听懂" came third and took the turn back, the draft's answers with it: tester t5).
+        return events + [SlotSet(k, v) for k, v in found.items()] + [SlotSet("paused_form", "application_form"),
+                                                                     FollowupAction("action_listen")]
     return events + [SlotSet(k, v) for k, v in found.items()] + [FollowupAction("application_form")]
 
 

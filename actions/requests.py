@@ -12,7 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import complaints, corrections, discard, drafts, face, fallback, filed_view, parsing, wechat
-from actions import emergency_call_phone, which_case
+from actions import draft_fix, emergency_call_phone, which_case
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import NEUTRAL, RetryingFormValidationAction
 # The call-backs live in actions/callbacks.py; their names are still read here by the forms and the 急难 report.
@@ -194,6 +194,8 @@ async def after_verify(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     number = number or (numbers[0] if numbers else None)
     app = await call(dispatcher, get_client().application(token, number)) if number else None
     if app is None:
+        if number is None and mode == "correct" and (fixed := await draft_fix.saved_instead(dispatcher, tracker, correct_draft)):
+            return fixed  # none handed in, one saved: that one corrected (actions/draft_fix.py)
         if number is None:
             dispatcher.utter_message(response="utter_no_open_application")
         return []

@@ -9,10 +9,12 @@
 import httpx
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ValidateApplicationForm
-from actions.journeys import ActionStartVerifiedQuery
+from actions.drafts import ActionResume
+from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery
 from actions.policy import ActionAnswerPolicy
 from tests.actions.answers_helpers import install, said, turn, with_check_digit
 from tests.actions.test_precheck_findings import spoken
@@ -131,3 +133,50 @@ async def test_with_no_photo_yet_the_upload_link_is_still_given(fake_backend) ->
     dispatcher = CollectingDispatcher()
     await ActionStartVerifiedQuery().run(dispatcher, asked_tracker("委托书要怎么传", WAITING, "query_progress"), {})
     assert said(dispatcher.messages) == ["utter_paper_form_upload"]
+
+
+# 3b and 4. A new conversation: "继续" while the 委托书 waits, and a correction with no case handed in but one saved.
+
+HER_DRAFT = {"id": 7, "label": "特困 · 周*贵", "updated_said": "12月8日",
+             "answers": {k: v for k, v in ZHOU.items() if k not in ("citizen_token", "verified_phone", "phone_verified",
+                                                                    "open_checked")}}
+SIGNED_IN = {"citizen_token": "citizen-token", "verified_phone": HER_PHONE, "phone_verified": True}
+PENDING = {"status": "pending", "delegation_id": 12, "due_said": "12月11日（星期五）前"}
+
+
+def slots_of(events: list) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.mark.asyncio
+async def test_continue_while_the_paper_form_waits_says_so_and_waits_for_her(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.drafts, fake_backend.held = [HER_DRAFT], PENDING
+    dispatcher = CollectingDispatcher()
+    events = await ActionResume().run(dispatcher, asked_tracker("继续", SIGNED_IN, "resume"), {})
+    assert said(dispatcher.messages) == ["utter_draft_found", "utter_delegation_waiting"]
+    # The next action is listening: nothing is left for the core fallback's "没太听懂" (which took the turn back).
+    assert events[-1] == FollowupAction("action_listen") and slots_of(events)["paused_form"] == "application_form"
+
+
+@pytest.mark.asyncio
+async def test_a_correction_with_none_handed_in_corrects_the_saved_application(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.drafts, fake_backend.held, fake_backend.mine = [HER_DRAFT], PENDING, []
+    text = "那趁现在等核对，我想把他的身份证号再核一遍，之前报的可能有一位错了，正确的是500106195508080019"
+    dispatcher = CollectingDispatcher()
+    slots = {**SIGNED_IN, "after_verify": "correct", "correction_said": text}
+    events = await ActionAfterVerify().run(dispatcher, asked_tracker(text, slots, "correct_application"), {})
+    responses = said(dispatcher.messages)
+    assert "utter_no_open_application" not in responses and responses[0] == "utter_draft_found", responses
+    assert "utter_correct_draft_field" in responses
+    values = slots_of(events)
+    assert values["applicant_name"] == "周德贵" and values["applicant_id"] == ZHOU_ID and values["paused_form"] is None
+    assert events[-1] == FollowupAction("application_form")  # its question checks it, then the read-back
+
+
+@pytest.mark.asyncio
+async def test_a_correction_with_nothing_at_all_is_still_said_so(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.mine = []
+    dispatcher = CollectingDispatcher()
+    slots = {**SIGNED_IN, "after_verify": "correct", "correction_said": "身份证号错了"}
+    await ActionAfterVerify().run(dispatcher, asked_tracker("身份证号错了", slots, "correct_application"), {})
+    assert said(dispatcher.messages) == ["utter_no_open_application"]
