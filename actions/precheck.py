@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import corrections, health_said, parsing
+from actions import corrections, health_said, parsing, precheck_result
 from actions.answers.amounts import figures, labeled_clauses
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.neutral import NEUTRAL
@@ -331,14 +331,16 @@ class ActionPrecheck(Action):
             dispatcher.utter_message(response="utter_precheck_excluded", excluded=lines[-1]["kind"])
         # Why each type is not met, as the backend said it: "为啥子不符合" is answered from these (action_explain_result).
         why = [f"【{r['assistance_type']}】{r['reason']}" for r in result["results"] if not r["eligible"]]
-        events.append(SlotSet("precheck_why", why or None))
+        events += [SlotSet("precheck_why", why or None), SlotSet(precheck_result.LAST, precheck_result.kept(result["results"]))]
         if not eligible:
             dispatcher.utter_message(response="utter_precheck_result", assistance_type=first["assistance_type"],
                                      reason=first["reason"])
             dispatcher.utter_message(response="utter_precheck_none")
             return events
-        for r in eligible:
-            dispatcher.utter_message(response="utter_precheck_result", assistance_type=r["assistance_type"], reason=r["reason"])
+        plainly = precheck_result.say_dibao_first(dispatcher, result["results"])  # "按您说的，每月1100元，比低保标准770元高…"
+        for r in eligible:  # then what each met type means and gives (plainly, after that line)
+            dispatcher.utter_message(**({"text": precheck_result.said_line(r)} if plainly else
+                                        {"response": "utter_precheck_result", "assistance_type": r["assistance_type"], "reason": r["reason"]}))
         # Offer the first matching type the assistant can file online, by name (a tester's grandmother was filed for
         # 特困 without being told which).
         online = {t["assistance_type"] for t in offer["filing_types"]}
@@ -353,6 +355,8 @@ class ActionPrecheck(Action):
             return events + ([] if asked in ("低保", "特困") else [SlotSet("assistance_type", None)])
         if first:
             dispatcher.utter_message(response="utter_offer_apply_type", assistance_type=first)
+        elif not any(r["assistance_type"] == "低保" for r in eligible):
+            precheck_result.offer_anyway(dispatcher)  # 低保边缘 alone: she may still apply for 低保, or ask a person
         else:
             dispatcher.utter_message(response="utter_offer_apply")
         return events + ([SlotSet("assistance_type", first)] if first else [])
@@ -418,6 +422,8 @@ class ActionExplainResult(Action):
         return "action_explain_result"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if precheck_result.answered(dispatcher, tracker, tracker.latest_message.get("text") or ""):
+            return []  # "那我吃得到低保不": the kept result's plain lines
         why = tracker.get_slot("precheck_why") or []
         named = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "assistance_type"]
         chosen = [w for w in why if any(w.startswith(f"【{t}】") for t in named)] or why

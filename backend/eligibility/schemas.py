@@ -13,6 +13,8 @@ class TypeResultOut(BaseModel):
     eligible: bool
     reason: str = Field(examples=["家庭2人，月人均收入500元，低于重庆市城市低保标准770元；按差额每人270元，全家每月540元。"])
     monthly_amount: Decimal | None = Field(examples=[540])
+    plain: str | None = Field(default=None, examples=["按您说的，每月1100元，比低保标准770元高，低保一般批不下来。"],
+                              description="同一结果的大白话，聊天里先说这一句")
 
 
 class AssessmentOut(BaseModel):
@@ -32,7 +34,7 @@ def assessment_out(a: Assessment, *, hukou_matters: bool = False) -> AssessmentO
         on=a.on, hukou_matters=hukou_matters, counted_income=a.monthly_income, household_size=a.household_size, monthly_income=a.monthly_income, per_capita_income=a.per_capita_income,
         standard=a.standard, standard_source=a.standard_source,
         results=[TypeResultOut(assistance_type=r.assistance_type, eligible=r.eligible, reason=r.reason,
-                               monthly_amount=r.monthly_amount) for r in a.results],
+                               monthly_amount=r.monthly_amount, plain=r.plain) for r in a.results],
     )
 
 

@@ -57,6 +57,8 @@ class TypeResult:
     eligible: bool
     reason: str
     monthly_amount: Decimal | None = None
+    # The same result in plain words for the applicant, said first in the chat ("按您说的，每月1100元，比低保标准770元高…").
+    plain: str | None = None
 
 
 @dataclass
@@ -195,17 +197,21 @@ class EligibilityRules:
             results.append(TypeResult(
                 "低保", True,
                 f"{head}，低于{region.full_name}{area}低保标准{yuan(standard)}；按差额每人{yuan(gap)}，全家每月{yuan(amount)}。",
-                amount,
+                amount, f"按您说的，{_monthly(size, per_capita)}，比低保标准{yuan(standard)}低，低保有希望，估算全家每月{yuan(amount)}。",
             ))
         else:
             why = asset_problem or f"不低于{region.full_name}{area}低保标准{yuan(standard)}"
-            results.append(TypeResult("低保", False, f"{head}，{why}，不符合低保条件。"))
+            plain = asset_problem or (f"{_monthly(size, per_capita)}，比低保标准{yuan(standard)}高" if per_capita > standard
+                                      else f"{_monthly(size, per_capita)}，跟低保标准{yuan(standard)}一样多（要比它低才行）")
+            results.append(TypeResult("低保", False, f"{head}，{why}，不符合低保条件。", None, f"按您说的，{plain}，低保一般批不下来。"))
 
         factor, edge_line = limits.edge_factor, region.edge_line(std, rural=h.is_rural)
         if not results[0].eligible and asset_problem is None and per_capita < edge_line:
             results.append(TypeResult(
                 "低保边缘", True,
                 f"{head}，低于低保边缘收入线{yuan(edge_line)}（低保标准的{say.times(factor)}），可以享受医疗、教育等专项救助。",
+                None, f"您这种算“低保边缘”：收入比低保标准高一点、又不到{yuan(edge_line)}的困难家庭。不发低保金，"
+                      "但看病、娃儿读书这些可以申请医疗、教育等专项救助。",
             ))
         else:
             why = "已符合低保条件" if results[0].eligible else (asset_problem or f"不低于低保边缘收入线{yuan(edge_line)}")
@@ -240,6 +246,11 @@ class EligibilityRules:
             f"{applicant.name}{no_ability}，无劳动能力、无生活来源、无有能力的义务人，可按特困供养标准每月{yuan(basic)}。",
             basic,
         )
+
+
+def _monthly(size: int, per_capita: Decimal) -> str:
+    """"每月1100元" for one person; "全家平均每人每月550元" for more."""
+    return f"每月{yuan(per_capita)}" if size == 1 else f"全家平均每人每月{yuan(per_capita)}"
 
 
 @lru_cache

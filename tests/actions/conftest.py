@@ -254,9 +254,11 @@ class FakeBackend:
             if income > 1000:
                 return httpx.Response(200, json={"standard": "770.00", "results": [
                     {"assistance_type": "低保", "eligible": False, "monthly_amount": None,
-                     "reason": "家庭1人，月人均收入1200元，不低于重庆市城市低保标准770元，不符合低保条件。"},
+                     "reason": "家庭1人，月人均收入1200元，不低于重庆市城市低保标准770元，不符合低保条件。",
+                     "plain": f"按您说的，每月{income:g}元，比低保标准770元高，低保一般批不下来。"},
                     {"assistance_type": "低保边缘", "eligible": True, "monthly_amount": None,
-                     "reason": "家庭1人，月人均收入1200元，低于低保边缘收入线1155元。"},
+                     "reason": "家庭1人，月人均收入1200元，低于低保边缘收入线1155元。",
+                     "plain": "您这种算“低保边缘”：收入比低保标准高一点、又不到1155元的困难家庭。不发低保金，但看病、娃儿读书这些可以申请医疗、教育等专项救助。"},
                     {"assistance_type": "特困", "eligible": False, "monthly_amount": None,
                      "reason": "申请人每月收入1200元，不低于特困供养标准1001元。"}]})
             if income > 800:
