@@ -18,7 +18,7 @@ from actions.amount_answers import ASKS_WHAT_COUNTS, HAS_FIGURE
 from actions.answers.amounts import asks_whose_income
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 from actions.policy import ActionAnswerPolicy
-from actions import precheck_result
+from actions import precheck_first, precheck_result
 from actions.precheck import ILLNESS_ASKED, asks_about_family, parse_hukou
 
 FORM = "eligibility_form"
@@ -120,6 +120,10 @@ class PrecheckAsides:
         text = str(message.get("text") or "").strip()
         if not requested and precheck_result.answered(dispatcher, tracker, text):
             return precheck_result.not_started()  # "那我吃得到低保不" after a result: answered from it, no new questionnaire
+        if not requested and (first := await precheck_first.first_facts(self, dispatcher, tracker, domain, text)):
+            return first + await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        if requested == "monthly_income" and (again := await precheck_first.said_before(self, dispatcher, tracker, domain, text)):
+            return again  # "我刚才说了噻 养老金": what she said before, or the question quoting it
         if not requested and asks_help_instead(text, tracker):
             # Answered as the question it is; no pre-check started (its first question never asked).
             events = await ActionAnswerPolicy().run(dispatcher, tracker, {})

@@ -16,7 +16,7 @@ from actions.forms import ValidateApplicationForm
 from actions.drafts import ActionResume
 from actions.journeys import ActionAfterVerify, ActionStartVerifiedQuery
 from actions.policy import ActionAnswerPolicy
-from tests.actions.answers_helpers import install, said, turn, with_check_digit
+from tests.actions.answers_helpers import install, said, turn, with_check_digit, wording
 from tests.actions.test_precheck_findings import spoken
 
 ZHOU_ID = "500106195508080019"
@@ -180,3 +180,15 @@ async def test_a_correction_with_nothing_at_all_is_still_said_so(fake_backend) -
     slots = {**SIGNED_IN, "after_verify": "correct", "correction_said": "身份证号错了"}
     await ActionAfterVerify().run(dispatcher, asked_tracker("身份证号错了", slots, "correct_application"), {})
     assert said(dispatcher.messages) == ["utter_no_open_application"]
+
+
+@pytest.mark.asyncio
+async def test_a_grid_workers_progress_query_speaks_of_the_person_not_of_family_nor_of_her(fake_backend) -> None:  # noqa: ANN001
+    fake_backend.drafts, fake_backend.mine = [HER_DRAFT], []
+    text = "你好，我是网格员邓丽，之前帮周德贵报了特困，想查一下进度。他身份证500106195508080019"
+    dispatcher = CollectingDispatcher()
+    await ActionAfterVerify().run(dispatcher, asked_tracker(text, {**SIGNED_IN, "after_verify": "relative"}, "query_progress"), {})
+    assert "utter_relative_what_you_see" in said(dispatcher.messages)
+    for response in ("utter_relative_progress_first", "utter_relative_what_you_see", "utter_no_applications"):
+        line = await wording(response, SIGNED_IN)
+        assert "家里人的" not in line and "家里人自己" not in line and "她" not in line, line
