@@ -65,7 +65,7 @@ def info(token: str) -> dict[str, object]:
     """What the upload card shows (the same shape as the ID-photo card's)."""
     _, body = read_link(token)
     return {"person_name": body.principal.name, "needs_consent": False, "consent_text": "",
-            "who_line": f"{body.principal.name}签了字的授权委托书",
+            "who_line": f"要拍的是：{body.principal.name}签了字的授权委托书（按手印也行）",
             "shoot_label": "拍委托书照片",
             "note": "把委托书放平，签字和手印要拍清楚，整张纸都在画面里。"}
 

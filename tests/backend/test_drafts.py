@@ -107,7 +107,7 @@ def test_the_paper_form_link_carries_nothing_personal_and_makes_a_pending_delega
     url = opened.json()["upload_url"]
     assert PRINCIPAL["id_number"] not in url and "张秀英" not in url and HELPER_PHONE not in url
     card = world.client.get(url).json()
-    assert card["who_line"] == "张秀英签了字的授权委托书" and card["needs_consent"] is False and card["shoot_label"]
+    assert card["who_line"] == "要拍的是：张秀英签了字的授权委托书（按手印也行）" and card["needs_consent"] is False and card["shoot_label"]
     done = world.client.post(url, files={"image": ("form.jpg", JPEG, "image/jpeg")})
     assert done.status_code == 201, done.text
     assert done.json()["status"] == "pending" and "继续" in done.json()["message"] and "前核对" in done.json()["message"]

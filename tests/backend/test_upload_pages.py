@@ -73,6 +73,8 @@ def test_the_paper_page_names_whose_signed_form_to_photograph(world) -> None:  #
     url = _paper_url(world)
     html = world.client.get(_page_of(url)).text
     assert "张秀英签了字的授权委托书" in html and "签字和手印要拍清楚" in html
+    # What to photograph, said whole: never "登记照片的人：张秀英签了字的授权委托书" (tester t5), not even as the prefix.
+    assert "要拍的是：张秀英签了字的授权委托书（按手印也行）" in html and "登记照片的人" not in html
     assert '<div class="ask hidden">' in html and '<div class="take">' in html  # no consent step: the form is the consent
     assert _form(html) == (url, "image")
 
