@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import emergency_reporter, fallback, parsing
+from actions import emergency_reporter, fallback, not_urgent, parsing
 from actions.answers.kin import KIN_PATTERN, TITLES
 from actions.backend_client import BackendError, BackendUnavailable, get_client
 
@@ -134,12 +134,20 @@ class EmergencyAsides:
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> list[dict]:
         requested = tracker.get_slot("requested_slot")
         text = str(tracker.latest_message.get("text") or "").strip()
+        if requested in tracker.slots_to_validate() and not_urgent.stops_report(tracker, text):
+            return not_urgent.leave_report(dispatcher, tracker)  # "不是急事 我是问低保": nothing filed, back to what she did
         other = for_someone_else(text) if requested in tracker.slots_to_validate() else None
         if other:
             dispatcher.utter_message(response="utter_emergency_for_other")  # then the question asked, again
             return [SlotSet(FOR_OTHER_SLOT, "other"), SlotSet(requested, None)]
         events = await self._asides(dispatcher, tracker, domain, requested, text)
         return events + ([SlotSet(FOR_OTHER_SLOT, "other")] if other is False else [])
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> dict | None:
+        text = str(tracker.latest_message.get("text") or "")
+        if tracker.slots.get("requested_slot") is None and not_urgent.stops_report(tracker, text):
+            return None  # left (not_urgent.leave_report): nothing more is asked here
+        return await super().next_requested_slot(dispatcher, tracker, domain)  # type: ignore[misc]
 
     async def _asides(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any, requested: str | None,
                       text: str) -> list[dict]:

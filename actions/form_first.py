@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import codes, corrections, emergency, parsing, privacy
+from actions import codes, corrections, emergency, not_urgent, parsing, privacy
 from actions.answers import all_at_once
 from actions.answers.amounts import asks_whose_income
 from actions.precheck import ILLNESS_ASKED, asks_about_family, names_illness
@@ -127,6 +127,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
         return True  # "投诉 等了三天": its validator hands over to the complaint (complaint_instead)
     if slot in CODE_SLOTS and codes.waits_for_holder(t):
         return True  # "等下我打电话问她": a wait for her code, never a call-back (its validator says so)
+    if form in ("emergency_form", "eligibility_form") and not_urgent.denies(t):
+        return True  # "不是急事 我是问低保", "不要不要 我不报": its validator leaves the report, or asks again (not_urgent.py)
     if form == "application_form" and (slot == "discard_confirmed" or parsing.says_discard(t)):
         # "填错了 不要了 重新来" read as stop, "算了 接着填" to "作废吗": the form asks, and reads the answer (actions/discard.py).
         return not (intent == "request_human" and EXPLICIT.match(t))
@@ -160,6 +162,8 @@ def looks_like_answer(slot: str | None, text: str, intent: str | None, form: str
             return False  # another type named: offered as a change (rules.yml)
         if form == "application_form":
             return True  # "我要申请" while applying, or an answer that sounds like it ("老伴去世了，我身体不好"): not a way out
+    if form == "eligibility_form" and intent == "report_emergency" and not (slot == "illness_or_disability" and names_illness(t)):
+        return not not_urgent.names_danger(t)  # "儿子在广东 一分钱都不拿回来": the answer, never a report (not_urgent.py)
     if slot in NAME_SLOTS or slot in ID_SLOTS:
         name, id_text = parsing.split_name_and_id(t)
         return bool(name or id_text) and intent != "stop"

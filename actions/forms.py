@@ -8,7 +8,7 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import first_answers
+from actions import first_answers, not_urgent
 from actions import amount_answers, change_of_mind, codes, household_incomes, members, parsing, requests, streets, wechat
 from actions.backend_client import call, get_client
 from actions.complaints import ValidateComplaintForm  # noqa: F401  (the complaint form moved there, with where to complain)
@@ -199,8 +199,8 @@ class ValidateVerifyForm(SharedValidators, RetryingFormValidationAction):
         return "validate_verify_form"
 
 
-class ValidateEligibilityForm(PrecheckAsides, HouseholdIncome, PrecheckAnswers, AsksSupporter, LastAmountCorrected,
-                              RetryingFormValidationAction):
+class ValidateEligibilityForm(not_urgent.NotUrgent, PrecheckAsides, HouseholdIncome, PrecheckAnswers, AsksSupporter,
+                              LastAmountCorrected, RetryingFormValidationAction):
     def name(self) -> str:
         return "validate_eligibility_form"
 

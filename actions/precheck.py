@@ -261,6 +261,11 @@ def heard(tracker: Tracker) -> dict[str, Any] | None:
     return facts or None
 
 
+# A child who gives nothing ("一分钱都不拿回来"), and whether the answer says he could ("他有钱 就是一分钱都不给").
+GIVES_NOTHING = re.compile(r"一分(?:钱)?都(?:不|没|莫)|(?:不|没|莫得?|没得)(?:拿|寄|给)(?:钱|回来|过钱)|从来不给|啥子都不给")
+ABLE_SAID = re.compile(r"有钱|有工作|上班|有能力|条件好|挣|赚|工资")
+
+
 class AsksSupporter:
     """Mixin for the pre-check's validator: 特困 is for people with no one able to support them (义务人), so where
     特困 is in play (living alone, and old, a minor, or ill or disabled) that is asked; "有" makes 特困 not met."""
@@ -280,6 +285,11 @@ class AsksSupporter:
         text = str(value or "")
         if re.search(r"(没|莫|冇|无)(得|有)?(儿|女|子女|娃|亲人)|管不了|养不起|也困难|没得能力|莫得能力|没有能力|自己都顾不", text):
             return {"has_supporter": False}  # no children, or children unable themselves: 特困 is in play
+        if GIVES_NOTHING.search(text) and not ABLE_SAID.search(text):
+            # "儿子在广东 一分钱都不拿回来": no support comes, his means unsaid: the estimate goes on without one, said so
+            # (the street checks whether he could); never asked again, never an emergency (actions/not_urgent.py).
+            dispatcher.utter_message(response="utter_supporter_gives_nothing")
+            return {"has_supporter": False}
         if re.search(r"不管|不给|不来往|不养", text):
             # "有个儿 他不管我": able but unwilling is still an able supporter (特困 needs none able), which a tester
             # found was taken the other way; asked again with what counts, never guessed.
