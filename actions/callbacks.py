@@ -12,6 +12,7 @@ from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, Foll
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import earlier_report, emergency, emergency_booked, emergency_call_phone, emergency_others, fallback, parsing, privacy, streets
+from actions import home_help
 from actions.backend_client import BackendError, BackendUnavailable, call, get_client
 from actions.retry import RetryingFormValidationAction
 
@@ -159,6 +160,8 @@ class ActionRequestCallback(Action):
             # "照片你们存好久" read as asking for a person: answered, and no call-back she never asked for (inside a
             # form, its rule asks the form's question again).
             return []
+        if home_help.asks(said):
+            return home_help.answer(dispatcher, tracker)  # "你们可不可以来屋头帮我弄": answered, a visit offered, never booked
         if not tracker.active_loop_name and (other := await emergency_call_phone.heard(dispatcher, tracker, said)) is not None:
             return other  # "你们打我邻居的电话嘛139…" after a report: that report's number to call, never a second call-back
         if not tracker.active_loop_name and earlier_report.asks(tracker, said):

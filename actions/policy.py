@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import callbacks, drafts, precheck_result, readback, readback_asides
-from actions import paper_wait, signing_ways
+from actions import home_help, paper_wait, signing_ways
 from actions.readback_asides import READBACK_SHORT
 from actions.backend_client import call, get_client
 
@@ -62,6 +62,8 @@ class ActionAnswerPolicy(Action):
     ) -> list[dict[str, Any]]:
         if not tracker.active_loop_name and precheck_result.answered(dispatcher, tracker, tracker.latest_message.get("text") or ""):
             return [SlotSet("policy_pending", False)]  # "那就是说低保吃不到哇" after a result: that result, not the standard's text
+        if not tracker.active_loop_name and home_help.asks(tracker.latest_message.get("text") or ""):
+            return [SlotSet("policy_pending", False), *home_help.answer(dispatcher, tracker)]  # "可不可以来屋头帮我弄"
         if paper_wait.waiting(tracker) and signing_ways.asks(tracker, tracker.latest_message.get("text") or ""):
             signing_ways.before_filing(dispatcher, tracker)  # "核对授权书他不会用手机 怎么签" while the 委托书 waits
             return [SlotSet("policy_pending", False)]
