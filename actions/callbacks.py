@@ -155,6 +155,9 @@ class ActionRequestCallback(Action):
         return "action_request_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        return emergency_booked.once(dispatcher, tracker, await self._run(dispatcher, tracker))  # each safety line once
+
+    async def _run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         said = _text(tracker.latest_message.get("text"))
         if await privacy.answered(dispatcher, said):
             # "照片你们存好久" read as asking for a person: answered, and no call-back she never asked for (inside a

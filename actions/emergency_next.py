@@ -106,6 +106,9 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        return emergency_booked.once(dispatcher, tracker, await self._run(dispatcher, tracker))  # each safety line once
+
+    async def _run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         events = await answer(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))
         if events is not None:
             return events

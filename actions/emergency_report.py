@@ -37,6 +37,9 @@ class ActionReadEmergency(Action):
         return "action_read_emergency"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        return emergency_booked.once(dispatcher, tracker, await self._run(dispatcher, tracker))  # each safety line once
+
+    async def _run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         text = requests._text(tracker.latest_message.get("text"))
         if policy.asks_about_help(text, reported=bool(tracker.get_slot("emergency_filed"))):
             return await policy.answer_instead(dispatcher, tracker)  # "修房子有没得补助": a question, never a report
@@ -169,9 +172,10 @@ class ActionSubmitEmergency(Action):
         # Who calls: the street's own office where one is on file, else the street (its district's queue has it).
         caller = office["office_name"] if office.get("office_configured") else s("street") or office["office_name"]
         due = duty["promise"] if duty else None  # as said at filing, never a second wording
-        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True),
-                       emergency_booked.booked(number=created["number"], application=created["number"], caller=caller,
-                                               due=due, phone_masked=_mask_phone(phone), office=office, phone=phone)]
+        kept = emergency_booked.booked(number=created["number"], application=created["number"], caller=caller,
+                                       due=due, phone_masked=_mask_phone(phone), office=office, phone=phone)
+        kept["value"].update(fire_out=bool(emergency_booked.FIRE_OUT.search(what)), told=emergency_booked.told(dispatcher.messages))
+        return done + [SlotSet("application_no", created["number"]), SlotSet("emergency_filed", True), kept]
 
     @staticmethod
     async def _to_city(dispatcher: CollectingDispatcher, tracker: Tracker, what: str, phone: str | None,

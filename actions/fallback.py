@@ -157,6 +157,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        return emergency_booked.once(dispatcher, tracker, await self._run(dispatcher, tracker))  # each safety line once
+
+    async def _run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         if (again := await precheck_corrected(dispatcher, tracker)) is not None:
             return again  # "我们是城镇户口哦" after a pre-check's result: that answer corrected, the result again
         if (events := await emergency_call_phone.heard(dispatcher, tracker, str(tracker.latest_message.get("text") or ""))) is not None:

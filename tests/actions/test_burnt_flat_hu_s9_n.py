@@ -6,6 +6,8 @@
 2. The next day, in a new conversation, "我昨天报的火灾那个 咋个样了 还没得人打电话来" was asked his phone and street and
    filed a new call-back. A question about an earlier report is its status once his phone is verified (a number in the
    message is that phone, never asked again), never a new call-back.
+3. "火还没灭…请马上打119" came five times for a fire of last night, and "值班电话我这里还没有登记" on almost every reply:
+   each safety line once a conversation, 119 never for a fire that is out or past, the missing duty phone once.
 """
 
 import pytest
@@ -13,10 +15,12 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import emergency_booked
-from actions.emergency_report import ActionReadEmergency
+from actions.emergency_readback import READ_BACK
+from actions.emergency_report import ActionReadEmergency, ActionSubmitEmergency
 from actions.fallback import ActionFallback
 from actions.requests import ActionRequestCallback, ActionStartChange
 from tests.actions.test_desk_findings_s8 import texts
+from tests.actions.test_emergency_findings import ASKED
 from tests.actions.test_forms_and_journeys import responses, tracker
 from tests.actions.test_kitchen_fire_s9_g6 import slot_values
 from tests.actions.test_night_flood_s9_j import NIGHT_PROMISE, posted, reported
@@ -90,3 +94,22 @@ async def test_once_verified_its_status_is_said(fake_backend) -> None:  # noqa: 
     slots = {"phone_verified": True, "citizen_token": "t", "verified_phone": "13983004004"}
     events = await ActionRequestCallback().run(CollectingDispatcher(), tracker(slots, text=ASKS, intent="request_callback"), {})
     assert FollowupAction("action_after_verify") in events and not posted(fake_backend, "/api/v1/callbacks")
+
+
+# ---- 3. each safety line once ------------------------------------------------------------------------------------
+
+@pytest.mark.asyncio
+async def test_last_nights_fire_hears_no_119_and_each_safety_line_once(fake_backend, monkeypatch) -> None:  # noqa: ANN001
+    fake_backend.night = True
+    slots = {**ASKED, "emergency_what": "我家昨晚着火了 房子烧了 老伴手烧伤了在住院", "street": "渝中区七星岗街道",
+             "area_code": "500103001", READ_BACK: True}
+    d, slots = await said(ActionSubmitEmergency(), slots, "对", "affirm")
+    assert "utter_emergency_fire" not in responses(d) and "119" not in await texts(d)
+    assert slots[emergency_booked.SLOT]["fire_out"]
+    heard: list[str] = []
+    for text in ("你们好久打电话来", "咋个办嘛", "好久来人嘛 等不起了", "一上班是几点嘛"):
+        d, slots = await said(ActionFallback(), slots, text, "nlu_fallback")
+        heard += responses(d)
+        assert "119" not in await texts(d)
+    no_duty = [r for r in heard if r in ("utter_after_hours_no_duty_phone", "utter_emergency_no_duty_phone")]
+    assert len(no_duty) == 1 and heard.count("utter_emergency_danger") <= 1 and "utter_after_hours_hotline" in heard

@@ -40,6 +40,12 @@ def knows_tongyuanju(fake_backend) -> None:  # noqa: ANN001
     fake_backend.handler = handler
 
 
+def untold(events: list[dict]) -> list[dict]:
+    """An action's events without the safety lines it kept as said (the report's slot, emergency_booked.once): each
+    line said once a conversation (tests/actions/test_burnt_flat_hu_s9_n.py); every other event is kept."""
+    return [e for e in events if not (e.get("event") == "slot" and e.get("name") == emergency_booked.SLOT)]
+
+
 def paths(fake_backend) -> list[str]:  # noqa: ANN001
     return [f"{r.method} {r.url.path}" for r in fake_backend.requests]
 
@@ -137,7 +143,7 @@ async def test_a_hurry_seconds_after_filing_is_told_it_was_just_filed_not_urged(
     assert just["again"] == emergency_booked.HURRY_AGAIN_MINUTES
     assert dispatcher.messages[1]["office_phone"] == "023-00103001"  # the street's number
     assert [r.url.path for r in fake_backend.answers()] == ["/api/v1/on-duty"]  # who is at work asked; nothing recorded, no ticket
-    assert action is not ActionReadEmergency or events == [FollowupAction("action_listen")]
+    assert action is not ActionReadEmergency or untold(events) == [FollowupAction("action_listen")]
     text_said = DOMAIN.responses["utter_emergency_just_filed"][0]["text"]
     assert "又催" not in text_said and "{again}分钟" in text_said
 
